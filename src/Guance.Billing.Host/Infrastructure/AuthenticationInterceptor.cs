@@ -1,0 +1,58 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Guance.Billing.Common;
+using Guance.Billing.Identity;
+
+namespace Guance.Billing.Host.Infrastructure;
+
+/// <summary>
+/// Reads <c>authorization: Bearer &lt;token&gt;</c> and establishes the caller. A call without a
+/// token is anonymous (the services decide whether that is enough); a token that does not work
+/// fails the call at once with UNAUTHENTICATED.
+/// </summary>
+public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthenticateAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthenticateAsync(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthenticateAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthenticateAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private async Task AuthenticateAsync(ServerCallContext context)
+    {
+        var header = context.RequestHeaders.GetValue("authorization");
+        if (string.IsNullOrEmpty(header))
+        {
+            context.SetCaller(Caller.Anonymous);
+            return;
+        }
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
+        {
+            throw Errors.Unauthenticated("TOKEN_MALFORMED", "The authorization header must be 'Bearer <token>'.");
+        }
+        context.SetCaller(await tokens.AuthenticateAsync(header[scheme.Length..].Trim(), context.CancellationToken));
+    }
+}

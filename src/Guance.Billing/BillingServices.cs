@@ -1,0 +1,34 @@
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Workspaces;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing;
+
+/// <summary>Registers the domain: database, identity, workspaces.</summary>
+public static class BillingServices
+{
+    public static IServiceCollection AddGuanceBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GuanceOptions>(configuration.GetSection(GuanceOptions.Section));
+        services.AddBillingDatabase();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PasswordHasherOptions>()
+            .Configure<IOptions<GuanceOptions>>((hasher, guance) => hasher.IterationCount = guance.Value.Security.PasswordHashIterations);
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+        services.AddScoped<AccessTokenService>();
+        services.AddScoped<ConsoleAccountService>();
+        services.AddScoped<WorkspaceAccess>();
+        services.AddScoped<WorkspaceManager>();
+        services.AddScoped<MemberManager>();
+        services.AddScoped<RetentionManager>();
+        services.AddScoped<CollectorTokenManager>();
+        return services;
+    }
+}

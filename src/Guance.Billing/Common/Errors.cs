@@ -1,0 +1,59 @@
+namespace Guance.Billing.Common;
+
+/// <summary>Factories for the failures of the domain, so that reasons and details stay uniform.</summary>
+public static class Errors
+{
+    public static BillingException InvalidArgument(IEnumerable<FieldViolation> violations)
+    {
+        var error = new BillingException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", "The request has invalid fields.");
+        error.FieldViolations.AddRange(violations);
+        return error;
+    }
+
+    public static BillingException InvalidArgument(string field, string description) =>
+        InvalidArgument([new FieldViolation(field, description)]);
+
+    public static BillingException NotFound(string resourceType, string name) =>
+        new BillingException(ErrorKind.NotFound, $"{ToReason(resourceType)}_NOT_FOUND", $"{resourceType} '{name}' was not found.")
+        {
+            Resource = new ResourceRef(resourceType, name),
+        }.With(ToMetadataKey(resourceType), name);
+
+    public static BillingException AlreadyExists(string reason, string resourceType, string name, string message) =>
+        new BillingException(ErrorKind.AlreadyExists, reason, message)
+        {
+            Resource = new ResourceRef(resourceType, name),
+        };
+
+    public static BillingException PermissionDenied(string reason, string message) =>
+        new(ErrorKind.PermissionDenied, reason, message);
+
+    public static BillingException Unauthenticated(string reason, string message) =>
+        new(ErrorKind.Unauthenticated, reason, message);
+
+    public static BillingException Precondition(string reason, string subject, string description)
+    {
+        var error = new BillingException(ErrorKind.FailedPrecondition, reason, description);
+        error.PreconditionViolations.Add(new PreconditionViolation(reason, subject, description));
+        return error;
+    }
+
+    public static BillingException QuotaExhausted(string reason, string subject, string description)
+    {
+        var error = new BillingException(ErrorKind.ResourceExhausted, reason, description);
+        error.QuotaViolations.Add(new QuotaViolation(subject, description));
+        return error;
+    }
+
+    public static BillingException Throttled(string reason, string message, TimeSpan retryAfter) =>
+        new(ErrorKind.ResourceExhausted, reason, message) { RetryAfter = retryAfter };
+
+    public static BillingException Aborted(string reason, string message) =>
+        new(ErrorKind.Aborted, reason, message);
+
+    private static string ToReason(string resourceType) =>
+        string.Concat(resourceType.Select(c => char.IsWhiteSpace(c) ? '_' : char.ToUpperInvariant(c)));
+
+    private static string ToMetadataKey(string resourceType) =>
+        string.Concat(resourceType.Select(c => char.IsWhiteSpace(c) ? '_' : char.ToLowerInvariant(c))) + "_id";
+}

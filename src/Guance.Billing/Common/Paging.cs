@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace Guance.Billing.Common;
+
+/// <summary>
+/// Opaque page tokens for keyset pagination: the last key of a page, tied to the list it came
+/// from so that a token of one list is refused by another.
+/// </summary>
+public static class Paging
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+
+    public static int Size(int requested) => requested == 0 ? DefaultPageSize : requested;
+
+    public static string Encode(string list, string lastKey) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1\n{list}\n{lastKey}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The last key of the previous page, or null for the first page.</summary>
+    public static string? Decode(string? token, string list)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+        try
+        {
+            var base64 = token.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split('\n');
+            if (parts.Length == 3 && parts[0] == "v1" && parts[1] == list && parts[2].Length > 0)
+            {
+                return parts[2];
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        throw Errors.InvalidArgument("page_token", "is not a page token of this list; pass the next_page_token of the previous call");
+    }
+
+    /// <summary>Splits a fetched page of size+1 rows into the page and the next token.</summary>
+    public static (IReadOnlyList<T> Items, string NextPageToken) Page<T>(List<T> fetched, int size, string list, Func<T, string> key)
+    {
+        if (fetched.Count <= size)
+        {
+            return (fetched, "");
+        }
+        fetched.RemoveAt(fetched.Count - 1);
+        return (fetched, Encode(list, key(fetched[^1])));
+    }
+}

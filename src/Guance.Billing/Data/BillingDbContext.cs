@@ -1,0 +1,30 @@
+using Guance.Billing.Identity;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Data;
+
+/// <summary>
+/// The billing database. Entity configurations live beside it in <c>Configurations/</c>; every
+/// name is snake_case and every instant is stored as Unix microseconds, on SQLite and PostgreSQL alike.
+/// </summary>
+public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
+    public DbSet<RetentionChange> RetentionChanges => Set<RetentionChange>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+}

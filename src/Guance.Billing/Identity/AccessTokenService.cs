@@ -1,0 +1,70 @@
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Identity;
+
+/// <summary>Issues bearer tokens and turns a presented token into a <see cref="Caller"/>.</summary>
+public sealed class AccessTokenService(BillingDbContext db, OperatorToken operatorToken, TimeProvider clock)
+{
+    /// <summary>Adds a new token to the unit of work; the caller saves it. The bearer is shown once.</summary>
+    public (AccessToken Token, string Bearer) Issue(TokenKind kind, string subjectId, string displayName, DateTimeOffset? expiresAt, string? createdByUserId = null)
+    {
+        var issued = TokenCodec.Create(kind, clock);
+        var token = new AccessToken
+        {
+            Id = issued.Id,
+            Kind = kind,
+            SubjectId = subjectId,
+            DisplayName = displayName,
+            SecretHash = issued.SecretHash,
+            CreatedAt = clock.GetUtcNow(),
+            ExpiresAt = expiresAt,
+            CreatedByUserId = createdByUserId,
+        };
+        db.AccessTokens.Add(token);
+        return (token, issued.Bearer);
+    }
+
+    /// <summary>The caller that a bearer token stands for; UNAUTHENTICATED for any token that does not work.</summary>
+    public async Task<Caller> AuthenticateAsync(string bearer, CancellationToken cancellationToken)
+    {
+        if (operatorToken.Matches(bearer))
+        {
+            return Caller.Operator;
+        }
+        var parsed = TokenCodec.Parse(bearer);
+        var token = parsed is null
+            ? null
+            : await db.AccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == parsed.Id, cancellationToken);
+        if (parsed is null || token is null || token.Kind != parsed.Kind
+            || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(token.SecretHash, parsed.SecretHash))
+        {
+            throw Errors.Unauthenticated("TOKEN_INVALID", "The bearer token is not valid.");
+        }
+        if (token.RevokedAt is not null)
+        {
+            throw Errors.Unauthenticated("TOKEN_REVOKED", "The bearer token has been revoked.").With("token_id", token.Id);
+        }
+        if (token.ExpiresAt <= clock.GetUtcNow())
+        {
+            throw Errors.Unauthenticated("TOKEN_EXPIRED", "The bearer token has expired; sign in again.").With("token_id", token.Id);
+        }
+        var kind = token.Kind switch
+        {
+            TokenKind.User => CallerKind.User,
+            TokenKind.Collector => CallerKind.Collector,
+            TokenKind.BillingSession => CallerKind.BillingAccount,
+            _ => throw new InvalidOperationException($"Unknown token kind {token.Kind}."),
+        };
+        return new Caller(kind, token.SubjectId, token.Id);
+    }
+
+    /// <summary>Whether a token still works now; streams call it before every batch.</summary>
+    public Task<bool> IsActiveAsync(string tokenId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return db.AccessTokens.AsNoTracking()
+            .AnyAsync(t => t.Id == tokenId && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), cancellationToken);
+    }
+}

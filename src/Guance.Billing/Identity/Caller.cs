@@ -1,0 +1,60 @@
+using Guance.Billing.Common;
+
+namespace Guance.Billing.Identity;
+
+/// <summary>Who is calling, as established from the bearer token of the call.</summary>
+public enum CallerKind
+{
+    Anonymous,
+    User,
+    Collector,
+    BillingAccount,
+    Operator,
+}
+
+/// <summary>The authenticated caller of one RPC.</summary>
+public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? TokenId = null)
+{
+    public static readonly Caller Anonymous = new(CallerKind.Anonymous);
+    public static readonly Caller Operator = new(CallerKind.Operator);
+
+    public bool IsOperator => Kind == CallerKind.Operator;
+
+    /// <summary>The console user, or UNAUTHENTICATED/PERMISSION_DENIED for any other caller.</summary>
+    public string RequireUser()
+    {
+        RequireAuthenticated();
+        return Kind == CallerKind.User
+            ? SubjectId!
+            : throw Errors.PermissionDenied("CONSOLE_USER_REQUIRED", "This call needs a console user token.");
+    }
+
+    /// <summary>A console user or the operator; returns the user id, or null for the operator.</summary>
+    public string? RequireUserOrOperator()
+    {
+        RequireAuthenticated();
+        return Kind switch
+        {
+            CallerKind.Operator => null,
+            CallerKind.User => SubjectId,
+            _ => throw Errors.PermissionDenied("CONSOLE_USER_REQUIRED", "This call needs a console user token or the operator token."),
+        };
+    }
+
+    public void RequireOperator()
+    {
+        RequireAuthenticated();
+        if (!IsOperator)
+        {
+            throw Errors.PermissionDenied("OPERATOR_REQUIRED", "This call needs the operator token.");
+        }
+    }
+
+    public void RequireAuthenticated()
+    {
+        if (Kind == CallerKind.Anonymous)
+        {
+            throw Errors.Unauthenticated("TOKEN_MISSING", "Send 'authorization: Bearer <token>'.");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Identity;
+
+/// <summary>Console accounts: sign-up, sign-in (throttled), and the user's own API tokens.</summary>
+public sealed class ConsoleAccountService(
+    BillingDbContext db,
+    AccessTokenService tokens,
+    IPasswordHasher<User> passwordHasher,
+    IOptions<GuanceOptions> options,
+    TimeProvider clock)
+{
+    public const int MinPasswordLength = 8;
+    private const int MaxPasswordLength = 128;
+    private const string TokenList = "api_tokens";
+    private SecurityOptions Security => options.Value.Security;
+
+    public sealed record TokenGrant(User User, AccessToken Token, string Bearer);
+
+    public async Task<TokenGrant> SignUpAsync(string email, string password, string displayName, CancellationToken cancellationToken)
+    {
+        new RequestValidator()
+            .Email(email?.Trim(), "email")
+            .Check(password is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
+            .Text(displayName?.Trim(), "display_name", 64)
+            .ThrowIfInvalid();
+
+        var normalized = NormalizeEmail(email!);
+        if (await db.Users.AnyAsync(u => u.Email == normalized, cancellationToken))
+        {
+            throw EmailTaken(normalized);
+        }
+        var user = new User
+        {
+            Id = Ids.New("usr", clock),
+            Email = normalized,
+            DisplayName = displayName!.Trim(),
+            PasswordHash = "",
+            CreatedAt = clock.GetUtcNow(),
+        };
+        user.PasswordHash = passwordHasher.HashPassword(user, password!);
+        db.Users.Add(user);
+        var (token, bearer) = tokens.Issue(TokenKind.User, user.Id, "default", expiresAt: null);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw EmailTaken(normalized);
+        }
+        return new TokenGrant(user, token, bearer);
+    }
+
+    public async Task<TokenGrant> SignInAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        new RequestValidator()
+            .Email(email?.Trim(), "email")
+            .Required(password, "password")
+            .ThrowIfInvalid();
+
+        var normalized = NormalizeEmail(email!);
+        var now = clock.GetUtcNow();
+        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == normalized, cancellationToken);
+        if (throttle?.BlockedUntil > now)
+        {
+            throw Throttled(throttle.BlockedUntil.Value - now);
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        // Verify against a hash even when there is no such user, so that timing tells nothing either.
+        var verified = passwordHasher.VerifyHashedPassword(user ?? DecoyUser, user?.PasswordHash ?? DecoyHash, password!);
+        if (user is null || verified == PasswordVerificationResult.Failed)
+        {
+            await RecordFailureAsync(throttle, normalized, now, cancellationToken);
+            throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The e-mail address or the password is wrong.");
+        }
+
+        if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = passwordHasher.HashPassword(user, password!);
+        }
+        if (throttle is not null)
+        {
+            db.SignInThrottles.Remove(throttle);
+        }
+        var (token, bearer) = tokens.Issue(TokenKind.User, user.Id, "sign-in", now + Security.SignInTokenLifetime);
+        await db.SaveChangesAsync(cancellationToken);
+        return new TokenGrant(user, token, bearer);
+    }
+
+    public async Task<User> GetUserAsync(string userId, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken)
+        ?? throw Errors.Unauthenticated("TOKEN_INVALID", "The account of this token no longer exists.");
+
+    public async Task<(AccessToken Token, string Bearer)> CreateApiTokenAsync(string userId, string displayName, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        new RequestValidator()
+            .Text(displayName?.Trim(), "display_name", 64)
+            .Check(expiresAt is null || expiresAt > clock.GetUtcNow(), "expire_time", "must be in the future")
+            .ThrowIfInvalid();
+        var issued = tokens.Issue(TokenKind.User, userId, displayName!.Trim(), expiresAt);
+        await db.SaveChangesAsync(cancellationToken);
+        return issued;
+    }
+
+    public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListApiTokensAsync(string userId, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        new RequestValidator().PageSize(pageSize).ThrowIfInvalid();
+        var after = Paging.Decode(pageToken, TokenList);
+        var size = Paging.Size(pageSize);
+        var query = db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == userId && t.Kind == TokenKind.User);
+        if (after is not null)
+        {
+            query = query.Where(t => string.Compare(t.Id, after) < 0);
+        }
+        var fetched = await query.OrderByDescending(t => t.Id).Take(size + 1).ToListAsync(cancellationToken);
+        return Paging.Page(fetched, size, TokenList, t => t.Id);
+    }
+
+    public async Task<AccessToken> RevokeApiTokenAsync(string userId, string tokenId, CancellationToken cancellationToken)
+    {
+        new RequestValidator().Id(tokenId, "api_token_id", TokenCodec.IdPrefix(TokenKind.User)).ThrowIfInvalid();
+        var token = await db.AccessTokens.FirstOrDefaultAsync(
+            t => t.Id == tokenId && t.SubjectId == userId && t.Kind == TokenKind.User, cancellationToken)
+            ?? throw Errors.NotFound("api token", tokenId);
+        if (token.RevokedAt is null)
+        {
+            token.RevokedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return token;
+    }
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    private async Task RecordFailureAsync(SignInThrottle? throttle, string email, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (throttle is null)
+        {
+            throttle = new SignInThrottle { Email = email, WindowStartedAt = now };
+            db.SignInThrottles.Add(throttle);
+        }
+        else if (now - throttle.WindowStartedAt > Security.SignInFailureWindow)
+        {
+            throttle.WindowStartedAt = now;
+            throttle.Failures = 0;
+            throttle.BlockedUntil = null;
+        }
+        throttle.Failures++;
+        if (throttle.Failures >= Security.SignInFailuresAllowed)
+        {
+            throttle.BlockedUntil = now + Security.SignInFailureWindow;
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e))
+        {
+            // A concurrent failure of the same e-mail counted first; one lost count does not matter.
+        }
+    }
+
+    private static BillingException EmailTaken(string email) =>
+        Errors.AlreadyExists("EMAIL_TAKEN", "user", email, "A console account with this e-mail address already exists.");
+
+    private static BillingException Throttled(TimeSpan retryAfter) =>
+        Errors.Throttled("SIGN_IN_THROTTLED", "Too many failed sign-ins for this e-mail address; try again later.", retryAfter);
+
+    private static readonly User DecoyUser = new() { Id = "usr_decoy", Email = "", DisplayName = "", PasswordHash = "" };
+    private string DecoyHash => _decoyHash ??= passwordHasher.HashPassword(DecoyUser, "decoy-password");
+    private static string? _decoyHash;
+}

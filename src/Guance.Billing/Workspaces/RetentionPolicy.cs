@@ -1,0 +1,33 @@
+namespace Guance.Billing.Workspaces;
+
+/// <summary>The retention choices of DOMAIN.md §4 and the fixed retention of the experience plan.</summary>
+public static class RetentionPolicy
+{
+    public const int ExperienceDays = 7;
+
+    private static readonly Dictionary<DataType, int[]> Allowed = new()
+    {
+        [DataType.Metrics] = [3, 7, 14, 30, 180, 360],
+        [DataType.Logs] = [3, 7, 14, 30, 60],
+        [DataType.Apm] = [3, 7, 14, 30, 60],
+        [DataType.Rum] = [3, 7, 14, 30, 60],
+    };
+
+    private static readonly Dictionary<DataType, int> CommercialDefault = new()
+    {
+        [DataType.Metrics] = 7,
+        [DataType.Logs] = 14,
+        [DataType.Apm] = 7,
+        [DataType.Rum] = 7,
+    };
+
+    public static IReadOnlyList<DataType> DataTypes { get; } = Allowed.Keys.ToArray();
+
+    public static IReadOnlyList<int> AllowedDays(DataType type) => Allowed[type];
+
+    public static bool IsAllowed(DataType type, int days) => Allowed[type].Contains(days);
+
+    /// <summary>The retention a workspace of this plan starts with.</summary>
+    public static int DefaultDays(Plan plan, DataType type) =>
+        plan == Plan.Experience ? ExperienceDays : CommercialDefault[type];
+}

@@ -1,0 +1,26 @@
+namespace Guance.Billing.Workspaces;
+
+/// <summary>
+/// The role table of DOMAIN.md §2, in one place: every RPC about a workspace asks it, none decides
+/// by hand. Standard and Read-only have no billing at all.
+/// </summary>
+public static class RolePermissions
+{
+    private static readonly Dictionary<WorkspaceRole, HashSet<WorkspacePermission>> Table = new()
+    {
+        [WorkspaceRole.Owner] = [.. Enum.GetValues<WorkspacePermission>()],
+        [WorkspaceRole.Administrator] =
+        [
+            WorkspacePermission.View,
+            WorkspacePermission.UpdateSettings,
+            WorkspacePermission.ManageMembers,
+            WorkspacePermission.ManageCollectorTokens,
+            WorkspacePermission.ViewBilling,
+            WorkspacePermission.SetAlerts,
+        ],
+        [WorkspaceRole.Standard] = [WorkspacePermission.View],
+        [WorkspaceRole.ReadOnly] = [WorkspacePermission.View],
+    };
+
+    public static bool Allows(WorkspaceRole role, WorkspacePermission permission) => Table[role].Contains(permission);
+}

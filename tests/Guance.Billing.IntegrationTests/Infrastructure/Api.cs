@@ -1,0 +1,12 @@
+using Grpc.Core;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.IntegrationTests.Infrastructure;
+
+/// <summary>The generated clients of every service over one channel and token.</summary>
+public sealed class Api(CallInvoker invoker)
+{
+    public IdentityService.IdentityServiceClient Identity { get; } = new(invoker);
+    public WorkspaceService.WorkspaceServiceClient Workspaces { get; } = new(invoker);
+    public CallInvoker Invoker => invoker;
+}

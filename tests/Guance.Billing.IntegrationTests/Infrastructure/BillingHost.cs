@@ -1,0 +1,92 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Guance.Billing.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The host in memory, on its own data directory and a fake clock, reached through a real
+/// <see cref="GrpcChannel"/>. One per test class (xunit class fixture); tests make their own users.
+/// </summary>
+public sealed class BillingHost : WebApplicationFactory<Program>
+{
+    public const string OperatorToken = "gco_integration_tests_operator_token_0001";
+
+    /// <summary>09:30 on 2026-11-02 in Asia/Shanghai.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 2, 1, 30, 0, TimeSpan.Zero);
+
+    private readonly List<GrpcChannel> _channels = new();
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "guance-billing-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Extra configuration for a test class, applied over the defaults.</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Guance:DataDirectory", DataDirectory);
+        builder.UseSetting("Guance:OperatorToken", OperatorToken);
+        builder.UseSetting("Guance:Security:PasswordHashIterations", "1000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Clients of every service, calling with the given bearer token (none for anonymous).</summary>
+    public Api Api(string? token = null)
+    {
+        var channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = Server.CreateHandler(),
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        });
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+        CallInvoker invoker = channel.CreateCallInvoker();
+        if (token is not null)
+        {
+            invoker = invoker.Intercept(metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + token);
+                return metadata;
+            });
+        }
+        return new Api(invoker);
+    }
+
+    public Api Operator => Api(OperatorToken);
+
+    protected override void Dispose(bool disposing)
+    {
+        lock (_channels)
+        {
+            _channels.ForEach(c => c.Dispose());
+        }
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
