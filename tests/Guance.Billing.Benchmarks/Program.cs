@@ -1,0 +1,18 @@
+// Benchmark programs of the billing backend. Run one in Release, for example:
+//   dotnet run -c Release --project tests/Guance.Billing.Benchmarks -- <name> [options]
+// Each prints its figures (and ratios against its baseline) to standard output.
+
+var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
+{
+    Console.WriteLine("usage: Guance.Billing.Benchmarks <name> [options]");
+    foreach (var (name, (description, _)) in benchmarks)
+    {
+        Console.WriteLine($"  {name,-20} {description}");
+    }
+    return args.Length == 0 ? 0 : 2;
+}
+return await chosen.Run(args[1..]);
