@@ -2,8 +2,10 @@ using Guance.Billing.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Guance.Billing.Data;
 
@@ -16,33 +18,44 @@ public static class DatabaseSetup
     public static IServiceCollection AddBillingDatabase(this IServiceCollection services)
     {
         services.AddDbContext<BillingDbContext>((provider, builder) =>
-        {
-            var options = provider.GetRequiredService<IOptions<GuanceOptions>>().Value;
-            var connectionString = ConnectionString(options);
-            if (options.Database.Provider == DatabaseProvider.Postgres)
-            {
-                builder.UseNpgsql(connectionString);
-            }
-            else
-            {
-                builder.UseSqlite(connectionString);
-            }
-            // Migrations are written by hand, without a model snapshot, so EF always sees "pending
-            // model changes"; a test compares the migrated schema with the model instead.
-            builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-        });
+            Configure(builder, provider.GetRequiredService<IOptions<GuanceOptions>>().Value));
         return services;
+    }
+
+    /// <summary>Points a context at the configured engine; the host and the schema tests share it.</summary>
+    public static void Configure(DbContextOptionsBuilder builder, GuanceOptions options)
+    {
+        var connectionString = ConnectionString(options);
+        if (options.Database.Provider == DatabaseProvider.Postgres)
+        {
+            builder.UseNpgsql(connectionString)
+                .ReplaceService<IMigrationsSqlGenerator, PostgresMigrationsSqlGenerator>();
+        }
+        else
+        {
+            builder.UseSqlite(connectionString);
+        }
+        // Migrations are written by hand, without a model snapshot, so EF always sees "pending
+        // model changes"; a test compares the migrated schema with the model instead.
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     public static string ConnectionString(GuanceOptions options)
     {
+        if (options.Database.Provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            {
+                throw new InvalidOperationException("Guance:Database:ConnectionString is required when Guance:Database:Provider is Postgres.");
+            }
+            // Name the connections, so that pg_stat_activity tells which belong to the billing host.
+            var postgres = new NpgsqlConnectionStringBuilder(options.Database.ConnectionString);
+            postgres.ApplicationName ??= "guance-billing";
+            return postgres.ToString();
+        }
         if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString))
         {
             return options.Database.ConnectionString;
-        }
-        if (options.Database.Provider == DatabaseProvider.Postgres)
-        {
-            throw new InvalidOperationException("Guance:Database:ConnectionString is required when Guance:Database:Provider is Postgres.");
         }
         return new SqliteConnectionStringBuilder
         {
