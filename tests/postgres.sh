@@ -83,7 +83,10 @@ start() {
     fi
 
     if [[ -z "$dir" ]]; then
-        dir=$(mktemp -d "${TMPDIR:-/tmp}/guance-postgres.XXXXXX")
+        # As root the server runs as `postgres`, which cannot reach into a private $TMPDIR: use /tmp.
+        local parent="${TMPDIR:-/tmp}"
+        [[ $(id -u) -eq 0 ]] && parent=/tmp
+        dir=$(mktemp -d "$parent/guance-postgres.XXXXXX")
     fi
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
@@ -135,6 +138,10 @@ stop() {
     local dir="${1:-${GUANCE_POSTGRES_DIR:-}}"
     if [[ -z "$dir" || ! -d "$dir" ]]; then
         log "nothing to stop (no folder given and GUANCE_POSTGRES_DIR is not set)"
+        return 0
+    fi
+    if [[ -z "$(ls -A "$dir")" ]]; then
+        rmdir "$dir"
         return 0
     fi
     if [[ ! -e "$dir/$MARKER" ]]; then

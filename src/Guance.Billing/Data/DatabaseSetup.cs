@@ -2,7 +2,9 @@ using Guance.Billing.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -65,7 +67,13 @@ public static class DatabaseSetup
         }.ToString();
     }
 
-    /// <summary>Creates the data directory, applies the migrations (under EF's migration lock) and sets WAL mode.</summary>
+    /// <summary>
+    /// Creates the database (the data directory and file on SQLite, the database on PostgreSQL) when
+    /// missing, sets WAL mode on SQLite and applies the pending migrations. Several hosts may start
+    /// at once on one database: EF's migration lock (on PostgreSQL an exclusive lock on the history
+    /// table, on SQLite a lock row) lets one apply the migrations while the others wait and then
+    /// find nothing left to do.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var options = services.GetRequiredService<IOptions<GuanceOptions>>().Value;
@@ -85,6 +93,33 @@ public static class DatabaseSetup
             // WAL lets readers run beside the single writer; the setting stays with the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+        else
+        {
+            await CreatePostgresDatabaseAsync(db, cancellationToken);
+        }
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the PostgreSQL database when it does not exist yet. EF would create it as well, but
+    /// outside its migration lock (there is nothing to lock before the database exists): of hosts
+    /// starting together on a new database, all but one would fail. The losers of that race find
+    /// the database made and go on.
+    /// </summary>
+    private static async Task CreatePostgresDatabaseAsync(BillingDbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another host created it a moment ago.
+        }
     }
 }
