@@ -102,9 +102,9 @@ public static class DatabaseSetup
 
     /// <summary>
     /// Creates the PostgreSQL database when it does not exist yet. EF would create it as well, but
-    /// outside its migration lock (there is nothing to lock before the database exists): of hosts
-    /// starting together on a new database, all but one would fail. The losers of that race find
-    /// the database made and go on.
+    /// outside its migration lock (there is nothing to lock before the database exists), so of hosts
+    /// starting together on a new database the losers of that race would fail to start (the
+    /// migration lock test saw it). Here they find the database made and go on.
     /// </summary>
     private static async Task CreatePostgresDatabaseAsync(BillingDbContext db, CancellationToken cancellationToken)
     {

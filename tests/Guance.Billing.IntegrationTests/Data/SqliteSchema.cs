@@ -59,13 +59,19 @@ internal static partial class SqliteSchema
                 "SELECT name, \"unique\", origin FROM pragma_index_list(@table)",
                 r => (Name: r.GetString(0), Unique: r.GetInt64(1) != 0, Origin: r.GetString(2)),
                 ("@table", table));
-            // Indexes SQLite makes for a primary key or UNIQUE constraint are described by those.
-            foreach (var index in indexes.Where(i => i.Origin == "c"))
+            // The primary key's own index is described by the primary key line.
+            foreach (var index in indexes.Where(i => i.Origin != "pk"))
             {
                 var keys = await QueryAsync(connection,
                     "SELECT name, \"desc\", coll FROM pragma_index_xinfo(@index) WHERE key = 1 ORDER BY seqno",
                     r => $"{r.GetString(0)}{(r.GetInt64(1) != 0 ? " desc" : "")} collate {r.GetString(2)}",
                     ("@index", index.Name));
+                if (index.Origin == "u")
+                {
+                    // A UNIQUE constraint (an EF alternate key): SQLite names its index by position only.
+                    lines.Add($"unique {table} ({string.Join(", ", keys)})");
+                    continue;
+                }
                 var indexSql = (await QueryAsync(connection, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = @index",
                     r => r.GetString(0), ("@index", index.Name))).Single();
                 var where = IndexFilter().Match(indexSql);
