@@ -75,6 +75,9 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
             case Exception e when DbErrors.IsConcurrencyConflict(e):
                 return ErrorMapping.ToRpcException(Errors.Aborted("CONCURRENT_UPDATE", "A concurrent change won; read again and retry."));
+            case Exception e when DbErrors.IsUnavailable(e):
+                logger.LogWarning(e, "The database is unavailable in {Method}", context.Method);
+                return ErrorMapping.ToRpcException(Errors.Unavailable("DATABASE_UNAVAILABLE", "The database cannot be reached right now; retry shortly.", TimeSpan.FromSeconds(1)));
         }
         var correlationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         logger.LogError(exception, "Unexpected failure in {Method} (correlation id {CorrelationId})", context.Method, correlationId);

@@ -51,6 +51,9 @@ public static class Errors
     public static BillingException Aborted(string reason, string message) =>
         new(ErrorKind.Aborted, reason, message);
 
+    public static BillingException Unavailable(string reason, string message, TimeSpan retryAfter) =>
+        new(ErrorKind.Unavailable, reason, message) { RetryAfter = retryAfter };
+
     private static string ToReason(string resourceType) =>
         string.Concat(resourceType.Select(c => char.IsWhiteSpace(c) ? '_' : char.ToUpperInvariant(c)));
 
