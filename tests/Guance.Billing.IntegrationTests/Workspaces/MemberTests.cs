@@ -57,6 +57,9 @@ public sealed class MemberTests(BillingHost host) : IClassFixture<BillingHost>
         await RpcAssert.InvalidFields(() => api.ListMembersAsync(new ListMembersRequest { WorkspaceId = ws.Id, PageToken = "garbage" }), "page_token");
         await RpcAssert.InvalidFields(() => api.ListMembersAsync(new ListMembersRequest { WorkspaceId = "", PageSize = 5000, PageToken = "garbage" }),
             "workspace_id", "page_size", "page_token");
+        // A token of the right list whose position is not one the host writes.
+        var forged = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("v1\nmembers\nnot-a-position")).TrimEnd('=');
+        await RpcAssert.InvalidFields(() => api.ListMembersAsync(new ListMembersRequest { WorkspaceId = ws.Id, PageToken = forged }), "page_token");
     }
 
     // ---- AddMember ----
