@@ -1,6 +1,5 @@
-using Guance.Billing.Data;
+using Microsoft.EntityFrameworkCore;
 using Guance.Billing.IntegrationTests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.IntegrationTests.Hosting;
@@ -11,8 +10,8 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task A_call_in_flight_when_SIGTERM_arrives_completes_and_its_write_survives()
     {
-        using var data = new TemporaryDirectory("shutdown");
-        var options = new HostProcessOptions { DataDirectory = data.Path };
+        using var database = TestDatabase.Create();
+        var options = new HostProcessOptions { Database = database };
         // A slow password hash keeps SignUp busy for a second or more: long enough to signal in the middle of it.
         options.Settings["Guance:Security:PasswordHashIterations"] = "2000000";
         // The host logs when each request starts and finishes, so the test knows the call is in flight.
@@ -34,15 +33,8 @@ public sealed class GracefulShutdownTests
         var finished = lines.FindIndex(l => l.Contains("Request finished") && l.Contains("IdentityService/SignUp"));
         Assert.True(shuttingDown >= 0 && finished > shuttingDown, $"Expected the shutdown to begin before SignUp finished.\n{host.Output}");
 
-        // What it wrote is in the database file (read directly: the restart tests cover reading it back through the host).
-        await using var database = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(data.Path, DatabaseSetup.SqliteFileName), Pooling = false,
-        }.ToString());
-        await database.OpenAsync();
-        var query = database.CreateCommand();
-        query.CommandText = "SELECT id FROM users WHERE email = $email";
-        query.Parameters.AddWithValue("$email", email);
-        Assert.Equal(response.User.UserId, await query.ExecuteScalarAsync());
+        // What it wrote is in the database (read directly: the restart tests cover reading it back through the host).
+        await using var db = database.NewContext();
+        Assert.Equal(response.User.UserId, await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
     }
 }

@@ -14,10 +14,10 @@ public sealed partial class OperatorTokenTests
     [Fact]
     public async Task Without_a_configured_token_the_host_makes_one_for_local_use_and_logs_it_once_else_it_uses_the_configured_one()
     {
-        using var data = new TemporaryDirectory("operator");
+        using var database = TestDatabase.Create();
         string generated;
         string workspaceId;
-        await using (var host = await HostProcess.StartAsync(new HostProcessOptions { DataDirectory = data.Path, OperatorToken = null }))
+        await using (var host = await HostProcess.StartAsync(new HostProcessOptions { Database = database, OperatorToken = null }))
         {
             var line = Assert.Single(host.OutputLines, l => GeneratedToken().IsMatch(l));
             Assert.Contains("FOR LOCAL USE ONLY", line);
@@ -42,7 +42,7 @@ public sealed partial class OperatorTokenTests
         // Configured by environment variable on the next start: that token is used, nothing is generated,
         // and the generated one of the last run is worthless.
         var configured = HostProcessOptions.NewOperatorToken();
-        var options = new HostProcessOptions { DataDirectory = data.Path, OperatorToken = null };
+        var options = new HostProcessOptions { Database = database, OperatorToken = null };
         options.Environment["Guance__OperatorToken"] = configured;
         await using var restarted = await HostProcess.StartAsync(options);
 

@@ -17,8 +17,8 @@ public sealed class RestartTests
     [Fact]
     public async Task A_restarted_host_finds_everything_still_there_after_a_graceful_stop_and_after_a_crash()
     {
-        using var data = new TemporaryDirectory("restart");
-        var options = new HostProcessOptions { DataDirectory = data.Path };
+        using var database = TestDatabase.Create();
+        var options = new HostProcessOptions { Database = database };
 
         Remembered remembered;
         await using (var first = await HostProcess.StartAsync(options))

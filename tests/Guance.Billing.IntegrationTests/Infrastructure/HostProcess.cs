@@ -26,11 +26,11 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     private HostProcess(HostProcessOptions options)
     {
-        if (options.DataDirectory is null)
+        if (options.DataDirectory is null && options.Database is null)
         {
             _ownedDataDirectory = new TemporaryDirectory("host-data");
         }
-        DataDirectory = options.DataDirectory ?? _ownedDataDirectory!.Path;
+        DataDirectory = options.Database?.DataDirectory ?? options.DataDirectory ?? _ownedDataDirectory!.Path;
         Directory.CreateDirectory(DataDirectory);
         OperatorToken = options.OperatorToken;
 
@@ -50,6 +50,13 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
         // The helper learns the port from the "Now listening on" line, whatever else a test sets.
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
+        foreach (var (key, value) in options.Database?.Settings ?? new Dictionary<string, string?>())
+        {
+            if (value is not null && key != "Guance:DataDirectory")
+            {
+                start.ArgumentList.Add($"--{key}={value}");
+            }
+        }
         foreach (var (key, value) in options.Settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

@@ -8,6 +8,12 @@ public sealed class HostProcessOptions
     /// <summary>The data directory; null gives a fresh temporary one that the process helper deletes when disposed.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>
+    /// A test database on this run's engine (SQLite, or PostgreSQL in the second pass); its data
+    /// directory and connection settings win over <see cref="DataDirectory"/>. The test disposes it.
+    /// </summary>
+    public TestDatabase? Database { get; init; }
+
     /// <summary>Passed as <c>--Guance:OperatorToken</c>; null configures none, so the host generates one.</summary>
     public string? OperatorToken { get; init; } = NewOperatorToken();
 
