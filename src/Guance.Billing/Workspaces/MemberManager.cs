@@ -72,7 +72,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
         var validator = new RequestValidator()
             .Id(userId, "user_id", "usr")
             .Check(IsAssignable(role), "role", "must be WORKSPACE_ROLE_ADMINISTRATOR, WORKSPACE_ROLE_STANDARD or WORKSPACE_ROLE_READ_ONLY; use TransferOwnership for the Owner");
-        var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageMembers, cancellationToken, validator);
+        var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageMembers, cancellationToken, validator, tracked: true);
         WorkspaceManager.EnsureActive(grant.Workspace);
 
         var member = await FindAsync(workspaceId, userId, cancellationToken);
@@ -85,6 +85,8 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
             await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageAdministrators, cancellationToken);
         }
         member.Member.Role = role;
+        // The workspace's version guards the roles too: a concurrent TransferOwnership makes this fail, not demote the new Owner.
+        grant.Workspace.Version++;
         await db.SaveChangesAsync(cancellationToken);
         return member;
     }
@@ -93,7 +95,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
     {
         var validator = new RequestValidator().Id(userId, "user_id", "usr");
         var leaving = caller.Kind == CallerKind.User && caller.SubjectId == userId;
-        var grant = await access.AuthorizeAsync(caller, workspaceId, leaving ? WorkspacePermission.View : WorkspacePermission.ManageMembers, cancellationToken, validator);
+        var grant = await access.AuthorizeAsync(caller, workspaceId, leaving ? WorkspacePermission.View : WorkspacePermission.ManageMembers, cancellationToken, validator, tracked: true);
         WorkspaceManager.EnsureActive(grant.Workspace);
 
         var member = await FindAsync(workspaceId, userId, cancellationToken);
@@ -106,6 +108,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
             await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageAdministrators, cancellationToken);
         }
         db.WorkspaceMembers.Remove(member.Member);
+        grant.Workspace.Version++;
         await db.SaveChangesAsync(cancellationToken);
     }
 
