@@ -23,15 +23,17 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
         var after = Paging.Decode(pageToken, MemberList);
         var size = Paging.Size(pageSize);
 
+        // Filter and order on the entity, then project: EF cannot translate a member of a record built in the query.
         var query = from m in db.WorkspaceMembers.AsNoTracking()
                     join u in db.Users.AsNoTracking() on m.UserId equals u.Id
                     where m.WorkspaceId == workspaceId
-                    select new MemberDetails(m, u.Email, u.DisplayName);
+                    select new { Member = m, u.Email, u.DisplayName };
         if (after is not null)
         {
             query = query.Where(x => string.Compare(x.Member.UserId, after) > 0);
         }
-        var fetched = await query.OrderBy(x => x.Member.UserId).Take(size + 1).ToListAsync(cancellationToken);
+        var rows = await query.OrderBy(x => x.Member.UserId).Take(size + 1).ToListAsync(cancellationToken);
+        var fetched = rows.Select(x => new MemberDetails(x.Member, x.Email, x.DisplayName)).ToList();
         return Paging.Page(fetched, size, MemberList, x => x.Member.UserId);
     }
 
