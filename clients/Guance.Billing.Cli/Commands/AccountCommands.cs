@@ -38,7 +38,9 @@ public sealed class AccountCommands : ICommandGroup
                     ("E-mail", response.User.Email),
                     ("Name", response.User.DisplayName),
                     ("Token", response.Token));
-                context.Output.Note("The token is shown only once: keep it (GUANCE_TOKEN) or log in with 'guance-billing login'.");
+                context.Output.Note(context.Get(login)
+                    ? $"Logged in: saved the token to {context.ConfigFile.Path}."
+                    : "The token is shown only once: keep it (GUANCE_TOKEN) or log in with 'guance-billing login'.");
             });
             return ExitCodes.Ok;
         });

@@ -100,6 +100,41 @@ public sealed class CliAccountTests(CliHost fixture)
     }
 
     [Fact]
+    public async Task Login_takes_the_operator_token_which_sees_every_workspace()
+    {
+        var owner = await fixture.SignUpAsync("someone");
+        var cli = fixture.NewCli();
+        var created = await cli.RunAsync(new CliRun(["workspaces", "create", "--name", "Somebody's", "--site", "cn2", "-o", "json"])
+        {
+            Environment = new Dictionary<string, string?> { ["GUANCE_TOKEN"] = owner.Token },
+        });
+        var workspaceId = created.Json.GetProperty("workspace").GetProperty("workspaceId").GetString()!;
+
+        var login = await cli.RunAsync("login", "--with-token", fixture.Host.OperatorToken);
+        var listed = await cli.RunAsync("workspaces", "list", "--all", "-o", "json");
+        var badToken = await fixture.NewCli().RunAsync("login", "--with-token", "gcu_not_a_token");
+
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Contains("not a console user's", login.Stdout);
+        Assert.Contains(listed.Json.GetProperty("workspaces").EnumerateArray(), w => w.GetProperty("workspaceId").GetString() == workspaceId);
+        Assert.Equal(5, badToken.ExitCode);
+    }
+
+    [Fact]
+    public async Task Signup_with_login_saves_the_token()
+    {
+        var cli = fixture.NewCli();
+        var email = $"saved.{Guid.NewGuid():N}@example.com";
+
+        var signup = await cli.RunAsync(new CliRun(["signup", "--email", email, "--name", "Sam", "--password-stdin", "--login"]) { Stdin = "correct horse battery\n" });
+        var whoami = await cli.RunAsync("whoami", "-o", "json");
+
+        Assert.True(signup.ExitCode == 0, signup.ToString());
+        Assert.Contains($"saved the token to {cli.ConfigPath}", signup.Stderr);
+        Assert.Equal(email, whoami.Json.GetProperty("user").GetProperty("email").GetString());
+    }
+
+    [Fact]
     public async Task Without_a_token_whoami_exits_5_with_a_hint()
     {
         var result = await fixture.NewCli().RunAsync("whoami");
