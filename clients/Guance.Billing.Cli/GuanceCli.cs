@@ -40,12 +40,15 @@ public static class GuanceCli
             {
                 Console.Error.WriteLine("error: " + error.Message);
             }
-            var command = string.Join(' ', new[] { "guance-billing" }.Concat(CommandPath(parse)));
-            Console.Error.WriteLine($"  hint: see '{command} --help'");
+            Console.Error.WriteLine(HelpHint(parse));
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync();
     }
+
+    /// <summary>"  hint: see 'guance-billing workspaces create --help'" for the command that was parsed.</summary>
+    public static string HelpHint(ParseResult parse) =>
+        $"  hint: see '{string.Join(' ', new[] { "guance-billing" }.Concat(CommandPath(parse)))} --help'";
 
     private static IEnumerable<string> CommandPath(ParseResult parse)
     {

@@ -11,6 +11,7 @@ public sealed class CliContext : IDisposable
 {
     private readonly ParseResult _parse;
     private readonly Lazy<CliConfig> _config;
+    private readonly List<GuanceBillingClient> _owned = new();
     private GuanceBillingClient? _client;
 
     public CliContext(ParseResult parse, CliEnvironment environment)
@@ -76,8 +77,6 @@ public sealed class CliContext : IDisposable
         _owned.Add(client);
         return client;
     }
-
-    private readonly List<GuanceBillingClient> _owned = new();
 
     public void Dispose() => _owned.ForEach(c => c.Dispose());
 }

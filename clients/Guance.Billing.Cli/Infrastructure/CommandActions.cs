@@ -33,6 +33,7 @@ public static class CommandActions
         catch (UsageException e)
         {
             environment.Error.WriteLine("error: " + e.Message);
+            environment.Error.WriteLine(GuanceCli.HelpHint(parse));
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -192,6 +192,8 @@ public sealed class CliWorkspaceTests(CliHost fixture)
                      ["workspaces", "members", "add", workspaceId, "--email", standard.Email, "--role", "boss"],
                      ["workspaces", "list", "--bogus"],
                      ["workspaces", "list", "--output", "yaml"],
+                     ["sites", "--timeout", "0"],
+                     ["sites", "--server", "ftp://example.com"],
                  })
         {
             var usage = await cli.RunAsync(As(ownerToken, args));
