@@ -53,7 +53,9 @@ public sealed record BillingError(
     /// </summary>
     public override string ToString()
     {
-        var text = new StringBuilder(Message);
+        // The host's message repeats the field violations for clients that cannot decode details;
+        // here they follow one per line, so the headline stays short.
+        var text = new StringBuilder(FieldViolations.Count > 0 ? "The request has invalid fields" : Message);
         text.Append(" (").Append(Reason ?? Code.ToString()).Append(')');
         foreach (var v in FieldViolations)
         {

@@ -40,7 +40,7 @@ public sealed class CliAccountTests(CliHost fixture)
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("", result.Stdout);
-        Assert.Equal("error: The request has invalid fields. (INVALID_ARGUMENT)", result.ErrorLines[0]);
+        Assert.Equal("error: The request has invalid fields (INVALID_ARGUMENT)", result.ErrorLines[0]);
         Assert.Equal(["  email: ", "  password: "], result.ErrorLines[1..].Select(l => l[..(l.IndexOf(':') + 2)]).Order());
         Assert.DoesNotContain("   at ", result.Stderr);
     }
@@ -110,7 +110,7 @@ public sealed class CliAccountTests(CliHost fixture)
         });
         var workspaceId = created.Json.GetProperty("workspace").GetProperty("workspaceId").GetString()!;
 
-        var login = await cli.RunAsync("login", "--with-token", fixture.Host.OperatorToken);
+        var login = await cli.RunAsync("login", "--with-token", fixture.Host.OperatorToken!);
         var listed = await cli.RunAsync("workspaces", "list", "--all", "-o", "json");
         var badToken = await fixture.NewCli().RunAsync("login", "--with-token", "gcu_not_a_token");
 

@@ -5,9 +5,9 @@ namespace Guance.Billing.IntegrationTests.Cli;
 /// <summary>One host process on loopback for all CLI tests (a collection fixture); tests make their own users.</summary>
 public sealed class CliHost : IAsyncLifetime
 {
-    private LoopbackHostProcess? _host;
+    private HostProcess? _host;
 
-    public LoopbackHostProcess Host => _host ?? throw new InvalidOperationException("The host has not started.");
+    public HostProcess Host => _host ?? throw new InvalidOperationException("The host has not started.");
 
     public string ConfigDirectory { get; } = Path.Combine(Path.GetTempPath(), "guance-billing-tests", "cli-" + Guid.NewGuid().ToString("N"));
 
@@ -23,7 +23,7 @@ public sealed class CliHost : IAsyncLifetime
         return (email, result.Json.GetProperty("token").GetString()!, result.Json.GetProperty("user").GetProperty("userId").GetString()!);
     }
 
-    public async Task InitializeAsync() => _host = await LoopbackHostProcess.StartAsync();
+    public async Task InitializeAsync() => _host = await HostProcess.StartAsync();
 
     public async Task DisposeAsync()
     {

@@ -162,7 +162,7 @@ public sealed class CliWorkspaceTests(CliHost fixture)
 
         var invalid = await cli.RunAsync(As(ownerToken, "workspaces", "create", "--name", "", "--site", "mars1"));
         Assert.Equal(3, invalid.ExitCode);
-        Assert.Equal(["error: The request has invalid fields. (INVALID_ARGUMENT)", "  name: is required", "  site_code: must be the code of a site from ListSites"], invalid.ErrorLines);
+        Assert.Equal(["error: The request has invalid fields (INVALID_ARGUMENT)", "  name: is required", "  site_code: must be the code of a site from ListSites"], invalid.ErrorLines);
 
         var notFound = await cli.RunAsync(As(outsider.Token, "workspaces", "show", workspaceId));
         Assert.Equal(4, notFound.ExitCode);

@@ -130,6 +130,6 @@ public sealed class ErrorDetailsTests(BillingHost host) : IClassFixture<BillingH
             new Dictionary<string, string>(), [new FieldViolation("name", "must not be empty"), new FieldViolation("site_code", "unknown site")],
             [], [], null, null);
 
-        Assert.Equal("The request has invalid fields. (INVALID_ARGUMENT)\n  name: must not be empty\n  site_code: unknown site", error.ToString());
+        Assert.Equal("The request has invalid fields (INVALID_ARGUMENT)\n  name: must not be empty\n  site_code: unknown site", error.ToString());
     }
 }

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
-using Client = Guance.Billing.V1.WorkspaceService.WorkspaceServiceClient;
+using WorkspaceClient = Guance.Billing.V1.WorkspaceService.WorkspaceServiceClient;
 
 namespace Guance.Billing.IntegrationTests.Workspaces;
 
@@ -30,10 +30,10 @@ public sealed class PermissionTests(PermissionTests.Team team) : IClassFixture<P
     private static readonly WorkspaceRole[] OwnerOnly = [WorkspaceRole.Owner];
 
     /// <summary>One RPC, the roles that may call it, and how to ready a workspace for it.</summary>
-    private sealed record RpcCase(WorkspaceRole[] Allowed, Func<BillingHost, TestWorkspace, Task<Func<Client, Task>>> Prepare);
+    private sealed record RpcCase(WorkspaceRole[] Allowed, Func<BillingHost, TestWorkspace, Task<Func<WorkspaceClient, Task>>> Prepare);
 
-    private static Task<Func<Client, Task>> Ready<T>(Func<Client, AsyncUnaryCall<T>> call) =>
-        Task.FromResult<Func<Client, Task>>(client => call(client).ResponseAsync);
+    private static Task<Func<WorkspaceClient, Task>> Ready<T>(Func<WorkspaceClient, AsyncUnaryCall<T>> call) =>
+        Task.FromResult<Func<WorkspaceClient, Task>>(client => call(client).ResponseAsync);
 
     private static readonly Dictionary<string, RpcCase> Cases = new()
     {
