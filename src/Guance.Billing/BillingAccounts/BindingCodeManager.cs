@@ -88,15 +88,16 @@ public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, new RequestValidator().PageSize(pageSize));
         var after = Paging.Decode(pageToken, BoundList);
         var size = Paging.Size(pageSize);
-        var query = from b in db.WorkspaceBindings.AsNoTracking()
-                    join w in db.Workspaces.AsNoTracking() on b.WorkspaceId equals w.Id
-                    where b.BillingAccountId == billingAccountId
-                    select new BoundWorkspaceView(b.WorkspaceId, w.Name, w.SiteCode, b.BoundAt);
+        var bindings = db.WorkspaceBindings.AsNoTracking().Where(b => b.BillingAccountId == billingAccountId);
         if (after is not null)
         {
-            query = query.Where(x => string.Compare(x.WorkspaceId, after) > 0);
+            bindings = bindings.Where(b => string.Compare(b.WorkspaceId, after) > 0);
         }
-        var fetched = await query.OrderBy(x => x.WorkspaceId).Take(size + 1).ToListAsync(cancellationToken);
+        var fetched = await (from b in bindings
+                             join w in db.Workspaces.AsNoTracking() on b.WorkspaceId equals w.Id
+                             orderby b.WorkspaceId
+                             select new BoundWorkspaceView(b.WorkspaceId, w.Name, w.SiteCode, b.BoundAt))
+            .Take(size + 1).ToListAsync(cancellationToken);
         return Paging.Page(fetched, size, BoundList, x => x.WorkspaceId);
     }
 

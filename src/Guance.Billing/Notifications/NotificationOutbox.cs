@@ -1,5 +1,7 @@
+using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
+using Guance.Billing.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Notifications;
@@ -12,7 +14,7 @@ public sealed record NotificationDraft(
 /// Writes notifications into the caller's unit of work, so that they commit (or not) with the event
 /// that causes them, and lists them for operators.
 /// </summary>
-public sealed class NotificationOutbox(BillingDbContext db, TimeProvider clock)
+public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess access, TimeProvider clock)
 {
     private const string NotificationList = "notifications";
 
@@ -35,6 +37,23 @@ public sealed class NotificationOutbox(BillingDbContext db, TimeProvider clock)
         };
         db.Notifications.Add(notification);
         return notification;
+    }
+
+    /// <summary>The ListNotifications RPC: operator only.</summary>
+    public async Task<(IReadOnlyList<Notification> Notifications, string NextPageToken)> ListAsync(
+        Caller caller, string? billingAccountId, IReadOnlyCollection<NotificationKind> kinds, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        var validator = new RequestValidator()
+            .Check(kinds.All(k => Enum.IsDefined(k)), "kinds", "must list defined notification kinds only")
+            .PageSize(pageSize);
+        if (!string.IsNullOrEmpty(billingAccountId))
+        {
+            // An unknown account is NOT_FOUND, not an empty list.
+            await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Operate, cancellationToken, validator);
+        }
+        validator.ThrowIfInvalid();
+        return await ListAsync(billingAccountId, kinds, pageSize, pageToken, cancellationToken);
     }
 
     /// <summary>Notifications, newest first, optionally of one billing account and some kinds.</summary>

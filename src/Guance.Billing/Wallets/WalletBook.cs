@@ -26,6 +26,7 @@ public sealed class WalletBook
         _accounts = accounts.ToDictionary(a => a.Id);
         _lots = lots;
         ArrearsAtStart = this[LedgerAccountKind.Arrears].Balance;
+        ArrearsSinceAtStart = wallet.ArrearsSince;
     }
 
     public Wallet Wallet { get; }
@@ -36,6 +37,9 @@ public sealed class WalletBook
 
     /// <summary>The arrears balance (negative when owed) when the book was loaded.</summary>
     public long ArrearsAtStart { get; }
+
+    /// <summary>When the arrears owed at load began (null when none were owed).</summary>
+    public DateTimeOffset? ArrearsSinceAtStart { get; }
 
     public IReadOnlyList<PostedTransaction> Posted => _posted;
 
@@ -133,7 +137,20 @@ public sealed class WalletBook
 
     private void Post(PostedTransaction transaction, LedgerAccount account, long amount, string? itemCode)
     {
+        var before = account.Balance;
         account.Balance = checked(account.Balance + amount);
+        if (account.Kind == LedgerAccountKind.Arrears)
+        {
+            // The settlement period runs from the moment arrears appear until they are paid in full.
+            if (before == 0 && account.Balance < 0)
+            {
+                Wallet.ArrearsSince = Now;
+            }
+            else if (account.Balance == 0)
+            {
+                Wallet.ArrearsSince = null;
+            }
+        }
         account.EntryCount++;
         var entry = new LedgerEntry
         {

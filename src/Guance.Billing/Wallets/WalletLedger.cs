@@ -166,18 +166,16 @@ public sealed class WalletLedger(
 
     private async Task RecordArrearsChangeAsync(WalletBook book, CancellationToken cancellationToken)
     {
+        // The book keeps the wallet's arrears_since as it posts; here the change is announced.
         var arrears = book[LedgerAccountKind.Arrears].Balance;
         ArrearsChange change;
         if (book.ArrearsAtStart == 0 && arrears < 0)
         {
-            book.Wallet.ArrearsSince = book.Now;
-            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Started, book.Now, -arrears, book.Posted[^1].Transaction.Id, book.Now);
+            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Started, book.Wallet.ArrearsSince ?? book.Now, -arrears, book.Posted[^1].Transaction.Id, book.Now);
         }
         else if (book.ArrearsAtStart < 0 && arrears == 0)
         {
-            var since = book.Wallet.ArrearsSince ?? book.Now;
-            book.Wallet.ArrearsSince = null;
-            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Paid, since, 0, book.Posted[^1].Transaction.Id, book.Now);
+            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Paid, book.ArrearsSinceAtStart ?? book.Now, 0, book.Posted[^1].Transaction.Id, book.Now);
         }
         else
         {
