@@ -52,12 +52,6 @@ public sealed class ChargeEngine(WalletLedger ledger)
         var key = "charge:" + request.Reference;
         var fingerprint = RequestFingerprint.Of(["charge", request.BillingAccountId, (int)request.Mode, .. request.Lines.SelectMany(l => new object[] { l.ItemCode, l.Amount })]);
         var subject = $"reference {request.Reference}";
-        var earlier = await ledger.FindReplayAsync(request.BillingAccountId, key, fingerprint, "REFERENCE_REUSED", subject, cancellationToken);
-        if (earlier is not null)
-        {
-            return new ChargeOutcome(ChargeResult.From(earlier), await ledger.ViewAsync(request.BillingAccountId, cancellationToken), Replayed: true);
-        }
-
         return await ledger.WriteAsync(request.BillingAccountId, async book =>
         {
             var replay = await ledger.FindReplayAsync(request.BillingAccountId, key, fingerprint, "REFERENCE_REUSED", subject, cancellationToken);

@@ -17,6 +17,12 @@ public sealed class LedgerAccount
     /// <summary>The voucher or card of a lot account; null otherwise.</summary>
     public string? LotId { get; init; }
 
+    /// <summary>A lot pays from this time (its voucher's or card's, copied here so that one query loads a wallet).</summary>
+    public DateTimeOffset? ValidFrom { get; init; }
+
+    /// <summary>A lot pays until this time (exclusive); null for the singleton accounts.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>In cents (fen); a concurrency token, so a lost update fails instead of corrupting.</summary>
     public long Balance { get; set; }
 
@@ -24,4 +30,7 @@ public sealed class LedgerAccount
     public long EntryCount { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Whether this is a lot that may pay at <paramref name="now"/>.</summary>
+    public bool IsUsableLot(DateTimeOffset now) => Kind.IsLot() && ValidFrom <= now && now < ExpiresAt;
 }

@@ -14,17 +14,15 @@ public sealed class WalletBook
     private readonly BillingDbContext _db;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, LedgerAccount> _accounts;
-    private readonly Dictionary<string, LotInfo> _lots;
     private readonly List<PostedTransaction> _posted = new();
 
-    internal WalletBook(BillingDbContext db, TimeProvider clock, Wallet wallet, List<LedgerAccount> accounts, Dictionary<string, LotInfo> lots, DateTimeOffset now)
+    internal WalletBook(BillingDbContext db, TimeProvider clock, Wallet wallet, List<LedgerAccount> accounts, DateTimeOffset now)
     {
         _db = db;
         _clock = clock;
         Wallet = wallet;
         Now = now;
         _accounts = accounts.ToDictionary(a => a.Id);
-        _lots = lots;
         ArrearsAtStart = this[LedgerAccountKind.Arrears].Balance;
         ArrearsSinceAtStart = wallet.ArrearsSince;
     }
@@ -52,17 +50,15 @@ public sealed class WalletBook
     /// </summary>
     public IEnumerable<LedgerAccount> UsableLots() =>
         _accounts.Values
-            .Where(a => a.Kind.IsLot() && a.Balance > 0 && _lots.TryGetValue(a.Id, out var lot) && lot.IsUsable(Now))
+            .Where(a => a.Balance > 0 && a.IsUsableLot(Now))
             .OrderBy(a => a.Kind switch
             {
                 LedgerAccountKind.OrdinaryVoucher => 0,
                 LedgerAccountKind.FullReductionVoucher => 1,
                 _ => 2,
             })
-            .ThenBy(a => _lots[a.Id].ExpiresAt)
+            .ThenBy(a => a.ExpiresAt)
             .ThenBy(a => a.Id, StringComparer.Ordinal);
-
-    public LotInfo? LotOf(string lotId) => _lots.GetValueOrDefault(lotId);
 
     /// <summary>Opens the ledger account of a new voucher or card (balance 0; fund it with <see cref="Move"/>).</summary>
     public LedgerAccount OpenLot(LotInfo lot)
@@ -73,11 +69,12 @@ public sealed class WalletBook
             BillingAccountId = BillingAccountId,
             Kind = lot.Kind,
             LotId = lot.LotId,
+            ValidFrom = lot.ValidFrom,
+            ExpiresAt = lot.ExpiresAt,
             CreatedAt = Now,
         };
         _db.LedgerAccounts.Add(account);
         _accounts.Add(account.Id, account);
-        _lots[lot.LotId] = lot;
         return account;
     }
 
@@ -133,7 +130,7 @@ public sealed class WalletBook
     }
 
     /// <summary>The balances now, as <see cref="WalletView"/> shows them.</summary>
-    public WalletView View() => WalletView.Of(Wallet, _accounts.Values, _lots, Now);
+    public WalletView View() => WalletView.Of(Wallet, _accounts.Values, Now);
 
     private void Post(PostedTransaction transaction, LedgerAccount account, long amount, string? itemCode)
     {

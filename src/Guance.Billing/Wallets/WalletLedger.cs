@@ -47,6 +47,8 @@ public sealed class WalletLedger(
             using (await gate.EnterAsync(cancellationToken))
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                // The whole write is one transaction that this method owns: savepoints would only cost.
+                db.Database.AutoSavepointsEnabled = false;
                 try
                 {
                     var result = await WriteOnceAsync(billingAccountId, work, at, cancellationToken);
@@ -66,6 +68,10 @@ public sealed class WalletLedger(
                 {
                     db.ChangeTracker.Clear();
                     throw;
+                }
+                finally
+                {
+                    db.Database.AutoSavepointsEnabled = true;
                 }
             }
         }
@@ -109,8 +115,8 @@ public sealed class WalletLedger(
     {
         var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.BillingAccountId == billingAccountId, cancellationToken)
             ?? throw BillingAccountAccess.NotFound(billingAccountId);
-        var (accounts, lots) = await LoadAccountsAsync(billingAccountId, tracked: false, cancellationToken);
-        return WalletView.Of(wallet, accounts, lots, clock.GetUtcNow());
+        var accounts = await LoadAccountsAsync(billingAccountId, tracked: false, cancellationToken);
+        return WalletView.Of(wallet, accounts, clock.GetUtcNow());
     }
 
     private static bool IsLostRace(Exception e) =>
@@ -127,8 +133,8 @@ public sealed class WalletLedger(
             throw BillingAccountAccess.NotFound(billingAccountId);
         }
         var wallet = await db.Wallets.FirstAsync(w => w.BillingAccountId == billingAccountId, cancellationToken);
-        var (accounts, lots) = await LoadAccountsAsync(billingAccountId, tracked: true, cancellationToken);
-        var book = new WalletBook(db, clock, wallet, accounts, lots, now);
+        var accounts = await LoadAccountsAsync(billingAccountId, tracked: true, cancellationToken);
+        var book = new WalletBook(db, clock, wallet, accounts, now);
 
         var result = await work(book);
 
@@ -137,32 +143,11 @@ public sealed class WalletLedger(
         return result;
     }
 
-    /// <summary>The singleton accounts and the lot accounts that hold something, with their lots' validity.</summary>
-    private async Task<(List<LedgerAccount> Accounts, Dictionary<string, LotInfo> Lots)> LoadAccountsAsync(string billingAccountId, bool tracked, CancellationToken cancellationToken)
-    {
-        var query = tracked ? db.LedgerAccounts : db.LedgerAccounts.AsNoTracking();
-        var accounts = await query
+    /// <summary>The singleton accounts and the lot accounts that hold something (with their validity): one query.</summary>
+    private Task<List<LedgerAccount>> LoadAccountsAsync(string billingAccountId, bool tracked, CancellationToken cancellationToken) =>
+        (tracked ? db.LedgerAccounts : db.LedgerAccounts.AsNoTracking())
             .Where(a => a.BillingAccountId == billingAccountId && (a.LotId == null || a.Balance != 0))
             .ToListAsync(cancellationToken);
-        var lotIds = accounts.Where(a => a.LotId != null).Select(a => a.Id).ToList();
-        var lots = new Dictionary<string, LotInfo>();
-        if (lotIds.Count > 0)
-        {
-            var vouchers = await db.Vouchers.AsNoTracking().Where(v => lotIds.Contains(v.Id))
-                .Select(v => new { v.Id, v.Kind, v.ValidFrom, v.ExpiresAt }).ToListAsync(cancellationToken);
-            foreach (var v in vouchers)
-            {
-                lots[v.Id] = new LotInfo(v.Id, v.Kind == VoucherKind.Ordinary ? LedgerAccountKind.OrdinaryVoucher : LedgerAccountKind.FullReductionVoucher, v.ValidFrom, v.ExpiresAt);
-            }
-            var cards = await db.PrepaidCards.AsNoTracking().Where(c => lotIds.Contains(c.Id))
-                .Select(c => new { c.Id, c.IssuedAt, c.ExpiresAt }).ToListAsync(cancellationToken);
-            foreach (var c in cards)
-            {
-                lots[c.Id] = new LotInfo(c.Id, LedgerAccountKind.PrepaidCard, c.IssuedAt, c.ExpiresAt);
-            }
-        }
-        return (accounts, lots);
-    }
 
     private async Task RecordArrearsChangeAsync(WalletBook book, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ public sealed record WalletView(
     /// <summary>Everything usable for billing-center settlement.</summary>
     public long Available => Cash + OrdinaryVouchers + FullReductionVouchers + PrepaidCards;
 
-    public static WalletView Of(Wallet wallet, IEnumerable<LedgerAccount> accounts, IReadOnlyDictionary<string, LotInfo> lots, DateTimeOffset now)
+    public static WalletView Of(Wallet wallet, IEnumerable<LedgerAccount> accounts, DateTimeOffset now)
     {
         long cash = 0, ordinary = 0, fullReduction = 0, cards = 0, arrears = 0;
         foreach (var account in accounts)
@@ -23,7 +23,7 @@ public sealed record WalletView(
                 case LedgerAccountKind.Arrears:
                     arrears -= account.Balance;
                     break;
-                case var kind when kind.IsLot() && lots.TryGetValue(account.Id, out var lot) && lot.IsUsable(now):
+                case var kind when account.IsUsableLot(now):
                     if (kind == LedgerAccountKind.OrdinaryVoucher)
                     {
                         ordinary += account.Balance;
@@ -43,8 +43,5 @@ public sealed record WalletView(
     }
 }
 
-/// <summary>When a voucher or card lot may pay.</summary>
-public sealed record LotInfo(string LotId, LedgerAccountKind Kind, DateTimeOffset ValidFrom, DateTimeOffset ExpiresAt)
-{
-    public bool IsUsable(DateTimeOffset now) => ValidFrom <= now && now < ExpiresAt;
-}
+/// <summary>A voucher or card lot to open: its account's kind, and when it may pay.</summary>
+public sealed record LotInfo(string LotId, LedgerAccountKind Kind, DateTimeOffset ValidFrom, DateTimeOffset ExpiresAt);

@@ -116,6 +116,8 @@ public sealed class M0003_Wallets : Migration
                 billing_account_id = table.Column<string>(nullable: false),
                 kind = table.Column<int>(nullable: false),
                 lot_id = table.Column<string>(nullable: true),
+                valid_from = table.Column<long>(nullable: true),
+                expires_at = table.Column<long>(nullable: true),
                 balance = table.Column<long>(nullable: false),
                 entry_count = table.Column<long>(nullable: false),
                 created_at = table.Column<long>(nullable: false),
