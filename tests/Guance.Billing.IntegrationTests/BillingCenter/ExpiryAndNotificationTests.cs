@@ -117,6 +117,10 @@ public sealed class ExpiryAndNotificationTests : IClassFixture<BillingHost>
         var account = await host.RegisterBillingAccountAsync("expiry-perm");
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => account.Client.RunExpiryAsync(new RunExpiryRequest()), "OPERATOR_REQUIRED");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api().BillingAccounts.RunExpiryAsync(new RunExpiryRequest()), "TOKEN_MISSING");
+        var (console, collector) = await host.ConsoleAndCollectorAsync();
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => console.BillingAccounts.RunExpiryAsync(new RunExpiryRequest()), "OPERATOR_REQUIRED");
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => collector.BillingAccounts.RunExpiryAsync(new RunExpiryRequest()), "OPERATOR_REQUIRED");
+        await Operator.RunExpiryAsync(new RunExpiryRequest());
         await host.AssertCallersAsync(account, BillingAccess.OperatorOnly,
             (client, id) => client.ListNotificationsAsync(new ListNotificationsRequest { BillingAccountId = id }));
         await RpcAssert.InvalidFields(() => Operator.ListNotificationsAsync(new ListNotificationsRequest

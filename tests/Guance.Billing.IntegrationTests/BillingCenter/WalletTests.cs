@@ -192,6 +192,11 @@ public sealed class WalletTests : IClassFixture<BillingHost>
         await RpcAssert.Precondition(() => other.Client.RedeemVoucherAsync(new RedeemVoucherRequest { BillingAccountId = other.Id, ActivationCode = expiring }), "VOUCHER_EXPIRED");
 
         await RpcAssert.InvalidFields(() => account.Client.RedeemVoucherAsync(new RedeemVoucherRequest { BillingAccountId = account.Id, ActivationCode = "short" }), "activation_code");
+        // One code, one voucher: issuing another with the same code is refused.
+        await RpcAssert.Fails(StatusCode.AlreadyExists, () => host.Operator.BillingAccounts.IssueVoucherAsync(new IssueVoucherRequest
+        {
+            Kind = VoucherKind.Ordinary, Amount = Yuan(1), ExpireTime = In(TimeSpan.FromDays(1)), ActivationCode = code.ToLowerInvariant(), RequestId = Guid.NewGuid().ToString("N"),
+        }), "ACTIVATION_CODE_TAKEN");
         await host.AssertCallersAsync(account, BillingAccess.AccountOrOperator, async (client, id) =>
         {
             var fresh = "PERM-" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
@@ -350,5 +355,32 @@ public sealed class WalletTests : IClassFixture<BillingHost>
             BillingAccountId = account.Id, StartTime = Timestamp.FromDateTimeOffset(start.AddHours(2)), EndTime = Timestamp.FromDateTimeOffset(start), Kinds = { (TransactionKind)99 },
         }), "end_time", "kinds");
         await host.AssertCallersAsync(account, BillingAccess.AccountOrOperator, (client, id) => client.ListTransactionsAsync(new ListTransactionsRequest { BillingAccountId = id }));
+    }
+
+    [Fact]
+    public async Task Lists_and_binding_codes_validate_their_fields()
+    {
+        var account = await host.RegisterBillingAccountAsync("lists");
+        await RpcAssert.InvalidFields(() => account.Client.ListVouchersAsync(new ListVouchersRequest { BillingAccountId = account.Id, PageSize = 1001 }), "page_size");
+        await RpcAssert.InvalidFields(() => account.Client.ListPrepaidCardsAsync(new ListPrepaidCardsRequest { BillingAccountId = account.Id, PageSize = -1 }), "page_size");
+        await RpcAssert.InvalidFields(() => account.Client.ListCloudAccountsAsync(new ListCloudAccountsRequest { BillingAccountId = account.Id, PageToken = "garbage" }), "page_token");
+        await RpcAssert.InvalidFields(() => account.Client.ListTransactionsAsync(new ListTransactionsRequest { BillingAccountId = account.Id, PageSize = 5000 }), "page_size");
+        await RpcAssert.InvalidFields(() => account.Client.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = "ba_short" }), "billing_account_id");
+        await RpcAssert.InvalidFields(() => account.Client.ListVouchersAsync(new ListVouchersRequest()), "billing_account_id");
+
+        // Paging through vouchers and cards, newest first.
+        var vouchers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            vouchers.Insert(0, (await host.GrantVoucherAsync(account.Id, 1m + i)).VoucherId);
+            await host.IssueCardAsync(account.Id, 100m * (i + 1));
+        }
+        var first = await account.Client.ListVouchersAsync(new ListVouchersRequest { BillingAccountId = account.Id, PageSize = 2 });
+        var second = await account.Client.ListVouchersAsync(new ListVouchersRequest { BillingAccountId = account.Id, PageSize = 2, PageToken = first.NextPageToken });
+        Assert.Equal(vouchers, first.Vouchers.Concat(second.Vouchers).Select(v => v.VoucherId));
+        Assert.Equal("", second.NextPageToken);
+        var cards = await account.Client.ListPrepaidCardsAsync(new ListPrepaidCardsRequest { BillingAccountId = account.Id, PageSize = 2 });
+        var rest = await account.Client.ListPrepaidCardsAsync(new ListPrepaidCardsRequest { BillingAccountId = account.Id, PageSize = 2, PageToken = cards.NextPageToken });
+        Assert.Equal(new[] { Yuan(300), Yuan(200), Yuan(100) }, cards.PrepaidCards.Concat(rest.PrepaidCards).Select(c => c.FaceValue));
     }
 }

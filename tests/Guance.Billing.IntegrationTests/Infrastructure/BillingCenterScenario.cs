@@ -110,15 +110,7 @@ public static class BillingCenterScenario
         Func<BillingAccountService.BillingAccountServiceClient, string, Task> call)
     {
         var other = await host.RegisterBillingAccountAsync("other");
-        var console = await host.SignUpAsync("console");
-        var workspace = (await console.Api.Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
-        {
-            Name = "collectors", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
-        })).Workspace;
-        var collector = (await console.Api.Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest
-        {
-            WorkspaceId = workspace.WorkspaceId, DisplayName = "agents",
-        })).Token;
+        var (console, collector) = await host.ConsoleAndCollectorAsync();
 
         var self = access != BillingAccess.OperatorOnly;
         var byOperator = access != BillingAccess.AccountOnly;
@@ -142,9 +134,24 @@ public static class BillingCenterScenario
             await RpcAssert.Fails(StatusCode.PermissionDenied, () => call(host.Operator.BillingAccounts, account.Id), "BILLING_SESSION_REQUIRED");
         }
         var expectedForOthers = access == BillingAccess.OperatorOnly ? "OPERATOR_REQUIRED" : "BILLING_CENTER_ONLY";
-        await RpcAssert.Fails(StatusCode.PermissionDenied, () => call(console.Api.BillingAccounts, account.Id), expectedForOthers);
-        await RpcAssert.Fails(StatusCode.PermissionDenied, () => call(host.Api(collector).BillingAccounts, account.Id), expectedForOthers);
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => call(console.BillingAccounts, account.Id), expectedForOthers);
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => call(collector.BillingAccounts, account.Id), expectedForOthers);
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => call(host.Api().BillingAccounts, account.Id), "TOKEN_MISSING");
+    }
+
+    /// <summary>Clients calling with a console user's token and with a collector token.</summary>
+    public static async Task<(Api Console, Api Collector)> ConsoleAndCollectorAsync(this BillingHost host)
+    {
+        var console = await host.SignUpAsync("console");
+        var workspace = (await console.Api.Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+        {
+            Name = "collectors", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+        })).Workspace;
+        var collector = (await console.Api.Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest
+        {
+            WorkspaceId = workspace.WorkspaceId, DisplayName = "agents",
+        })).Token;
+        return (console.Api, host.Api(collector));
     }
 
     /// <summary>A well-formed id that no billing account has.</summary>
