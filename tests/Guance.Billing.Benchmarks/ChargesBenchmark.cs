@@ -10,7 +10,9 @@ namespace Guance.Billing.Benchmarks;
 /// Charges per second through the wallet's charge engine, by parallel gRPC calls to a host on
 /// SQLite: first all on one hot account (every charge waits for that account's lock), then spread
 /// over many accounts; then VerifyLedger must be clean and every balance exact.
-/// Options: --accounts N (1000), --charges N per phase (2000), --concurrency N (32), --warm-up N charges (1500).
+/// Options: --accounts N (1000), --charges N per phase (2000), --concurrency N (32), --warm-up N charges (1500);
+/// --postgres "connection string" to use PostgreSQL instead, and --hosts N (1) to spread the calls over N
+/// host processes on that one database (the multi-host case).
 /// </summary>
 public static class ChargesBenchmark
 {
@@ -20,15 +22,32 @@ public static class ChargesBenchmark
         var charges = Option(args, "--charges", 2000);
         var concurrency = Option(args, "--concurrency", 32);
 
-        Console.WriteLine($"charges: {charges} charges per phase, {accounts} accounts, {concurrency} calls in flight, SQLite, gRPC over loopback h2c");
-        await using var host = await HostProcess.StartAsync("--Guance:Wallet:ExpiryJobEnabled=false");
-        using var channel = host.Channel();
-        var anonymous = new BillingAccountService.BillingAccountServiceClient(channel);
-        var client = new BillingAccountService.BillingAccountServiceClient(channel.Intercept(m =>
+        var postgres = StringOption(args, "--postgres");
+        var hostCount = Math.Max(1, Option(args, "--hosts", 1));
+        var engine = postgres is null ? "SQLite" : "PostgreSQL";
+        Console.WriteLine($"charges: {charges} charges per phase, {accounts} accounts, {concurrency} calls in flight, {engine}, {hostCount} host(s), gRPC over loopback h2c");
+        if (postgres is null && hostCount > 1)
+        {
+            Console.WriteLine("  several hosts need one shared database: pass --postgres");
+            return 2;
+        }
+        string[] settings = postgres is null
+            ? ["--Guance:Wallet:ExpiryJobEnabled=false"]
+            : ["--Guance:Wallet:ExpiryJobEnabled=false", "--Guance:Database:Provider=Postgres", $"--Guance:Database:ConnectionString={postgres}"];
+        var hosts = new List<HostProcess>();
+        for (var i = 0; i < hostCount; i++)
+        {
+            hosts.Add(await HostProcess.StartAsync(settings));
+        }
+        await using var stop = new HostsDisposer(hosts);
+        var channels = hosts.Select(h => h.Channel()).ToList();
+        var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
+        // Calls go to the hosts in turn.
+        var client = new BillingAccountService.BillingAccountServiceClient(new RoundRobinInvoker(channels.Select(c => c.Intercept(m =>
         {
             m.Add("authorization", "Bearer " + HostProcess.OperatorToken);
             return m;
-        }));
+        })).ToList()));
 
         var setup = Stopwatch.StartNew();
         var ids = new string[accounts];
@@ -63,10 +82,10 @@ public static class ChargesBenchmark
 
         // Warm up the host until its code is fully compiled (tiered JIT), on accounts other than the hot one.
         var warmUp = Option(args, "--warm-up", 1500);
-        await RunPhaseAsync(host, client, "warm-up", warmUp, concurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
+        await RunPhaseAsync(hosts, client, "warm-up", warmUp, concurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
 
-        var hotRate = await RunPhaseAsync(host, client, "one hot account", charges, concurrency, _ => hot);
-        var spreadRate = await RunPhaseAsync(host, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
+        var hotRate = await RunPhaseAsync(hosts, client, "one hot account", charges, concurrency, _ => hot);
+        var spreadRate = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
         Console.WriteLine($"  ratio: {accounts} accounts / one hot account = {spreadRate / hotRate:F2}");
 
         var verify = Stopwatch.StartNew();
@@ -94,9 +113,9 @@ public static class ChargesBenchmark
         return report.Clean && exact ? 0 : 1;
     }
 
-    private static async Task<double> RunPhaseAsync(HostProcess host, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
+    private static async Task<double> RunPhaseAsync(IReadOnlyList<HostProcess> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
     {
-        var cpu = host.CpuTime;
+        var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
         var watch = Stopwatch.StartNew();
         await ForEachAsync(Enumerable.Range(0, charges), concurrency, async i =>
         {
@@ -107,7 +126,7 @@ public static class ChargesBenchmark
             await client.ChargeAsync(request);
         });
         var rate = charges / watch.Elapsed.TotalSeconds;
-        var cpuPerCharge = (host.CpuTime - cpu).TotalMilliseconds / charges;
+        var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
         Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F2} ms per charge)");
         return rate;
     }
@@ -118,6 +137,46 @@ public static class ChargesBenchmark
     private static Money Cny(long units) => new() { CurrencyCode = "CNY", Units = units };
 
     private static long Cents(Money money) => money.Units * 100 + money.Nanos / 10_000_000;
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private sealed class HostsDisposer(List<HostProcess> hosts) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Sends each call to the next host in turn.</summary>
+    private sealed class RoundRobinInvoker(IReadOnlyList<CallInvoker> invokers) : CallInvoker
+    {
+        private int _next;
+
+        private CallInvoker Next => invokers[(int)((uint)Interlocked.Increment(ref _next) % invokers.Count)];
+
+        public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            Next.BlockingUnaryCall(method, host, options, request);
+
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            Next.AsyncUnaryCall(method, host, options, request);
+
+        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            Next.AsyncServerStreamingCall(method, host, options, request);
+
+        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+            Next.AsyncClientStreamingCall(method, host, options);
+
+        public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+            Next.AsyncDuplexStreamingCall(method, host, options);
+    }
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -78,13 +78,14 @@ public sealed class LedgerVerifier(BillingDbContext db, BillingAccountAccess acc
         var unbalanced = await entries.GroupBy(e => e.TransactionId)
             .Select(g => new { Id = g.Key, Sum = g.Sum(e => e.Amount) })
             .Where(x => x.Sum != 0)
+            .OrderBy(x => x.Id)
             .Take(MaxReported + 1).ToListAsync(cancellationToken);
         foreach (var t in unbalanced)
         {
             Report(LedgerProblemKind.UnbalancedTransaction, t.Id, $"its entries sum to {t.Sum} cents, not 0");
         }
         var empty = await transactions.Where(t => !db.LedgerEntries.Any(e => e.TransactionId == t.Id))
-            .Select(t => t.Id).Take(MaxReported + 1).ToListAsync(cancellationToken);
+            .OrderBy(t => t.Id).Select(t => t.Id).Take(MaxReported + 1).ToListAsync(cancellationToken);
         foreach (var id in empty)
         {
             Report(LedgerProblemKind.UnbalancedTransaction, id, "it has no entries");

@@ -3,6 +3,7 @@ using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Wallets;
@@ -28,6 +29,7 @@ public sealed class WalletLedger(
     NotificationOutbox outbox,
     IEnumerable<IArrearsListener> listeners,
     IOptions<WalletOptions> options,
+    ILogger<WalletLedger> logger,
     TimeProvider clock)
 {
     /// <summary>
@@ -59,6 +61,7 @@ public sealed class WalletLedger(
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     db.ChangeTracker.Clear();
+                    logger.LogInformation("A write of wallet {BillingAccountId} lost a race (attempt {Attempt}): {Error}", billingAccountId, attempt, e.InnerException?.Message ?? e.Message);
                     if (attempt >= attempts)
                     {
                         throw Errors.Aborted("CONCURRENT_UPDATE", "The wallet changed concurrently too often; retry the request.");
