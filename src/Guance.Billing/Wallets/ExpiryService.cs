@@ -64,9 +64,9 @@ public sealed class ExpiryService(
                         continue; // another run sent it
                     }
                     outbox.Add(new NotificationDraft(NotificationKind.CardExpiringSoon, card.BillingAccountId, card.Email,
-                        $"Prepaid card {card.Id} expires on {card.ExpiresAt:yyyy-MM-dd HH:mm} UTC",
+                        $"Prepaid card {card.Id} expires on {NotificationTexts.Time(card.ExpiresAt)}",
                         $"Prepaid card {card.Id} of billing account {card.Username} still holds {Cny.Format(card.Balance)} and expires on "
-                        + $"{card.ExpiresAt:yyyy-MM-dd HH:mm} UTC; what is left then is cleared and cannot be refunded.",
+                        + $"{NotificationTexts.Time(card.ExpiresAt)}; what is left then is cleared and cannot be refunded.",
                         card.Id, "card_expiring:" + card.Id), now);
                     await db.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);

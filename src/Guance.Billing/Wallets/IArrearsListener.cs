@@ -16,7 +16,9 @@ public sealed record ArrearsChange(
 /// <summary>
 /// A hook for daily settlement (lock after 14 days of arrears, unlock when paid). Called inside the
 /// wallet's database transaction, with the same scoped <c>BillingDbContext</c>, before commit: what a
-/// listener writes commits atomically with the payment, and a listener that throws undoes it.
+/// listener writes commits atomically with the payment, and a listener that throws undoes it. When
+/// the write loses a race and is retried, the listener is called again in the new transaction (the
+/// first one's effects were rolled back): keep listeners to database work in that context.
 /// Register any number with <c>services.AddScoped&lt;IArrearsListener, ...&gt;()</c>. The same events
 /// also go to the outbox as ARREARS_STARTED and ARREARS_PAID notifications.
 /// </summary>

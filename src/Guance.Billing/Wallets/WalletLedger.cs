@@ -94,8 +94,9 @@ public sealed class WalletLedger(
         }
         if (existing.BillingAccountId != billingAccountId || existing.Fingerprint != fingerprint)
         {
-            throw Errors.Precondition(reason, subject, $"{subject} was already used for a different request; use a new one.")
-                .With("transaction_id", existing.BillingAccountId == billingAccountId ? existing.Id : "");
+            var error = Errors.Precondition(reason, subject, $"{subject} was already used for a different request; use a new one.");
+            // Another account's transaction is not named: its id would tell about another tenant.
+            throw existing.BillingAccountId == billingAccountId ? error.With("transaction_id", existing.Id) : error;
         }
         return (await LoadPostedAsync([existing], cancellationToken))[0];
     }
@@ -182,7 +183,7 @@ public sealed class WalletLedger(
                 change.TransactionId, $"arrears_started:{change.TransactionId}")
             : new NotificationDraft(NotificationKind.ArrearsPaid, book.BillingAccountId, account.Email,
                 $"Arrears of billing account {account.Username} are paid",
-                $"The arrears of billing account {account.Username}, owed since {change.ArrearsSince:yyyy-MM-dd HH:mm} UTC, are paid in full.",
+                $"The arrears of billing account {account.Username}, owed since {NotificationTexts.Time(change.ArrearsSince)}, are paid in full.",
                 change.TransactionId, $"arrears_paid:{change.TransactionId}"),
             book.Now);
         foreach (var listener in listeners)
