@@ -25,6 +25,7 @@ public sealed class GuanceBillingClient : IDisposable
             : Channel.CreateCallInvoker();
         Identity = new(CallInvoker);
         Workspaces = new(CallInvoker);
+        BillingAccounts = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -43,6 +44,9 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>WorkspaceService: sites, workspaces, members, retention, collector tokens.</summary>
     public WorkspaceService.WorkspaceServiceClient Workspaces { get; }
+
+    /// <summary>BillingAccountService: billing-center accounts, certification, cloud accounts, binding codes, the wallet.</summary>
+    public BillingAccountService.BillingAccountServiceClient BillingAccounts { get; }
 
     public void Dispose() => Channel.Dispose();
 }

@@ -28,6 +28,7 @@ await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping)
 
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
+app.MapGrpcService<BillingAccountGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -1,6 +1,9 @@
+using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
+using Guance.Billing.Wallets;
 using Guance.Billing.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Guance.Billing;
 
-/// <summary>Registers the domain: database, identity, workspaces.</summary>
+/// <summary>Registers the domain: database, identity, workspaces, billing center, wallets, notifications.</summary>
 public static class BillingServices
 {
     public static IServiceCollection AddGuanceBilling(this IServiceCollection services, IConfiguration configuration)
@@ -23,12 +26,16 @@ public static class BillingServices
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
         services.AddScoped<AccessTokenService>();
+        services.AddScoped<SignInThrottler>();
         services.AddScoped<ConsoleAccountService>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<WorkspaceManager>();
         services.AddScoped<MemberManager>();
         services.AddScoped<RetentionManager>();
         services.AddScoped<CollectorTokenManager>();
+        services.AddBillingAccounts(configuration);
+        services.AddWallets(configuration);
+        services.AddNotifications(configuration);
         return services;
     }
 }

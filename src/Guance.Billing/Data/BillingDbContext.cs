@@ -1,4 +1,7 @@
+using Guance.Billing.BillingAccounts;
 using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
+using Guance.Billing.Wallets;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +19,18 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
     public DbSet<RetentionChange> RetentionChanges => Set<RetentionChange>();
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+    public DbSet<EnterpriseCertification> EnterpriseCertifications => Set<EnterpriseCertification>();
+    public DbSet<CloudAccount> CloudAccounts => Set<CloudAccount>();
+    public DbSet<BindingCode> BindingCodes => Set<BindingCode>();
+    public DbSet<WorkspaceBinding> WorkspaceBindings => Set<WorkspaceBinding>();
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+    public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
+    public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<Voucher> Vouchers => Set<Voucher>();
+    public DbSet<PrepaidCard> PrepaidCards => Set<PrepaidCard>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {

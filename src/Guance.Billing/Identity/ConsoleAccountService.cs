@@ -11,6 +11,7 @@ public sealed class ConsoleAccountService(
     BillingDbContext db,
     AccessTokenService tokens,
     IPasswordHasher<User> passwordHasher,
+    SignInThrottler throttler,
     IOptions<GuanceOptions> options,
     TimeProvider clock)
 {
@@ -65,18 +66,15 @@ public sealed class ConsoleAccountService(
 
         var normalized = NormalizeEmail(email!);
         var now = clock.GetUtcNow();
-        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == normalized, cancellationToken);
-        if (throttle?.BlockedUntil > now)
-        {
-            throw Throttled(throttle.BlockedUntil.Value - now);
-        }
+        var throttleKey = SignInThrottler.ConsoleKey(normalized);
+        var throttle = await throttler.CheckAsync(throttleKey, "Too many failed sign-ins for this e-mail address; try again later.", cancellationToken);
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         // Verify against a hash even when there is no such user, so that timing tells nothing either.
         var verified = passwordHasher.VerifyHashedPassword(user ?? DecoyUser, user?.PasswordHash ?? DecoyHash, password!);
         if (user is null || verified == PasswordVerificationResult.Failed)
         {
-            await RecordFailureAsync(throttle, normalized, now, cancellationToken);
+            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
             throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The e-mail address or the password is wrong.");
         }
 
@@ -84,10 +82,7 @@ public sealed class ConsoleAccountService(
         {
             user.PasswordHash = passwordHasher.HashPassword(user, password!);
         }
-        if (throttle is not null)
-        {
-            db.SignInThrottles.Remove(throttle);
-        }
+        throttler.Clear(throttle);
         var (token, bearer) = tokens.Issue(TokenKind.User, user.Id, "sign-in", now + Security.SignInTokenLifetime);
         await db.SaveChangesAsync(cancellationToken);
         return new TokenGrant(user, token, bearer);
@@ -137,39 +132,8 @@ public sealed class ConsoleAccountService(
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    private async Task RecordFailureAsync(SignInThrottle? throttle, string email, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (throttle is null)
-        {
-            throttle = new SignInThrottle { Email = email, WindowStartedAt = now };
-            db.SignInThrottles.Add(throttle);
-        }
-        else if (now - throttle.WindowStartedAt > Security.SignInFailureWindow)
-        {
-            throttle.WindowStartedAt = now;
-            throttle.Failures = 0;
-            throttle.BlockedUntil = null;
-        }
-        throttle.Failures++;
-        if (throttle.Failures >= Security.SignInFailuresAllowed)
-        {
-            throttle.BlockedUntil = now + Security.SignInFailureWindow;
-        }
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e))
-        {
-            // A concurrent failure of the same e-mail counted first; one lost count does not matter.
-        }
-    }
-
     private static BillingException EmailTaken(string email) =>
         Errors.AlreadyExists("EMAIL_TAKEN", "user", email, "A console account with this e-mail address already exists.");
-
-    private static BillingException Throttled(TimeSpan retryAfter) =>
-        Errors.Throttled("SIGN_IN_THROTTLED", "Too many failed sign-ins for this e-mail address; try again later.", retryAfter);
 
     private static readonly User DecoyUser = new() { Id = "usr_decoy", Email = "", DisplayName = "", PasswordHash = "" };
     private string DecoyHash => _decoyHash ??= passwordHasher.HashPassword(DecoyUser, "decoy-password");

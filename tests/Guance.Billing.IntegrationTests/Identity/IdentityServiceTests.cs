@@ -94,6 +94,18 @@ public sealed class IdentityServiceTests(BillingHost host) : IClassFixture<Billi
     }
 
     [Fact]
+    public async Task Concurrent_failed_sign_ins_all_count()
+    {
+        var user = await host.SignUpAsync("racing");
+        var attempts = Enumerable.Range(0, 5).Select(_ => RpcAssert.Fails(StatusCode.Unauthenticated,
+            () => Anonymous.SignInAsync(new SignInRequest { Email = user.Email, Password = "wrong password" })));
+        await Task.WhenAll(attempts);
+
+        await RpcAssert.Fails(StatusCode.ResourceExhausted,
+            () => Anonymous.SignInAsync(new SignInRequest { Email = user.Email, Password = "correct horse battery" }), "SIGN_IN_THROTTLED");
+    }
+
+    [Fact]
     public async Task Unknown_emails_are_throttled_too()
     {
         var email = $"ghost.{Guid.NewGuid():N}@example.com";

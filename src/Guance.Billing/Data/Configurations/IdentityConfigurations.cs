@@ -29,6 +29,6 @@ internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<Sig
     public void Configure(EntityTypeBuilder<SignInThrottle> throttle)
     {
         throttle.ToTable("sign_in_throttles");
-        throttle.HasKey(t => t.Email);
+        throttle.HasKey(t => t.Key);
     }
 }

@@ -44,12 +44,12 @@ public sealed class M0001_Foundation : Migration
             name: "sign_in_throttles",
             columns: table => new
             {
-                email = table.Column<string>(nullable: false),
+                key = table.Column<string>(nullable: false),
                 failures = table.Column<int>(nullable: false),
                 window_started_at = table.Column<long>(nullable: false),
                 blocked_until = table.Column<long>(nullable: true),
             },
-            constraints: table => table.PrimaryKey("pk_sign_in_throttles", x => x.email));
+            constraints: table => table.PrimaryKey("pk_sign_in_throttles", x => x.key));
 
         migration.CreateTable(
             name: "workspaces",

@@ -1,0 +1,236 @@
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Wallets;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.BillingAccounts;
+
+/// <summary>A billing account with its latest enterprise certification (null when none was submitted).</summary>
+public sealed record BillingAccountDetails(BillingAccount Account, EnterpriseCertification? Certification);
+
+/// <summary>A billing-center session: its token row and the bearer, shown once.</summary>
+public sealed record BillingSessionGrant(BillingAccountDetails Account, AccessToken Session, string Bearer);
+
+/// <summary>
+/// Billing-center accounts: registration (with the wallet), sign-in to sessions that expire
+/// (throttled like console sign-ins), the profile, and the password.
+/// </summary>
+public sealed class BillingAccountManager(
+    BillingDbContext db,
+    BillingAccountAccess access,
+    AccessTokenService tokens,
+    IPasswordHasher<BillingAccount> passwordHasher,
+    SignInThrottler throttler,
+    IOptions<BillingCenterOptions> options,
+    TimeProvider clock)
+{
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 128;
+    private const int MaxDisplayName = 64;
+    private const string ThrottledMessage = "Too many failed sign-ins for this user name; try again later.";
+    private static readonly string[] UpdatableFields = ["email", "display_name", "contact_phone"];
+
+    /// <summary>Creates the account, its wallet and a first session. Anyone may register.</summary>
+    public async Task<BillingSessionGrant> RegisterAsync(string username, string password, string email, string? displayName, CancellationToken cancellationToken)
+    {
+        var trimmedUsername = username?.Trim();
+        new RequestValidator()
+            .Check(Usernames.IsValid(trimmedUsername), "username", Usernames.Rule)
+            .Check(password is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
+            .Email(email?.Trim(), "email")
+            .Text(displayName?.Trim(), "display_name", MaxDisplayName, required: false)
+            .ThrowIfInvalid();
+
+        var normalized = Usernames.Normalize(trimmedUsername!);
+        if (await db.BillingAccounts.AnyAsync(a => a.NormalizedUsername == normalized, cancellationToken))
+        {
+            throw UsernameTaken(trimmedUsername!);
+        }
+        var now = clock.GetUtcNow();
+        var account = new BillingAccount
+        {
+            Id = Ids.New("ba", clock),
+            Username = trimmedUsername!,
+            NormalizedUsername = normalized,
+            Email = email!.Trim(),
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? trimmedUsername! : displayName.Trim(),
+            PasswordHash = "",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        account.PasswordHash = passwordHasher.HashPassword(account, password!);
+        db.BillingAccounts.Add(account);
+        WalletSetup.Open(db, account.Id, now);
+        var (session, bearer) = tokens.Issue(TokenKind.BillingSession, account.Id, "registration", now + options.Value.SessionLifetime);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            throw UsernameTaken(trimmedUsername!);
+        }
+        return new BillingSessionGrant(new BillingAccountDetails(account, null), session, bearer);
+    }
+
+    /// <summary>A new session for a user name (any case) and password; the same answer whether the name exists or not.</summary>
+    public async Task<BillingSessionGrant> SignInAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        new RequestValidator()
+            .Required(username, "username")
+            .Required(password, "password")
+            .ThrowIfInvalid();
+
+        var normalized = Usernames.Normalize(username);
+        var throttleKey = SignInThrottler.BillingKey(normalized);
+        var throttle = await throttler.CheckAsync(throttleKey, ThrottledMessage, cancellationToken);
+        var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.NormalizedUsername == normalized, cancellationToken);
+        // Verify against a hash even when there is no such account, so that timing tells nothing either.
+        var verified = passwordHasher.VerifyHashedPassword(account ?? DecoyAccount, account?.PasswordHash ?? DecoyHash, password);
+        if (account is null || verified == PasswordVerificationResult.Failed)
+        {
+            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
+            throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The user name or the password is wrong.");
+        }
+        if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            account.PasswordHash = passwordHasher.HashPassword(account, password);
+            account.Version++;
+        }
+        throttler.Clear(throttle);
+        var (session, bearer) = tokens.Issue(TokenKind.BillingSession, account.Id, "sign-in", clock.GetUtcNow() + options.Value.SessionLifetime);
+        await db.SaveChangesAsync(cancellationToken);
+        return new BillingSessionGrant(await DetailsAsync(account, cancellationToken), session, bearer);
+    }
+
+    public async Task<BillingAccountDetails> GetAsync(Caller caller, string billingAccountId, CancellationToken cancellationToken)
+    {
+        var account = await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken);
+        return await DetailsAsync(account, cancellationToken);
+    }
+
+    /// <summary>Updates the fields named in the mask: email, display_name, contact_phone. The user name never changes.</summary>
+    public async Task<BillingAccountDetails> UpdateAsync(
+        Caller caller, string billingAccountId, string? email, string? displayName, string? contactPhone, IReadOnlyCollection<string> updateMask,
+        CancellationToken cancellationToken)
+    {
+        var validator = new RequestValidator()
+            .Check(updateMask.Count > 0, "update_mask", "must name at least one field: email, display_name, contact_phone");
+        foreach (var path in updateMask)
+        {
+            validator.Check(path != "username", "update_mask", "'username' cannot be changed: the user name of a billing account is permanent");
+            validator.Check(path == "username" || UpdatableFields.Contains(path), "update_mask", $"'{path}' cannot be updated; updatable fields are email, display_name and contact_phone");
+        }
+        if (updateMask.Contains("email"))
+        {
+            validator.Email(email?.Trim(), "billing_account.email");
+        }
+        if (updateMask.Contains("display_name"))
+        {
+            validator.Text(displayName?.Trim(), "billing_account.display_name", MaxDisplayName);
+        }
+        if (updateMask.Contains("contact_phone"))
+        {
+            validator.Check(IsPhone(contactPhone), "billing_account.contact_phone", "must be a phone number: 5 to 20 digits, spaces, '+', '-', '(' or ')'; empty to clear it");
+        }
+        var account = await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Manage, cancellationToken, validator, tracked: true);
+
+        if (updateMask.Contains("email"))
+        {
+            account.Email = email!.Trim();
+        }
+        if (updateMask.Contains("display_name"))
+        {
+            account.DisplayName = displayName!.Trim();
+        }
+        if (updateMask.Contains("contact_phone"))
+        {
+            account.ContactPhone = contactPhone?.Trim() ?? "";
+        }
+        account.UpdatedAt = clock.GetUtcNow();
+        account.Version++;
+        await SaveAsync(cancellationToken);
+        return await DetailsAsync(account, cancellationToken);
+    }
+
+    /// <summary>Changes the password (the account's own session, knowing the current one) and ends every other session.</summary>
+    public async Task<(BillingAccountDetails Account, int EndedSessions)> ChangePasswordAsync(
+        Caller caller, string billingAccountId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        var validator = new RequestValidator()
+            .Required(currentPassword, "current_password")
+            .Check(newPassword is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "new_password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
+            .Check(string.IsNullOrEmpty(newPassword) || newPassword != currentPassword, "new_password", "must differ from the current password");
+        var account = await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Consent, cancellationToken, validator, tracked: true);
+
+        var throttleKey = SignInThrottler.BillingKey(account.NormalizedUsername);
+        var throttle = await throttler.CheckAsync(throttleKey, ThrottledMessage, cancellationToken);
+        if (passwordHasher.VerifyHashedPassword(account, account.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        {
+            db.Entry(account).State = EntityState.Unchanged;
+            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
+            throw Errors.InvalidArgument("current_password", "is not the account's current password");
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        account.PasswordHash = passwordHasher.HashPassword(account, newPassword);
+        account.UpdatedAt = now;
+        account.Version++;
+        throttler.Clear(throttle);
+        await SaveAsync(cancellationToken);
+        var ended = await db.AccessTokens
+            .Where(t => t.SubjectId == billingAccountId && t.Kind == TokenKind.BillingSession && t.RevokedAt == null && t.Id != caller.TokenId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (await DetailsAsync(account, cancellationToken), ended);
+    }
+
+    /// <summary>The account's latest certification submission, or null.</summary>
+    public Task<EnterpriseCertification?> LatestCertificationAsync(string billingAccountId, CancellationToken cancellationToken) =>
+        db.EnterpriseCertifications.AsNoTracking()
+            .Where(c => c.BillingAccountId == billingAccountId)
+            .OrderByDescending(c => c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private async Task<BillingAccountDetails> DetailsAsync(BillingAccount account, CancellationToken cancellationToken) =>
+        new(account, await LatestCertificationAsync(account.Id, cancellationToken));
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw Errors.Aborted("CONCURRENT_UPDATE", "The billing account changed while this request ran; read it again and retry.");
+        }
+    }
+
+    private static bool IsPhone(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return true;
+        }
+        var trimmed = value.Trim();
+        return trimmed.Length is >= 5 and <= 20
+            && trimmed.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')')
+            && trimmed.Count(char.IsAsciiDigit) >= 5;
+    }
+
+    private static BillingException UsernameTaken(string username) =>
+        Errors.AlreadyExists("USERNAME_TAKEN", "billing account", username, "A billing account with this user name (in any case) already exists.");
+
+    private static readonly BillingAccount DecoyAccount = new()
+    {
+        Id = "ba_decoy", Username = "", NormalizedUsername = "", Email = "", DisplayName = "", PasswordHash = "",
+    };
+    private string DecoyHash => _decoyHash ??= passwordHasher.HashPassword(DecoyAccount, "decoy-password");
+    private static string? _decoyHash;
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.BillingAccounts;
+
+/// <summary>A binding code as created: shown once.</summary>
+public sealed record BindingCodeGrant(BindingCode BindingCode, string Code);
+
+/// <summary>The billing account that consented, and the code that said so.</summary>
+public sealed record BindingCodeRedemption(string BillingAccountId, string BindingCodeId);
+
+/// <summary>A workspace bound to a billing account, with its name and site.</summary>
+public sealed record BoundWorkspaceView(string WorkspaceId, string Name, string SiteCode, DateTimeOffset BoundAt);
+
+/// <summary>
+/// Binding consent: a billing account creates a one-time code (12 characters, 60 random bits,
+/// <see cref="BillingCenterOptions.BindingCodeLifetime"/>); a workspace Owner redeems it through
+/// daily settlement (upgrade or change of binding), which then writes the <see cref="WorkspaceBinding"/>.
+/// </summary>
+public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess access, IOptions<BillingCenterOptions> options, TimeProvider clock)
+{
+    private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    private const int CodeLength = 12;
+    private const string BoundList = "bound_workspaces";
+
+    /// <summary>A new code; only the account itself (its own session) may consent.</summary>
+    public async Task<BindingCodeGrant> CreateAsync(Caller caller, string billingAccountId, CancellationToken cancellationToken)
+    {
+        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Consent, cancellationToken);
+        var raw = RandomNumberGenerator.GetString(Alphabet, CodeLength);
+        var now = clock.GetUtcNow();
+        var code = new BindingCode
+        {
+            Id = Ids.New("bc", clock),
+            BillingAccountId = billingAccountId,
+            CodeHash = Hash(raw),
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.BindingCodeLifetime,
+        };
+        db.BindingCodes.Add(code);
+        await db.SaveChangesAsync(cancellationToken);
+        return new BindingCodeGrant(code, $"{raw[..4]}-{raw[4..8]}-{raw[8..]}");
+    }
+
+    /// <summary>
+    /// Uses a code up for <paramref name="workspaceId"/> and says which billing account consented.
+    /// For daily settlement, which checks the caller (the workspace Owner) and writes the binding:
+    /// call it inside your database transaction, so that the code is used up only if the binding commits.
+    /// Fails with INVALID_ARGUMENT (field <c>binding_code</c>) for a malformed code and
+    /// FAILED_PRECONDITION <c>BINDING_CODE_INVALID</c>, <c>BINDING_CODE_EXPIRED</c> or <c>BINDING_CODE_USED</c>.
+    /// </summary>
+    public async Task<BindingCodeRedemption> RedeemBindingCodeAsync(string code, string workspaceId, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(code);
+        new RequestValidator()
+            .Check(normalized is not null, "binding_code", "must be a binding code such as K7QM-3XPA-9WRT")
+            .Id(workspaceId, "workspace_id", "ws")
+            .ThrowIfInvalid();
+        var hash = Hash(normalized!);
+        var now = clock.GetUtcNow();
+        var redeemed = await db.BindingCodes
+            .Where(c => c.CodeHash == hash && c.RedeemedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RedeemedAt, now).SetProperty(c => c.RedeemedByWorkspaceId, workspaceId), cancellationToken);
+        var found = await db.BindingCodes.AsNoTracking().FirstOrDefaultAsync(c => c.CodeHash == hash, cancellationToken);
+        if (redeemed == 1)
+        {
+            return new BindingCodeRedemption(found!.BillingAccountId, found.Id);
+        }
+        if (found is null)
+        {
+            throw Errors.Precondition("BINDING_CODE_INVALID", "binding_code", "No billing account issued this binding code.");
+        }
+        if (found.RedeemedAt is not null)
+        {
+            throw Errors.Precondition("BINDING_CODE_USED", "binding_code", "This binding code was used already; ask the billing account for a new one.");
+        }
+        throw Errors.Precondition("BINDING_CODE_EXPIRED", "binding_code", "This binding code has expired; ask the billing account for a new one.");
+    }
+
+    public async Task<(IReadOnlyList<BoundWorkspaceView> Workspaces, string NextPageToken)> ListBoundWorkspacesAsync(
+        Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, new RequestValidator().PageSize(pageSize));
+        var after = Paging.Decode(pageToken, BoundList);
+        var size = Paging.Size(pageSize);
+        var bindings = db.WorkspaceBindings.AsNoTracking().Where(b => b.BillingAccountId == billingAccountId);
+        if (after is not null)
+        {
+            bindings = bindings.Where(b => string.Compare(b.WorkspaceId, after) > 0);
+        }
+        var fetched = await (from b in bindings
+                             join w in db.Workspaces.AsNoTracking() on b.WorkspaceId equals w.Id
+                             orderby b.WorkspaceId
+                             select new BoundWorkspaceView(b.WorkspaceId, w.Name, w.SiteCode, b.BoundAt))
+            .Take(size + 1).ToListAsync(cancellationToken);
+        return Paging.Page(fetched, size, BoundList, x => x.WorkspaceId);
+    }
+
+    /// <summary>The code in upper case without dashes and spaces, or null when it cannot be one.</summary>
+    private static string? Normalize(string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code) || code.Length > 32)
+        {
+            return null;
+        }
+        var normalized = string.Concat(code.Where(c => c is not '-' and not ' ')).ToUpperInvariant();
+        return normalized.Length == CodeLength && normalized.All(Alphabet.Contains) ? normalized : null;
+    }
+
+    private static byte[] Hash(string normalized) => SHA256.HashData(Encoding.UTF8.GetBytes("binding-code:" + normalized));
+}

@@ -1,0 +1,74 @@
+using Guance.Billing.Wallets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Guance.Billing.Data.Configurations;
+
+internal sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
+{
+    public void Configure(EntityTypeBuilder<Wallet> wallet)
+    {
+        wallet.ToTable("wallets");
+        wallet.HasKey(w => w.BillingAccountId);
+    }
+}
+
+internal sealed class LedgerAccountConfiguration : IEntityTypeConfiguration<LedgerAccount>
+{
+    public void Configure(EntityTypeBuilder<LedgerAccount> account)
+    {
+        account.ToTable("ledger_accounts", t => t.HasCheckConstraint("ck_ledger_accounts_sign", LedgerAccountKinds.SignCheckSql));
+        account.HasKey(a => a.Id);
+        account.HasIndex(a => a.BillingAccountId);
+        account.Property(a => a.Balance).IsConcurrencyToken();
+    }
+}
+
+internal sealed class LedgerTransactionConfiguration : IEntityTypeConfiguration<LedgerTransaction>
+{
+    public void Configure(EntityTypeBuilder<LedgerTransaction> transaction)
+    {
+        transaction.ToTable("ledger_transactions");
+        transaction.HasKey(t => t.Id);
+        transaction.HasIndex(t => t.IdempotencyKey).IsUnique();
+        transaction.HasIndex(t => new { t.BillingAccountId, t.Id });
+    }
+}
+
+internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> entry)
+    {
+        entry.ToTable("ledger_entries");
+        entry.HasKey(e => new { e.LedgerAccountId, e.Sequence });
+        entry.Property(e => e.Sequence).ValueGeneratedNever();
+        entry.HasIndex(e => e.TransactionId);
+        entry.HasIndex(e => e.BillingAccountId);
+    }
+}
+
+internal sealed class VoucherConfiguration : IEntityTypeConfiguration<Voucher>
+{
+    public void Configure(EntityTypeBuilder<Voucher> voucher)
+    {
+        voucher.ToTable("vouchers");
+        voucher.HasKey(v => v.Id);
+        voucher.Ignore(v => v.LedgerKind);
+        voucher.HasIndex(v => v.BillingAccountId);
+        voucher.HasIndex(v => v.IssueRequestId).IsUnique();
+        voucher.HasIndex(v => v.ActivationCodeHash).IsUnique();
+        voucher.HasIndex(v => v.ExpiresAt, "ix_vouchers_due").HasFilter("expired_at IS NULL");
+    }
+}
+
+internal sealed class PrepaidCardConfiguration : IEntityTypeConfiguration<PrepaidCard>
+{
+    public void Configure(EntityTypeBuilder<PrepaidCard> card)
+    {
+        card.ToTable("prepaid_cards");
+        card.HasKey(c => c.Id);
+        card.HasIndex(c => c.BillingAccountId);
+        card.HasIndex(c => c.IssueRequestId).IsUnique();
+        card.HasIndex(c => c.ExpiresAt, "ix_prepaid_cards_due").HasFilter("expired_at IS NULL");
+    }
+}

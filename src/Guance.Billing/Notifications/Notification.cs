@@ -1,0 +1,52 @@
+namespace Guance.Billing.Notifications;
+
+/// <summary>The kind of a notification (values equal the contract's).</summary>
+public enum NotificationKind
+{
+    CardExpiringSoon = 1,
+    CardExpired = 2,
+    VoucherExpired = 3,
+    ArrearsStarted = 4,
+    ArrearsPaid = 5,
+    BillReady = 6,
+    CertificationApproved = 7,
+    CertificationRejected = 8,
+}
+
+/// <summary>
+/// A row of the outbox: written in the same database transaction as the event that causes it, then
+/// delivered by <see cref="NotificationDelivery"/>. The dedupe key is unique, so one event makes at
+/// most one notification; a claim (<see cref="NextAttemptAt"/> moved forward by a conditional update)
+/// lets only one host send it.
+/// </summary>
+public sealed class Notification
+{
+    public required string Id { get; init; }
+    public NotificationKind Kind { get; init; }
+    public string? BillingAccountId { get; init; }
+
+    /// <summary>Where it goes: an e-mail address.</summary>
+    public required string Recipient { get; init; }
+
+    public required string Subject { get; init; }
+    public required string Body { get; init; }
+
+    /// <summary>The card, voucher, transaction or bill it is about.</summary>
+    public required string Reference { get; init; }
+
+    /// <summary>For example <c>card_expiring:card_...</c>: one notification per event.</summary>
+    public required string DedupeKey { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>Not before this time: a claim's lease or a retry's back-off.</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>The delivery loop (host instance) that holds the current claim.</summary>
+    public string? ClaimedBy { get; set; }
+
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,82 @@
+using Guance.Billing.BillingAccounts;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Notifications;
+
+/// <summary>What to tell whom; <see cref="NotificationOutbox.Add"/> turns it into an outbox row.</summary>
+public sealed record NotificationDraft(
+    NotificationKind Kind, string? BillingAccountId, string Recipient, string Subject, string Body, string Reference, string DedupeKey);
+
+/// <summary>
+/// Writes notifications into the caller's unit of work, so that they commit (or not) with the event
+/// that causes them, and lists them for operators.
+/// </summary>
+public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess access, TimeProvider clock)
+{
+    private const string NotificationList = "notifications";
+
+    /// <summary>Adds a notification to the unit of work; the caller saves it in its transaction.</summary>
+    public Notification Add(NotificationDraft draft, DateTimeOffset? now = null)
+    {
+        var at = now ?? clock.GetUtcNow();
+        var notification = new Notification
+        {
+            Id = Ids.New("ntf", clock),
+            Kind = draft.Kind,
+            BillingAccountId = draft.BillingAccountId,
+            Recipient = draft.Recipient,
+            Subject = draft.Subject,
+            Body = draft.Body,
+            Reference = draft.Reference,
+            DedupeKey = draft.DedupeKey,
+            CreatedAt = at,
+            NextAttemptAt = at,
+        };
+        db.Notifications.Add(notification);
+        return notification;
+    }
+
+    /// <summary>The ListNotifications RPC: operator only.</summary>
+    public async Task<(IReadOnlyList<Notification> Notifications, string NextPageToken)> ListAsync(
+        Caller caller, string? billingAccountId, IReadOnlyCollection<NotificationKind> kinds, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        var validator = new RequestValidator()
+            .Check(kinds.All(k => Enum.IsDefined(k)), "kinds", "must list defined notification kinds only")
+            .PageSize(pageSize);
+        if (!string.IsNullOrEmpty(billingAccountId))
+        {
+            // An unknown account is NOT_FOUND, not an empty list.
+            await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Operate, cancellationToken, validator);
+        }
+        validator.ThrowIfInvalid();
+        return await ListAsync(billingAccountId, kinds, pageSize, pageToken, cancellationToken);
+    }
+
+    /// <summary>Notifications, newest first, optionally of one billing account and some kinds.</summary>
+    public async Task<(IReadOnlyList<Notification> Notifications, string NextPageToken)> ListAsync(
+        string? billingAccountId, IReadOnlyCollection<NotificationKind> kinds, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        var list = $"{NotificationList}:{billingAccountId}:{string.Join(',', kinds.Order())}";
+        var after = Paging.Decode(pageToken, list);
+        var size = Paging.Size(pageSize);
+        var query = db.Notifications.AsNoTracking();
+        if (!string.IsNullOrEmpty(billingAccountId))
+        {
+            query = query.Where(n => n.BillingAccountId == billingAccountId);
+        }
+        if (kinds.Count > 0)
+        {
+            query = query.Where(n => kinds.Contains(n.Kind));
+        }
+        if (after is not null)
+        {
+            query = query.Where(n => string.Compare(n.Id, after) < 0);
+        }
+        var fetched = await query.OrderByDescending(n => n.Id).Take(size + 1).ToListAsync(cancellationToken);
+        return Paging.Page(fetched, size, list, n => n.Id);
+    }
+}

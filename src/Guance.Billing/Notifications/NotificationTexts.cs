@@ -1,0 +1,11 @@
+using System.Globalization;
+
+namespace Guance.Billing.Notifications;
+
+/// <summary>How notifications write values for people, whatever the host's culture.</summary>
+public static class NotificationTexts
+{
+    /// <summary>An instant in UTC and the invariant calendar: <c>2026-11-05 01:30 UTC</c>.</summary>
+    public static string Time(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+}

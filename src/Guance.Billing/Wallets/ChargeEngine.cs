@@ -1,0 +1,111 @@
+using Guance.Billing.BillingAccounts;
+using Guance.Billing.Common;
+using Guance.Billing.Identity;
+
+namespace Guance.Billing.Wallets;
+
+/// <summary>
+/// Charges commercial-plan usage to a billing account: the engine that daily settlement calls for
+/// each daily bill (<see cref="ChargeAsync(ChargeRequest, CancellationToken)"/>), also open to
+/// operators through the Charge RPC. Only commercial usage may be charged here: vouchers pay only
+/// commercial-plan usage, and the engine lets them pay every item except SMS and synthetic tests.
+/// Deduction follows <see cref="ChargeAllocator"/>; the whole charge is one ledger transaction keyed
+/// by its reference, so a retry (or a second host) returns the first result.
+/// </summary>
+public sealed class ChargeEngine(WalletLedger ledger)
+{
+    public const int MaxLines = 100;
+    private const int MaxDescription = 256;
+
+    /// <summary>The Charge RPC: operator only; amounts as the contract carries them.</summary>
+    public Task<ChargeOutcome> ChargeAsync(
+        Caller caller, string billingAccountId, string reference, IReadOnlyList<ChargeLineInput> lines, ChargeMode? mode, string? description,
+        CancellationToken cancellationToken)
+    {
+        BillingAccountAccess.RequireCallerKind(caller, BillingAccountPermission.Operate);
+        var validator = new RequestValidator();
+        var parsed = new List<ChargeLine>(lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            // 0 means the amount was refused (its violation is recorded); 1 keeps Validate from adding a second one.
+            var cents = validator.Money(lines[i].Amount, $"lines[{i}].amount");
+            parsed.Add(new ChargeLine(lines[i].ItemCode ?? "", cents == 0 ? 1 : cents));
+        }
+        var request = new ChargeRequest(billingAccountId, reference, parsed, mode ?? ChargeMode.Wallet, description);
+        Validate(request, validator);
+        return ChargeValidAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Charges <paramref name="request"/>: INVALID_ARGUMENT for a malformed request, NOT_FOUND for an
+    /// unknown account, FAILED_PRECONDITION <c>REFERENCE_REUSED</c> when the reference was charged
+    /// with other lines or another account. Inside a transaction the caller opened, it joins it.
+    /// </summary>
+    public Task<ChargeOutcome> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        Validate(request, new RequestValidator());
+        return ChargeValidAsync(request, cancellationToken);
+    }
+
+    private async Task<ChargeOutcome> ChargeValidAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var key = "charge:" + request.Reference;
+        var fingerprint = RequestFingerprint.Of(["charge", request.BillingAccountId, (int)request.Mode, .. request.Lines.SelectMany(l => new object[] { l.ItemCode, l.Amount })]);
+        var subject = $"reference {request.Reference}";
+        return await ledger.WriteAsync(request.BillingAccountId, async book =>
+        {
+            var replay = await ledger.FindReplayAsync(request.BillingAccountId, key, fingerprint, "REFERENCE_REUSED", subject, cancellationToken);
+            if (replay is not null)
+            {
+                return new ChargeOutcome(ChargeResult.From(replay), book.View(), Replayed: true);
+            }
+            var lots = book.UsableLots().Select(a => new ChargeAllocator.Funding(SourceOf(a.Kind), a.Id, a.Balance)).ToList();
+            var allocations = ChargeAllocator.Allocate(request.Lines, lots, book[LedgerAccountKind.Cash].Balance, request.Mode);
+
+            var total = request.Lines.Sum(l => l.Amount);
+            var transaction = book.Start(TransactionKind.Charge, key, request.Reference, total, fingerprint, request.Description?.Trim() ?? "");
+            var revenue = book[LedgerAccountKind.Revenue];
+            foreach (var allocation in allocations)
+            {
+                var from = allocation.Source switch
+                {
+                    FundingSource.Cash => book[LedgerAccountKind.Cash],
+                    FundingSource.Arrears => book[LedgerAccountKind.Arrears],
+                    FundingSource.CloudAccount => book[LedgerAccountKind.CloudReceivable],
+                    _ => (await book.LotAccountAsync(allocation.LotId!, cancellationToken))!,
+                };
+                book.Move(transaction, from, revenue, allocation.Amount, allocation.ItemCode);
+            }
+            return new ChargeOutcome(ChargeResult.From(transaction), book.View(), Replayed: false);
+        }, cancellationToken);
+    }
+
+    private static void Validate(ChargeRequest request, RequestValidator validator)
+    {
+        validator.Id(request.BillingAccountId, "billing_account_id", "ba")
+            .RequestKey(request.Reference, "reference")
+            .Check(request.Lines.Count is > 0 and <= MaxLines, "lines", $"must have 1 to {MaxLines} lines, one per item")
+            .Check(Enum.IsDefined(request.Mode), "mode", "must be CHARGE_MODE_WALLET or CHARGE_MODE_CLOUD")
+            .Text(request.Description, "description", MaxDescription, required: false);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        for (var i = 0; i < request.Lines.Count; i++)
+        {
+            var line = request.Lines[i];
+            validator.Check(ItemCodes.IsWellFormed(line.ItemCode), $"lines[{i}].item_code", "must be an item code in lower snake case, for example \"logs\" or \"sms\"");
+            validator.Check(!ItemCodes.IsWellFormed(line.ItemCode) || seen.Add(line.ItemCode), $"lines[{i}].item_code", "appears in an earlier line; give each item once");
+            validator.Check(line.Amount > 0, $"lines[{i}].amount", "must be positive");
+            total += Math.Clamp(line.Amount, 0, Cny.MaxUnits * Cny.CentsPerUnit);
+        }
+        validator.Check(total <= Cny.MaxUnits * Cny.CentsPerUnit, "lines", "must total at most one trillion CNY");
+        validator.ThrowIfInvalid();
+    }
+
+    private static FundingSource SourceOf(LedgerAccountKind kind) => kind switch
+    {
+        LedgerAccountKind.OrdinaryVoucher => FundingSource.OrdinaryVoucher,
+        LedgerAccountKind.FullReductionVoucher => FundingSource.FullReductionVoucher,
+        LedgerAccountKind.PrepaidCard => FundingSource.PrepaidCard,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a lot."),
+    };
+}

@@ -1,0 +1,166 @@
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Wallets;
+
+/// <summary>
+/// The ledger of one billing account as loaded under its wallet lock (see <see cref="WalletLedger"/>),
+/// and the only way to move money: <see cref="Move"/> writes two entries of equal and opposite
+/// amounts, so every transaction sums to zero by construction, and updates both stored balances.
+/// </summary>
+public sealed class WalletBook
+{
+    private readonly BillingDbContext _db;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, LedgerAccount> _accounts;
+    private readonly List<PostedTransaction> _posted = new();
+
+    internal WalletBook(BillingDbContext db, TimeProvider clock, Wallet wallet, List<LedgerAccount> accounts, DateTimeOffset now)
+    {
+        _db = db;
+        _clock = clock;
+        Wallet = wallet;
+        Now = now;
+        _accounts = accounts.ToDictionary(a => a.Id);
+        ArrearsAtStart = this[LedgerAccountKind.Arrears].Balance;
+        ArrearsSinceAtStart = wallet.ArrearsSince;
+    }
+
+    public Wallet Wallet { get; }
+    public string BillingAccountId => Wallet.BillingAccountId;
+
+    /// <summary>The moment of this write: due dates and validity are judged against it.</summary>
+    public DateTimeOffset Now { get; }
+
+    /// <summary>The arrears balance (negative when owed) when the book was loaded.</summary>
+    public long ArrearsAtStart { get; }
+
+    /// <summary>When the arrears owed at load began (null when none were owed).</summary>
+    public DateTimeOffset? ArrearsSinceAtStart { get; }
+
+    public IReadOnlyList<PostedTransaction> Posted => _posted;
+
+    /// <summary>A singleton account of the billing account (cash, arrears, revenue...).</summary>
+    public LedgerAccount this[LedgerAccountKind kind] => _accounts[LedgerAccountKinds.SingletonId(BillingAccountId, kind)];
+
+    /// <summary>
+    /// The lots that may pay now, in deduction order: ordinary vouchers, full-reduction vouchers, prepaid
+    /// cards; within a kind the one that expires first, then the oldest (ids are time-ordered).
+    /// </summary>
+    public IEnumerable<LedgerAccount> UsableLots() =>
+        _accounts.Values
+            .Where(a => a.Balance > 0 && a.IsUsableLot(Now))
+            .OrderBy(a => a.Kind switch
+            {
+                LedgerAccountKind.OrdinaryVoucher => 0,
+                LedgerAccountKind.FullReductionVoucher => 1,
+                _ => 2,
+            })
+            .ThenBy(a => a.ExpiresAt)
+            .ThenBy(a => a.Id, StringComparer.Ordinal);
+
+    /// <summary>Opens the ledger account of a new voucher or card (balance 0; fund it with <see cref="Move"/>).</summary>
+    public LedgerAccount OpenLot(LotInfo lot)
+    {
+        var account = new LedgerAccount
+        {
+            Id = lot.LotId,
+            BillingAccountId = BillingAccountId,
+            Kind = lot.Kind,
+            LotId = lot.LotId,
+            ValidFrom = lot.ValidFrom,
+            ExpiresAt = lot.ExpiresAt,
+            CreatedAt = Now,
+        };
+        _db.LedgerAccounts.Add(account);
+        _accounts.Add(account.Id, account);
+        return account;
+    }
+
+    /// <summary>A lot's account, loading it when the book did not (an empty lot is not loaded up front).</summary>
+    public async Task<LedgerAccount?> LotAccountAsync(string lotId, CancellationToken cancellationToken)
+    {
+        if (_accounts.TryGetValue(lotId, out var account))
+        {
+            return account;
+        }
+        account = await _db.LedgerAccounts.FirstOrDefaultAsync(a => a.Id == lotId && a.BillingAccountId == BillingAccountId, cancellationToken);
+        if (account is not null)
+        {
+            _accounts.Add(account.Id, account);
+        }
+        return account;
+    }
+
+    /// <summary>Starts a ledger transaction; its idempotency key must not exist yet (the caller looked).</summary>
+    public PostedTransaction Start(TransactionKind kind, string idempotencyKey, string reference, long amount, string fingerprint, string description = "")
+    {
+        var transaction = new LedgerTransaction
+        {
+            Id = Ids.New("txn", _clock),
+            BillingAccountId = BillingAccountId,
+            Kind = kind,
+            IdempotencyKey = idempotencyKey,
+            Reference = reference,
+            Fingerprint = fingerprint,
+            Amount = amount,
+            Description = description,
+            CreatedAt = Now,
+        };
+        _db.LedgerTransactions.Add(transaction);
+        var posted = new PostedTransaction(transaction, new List<PostedEntry>());
+        _posted.Add(posted);
+        return posted;
+    }
+
+    /// <summary>Moves <paramref name="amount"/> cents from one account to another, within a transaction of this book.</summary>
+    public void Move(PostedTransaction transaction, LedgerAccount from, LedgerAccount to, long amount, string? itemCode = null)
+    {
+        if (amount <= 0)
+        {
+            throw new InvalidOperationException($"A movement must be positive, not {amount}.");
+        }
+        if (from.Kind.IsHolding() && from.Balance < amount)
+        {
+            throw new InvalidOperationException($"Ledger account {from.Id} holds {from.Balance}, less than {amount}.");
+        }
+        Post(transaction, from, checked(-amount), itemCode);
+        Post(transaction, to, amount, itemCode);
+    }
+
+    /// <summary>The balances now, as <see cref="WalletView"/> shows them.</summary>
+    public WalletView View() => WalletView.Of(Wallet, _accounts.Values, Now);
+
+    private void Post(PostedTransaction transaction, LedgerAccount account, long amount, string? itemCode)
+    {
+        var before = account.Balance;
+        account.Balance = checked(account.Balance + amount);
+        if (account.Kind == LedgerAccountKind.Arrears)
+        {
+            // The settlement period runs from the moment arrears appear until they are paid in full.
+            if (before == 0 && account.Balance < 0)
+            {
+                Wallet.ArrearsSince = Now;
+            }
+            else if (account.Balance == 0)
+            {
+                Wallet.ArrearsSince = null;
+            }
+        }
+        account.EntryCount++;
+        var entry = new LedgerEntry
+        {
+            LedgerAccountId = account.Id,
+            Sequence = account.EntryCount,
+            TransactionId = transaction.Transaction.Id,
+            BillingAccountId = BillingAccountId,
+            Amount = amount,
+            BalanceAfter = account.Balance,
+            Position = transaction.Entries.Count,
+            ItemCode = itemCode,
+        };
+        _db.LedgerEntries.Add(entry);
+        transaction.Add(new PostedEntry(entry, account.Kind, account.LotId));
+    }
+}

@@ -1,0 +1,194 @@
+using Guance.Billing.BillingAccounts;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Wallets;
+
+/// <summary>
+/// Runs every write of a wallet, one billing account at a time, exactly:
+/// <list type="number">
+/// <item>open a database transaction and bump the wallet's version first: on PostgreSQL that row lock
+/// serializes the account's writers across hosts until commit (other accounts run in parallel); on
+/// SQLite it is the database's single write lock;</item>
+/// <item>load the book (balances and lots) after the lock, so nothing read is stale;</item>
+/// <item>let the operation look up its idempotency key and post its movements;</item>
+/// <item>record arrears that began or were paid (wallet state, outbox, <see cref="IArrearsListener"/>s);</item>
+/// <item>save and commit.</item>
+/// </list>
+/// Balances are also concurrency tokens and entries are keyed by (account, sequence), so even a
+/// writer that skipped the lock could not lose an update: it would fail and be retried. Idempotency
+/// keys are unique, so a retry or a second host returns the first result.
+/// </summary>
+public sealed class WalletLedger(
+    BillingDbContext db,
+    WalletWriteGate gate,
+    NotificationOutbox outbox,
+    IEnumerable<IArrearsListener> listeners,
+    IOptions<WalletOptions> options,
+    ILogger<WalletLedger> logger,
+    TimeProvider clock)
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> on the account's book in its own transaction, retrying on a lost
+    /// race. Inside a transaction the caller already opened, it joins that one instead (the caller then
+    /// owns commit and retry).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(string billingAccountId, Func<WalletBook, Task<T>> work, CancellationToken cancellationToken, DateTimeOffset? at = null)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await WriteOnceAsync(billingAccountId, work, at, cancellationToken);
+        }
+        var attempts = Math.Max(1, options.Value.WriteAttempts);
+        for (var attempt = 1; ; attempt++)
+        {
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                // The whole write is one transaction that this method owns: savepoints would only cost.
+                db.Database.AutoSavepointsEnabled = false;
+                try
+                {
+                    var result = await WriteOnceAsync(billingAccountId, work, at, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return result;
+                }
+                catch (Exception e) when (IsLostRace(e))
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                    logger.LogInformation("A write of wallet {BillingAccountId} lost a race (attempt {Attempt}): {Error}", billingAccountId, attempt, e.InnerException?.Message ?? e.Message);
+                    if (attempt >= attempts)
+                    {
+                        throw Errors.Aborted("CONCURRENT_UPDATE", "The wallet changed concurrently too often; retry the request.");
+                    }
+                }
+                catch
+                {
+                    db.ChangeTracker.Clear();
+                    throw;
+                }
+                finally
+                {
+                    db.Database.AutoSavepointsEnabled = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The transaction that an idempotency key already made, or null. A key made by another account,
+    /// or by a request with other parameters, is FAILED_PRECONDITION with <paramref name="reason"/>.
+    /// </summary>
+    public async Task<PostedTransaction?> FindReplayAsync(
+        string billingAccountId, string idempotencyKey, string fingerprint, string reason, string subject, CancellationToken cancellationToken)
+    {
+        var existing = await db.LedgerTransactions.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == idempotencyKey, cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+        if (existing.BillingAccountId != billingAccountId || existing.Fingerprint != fingerprint)
+        {
+            var error = Errors.Precondition(reason, subject, $"{subject} was already used for a different request; use a new one.");
+            // Another account's transaction is not named: its id would tell about another tenant.
+            throw existing.BillingAccountId == billingAccountId ? error.With("transaction_id", existing.Id) : error;
+        }
+        return (await LoadPostedAsync([existing], cancellationToken))[0];
+    }
+
+    /// <summary>Transactions with their entries, in the given order.</summary>
+    public async Task<IReadOnlyList<PostedTransaction>> LoadPostedAsync(IReadOnlyList<LedgerTransaction> transactions, CancellationToken cancellationToken)
+    {
+        var ids = transactions.Select(t => t.Id).ToList();
+        var entries = await (from e in db.LedgerEntries.AsNoTracking()
+                             join a in db.LedgerAccounts.AsNoTracking() on e.LedgerAccountId equals a.Id
+                             where ids.Contains(e.TransactionId)
+                             select new { Entry = e, a.Kind, a.LotId }).ToListAsync(cancellationToken);
+        var byTransaction = entries.ToLookup(x => x.Entry.TransactionId);
+        return transactions.Select(t => new PostedTransaction(t,
+            byTransaction[t.Id].OrderBy(x => x.Entry.Position).Select(x => new PostedEntry(x.Entry, x.Kind, x.LotId)).ToList())).ToList();
+    }
+
+    /// <summary>The wallet now, read without locking.</summary>
+    public async Task<WalletView> ViewAsync(string billingAccountId, CancellationToken cancellationToken)
+    {
+        var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.BillingAccountId == billingAccountId, cancellationToken)
+            ?? throw BillingAccountAccess.NotFound(billingAccountId);
+        var accounts = await LoadAccountsAsync(billingAccountId, tracked: false, cancellationToken);
+        return WalletView.Of(wallet, accounts, clock.GetUtcNow());
+    }
+
+    private static bool IsLostRace(Exception e) =>
+        DbErrors.IsConcurrencyConflict(e) || (e is DbUpdateException && DbErrors.IsUniqueViolation(e));
+
+    private async Task<T> WriteOnceAsync<T>(string billingAccountId, Func<WalletBook, Task<T>> work, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        var now = at ?? clock.GetUtcNow();
+        var locked = await db.Wallets
+            .Where(w => w.BillingAccountId == billingAccountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+        if (locked == 0)
+        {
+            throw BillingAccountAccess.NotFound(billingAccountId);
+        }
+        var wallet = await db.Wallets.FirstAsync(w => w.BillingAccountId == billingAccountId, cancellationToken);
+        var accounts = await LoadAccountsAsync(billingAccountId, tracked: true, cancellationToken);
+        var book = new WalletBook(db, clock, wallet, accounts, now);
+
+        var result = await work(book);
+
+        await RecordArrearsChangeAsync(book, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>The singleton accounts and the lot accounts that hold something (with their validity): one query.</summary>
+    private Task<List<LedgerAccount>> LoadAccountsAsync(string billingAccountId, bool tracked, CancellationToken cancellationToken) =>
+        (tracked ? db.LedgerAccounts : db.LedgerAccounts.AsNoTracking())
+            .Where(a => a.BillingAccountId == billingAccountId && (a.LotId == null || a.Balance != 0))
+            .ToListAsync(cancellationToken);
+
+    private async Task RecordArrearsChangeAsync(WalletBook book, CancellationToken cancellationToken)
+    {
+        // The book keeps the wallet's arrears_since as it posts; here the change is announced.
+        var arrears = book[LedgerAccountKind.Arrears].Balance;
+        ArrearsChange change;
+        if (book.ArrearsAtStart == 0 && arrears < 0)
+        {
+            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Started, book.Wallet.ArrearsSince ?? book.Now, -arrears, book.Posted[^1].Transaction.Id, book.Now);
+        }
+        else if (book.ArrearsAtStart < 0 && arrears == 0)
+        {
+            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Paid, book.ArrearsSinceAtStart ?? book.Now, 0, book.Posted[^1].Transaction.Id, book.Now);
+        }
+        else
+        {
+            return;
+        }
+
+        var account = await db.BillingAccounts.AsNoTracking()
+            .Where(a => a.Id == book.BillingAccountId)
+            .Select(a => new { a.Username, a.Email })
+            .FirstAsync(cancellationToken);
+        outbox.Add(change.Kind == ArrearsChangeKind.Started
+            ? new NotificationDraft(NotificationKind.ArrearsStarted, book.BillingAccountId, account.Email,
+                $"Billing account {account.Username} is in arrears",
+                $"A charge left {Cny.Format(change.Arrears)} unpaid on billing account {account.Username}. The settlement period starts now; "
+                + "recharge to pay the arrears, or the workspaces it pays for will be locked when the period ends.",
+                change.TransactionId, $"arrears_started:{change.TransactionId}")
+            : new NotificationDraft(NotificationKind.ArrearsPaid, book.BillingAccountId, account.Email,
+                $"Arrears of billing account {account.Username} are paid",
+                $"The arrears of billing account {account.Username}, owed since {NotificationTexts.Time(change.ArrearsSince)}, are paid in full.",
+                change.TransactionId, $"arrears_paid:{change.TransactionId}"),
+            book.Now);
+        foreach (var listener in listeners)
+        {
+            await listener.OnArrearsChangedAsync(change, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Guance.Billing.Wallets;
+
+/// <summary>The <c>Guance:Wallet</c> configuration section.</summary>
+public sealed class WalletOptions
+{
+    public const string Section = "Guance:Wallet";
+
+    /// <summary>Whether this host runs the expiry job.</summary>
+    public bool ExpiryJobEnabled { get; set; } = true;
+
+    /// <summary>How often the expiry job runs.</summary>
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long before a prepaid card expires its holder is told.</summary>
+    public TimeSpan CardExpiryNotice { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// On SQLite, queue this process's wallet writes in memory rather than let them poll the database
+    /// lock. Only a throughput measure: the database's locks and the ledger's unique keys and
+    /// concurrency tokens are what keep it exact, with or without it.
+    /// </summary>
+    public bool QueueSqliteWrites { get; set; } = true;
+
+    /// <summary>Attempts of a wallet write that lost to a concurrent one before the caller gets ABORTED.</summary>
+    public int WriteAttempts { get; set; } = 5;
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guance.Billing.Wallets;
+
+public static class WalletServices
+{
+    /// <summary>The ledger, charge engine, recharge, vouchers, cards, expiry (and its background job), verification.</summary>
+    public static IServiceCollection AddWallets(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WalletOptions>(configuration.GetSection(WalletOptions.Section));
+        services.AddSingleton<WalletWriteGate>();
+        services.AddScoped<WalletLedger>();
+        services.AddScoped<ChargeEngine>();
+        services.AddScoped<RechargeService>();
+        services.AddScoped<VoucherManager>();
+        services.AddScoped<PrepaidCardManager>();
+        services.AddScoped<WalletQueries>();
+        services.AddScoped<ExpiryService>();
+        services.AddScoped<LedgerVerifier>();
+        services.AddHostedService<ExpiryJob>();
+        return services;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.Benchmarks;
+
+/// <summary>
+/// Charges per second through the wallet's charge engine, by parallel gRPC calls to a host on
+/// SQLite: first all on one hot account (every charge waits for that account's lock), then spread
+/// over many accounts; then VerifyLedger must be clean and every balance exact.
+/// Options: --accounts N (1000), --charges N per phase (2000), --concurrency N (32), --warm-up N charges (1500);
+/// --postgres "connection string" to use PostgreSQL instead, and --hosts N (1) to spread the calls over N
+/// host processes on that one database (the multi-host case).
+/// </summary>
+public static class ChargesBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var accounts = Option(args, "--accounts", 1000);
+        var charges = Option(args, "--charges", 2000);
+        var concurrency = Option(args, "--concurrency", 32);
+
+        var postgres = StringOption(args, "--postgres");
+        var hostCount = Math.Max(1, Option(args, "--hosts", 1));
+        var engine = postgres is null ? "SQLite" : "PostgreSQL";
+        Console.WriteLine($"charges: {charges} charges per phase, {accounts} accounts, {concurrency} calls in flight, {engine}, {hostCount} host(s), gRPC over loopback h2c");
+        if (postgres is null && hostCount > 1)
+        {
+            Console.WriteLine("  several hosts need one shared database: pass --postgres");
+            return 2;
+        }
+        string[] settings = postgres is null
+            ? ["--Guance:Wallet:ExpiryJobEnabled=false"]
+            : ["--Guance:Wallet:ExpiryJobEnabled=false", "--Guance:Database:Provider=Postgres", $"--Guance:Database:ConnectionString={postgres}"];
+        var hosts = new List<HostProcess>();
+        for (var i = 0; i < hostCount; i++)
+        {
+            hosts.Add(await HostProcess.StartAsync(settings));
+        }
+        await using var stop = new HostsDisposer(hosts);
+        var channels = hosts.Select(h => h.Channel()).ToList();
+        var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
+        // Calls go to the hosts in turn.
+        var client = new BillingAccountService.BillingAccountServiceClient(new RoundRobinInvoker(channels.Select(c => c.Intercept(m =>
+        {
+            m.Add("authorization", "Bearer " + HostProcess.OperatorToken);
+            return m;
+        })).ToList()));
+
+        var setup = Stopwatch.StartNew();
+        var ids = new string[accounts];
+        await ForEachAsync(Enumerable.Range(0, accounts), 16, async i =>
+        {
+            var registered = await anonymous.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
+            {
+                Username = $"bench-{i}-{Guid.NewGuid():N}"[..24], Password = "benchmark password", Email = $"bench{i}@example.com",
+            });
+            ids[i] = registered.BillingAccount.BillingAccountId;
+            await client.RechargeAsync(new RechargeRequest
+            {
+                BillingAccountId = ids[i], Amount = Cny(1_000_000), RequestId = $"fund-{ids[i]}", PaymentMethod = PaymentMethod.BankTransfer,
+            });
+        });
+        // The hot account, and the first warm-up accounts, also hold a voucher and a card, used first.
+        var withLots = ids.Take(Math.Min(accounts, 11)).ToList();
+        foreach (var id in withLots)
+        {
+            await client.IssueVoucherAsync(new IssueVoucherRequest
+            {
+                BillingAccountId = id, Kind = VoucherKind.Ordinary, Amount = Cny(500), RequestId = "voucher-" + id,
+                ExpireTime = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(30)),
+            });
+            await client.IssuePrepaidCardAsync(new IssuePrepaidCardRequest
+            {
+                BillingAccountId = id, FaceValue = Cny(1000), RequestId = "card-" + id, ExpireTime = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(365)),
+            });
+        }
+        var hot = ids[0];
+        Console.WriteLine($"  setup: {accounts} accounts registered and funded in {setup.Elapsed.TotalSeconds:F1} s");
+
+        // Warm up the host until its code is fully compiled (tiered JIT), on accounts other than the hot one.
+        var warmUp = Option(args, "--warm-up", 1500);
+        await RunPhaseAsync(hosts, client, "warm-up", warmUp, concurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
+
+        var hotRate = await RunPhaseAsync(hosts, client, "one hot account", charges, concurrency, _ => hot);
+        var spreadRate = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
+        Console.WriteLine($"  ratio: {accounts} accounts / one hot account = {spreadRate / hotRate:F2}");
+
+        var verify = Stopwatch.StartNew();
+        var report = await client.VerifyLedgerAsync(new VerifyLedgerRequest());
+        Console.WriteLine($"  VerifyLedger: {(report.Clean ? "clean" : "NOT CLEAN")}, {report.TransactionsChecked} transactions, {report.EntriesChecked} entries, "
+            + $"{report.AccountsChecked} ledger accounts in {verify.Elapsed.TotalSeconds:F2} s");
+        foreach (var problem in report.Problems.Take(10))
+        {
+            Console.WriteLine($"    {problem.Kind} {problem.Subject}: {problem.Description}");
+        }
+
+        // Every charge is 3.45 CNY and no account runs out, so what every wallet holds is exactly what
+        // was put in (1,000,000 cash each, 1,500 of lots for some) less 3.45 per charge.
+        var totalCharges = (long)warmUp + 2L * charges;
+        var expected = accounts * 1_000_000_00L + withLots.Count * 1500_00L - totalCharges * 345L;
+        long held = 0, arrears = 0;
+        await ForEachAsync(Enumerable.Range(0, accounts), 16, async i =>
+        {
+            var wallet = (await client.GetWalletAsync(new GetWalletRequest { BillingAccountId = ids[i] })).Wallet;
+            Interlocked.Add(ref held, Cents(wallet.Cash) + Cents(wallet.OrdinaryVouchers) + Cents(wallet.PrepaidCards));
+            Interlocked.Add(ref arrears, Cents(wallet.Arrears));
+        });
+        var exact = held == expected && arrears == 0;
+        Console.WriteLine($"  balances: {totalCharges} charges, all wallets hold {held / 100}.{held % 100:00} CNY, expected {expected / 100}.{expected % 100:00}: {(exact ? "exact" : "WRONG")}");
+        return report.Clean && exact ? 0 : 1;
+    }
+
+    private static async Task<double> RunPhaseAsync(IReadOnlyList<HostProcess> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
+    {
+        var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
+        var watch = Stopwatch.StartNew();
+        await ForEachAsync(Enumerable.Range(0, charges), concurrency, async i =>
+        {
+            var request = new ChargeRequest { BillingAccountId = accountOf(i), Reference = $"bench-{i}-{Guid.NewGuid():N}" };
+            request.Lines.Add(new ChargeLine { ItemCode = "logs", Amount = Cny(2) });
+            request.Lines.Add(new ChargeLine { ItemCode = "time_series", Amount = Cny(1) });
+            request.Lines.Add(new ChargeLine { ItemCode = "sms", Amount = new Money { CurrencyCode = "CNY", Nanos = 450_000_000 } });
+            await client.ChargeAsync(request);
+        });
+        var rate = charges / watch.Elapsed.TotalSeconds;
+        var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
+        Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F2} ms per charge)");
+        return rate;
+    }
+
+    private static async Task ForEachAsync(IEnumerable<int> items, int concurrency, Func<int, Task> body) =>
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) => await body(i));
+
+    private static Money Cny(long units) => new() { CurrencyCode = "CNY", Units = units };
+
+    private static long Cents(Money money) => money.Units * 100 + money.Nanos / 10_000_000;
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private sealed class HostsDisposer(List<HostProcess> hosts) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Sends each call to the next host in turn.</summary>
+    private sealed class RoundRobinInvoker(IReadOnlyList<CallInvoker> invokers) : CallInvoker
+    {
+        private int _next;
+
+        private CallInvoker Next => invokers[(int)((uint)Interlocked.Increment(ref _next) % invokers.Count)];
+
+        public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            Next.BlockingUnaryCall(method, host, options, request);
+
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            Next.AsyncUnaryCall(method, host, options, request);
+
+        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            Next.AsyncServerStreamingCall(method, host, options, request);
+
+        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+            Next.AsyncClientStreamingCall(method, host, options);
+
+        public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+            Next.AsyncDuplexStreamingCall(method, host, options);
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+    }
+}

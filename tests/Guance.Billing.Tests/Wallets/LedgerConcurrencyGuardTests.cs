@@ -1,0 +1,77 @@
+using Guance.Billing.Data;
+using Guance.Billing.Wallets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guance.Billing.Tests.Wallets;
+
+/// <summary>The ledger stays exact without the in-process write queue: the database's guards suffice.</summary>
+public sealed class LedgerConcurrencyGuardTests
+{
+    [Fact]
+    public async Task Parallel_charges_and_recharges_are_exact_without_the_in_process_queue()
+    {
+        await using var bed = await WalletTestBed.CreateAsync(new() { ["Guance:Wallet:QueueSqliteWrites"] = "false" });
+        var account = await bed.RegisterAsync();
+        await bed.GrantVoucherAsync(account, 10, TimeSpan.FromDays(30));
+
+        var work = Enumerable.Range(0, 30).Select(_ => (Func<Task>)(() => bed.ChargeAsync(account, ("logs", 300), ("sms", 45))))
+            .Concat(Enumerable.Range(0, 30).Select(_ => (Func<Task>)(() => bed.RechargeAsync(account, 150))))
+            .OrderBy(_ => Random.Shared.Next())
+            .Select(call => Task.Run(call));
+        await Task.WhenAll(work);
+
+        // Charged 103.50: the 10.00 voucher first, then 93.50 of cash and arrears; recharged 45.00.
+        var wallet = await bed.WalletAsync(account);
+        Assert.Equal(0, wallet.OrdinaryVouchers);
+        Assert.Equal(0, wallet.Cash);
+        Assert.Equal(4_850, wallet.Arrears);
+        await bed.AssertLedgerCleanAsync();
+    }
+
+    [Fact]
+    public async Task A_writer_that_skipped_the_wallet_lock_cannot_overwrite_a_balance()
+    {
+        await using var bed = await WalletTestBed.CreateAsync();
+        var account = await bed.RegisterAsync();
+        await bed.RechargeAsync(account, 10_000);
+        var cashId = LedgerAccountKinds.SingletonId(account, LedgerAccountKind.Cash);
+
+        await using var first = bed.Services.CreateAsyncScope();
+        await using var second = bed.Services.CreateAsyncScope();
+        var one = first.ServiceProvider.GetRequiredService<BillingDbContext>();
+        var two = second.ServiceProvider.GetRequiredService<BillingDbContext>();
+        var seenByOne = await one.LedgerAccounts.SingleAsync(a => a.Id == cashId);
+        var seenByTwo = await two.LedgerAccounts.SingleAsync(a => a.Id == cashId);
+
+        seenByOne.Balance -= 100;
+        await one.SaveChangesAsync();
+        seenByTwo.Balance -= 200;
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => two.SaveChangesAsync());
+
+        // And two entries can never take the same place in an account's sequence.
+        var entry = await one.LedgerEntries.AsNoTracking().FirstAsync(e => e.LedgerAccountId == cashId);
+        two.ChangeTracker.Clear();
+        two.LedgerEntries.Add(new LedgerEntry
+        {
+            LedgerAccountId = cashId, Sequence = entry.Sequence, TransactionId = entry.TransactionId, BillingAccountId = account, Amount = 1, BalanceAfter = 1,
+        });
+        var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() => two.SaveChangesAsync());
+        Assert.True(DbErrors.IsUniqueViolation(duplicate));
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_negative_cash_or_lot_balance_and_positive_arrears()
+    {
+        await using var bed = await WalletTestBed.CreateAsync();
+        var account = await bed.RegisterAsync();
+        await using var scope = bed.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        var cash = LedgerAccountKinds.SingletonId(account, LedgerAccountKind.Cash);
+        var arrears = LedgerAccountKinds.SingletonId(account, LedgerAccountKind.Arrears);
+        await Assert.ThrowsAnyAsync<Exception>(() => db.LedgerAccounts.Where(a => a.Id == cash).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, -1)));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.LedgerAccounts.Where(a => a.Id == arrears).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, 1)));
+        var revenue = LedgerAccountKinds.SingletonId(account, LedgerAccountKind.PaymentsReceived);
+        Assert.Equal(1, await db.LedgerAccounts.Where(a => a.Id == revenue).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, -1)));
+    }
+}
