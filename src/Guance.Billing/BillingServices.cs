@@ -1,6 +1,7 @@
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,7 @@ public static class BillingServices
         services.AddScoped<MemberManager>();
         services.AddScoped<RetentionManager>();
         services.AddScoped<CollectorTokenManager>();
+        services.AddUsage(configuration);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Guance.Billing.Identity;
+using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
     public DbSet<RetentionChange> RetentionChanges => Set<RetentionChange>();
+    public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
+    public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
