@@ -14,6 +14,7 @@ builder.Services.AddGrpc(grpc =>
     grpc.Interceptors.Add<ErrorInterceptor>();
     grpc.Interceptors.Add<AuthenticationInterceptor>();
 });
+builder.Services.AddUsageGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -25,6 +26,7 @@ await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping)
 
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
+app.MapGrpcService<UsageGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 
