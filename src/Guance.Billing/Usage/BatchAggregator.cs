@@ -35,7 +35,8 @@ public static class BatchAggregator
                 || record.ObservedAt is not { } observedAt || observedAt > latestAllowed)
             {
                 violations ??= new List<FieldViolation>();
-                reason ??= Describe(record, item, latestAllowed, options, i, violations);
+                var first = Describe(record, item, latestAllowed, options, i, violations);
+                reason ??= first;
                 if (violations.Count >= MaxReportedViolations)
                 {
                     break;

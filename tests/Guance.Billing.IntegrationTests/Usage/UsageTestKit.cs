@@ -157,9 +157,24 @@ public sealed class UsageStream : IAsyncDisposable
 
     public Task CompleteAsync() => _call.RequestStream.CompleteAsync();
 
+    /// <summary>Whether another answer comes before the stream ends normally.</summary>
+    public async Task<bool> TryNextAsync()
+    {
+        using var timeout = new CancellationTokenSource(15_000);
+        return await _call.ResponseStream.MoveNext(timeout.Token);
+    }
+
     public ValueTask DisposeAsync()
     {
         _call.Dispose();
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>Names of the contract.</summary>
+public static class ContractNames
+{
+    /// <summary>The proto name of an item, for example BILLING_ITEM_LOGS.</summary>
+    public static string ToContractName(this BillingItem item) =>
+        UsageServiceReflection.Descriptor.EnumTypes.Single(e => e.Name == "BillingItem").FindValueByNumber((int)item).Name;
 }
