@@ -32,6 +32,8 @@ public static class UsageErrors
                 $"The billing day {day:yyyy-MM-dd} of site {site.Code} is closed to late records; drop them.")
             .With("billing_day", day.ToString("yyyy-MM-dd"))
             .With("site_code", site.Code)
+            .With("day_start", site.StartOf(day).ToString("O"))
+            .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"))
             .With("closed_at", closedAt.ToString("O"))
             .With("sequence", Text(sequence));
 
