@@ -12,13 +12,19 @@ public sealed class UsageConcurrencyTests
     {
         using var host = new BillingHost();
         var now = host.Clock.GetUtcNow();
-        var workspaces = new List<TestWorkspace>();
-        var uploaders = new List<(TestWorkspace Workspace, UsageUploader Uploader)>();
+        // One owner and ten workspaces: the concurrency is in the streams, not in the set-up.
+        var owner = await host.SignUpAsync("owner");
+        var workspaces = new List<string>();
+        var uploaders = new List<(string WorkspaceId, UsageUploader Uploader)>();
         for (int w = 0; w < 10; w++)
         {
-            var workspace = await host.CreateWorkspaceAsync();
+            var workspace = (await owner.Api.Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+            {
+                Name = $"Workspace {w}", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+            })).Workspace.WorkspaceId;
             workspaces.Add(workspace);
-            var collector = await host.CollectorAsync(workspace);
+            var token = (await owner.Api.Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace, DisplayName = "agents" })).Token;
+            var collector = host.Api(token);
             for (int c = 0; c < 5; c++)
             {
                 uploaders.Add((workspace, new UsageUploader(collector.Usage, new UsageUploaderOptions
@@ -52,7 +58,7 @@ public sealed class UsageConcurrencyTests
         long expectedTriggers = Enumerable.Range(0, recordsPerCollector).Where(i => i % 2 == 1).Sum(i => 1L + i % 3) * 5;
         foreach (var workspace in workspaces)
         {
-            var statistics = await workspace.StatisticsAsync();
+            var statistics = (await owner.Api.Usage.GetUsageStatisticsAsync(new GetUsageStatisticsRequest { WorkspaceId = workspace })).Items.ToDictionary(i => i.Item);
             Assert.Equal(expectedLogs, statistics[BillingItem.Logs].Today);
             Assert.Equal(expectedTriggers, statistics[BillingItem.Triggers].Today);
         }

@@ -15,13 +15,15 @@ namespace Guance.Billing.IntegrationTests.Usage;
 /// times while two collectors stream; each time it restarts on the same data, the collectors resume
 /// from its marks, and in the end the totals equal exactly what was generated.
 /// </summary>
-public sealed class UsageCrashTests
+public sealed class UsageCrashTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Totals_are_exact_after_the_host_is_killed_several_times_mid_stream()
     {
+        var t0 = Stopwatch.GetTimestamp();
         await using var host = new CrashTestHost();
         await host.StartAsync();
+        output.WriteLine($"started {Stopwatch.GetElapsedTime(t0)}");
         using var channel = GrpcChannel.ForAddress(host.Address);
 
         var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
@@ -51,7 +53,7 @@ public sealed class UsageCrashTests
             MaxBackoff = TimeSpan.FromMilliseconds(400),
         })).ToList();
 
-        const int recordsPerCollector = 150_000;
+        const int recordsPerCollector = 100_000;
         long expectedLogs = 0, expectedTraces = 0;
         for (int i = 0; i < recordsPerCollector; i++)
         {
@@ -93,11 +95,13 @@ public sealed class UsageCrashTests
             kills++;
             await Task.Delay(random.Next(50, 300));
             await host.StartAsync();
+            output.WriteLine($"restarted {Stopwatch.GetElapsedTime(t0)}");
         }
         await Task.WhenAll(producers);
         await Task.WhenAll(uploaders.Select(u => u.DrainAsync(stop.Token)));
         await stop.CancelAsync();
         await Task.WhenAll(pumps);
+        output.WriteLine($"drained {Stopwatch.GetElapsedTime(t0)}");
 
         Assert.Equal(3, kills);
         Assert.All(uploaders, u => Assert.True(u.Statistics.Reconnects >= 3, $"{u.Statistics.Reconnects} reconnects"));
