@@ -72,7 +72,18 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
         }
         // Answer what was taken before ending the stream, so that the agent learns what committed.
         answers.Writer.TryComplete();
-        await sender;
+        try
+        {
+            await sender;
+        }
+        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+        {
+        }
+        if (context.CancellationToken.IsCancellationRequested)
+        {
+            // The agent went away (or the host is stopping): nothing more to answer.
+            throw new OperationCanceledException(context.CancellationToken);
+        }
         if (failure is not null)
         {
             ExceptionDispatchInfo.Throw(failure);
