@@ -42,15 +42,15 @@ try
     for (int w = 0; w < tokens.Count; w++)
     {
         var token = tokens[w];
-        var client = new UsageService.UsageServiceClient(channel.CreateCallInvoker().Intercept(headers =>
+        var invoker = channel.CreateCallInvoker().Intercept(headers =>
         {
             headers.Add("authorization", "Bearer " + token);
             return headers;
-        }));
+        });
         for (int c = 0; c < settings.CollectorsPerWorkspace; c++)
         {
             var collectorId = $"{settings.CollectorPrefix}-{w + 1}-{c + 1}";
-            var uploader = new UsageUploader(client, new UsageUploaderOptions
+            var uploader = new UsageUploader(invoker, new UsageUploaderOptions
             {
                 CollectorId = collectorId,
                 SpoolDirectory = settings.NoSpool ? null : Path.Combine(settings.SpoolDirectory, $"{w + 1}-{c + 1}"),

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -82,13 +81,13 @@ public static class IngestionBenchmark
     /// <summary>The records of both runs: items round-robin, quantities 1 to 3, times spread over ten minutes.</summary>
     private sealed class RecordSource(DateTimeOffset start)
     {
-        private readonly Timestamp[] _stamps = Enumerable.Range(0, 600).Select(s => Timestamp.FromDateTimeOffset(start.AddSeconds(s))).ToArray();
+        private readonly DateTimeOffset[] _stamps = Enumerable.Range(0, 600).Select(s => start.AddSeconds(s)).ToArray();
         private readonly long _startMicros = (start - DateTimeOffset.UnixEpoch).Ticks / 10;
 
         public BillingItem Item(long i) => Items[i % Items.Length];
         public long Quantity(long i) => 1 + i % 3;
         public int Second(long i) => (int)(i / 1000 % 600);
-        public Timestamp Stamp(long i) => _stamps[Second(i)];
+        public DateTimeOffset Observed(long i) => _stamps[Second(i)];
         public long ObservedMicros(long i) => _startMicros + Second(i) * 1_000_000L;
     }
 
@@ -171,7 +170,7 @@ public static class IngestionBenchmark
         for (int c = 0; c < collectors; c++)
         {
             var target = targets[c % targets.Count];
-            var uploader = new UsageUploader(new UsageService.UsageServiceClient(WithToken(channel, target.Token)), new UsageUploaderOptions
+            var uploader = new UsageUploader(WithToken(channel, target.Token), new UsageUploaderOptions
             {
                 CollectorId = $"bench-{c + 1}",
                 SpoolDirectory = spool ? Path.Combine(work, "spool", (c + 1).ToString(CultureInfo.InvariantCulture)) : null,
@@ -215,7 +214,7 @@ public static class IngestionBenchmark
             var to = c == collectors - 1 ? records : from + share;
             for (long i = from; i < to; i++)
             {
-                await uploader.AddAsync(new UsageRecord { Item = source.Item(i), Quantity = source.Quantity(i), ObservedAt = source.Stamp(i) });
+                await uploader.AddAsync(source.Item(i), source.Quantity(i), source.Observed(i));
             }
             await uploader.DrainAsync();
         })).ToList();

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Client.Usage;
@@ -47,7 +46,8 @@ internal sealed class UsageSpool(string? directory, bool sync)
         }
     }
 
-    public void Write(long localId, UsageBatch batch)
+    /// <summary>Writes a batch's bytes (a serialized UsageBatch) under its local id, replacing what was there atomically.</summary>
+    public void Write(long localId, ReadOnlySpan<byte> batch)
     {
         if (directory is null)
         {
@@ -55,9 +55,9 @@ internal sealed class UsageSpool(string? directory, bool sync)
         }
         var path = PathOf(localId);
         var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1))
         {
-            batch.WriteTo(file);
+            file.Write(batch);
             file.Flush(sync);
         }
         File.Move(temporary, path, overwrite: true);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using Google.Protobuf.WellKnownTypes;
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Guance.Billing.V1;
@@ -9,17 +9,25 @@ using Guance.Billing.V1;
 namespace Guance.Billing.Client.Usage;
 
 /// <summary>
-/// The StreamUsage protocol for agent authors. Records are added one by one; they are sealed into
-/// numbered batches that are written to a spool before they may be sent, so that nothing is lost when
-/// the agent or the host dies. <see cref="RunAsync"/> keeps one stream open: it resumes after the
-/// host's last committed sequence (dropping what the host already has), sends up to the window the
-/// host announces without waiting, deletes a batch from the spool once it is acknowledged (after its
-/// commit), handles refusals (an item whose quota is used up is stopped until the next site day and
-/// the batch's other records are sent again), and reconnects with jittered exponential backoff.
+/// The StreamUsage protocol for agent authors. Records are added one by one and encoded at once into
+/// the open batch; a full (or old enough) batch is sealed: numbered and written to the spool before it
+/// may be sent, so that nothing is lost when the agent or the host dies. <see cref="RunAsync"/> keeps
+/// one stream open: it resumes after the host's last committed sequence (dropping what the host
+/// already has), sends up to the window the host announces without waiting, deletes a batch from the
+/// spool once it is acknowledged (after its commit), handles refusals (an item whose quota is used up
+/// is stopped until the next site day and the batch's other records are sent again), and reconnects
+/// with jittered exponential backoff.
 /// </summary>
 public sealed class UsageUploader : IAsyncDisposable
 {
-    private readonly UsageService.UsageServiceClient _client;
+    // StreamUsage with the request already serialized: each batch is encoded once, for the spool and the wire.
+    private static readonly Method<byte[], StreamUsageResponse> StreamMethod = new(
+        MethodType.DuplexStreaming, "guance.billing.v1.UsageService", "StreamUsage",
+        Marshallers.Create<byte[]>((bytes, context) => context.Complete(bytes), context => context.PayloadAsNewBuffer()),
+        Marshallers.Create<StreamUsageResponse>((message, context) => context.Complete(message.ToByteArray()),
+            context => StreamUsageResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence())));
+
+    private readonly CallInvoker _invoker;
     private readonly UsageUploaderOptions _options;
     private readonly UsageSpool _spool;
     private readonly Lock _gate = new();
@@ -28,7 +36,7 @@ public sealed class UsageUploader : IAsyncDisposable
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<Entry> _pending = new();
     private readonly DateTimeOffset[] _stoppedUntil = new DateTimeOffset[64];
-    private UsageBatch _open = new();
+    private readonly UsageBatchEncoder _open = new();
     private long _openSince;
     private long _lastSequence;
     private long _nextLocalId;
@@ -36,28 +44,44 @@ public sealed class UsageUploader : IAsyncDisposable
     private int _inFlight;
     private int _window = 1;
     private int _maxRecords;
-    private DateTimeOffset _pausedUntil;
     private int _stoppedItems;
+    private DateTimeOffset _pausedUntil;
 
-    private sealed class Entry(long localId, UsageBatch batch, bool sentBefore)
+    /// <summary>A sealed batch: its request bytes (StreamUsageRequest) and where the UsageBatch starts in them.</summary>
+    private sealed class Entry(long localId, long sequence, byte[] request, int batchOffset, int records, bool sentBefore)
     {
         public long LocalId { get; } = localId;
-        public UsageBatch Batch { get; set; } = batch;
-        public long Sequence => Batch.Sequence;
+        public long Sequence { get; set; } = sequence;
+        public byte[] Request { get; set; } = request;
+        public int BatchOffset { get; set; } = batchOffset;
+        public int Records { get; set; } = records;
         public bool SentBefore { get; set; } = sentBefore;
         public long SentAt { get; set; }
+
+        public ReadOnlySpan<byte> BatchBytes => Request.AsSpan(BatchOffset);
+
+        public UsageBatch Parse() => UsageBatch.Parser.ParseFrom(Request, BatchOffset, Request.Length - BatchOffset);
+
+        public void Replace((byte[] Request, int BatchOffset, int Records) encoded, long sequence)
+        {
+            (Request, BatchOffset, Records, Sequence) = (encoded.Request, encoded.BatchOffset, encoded.Records, sequence);
+        }
     }
 
-    public UsageUploader(UsageService.UsageServiceClient client, UsageUploaderOptions options)
+    /// <param name="invoker">Calls of the host with the collector token, for example
+    /// <c>channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer gct_..."); return m; })</c>.</param>
+    /// <param name="options">The collector id, the spool and the limits.</param>
+    public UsageUploader(CallInvoker invoker, UsageUploaderOptions options)
     {
-        _client = client;
+        _invoker = invoker;
         _options = options;
         _maxRecords = Math.Max(1, options.MaxRecordsPerBatch);
         _spool = new UsageSpool(options.SpoolDirectory, options.SyncSpoolWrites);
         foreach (var (localId, batch) in _spool.Load())
         {
             // Left by a previous run: it may have been sent (and committed) already; the host's mark decides.
-            _pending.Add(new Entry(localId, batch, sentBefore: true));
+            var encoded = UsageBatchEncoder.Encode(batch.Records, batch.Sequence);
+            _pending.Add(new Entry(localId, batch.Sequence, encoded.Request, encoded.BatchOffset, encoded.Records, sentBefore: true));
             _nextLocalId = Math.Max(_nextLocalId, localId + 1);
             _lastSequence = Math.Max(_lastSequence, batch.Sequence);
         }
@@ -86,7 +110,8 @@ public sealed class UsageUploader : IAsyncDisposable
     }
 
     /// <summary>Whether records of the item are currently dropped (its quota is used up, or the workspace may not report it).</summary>
-    public bool IsStopped(BillingItem item) => (int)item < _stoppedUntil.Length && _stoppedUntil[(int)item] > _options.Clock.GetUtcNow();
+    public bool IsStopped(BillingItem item) =>
+        (uint)item < (uint)_stoppedUntil.Length && _stoppedUntil[(int)item] != default && _stoppedUntil[(int)item] > _options.Clock.GetUtcNow();
 
     /// <summary>Sends the item again (for example after an upgrade to the commercial plan).</summary>
     public void Resume(BillingItem item)
@@ -98,50 +123,56 @@ public sealed class UsageUploader : IAsyncDisposable
         }
     }
 
-    public ValueTask<bool> AddAsync(BillingItem item, long quantity, DateTimeOffset observedAt, CancellationToken cancellationToken = default) =>
-        AddAsync(new UsageRecord { Item = item, Quantity = quantity, ObservedAt = Timestamp.FromDateTimeOffset(observedAt) }, cancellationToken);
+    /// <summary>Adds a record: see <see cref="AddAsync(UsageRecord, CancellationToken)"/>.</summary>
+    public ValueTask<bool> AddAsync(BillingItem item, long quantity, DateTimeOffset observedAt, CancellationToken cancellationToken = default)
+    {
+        var ticks = observedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
+        if (rest < 0)
+        {
+            seconds--;
+            rest += TimeSpan.TicksPerSecond;
+        }
+        return Add((int)item, quantity, seconds, (int)(rest * 100), null, cancellationToken);
+    }
 
     /// <summary>
     /// Adds a record; false when its item is stopped (the record is dropped). Waits only when a full
     /// batch is sealed while <see cref="UsageUploaderOptions.MaxPendingBatches"/> are unanswered.
     /// </summary>
-    public ValueTask<bool> AddAsync(UsageRecord record, CancellationToken cancellationToken = default)
+    public ValueTask<bool> AddAsync(UsageRecord record, CancellationToken cancellationToken = default) =>
+        Add((int)record.Item, record.Quantity, record.ObservedAt?.Seconds ?? 0, record.ObservedAt?.Nanos ?? 0, record.ObservedAt is null ? record : null, cancellationToken);
+
+    private ValueTask<bool> Add(int item, long quantity, long seconds, int nanos, UsageRecord? unstamped, CancellationToken cancellationToken)
     {
-        if ((int)record.Item < _stoppedUntil.Length && _stoppedUntil[(int)record.Item] > default(DateTimeOffset) && IsStopped(record.Item))
+        if (Volatile.Read(ref _stoppedItems) > 0 && IsStopped((BillingItem)item))
         {
             Interlocked.Increment(ref Statistics._recordsDropped);
             return ValueTask.FromResult(false);
         }
-        UsageBatch? full = null;
+        bool full;
         lock (_gate)
         {
-            if (_open.Records.Count == 0)
+            if (_open.Count == 0)
             {
                 _openSince = Stopwatch.GetTimestamp();
             }
-            _open.Records.Add(record);
-            if (_open.Records.Count >= _maxRecords)
+            if (unstamped is null)
             {
-                full = TakeOpen();
+                _open.Add(item, quantity, seconds, nanos);
             }
+            else
+            {
+                _open.Add(unstamped);
+            }
+            full = _open.Count >= _maxRecords;
         }
         Interlocked.Increment(ref Statistics._recordsAdded);
-        return full is null ? ValueTask.FromResult(true) : SealThenTrue(full, cancellationToken);
+        return full ? SealThenTrue(cancellationToken) : ValueTask.FromResult(true);
     }
 
     /// <summary>Seals the records added so far into a batch.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        UsageBatch? batch;
-        lock (_gate)
-        {
-            batch = _open.Records.Count > 0 ? TakeOpen() : null;
-        }
-        if (batch is not null)
-        {
-            await SealAsync(batch, cancellationToken);
-        }
-    }
+    public async Task FlushAsync(CancellationToken cancellationToken = default) => await SealAsync(cancellationToken);
 
     /// <summary>Flushes, then waits until the host has answered every batch.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)
@@ -207,42 +238,46 @@ public sealed class UsageUploader : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask<bool> SealThenTrue(UsageBatch batch, CancellationToken cancellationToken)
+    private async ValueTask<bool> SealThenTrue(CancellationToken cancellationToken)
     {
-        await SealAsync(batch, cancellationToken);
+        await SealAsync(cancellationToken);
         return true;
     }
 
-    private UsageBatch TakeOpen()
-    {
-        var batch = _open;
-        _open = new UsageBatch();
-        return batch;
-    }
-
-    /// <summary>Numbers the batch, writes it to the spool, then makes it sendable; in that order, one batch at a time.</summary>
-    private async Task SealAsync(UsageBatch batch, CancellationToken cancellationToken)
+    /// <summary>Numbers the open batch, writes it to the spool, then makes it sendable; in that order, one batch at a time.</summary>
+    private async Task SealAsync(CancellationToken cancellationToken)
     {
         await _capacity.WaitAsync(cancellationToken);
+        var sealedOne = false;
         await _sealing.WaitAsync(cancellationToken);
         try
         {
-            long localId;
+            Entry entry;
             lock (_gate)
             {
-                batch.Sequence = NextSequence();
-                localId = _nextLocalId++;
+                if (_open.Count == 0)
+                {
+                    return;
+                }
+                var sequence = NextSequence();
+                var (request, offset, records) = _open.Seal(sequence);
+                entry = new Entry(_nextLocalId++, sequence, request, offset, records, sentBefore: false);
             }
-            _spool.Write(localId, batch);
+            _spool.Write(entry.LocalId, entry.BatchBytes);
             lock (_gate)
             {
-                Insert(new Entry(localId, batch, sentBefore: false));
+                Insert(entry);
             }
+            sealedOne = true;
             Interlocked.Increment(ref Statistics._batchesSealed);
         }
         finally
         {
             _sealing.Release();
+            if (!sealedOne)
+            {
+                _capacity.Release();
+            }
         }
         _wake.Writer.TryWrite(true);
     }
@@ -274,7 +309,7 @@ public sealed class UsageUploader : IAsyncDisposable
             bool due;
             lock (_gate)
             {
-                due = _open.Records.Count > 0 && Stopwatch.GetElapsedTime(_openSince) >= _options.FlushInterval;
+                due = _open.Count > 0 && Stopwatch.GetElapsedTime(_openSince) >= _options.FlushInterval;
             }
             if (due)
             {
@@ -286,8 +321,8 @@ public sealed class UsageUploader : IAsyncDisposable
     private async Task PumpAsync(Action healthy, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = _client.StreamUsage(cancellationToken: stop.Token);
-        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = _options.CollectorId } }, stop.Token);
+        using var call = _invoker.AsyncDuplexStreamingCall(StreamMethod, null, new CallOptions(cancellationToken: stop.Token));
+        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = _options.CollectorId } }.ToByteArray(), stop.Token);
         if (!await call.ResponseStream.MoveNext(stop.Token) || call.ResponseStream.Current.KindCase != StreamUsageResponse.KindOneofCase.Opened)
         {
             throw new IOException("The host ended the stream without opening it.");
@@ -352,18 +387,18 @@ public sealed class UsageUploader : IAsyncDisposable
             _spool.Delete(entry.LocalId);
             Interlocked.Increment(ref Statistics._batchesAcknowledged);
             Interlocked.Increment(ref Statistics._batchesDuplicate);
-            Interlocked.Add(ref Statistics._recordsAcknowledged, entry.Batch.Records.Count);
+            Interlocked.Add(ref Statistics._recordsAcknowledged, entry.Records);
             _capacity.Release();
-            Acknowledged?.Invoke(new BatchAcknowledged(entry.Sequence, entry.Batch.Records.Count, true, TimeSpan.Zero));
+            Acknowledged?.Invoke(new BatchAcknowledged(entry.Sequence, entry.Records, true, TimeSpan.Zero));
         }
         foreach (var entry in renumber)
         {
-            await RequeueAsync(entry, entry.Batch.Records, cancellationToken);
+            await RequeueAsync(entry, entry.Parse().Records, cancellationToken);
         }
         return resent;
     }
 
-    private async Task SendAsync(IClientStreamWriter<StreamUsageRequest> requests, CancellationToken cancellationToken)
+    private async Task SendAsync(IClientStreamWriter<byte[]> requests, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -398,7 +433,7 @@ public sealed class UsageUploader : IAsyncDisposable
                 continue;
             }
             Interlocked.Increment(ref Statistics._batchesSent);
-            await requests.WriteAsync(new StreamUsageRequest { Batch = next.Batch }, cancellationToken);
+            await requests.WriteAsync(next.Request, cancellationToken);
         }
     }
 
@@ -408,18 +443,21 @@ public sealed class UsageUploader : IAsyncDisposable
     /// </summary>
     private bool StripStoppedItems(Entry entry)
     {
-        var records = entry.Batch.Records;
+        var records = entry.Parse().Records;
         if (!records.Any(r => IsStopped(r.Item)))
         {
             return true;
         }
-        var kept = new UsageBatch { Sequence = entry.Sequence };
-        kept.Records.Add(records.Where(r => !IsStopped(r.Item)));
-        Interlocked.Add(ref Statistics._recordsDropped, records.Count - kept.Records.Count);
-        if (kept.Records.Count > 0)
+        var kept = records.Where(r => !IsStopped(r.Item)).ToList();
+        Interlocked.Add(ref Statistics._recordsDropped, records.Count - kept.Count);
+        if (kept.Count > 0)
         {
-            _spool.Write(entry.LocalId, kept);
-            entry.Batch = kept;
+            var encoded = UsageBatchEncoder.Encode(kept, entry.Sequence);
+            _spool.Write(entry.LocalId, encoded.Request.AsSpan(encoded.BatchOffset));
+            lock (_gate)
+            {
+                entry.Replace(encoded, entry.Sequence);
+            }
             return true;
         }
         lock (_gate)
@@ -487,14 +525,13 @@ public sealed class UsageUploader : IAsyncDisposable
         {
             _spool.Delete(entry.LocalId);
             _capacity.Release();
-            var records = entry.Batch.Records.Count;
             Interlocked.Increment(ref Statistics._batchesAcknowledged);
-            Interlocked.Add(ref Statistics._recordsAcknowledged, records);
+            Interlocked.Add(ref Statistics._recordsAcknowledged, entry.Records);
             if (response.Ack.Duplicate)
             {
                 Interlocked.Increment(ref Statistics._batchesDuplicate);
             }
-            Acknowledged?.Invoke(new BatchAcknowledged(sequence, records, response.Ack.Duplicate, Stopwatch.GetElapsedTime(entry.SentAt)));
+            Acknowledged?.Invoke(new BatchAcknowledged(sequence, entry.Records, response.Ack.Duplicate, Stopwatch.GetElapsedTime(entry.SentAt)));
             return;
         }
         await RejectAsync(entry, response.Rejected.Status, cancellationToken);
@@ -507,6 +544,7 @@ public sealed class UsageUploader : IAsyncDisposable
         var info = status.GetDetail<ErrorInfo>();
         var reason = info?.Reason ?? "UNKNOWN";
         string Meta(string key) => info?.Metadata.TryGetValue(key, out var value) == true ? value : "";
+        var records = entry.Parse().Records;
         IList<UsageRecord> keep = [];
         switch (reason)
         {
@@ -524,14 +562,14 @@ public sealed class UsageUploader : IAsyncDisposable
                     }
                     _stoppedUntil[(int)item] = until;
                     ItemStopped?.Invoke(new ItemStopped(item, reason, until));
-                    keep = entry.Batch.Records.Where(r => r.Item != item).ToList();
+                    keep = records.Where(r => r.Item != item).ToList();
                 }
                 break;
             case "DAY_CLOSED":
                 if (DateTimeOffset.TryParse(Meta("day_start"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start)
                     && DateTimeOffset.TryParse(Meta("day_end"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var end))
                 {
-                    keep = entry.Batch.Records.Where(r => r.ObservedAt is null || r.ObservedAt.ToDateTimeOffset() < start || r.ObservedAt.ToDateTimeOffset() >= end).ToList();
+                    keep = records.Where(r => r.ObservedAt is null || r.ObservedAt.ToDateTimeOffset() < start || r.ObservedAt.ToDateTimeOffset() >= end).ToList();
                 }
                 break;
             case "WORKSPACE_LOCKED":
@@ -539,19 +577,16 @@ public sealed class UsageUploader : IAsyncDisposable
                 {
                     _pausedUntil = _options.Clock.GetUtcNow() + _options.LockedRetryDelay;
                 }
-                keep = entry.Batch.Records;
+                keep = records;
                 break;
         }
-        var dropped = entry.Batch.Records.Count - keep.Count;
-        Interlocked.Add(ref Statistics._recordsDropped, dropped);
-        Rejected?.Invoke(new BatchRejected(entry.Sequence, entry.Batch.Records.Count, status, reason, keep.Count));
-        if (keep.Count == 0 || keep.Count == entry.Batch.Records.Count && reason != "WORKSPACE_LOCKED")
+        var changed = keep.Count < records.Count || reason == "WORKSPACE_LOCKED";
+        var requeued = changed ? keep.Count : 0;
+        Interlocked.Add(ref Statistics._recordsDropped, records.Count - requeued);
+        Rejected?.Invoke(new BatchRejected(entry.Sequence, records.Count, status, reason, requeued));
+        if (requeued == 0)
         {
             // Nothing left to send, or nothing the refusal named: the batch is dropped.
-            if (keep.Count != 0)
-            {
-                Interlocked.Add(ref Statistics._recordsDropped, keep.Count);
-            }
             _spool.Delete(entry.LocalId);
             _capacity.Release();
             return;
@@ -562,19 +597,19 @@ public sealed class UsageUploader : IAsyncDisposable
     /// <summary>The same spool file (an atomic rewrite) with a new, higher sequence.</summary>
     private async Task RequeueAsync(Entry entry, IEnumerable<UsageRecord> records, CancellationToken cancellationToken)
     {
-        var batch = new UsageBatch();
-        batch.Records.Add(records);
         await _sealing.WaitAsync(cancellationToken);
         try
         {
+            long sequence;
             lock (_gate)
             {
-                batch.Sequence = NextSequence();
+                sequence = NextSequence();
             }
-            _spool.Write(entry.LocalId, batch);
+            var encoded = UsageBatchEncoder.Encode(records, sequence);
+            _spool.Write(entry.LocalId, encoded.Request.AsSpan(encoded.BatchOffset));
             lock (_gate)
             {
-                entry.Batch = batch;
+                entry.Replace(encoded, sequence);
                 entry.SentBefore = false;
                 Insert(entry);
             }

@@ -27,7 +27,7 @@ public sealed class UsageConcurrencyTests
             var collector = host.Api(token);
             for (int c = 0; c < 5; c++)
             {
-                uploaders.Add((workspace, new UsageUploader(collector.Usage, new UsageUploaderOptions
+                uploaders.Add((workspace, new UsageUploader(collector.Invoker, new UsageUploaderOptions
                 {
                     CollectorId = $"host-{c}",
                     MaxRecordsPerBatch = 500,

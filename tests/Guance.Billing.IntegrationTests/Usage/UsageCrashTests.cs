@@ -42,7 +42,7 @@ public sealed class UsageCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         // Commercial, so that no experience quota stops the flood (the upgrade RPC belongs to a later issue).
         await host.UpgradeAsync(workspace.WorkspaceId, DateTimeOffset.UtcNow.AddDays(-1));
 
-        var collector = new UsageService.UsageServiceClient(channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + token); return m; }));
+        var collector = channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + token); return m; });
         var uploaders = Enumerable.Range(1, 2).Select(n => new UsageUploader(collector, new UsageUploaderOptions
         {
             CollectorId = $"crash-{n}",
