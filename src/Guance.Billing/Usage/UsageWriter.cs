@@ -123,6 +123,11 @@ public sealed class UsageWriter : IHostedService, IDisposable
             using var transaction = _connection!.BeginTransaction();
             _statements!.Enlist(transaction);
             var now = UnixMicrosecondsConverter.ToMicroseconds(_clock.GetUtcNow());
+            // Quota checks lock their workspace (PostgreSQL); taken up front in one order, so that two hosts never deadlock.
+            foreach (var workspaceId in group.Where(b => b.Workspace.IsExperience).Select(b => b.Workspace.Id).Distinct().Order(StringComparer.Ordinal))
+            {
+                _statements.LockWorkspace(workspaceId);
+            }
             for (int i = 0; i < group.Count; i++)
             {
                 outcomes[i] = Apply(group[i], now);
@@ -157,7 +162,6 @@ public sealed class UsageWriter : IHostedService, IDisposable
         var statements = _statements!;
         if (workspace.IsExperience)
         {
-            statements.LockWorkspace(workspace.Id);
             if (batch.Sequence <= statements.ReadMark(workspace.Id, pending.CollectorId))
             {
                 return BatchOutcome.Duplicate(batch.Sequence);
@@ -180,7 +184,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
 
     /// <summary>
     /// The experience quota, read inside the transaction (so earlier batches of this group count, and
-    /// on PostgreSQL under the workspace's advisory lock, so two hosts cannot both pass it).
+    /// on PostgreSQL under the workspace's advisory lock taken in <see cref="Commit"/>, so two hosts cannot both pass it).
     /// </summary>
     private BillingException? QuotaExceeded(PendingBatch pending)
     {
