@@ -61,6 +61,9 @@ public static class IngestionBenchmark
             Console.WriteLine($"    ratio (b)/(a): {streamed.RecordsPerSecond / baseline:0.00}");
             Console.WriteLine($"    ack latency: p50 {streamed.AckP50:0.0} ms, p99 {streamed.AckP99:0.0} ms ({streamed.Acks:N0} batches)");
             Console.WriteLine($"    host peak memory (VmHWM): {streamed.HostPeakBytes / 1024.0 / 1024.0:0} MB; host CPU {streamed.HostCpu.TotalSeconds:0.0} s, collector CPU {streamed.ClientCpu.TotalSeconds:0.0} s for {streamed.Seconds:0.0} s wall");
+            var hostMicros = streamed.HostCpu.TotalMicroseconds / records;
+            var clientMicros = streamed.ClientCpu.TotalMicroseconds / records;
+            Console.WriteLine($"    CPU per record: host {hostMicros:0.00} us, collector {clientMicros:0.00} us; both on {Environment.ProcessorCount} otherwise idle cores that is at most {Environment.ProcessorCount / (hostMicros + clientMicros) * 1e6:N0} records/s");
             Console.WriteLine($"    GetUsageStatistics on a workspace with 30 days of points, during ingestion: p50 {streamed.StatsP50:0.0} ms, p99 {streamed.StatsP99:0.0} ms ({streamed.StatsCalls} calls)");
             Console.WriteLine($"    totals in the database equal the records sent: {(streamed.TotalsExact ? "yes" : "NO")}");
             return streamed.TotalsExact ? 0 : 1;
