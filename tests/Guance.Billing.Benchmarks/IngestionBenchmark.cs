@@ -65,6 +65,7 @@ public static class IngestionBenchmark
             var clientMicros = streamed.ClientCpu.TotalMicroseconds / records;
             Console.WriteLine($"    CPU per record: host {hostMicros:0.00} us, collector {clientMicros:0.00} us; both on {Environment.ProcessorCount} otherwise idle cores that is at most {Environment.ProcessorCount / (hostMicros + clientMicros) * 1e6:N0} records/s");
             Console.WriteLine($"    GetUsageStatistics on a workspace with 30 days of points, during ingestion: p50 {streamed.StatsP50:0.0} ms, p99 {streamed.StatsP99:0.0} ms ({streamed.StatsCalls} calls)");
+            Console.WriteLine($"    (the same call with no ingestion running: p50 {streamed.IdleStatsP50:0.0} ms, p99 {streamed.IdleStatsP99:0.0} ms)");
             Console.WriteLine($"    totals in the database equal the records sent: {(streamed.TotalsExact ? "yes" : "NO")}");
             return streamed.TotalsExact ? 0 : 1;
         }
@@ -139,7 +140,7 @@ public static class IngestionBenchmark
     }
 
     private sealed record StreamResult(double RecordsPerSecond, double Seconds, double AckP50, double AckP99, int Acks, long HostPeakBytes,
-        TimeSpan HostCpu, TimeSpan ClientCpu, double StatsP50, double StatsP99, int StatsCalls, bool TotalsExact);
+        TimeSpan HostCpu, TimeSpan ClientCpu, double StatsP50, double StatsP99, int StatsCalls, bool TotalsExact, double IdleStatsP50, double IdleStatsP99);
 
     private static async Task<StreamResult> StreamAsync(string work, RecordSource source, long records, int collectors, int batchSize, bool spool, string synchronous)
     {
@@ -169,11 +170,15 @@ public static class IngestionBenchmark
         await PrepareDatabaseAsync(host.DatabaseFile, targets.Select(t => t.Id).Append(reported.Id), reported.Id);
 
         var uploaders = new List<UsageUploader>();
+        var agentChannels = new List<GrpcChannel>();
         var acks = new List<double>();
         for (int c = 0; c < collectors; c++)
         {
             var target = targets[c % targets.Count];
-            var uploader = new UsageUploader(WithToken(channel, target.Token), new UsageUploaderOptions
+            // Each agent has its own connection, as real agents on their own hosts do.
+            var agentChannel = GrpcChannel.ForAddress(host.Address);
+            agentChannels.Add(agentChannel);
+            var uploader = new UsageUploader(WithToken(agentChannel, target.Token), new UsageUploaderOptions
             {
                 CollectorId = $"bench-{c + 1}",
                 SpoolDirectory = spool ? Path.Combine(work, "spool", (c + 1).ToString(CultureInfo.InvariantCulture)) : null,
@@ -191,11 +196,20 @@ public static class IngestionBenchmark
             uploaders.Add(uploader);
         }
 
+        var usage = new UsageService.UsageServiceClient(ownerInvoker);
+        var idle = new List<double>();
+        for (int i = 0; i < 30; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await usage.GetUsageStatisticsAsync(new GetUsageStatisticsRequest { WorkspaceId = reported.Id });
+            idle.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        idle.Sort();
+
         using var stop = new CancellationTokenSource();
         var pumps = uploaders.Select(u => u.RunAsync(stop.Token)).ToList();
         var statistics = new List<double>();
         using var statsStop = new CancellationTokenSource();
-        var usage = new UsageService.UsageServiceClient(ownerInvoker);
         var poller = Task.Run(async () =>
         {
             while (!statsStop.IsCancellationRequested)
@@ -229,6 +243,7 @@ public static class IngestionBenchmark
         await poller;
         await stop.CancelAsync();
         await Task.WhenAll(pumps);
+        agentChannels.ForEach(c => c.Dispose());
 
         var expected = new long[Items.Length];
         for (long i = 0; i < records; i++)
@@ -257,7 +272,7 @@ public static class IngestionBenchmark
         acks.Sort();
         statistics.Sort();
         return new StreamResult(records / seconds, seconds, Percentile(acks, 0.50), Percentile(acks, 0.99), acks.Count, host.PeakMemoryBytes(),
-            hostCpu, clientCpu, Percentile(statistics, 0.50), Percentile(statistics, 0.99), statistics.Count, exact);
+            hostCpu, clientCpu, Percentile(statistics, 0.50), Percentile(statistics, 0.99), statistics.Count, exact, Percentile(idle, 0.50), Percentile(idle, 0.99));
     }
 
     /// <summary>Makes the workspaces commercial (no experience quota) and gives one of them 30 days of hourly points.</summary>

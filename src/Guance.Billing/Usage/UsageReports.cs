@@ -110,8 +110,8 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
             query = query.Where(p => p.HourStart >= upgradedAt);
         }
         var rows = await query
-            .GroupBy(p => new { p.Item, p.BillingDay, p.HourStart })
-            .Select(g => new { g.Key.Item, g.Key.BillingDay, g.Key.HourStart, Quantity = g.Sum(p => p.Quantity) })
+            .GroupBy(p => new { p.BillingDay, p.Item, p.HourStart })
+            .Select(g => new { g.Key.BillingDay, g.Key.Item, g.Key.HourStart, Quantity = g.Sum(p => p.Quantity) })
             .ToListAsync(cancellationToken);
         return rows.Select(r => new HourPoint(r.Item, r.BillingDay, r.HourStart, r.Quantity)).ToList();
     }

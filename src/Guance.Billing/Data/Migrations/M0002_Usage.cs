@@ -23,7 +23,7 @@ public sealed class M0002_Usage : Migration
                 observed_at = table.Column<long>(nullable: false),
             },
             constraints: table => table.PrimaryKey("pk_usage_points", x => new { x.workspace_id, x.item, x.hour_start, x.collector_id }));
-        migration.CreateIndex("ix_usage_points_workspace_id_billing_day", "usage_points", ["workspace_id", "billing_day"]);
+        migration.CreateIndex("ix_usage_points_by_day", "usage_points", ["workspace_id", "billing_day", "item", "hour_start", "quantity"]);
 
         migration.CreateTable(
             name: "usage_collectors",
