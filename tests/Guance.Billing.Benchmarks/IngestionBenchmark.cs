@@ -205,6 +205,15 @@ public static class IngestionBenchmark
             idle.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         idle.Sort();
+        var trivial = new List<double>();
+        for (int i = 0; i < 30; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await usage.ListBillingItemsAsync(new ListBillingItemsRequest());
+            trivial.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        trivial.Sort();
+        Console.WriteLine($"    (idle host: GetUsageStatistics p50 {Percentile(idle, 0.5):0.0} ms; ListBillingItems, no database, p50 {Percentile(trivial, 0.5):0.0} ms)");
 
         using var stop = new CancellationTokenSource();
         var pumps = uploaders.Select(u => u.RunAsync(stop.Token)).ToList();

@@ -17,7 +17,8 @@ namespace Guance.Billing.Host.Services;
 /// UsageService. StreamUsage reads batches and hands them to the domain in order; a second loop
 /// writes each batch's answer in the same order once the domain completes it (after the commit).
 /// </summary>
-public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports reports, IOptions<UsageOptions> options) : UsageService.UsageServiceBase
+public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports reports, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime)
+    : UsageService.UsageServiceBase
 {
     public override Task<ListBillingItemsResponse> ListBillingItems(ListBillingItemsRequest request, ServerCallContext context)
     {
@@ -39,7 +40,8 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
         using var session = await ingestion.OpenStreamAsync(context.GetCaller(), requestStream.Current.Open.CollectorId, context.CancellationToken);
         await responseStream.WriteAsync(new StreamUsageResponse { Opened = session.Opened.ToMessage() });
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        // A stopping host stops reading, answers what it took, and ends the stream so that the agent resumes elsewhere.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var answers = Channel.CreateBounded<Task<BatchOutcome>>(new BoundedChannelOptions(session.Opened.MaxBatchesInFlight + 1) { SingleReader = true, SingleWriter = true });
         var sender = SendAnswersAsync(answers.Reader, responseStream, session, stop);
         Exception? failure = null;
@@ -83,6 +85,10 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
         {
             // The agent went away (or the host is stopping): nothing more to answer.
             throw new OperationCanceledException(context.CancellationToken);
+        }
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw UsageErrors.HostStopping();
         }
         if (failure is not null)
         {

@@ -78,6 +78,10 @@ public static class UsageErrors
             .With("collector_id", collectorId)
             .With("max_streams_per_collector", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    public static BillingException HostStopping() =>
+        new(ErrorKind.Unavailable, "HOST_STOPPING",
+            "The host is stopping; every batch answered so far stands. Reconnect (to this or another host) and resume.");
+
     public static BillingException Unavailable() =>
         new(ErrorKind.Unavailable, StorageUnavailable,
             "The batch could not be committed; reconnect and resend from the last committed sequence.");
