@@ -159,6 +159,13 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+
+        var anonymous = new UsageStream(host.Api());
+        await using (anonymous)
+        {
+            await anonymous.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } });
+            await anonymous.EndsWithAsync(StatusCode.Unauthenticated, "TOKEN_MISSING");
+        }
     }
 
     [Fact]
