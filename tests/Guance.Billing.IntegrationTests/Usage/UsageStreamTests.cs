@@ -114,4 +114,36 @@ public sealed class UsageStreamTests(BillingHost host) : IClassFixture<BillingHo
             Assert.Equal(7, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
         }
     }
+
+    [Fact]
+    public async Task A_failed_commit_ends_the_stream_and_the_batch_is_resent_on_the_next_one()
+    {
+        using var busy = new BillingHost();
+        // A one-second busy timeout, so that a held write lock fails the writer's commit quickly.
+        busy.Settings["Guance:Database:ConnectionString"] = $"Data Source={Path.Combine(busy.DataDirectory, "guance-billing.db")};Default Timeout=1";
+        var workspace = await busy.CreateWorkspaceAsync();
+        var collector = await busy.CollectorAsync(workspace);
+        var now = busy.Clock.GetUtcNow();
+        var (stream, _) = await UsageStream.OpenAsync(collector, "host-1");
+        await using (stream)
+        {
+            await stream.SendAsync(1, Record(BillingItem.Logs, 10, now));
+            await stream.AckAsync();
+            await using (await busy.HoldWriteLockAsync())
+            {
+                await stream.SendAsync(2, Record(BillingItem.Logs, 20, now));
+                await stream.EndsWithAsync(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+            }
+        }
+        Assert.Equal(10, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
+
+        var (again, opened) = await UsageStream.OpenAsync(collector, "host-1");
+        await using (again)
+        {
+            Assert.Equal(1, opened.LastCommittedSequence);
+            await again.SendAsync(2, Record(BillingItem.Logs, 20, now));
+            Assert.False((await again.AckAsync()).Duplicate);
+        }
+        Assert.Equal(30, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
+    }
 }
