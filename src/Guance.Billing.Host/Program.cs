@@ -4,7 +4,10 @@ using Guance.Billing.Host.Infrastructure;
 using Guance.Billing.Host.Services;
 using Guance.Billing.Identity;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where the host's files are (appsettings.json among them), not the working
+// directory, so that `dotnet path/to/Guance.Billing.Host.dll` from anywhere serves h2c as configured.
+// Relative data paths (Guance:DataDirectory) still resolve against the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Services.AddGuanceBilling(builder.Configuration);
 builder.Services.AddOperatorToken();
@@ -16,7 +19,7 @@ builder.Services.AddGrpc(grpc =>
 });
 builder.Services.AddUsageGrpc();
 builder.Services.AddGrpcReflection();
-builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();

@@ -5,8 +5,12 @@ public static class Errors
 {
     public static BillingException InvalidArgument(IEnumerable<FieldViolation> violations)
     {
-        var error = new BillingException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", "The request has invalid fields.");
-        error.FieldViolations.AddRange(violations);
+        var list = violations.ToList();
+        // The message repeats the violations for clients that show only the message (buf curl prints
+        // the details base64-encoded).
+        var message = "The request has invalid fields: " + string.Join("; ", list.Select(v => $"{v.Field} {v.Description}")) + ".";
+        var error = new BillingException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", message);
+        error.FieldViolations.AddRange(list);
         return error;
     }
 
@@ -50,6 +54,9 @@ public static class Errors
 
     public static BillingException Aborted(string reason, string message) =>
         new(ErrorKind.Aborted, reason, message);
+
+    public static BillingException Unavailable(string reason, string message, TimeSpan retryAfter) =>
+        new(ErrorKind.Unavailable, reason, message) { RetryAfter = retryAfter };
 
     private static string ToReason(string resourceType) =>
         string.Concat(resourceType.Select(c => char.IsWhiteSpace(c) ? '_' : char.ToUpperInvariant(c)));

@@ -17,12 +17,19 @@ public static class Paging
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1\n{list}\n{lastKey}"))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    public const string InvalidTokenDescription = "is not a page token of this list; pass the next_page_token of the previous call";
+
     /// <summary>The last key of the previous page, or null for the first page.</summary>
-    public static string? Decode(string? token, string list)
+    public static string? Decode(string? token, string list) =>
+        TryDecode(token, list, out var after) ? after : throw Errors.InvalidArgument("page_token", InvalidTokenDescription);
+
+    /// <summary>False for a token that is not one of this list; <paramref name="after"/> is null for the first page.</summary>
+    public static bool TryDecode(string? token, string list, out string? after)
     {
+        after = null;
         if (string.IsNullOrEmpty(token))
         {
-            return null;
+            return true;
         }
         try
         {
@@ -31,13 +38,14 @@ public static class Paging
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split('\n');
             if (parts.Length == 3 && parts[0] == "v1" && parts[1] == list && parts[2].Length > 0)
             {
-                return parts[2];
+                after = parts[2];
+                return true;
             }
         }
         catch (FormatException)
         {
         }
-        throw Errors.InvalidArgument("page_token", "is not a page token of this list; pass the next_page_token of the previous call");
+        return false;
     }
 
     /// <summary>Splits a fetched page of size+1 rows into the page and the next token.</summary>

@@ -55,6 +55,10 @@ public sealed class RequestValidator
     public RequestValidator PageSize(int pageSize, string field = "page_size") =>
         Check(pageSize is >= 0 and <= Paging.MaxPageSize, field, $"must be between 0 and {Paging.MaxPageSize}");
 
+    /// <summary>A page token of <paramref name="list"/>; <paramref name="after"/> is the last key of the previous page.</summary>
+    public RequestValidator PageToken(string? token, string list, out string? after, string field = "page_token") =>
+        Check(Paging.TryDecode(token, list, out after), field, Paging.InvalidTokenDescription);
+
     public RequestValidator Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
         Check(Convert.ToInt32(value) != 0 && Enum.IsDefined(value), field, "must be set to one of the defined values");
 

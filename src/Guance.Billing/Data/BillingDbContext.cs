@@ -29,5 +29,6 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);
         SnakeCaseNames.Apply(modelBuilder);
+        OrdinalText.Apply(modelBuilder, Database);
     }
 }

@@ -2,8 +2,12 @@ using Guance.Billing.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Guance.Billing.Data;
 
@@ -16,33 +20,44 @@ public static class DatabaseSetup
     public static IServiceCollection AddBillingDatabase(this IServiceCollection services)
     {
         services.AddDbContext<BillingDbContext>((provider, builder) =>
-        {
-            var options = provider.GetRequiredService<IOptions<GuanceOptions>>().Value;
-            var connectionString = ConnectionString(options);
-            if (options.Database.Provider == DatabaseProvider.Postgres)
-            {
-                builder.UseNpgsql(connectionString);
-            }
-            else
-            {
-                builder.UseSqlite(connectionString);
-            }
-            // Migrations are written by hand, without a model snapshot, so EF always sees "pending
-            // model changes"; a test compares the migrated schema with the model instead.
-            builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-        });
+            Configure(builder, provider.GetRequiredService<IOptions<GuanceOptions>>().Value));
         return services;
+    }
+
+    /// <summary>Points a context at the configured engine; the host and the schema tests share it.</summary>
+    public static void Configure(DbContextOptionsBuilder builder, GuanceOptions options)
+    {
+        var connectionString = ConnectionString(options);
+        if (options.Database.Provider == DatabaseProvider.Postgres)
+        {
+            builder.UseNpgsql(connectionString)
+                .ReplaceService<IMigrationsSqlGenerator, PostgresMigrationsSqlGenerator>();
+        }
+        else
+        {
+            builder.UseSqlite(connectionString);
+        }
+        // Migrations are written by hand, without a model snapshot, so EF always sees "pending
+        // model changes"; a test compares the migrated schema with the model instead.
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     public static string ConnectionString(GuanceOptions options)
     {
+        if (options.Database.Provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            {
+                throw new InvalidOperationException("Guance:Database:ConnectionString is required when Guance:Database:Provider is Postgres.");
+            }
+            // Name the connections, so that pg_stat_activity tells which belong to the billing host.
+            var postgres = new NpgsqlConnectionStringBuilder(options.Database.ConnectionString);
+            postgres.ApplicationName ??= "guance-billing";
+            return postgres.ToString();
+        }
         if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString))
         {
             return options.Database.ConnectionString;
-        }
-        if (options.Database.Provider == DatabaseProvider.Postgres)
-        {
-            throw new InvalidOperationException("Guance:Database:ConnectionString is required when Guance:Database:Provider is Postgres.");
         }
         return new SqliteConnectionStringBuilder
         {
@@ -52,7 +67,13 @@ public static class DatabaseSetup
         }.ToString();
     }
 
-    /// <summary>Creates the data directory, applies the migrations (under EF's migration lock) and sets WAL mode.</summary>
+    /// <summary>
+    /// Creates the database (the data directory and file on SQLite, the database on PostgreSQL) when
+    /// missing, sets WAL mode on SQLite and applies the pending migrations. Several hosts may start
+    /// at once on one database: EF's migration lock (on PostgreSQL an exclusive lock on the history
+    /// table, on SQLite a lock row) lets one apply the migrations while the others wait and then
+    /// find nothing left to do.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var options = services.GetRequiredService<IOptions<GuanceOptions>>().Value;
@@ -72,6 +93,33 @@ public static class DatabaseSetup
             // WAL lets readers run beside the single writer; the setting stays with the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+        else
+        {
+            await CreatePostgresDatabaseAsync(db, cancellationToken);
+        }
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the PostgreSQL database when it does not exist yet. EF would create it as well, but
+    /// outside its migration lock (there is nothing to lock before the database exists), so of hosts
+    /// starting together on a new database the losers of that race would fail to start (the
+    /// migration lock test saw it). Here they find the database made and go on.
+    /// </summary>
+    private static async Task CreatePostgresDatabaseAsync(BillingDbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another host created it a moment ago.
+        }
     }
 }

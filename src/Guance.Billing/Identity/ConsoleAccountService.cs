@@ -110,8 +110,7 @@ public sealed class ConsoleAccountService(
 
     public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListApiTokensAsync(string userId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        new RequestValidator().PageSize(pageSize).ThrowIfInvalid();
-        var after = Paging.Decode(pageToken, TokenList);
+        new RequestValidator().PageSize(pageSize).PageToken(pageToken, TokenList, out var after).ThrowIfInvalid();
         var size = Paging.Size(pageSize);
         var query = db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == userId && t.Kind == TokenKind.User);
         if (after is not null)

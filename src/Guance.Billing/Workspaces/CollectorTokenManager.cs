@@ -22,9 +22,8 @@ public sealed class CollectorTokenManager(BillingDbContext db, WorkspaceAccess a
 
     public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListAsync(Caller caller, string workspaceId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().PageSize(pageSize);
+        var validator = new RequestValidator().PageSize(pageSize).PageToken(pageToken, TokenList, out var after);
         await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageCollectorTokens, cancellationToken, validator);
-        var after = Paging.Decode(pageToken, TokenList);
         var size = Paging.Size(pageSize);
         var query = db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == workspaceId && t.Kind == TokenKind.Collector);
         if (after is not null)

@@ -18,21 +18,25 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
 
     public async Task<(IReadOnlyList<MemberDetails> Members, string NextPageToken)> ListAsync(Caller caller, string workspaceId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().PageSize(pageSize);
+        var validator = new RequestValidator().PageSize(pageSize).PageToken(pageToken, MemberList, out var after);
+        (DateTimeOffset JoinedAt, string UserId) last = default;
+        validator.Check(after is null || TryParseKey(after, out last), "page_token", Paging.InvalidTokenDescription);
         await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.View, cancellationToken, validator);
-        var after = Paging.Decode(pageToken, MemberList);
         var size = Paging.Size(pageSize);
 
+        // In the order they joined (user id breaks ties), as the contract says.
         var query = from m in db.WorkspaceMembers.AsNoTracking()
                     join u in db.Users.AsNoTracking() on m.UserId equals u.Id
                     where m.WorkspaceId == workspaceId
-                    select new MemberDetails(m, u.Email, u.DisplayName);
+                    select new { Member = m, u.Email, u.DisplayName };
         if (after is not null)
         {
-            query = query.Where(x => string.Compare(x.Member.UserId, after) > 0);
+            query = query.Where(x => x.Member.JoinedAt > last.JoinedAt
+                || (x.Member.JoinedAt == last.JoinedAt && string.Compare(x.Member.UserId, last.UserId) > 0));
         }
-        var fetched = await query.OrderBy(x => x.Member.UserId).Take(size + 1).ToListAsync(cancellationToken);
-        return Paging.Page(fetched, size, MemberList, x => x.Member.UserId);
+        var fetched = await query.OrderBy(x => x.Member.JoinedAt).ThenBy(x => x.Member.UserId).Take(size + 1).ToListAsync(cancellationToken);
+        var details = fetched.Select(x => new MemberDetails(x.Member, x.Email, x.DisplayName)).ToList();
+        return Paging.Page(details, size, MemberList, x => Key(x.Member));
     }
 
     public async Task<MemberDetails> AddAsync(Caller caller, string workspaceId, string email, WorkspaceRole role, CancellationToken cancellationToken)
@@ -68,7 +72,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
         var validator = new RequestValidator()
             .Id(userId, "user_id", "usr")
             .Check(IsAssignable(role), "role", "must be WORKSPACE_ROLE_ADMINISTRATOR, WORKSPACE_ROLE_STANDARD or WORKSPACE_ROLE_READ_ONLY; use TransferOwnership for the Owner");
-        var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageMembers, cancellationToken, validator);
+        var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageMembers, cancellationToken, validator, tracked: true);
         WorkspaceManager.EnsureActive(grant.Workspace);
 
         var member = await FindAsync(workspaceId, userId, cancellationToken);
@@ -81,6 +85,8 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
             await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageAdministrators, cancellationToken);
         }
         member.Member.Role = role;
+        // The workspace's version guards the roles too: a concurrent TransferOwnership makes this fail, not demote the new Owner.
+        grant.Workspace.Version++;
         await db.SaveChangesAsync(cancellationToken);
         return member;
     }
@@ -89,7 +95,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
     {
         var validator = new RequestValidator().Id(userId, "user_id", "usr");
         var leaving = caller.Kind == CallerKind.User && caller.SubjectId == userId;
-        var grant = await access.AuthorizeAsync(caller, workspaceId, leaving ? WorkspacePermission.View : WorkspacePermission.ManageMembers, cancellationToken, validator);
+        var grant = await access.AuthorizeAsync(caller, workspaceId, leaving ? WorkspacePermission.View : WorkspacePermission.ManageMembers, cancellationToken, validator, tracked: true);
         WorkspaceManager.EnsureActive(grant.Workspace);
 
         var member = await FindAsync(workspaceId, userId, cancellationToken);
@@ -102,6 +108,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
             await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageAdministrators, cancellationToken);
         }
         db.WorkspaceMembers.Remove(member.Member);
+        grant.Workspace.Version++;
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -113,6 +120,22 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
                            select new { Member = m, u.Email, u.DisplayName }).FirstOrDefaultAsync(cancellationToken)
             ?? throw Errors.NotFound("member", userId);
         return new MemberDetails(found.Member, found.Email, found.DisplayName);
+    }
+
+    /// <summary>The keyset position of a member in join order: Unix microseconds of joining, then the user id.</summary>
+    private static string Key(WorkspaceMember member) =>
+        $"{(member.JoinedAt - DateTimeOffset.UnixEpoch).Ticks / 10}/{member.UserId}";
+
+    private static bool TryParseKey(string key, out (DateTimeOffset JoinedAt, string UserId) position)
+    {
+        position = default;
+        var slash = key.IndexOf('/');
+        if (slash <= 0 || !long.TryParse(key.AsSpan(0, slash), out var micros) || micros < 0 || micros > 253_402_300_799_999_999L)
+        {
+            return false;
+        }
+        position = (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), key[(slash + 1)..]);
+        return true;
     }
 
     private static bool IsAssignable(WorkspaceRole role) =>

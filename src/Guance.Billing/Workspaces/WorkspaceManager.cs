@@ -60,8 +60,8 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     public async Task<(IReadOnlyList<WorkspaceDetails> Workspaces, string NextPageToken)> ListAsync(Caller caller, int pageSize, string? pageToken, bool showDissolved, CancellationToken cancellationToken)
     {
         var userId = caller.RequireUserOrOperator();
-        new RequestValidator().PageSize(pageSize).ThrowIfInvalid();
-        var after = Paging.Decode(pageToken, WorkspaceList + (showDissolved ? "+dissolved" : ""));
+        var list = WorkspaceList + (showDissolved ? "+dissolved" : "");
+        new RequestValidator().PageSize(pageSize).PageToken(pageToken, list, out var after).ThrowIfInvalid();
         var size = Paging.Size(pageSize);
 
         var query = from w in db.Workspaces.AsNoTracking()
@@ -78,7 +78,7 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
             query = query.Where(x => string.Compare(x.Workspace.Id, after) > 0);
         }
         var fetched = await query.OrderBy(x => x.Workspace.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var (page, next) = Paging.Page(fetched, size, WorkspaceList + (showDissolved ? "+dissolved" : ""), x => x.Workspace.Id);
+        var (page, next) = Paging.Page(fetched, size, list, x => x.Workspace.Id);
 
         var ids = page.Select(x => x.Workspace.Id).ToList();
         var history = await db.RetentionChanges.AsNoTracking().Where(c => ids.Contains(c.WorkspaceId)).ToListAsync(cancellationToken);

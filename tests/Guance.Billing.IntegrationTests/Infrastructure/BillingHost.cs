@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -12,8 +11,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace Guance.Billing.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The host in memory, on its own data directory and a fake clock, reached through a real
-/// <see cref="GrpcChannel"/>. One per test class (xunit class fixture); tests make their own users.
+/// The host in memory, on its own data directory and database and a fake clock, reached through a
+/// real <see cref="GrpcChannel"/>. One per test class (xunit class fixture); tests make their own
+/// users. The engine (SQLite, or PostgreSQL when the test run provides one) is chosen by
+/// <see cref="TestDatabase"/>; tests do not care which.
 /// </summary>
 public sealed class BillingHost : WebApplicationFactory<Program>
 {
@@ -26,7 +27,10 @@ public sealed class BillingHost : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "guance-billing-tests", Guid.NewGuid().ToString("N"));
+    /// <summary>This host's own fresh database, dropped when the host is disposed.</summary>
+    public TestDatabase Database { get; } = TestDatabase.Create();
+
+    public string DataDirectory => Database.DataDirectory;
 
     /// <summary>Extra configuration for a test class, applied over the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
@@ -36,7 +40,10 @@ public sealed class BillingHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Guance:DataDirectory", DataDirectory);
+        foreach (var (key, value) in Database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.UseSetting("Guance:OperatorToken", OperatorToken);
         builder.UseSetting("Guance:Security:PasswordHashIterations", "1000");
         foreach (var (key, value) in Settings)
@@ -84,16 +91,6 @@ public sealed class BillingHost : WebApplicationFactory<Program>
             _channels.ForEach(c => c.Dispose());
         }
         base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        Database.Dispose();
     }
 }

@@ -57,7 +57,7 @@ public static class UsageTestKit
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
         var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId);
-        workspace.Plan = Workspaces.Plan.Commercial;
+        workspace.Plan = Guance.Billing.Workspaces.Plan.Commercial;
         workspace.UpgradedAt = upgradedAt;
         workspace.Version++;
         await db.SaveChangesAsync();

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Guance.Billing.Cli.Infrastructure;
+
+namespace Guance.Billing.Cli;
+
+/// <summary>The root command: global options plus every <see cref="ICommandGroup"/> of this assembly.</summary>
+public static class GuanceCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "guance-billing: the command line of the Guance billing backend. Tables for people, --output json for scripts.\n" +
+            "Exit codes: 0 ok, 1 other failure, 2 usage error, 3 invalid argument, 4 not found, 5 unauthenticated or denied, " +
+            "6 failed precondition, 7 already exists or conflict, 8 quota or throttled, 9 host unavailable or timed out.");
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+        var groups = typeof(GuanceCli).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICommandGroup).IsAssignableFrom(t))
+            .Select(t => (ICommandGroup)Activator.CreateInstance(t)!)
+            .OrderBy(g => g.Order);
+        foreach (var group in groups)
+        {
+            foreach (var command in group.Build())
+            {
+                root.Subcommands.Add(command);
+            }
+        }
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine("error: " + error.Message);
+            }
+            Console.Error.WriteLine(HelpHint(parse));
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync();
+    }
+
+    /// <summary>"  hint: see 'guance-billing workspaces create --help'" for the command that was parsed.</summary>
+    public static string HelpHint(ParseResult parse) =>
+        $"  hint: see '{string.Join(' ', new[] { "guance-billing" }.Concat(CommandPath(parse)))} --help'";
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new Stack<string>();
+        for (var result = parse.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+        {
+            names.Push(result.Command.Name);
+        }
+        return names;
+    }
+}

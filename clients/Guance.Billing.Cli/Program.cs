@@ -1,0 +1,3 @@
+using Guance.Billing.Cli;
+
+return await GuanceCli.RunAsync(args);

@@ -1,0 +1,48 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.Client;
+
+/// <summary>
+/// The generated client of every service over one channel, with the token, retries of idempotent
+/// reads and default deadlines set up. Create one per host and token and keep it: it is thread-safe,
+/// and its channel pools the HTTP/2 connection.
+/// </summary>
+/// <example><code>
+/// using var billing = GuanceBillingClient.Create("http://127.0.0.1:50051", token);
+/// var me = await billing.Identity.GetCurrentUserAsync(new GetCurrentUserRequest());
+/// </code></example>
+public sealed class GuanceBillingClient : IDisposable
+{
+    public GuanceBillingClient(GuanceBillingClientOptions options)
+    {
+        Options = options;
+        Channel = GuanceChannel.Create(options);
+        CallInvoker = options.DefaultDeadline is { } deadline
+            ? Channel.Intercept(new DefaultDeadlineInterceptor(deadline))
+            : Channel.CreateCallInvoker();
+        Identity = new(CallInvoker);
+        Workspaces = new(CallInvoker);
+    }
+
+    /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
+    public static GuanceBillingClient Create(string address, string? token = null) =>
+        new(new GuanceBillingClientOptions { Address = GuanceAddress.Parse(address), Token = token });
+
+    public GuanceBillingClientOptions Options { get; }
+
+    public GrpcChannel Channel { get; }
+
+    /// <summary>The channel with the default deadline: build any other client on it.</summary>
+    public CallInvoker CallInvoker { get; }
+
+    /// <summary>IdentityService: sign up, sign in, API tokens.</summary>
+    public IdentityService.IdentityServiceClient Identity { get; }
+
+    /// <summary>WorkspaceService: sites, workspaces, members, retention, collector tokens.</summary>
+    public WorkspaceService.WorkspaceServiceClient Workspaces { get; }
+
+    public void Dispose() => Channel.Dispose();
+}

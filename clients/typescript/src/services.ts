@@ -1,0 +1,9 @@
+// The services of the contract, each under the name a BillingClient exposes it by. A service added
+// to protos/ is one line here (the contract test fails until it is).
+import { IdentityService } from "./gen/guance/billing/v1/identity_service_pb.js";
+import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.js";
+
+export const services = {
+  identity: IdentityService,
+  workspaces: WorkspaceService,
+} as const;
