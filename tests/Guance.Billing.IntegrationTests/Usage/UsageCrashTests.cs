@@ -6,7 +6,8 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Guance.Billing.Client.Usage;
 using Guance.Billing.V1;
-using Microsoft.Data.Sqlite;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.IntegrationTests.Usage;
 
@@ -21,7 +22,7 @@ public sealed class UsageCrashTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task Totals_are_exact_after_the_host_is_killed_several_times_mid_stream()
     {
         var t0 = Stopwatch.GetTimestamp();
-        await using var host = new CrashTestHost();
+        await using var host = new RestartableHost();
         await host.StartAsync();
         output.WriteLine($"started {Stopwatch.GetElapsedTime(t0)}");
         using var channel = GrpcChannel.ForAddress(host.Address);
@@ -75,7 +76,7 @@ public sealed class UsageCrashTests(Xunit.Abstractions.ITestOutputHelper output)
             {
                 await Task.Delay(random.Next(1, 10));
             }
-            host.Kill();
+            await host.KillAsync();
             kills++;
             await Task.Delay(random.Next(50, 300));
             await host.StartAsync();
@@ -102,7 +103,7 @@ public sealed class UsageGracefulStopTests
     [Fact]
     public async Task A_stopping_host_ends_streams_with_HOST_STOPPING_and_loses_nothing()
     {
-        await using var host = new CrashTestHost();
+        await using var host = new RestartableHost();
         await host.StartAsync();
         using var channel = GrpcChannel.ForAddress(host.Address);
         var (workspaceId, collector) = await host.CommercialWorkspaceAsync(channel);
@@ -159,15 +160,14 @@ public sealed class UsageGracefulStopTests
 }
 
 /// <summary>
-/// The host as a separate process on a loopback port and its own data directory, started again on
-/// the same port and data after <see cref="Kill"/> (SIGKILL). Minimal on purpose; a shared
-/// HostProcess helper can replace it.
+/// The host as a process (the shared <see cref="HostProcess"/>) on a fixed loopback port and one test
+/// database of this run's engine, so that it can be killed and started again where agents reconnect.
 /// </summary>
-public sealed class CrashTestHost : IAsyncDisposable
+public sealed class RestartableHost : IAsyncDisposable
 {
-    private Process? _process;
+    private HostProcess? _process;
 
-    public CrashTestHost()
+    public RestartableHost()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -175,67 +175,27 @@ public sealed class CrashTestHost : IAsyncDisposable
         listener.Stop();
     }
 
+    public TestDatabase Database { get; } = TestDatabase.Create();
     public int Port { get; }
     public string Address => $"http://127.0.0.1:{Port}";
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "guance-billing-tests", "crash-" + Guid.NewGuid().ToString("N"));
-    private string DatabaseFile => Path.Combine(DataDirectory, "guance-billing.db");
+    public string DataDirectory => Database.DataDirectory;
 
-    public async Task StartAsync()
-    {
-        Directory.CreateDirectory(DataDirectory);
-        var dll = HostAssembly();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { dll, "--urls", Address, $"--Guance:DataDirectory={DataDirectory}", "--Guance:OperatorToken=gco_crash_test_operator_token_000001", "--Logging:LogLevel:Default=Warning" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var channel = GrpcChannel.ForAddress(Address);
-        var client = new UsageService.UsageServiceClient(channel);
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                await client.ListBillingItemsAsync(new ListBillingItemsRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                return;
-            }
-            catch (RpcException) when (deadline.Elapsed < TimeSpan.FromSeconds(60) && !_process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    public async Task StartAsync() =>
+        _process = await HostProcess.StartAsync(new HostProcessOptions { Database = Database, Port = Port });
 
     /// <summary>SIGKILL: no shutdown, no flush; whatever the host had not committed is gone.</summary>
-    public void Kill()
+    public async Task KillAsync()
     {
-        _process?.Kill();
-        _process?.WaitForExit();
-        _process?.Dispose();
+        await _process!.KillAsync();
+        await _process.DisposeAsync();
         _process = null;
     }
 
-    /// <summary>SIGTERM: the host stops gracefully; waits until it has exited.</summary>
+    /// <summary>SIGTERM: the host stops gracefully; returns when it has exited.</summary>
     public async Task TerminateAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        await _process!.StopAsync();
+        await _process.DisposeAsync();
         _process = null;
     }
 
@@ -253,58 +213,29 @@ public sealed class CrashTestHost : IAsyncDisposable
         })).Workspace;
         var token = (await owner.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "agents" })).Token;
         // The upgrade RPC belongs to a later issue: set it in the database.
-        await UpgradeAsync(workspace.WorkspaceId, DateTimeOffset.UtcNow.AddDays(-1));
+        await using (var db = Database.NewContext())
+        {
+            var updated = await db.Workspaces.Where(w => w.Id == workspace.WorkspaceId).ExecuteUpdateAsync(u => u
+                .SetProperty(w => w.Plan, Guance.Billing.Workspaces.Plan.Commercial)
+                .SetProperty(w => w.UpgradedAt, (DateTimeOffset?)DateTimeOffset.UtcNow.AddDays(-1))
+                .SetProperty(w => w.Version, w => w.Version + 1));
+            Assert.Equal(1, updated);
+        }
         return (workspace.WorkspaceId, channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + token); return m; }));
-    }
-
-    public async Task UpgradeAsync(string workspaceId, DateTimeOffset at)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE workspaces SET plan = 2, upgraded_at = $at, version = version + 1 WHERE id = $id";
-        command.Parameters.AddWithValue("$at", (at - DateTimeOffset.UnixEpoch).Ticks / 10);
-        command.Parameters.AddWithValue("$id", workspaceId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     public async Task<long> SumAsync(string workspaceId, int item)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(SUM(quantity), 0) FROM usage_points WHERE workspace_id = $id AND item = $item";
-        command.Parameters.AddWithValue("$id", workspaceId);
-        command.Parameters.AddWithValue("$item", item);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var db = Database.NewContext();
+        return await db.UsagePoints.Where(p => p.WorkspaceId == workspaceId && p.Item == (Guance.Billing.Usage.BillingItem)item).SumAsync(p => p.Quantity);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Kill();
-        SqliteConnection.ClearAllPools();
-        try
+        if (_process is not null)
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            await _process.DisposeAsync();
         }
-        catch (IOException)
-        {
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>The host built beside this test assembly's configuration (the test project references it).</summary>
-    private static string HostAssembly()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = directory.FullName.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Guance.Grpc.sln")))
-        {
-            directory = directory.Parent;
-        }
-        Assert.NotNull(directory);
-        var dll = Path.Combine(directory.FullName, "src", "Guance.Billing.Host", "bin", configuration, "net10.0", "Guance.Billing.Host.dll");
-        Assert.True(File.Exists(dll), $"The host is not built at {dll}.");
-        return dll;
+        Database.Dispose();
     }
 }

@@ -119,8 +119,8 @@ public sealed class UsageStreamTests(BillingHost host) : IClassFixture<BillingHo
     public async Task A_failed_commit_ends_the_stream_and_the_batch_is_resent_on_the_next_one()
     {
         using var busy = new BillingHost();
-        // A one-second busy timeout, so that a held write lock fails the writer's commit quickly.
-        busy.Settings["Guance:Database:ConnectionString"] = $"Data Source={Path.Combine(busy.DataDirectory, "guance-billing.db")};Default Timeout=1";
+        // A held write lock fails the writer's commit after a second.
+        busy.WithOneSecondDatabaseTimeout();
         var workspace = await busy.CreateWorkspaceAsync();
         var collector = await busy.CollectorAsync(workspace);
         var now = busy.Clock.GetUtcNow();

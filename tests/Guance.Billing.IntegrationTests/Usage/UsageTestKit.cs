@@ -6,6 +6,8 @@ using Guance.Billing.V1;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Guance.Billing.Common;
+using Npgsql;
 
 namespace Guance.Billing.IntegrationTests.Usage;
 
@@ -65,9 +67,24 @@ public static class UsageTestKit
 
     public static string DatabaseFile(this BillingHost host) => Path.Combine(host.DataDirectory, DatabaseSetup.SqliteFileName);
 
-    /// <summary>Takes SQLite's write lock, so that the host's writer waits until it is released.</summary>
+    /// <summary>Blocks the host's usage writer until released: SQLite's write lock, or on PostgreSQL a lock on the collectors' marks.</summary>
     public static async Task<IAsyncDisposable> HoldWriteLockAsync(this BillingHost host)
     {
+        if (host.Database.Provider == DatabaseProvider.Postgres)
+        {
+            var postgres = new NpgsqlConnection(host.Database.ConnectionString);
+            await postgres.OpenAsync();
+            var locked = await postgres.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("LOCK TABLE usage_collectors IN EXCLUSIVE MODE", postgres, locked))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            return new Releaser(async () =>
+            {
+                await locked.RollbackAsync();
+                await postgres.DisposeAsync();
+            });
+        }
         var connection = new SqliteConnection($"Data Source={host.DatabaseFile()};Pooling=False");
         await connection.OpenAsync();
         var transaction = connection.BeginTransaction(deferred: false);
@@ -83,6 +100,12 @@ public static class UsageTestKit
             await connection.DisposeAsync();
         });
     }
+
+    /// <summary>Database commands of the host give up after a second (a lock held longer fails the writer's commit).</summary>
+    public static void WithOneSecondDatabaseTimeout(this BillingHost host) =>
+        host.Settings["Guance:Database:ConnectionString"] = host.Database.Provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnectionStringBuilder(host.Database.ConnectionString) { CommandTimeout = 1 }.ToString()
+            : $"Data Source={host.DatabaseFile()};Default Timeout=1";
 
     private sealed class Releaser(Func<Task> release) : IAsyncDisposable
     {
