@@ -43,7 +43,7 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
         // A stopping host stops reading, answers what it took, and ends the stream so that the agent resumes elsewhere.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var answers = Channel.CreateBounded<Task<BatchOutcome>>(new BoundedChannelOptions(session.Opened.MaxBatchesInFlight + 1) { SingleReader = true, SingleWriter = true });
-        var sender = SendAnswersAsync(answers.Reader, responseStream, session, stop);
+        var sender = SendAnswersAsync(answers.Reader, responseStream, session, stop, context.CancellationToken);
         Exception? failure = null;
         try
         {
@@ -60,7 +60,8 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
                 {
                     UsageMapping.ToRecords(batch.Records, buffer);
                     var outcome = await session.SubmitAsync(batch.Sequence, buffer.AsMemory(0, batch.Records.Count), stop.Token);
-                    await answers.Writer.WriteAsync(outcome, stop.Token);
+                    // Taken means answered: the window keeps the channel from filling, so this never waits.
+                    await answers.Writer.WriteAsync(outcome, context.CancellationToken);
                 }
                 finally
                 {
@@ -130,7 +131,7 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
 
     /// <summary>Writes the answers in order; a failed commit ends the stream (the agent resends from its mark).</summary>
     private static async Task SendAnswersAsync(ChannelReader<Task<BatchOutcome>> answers, IServerStreamWriter<StreamUsageResponse> responseStream,
-        UsageStreamSession session, CancellationTokenSource stop)
+        UsageStreamSession session, CancellationTokenSource stop, CancellationToken call)
     {
         try
         {
@@ -142,7 +143,8 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
                     : new StreamUsageResponse { Ack = new UsageBatchAck { Sequence = outcome.Sequence, Duplicate = outcome.Result == BatchResult.Duplicate } };
                 // Released before the write: the agent may send its next batch as soon as it reads this answer.
                 session.Answered();
-                await responseStream.WriteAsync(response, stop.Token);
+                // The call's token, not the stop: a stopping host still answers what it took.
+                await responseStream.WriteAsync(response, call);
             }
         }
         catch (Exception)

@@ -153,7 +153,7 @@ public sealed class UsageGracefulStopTests
 
         lock (reasons)
         {
-            Assert.Contains("Unavailable HOST_STOPPING", reasons);
+            Assert.True(reasons.Contains("Unavailable HOST_STOPPING"), "The stream ended with: " + string.Join("; ", reasons));
         }
         Assert.Equal(expected, await host.SumAsync(workspaceId, (int)BillingItem.Logs));
     }
