@@ -25,6 +25,7 @@ public sealed class GuanceBillingClient : IDisposable
             : Channel.CreateCallInvoker();
         Identity = new(CallInvoker);
         Workspaces = new(CallInvoker);
+        Usage = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -43,6 +44,9 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>WorkspaceService: sites, workspaces, members, retention, collector tokens.</summary>
     public WorkspaceService.WorkspaceServiceClient Workspaces { get; }
+
+    /// <summary>UsageService: billing items, usage reports and statistics (agents: use <see cref="Guance.Billing.Client.Usage.UsageUploader"/> with <see cref="CallInvoker"/>).</summary>
+    public UsageService.UsageServiceClient Usage { get; }
 
     public void Dispose() => Channel.Dispose();
 }

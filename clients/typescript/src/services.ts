@@ -2,8 +2,10 @@
 // to protos/ is one line here (the contract test fails until it is).
 import { IdentityService } from "./gen/guance/billing/v1/identity_service_pb.js";
 import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.js";
+import { UsageService } from "./gen/guance/billing/v1/usage_service_pb.js";
 
 export const services = {
   identity: IdentityService,
   workspaces: WorkspaceService,
+  usage: UsageService,
 } as const;
