@@ -26,6 +26,7 @@ public sealed class GuanceBillingClient : IDisposable
         Identity = new(CallInvoker);
         Workspaces = new(CallInvoker);
         BillingAccounts = new(CallInvoker);
+        Usage = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -47,6 +48,9 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>BillingAccountService: billing-center accounts, certification, cloud accounts, binding codes, the wallet.</summary>
     public BillingAccountService.BillingAccountServiceClient BillingAccounts { get; }
+
+    /// <summary>UsageService: billing items, usage reports and statistics (agents: use <see cref="Guance.Billing.Client.Usage.UsageUploader"/> with <see cref="CallInvoker"/>).</summary>
+    public UsageService.UsageServiceClient Usage { get; }
 
     public void Dispose() => Channel.Dispose();
 }

@@ -17,6 +17,7 @@ builder.Services.AddGrpc(grpc =>
     grpc.Interceptors.Add<ErrorInterceptor>();
     grpc.Interceptors.Add<AuthenticationInterceptor>();
 });
+builder.Services.AddUsageGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -29,6 +30,7 @@ await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping)
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();
+app.MapGrpcService<UsageGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

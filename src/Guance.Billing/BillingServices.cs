@@ -4,6 +4,7 @@ using Guance.Billing.Data;
 using Guance.Billing.Identity;
 using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
+using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +37,7 @@ public static class BillingServices
         services.AddBillingAccounts(configuration);
         services.AddWallets(configuration);
         services.AddNotifications(configuration);
+        services.AddUsage(configuration);
         return services;
     }
 }

@@ -5,6 +5,7 @@
 var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["charges"] = ("wallet charges per second, one hot account and 1,000 accounts (gRPC, SQLite)", Guance.Billing.Benchmarks.ChargesBenchmark.RunAsync),
+    ["ingestion"] = (Guance.Billing.Benchmarks.IngestionBenchmark.Description, Guance.Billing.Benchmarks.IngestionBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

@@ -3,9 +3,11 @@
 import { BillingAccountService } from "./gen/guance/billing/v1/billing_account_service_pb.js";
 import { IdentityService } from "./gen/guance/billing/v1/identity_service_pb.js";
 import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.js";
+import { UsageService } from "./gen/guance/billing/v1/usage_service_pb.js";
 
 export const services = {
   identity: IdentityService,
   workspaces: WorkspaceService,
   billingAccounts: BillingAccountService,
+  usage: UsageService,
 } as const;

@@ -2,6 +2,7 @@ using Guance.Billing.BillingAccounts;
 using Guance.Billing.Identity;
 using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
+using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,6 +32,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<PrepaidCard> PrepaidCards => Set<PrepaidCard>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
+    public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {

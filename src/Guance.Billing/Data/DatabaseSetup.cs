@@ -96,8 +96,36 @@ public static class DatabaseSetup
         else
         {
             await CreatePostgresDatabaseAsync(db, cancellationToken);
+            await MigratePostgresAsync(db, cancellationToken);
+            return;
         }
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// EF's lock on PostgreSQL (a table lock) ends with the transaction of each migration, so with
+    /// several migrations pending a waiting host could start on the next one while the first host
+    /// goes on to it as well (seen once a second migration existed: "relation already exists"). A
+    /// session-level advisory lock around the whole run makes the other hosts wait until all is applied.
+    /// </summary>
+    private static async Task MigratePostgresAsync(BillingDbContext db, CancellationToken cancellationToken)
+    {
+        const long MigrationLockKey = 0x6775616e63650001; // "guance" + 1
+        await using var gate = new NpgsqlConnection(db.Database.GetConnectionString());
+        await gate.OpenAsync(cancellationToken);
+        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", gate))
+        {
+            await acquire.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", gate);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>

@@ -9,5 +9,6 @@ public sealed class Api(CallInvoker invoker)
     public IdentityService.IdentityServiceClient Identity { get; } = new(invoker);
     public WorkspaceService.WorkspaceServiceClient Workspaces { get; } = new(invoker);
     public BillingAccountService.BillingAccountServiceClient BillingAccounts { get; } = new(invoker);
+    public UsageService.UsageServiceClient Usage { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }

@@ -35,6 +35,9 @@ public sealed class BillingHost : WebApplicationFactory<Program>
     /// <summary>Extra configuration for a test class, applied over the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Replaces services for a test (for example a hook that a later issue implements), applied last.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Database.Settings)
@@ -48,7 +51,11 @@ public sealed class BillingHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            ConfigureServices?.Invoke(services);
+        });
     }
 
     /// <summary>Clients of every service, calling with the given bearer token (none for anonymous).</summary>

@@ -1,0 +1,88 @@
+using Google.Protobuf.Collections;
+using Guance.Billing.Usage;
+using V1 = Guance.Billing.V1;
+
+namespace Guance.Billing.Host.Mapping;
+
+/// <summary>Usage between the contract and the domain.</summary>
+public static class UsageMapping
+{
+    private const long MinSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
+    private const long MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+
+    /// <summary>Copies the records into <paramref name="buffer"/> (at least records.Count long); unset or invalid times become null.</summary>
+    public static void ToRecords(RepeatedField<V1.UsageRecord> records, UsageRecord[] buffer)
+    {
+        for (int i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            buffer[i] = new UsageRecord((int)record.Item, record.Quantity, ToInstant(record.ObservedAt));
+        }
+    }
+
+    private static DateTimeOffset? ToInstant(Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
+    {
+        if (timestamp is null || timestamp.Seconds < MinSeconds || timestamp.Seconds > MaxSeconds || timestamp.Nanos is < 0 or > 999_999_999)
+        {
+            return null;
+        }
+        return new DateTimeOffset(DateTimeOffset.UnixEpoch.Ticks + timestamp.Seconds * TimeSpan.TicksPerSecond + timestamp.Nanos / 100, TimeSpan.Zero);
+    }
+
+    public static V1.BillingItemInfo ToMessage(this BillingItemInfo item, UsageOptions options) => new()
+    {
+        Item = (V1.BillingItem)item.Item,
+        Code = item.Code,
+        DisplayName = item.DisplayName,
+        CountedUnit = item.CountedUnit,
+        PriceUnit = item.PriceUnit,
+        DailyAggregation = (V1.DailyAggregation)item.Aggregation,
+        ExperienceAllowed = item.ExperienceDailyQuota is not null,
+        ExperienceDailyQuota = item.ExperienceDailyQuota ?? 0,
+        ExperienceChinaOnly = item.ExperienceQuotaChinaOnly,
+        RetentionDataType = item.RetentionDataType is { } type ? (V1.DataType)type : V1.DataType.Unspecified,
+        Enabled = BillingItems.IsEnabled(item, options),
+    };
+
+    public static V1.BillingDay ToBillingDay(this DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
+
+    public static V1.UsageStreamOpened ToMessage(this StreamOpened opened) => new()
+    {
+        WorkspaceId = opened.WorkspaceId,
+        CollectorId = opened.CollectorId,
+        LastCommittedSequence = opened.LastCommittedSequence,
+        MaxBatchesInFlight = opened.MaxBatchesInFlight,
+        MaxRecordsPerBatch = opened.MaxRecordsPerBatch,
+    };
+
+    public static V1.GetUsageStatisticsResponse ToMessage(this UsageStatistics statistics)
+    {
+        var response = new V1.GetUsageStatisticsResponse
+        {
+            WorkspaceId = statistics.WorkspaceId,
+            Today = statistics.Today.ToBillingDay(),
+            Yesterday = statistics.Yesterday.ToBillingDay(),
+            AsOfTime = statistics.AsOf.ToTimestamp(),
+            CountedSinceTime = statistics.CountedSince.ToTimestamp(),
+        };
+        response.Items.Add(statistics.Items.Select(i => new V1.ItemUsageStatistics
+        {
+            Item = (V1.BillingItem)i.Item.Item,
+            Today = i.Today,
+            Yesterday = i.Yesterday,
+            MonthToDate = i.MonthToDate,
+            HasQuota = i.DailyQuota is not null,
+            DailyQuota = i.DailyQuota ?? 0,
+            RemainingToday = i.RemainingToday,
+        }));
+        return response;
+    }
+
+    public static V1.UsagePoint ToMessage(this UsagePointView point) => new()
+    {
+        StartTime = point.Start.ToTimestamp(),
+        EndTime = point.End.ToTimestamp(),
+        BillingDay = point.BillingDay.ToBillingDay(),
+        Quantity = point.Quantity,
+    };
+}

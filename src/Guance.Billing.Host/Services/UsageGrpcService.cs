@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Guance.Billing.Common;
+using Guance.Billing.Host.Infrastructure;
+using Guance.Billing.Host.Mapping;
+using Guance.Billing.Usage;
+using Guance.Billing.V1;
+using Microsoft.Extensions.Options;
+using Domain = Guance.Billing.Usage;
+
+namespace Guance.Billing.Host.Services;
+
+/// <summary>
+/// UsageService. StreamUsage reads batches and hands them to the domain in order; a second loop
+/// writes each batch's answer in the same order once the domain completes it (after the commit).
+/// </summary>
+public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports reports, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime)
+    : UsageService.UsageServiceBase
+{
+    public override Task<ListBillingItemsResponse> ListBillingItems(ListBillingItemsRequest request, ServerCallContext context)
+    {
+        var response = new ListBillingItemsResponse();
+        response.BillingItems.Add(BillingItems.All.Select(i => i.ToMessage(options.Value)));
+        return Task.FromResult(response);
+    }
+
+    public override async Task StreamUsage(IAsyncStreamReader<StreamUsageRequest> requestStream, IServerStreamWriter<StreamUsageResponse> responseStream, ServerCallContext context)
+    {
+        if (!await requestStream.MoveNext(context.CancellationToken))
+        {
+            return;
+        }
+        if (requestStream.Current.KindCase != StreamUsageRequest.KindOneofCase.Open)
+        {
+            throw Errors.InvalidArgument("open", "the first message of a stream must be open, with the collector id");
+        }
+        using var session = await ingestion.OpenStreamAsync(context.GetCaller(), requestStream.Current.Open.CollectorId, context.CancellationToken);
+        await responseStream.WriteAsync(new StreamUsageResponse { Opened = session.Opened.ToMessage() });
+
+        // A stopping host stops reading, answers what it took, and ends the stream so that the agent resumes elsewhere.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var answers = Channel.CreateBounded<Task<BatchOutcome>>(new BoundedChannelOptions(session.Opened.MaxBatchesInFlight + 1) { SingleReader = true, SingleWriter = true });
+        var sender = SendAnswersAsync(answers.Reader, responseStream, session, stop, context.CancellationToken);
+        Exception? failure = null;
+        try
+        {
+            while (await requestStream.MoveNext(stop.Token))
+            {
+                var message = requestStream.Current;
+                if (message.KindCase != StreamUsageRequest.KindOneofCase.Batch)
+                {
+                    throw Errors.InvalidArgument("open", "a stream is opened once; send only batches after it");
+                }
+                var batch = message.Batch;
+                var buffer = ArrayPool<Domain.UsageRecord>.Shared.Rent(Math.Max(1, batch.Records.Count));
+                try
+                {
+                    UsageMapping.ToRecords(batch.Records, buffer);
+                    var outcome = await session.SubmitAsync(batch.Sequence, buffer.AsMemory(0, batch.Records.Count), stop.Token);
+                    // Taken means answered: the window keeps the channel from filling, so this never waits.
+                    await answers.Writer.WriteAsync(outcome, context.CancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<Domain.UsageRecord>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        // Answer what was taken before ending the stream, so that the agent learns what committed.
+        answers.Writer.TryComplete();
+        try
+        {
+            await sender;
+        }
+        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+        {
+        }
+        if (context.CancellationToken.IsCancellationRequested)
+        {
+            // The agent went away (or the host is stopping): nothing more to answer.
+            throw new OperationCanceledException(context.CancellationToken);
+        }
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw UsageErrors.HostStopping();
+        }
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    public override async Task<ReportUsageResponse> ReportUsage(ReportUsageRequest request, ServerCallContext context)
+    {
+        var buffer = ArrayPool<Domain.UsageRecord>.Shared.Rent(Math.Max(1, request.Records.Count));
+        try
+        {
+            UsageMapping.ToRecords(request.Records, buffer);
+            var outcome = await ingestion.ReportAsync(context.GetCaller(), request.CollectorId, request.Sequence,
+                buffer.AsMemory(0, request.Records.Count), context.CancellationToken);
+            return new ReportUsageResponse { Sequence = outcome.Sequence, Duplicate = outcome.Result == BatchResult.Duplicate };
+        }
+        finally
+        {
+            ArrayPool<Domain.UsageRecord>.Shared.Return(buffer);
+        }
+    }
+
+    public override async Task<GetUsageStatisticsResponse> GetUsageStatistics(GetUsageStatisticsRequest request, ServerCallContext context)
+    {
+        var statistics = await reports.GetStatisticsAsync(context.GetCaller(), request.WorkspaceId, context.CancellationToken);
+        return statistics.ToMessage();
+    }
+
+    public override async Task<ListUsagePointsResponse> ListUsagePoints(ListUsagePointsRequest request, ServerCallContext context)
+    {
+        var (points, next) = await reports.ListPointsAsync(context.GetCaller(), request.WorkspaceId, (int)request.Item,
+            (PointGranularity)request.Granularity, request.StartTime.ToOptionalInstant(), request.EndTime.ToOptionalInstant(),
+            request.PageSize, request.PageToken, context.CancellationToken);
+        var response = new ListUsagePointsResponse { NextPageToken = next };
+        response.Points.Add(points.Select(p => p.ToMessage()));
+        return response;
+    }
+
+    /// <summary>Writes the answers in order; a failed commit ends the stream (the agent resends from its mark).</summary>
+    private static async Task SendAnswersAsync(ChannelReader<Task<BatchOutcome>> answers, IServerStreamWriter<StreamUsageResponse> responseStream,
+        UsageStreamSession session, CancellationTokenSource stop, CancellationToken call)
+    {
+        try
+        {
+            await foreach (var pending in answers.ReadAllAsync(CancellationToken.None))
+            {
+                var outcome = await pending;
+                var response = outcome.Result == BatchResult.Rejected
+                    ? new StreamUsageResponse { Rejected = new UsageBatchRejected { Sequence = outcome.Sequence, Status = ErrorMapping.ToStatus(outcome.Error!) } }
+                    : new StreamUsageResponse { Ack = new UsageBatchAck { Sequence = outcome.Sequence, Duplicate = outcome.Result == BatchResult.Duplicate } };
+                // Released before the write: the agent may send its next batch as soon as it reads this answer.
+                session.Answered();
+                // The call's token, not the stop: a stopping host still answers what it took.
+                await responseStream.WriteAsync(response, call);
+            }
+        }
+        catch (Exception)
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>Host settings of UsageService.</summary>
+public static class UsageGrpcSetup
+{
+    /// <summary>The largest message UsageService reads is <c>Guance:Usage:MaxMessageBytes</c>.</summary>
+    public static IServiceCollection AddUsageGrpc(this IServiceCollection services)
+    {
+        services.AddOptions<GrpcServiceOptions<UsageGrpcService>>()
+            .Configure<IOptions<UsageOptions>>((grpc, usage) => grpc.MaxReceiveMessageSize = usage.Value.MaxMessageBytes);
+        return services;
+    }
+}

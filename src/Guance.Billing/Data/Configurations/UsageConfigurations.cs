@@ -1,0 +1,26 @@
+using Guance.Billing.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Guance.Billing.Data.Configurations;
+
+internal sealed class UsagePointConfiguration : IEntityTypeConfiguration<UsagePoint>
+{
+    public void Configure(EntityTypeBuilder<UsagePoint> point)
+    {
+        point.ToTable("usage_points");
+        // The upsert target of ingestion: one row per collector, item and site-local hour.
+        point.HasKey(p => new { p.WorkspaceId, p.Item, p.HourStart, p.CollectorId });
+        // Statistics, charts and day close read a workspace's days: covering, in GROUP BY order, so no row lookups and no sort.
+        point.HasIndex(p => new { p.WorkspaceId, p.BillingDay, p.Item, p.HourStart, p.Quantity }).HasDatabaseName("ix_usage_points_by_day");
+    }
+}
+
+internal sealed class UsageCollectorConfiguration : IEntityTypeConfiguration<UsageCollector>
+{
+    public void Configure(EntityTypeBuilder<UsageCollector> collector)
+    {
+        collector.ToTable("usage_collectors");
+        collector.HasKey(c => new { c.WorkspaceId, c.CollectorId });
+    }
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using Guance.Billing.Common;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// Validates one batch on its own (all or nothing) and collapses its records into one row per
+/// (item, site-local hour): a flow item sums, a stock item keeps its latest value. 10,000 records
+/// typically become a handful of rows, which is what makes ingestion cheap to commit.
+/// </summary>
+public static class BatchAggregator
+{
+    /// <summary>At most this many field violations are reported for one batch.</summary>
+    public const int MaxReportedViolations = 10;
+
+    public static AggregatedBatch Aggregate(
+        WorkspaceSnapshot workspace, long sequence, ReadOnlySpan<UsageRecord> records,
+        DateTimeOffset now, UsageOptions options, IDayCloseOracle days)
+    {
+        CheckShape(sequence, records.Length, options);
+
+        var latestAllowed = now + options.MaxClockSkew;
+        var hours = new SiteHours(workspace.Site);
+        var rows = new List<AggregatedRow>(8);
+        // The last row of each item: consecutive records of an item nearly always share its hour.
+        var lastRowOfItem = new AggregatedRow?[BillingItems.All.Count + 1];
+        List<FieldViolation>? violations = null;
+        string? reason = null;
+
+        for (int i = 0; i < records.Length; i++)
+        {
+            ref readonly var record = ref records[i];
+            var item = BillingItems.Find(record.Item);
+            if (item is null || record.Quantity < 0 || record.Quantity > options.MaxQuantity
+                || record.ObservedAt is not { } observedAt || observedAt > latestAllowed)
+            {
+                violations ??= new List<FieldViolation>();
+                var first = Describe(record, item, latestAllowed, options, i, violations);
+                reason ??= first;
+                if (violations.Count >= MaxReportedViolations)
+                {
+                    break;
+                }
+                continue;
+            }
+            if (violations is not null)
+            {
+                continue;
+            }
+
+            var row = lastRowOfItem[(int)item.Item];
+            var ticks = observedAt.UtcTicks;
+            if (row is null || ticks < row.Hour.Start.UtcTicks || ticks >= row.Hour.Start.UtcTicks + TimeSpan.TicksPerHour)
+            {
+                var hour = hours.HourOf(observedAt);
+                row = Find(rows, item, hour.Start) ?? Add(rows, item, hour);
+                lastRowOfItem[(int)item.Item] = row;
+            }
+            if (item.IsStock)
+            {
+                if (observedAt >= row.ObservedAt)
+                {
+                    row.Quantity = record.Quantity;
+                    row.ObservedAt = observedAt;
+                }
+            }
+            else
+            {
+                row.Quantity += record.Quantity;
+                if (observedAt > row.ObservedAt)
+                {
+                    row.ObservedAt = observedAt;
+                }
+            }
+        }
+
+        if (violations is { Count: > 0 })
+        {
+            throw UsageErrors.InvalidBatch(reason ?? "INVALID_ARGUMENT", violations, sequence);
+        }
+        CheckRules(workspace, sequence, rows, now, options, days);
+        return new AggregatedBatch(sequence, records.Length, rows);
+    }
+
+    /// <summary>The checks that need no record: the sequence and the batch size.</summary>
+    public static void CheckShape(long sequence, int recordCount, UsageOptions options)
+    {
+        var validator = new RequestValidator()
+            .Check(sequence >= 1, "sequence", "must be at least 1")
+            .Check(recordCount >= 1, "records", "must have at least one record")
+            .Check(recordCount <= options.MaxRecordsPerBatch, "records",
+                $"must have at most {options.MaxRecordsPerBatch} records (max_records_per_batch); split the batch");
+        if (!validator.IsValid)
+        {
+            var reason = recordCount > options.MaxRecordsPerBatch ? "TOO_MANY_RECORDS" : "INVALID_ARGUMENT";
+            try
+            {
+                validator.ThrowIfInvalid();
+            }
+            catch (BillingException e)
+            {
+                throw UsageErrors.InvalidBatch(reason, e.FieldViolations, sequence);
+            }
+        }
+    }
+
+    /// <summary>The rules on the aggregated rows: enabled items, the plan's items, open days.</summary>
+    private static void CheckRules(WorkspaceSnapshot workspace, long sequence, List<AggregatedRow> rows, DateTimeOffset now, UsageOptions options, IDayCloseOracle days)
+    {
+        foreach (var row in rows)
+        {
+            if (!BillingItems.IsEnabled(row.Item, options))
+            {
+                throw UsageErrors.NotEnabled(row.Item, sequence);
+            }
+            if (workspace.IsExperience && !row.Item.ExperienceAllows(workspace.Site))
+            {
+                throw UsageErrors.NotOnExperience(row.Item, workspace.Site, sequence);
+            }
+        }
+        DateOnly? checkedDay = null;
+        foreach (var row in rows)
+        {
+            var day = row.Hour.BillingDay;
+            if (day != checkedDay)
+            {
+                if (days.IsClosed(workspace.Site, day, now))
+                {
+                    throw UsageErrors.Closed(workspace.Site, day, days.ClosesAt(workspace.Site, day), sequence);
+                }
+                checkedDay = day;
+            }
+        }
+    }
+
+    private static string? Describe(in UsageRecord record, BillingItemInfo? item, DateTimeOffset latestAllowed, UsageOptions options, int index, List<FieldViolation> violations)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"records[{index}].");
+        string? first = null;
+        void Add(string reason, string field, string description)
+        {
+            if (violations.Count < MaxReportedViolations)
+            {
+                violations.Add(new FieldViolation(prefix + field, description));
+            }
+            first ??= reason;
+        }
+        if (item is null)
+        {
+            Add("UNKNOWN_BILLING_ITEM", "item", string.Create(CultureInfo.InvariantCulture,
+                $"is not a billing item this host knows ({record.Item}); see ListBillingItems"));
+        }
+        if (record.Quantity < 0)
+        {
+            Add("NEGATIVE_QUANTITY", "quantity", "must be at least 0");
+        }
+        else if (record.Quantity > options.MaxQuantity)
+        {
+            Add("QUANTITY_TOO_LARGE", "quantity", string.Create(CultureInfo.InvariantCulture, $"must be at most {options.MaxQuantity}"));
+        }
+        if (record.ObservedAt is null)
+        {
+            Add("OBSERVED_AT_MISSING", "observed_at", "must be set to a valid time");
+        }
+        else if (record.ObservedAt > latestAllowed)
+        {
+            Add("OBSERVED_IN_FUTURE", "observed_at", string.Create(CultureInfo.InvariantCulture,
+                $"must be at most {options.MaxClockSkew.TotalMinutes:0} minutes ahead of the host's clock; check the agent's clock"));
+        }
+        return first;
+    }
+
+    private static AggregatedRow? Find(List<AggregatedRow> rows, BillingItemInfo item, DateTimeOffset hourStart)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Item == item && row.Hour.Start == hourStart)
+            {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private static AggregatedRow Add(List<AggregatedRow> rows, BillingItemInfo item, SiteHour hour)
+    {
+        var row = new AggregatedRow(item, hour);
+        rows.Add(row);
+        return row;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// Plain ADO.NET connections for the hot paths of ingestion (no change tracking). The SQL they run
+/// is written once for both engines (upserts with ON CONFLICT, CASE instead of MAX/GREATEST); the
+/// few differences are here.
+/// </summary>
+public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<UsageOptions> usage)
+{
+    public bool IsPostgres => guance.Value.Database.Provider == DatabaseProvider.Postgres;
+
+    /// <summary>A pooled connection for short reads.</summary>
+    public async Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = Create();
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The writer's own long-lived connection, with the durability chosen in <see cref="UsageOptions.SqliteSynchronous"/>.</summary>
+    public DbConnection OpenWriter()
+    {
+        var connection = Create();
+        connection.Open();
+        if (!IsPostgres)
+        {
+            var synchronous = usage.Value.SqliteSynchronous.Trim().ToUpperInvariant();
+            if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
+            {
+                throw new InvalidOperationException("Guance:Usage:SqliteSynchronous must be FULL, EXTRA or NORMAL.");
+            }
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA synchronous={synchronous};";
+            pragma.ExecuteNonQuery();
+        }
+        return connection;
+    }
+
+    /// <summary>
+    /// Serializes the quota checks of one workspace across host instances for the rest of the
+    /// transaction. SQLite needs nothing: its write transaction (BEGIN IMMEDIATE) is already exclusive.
+    /// </summary>
+    public string? WorkspaceLockSql => IsPostgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
+
+    /// <summary>A stable 64-bit key of a workspace id for advisory locks (FNV-1a).</summary>
+    public static long LockKey(string workspaceId)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (var c in workspaceId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return unchecked((long)hash);
+    }
+
+    private DbConnection Create() =>
+        IsPostgres
+            ? new NpgsqlConnection(DatabaseSetup.ConnectionString(guance.Value))
+            : new SqliteConnection(DatabaseSetup.ConnectionString(guance.Value));
+}
+
+/// <summary>Small helpers for parameterized ADO.NET commands.</summary>
+internal static class DbCommands
+{
+    public static DbCommand Command(this DbConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    public static DbCommand Set(this DbCommand command, int index, object? value)
+    {
+        command.Parameters[index].Value = value ?? DBNull.Value;
+        return command;
+    }
+}

@@ -1,0 +1,90 @@
+using Guance.Billing.Common;
+using Guance.Billing.Workspaces;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// The refusals of ingestion, each with a stable reason an agent can act on (documented in the README's
+/// section for agent authors). Batch rejections leave the stream open; the others end it.
+/// </summary>
+public static class UsageErrors
+{
+    public const string DayClosed = "DAY_CLOSED";
+    public const string WorkspaceLocked = "WORKSPACE_LOCKED";
+    public const string WorkspaceDissolved = "WORKSPACE_DISSOLVED";
+    public const string ItemNotAvailableOnExperience = "ITEM_NOT_AVAILABLE_ON_EXPERIENCE";
+    public const string ItemNotEnabled = "ITEM_NOT_ENABLED";
+    public const string QuotaExhausted = "EXPERIENCE_QUOTA_EXHAUSTED";
+    public const string TooManyBatchesInFlight = "TOO_MANY_BATCHES_IN_FLIGHT";
+    public const string TooManyStreams = "TOO_MANY_STREAMS";
+    public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
+
+    public static BillingException InvalidBatch(string reason, IEnumerable<FieldViolation> violations, long sequence)
+    {
+        var error = new BillingException(ErrorKind.InvalidArgument, reason, "The batch has invalid fields; nothing of it was applied.")
+            .With("sequence", Text(sequence));
+        error.FieldViolations.AddRange(violations);
+        return error;
+    }
+
+    public static BillingException Closed(Site site, DateOnly day, DateTimeOffset closedAt, long sequence) =>
+        Errors.Precondition(DayClosed, $"billing_days/{day:yyyy-MM-dd}",
+                $"The billing day {day:yyyy-MM-dd} of site {site.Code} is closed to late records; drop them.")
+            .With("billing_day", day.ToString("yyyy-MM-dd"))
+            .With("site_code", site.Code)
+            .With("day_start", site.StartOf(day).ToString("O"))
+            .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"))
+            .With("closed_at", closedAt.ToString("O"))
+            .With("sequence", Text(sequence));
+
+    public static BillingException Locked(string workspaceId) =>
+        Errors.Precondition(WorkspaceLocked, $"workspaces/{workspaceId}",
+                "The workspace is locked for arrears; usage is refused until the arrears are paid. Hold the data and retry later.")
+            .With("workspace_id", workspaceId);
+
+    public static BillingException Dissolved(string workspaceId) =>
+        Errors.Precondition(WorkspaceDissolved, $"workspaces/{workspaceId}", "The workspace has been dissolved; its usage is refused.")
+            .With("workspace_id", workspaceId);
+
+    public static BillingException NotOnExperience(BillingItemInfo item, Site site, long sequence) =>
+        Errors.Precondition(ItemNotAvailableOnExperience, $"billing_items/{item.ContractName}",
+                $"{item.DisplayName} is not available to experience-plan workspaces on site {site.Code}; stop reporting it (or upgrade to the commercial plan).")
+            .With("billing_item", item.ContractName)
+            .With("sequence", Text(sequence));
+
+    public static BillingException NotEnabled(BillingItemInfo item, long sequence) =>
+        Errors.Precondition(ItemNotEnabled, $"billing_items/{item.ContractName}",
+                $"{item.DisplayName} is a retired item that this host does not accept; stop reporting it.")
+            .With("billing_item", item.ContractName)
+            .With("sequence", Text(sequence));
+
+    public static BillingException Quota(BillingItemInfo item, DateOnly day, long quota, long wouldBe, DateTimeOffset resetsAt, long sequence) =>
+        Errors.QuotaExhausted(QuotaExhausted, item.ContractName,
+                $"The experience plan's free {item.DisplayName} quota of {quota:N0} per day would be passed ({wouldBe:N0}) on {day:yyyy-MM-dd}; stop reporting {item.ContractName} until {resetsAt:O}.")
+            .With("billing_item", item.ContractName)
+            .With("billing_day", day.ToString("yyyy-MM-dd"))
+            .With("daily_quota", Text(quota))
+            .With("resets_at", resetsAt.ToString("O"))
+            .With("sequence", Text(sequence));
+
+    public static BillingException WindowExceeded(int window) =>
+        new BillingException(ErrorKind.ResourceExhausted, TooManyBatchesInFlight,
+                $"More than {window} batches were sent without being answered; keep at most max_batches_in_flight unanswered.")
+            .With("max_batches_in_flight", window.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static BillingException StreamLimit(string collectorId, int limit) =>
+        new BillingException(ErrorKind.ResourceExhausted, TooManyStreams,
+                $"Collector '{collectorId}' already has {limit} open streams on this host; close one or wait for the old stream to end, then retry with backoff.")
+            .With("collector_id", collectorId)
+            .With("max_streams_per_collector", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static BillingException HostStopping() =>
+        new(ErrorKind.Unavailable, "HOST_STOPPING",
+            "The host is stopping; every batch answered so far stands. Reconnect (to this or another host) and resume.");
+
+    public static BillingException Unavailable() =>
+        new(ErrorKind.Unavailable, StorageUnavailable,
+            "The batch could not be committed; reconnect and resend from the last committed sequence.");
+
+    private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

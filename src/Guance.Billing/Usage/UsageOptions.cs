@@ -1,0 +1,43 @@
+namespace Guance.Billing.Usage;
+
+/// <summary>The <c>Guance:Usage</c> configuration section: ingestion limits and rules.</summary>
+public sealed class UsageOptions
+{
+    public const string Section = "Guance:Usage";
+
+    /// <summary>Most records in one batch.</summary>
+    public int MaxRecordsPerBatch { get; set; } = 10_000;
+
+    /// <summary>Largest message (a batch) the host reads, in bytes; a larger one ends the call with RESOURCE_EXHAUSTED.</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Most batches an agent may have sent on one stream and not yet had answered (the window announced at open).</summary>
+    public int MaxBatchesInFlight { get; set; } = 16;
+
+    /// <summary>Most streams of one collector at once on this host (more than one lets a reconnect overlap the old stream's end).</summary>
+    public int MaxStreamsPerCollector { get; set; } = 2;
+
+    /// <summary>How long after a site-day ends late records for it are still taken (until settlement closes days).</summary>
+    public TimeSpan LateGrace { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How far ahead of the host's clock observed_at may be.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest quantity of one record (so that sums stay far from overflowing).</summary>
+    public long MaxQuantity { get; set; } = 1_000_000_000_000;
+
+    /// <summary>Whether the retired DataKit item is accepted.</summary>
+    public bool DataKitItemEnabled { get; set; }
+
+    /// <summary>Most batches the single writer commits in one transaction (group commit).</summary>
+    public int MaxBatchesPerCommit { get; set; } = 256;
+
+    /// <summary>Most batches waiting for the writer; a full queue slows the streams (backpressure).</summary>
+    public int WriterQueueCapacity { get; set; } = 512;
+
+    /// <summary>
+    /// SQLite only: <c>FULL</c> (the default) fsyncs the WAL at every commit, so an acknowledged batch
+    /// survives a power loss; <c>NORMAL</c> survives a process crash (SIGKILL) but not a power loss.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+}

@@ -1,0 +1,23 @@
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// One record as an agent sent it. <see cref="Item"/> is the contract's number, so that an unknown
+/// value reaches validation; <see cref="ObservedAt"/> is null when unset or not a valid time.
+/// </summary>
+public readonly record struct UsageRecord(int Item, long Quantity, DateTimeOffset? ObservedAt);
+
+/// <summary>The collector's batches' per-hour aggregate: what one batch adds to one (item, hour) row.</summary>
+public sealed class AggregatedRow(BillingItemInfo item, SiteHour hour)
+{
+    public BillingItemInfo Item { get; } = item;
+    public SiteHour Hour { get; } = hour;
+
+    /// <summary>Flow: the sum of the batch's records. Stock: the value of the latest record.</summary>
+    public long Quantity { get; set; }
+
+    /// <summary>The latest observed_at among the batch's records of the row.</summary>
+    public DateTimeOffset ObservedAt { get; set; } = DateTimeOffset.MinValue;
+}
+
+/// <summary>A validated batch, collapsed to one row per (item, hour); ready for the writer.</summary>
+public sealed record AggregatedBatch(long Sequence, int RecordCount, IReadOnlyList<AggregatedRow> Rows);

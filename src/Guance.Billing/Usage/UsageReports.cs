@@ -1,0 +1,118 @@
+using System.Globalization;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// Statistics and chart points for members with the ViewBilling permission (Owner, Administrator).
+/// Reads workspace hourly points (the sum over collectors) with no tracking; after an upgrade only
+/// usage from the upgrade on is shown.
+/// </summary>
+public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IOptions<UsageOptions> options, TimeProvider clock)
+{
+    public static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
+    public static readonly TimeSpan MaxDailyRange = TimeSpan.FromDays(400);
+    private const string PointList = "usage_points";
+
+    private sealed record HourPoint(BillingItem Item, DateOnly BillingDay, DateTimeOffset HourStart, long Quantity);
+
+    public async Task<UsageStatistics> GetStatisticsAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken)).Workspace;
+        var now = clock.GetUtcNow();
+        var site = workspace.Site;
+        var today = site.BillingDayOf(now);
+        var yesterday = today.AddDays(-1);
+        var monthStart = new DateOnly(today.Year, today.Month, 1);
+        var from = yesterday < monthStart ? yesterday : monthStart;
+
+        var points = await HourPointsAsync(workspace, from, today, item: null, cancellationToken);
+        var byItemAndDay = points
+            .GroupBy(p => (p.Item, p.BillingDay))
+            .ToDictionary(g => g.Key, g => DailyQuantity.Of(BillingItems.Get(g.Key.Item).Aggregation, g.Select(p => p.Quantity)));
+
+        var items = new List<ItemStatistics>();
+        foreach (var item in BillingItems.AvailableTo(workspace.Plan, site, options.Value))
+        {
+            long Day(DateOnly day) => byItemAndDay.GetValueOrDefault((item.Item, day));
+            var todayQuantity = Day(today);
+            long monthToDate = 0;
+            for (var day = monthStart; day <= today; day = day.AddDays(1))
+            {
+                monthToDate += Day(day);
+            }
+            var quota = workspace.Plan == Plan.Experience ? item.ExperienceQuotaOn(site) : null;
+            items.Add(new ItemStatistics(item, todayQuantity, Day(yesterday), monthToDate, quota,
+                quota is { } q ? Math.Max(0, q - todayQuantity) : 0));
+        }
+        return new UsageStatistics(workspace.Id, today, yesterday, now, workspace.UpgradedAt, items);
+    }
+
+    public async Task<(IReadOnlyList<UsagePointView> Points, string NextPageToken)> ListPointsAsync(
+        Caller caller, string workspaceId, int item, PointGranularity granularity, DateTimeOffset? start, DateTimeOffset? end,
+        int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        var info = BillingItems.Find(item);
+        var validator = new RequestValidator()
+            .Check(info is not null, "item", "must be a billing item from ListBillingItems")
+            .Check(Enum.IsDefined(granularity), "granularity", "must be USAGE_POINT_GRANULARITY_HOURLY or USAGE_POINT_GRANULARITY_DAILY")
+            .Check(start is not null, "start_time", "is required")
+            .Check(end is not null, "end_time", "is required")
+            .PageSize(pageSize);
+        if (start is not null && end is not null)
+        {
+            var limit = granularity == PointGranularity.Daily ? MaxDailyRange : MaxHourlyRange;
+            validator.Check(end > start, "end_time", "must be after start_time");
+            validator.Check(end - start <= limit, "end_time", $"must be at most {limit.TotalDays:0} days after start_time for this granularity");
+        }
+        var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken, validator)).Workspace;
+        var after = Paging.Decode(pageToken, PointList);
+        long? afterMicros = after is null ? null : long.TryParse(after, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : throw Errors.InvalidArgument("page_token", "is not a page token of this list; pass the next_page_token of the previous call");
+
+        var site = workspace.Site;
+        var firstDay = site.BillingDayOf(start!.Value);
+        var lastDay = site.BillingDayOf(end!.Value);
+        var hours = await HourPointsAsync(workspace, firstDay, lastDay, info!.Item, cancellationToken);
+        IEnumerable<UsagePointView> points = granularity == PointGranularity.Hourly
+            ? hours.Where(h => h.HourStart >= start && h.HourStart < end)
+                .Select(h => new UsagePointView(h.HourStart, h.HourStart.AddHours(1), h.BillingDay, h.Quantity))
+            : hours.GroupBy(h => h.BillingDay)
+                .Select(g => new UsagePointView(site.StartOf(g.Key), site.StartOf(g.Key.AddDays(1)), g.Key, DailyQuantity.Of(info.Aggregation, g.Select(h => h.Quantity))))
+                .Where(d => d.Start >= start && d.Start < end);
+        var ordered = points.OrderBy(p => p.Start).ToList();
+        if (afterMicros is not null)
+        {
+            ordered = ordered.Where(p => UnixMicrosecondsConverter.ToMicroseconds(p.Start) > afterMicros).ToList();
+        }
+        var size = Paging.Size(pageSize);
+        var fetched = ordered.Take(size + 1).ToList();
+        return Paging.Page(fetched, size, PointList, p => UnixMicrosecondsConverter.ToMicroseconds(p.Start).ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The workspace's hourly points (summed over collectors) of the days from..to, from the upgrade on.</summary>
+    private async Task<List<HourPoint>> HourPointsAsync(Workspace workspace, DateOnly from, DateOnly to, BillingItem? item, CancellationToken cancellationToken)
+    {
+        var query = db.UsagePoints.AsNoTracking()
+            .Where(p => p.WorkspaceId == workspace.Id && p.BillingDay >= from && p.BillingDay <= to);
+        if (item is { } only)
+        {
+            query = query.Where(p => p.Item == only);
+        }
+        if (workspace.UpgradedAt is { } upgradedAt)
+        {
+            query = query.Where(p => p.HourStart >= upgradedAt);
+        }
+        var rows = await query
+            .GroupBy(p => new { p.BillingDay, p.Item, p.HourStart })
+            .Select(g => new { g.Key.BillingDay, g.Key.Item, g.Key.HourStart, Quantity = g.Sum(p => p.Quantity) })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new HourPoint(r.Item, r.BillingDay, r.HourStart, r.Quantity)).ToList();
+    }
+}

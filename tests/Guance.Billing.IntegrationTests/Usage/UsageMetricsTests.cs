@@ -1,0 +1,68 @@
+using System.Diagnostics.Metrics;
+using Grpc.Core;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.V1;
+using Microsoft.Extensions.DependencyInjection;
+using static Guance.Billing.IntegrationTests.Usage.UsageTestKit;
+
+namespace Guance.Billing.IntegrationTests.Usage;
+
+/// <summary>Ingestion is observable: accepted records, batches by result, refusals by reason and commit latency are measured.</summary>
+public sealed class UsageMetricsTests
+{
+    [Fact]
+    public async Task Accepted_records_batches_refusals_by_reason_and_commits_are_measured()
+    {
+        using var host = new BillingHost();
+        // Only this host's meter: other test classes run hosts in the same process at the same time.
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        var measurements = new List<(string Instrument, double Value, string? Tag)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Guance.Billing.Usage.UsageMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Measured(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? tag = null;
+            foreach (var t in tags)
+            {
+                tag = $"{t.Key}={t.Value}";
+            }
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, tag));
+            }
+        }
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Measured(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Measured(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Measured(i, v, t));
+        listener.Start();
+
+        var workspace = await host.CreateWorkspaceAsync();
+        var collector = await host.CollectorAsync(workspace);
+        var now = host.Clock.GetUtcNow();
+        await collector.ReportAsync("m-1", 1, Record(BillingItem.Logs, 1, now), Record(BillingItem.Logs, 2, now), Record(BillingItem.RumPv, 3, now));
+        await collector.ReportAsync("m-1", 1, Record(BillingItem.Logs, 1, now));
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => collector.ReportAsync("m-1", 2, Record(BillingItem.Logs, 1, now.AddDays(-3))), "DAY_CLOSED");
+        await RpcAssert.Fails(StatusCode.InvalidArgument, () => collector.ReportAsync("m-1", 3, Record(BillingItem.Logs, -1, now)), "NEGATIVE_QUANTITY");
+
+        listener.RecordObservableInstruments();
+        lock (measurements)
+        {
+            Assert.Equal(3, measurements.Where(m => m.Instrument == "guance.usage.records.accepted").Sum(m => m.Value));
+            Assert.Equal(1, measurements.Count(m => m.Instrument == "guance.usage.batches" && m.Tag == "result=applied"));
+            Assert.Equal(1, measurements.Count(m => m.Instrument == "guance.usage.batches" && m.Tag == "result=duplicate"));
+            Assert.Equal(2, measurements.Count(m => m.Instrument == "guance.usage.batches" && m.Tag == "result=rejected"));
+            Assert.Equal(1, measurements.Count(m => m.Instrument == "guance.usage.rejections" && m.Tag == "reason=DAY_CLOSED"));
+            Assert.Equal(1, measurements.Count(m => m.Instrument == "guance.usage.rejections" && m.Tag == "reason=NEGATIVE_QUANTITY"));
+            Assert.Contains(measurements, m => m.Instrument == "guance.usage.commit.duration");
+            Assert.Contains(measurements, m => m.Instrument == "guance.usage.commit.batches" && m.Value == 1);
+        }
+    }
+}
