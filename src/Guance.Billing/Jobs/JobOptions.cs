@@ -1,0 +1,28 @@
+namespace Guance.Billing.Jobs;
+
+/// <summary>The <c>Guance:Jobs</c> and <c>Guance:Clock</c> settings.</summary>
+public sealed class JobOptions
+{
+    /// <summary>Whether this host runs the scheduler (every host may: jobs are safe to run twice).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the scheduler looks for due work on the real clock.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public enum ClockMode
+{
+    /// <summary>The system clock.</summary>
+    System,
+
+    /// <summary>An operator-controlled clock moved by AdvanceClock; for support and finance replays, never production.</summary>
+    Simulated,
+}
+
+public sealed class ClockOptions
+{
+    public ClockMode Mode { get; set; } = ClockMode.System;
+
+    /// <summary>Where a simulated clock starts; the real time at start-up when unset.</summary>
+    public DateTimeOffset? Start { get; set; }
+}
