@@ -3,6 +3,7 @@ using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
 using Guance.Billing.Notifications;
+using Guance.Billing.Settlement;
 using Guance.Billing.Wallets;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Options;
 
 namespace Guance.Billing;
 
-/// <summary>Registers the domain: database, identity, workspaces, billing center, wallets, notifications.</summary>
+/// <summary>Registers the domain: database, identity, workspaces, billing center, wallets, notifications, usage, settlement.</summary>
 public static class BillingServices
 {
     public static IServiceCollection AddGuanceBilling(this IServiceCollection services, IConfiguration configuration)
@@ -38,6 +39,7 @@ public static class BillingServices
         services.AddWallets(configuration);
         services.AddNotifications(configuration);
         services.AddUsage(configuration);
+        services.AddSettlement(configuration);
         return services;
     }
 }

@@ -101,6 +101,9 @@ public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess
         return Paging.Page(fetched, size, BoundList, x => x.WorkspaceId);
     }
 
+    /// <summary>Whether <paramref name="code"/> has the form of a binding code (so that callers can validate a request before redeeming).</summary>
+    public static bool IsWellFormed(string? code) => Normalize(code) is not null;
+
     /// <summary>The code in upper case without dashes and spaces, or null when it cannot be one.</summary>
     private static string? Normalize(string? code)
     {

@@ -1,6 +1,8 @@
 using Guance.Billing.BillingAccounts;
 using Guance.Billing.Identity;
 using Guance.Billing.Notifications;
+using Guance.Billing.Pricing;
+using Guance.Billing.Settlement;
 using Guance.Billing.Wallets;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
@@ -34,6 +36,13 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
     public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();
+    public DbSet<PriceList> PriceLists => Set<PriceList>();
+    public DbSet<PriceListEntry> PriceListEntries => Set<PriceListEntry>();
+    public DbSet<WorkspaceSettlement> WorkspaceSettlements => Set<WorkspaceSettlement>();
+    public DbSet<SettlementChange> SettlementChanges => Set<SettlementChange>();
+    public DbSet<DayClose> DayCloses => Set<DayClose>();
+    public DbSet<DailyBill> DailyBills => Set<DailyBill>();
+    public DbSet<DailyBillLine> DailyBillLines => Set<DailyBillLine>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {

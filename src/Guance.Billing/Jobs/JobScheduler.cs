@@ -7,7 +7,8 @@ namespace Guance.Billing.Jobs;
 /// <summary>
 /// Runs a pass of every job on the host's clock every <see cref="JobOptions.Interval"/>. Each host
 /// may run it: the jobs are idempotent. With a simulated clock it stays idle; AdvanceClock runs
-/// the jobs instead, in the order they fall due.
+/// the jobs instead, in the order they fall due. A failed job is logged by the runner and retried
+/// at the next pass.
 /// </summary>
 public sealed class JobScheduler(JobRunner runner, TimeProvider clock, IOptions<JobOptions> options, ILogger<JobScheduler> logger) : BackgroundService
 {
@@ -26,8 +27,7 @@ public sealed class JobScheduler(JobRunner runner, TimeProvider clock, IOptions<
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The next pass retries; every job resumes where it stopped.
-                logger.LogError(e, "A scheduled job failed; the next pass retries it.");
+                logger.LogError(e, "A pass of the scheduled jobs failed; the next pass retries.");
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -11,6 +11,9 @@ public enum NotificationKind
     BillReady = 6,
     CertificationApproved = 7,
     CertificationRejected = 8,
+    WorkspaceLockWarning = 9,
+    WorkspaceLocked = 10,
+    WorkspaceUnlocked = 11,
 }
 
 /// <summary>

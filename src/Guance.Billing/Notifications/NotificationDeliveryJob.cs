@@ -1,45 +1,37 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Guance.Billing.Data;
+using Guance.Billing.Jobs;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Notifications;
 
-/// <summary>The background loop that delivers the outbox, on the host's clock.</summary>
-public sealed class NotificationDeliveryJob(
-    IServiceScopeFactory scopes,
-    IOptions<NotificationOptions> options,
-    TimeProvider clock,
-    ILogger<NotificationDeliveryJob> logger) : BackgroundService
+/// <summary>
+/// Delivers the outbox as a job of the host's scheduler: everything due at each pass, unless
+/// <see cref="NotificationOptions.DeliveryEnabled"/> is off for this host. A retry's back-off is a due
+/// instant (where a simulated clock stops).
+/// </summary>
+public sealed class NotificationDeliveryJob(NotificationDelivery delivery, BillingDbContext db, IOptions<NotificationOptions> options) : IScheduledJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "notification-delivery";
+
+    /// <summary>Last: what the other jobs wrote in this pass goes out in it.</summary>
+    public int Order => 100;
+
+    public async Task RunDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!options.Value.DeliveryEnabled)
         {
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
+        while (await delivery.DeliverDueAsync(now, cancellationToken) > 0)
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var delivery = scope.ServiceProvider.GetRequiredService<NotificationDelivery>();
-                while (await delivery.DeliverDueAsync(clock.GetUtcNow(), stoppingToken) > 0)
-                {
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "The notification delivery round failed; it runs again at the next interval");
-            }
-            try
-            {
-                await Task.Delay(options.Value.DeliveryInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
+
+    public async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken cancellationToken) =>
+        options.Value.DeliveryEnabled
+            ? await db.Notifications.AsNoTracking()
+                .Where(n => n.DeliveredAt == null && n.NextAttemptAt > after)
+                .MinAsync(n => (DateTimeOffset?)n.NextAttemptAt, cancellationToken)
+            : null;
 }

@@ -5,11 +5,8 @@ public sealed class NotificationOptions
 {
     public const string Section = "Guance:Notifications";
 
-    /// <summary>Whether this host runs the delivery loop.</summary>
+    /// <summary>Whether this host's scheduler delivers notifications (see <c>Guance:Jobs</c> for how often).</summary>
     public bool DeliveryEnabled { get; set; } = true;
-
-    /// <summary>How often the delivery loop looks for due notifications.</summary>
-    public TimeSpan DeliveryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a claim holds a notification before another host may try it.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);

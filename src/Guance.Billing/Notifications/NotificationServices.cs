@@ -1,3 +1,4 @@
+using Guance.Billing.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,7 +7,7 @@ namespace Guance.Billing.Notifications;
 
 public static class NotificationServices
 {
-    /// <summary>The outbox, its delivery loop and the default (log) sender; register another <see cref="INotificationSender"/> to replace it.</summary>
+    /// <summary>The outbox, its delivery job and the default (log) sender; register another <see cref="INotificationSender"/> to replace it.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
@@ -14,7 +15,7 @@ public static class NotificationServices
         services.AddScoped<NotificationDelivery>();
         services.AddSingleton<NotificationDeliveryInstance>();
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
-        services.AddHostedService<NotificationDeliveryJob>();
+        services.AddScoped<IScheduledJob, NotificationDeliveryJob>();
         return services;
     }
 }

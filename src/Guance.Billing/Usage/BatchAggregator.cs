@@ -104,7 +104,7 @@ public static class BatchAggregator
         }
     }
 
-    /// <summary>The rules on the aggregated rows: enabled items, the plan's items, open days.</summary>
+    /// <summary>The rules on the aggregated rows: enabled items, the plan's items, the site's items, open days.</summary>
     private static void CheckRules(WorkspaceSnapshot workspace, long sequence, List<AggregatedRow> rows, DateTimeOffset now, UsageOptions options, IDayCloseOracle days)
     {
         foreach (var row in rows)
@@ -116,6 +116,10 @@ public static class BatchAggregator
             if (workspace.IsExperience && !row.Item.ExperienceAllows(workspace.Site))
             {
                 throw UsageErrors.NotOnExperience(row.Item, workspace.Site, sequence);
+            }
+            if (!row.Item.IsOfferedOn(workspace.Site))
+            {
+                throw UsageErrors.NotOffered(row.Item, workspace.Site, sequence);
             }
         }
         DateOnly? checkedDay = null;

@@ -16,7 +16,8 @@ public sealed record BillingItemInfo(
     long? ExperienceDailyQuota,
     bool ExperienceQuotaChinaOnly,
     DataType? RetentionDataType,
-    bool Retired = false)
+    bool Retired = false,
+    bool CnPriceListOnly = false)
 {
     /// <summary>The enum name of the contract, used as the subject of quota failures.</summary>
     public string ContractName => "BILLING_ITEM_" + Code.ToUpperInvariant();
@@ -26,6 +27,9 @@ public sealed record BillingItemInfo(
     /// <summary>Whether an experience workspace may report the item at all.</summary>
     public bool ExperienceAllows(Site site) =>
         ExperienceDailyQuota is not null && (!ExperienceQuotaChinaOnly || Sites.IsChina(site));
+
+    /// <summary>Whether the site's price list offers the item (SMS is offered on CN price-list sites only).</summary>
+    public bool IsOfferedOn(Site site) => !CnPriceListOnly || site.PriceRegion == PriceRegion.Cn;
 
     /// <summary>The free quantity per day of an experience workspace on this site, or null when the item is not available there.</summary>
     public long? ExperienceQuotaOn(Site site) => ExperienceAllows(site) ? ExperienceDailyQuota : null;

@@ -7,7 +7,7 @@ namespace Guance.Billing.Usage;
 /// The catalog of DOMAIN.md §2-3. Experience may use exactly the items that have a free daily quota:
 /// backup logs and SMS are excluded by the domain, network hosts and the retired DataKit item have
 /// no free quota (and the experience plan charges nothing), and synthetic tests are free on China
-/// sites only.
+/// sites only. SMS is not offered on sites of the international price list at all.
 /// </summary>
 public static class BillingItems
 {
@@ -23,7 +23,7 @@ public static class BillingItems
         new(BillingItem.RumPv, "rum_pv", "RUM PV", "page views", 10_000, DailyAggregation.Sum, 2_000, false, DataType.Rum),
         new(BillingItem.SyntheticTests, "synthetic_tests", "Synthetic tests (dialing)", "calls", 10_000, DailyAggregation.Sum, 200_000, true, null),
         new(BillingItem.Triggers, "triggers", "Triggers (task calls)", "calls", 10_000, DailyAggregation.Sum, 100_000, false, null),
-        new(BillingItem.Sms, "sms", "SMS", "messages", 10, DailyAggregation.Sum, null, false, null),
+        new(BillingItem.Sms, "sms", "SMS", "messages", 10, DailyAggregation.Sum, null, false, null, CnPriceListOnly: true),
         new(BillingItem.DataKit, "datakit", "DataKit (retired)", "agents alive 12 h or more", 1, DailyAggregation.Max, null, false, null, Retired: true),
     ];
 

@@ -49,6 +49,9 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
     /// </summary>
     public string? WorkspaceLockSql => IsPostgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
 
+    /// <summary>The shared lock of a site-day that the writer holds to its commit (see <see cref="SiteDayLock"/>); SQLite needs none.</summary>
+    public string? DayLockSharedSql => IsPostgres ? "SELECT pg_advisory_xact_lock_shared(@a, @b)" : null;
+
     /// <summary>A stable 64-bit key of a workspace id for advisory locks (FNV-1a).</summary>
     public static long LockKey(string workspaceId)
     {

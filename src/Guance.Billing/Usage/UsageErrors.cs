@@ -14,6 +14,7 @@ public static class UsageErrors
     public const string WorkspaceDissolved = "WORKSPACE_DISSOLVED";
     public const string ItemNotAvailableOnExperience = "ITEM_NOT_AVAILABLE_ON_EXPERIENCE";
     public const string ItemNotEnabled = "ITEM_NOT_ENABLED";
+    public const string ItemNotOffered = "ITEM_NOT_OFFERED_ON_SITE";
     public const string QuotaExhausted = "EXPERIENCE_QUOTA_EXHAUSTED";
     public const string TooManyBatchesInFlight = "TOO_MANY_BATCHES_IN_FLIGHT";
     public const string TooManyStreams = "TOO_MANY_STREAMS";
@@ -50,6 +51,13 @@ public static class UsageErrors
         Errors.Precondition(ItemNotAvailableOnExperience, $"billing_items/{item.ContractName}",
                 $"{item.DisplayName} is not available to experience-plan workspaces on site {site.Code}; stop reporting it (or upgrade to the commercial plan).")
             .With("billing_item", item.ContractName)
+            .With("sequence", Text(sequence));
+
+    public static BillingException NotOffered(BillingItemInfo item, Site site, long sequence) =>
+        Errors.Precondition(ItemNotOffered, $"billing_items/{item.ContractName}",
+                $"{item.DisplayName} is not offered on site {site.Code} ({site.PriceRegion} price list); stop reporting it.")
+            .With("billing_item", item.ContractName)
+            .With("site_code", site.Code)
             .With("sequence", Text(sequence));
 
     public static BillingException NotEnabled(BillingItemInfo item, long sequence) =>

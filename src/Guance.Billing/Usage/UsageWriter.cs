@@ -128,9 +128,10 @@ public sealed class UsageWriter : IHostedService, IDisposable
             {
                 _statements.LockWorkspace(workspaceId);
             }
+            var closedDays = ReadClosedDays(group);
             for (int i = 0; i < group.Count; i++)
             {
-                outcomes[i] = Apply(group[i], now);
+                outcomes[i] = Apply(group[i], now, closedDays);
             }
             transaction.Commit();
             _statements.Enlist(null);
@@ -155,11 +156,43 @@ public sealed class UsageWriter : IHostedService, IDisposable
         }
     }
 
-    private BatchOutcome Apply(PendingBatch pending, long nowMicros)
+    /// <summary>
+    /// The site-days of the group that CloseDay has closed, read inside the transaction (under the
+    /// site-day locks on PostgreSQL): the exact rule that no point lands in a day after its close.
+    /// </summary>
+    private Dictionary<(string Site, DateOnly Day), DateTimeOffset> ReadClosedDays(List<PendingBatch> group)
+    {
+        var closed = new Dictionary<(string Site, DateOnly Day), DateTimeOffset>();
+        var siteDays = group.SelectMany(b => b.Batch.Rows.Select(r => (b.Workspace.Site, r.Hour.BillingDay))).Distinct()
+            .OrderBy(d => d.Site.Code, StringComparer.Ordinal).ThenBy(d => d.BillingDay);
+        foreach (var (site, day) in siteDays)
+        {
+            if (_statements!.DayClosedAt(site, day) is { } closedAt)
+            {
+                closed[(site.Code, day)] = closedAt;
+            }
+        }
+        return closed;
+    }
+
+    private BatchOutcome Apply(PendingBatch pending, long nowMicros, Dictionary<(string Site, DateOnly Day), DateTimeOffset> closedDays)
     {
         var workspace = pending.Workspace;
         var batch = pending.Batch;
         var statements = _statements!;
+        if (closedDays.Count > 0)
+        {
+            foreach (var row in batch.Rows)
+            {
+                if (closedDays.TryGetValue((workspace.Site.Code, row.Hour.BillingDay), out var closedAt))
+                {
+                    // Committed before the close (a resend): acknowledged again; otherwise refused, nothing applied.
+                    return batch.Sequence <= statements.ReadMark(workspace.Id, pending.CollectorId)
+                        ? BatchOutcome.Duplicate(batch.Sequence)
+                        : BatchOutcome.Rejected(batch.Sequence, UsageErrors.Closed(workspace.Site, row.Hour.BillingDay, closedAt, batch.Sequence));
+                }
+            }
+        }
         if (workspace.IsExperience)
         {
             if (batch.Sequence <= statements.ReadMark(workspace.Id, pending.CollectorId))
@@ -215,7 +248,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         if (_connection is null)
         {
             _connection = _database.OpenWriter();
-            _statements = new UsageWriterStatements(_connection, _database.WorkspaceLockSql);
+            _statements = new UsageWriterStatements(_connection, _database.WorkspaceLockSql, _database.DayLockSharedSql);
         }
     }
 

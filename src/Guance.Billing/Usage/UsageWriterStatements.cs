@@ -43,15 +43,19 @@ internal sealed class UsageWriterStatements : IDisposable
         WHERE workspace_id = @w AND item = @i AND billing_day = @d
         """;
 
+    private const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @s AND billing_day = @d";
+
     private readonly DbCommand _advanceMark;
     private readonly DbCommand _addFlow;
     private readonly DbCommand _setStock;
     private readonly DbCommand _readMark;
     private readonly DbCommand _readDayRows;
     private readonly DbCommand? _lockWorkspace;
+    private readonly DbCommand _readDayClose;
+    private readonly DbCommand? _lockDayShared;
     private readonly DbCommand[] _all;
 
-    public UsageWriterStatements(DbConnection connection, string? lockSql)
+    public UsageWriterStatements(DbConnection connection, string? lockSql, string? dayLockSql)
     {
         _advanceMark = connection.Command(AdvanceMarkSql, "@w", "@c", "@s", "@now");
         _addFlow = connection.Command(AddFlowSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
@@ -59,7 +63,9 @@ internal sealed class UsageWriterStatements : IDisposable
         _readMark = connection.Command(ReadMarkSql, "@w", "@c");
         _readDayRows = connection.Command(ReadDayRowsSql, "@w", "@i", "@d");
         _lockWorkspace = lockSql is null ? null : connection.Command(lockSql, "@key");
-        _all = new[] { _advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _lockWorkspace }.OfType<DbCommand>().ToArray();
+        _readDayClose = connection.Command(ReadDayCloseSql, "@s", "@d");
+        _lockDayShared = dayLockSql is null ? null : connection.Command(dayLockSql, "@a", "@b");
+        _all = new[] { _advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _lockWorkspace, _readDayClose, _lockDayShared }.OfType<DbCommand>().ToArray();
     }
 
     public void Enlist(DbTransaction? transaction)
@@ -87,6 +93,19 @@ internal sealed class UsageWriterStatements : IDisposable
 
     public void LockWorkspace(string workspaceId) =>
         _lockWorkspace?.Set(0, UsageDatabase.LockKey(workspaceId)).ExecuteNonQuery();
+
+    /// <summary>
+    /// When the site-day was closed (CloseDay), or null while it is open. On PostgreSQL it first takes the
+    /// site-day's shared lock for the rest of the transaction (see <see cref="SiteDayLock"/>), so a close
+    /// cannot slip in between this read and the commit.
+    /// </summary>
+    public DateTimeOffset? DayClosedAt(Guance.Billing.Workspaces.Site site, DateOnly day)
+    {
+        _lockDayShared?.Set(0, SiteDayLock.ClassId).Set(1, SiteDayLock.ObjectId(site, day)).ExecuteNonQuery();
+        return _readDayClose.Set(0, site.Code).Set(1, day).ExecuteScalar() is long closedAt
+            ? UnixMicrosecondsConverter.FromMicroseconds(closedAt)
+            : null;
+    }
 
     /// <summary>The collectors' rows of one item and day: (hour start, collector, quantity, observed_at in microseconds).</summary>
     public List<(long Hour, string Collector, long Quantity, long ObservedAt)> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)

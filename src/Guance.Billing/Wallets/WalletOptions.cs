@@ -5,11 +5,8 @@ public sealed class WalletOptions
 {
     public const string Section = "Guance:Wallet";
 
-    /// <summary>Whether this host runs the expiry job.</summary>
+    /// <summary>Whether this host's scheduler runs the expiry job (see <c>Guance:Jobs</c> for how often).</summary>
     public bool ExpiryJobEnabled { get; set; } = true;
-
-    /// <summary>How often the expiry job runs.</summary>
-    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long before a prepaid card expires its holder is told.</summary>
     public TimeSpan CardExpiryNotice { get; set; } = TimeSpan.FromDays(3);

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Configuration;
+using Guance.Billing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.Wallets;
 
 public static class WalletServices
 {
-    /// <summary>The ledger, charge engine, recharge, vouchers, cards, expiry (and its background job), verification.</summary>
+    /// <summary>The ledger, charge engine, recharge, vouchers, cards, expiry (a job of the scheduler), verification.</summary>
     public static IServiceCollection AddWallets(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WalletOptions>(configuration.GetSection(WalletOptions.Section));
@@ -18,7 +19,7 @@ public static class WalletServices
         services.AddScoped<WalletQueries>();
         services.AddScoped<ExpiryService>();
         services.AddScoped<LedgerVerifier>();
-        services.AddHostedService<ExpiryJob>();
+        services.AddScoped<IScheduledJob, ExpiryJob>();
         return services;
     }
 }

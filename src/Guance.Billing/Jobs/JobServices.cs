@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Guance.Billing.Jobs;
+
+public static class JobServices
+{
+    /// <summary>
+    /// The one scheduler of the host (every <see cref="IScheduledJob"/> registered as a scoped service
+    /// runs in it), the runner, and the clock: with <c>Guance:Clock:Mode=Simulated</c> (never the
+    /// default) the host's <see cref="TimeProvider"/> is a <see cref="SimulatedClock"/> that only
+    /// AdvanceClock moves.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
+        services.Configure<ClockOptions>(configuration.GetSection(ClockOptions.Section));
+        var clock = configuration.GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
+        if (clock.Mode == ClockMode.Simulated)
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new SimulatedClock(clock.Start ?? TimeProvider.System.GetUtcNow())));
+        }
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<ClockAdvancer>();
+        services.AddHostedService<JobScheduler>();
+        return services;
+    }
+}

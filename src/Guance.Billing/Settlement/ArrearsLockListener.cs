@@ -1,0 +1,51 @@
+using Guance.Billing.Data;
+using Guance.Billing.Notifications;
+using Guance.Billing.Wallets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Settlement;
+
+/// <summary>
+/// Starts and ends the arrears countdown of workspaces, inside the wallet's transaction (so it commits
+/// with the charge or payment that caused it): when a charge leaves arrears, every workspace that the
+/// billing account pays for through the billing center gets its lock date (the start of the arrears
+/// plus the 14-day settlement period); when the arrears are paid in full, the countdown ends and a
+/// locked workspace is unlocked at once, with a notice.
+/// </summary>
+public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox outbox, IOptions<SettlementOptions> options) : IArrearsListener
+{
+    public async Task OnArrearsChangedAsync(ArrearsChange change, CancellationToken cancellationToken)
+    {
+        var accountId = change.BillingAccountId;
+        var countdown = db.WorkspaceSettlements.Where(s => s.Method == SettlementMethod.BillingCenter
+            && db.WorkspaceBindings.Any(b => b.WorkspaceId == s.WorkspaceId && b.BillingAccountId == accountId));
+        if (change.Kind == ArrearsChangeKind.Started)
+        {
+            var lockAt = change.ArrearsSince + options.Value.SettlementPeriod;
+            await countdown.Where(s => s.LockAt == null).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.LockAt, lockAt)
+                .SetProperty(x => x.LockWarningSentAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.UpdatedAt, change.At)
+                .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+            return;
+        }
+
+        var at = change.At;
+        var locked = await countdown.AsNoTracking().Where(s => s.LockAt != null && s.LockAt <= at).Select(s => s.WorkspaceId).ToListAsync(cancellationToken);
+        var notices = new WorkspaceLockNotices(db, outbox);
+        foreach (var workspaceId in locked)
+        {
+            await notices.UnlockedAsync(workspaceId, change.TransactionId, at, cancellationToken);
+        }
+        await db.WorkspaceSettlements
+            .Where(s => s.LockAt != null && db.WorkspaceBindings.Any(b => b.WorkspaceId == s.WorkspaceId && b.BillingAccountId == accountId))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.LockAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.LockWarningSentAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.UpdatedAt, at)
+                .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+    }
+}

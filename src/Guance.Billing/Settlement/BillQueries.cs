@@ -1,0 +1,116 @@
+using System.Globalization;
+using Guance.Billing.BillingAccounts;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Usage;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Settlement;
+
+/// <summary>A daily bill with its lines.</summary>
+public sealed record DailyBillView(DailyBill Bill, IReadOnlyList<DailyBillLine> Lines);
+
+/// <summary>One item's consumption: yesterday, this month (closed days), since the upgrade; in cents.</summary>
+public sealed record ItemConsumption(BillingItem Item, long Yesterday, long MonthToDate, long Total);
+
+/// <summary>A workspace's consumption amounts, from its daily bills.</summary>
+public sealed record ConsumptionSummary(
+    string WorkspaceId, DateOnly Today, DateOnly Yesterday, bool YesterdayClosed, long YesterdayAmount, long MonthToDateAmount, long TotalAmount,
+    IReadOnlyList<ItemConsumption> Items);
+
+/// <summary>
+/// Daily bills by month (a workspace's for its Owner and Administrators, a billing account's for its
+/// own session; the operator sees both) and the consumption summary the console shows.
+/// </summary>
+public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces, BillingAccountAccess accounts, TimeProvider clock)
+{
+    private const string BillList = "daily_bills";
+
+    public async Task<(IReadOnlyList<DailyBillView> Bills, string NextPageToken, long MonthTotal)> ListAsync(
+        Caller caller, string? workspaceId, string? billingAccountId, int year, int month, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        var byWorkspace = !string.IsNullOrEmpty(workspaceId);
+        var byAccount = !string.IsNullOrEmpty(billingAccountId);
+        var list = $"{BillList}:{workspaceId}:{billingAccountId}:{year}-{month}";
+        var validator = new RequestValidator()
+            .Check(year is >= 2000 and <= 9999, "year", "must be a year between 2000 and 9999")
+            .Check(month is >= 1 and <= 12, "month", "must be between 1 and 12")
+            .PageSize(pageSize)
+            .PageToken(pageToken, list, out var after);
+        (DateOnly Day, string WorkspaceId) last = default;
+        validator.Check(after is null || TryParseKey(after, out last), "page_token", Paging.InvalidTokenDescription);
+        if (byWorkspace == byAccount)
+        {
+            validator.Check(false, "workspace_id", "give workspace_id or billing_account_id (exactly one)");
+            validator.ThrowIfInvalid();
+        }
+        if (byWorkspace)
+        {
+            await workspaces.AuthorizeAsync(caller, workspaceId!, WorkspacePermission.ViewBilling, cancellationToken, validator);
+        }
+        else
+        {
+            await accounts.AuthorizeAsync(caller, billingAccountId!, BillingAccountPermission.View, cancellationToken, validator);
+        }
+
+        var first = new DateOnly(year, month, 1);
+        var next = first.AddMonths(1);
+        var bills = db.DailyBills.AsNoTracking().Where(b => b.BillingDay >= first && b.BillingDay < next);
+        bills = byWorkspace ? bills.Where(b => b.WorkspaceId == workspaceId) : bills.Where(b => b.BillingAccountId == billingAccountId);
+        var monthTotal = (await bills.Select(b => b.Total).ToListAsync(cancellationToken)).Sum();
+        if (after is not null)
+        {
+            bills = bills.Where(b => b.BillingDay > last.Day || (b.BillingDay == last.Day && string.Compare(b.WorkspaceId, last.WorkspaceId) > 0));
+        }
+        var size = Paging.Size(pageSize);
+        var fetched = await bills.OrderBy(b => b.BillingDay).ThenBy(b => b.WorkspaceId).Take(size + 1).ToListAsync(cancellationToken);
+        var (page, token) = Paging.Page(fetched, size, list, b => $"{b.BillingDay:yyyy-MM-dd}/{b.WorkspaceId}");
+        return (await WithLinesAsync(page, cancellationToken), token, monthTotal);
+    }
+
+    public async Task<ConsumptionSummary> SummaryAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var workspace = (await workspaces.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken)).Workspace;
+        var site = workspace.Site;
+        var today = site.BillingDayOf(clock.GetUtcNow());
+        var yesterday = today.AddDays(-1);
+        var monthStart = new DateOnly(today.Year, today.Month, 1);
+        var yesterdayClosed = await db.DayCloses.AnyAsync(c => c.SiteCode == site.Code && c.BillingDay == yesterday && c.CompletedAt != null, cancellationToken);
+
+        // Sums are taken here, not in SQL: a workspace has at most a line per item and day.
+        var lines = await (from l in db.DailyBillLines.AsNoTracking()
+                           join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
+                           where b.WorkspaceId == workspaceId
+                           select new { l.Item, b.BillingDay, l.Amount }).ToListAsync(cancellationToken);
+        var items = lines.GroupBy(l => l.Item).OrderBy(g => (int)g.Key)
+            .Select(g => new ItemConsumption(g.Key,
+                g.Where(l => l.BillingDay == yesterday).Sum(l => l.Amount),
+                g.Where(l => l.BillingDay >= monthStart).Sum(l => l.Amount),
+                g.Sum(l => l.Amount)))
+            .ToList();
+        return new ConsumptionSummary(workspaceId, today, yesterday, yesterdayClosed,
+            items.Sum(i => i.Yesterday), items.Sum(i => i.MonthToDate), items.Sum(i => i.Total), items);
+    }
+
+    private async Task<IReadOnlyList<DailyBillView>> WithLinesAsync(IReadOnlyList<DailyBill> bills, CancellationToken cancellationToken)
+    {
+        var ids = bills.Select(b => b.Id).ToList();
+        var lines = (await db.DailyBillLines.AsNoTracking().Where(l => ids.Contains(l.DailyBillId)).ToListAsync(cancellationToken))
+            .ToLookup(l => l.DailyBillId);
+        return bills.Select(b => new DailyBillView(b, lines[b.Id].OrderBy(l => (int)l.Item).ToList())).ToList();
+    }
+
+    private static bool TryParseKey(string key, out (DateOnly Day, string WorkspaceId) position)
+    {
+        position = default;
+        var slash = key.IndexOf('/');
+        if (slash <= 0 || !DateOnly.TryParseExact(key[..slash], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return false;
+        }
+        position = (day, key[(slash + 1)..]);
+        return true;
+    }
+}

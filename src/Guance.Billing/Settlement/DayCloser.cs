@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Pricing;
+using Guance.Billing.Wallets;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Settlement;
+
+/// <summary>How long the two halves of a close took (for logs and the benchmark).</summary>
+public sealed record DayCloseTimings(TimeSpan Rating, TimeSpan Charging, int BillsWritten, int ChargesMade);
+
+/// <summary>
+/// Closes a site's billing day, exactly once however often it runs, on however many hosts, and
+/// wherever a crash stopped it:
+/// <list type="number">
+/// <item>mark the day closed (<see cref="DayCloseMarker"/>): from then on no usage lands in it;</item>
+/// <item>rate every workspace that was commercial during the day and has no bill for it yet, a batch
+/// of workspaces at a time (set-based reads, multi-row inserts, one transaction per batch), writing
+/// one bill per workspace (unique on workspace and day; a workspace without usage gets a zero bill);</item>
+/// <item>charge every pending billing-center bill through the wallet (<see cref="BillCharger"/>);
+/// bills of cloud-settled workspaces wait for cloud settlement;</item>
+/// <item>record the day's counts and total, and that it is complete.</item>
+/// </list>
+/// Every step skips what is done, so running it again resumes; unique keys and conditional updates,
+/// not this process, decide what is done.
+/// </summary>
+public sealed class DayCloser(
+    BillingDbContext db,
+    PriceListManager prices,
+    ChargeEngine charges,
+    WalletWriteGate gate,
+    ClosedDays closedDays,
+    IOptions<SettlementOptions> options,
+    ILogger<DayCloser> logger,
+    TimeProvider clock)
+{
+    /// <summary>The CloseDay RPC: operator only; the day must have ended on the site.</summary>
+    public async Task<DayClose> CloseAsync(Caller caller, string? siteCode, DateOnly? day, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        Site? site = null;
+        new RequestValidator()
+            .Check(!string.IsNullOrEmpty(siteCode) && Sites.TryGet(siteCode, out site), "site_code", "must be the code of a site from ListSites")
+            .Check(day is not null, "day", "must be a valid calendar date")
+            .ThrowIfInvalid();
+        if (clock.GetUtcNow() < site!.StartOf(day!.Value.AddDays(1)))
+        {
+            throw SettlementErrors.DayNotEnded(site, day.Value);
+        }
+        await CloseAsync(site, day.Value, cancellationToken);
+        return await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == site.Code && c.BillingDay == day, cancellationToken);
+    }
+
+    /// <summary>Closes (or resumes closing) <paramref name="day"/> of <paramref name="site"/>; the day must have ended.</summary>
+    public async Task<DayCloseTimings> CloseAsync(Site site, DateOnly day, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await DayCloseMarker.MarkAsync(db, site, day, now, cancellationToken);
+        var close = await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == site.Code && c.BillingDay == day, cancellationToken);
+        closedDays.Remember(site, day, close.ClosedAt);
+        if (close.CompletedAt is not null)
+        {
+            return new DayCloseTimings(TimeSpan.Zero, TimeSpan.Zero, 0, 0);
+        }
+
+        var priceTable = await prices.InForceAsync(site.PriceRegion, day, cancellationToken) ?? throw SettlementErrors.NoPriceList(site, day);
+        await db.DayCloses
+            .Where(c => c.SiteCode == site.Code && c.BillingDay == day && c.PriceListId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.PriceListId, priceTable.List.Id), cancellationToken);
+
+        var rating = Stopwatch.StartNew();
+        var written = await RateAsync(site, day, priceTable, cancellationToken);
+        rating.Stop();
+        var charging = Stopwatch.StartNew();
+        var charged = await new BillCharger(db, charges, gate, options, logger).ChargeAllAsync(site.Code, day, cancellationToken);
+        charging.Stop();
+        await CompleteAsync(site, day, cancellationToken);
+        logger.LogInformation("Closed {Site} {Day}: {Bills} bills written in {Rating} ms, {Charges} charges in {Charging} ms",
+            site.Code, day, written, rating.ElapsedMilliseconds, charged, charging.ElapsedMilliseconds);
+        return new DayCloseTimings(rating.Elapsed, charging.Elapsed, written, charged);
+    }
+
+    private async Task<int> RateAsync(Site site, DateOnly day, PriceTable priceTable, CancellationToken cancellationToken)
+    {
+        var batchSize = Math.Max(1, options.Value.RatingBatchSize);
+        var written = 0;
+        var after = "";
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var rating = new DayRating(db.Database.GetDbConnection(), site, day);
+            while (true)
+            {
+                var workspaces = await rating.NextWorkspacesAsync(after, batchSize, cancellationToken);
+                if (workspaces.Count == 0)
+                {
+                    return written;
+                }
+                var first = workspaces[0].Id;
+                after = workspaces[^1].Id;
+                var usage = await rating.UsageAsync(first, after, cancellationToken);
+                var retention = await rating.RetentionAsync(first, after, cancellationToken);
+                var bills = workspaces.Select(w => Bill(w, usage.GetValueOrDefault(w.Id) ?? [], retention, priceTable)).ToList();
+
+                var now = clock.GetUtcNow();
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                written += await new BillStore(db.Database.GetDbConnection(), transaction.GetDbTransaction())
+                    .InsertAsync(bills, site.Code, day, priceTable.List.Id, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private NewBill Bill(WorkspaceToRate workspace, List<ItemUsage> usage, Dictionary<(string WorkspaceId, DataType Type), int> retention, PriceTable priceTable)
+    {
+        var lines = DailyBillCalculator.Rate(usage, type => retention.TryGetValue((workspace.Id, type), out var days) ? days : null, priceTable);
+        var total = DailyBillCalculator.Total(lines);
+        var status = workspace.BillingAccountId is null ? DailyBillStatus.Unbound
+            : workspace.Method.IsCloud() ? DailyBillStatus.AwaitingCloud
+            : total == 0 ? DailyBillStatus.Charged
+            : DailyBillStatus.Pending;
+        return new NewBill(Ids.New("db", clock), workspace, lines, total, status);
+    }
+
+    private async Task CompleteAsync(Site site, DateOnly day, CancellationToken cancellationToken)
+    {
+        var counts = await db.DailyBills.AsNoTracking()
+            .Where(b => b.SiteCode == site.Code && b.BillingDay == day)
+            .GroupBy(b => b.Status)
+            .Select(g => new { Status = g.Key, Count = g.Count(), Total = g.Sum(b => b.Total) })
+            .ToListAsync(cancellationToken);
+        if (counts.Any(c => c.Status == DailyBillStatus.Pending))
+        {
+            return; // another run is still charging; it completes the day
+        }
+        int Count(DailyBillStatus status) => counts.Where(c => c.Status == status).Sum(c => c.Count);
+        var now = clock.GetUtcNow();
+        var bills = counts.Sum(c => c.Count);
+        var billsCharged = Count(DailyBillStatus.Charged);
+        var billsAwaitingCloud = Count(DailyBillStatus.AwaitingCloud);
+        var billsUnbound = Count(DailyBillStatus.Unbound);
+        var total = counts.Sum(c => c.Total);
+        await db.DayCloses
+            .Where(c => c.SiteCode == site.Code && c.BillingDay == day && c.CompletedAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.CompletedAt, now)
+                .SetProperty(c => c.Bills, bills)
+                .SetProperty(c => c.BillsCharged, billsCharged)
+                .SetProperty(c => c.BillsAwaitingCloud, billsAwaitingCloud)
+                .SetProperty(c => c.BillsUnbound, billsUnbound)
+                .SetProperty(c => c.Total, total), cancellationToken);
+    }
+}

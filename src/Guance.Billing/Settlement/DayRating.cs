@@ -1,0 +1,115 @@
+using System.Data.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Usage;
+using Guance.Billing.Workspaces;
+
+namespace Guance.Billing.Settlement;
+
+/// <summary>A commercial workspace of a closing day that has no bill yet, with where its bill goes.</summary>
+public sealed record WorkspaceToRate(string Id, DateTimeOffset UpgradedAt, string? BillingAccountId, SettlementMethod Method, string? CloudAccountId);
+
+/// <summary>
+/// The set-based reads of a day close, one batch of workspaces (a range of ids) at a time: which
+/// workspaces still need a bill, their usage per item (per hour summed over collectors, then the
+/// largest hour and the sum of hours, counting hours that start at or after the upgrade, as
+/// <see cref="DailyQuantity.Counts"/> says), and the retention in force at the end of the day.
+/// Portable SQL on the context's connection, no change tracking.
+/// </summary>
+internal sealed class DayRating(DbConnection connection, Site site, DateOnly day)
+{
+    private const string WorkspacesSql = """
+        SELECT w.id, w.upgraded_at, b.billing_account_id, s.method, s.cloud_account_id
+        FROM workspaces w
+        LEFT JOIN workspace_bindings b ON b.workspace_id = w.id
+        LEFT JOIN workspace_settlements s ON s.workspace_id = w.id
+        WHERE w.site_code = @site AND w.plan = 2 AND w.upgraded_at < @end
+          AND (w.dissolved_at IS NULL OR w.dissolved_at >= @start)
+          AND w.id > @after
+          AND NOT EXISTS (SELECT 1 FROM daily_bills d WHERE d.workspace_id = w.id AND d.billing_day = @day)
+        ORDER BY w.id
+        LIMIT @limit
+        """;
+
+    private const string UsageSql = """
+        SELECT h.workspace_id, h.item, MAX(h.quantity), CAST(SUM(h.quantity) AS BIGINT)
+        FROM (
+            SELECT p.workspace_id, p.item, p.hour_start, CAST(SUM(p.quantity) AS BIGINT) AS quantity
+            FROM workspaces w
+            JOIN usage_points p ON p.workspace_id = w.id AND p.billing_day = @day
+            WHERE w.site_code = @site AND w.plan = 2 AND w.id >= @first AND w.id <= @last
+              AND p.hour_start >= w.upgraded_at
+            GROUP BY p.workspace_id, p.item, p.hour_start
+        ) h
+        GROUP BY h.workspace_id, h.item
+        """;
+
+    private const string RetentionSql = """
+        SELECT r.workspace_id, r.data_type, r.days, r.effective_from, r.id
+        FROM workspaces w
+        JOIN retention_changes r ON r.workspace_id = w.id
+        WHERE w.site_code = @site AND w.plan = 2 AND w.id >= @first AND w.id <= @last AND r.effective_from < @end
+        """;
+
+    private readonly long _start = UnixMicrosecondsConverter.ToMicroseconds(site.StartOf(day));
+    private readonly long _end = UnixMicrosecondsConverter.ToMicroseconds(site.StartOf(day.AddDays(1)));
+
+    /// <summary>The next workspaces (by id, after <paramref name="afterId"/>) that were commercial during the day and have no bill for it.</summary>
+    public async Task<List<WorkspaceToRate>> NextWorkspacesAsync(string afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(WorkspacesSql, "@site", "@end", "@start", "@after", "@day", "@limit")
+            .Set(0, site.Code).Set(1, _end).Set(2, _start).Set(3, afterId).Set(4, day).Set(5, limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var workspaces = new List<WorkspaceToRate>(limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            workspaces.Add(new WorkspaceToRate(
+                reader.GetString(0),
+                UnixMicrosecondsConverter.FromMicroseconds(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? SettlementMethod.BillingCenter : (SettlementMethod)reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        return workspaces;
+    }
+
+    // PostgreSQL sums bigints into numeric: the casts keep every engine's result a 64-bit integer.
+
+    /// <summary>Usage per workspace of the id range, per item.</summary>
+    public async Task<Dictionary<string, List<ItemUsage>>> UsageAsync(string firstId, string lastId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(UsageSql, "@day", "@site", "@first", "@last")
+            .Set(0, day).Set(1, site.Code).Set(2, firstId).Set(3, lastId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var usage = new Dictionary<string, List<ItemUsage>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var workspaceId = reader.GetString(0);
+            if (!usage.TryGetValue(workspaceId, out var items))
+            {
+                items = new List<ItemUsage>(12);
+                usage.Add(workspaceId, items);
+            }
+            items.Add(new ItemUsage((BillingItem)reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+        return usage;
+    }
+
+    /// <summary>The retention in force at the end of the day, per workspace of the id range and data type: the latest change effective before the day ends.</summary>
+    public async Task<Dictionary<(string WorkspaceId, DataType Type), int>> RetentionAsync(string firstId, string lastId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(RetentionSql, "@site", "@first", "@last", "@end")
+            .Set(0, site.Code).Set(1, firstId).Set(2, lastId).Set(3, _end);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var latest = new Dictionary<(string, DataType), (long EffectiveFrom, long Id, int Days)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = (reader.GetString(0), (DataType)reader.GetInt32(1));
+            var change = (EffectiveFrom: reader.GetInt64(3), Id: reader.GetInt64(4), Days: reader.GetInt32(2));
+            if (!latest.TryGetValue(key, out var kept) || (change.EffectiveFrom, change.Id).CompareTo((kept.EffectiveFrom, kept.Id)) > 0)
+            {
+                latest[key] = change;
+            }
+        }
+        return latest.ToDictionary(p => p.Key, p => p.Value.Days);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Guance.Billing.Settlement;
+
+/// <summary>The <c>Guance:Settlement</c> configuration section.</summary>
+public sealed class SettlementOptions
+{
+    public const string Section = "Guance:Settlement";
+
+    /// <summary>How long arrears may stay unpaid before the workspaces they concern are locked (DOMAIN.md §6).</summary>
+    public TimeSpan SettlementPeriod { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long before a lock its warning goes out.</summary>
+    public TimeSpan LockWarning { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Workspaces rated and their bills inserted per database transaction of a day close.</summary>
+    public int RatingBatchSize { get; set; } = 1000;
+
+    /// <summary>Bills charged per database transaction of a day close.</summary>
+    public int ChargeBatchSize { get; set; } = 250;
+
+    /// <summary>Attempts of a batch of charges that lost a race (or a deadlock) before the close gives up until its next run.</summary>
+    public int ChargeAttempts { get; set; } = 5;
+}

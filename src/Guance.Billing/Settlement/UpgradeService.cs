@@ -1,0 +1,85 @@
+using Guance.Billing.BillingAccounts;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Settlement;
+
+/// <summary>
+/// UpgradeToCommercial: the Owner redeems a binding code of the billing account that is to pay (both
+/// sides consent), and in one transaction the workspace becomes commercial (irreversibly), is bound,
+/// settles through the billing center and gets the commercial retention defaults at once. Experience
+/// usage is never billed nor shown: rating and statistics count hours from the upgrade on.
+/// </summary>
+public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, BindingCodeManager codes, SettlementReader reader, TimeProvider clock)
+{
+    public async Task<(WorkspaceDetails Workspace, SettlementView Settlement)> UpgradeAsync(
+        Caller caller, string workspaceId, string? bindingCode, CancellationToken cancellationToken)
+    {
+        var validator = new RequestValidator().Check(BindingCodeManager.IsWellFormed(bindingCode), "binding_code",
+            "must be a binding code such as K7QM-3XPA-9WRT, created by the billing account (CreateBindingCode)");
+        var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageBilling, cancellationToken, validator);
+        WorkspaceManager.EnsureActive(grant.Workspace);
+        if (grant.Workspace.Plan == Plan.Commercial)
+        {
+            throw SettlementErrors.AlreadyCommercial(workspaceId);
+        }
+
+        var now = clock.GetUtcNow();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // The conditional update is the guard against a concurrent upgrade or dissolution.
+            var upgraded = await db.Workspaces
+                .Where(w => w.Id == workspaceId && w.Plan == Plan.Experience && w.State == WorkspaceState.Active)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(w => w.Plan, Plan.Commercial)
+                    .SetProperty(w => w.UpgradedAt, now)
+                    .SetProperty(w => w.Version, w => w.Version + 1), cancellationToken);
+            if (upgraded == 0)
+            {
+                throw SettlementErrors.AlreadyCommercial(workspaceId);
+            }
+            // Used up only if this transaction commits.
+            var redemption = await codes.RedeemBindingCodeAsync(bindingCode!, workspaceId, cancellationToken);
+            var accountId = redemption.BillingAccountId;
+            db.WorkspaceBindings.Add(new WorkspaceBinding { WorkspaceId = workspaceId, BillingAccountId = accountId, BoundAt = now });
+            db.WorkspaceSettlements.Add(new WorkspaceSettlement
+            {
+                WorkspaceId = workspaceId,
+                Method = SettlementMethod.BillingCenter,
+                LockAt = await reader.LockAtAsync(accountId, SettlementMethod.BillingCenter, cancellationToken),
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+            // The commercial defaults take effect at once; the Owner's first change of the day still does too.
+            db.RetentionChanges.AddRange(RetentionPolicy.DataTypes.Select(type => new RetentionChange
+            {
+                WorkspaceId = workspaceId,
+                DataType = type,
+                Days = RetentionPolicy.DefaultDays(Plan.Commercial, type),
+                EffectiveFrom = now,
+                RequestedAt = now,
+                RequestedByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
+            }));
+            db.SettlementChanges.Add(new SettlementChange
+            {
+                WorkspaceId = workspaceId,
+                Kind = SettlementChangeKind.Upgrade,
+                At = now,
+                ByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
+                ToBillingAccountId = accountId,
+                ToMethod = SettlementMethod.BillingCenter,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        db.ChangeTracker.Clear();
+
+        var workspace = await db.Workspaces.AsNoTracking().FirstAsync(w => w.Id == workspaceId, cancellationToken);
+        var history = await db.RetentionChanges.AsNoTracking().Where(c => c.WorkspaceId == workspaceId).ToListAsync(cancellationToken);
+        var details = new WorkspaceDetails(workspace, grant.Role, RetentionView.Of(history, now));
+        return (details, await reader.ViewAsync(workspace, now, cancellationToken));
+    }
+}
