@@ -27,6 +27,7 @@ public sealed class GuanceBillingClient : IDisposable
         Workspaces = new(CallInvoker);
         BillingAccounts = new(CallInvoker);
         Usage = new(CallInvoker);
+        Settlement = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -51,6 +52,9 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>UsageService: billing items, usage reports and statistics (agents: use <see cref="Guance.Billing.Client.Usage.UsageUploader"/> with <see cref="CallInvoker"/>).</summary>
     public UsageService.UsageServiceClient Usage { get; }
+
+    /// <summary>SettlementService: upgrade and binding, settlement methods, price lists, day close, daily bills, arrears, the clock.</summary>
+    public SettlementService.SettlementServiceClient Settlement { get; }
 
     public void Dispose() => Channel.Dispose();
 }

@@ -31,6 +31,7 @@ app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();
 app.MapGrpcService<UsageGrpcService>();
+app.MapGrpcService<SettlementGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

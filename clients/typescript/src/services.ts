@@ -4,10 +4,12 @@ import { BillingAccountService } from "./gen/guance/billing/v1/billing_account_s
 import { IdentityService } from "./gen/guance/billing/v1/identity_service_pb.js";
 import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.js";
 import { UsageService } from "./gen/guance/billing/v1/usage_service_pb.js";
+import { SettlementService } from "./gen/guance/billing/v1/settlement_service_pb.js";
 
 export const services = {
   identity: IdentityService,
   workspaces: WorkspaceService,
   billingAccounts: BillingAccountService,
   usage: UsageService,
+  settlement: SettlementService,
 } as const;

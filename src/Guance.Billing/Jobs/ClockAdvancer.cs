@@ -36,6 +36,7 @@ public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IService
             .Check(target is null || duration is null, "duration", "give target_time or duration, not both")
             .Check(target is not null || duration is not null, "target_time", "give target_time or duration")
             .Check(duration is null || duration > TimeSpan.Zero, "duration", "must be positive")
+            .Check(duration is null || duration <= MaxAdvance, "duration", $"may be at most {MaxAdvance.TotalDays} days")
             .ThrowIfInvalid();
         if (clock is not SimulatedClock)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Jobs;
 
@@ -16,11 +17,11 @@ public static class JobServices
     {
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<ClockOptions>(configuration.GetSection(ClockOptions.Section));
-        var clock = configuration.GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
-        if (clock.Mode == ClockMode.Simulated)
-        {
-            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new SimulatedClock(clock.Start ?? TimeProvider.System.GetUtcNow())));
-        }
+        // Decided when the clock is first needed, after all configuration is in (tests add theirs late).
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(provider =>
+            provider.GetRequiredService<IOptions<ClockOptions>>().Value is { Mode: ClockMode.Simulated } simulated
+                ? new SimulatedClock(simulated.Start ?? TimeProvider.System.GetUtcNow())
+                : TimeProvider.System));
         services.AddSingleton<JobRunner>();
         services.AddSingleton<ClockAdvancer>();
         services.AddHostedService<JobScheduler>();

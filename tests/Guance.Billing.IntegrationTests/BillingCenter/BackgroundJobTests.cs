@@ -4,7 +4,7 @@ using static Guance.Billing.IntegrationTests.Infrastructure.BillingCenterScenari
 
 namespace Guance.Billing.IntegrationTests.BillingCenter;
 
-/// <summary>The expiry job and the delivery loop run by themselves on the host's clock.</summary>
+/// <summary>The scheduler runs the expiry and delivery jobs by itself on the host's clock.</summary>
 public sealed class BackgroundJobTests : IClassFixture<BillingHost>
 {
     private readonly BillingHost host;
@@ -12,8 +12,8 @@ public sealed class BackgroundJobTests : IClassFixture<BillingHost>
     public BackgroundJobTests(BillingHost host)
     {
         this.host = host;
-        host.Settings["Guance:Wallet:ExpiryInterval"] = "00:01:00";
-        host.Settings["Guance:Notifications:DeliveryInterval"] = "00:00:10";
+        host.Settings["Guance:Jobs:Enabled"] = "true";
+        host.Settings["Guance:Jobs:Interval"] = "00:00:10";
         host.Settings["Guance:BillingCenter:SessionLifetime"] = "365.00:00:00";
     }
 

@@ -10,5 +10,6 @@ public sealed class Api(CallInvoker invoker)
     public WorkspaceService.WorkspaceServiceClient Workspaces { get; } = new(invoker);
     public BillingAccountService.BillingAccountServiceClient BillingAccounts { get; } = new(invoker);
     public UsageService.UsageServiceClient Usage { get; } = new(invoker);
+    public SettlementService.SettlementServiceClient Settlement { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }

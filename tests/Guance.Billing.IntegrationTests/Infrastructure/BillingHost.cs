@@ -38,6 +38,12 @@ public sealed class BillingHost : WebApplicationFactory<Program>
     /// <summary>Replaces services for a test (for example a hook that a later issue implements), applied last.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>
+    /// Runs the host on its own simulated clock (Guance:Clock:Mode=Simulated) starting here, moved only by
+    /// AdvanceClock, instead of <see cref="Clock"/> (which then is not the host's clock).
+    /// </summary>
+    public DateTimeOffset? SimulatedClockStart { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Database.Settings)
@@ -46,6 +52,13 @@ public sealed class BillingHost : WebApplicationFactory<Program>
         }
         builder.UseSetting("Guance:OperatorToken", OperatorToken);
         builder.UseSetting("Guance:Security:PasswordHashIterations", "1000");
+        // Tests run the jobs through their RPCs; a test of the scheduler itself turns it on.
+        builder.UseSetting("Guance:Jobs:Enabled", "false");
+        if (SimulatedClockStart is { } start)
+        {
+            builder.UseSetting("Guance:Clock:Mode", "Simulated");
+            builder.UseSetting("Guance:Clock:Start", start.ToString("O"));
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -53,7 +66,10 @@ public sealed class BillingHost : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Clock);
+            if (SimulatedClockStart is null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
             ConfigureServices?.Invoke(services);
         });
     }

@@ -88,7 +88,7 @@ public sealed class PermissionTests(PermissionTests.Team team) : IClassFixture<P
         }),
         ["UpdateRetention"] = new(OwnerOnly, async (host, ws) =>
         {
-            await host.MakeCommercialAsync(ws.Id);
+            await host.UpgradeAsync(ws.Id);
             return await Ready(c => c.UpdateRetentionAsync(new UpdateRetentionRequest { WorkspaceId = ws.Id, DataType = DataType.Logs, Days = 30 }));
         }),
         ["CreateCollectorToken"] = new(Managers, (_, ws) => Ready(c => c.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = ws.Id, DisplayName = "agents" }))),

@@ -13,7 +13,7 @@ public sealed class RetentionTests(BillingHost host) : IClassFixture<BillingHost
     private async Task<TestWorkspace> CommercialWorkspaceAsync(string site = "cn1")
     {
         var ws = await host.CreateWorkspaceAsync(site);
-        await host.MakeCommercialAsync(ws.Id);
+        await host.UpgradeAsync(ws);
         return ws;
     }
 

@@ -390,7 +390,7 @@ public sealed class WorkspaceLifecycleTests(BillingHost host) : IClassFixture<Bi
     public async Task A_dissolved_workspace_refuses_every_change(string rpc)
     {
         var ws = await host.CreateWorkspaceAsync();
-        await host.MakeCommercialAsync(ws.Id);
+        await host.UpgradeAsync(ws.Id);
         await ws.Owner.Api.Workspaces.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = ws.Id });
         var before = await host.SnapshotAsync(ws.Id);
 
