@@ -23,11 +23,19 @@ public static class ProgressDisplay
         {
             return await work(Silent.Instance);
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
-        if (!console.Profile.Capabilities.Interactive || !console.Profile.Capabilities.Ansi)
+        // Standard error is a terminal (checked above); Spectre's own detection would also look at
+        // standard output, which is often a file here (--all -o json > file).
+        var term = context.Environment.Variable("TERM");
+        if (!OperatingSystem.IsWindows() && (term is null or "" or "dumb"))
         {
             return await work(Silent.Instance);
         }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Environment.Error),
+            Ansi = OperatingSystem.IsWindows() ? AnsiSupport.Detect : AnsiSupport.Yes,
+            Interactive = InteractionSupport.Yes,
+        });
         return await console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())

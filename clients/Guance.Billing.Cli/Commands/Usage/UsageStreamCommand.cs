@@ -168,10 +168,15 @@ public static class UsageStreamCommand
         {
             return ExitCodes.Ok;
         }
-        foreach (var rejection in rejections)
+        // One error per reason (a refusal usually repeats for every batch in flight), with its first batch.
+        foreach (var group in rejections.GroupBy(r => r.Reason))
         {
-            var error = rejection.Status.ToRpcException().ToBillingError();
-            context.Environment.Error.WriteLine($"error: batch {rejection.Sequence} refused: {error}");
+            var first = group.First();
+            var error = first.Status.ToRpcException().ToBillingError();
+            var count = group.Count();
+            context.Environment.Error.WriteLine(count == 1
+                ? $"error: batch {first.Sequence} refused: {error}"
+                : $"error: {count} batches refused, the first {first.Sequence}: {error}");
         }
         return ExitCodes.For((StatusCode)rejections[0].Status.Code);
     }
