@@ -77,7 +77,7 @@ public static class UsageReportCommand
             {
                 request.Records.Add(new UsageRecord { Item = CliEnum.Parse<BillingItem>(item), Quantity = quantity, ObservedAt = observed });
             }
-            if (generated && !context.Output.Json)
+            if (generated)
             {
                 context.Output.Note($"Sequence {number} (generated: repeat it with --sequence {number} to retry this batch).");
             }

@@ -32,7 +32,7 @@ public static class UsageStreamCommand
         return command.Handle(async (context, cancellationToken) =>
         {
             var collectorToken = UsageReportCommand.ResolveCollectorToken(context, token);
-            var records = ReadRecords(context, context.Get(file)!);
+            var records = UsageRecordFile.Read(context, context.Get(file)!);
             var client = context.Connect(collectorToken);
             var rejections = new ConcurrentQueue<BatchRejected>();
             var stopped = new ConcurrentQueue<ItemStopped>();
@@ -179,56 +179,5 @@ public static class UsageStreamCommand
                 : $"error: {count} batches refused, the first {first.Sequence}: {error}");
         }
         return ExitCodes.For((StatusCode)rejections[0].Status.Code);
-    }
-
-    /// <summary>Reads every record first, so that a bad line is a usage error before anything is sent.</summary>
-    private static List<UsageRecord> ReadRecords(CliContext context, string path)
-    {
-        var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
-        var records = new List<UsageRecord>();
-        using var reader = path == "-" ? context.Environment.In : new StreamReader(File.OpenRead(path));
-        var number = 0;
-        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
-        {
-            number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text.StartsWith('#') || (number == 1 && text.StartsWith("item", StringComparison.OrdinalIgnoreCase)))
-            {
-                continue;
-            }
-            var parts = text.Split(',', StringSplitOptions.TrimEntries);
-            if (parts.Length is < 2 or > 3)
-            {
-                throw new UsageException($"{path}:{number}: expected item,quantity[,observed_at], found '{text}'.");
-            }
-            BillingItem item;
-            try
-            {
-                item = CliEnum.Parse<BillingItem>(parts[0].Replace('_', '-'));
-            }
-            catch (UsageException e)
-            {
-                throw new UsageException($"{path}:{number}: {e.Message}");
-            }
-            if (!long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quantity))
-            {
-                throw new UsageException($"{path}:{number}: '{parts[1]}' is not a whole quantity.");
-            }
-            var observed = now;
-            if (parts.Length == 3)
-            {
-                if (!DateTimeOffset.TryParse(parts[2], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) || !parts[2].Contains('T'))
-                {
-                    throw new UsageException($"{path}:{number}: '{parts[2]}' is not a time such as 2026-11-25T08:00:00Z.");
-                }
-                observed = Timestamp.FromDateTimeOffset(time);
-            }
-            records.Add(new UsageRecord { Item = item, Quantity = quantity, ObservedAt = observed });
-        }
-        if (records.Count == 0)
-        {
-            throw new UsageException($"{path} has no records.");
-        }
-        return records;
     }
 }
