@@ -59,8 +59,15 @@ public sealed class BenchmarkHost : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
-        // Errors only: EF Core logs the expected failures of a first migration on PostgreSQL (npgsql/efcore.pg#3407) as well.
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && line.StartsWith("fail:", StringComparison.Ordinal)) Console.Error.WriteLine("host: " + line); };
+        // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
+        // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && line.StartsWith("fail:", StringComparison.Ordinal) && !line.Contains("Microsoft.EntityFrameworkCore.Database.", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine("host: " + line);
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine("host: " + line); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -93,13 +93,13 @@ public sealed class UsageStoreTests
         await using var connection = Open(database);
         using IUsageStore store = kind == "set-based" ? new PostgresUsageStore((NpgsqlConnection)connection) : new SqliteUsageStore(connection);
 
-        // 300 batches (20 collectors x 15 sequences), 48 rows each over 24 hours, in two calls.
+        // 120 batches (10 collectors x 12 sequences), 24 rows each over 12 hours, in two calls.
         var batches = new List<BatchWrite>();
-        for (int s = 1; s <= 15; s++)
+        for (int s = 1; s <= 12; s++)
         {
-            for (int c = 0; c < 20; c++)
+            for (int c = 0; c < 10; c++)
             {
-                var rows = Enumerable.Range(0, 24).SelectMany(h => new[]
+                var rows = Enumerable.Range(0, 12).SelectMany(h => new[]
                 {
                     Row(Item.Logs, s + h, H.AddHours(h).AddMinutes(s)),
                     Row(Item.TimeSeries, 1_000 * s + h, H.AddHours(h).AddMinutes(s)),
@@ -108,17 +108,17 @@ public sealed class UsageStoreTests
             }
         }
         var ordered = batches.OrderBy(b => b.WorkspaceId, StringComparer.Ordinal).ThenBy(b => b.CollectorId, StringComparer.Ordinal).ToList();
-        Assert.All(await ApplyAsync(connection, store, ordered.Take(100).ToList()), Assert.True);
-        Assert.All(await ApplyAsync(connection, store, ordered.Skip(100).ToList()), Assert.True);
+        Assert.All(await ApplyAsync(connection, store, ordered.Take(50).ToList()), Assert.True);
+        Assert.All(await ApplyAsync(connection, store, ordered.Skip(50).ToList()), Assert.True);
 
         var points = await PointsAsync(connection);
-        Assert.Equal(20 * 24 * 2, points.Count);
+        Assert.Equal(10 * 12 * 2, points.Count);
         // Flow: per collector and hour h, the sum over s of (s + h); stock: the last sequence's value.
         Assert.All(points.Where(p => p.Item == (int)Item.Logs), p =>
-            Assert.Equal(Enumerable.Range(1, 15).Sum(s => s + (p.HourStart - Micros(H)) / 3_600_000_000), p.Quantity));
+            Assert.Equal(Enumerable.Range(1, 12).Sum(s => s + (p.HourStart - Micros(H)) / 3_600_000_000), p.Quantity));
         Assert.All(points.Where(p => p.Item == (int)Item.TimeSeries), p =>
-            Assert.Equal(15_000 + (p.HourStart - Micros(H)) / 3_600_000_000, p.Quantity));
-        Assert.All(await MarksAsync(connection), m => Assert.Equal(15, m.Sequence));
+            Assert.Equal(12_000 + (p.HourStart - Micros(H)) / 3_600_000_000, p.Quantity));
+        Assert.All(await MarksAsync(connection), m => Assert.Equal(12, m.Sequence));
     }
 
     private static BatchWrite Batch(string workspace, string collector, long sequence, params AggregatedRow[] rows) => new(workspace, collector, sequence, rows);
