@@ -93,26 +93,32 @@ public sealed class MultiHostWalletTests(TwoHostsFixture hosts)
         Assert.Equal(80, chargeAnswers.Select(a => a.TransactionId).Distinct().Count());
         Assert.Equal(60, rechargeAnswers.Select(a => a.TransactionId).Distinct().Count());
 
-        // Charged 248.00: the voucher's 40 (logs only), the card's 100, then 108 from cash or arrears;
-        // recharged 72.00, which pays arrears before it becomes cash. Whatever the order, 36.00 is owed.
+        // One more charge, made on both hosts at the same moment (as CloseDay will be): applied once.
+        var last = Charge(account, ("logs", 1m));
+        var lastAnswers = await cluster.OnEveryHostAtOnceAsync(host => host.Api(cluster.OperatorToken).BillingAccounts.ChargeAsync(last).ResponseAsync);
+        Assert.Single(lastAnswers.Select(a => a.Result.TransactionId).Distinct());
+        Assert.Single(lastAnswers, a => !a.Replayed);
+
+        // Charged 249.00: the voucher's 40 (logs only), the card's 100, then 109 from cash or arrears;
+        // recharged 72.00, which pays arrears before it becomes cash. Whatever the order, 37.00 is owed.
         foreach (var client in operators)
         {
             var wallet = (await client.GetWalletAsync(new GetWalletRequest { BillingAccountId = account })).Wallet;
             Assert.Equal(Zero, wallet.OrdinaryVouchers);
             Assert.Equal(Zero, wallet.PrepaidCards);
             Assert.Equal(Zero, wallet.Cash);
-            Assert.Equal(Yuan(36m), wallet.Arrears);
+            Assert.Equal(Yuan(37m), wallet.Arrears);
             Assert.NotNull(wallet.ArrearsSince);
 
             var report = await client.VerifyLedgerAsync(new VerifyLedgerRequest { BillingAccountId = account });
             Assert.True(report.Clean, string.Join("; ", report.Problems.Select(p => $"{p.Kind} {p.Subject}: {p.Description}")));
-            // The two issues and the 140 applied requests; a replay adds nothing.
-            Assert.Equal(142, report.TransactionsChecked);
+            // The two issues and the 141 applied requests; a replay adds nothing.
+            Assert.Equal(143, report.TransactionsChecked);
         }
         await using (var db = cluster.Database.NewContext())
         {
-            Assert.Equal(24_800, (await db.LedgerAccounts.SingleAsync(a => a.Id == account + ":revenue")).Balance);
-            Assert.Equal(142, await db.LedgerTransactions.CountAsync(t => t.BillingAccountId == account));
+            Assert.Equal(24_900, (await db.LedgerAccounts.SingleAsync(a => a.Id == account + ":revenue")).Balance);
+            Assert.Equal(143, await db.LedgerTransactions.CountAsync(t => t.BillingAccountId == account));
         }
         cluster.AssertNoErrorsLogged();
     }
