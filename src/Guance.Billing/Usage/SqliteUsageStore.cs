@@ -4,14 +4,16 @@ using Guance.Billing.Data;
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// The writer's statements, prepared once on its connection and reused in every transaction.
-/// Portable SQL: both SQLite and PostgreSQL take <c>INSERT ... ON CONFLICT ... DO UPDATE ... WHERE</c>.
+/// The SQLite store: statements prepared once on the writer's connection, run a row at a time, which
+/// in-process SQLite does at no round-trip cost. The SQL is portable (PostgreSQL takes
+/// <c>INSERT ... ON CONFLICT ... DO UPDATE ... WHERE</c> too; it was its path before
+/// <see cref="PostgresUsageStore"/>, and the writer benchmark still runs it there for comparison).
 /// </summary>
-internal sealed class UsageWriterStatements : IDisposable
+public sealed class SqliteUsageStore : IUsageStore
 {
     // Inserts the collector or advances its mark; 0 rows when the sequence is not above the mark,
     // which is the exactly-once guard (also against a second host racing for the same collector).
-    private const string AdvanceMarkSql = """
+    internal const string AdvanceMarkSql = """
         INSERT INTO usage_collectors (workspace_id, collector_id, last_sequence, first_seen_at, last_committed_at)
         VALUES (@w, @c, @s, @now, @now)
         ON CONFLICT (workspace_id, collector_id) DO UPDATE
@@ -36,9 +38,9 @@ internal sealed class UsageWriterStatements : IDisposable
         WHERE excluded.observed_at >= usage_points.observed_at
         """;
 
-    private const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @w AND collector_id = @c";
+    internal const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @w AND collector_id = @c";
 
-    private const string ReadDayRowsSql = """
+    internal const string ReadDayRowsSql = """
         SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
         WHERE workspace_id = @w AND item = @i AND billing_day = @d
         """;
@@ -48,18 +50,16 @@ internal sealed class UsageWriterStatements : IDisposable
     private readonly DbCommand _setStock;
     private readonly DbCommand _readMark;
     private readonly DbCommand _readDayRows;
-    private readonly DbCommand? _lockWorkspace;
     private readonly DbCommand[] _all;
 
-    public UsageWriterStatements(DbConnection connection, string? lockSql)
+    public SqliteUsageStore(DbConnection connection)
     {
         _advanceMark = connection.Command(AdvanceMarkSql, "@w", "@c", "@s", "@now");
         _addFlow = connection.Command(AddFlowSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
         _setStock = connection.Command(SetStockSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
         _readMark = connection.Command(ReadMarkSql, "@w", "@c");
         _readDayRows = connection.Command(ReadDayRowsSql, "@w", "@i", "@d");
-        _lockWorkspace = lockSql is null ? null : connection.Command(lockSql, "@key");
-        _all = new[] { _advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _lockWorkspace }.OfType<DbCommand>().ToArray();
+        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows];
     }
 
     public void Enlist(DbTransaction? transaction)
@@ -70,34 +70,43 @@ internal sealed class UsageWriterStatements : IDisposable
         }
     }
 
-    /// <summary>True when the mark moved (the batch is new); false for a sequence already committed.</summary>
-    public bool AdvanceMark(string workspaceId, string collectorId, long sequence, long nowMicros) =>
-        _advanceMark.Set(0, workspaceId).Set(1, collectorId).Set(2, sequence).Set(3, nowMicros).ExecuteNonQuery() == 1;
+    /// <summary>Nothing to take: SQLite's write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
+    public void LockWorkspace(string workspaceId)
+    {
+    }
 
     public long ReadMark(string workspaceId, string collectorId) =>
         _readMark.Set(0, workspaceId).Set(1, collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
 
-    public void Apply(string workspaceId, string collectorId, AggregatedRow row)
+    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)
     {
-        var command = row.Item.IsStock ? _setStock : _addFlow;
-        command.Set(0, workspaceId).Set(1, (int)row.Item.Item).Set(2, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start))
-            .Set(3, collectorId).Set(4, row.Hour.BillingDay).Set(5, row.Quantity).Set(6, UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
-            .ExecuteNonQuery();
-    }
-
-    public void LockWorkspace(string workspaceId) =>
-        _lockWorkspace?.Set(0, UsageDatabase.LockKey(workspaceId)).ExecuteNonQuery();
-
-    /// <summary>The collectors' rows of one item and day: (hour start, collector, quantity, observed_at in microseconds).</summary>
-    public List<(long Hour, string Collector, long Quantity, long ObservedAt)> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)
-    {
-        var rows = new List<(long, string, long, long)>();
+        var rows = new List<StoredPoint>();
         using var reader = _readDayRows.Set(0, workspaceId).Set(1, (int)item).Set(2, day).ExecuteReader();
         while (reader.Read())
         {
-            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+            rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
         return rows;
+    }
+
+    public void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied)
+    {
+        for (int i = 0; i < batches.Count; i++)
+        {
+            var batch = batches[i];
+            applied[i] = _advanceMark.Set(0, batch.WorkspaceId).Set(1, batch.CollectorId).Set(2, batch.Sequence).Set(3, nowMicros).ExecuteNonQuery() == 1;
+            if (!applied[i])
+            {
+                continue;
+            }
+            foreach (var row in batch.Rows)
+            {
+                var command = row.Item.IsStock ? _setStock : _addFlow;
+                command.Set(0, batch.WorkspaceId).Set(1, (int)row.Item.Item).Set(2, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start))
+                    .Set(3, batch.CollectorId).Set(4, row.Hour.BillingDay).Set(5, row.Quantity).Set(6, UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
+                    .ExecuteNonQuery();
+            }
+        }
     }
 
     public void Dispose()
