@@ -12,7 +12,7 @@ public static class GuanceCli
         var root = new RootCommand(
             "guance-billing: the command line of the Guance billing backend. Tables for people, --output json for scripts.\n" +
             "Exit codes: 0 ok, 1 other failure, 2 usage error, 3 invalid argument, 4 not found, 5 unauthenticated or denied, " +
-            "6 failed precondition, 7 already exists or conflict, 8 quota or throttled, 9 host unavailable or timed out.");
+            "6 failed precondition, 7 already exists or conflict, 8 quota or throttled, 9 host unavailable or timed out, 10 a check found problems.");
         foreach (var option in GlobalOptions.All)
         {
             root.Options.Add(option);

@@ -1,49 +1,77 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Benchmarks;
 
-/// <summary>The host as a separate process on a loopback port (so that its memory can be read), built by this project's reference.</summary>
+/// <summary>
+/// The Release build of the host (built with this project) as a child process on a free loopback port
+/// (plaintext HTTP/2) on the run's <see cref="BenchmarkDatabase"/>, so that benchmarks measure real
+/// gRPC calls end to end, and the host's CPU time and peak memory can be read.
+/// </summary>
 public sealed class BenchmarkHost : IAsyncDisposable
 {
+    public const string OperatorToken = "gco_benchmark_operator_token_000000000001";
+
     private readonly Process _process;
 
-    private BenchmarkHost(Process process, string address, string dataDirectory)
+    private BenchmarkHost(Process process, Uri address)
     {
         _process = process;
         Address = address;
-        DataDirectory = dataDirectory;
     }
 
-    public string Address { get; }
-    public string DataDirectory { get; }
-    public string DatabaseFile => Path.Combine(DataDirectory, "guance-billing.db");
+    public Uri Address { get; }
+
     public int ProcessId => _process.Id;
 
-    public static async Task<BenchmarkHost> StartAsync(int port, string dataDirectory, IEnumerable<string> extraArguments)
+    /// <summary>CPU time the host has used so far.</summary>
+    public TimeSpan CpuTime
     {
-        var dll = HostAssembly();
-        var address = $"http://127.0.0.1:{port}";
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Starts a host on <paramref name="database"/> with more settings (<c>--key=value</c>) and waits until it answers.</summary>
+    public static async Task<BenchmarkHost> StartAsync(BenchmarkDatabase database, params string[] settings)
+    {
+        var hostDll = HostAssembly();
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // The content root, where appsettings.json (HTTP/2-only endpoints) lives.
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
-        foreach (var argument in new[] { dll, "--urls", address, $"--Guance:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Warning" }.Concat(extraArguments))
+        foreach (var argument in new[] { hostDll, "--urls", address.ToString().TrimEnd('/'), $"--Guance:OperatorToken={OperatorToken}",
+                     "--Guance:Security:PasswordHashIterations=1000", "--Logging:LogLevel:Default=Warning" }
+                 .Concat(database.HostSettings()).Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && line.Contains("fail", StringComparison.Ordinal)) Console.Error.WriteLine("host: " + line); };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
+        // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
+        // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && line.StartsWith("fail:", StringComparison.Ordinal) && !line.Contains("Microsoft.EntityFrameworkCore.Database.", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine("host: " + line);
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine("host: " + line); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new BenchmarkHost(process, address, dataDirectory);
+        var host = new BenchmarkHost(process, address);
         using var channel = GrpcChannel.ForAddress(address);
         var client = new UsageService.UsageServiceClient(channel);
         var waited = Stopwatch.StartNew();
@@ -54,12 +82,19 @@ public sealed class BenchmarkHost : IAsyncDisposable
                 await client.ListBillingItemsAsync(new ListBillingItemsRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
                 return host;
             }
-            catch (RpcException) when (waited.Elapsed < TimeSpan.FromSeconds(90) && !process.HasExited)
+            catch (RpcException) when (waited.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited)
             {
                 await Task.Delay(100);
             }
         }
     }
+
+    /// <summary>A channel to the host; several HTTP/2 connections when many calls are in flight.</summary>
+    public GrpcChannel Channel(int maxSendMessageSize = 64 * 1024 * 1024) => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        MaxSendMessageSize = maxSendMessageSize,
+    });
 
     /// <summary>Peak resident memory of the host (VmHWM), in bytes.</summary>
     public long PeakMemoryBytes()
@@ -74,32 +109,39 @@ public sealed class BenchmarkHost : IAsyncDisposable
         return 0;
     }
 
-    /// <summary>CPU time the host has used so far.</summary>
-    public TimeSpan CpuTime()
-    {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
     }
 
+    /// <summary>The directory that holds Guance.Grpc.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Guance.Grpc.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("Run the benchmarks from inside the repository.");
+    }
+
     private static string HostAssembly()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = directory.FullName.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Guance.Grpc.sln")))
-        {
-            directory = directory.Parent;
-        }
-        var dll = directory is null ? "" : Path.Combine(directory.FullName, "src", "Guance.Billing.Host", "bin", configuration, "net10.0", "Guance.Billing.Host.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"The host is not built at '{dll}'; build the solution in {configuration} first.");
+        var dll = Path.Combine(RepositoryRoot(), "src", "Guance.Billing.Host", "bin", "Release", "net10.0", "Guance.Billing.Host.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution in Release first: dotnet build -c Release Guance.Grpc.sln ({dll} is missing).");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -11,7 +11,8 @@ namespace Guance.Billing.Benchmarks;
 /// SQLite: first all on one hot account (every charge waits for that account's lock), then spread
 /// over many accounts; then VerifyLedger must be clean and every balance exact.
 /// Options: --accounts N (1000), --charges N per phase (2000), --concurrency N (32), --warm-up N charges (1500);
-/// --postgres "connection string" to use PostgreSQL instead, and --hosts N (1) to spread the calls over N
+/// --postgres to use PostgreSQL instead (a fresh database on the server whose administrative connection
+/// string follows, or "start" for a throwaway server), and --hosts N (1) to spread the calls over N
 /// host processes on that one database (the multi-host case).
 /// </summary>
 public static class ChargesBenchmark
@@ -22,7 +23,7 @@ public static class ChargesBenchmark
         var charges = Option(args, "--charges", 2000);
         var concurrency = Option(args, "--concurrency", 32);
 
-        var postgres = StringOption(args, "--postgres");
+        var postgres = BenchmarkDatabase.PostgresOption(args);
         var hostCount = Math.Max(1, Option(args, "--hosts", 1));
         var engine = postgres is null ? "SQLite" : "PostgreSQL";
         Console.WriteLine($"charges: {charges} charges per phase, {accounts} accounts, {concurrency} calls in flight, {engine}, {hostCount} host(s), gRPC over loopback h2c");
@@ -31,21 +32,19 @@ public static class ChargesBenchmark
             Console.WriteLine("  several hosts need one shared database: pass --postgres");
             return 2;
         }
-        string[] settings = postgres is null
-            ? ["--Guance:Wallet:ExpiryJobEnabled=false"]
-            : ["--Guance:Wallet:ExpiryJobEnabled=false", "--Guance:Database:Provider=Postgres", $"--Guance:Database:ConnectionString={postgres}"];
-        var hosts = new List<HostProcess>();
+        await using var database = await BenchmarkDatabase.CreateAsync(postgres);
+        var hosts = new List<BenchmarkHost>();
+        await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
-            hosts.Add(await HostProcess.StartAsync(settings));
+            hosts.Add(await BenchmarkHost.StartAsync(database, "--Guance:Wallet:ExpiryJobEnabled=false"));
         }
-        await using var stop = new HostsDisposer(hosts);
         var channels = hosts.Select(h => h.Channel()).ToList();
         var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
         // Calls go to the hosts in turn.
         var client = new BillingAccountService.BillingAccountServiceClient(new RoundRobinInvoker(channels.Select(c => c.Intercept(m =>
         {
-            m.Add("authorization", "Bearer " + HostProcess.OperatorToken);
+            m.Add("authorization", "Bearer " + BenchmarkHost.OperatorToken);
             return m;
         })).ToList()));
 
@@ -113,7 +112,7 @@ public static class ChargesBenchmark
         return report.Clean && exact ? 0 : 1;
     }
 
-    private static async Task<double> RunPhaseAsync(IReadOnlyList<HostProcess> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
+    private static async Task<double> RunPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
     {
         var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
         var watch = Stopwatch.StartNew();
@@ -138,13 +137,7 @@ public static class ChargesBenchmark
 
     private static long Cents(Money money) => money.Units * 100 + money.Nanos / 10_000_000;
 
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private sealed class HostsDisposer(List<HostProcess> hosts) : IAsyncDisposable
+    private sealed class HostsDisposer(List<BenchmarkHost> hosts) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

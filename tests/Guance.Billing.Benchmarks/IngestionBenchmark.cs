@@ -8,18 +8,21 @@ using Grpc.Net.Client;
 using Guance.Billing.Client.Usage;
 using Guance.Billing.V1;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Guance.Billing.Benchmarks;
 
 /// <summary>
-/// Usage ingestion: (a) the cost of storing each record (one row per record into SQLite, prepared
-/// INSERT, 5,000 rows a transaction, WAL) against (b) the same records streamed by collectors through
-/// StreamUsage to the host as a separate process over loopback HTTP/2, acknowledged after commit.
-/// Also the latency of GetUsageStatistics on a workspace with 30 days of points while (b) runs.
+/// Usage ingestion: (a) the cost of storing each record as one row, on the engine's fastest plain path
+/// (SQLite: prepared INSERT, 5,000 rows a transaction, WAL; PostgreSQL: Npgsql's binary COPY) against
+/// (b) the same records streamed by collectors through StreamUsage to the host as a separate process
+/// over loopback HTTP/2, acknowledged after commit. Also the latency of GetUsageStatistics on a
+/// workspace with 30 days of points while (b) runs. <c>--postgres</c> runs both on PostgreSQL.
 /// </summary>
 public static class IngestionBenchmark
 {
-    public const string Description = "usage ingestion: SQLite row-per-record baseline vs StreamUsage to the host process";
+    public const string Description = "usage ingestion: row-per-record baseline (SQLite INSERT, or PostgreSQL binary COPY) vs StreamUsage to the host process";
 
     private static readonly BillingItem[] Items = [BillingItem.Logs, BillingItem.ApmTrace, BillingItem.RumPv, BillingItem.TimeSeries, BillingItem.Triggers];
 
@@ -30,56 +33,52 @@ public static class IngestionBenchmark
         int batchSize = 10_000;
         bool spool = true;
         string synchronous = "FULL";
+        string? postgres = BenchmarkDatabase.PostgresOption(args);
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--postgres": i += i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? 1 : 0; break;
                 case "--records": records = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--collectors": collectors = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch": batchSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-spool": spool = false; break;
                 case "--synchronous": synchronous = args[++i].ToUpperInvariant(); break;
                 default:
-                    Console.Error.WriteLine("options: --records N (5000000) --collectors C (4) --batch B (10000) --no-spool --synchronous FULL|NORMAL");
+                    Console.Error.WriteLine("options: --records N (5000000) --collectors C (4) --batch B (10000) --no-spool --synchronous FULL|NORMAL (SQLite) --postgres ADMIN_CONNECTION_STRING|start");
                     return 2;
             }
         }
 
-        var work = Path.Combine(Path.GetTempPath(), "guance-ingestion-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
-        try
-        {
-            var source = new RecordSource(DateTimeOffset.UtcNow.AddMinutes(-11));
-            Console.WriteLine($"ingestion: {records:N0} records ({string.Join(", ", Items)}), {collectors} collectors, batches of {batchSize:N0}, " +
-                $"SQLite synchronous={synchronous}, collector spool {(spool ? "on disk" : "off")}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        await using var database = await BenchmarkDatabase.CreateAsync(postgres);
+        var source = new RecordSource(DateTimeOffset.UtcNow.AddMinutes(-11));
+        Console.WriteLine($"ingestion: {records:N0} records ({string.Join(", ", Items)}), {collectors} collectors, batches of {batchSize:N0}, " +
+            $"{(database.IsPostgres ? "PostgreSQL" : $"SQLite synchronous={synchronous}")}, collector spool {(spool ? "on disk" : "off")}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
-            var baseline = Baseline(Path.Combine(work, "baseline.db"), source, records, synchronous);
+        double baseline;
+        if (database.IsPostgres)
+        {
+            baseline = await CopyBaselineAsync(database.ConnectionString, source, records);
+            Console.WriteLine($"(a) baseline, one row per record, Npgsql binary COPY into an unindexed table: {baseline:N0} records/s");
+        }
+        else
+        {
+            baseline = Baseline(Path.Combine(database.Directory, "baseline.db"), source, records, synchronous);
             Console.WriteLine($"(a) baseline, one row per record, prepared INSERT, 5,000 rows/transaction, WAL: {baseline:N0} records/s");
+        }
 
-            var streamed = await StreamAsync(work, source, records, collectors, batchSize, spool, synchronous);
-            Console.WriteLine($"(b) StreamUsage through the collector's UsageUploader to the host process, acks after commit: {streamed.RecordsPerSecond:N0} records/s");
-            Console.WriteLine($"    ratio (b)/(a): {streamed.RecordsPerSecond / baseline:0.00}");
-            Console.WriteLine($"    ack latency: p50 {streamed.AckP50:0.0} ms, p99 {streamed.AckP99:0.0} ms ({streamed.Acks:N0} batches)");
-            Console.WriteLine($"    host peak memory (VmHWM): {streamed.HostPeakBytes / 1024.0 / 1024.0:0} MB; host CPU {streamed.HostCpu.TotalSeconds:0.0} s, collector CPU {streamed.ClientCpu.TotalSeconds:0.0} s for {streamed.Seconds:0.0} s wall");
-            var hostMicros = streamed.HostCpu.TotalMicroseconds / records;
-            var clientMicros = streamed.ClientCpu.TotalMicroseconds / records;
-            Console.WriteLine($"    CPU per record: host {hostMicros:0.00} us, collector {clientMicros:0.00} us; both on {Environment.ProcessorCount} otherwise idle cores that is at most {Environment.ProcessorCount / (hostMicros + clientMicros) * 1e6:N0} records/s");
-            Console.WriteLine($"    GetUsageStatistics on a workspace with 30 days of points, during ingestion: p50 {streamed.StatsP50:0.0} ms, p99 {streamed.StatsP99:0.0} ms ({streamed.StatsCalls} calls)");
-            Console.WriteLine($"    (the same call with no ingestion running: p50 {streamed.IdleStatsP50:0.0} ms, p99 {streamed.IdleStatsP99:0.0} ms; ListBillingItems, no database: p50 {streamed.IdleTrivialP50:0.0} ms)");
-            Console.WriteLine($"    totals in the database equal the records sent: {(streamed.TotalsExact ? "yes" : "NO")}");
-            return streamed.TotalsExact ? 0 : 1;
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        var streamed = await StreamAsync(database, source, records, collectors, batchSize, spool, synchronous);
+        Console.WriteLine($"(b) StreamUsage through the collector's UsageUploader to the host process, acks after commit: {streamed.RecordsPerSecond:N0} records/s");
+        Console.WriteLine($"    ratio (b)/(a): {streamed.RecordsPerSecond / baseline:0.00}");
+        Console.WriteLine($"    ack latency: p50 {streamed.AckP50:0.0} ms, p99 {streamed.AckP99:0.0} ms ({streamed.Acks:N0} batches)");
+        Console.WriteLine($"    host peak memory (VmHWM): {streamed.HostPeakBytes / 1024.0 / 1024.0:0} MB; host CPU {streamed.HostCpu.TotalSeconds:0.0} s, collector CPU {streamed.ClientCpu.TotalSeconds:0.0} s for {streamed.Seconds:0.0} s wall");
+        var hostMicros = streamed.HostCpu.TotalMicroseconds / records;
+        var clientMicros = streamed.ClientCpu.TotalMicroseconds / records;
+        Console.WriteLine($"    CPU per record: host {hostMicros:0.00} us, collector {clientMicros:0.00} us; both on {Environment.ProcessorCount} otherwise idle cores that is at most {Environment.ProcessorCount / (hostMicros + clientMicros) * 1e6:N0} records/s");
+        Console.WriteLine($"    GetUsageStatistics on a workspace with 30 days of points, during ingestion: p50 {streamed.StatsP50:0.0} ms, p99 {streamed.StatsP99:0.0} ms ({streamed.StatsCalls} calls)");
+        Console.WriteLine($"    (the same call with no ingestion running: p50 {streamed.IdleStatsP50:0.0} ms, p99 {streamed.IdleStatsP99:0.0} ms; ListBillingItems, no database: p50 {streamed.IdleTrivialP50:0.0} ms)");
+        Console.WriteLine($"    totals in the database equal the records sent: {(streamed.TotalsExact ? "yes" : "NO")}");
+        return streamed.TotalsExact ? 0 : 1;
     }
 
     /// <summary>The records of both runs: items round-robin, quantities 1 to 3, times spread over ten minutes.</summary>
@@ -139,14 +138,45 @@ public static class IngestionBenchmark
         return records / watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The same records through Npgsql's binary COPY, one row each, into a table without indexes: PostgreSQL's fastest way in.</summary>
+    private static async Task<double> CopyBaselineAsync(string connectionString, RecordSource source, long records)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand(
+            "CREATE TABLE usage_records (workspace_id text NOT NULL, collector_id text NOT NULL, item integer NOT NULL, quantity bigint NOT NULL, observed_at bigint NOT NULL)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var watch = Stopwatch.StartNew();
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY usage_records (workspace_id, collector_id, item, quantity, observed_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (long i = 0; i < records; i++)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync("ws_01kbenchmarkworkspace000000", NpgsqlDbType.Text);
+                await copy.WriteAsync("bench-1", NpgsqlDbType.Text);
+                await copy.WriteAsync((int)source.Item(i), NpgsqlDbType.Integer);
+                await copy.WriteAsync(source.Quantity(i), NpgsqlDbType.Bigint);
+                await copy.WriteAsync(source.ObservedMicros(i), NpgsqlDbType.Bigint);
+            }
+            await copy.CompleteAsync();
+        }
+        var rate = records / watch.Elapsed.TotalSeconds;
+        await using (var drop = new NpgsqlCommand("DROP TABLE usage_records", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+        return rate;
+    }
+
     private sealed record StreamResult(double RecordsPerSecond, double Seconds, double AckP50, double AckP99, int Acks, long HostPeakBytes,
         TimeSpan HostCpu, TimeSpan ClientCpu, double StatsP50, double StatsP99, int StatsCalls, bool TotalsExact, double IdleStatsP50, double IdleStatsP99, double IdleTrivialP50);
 
-    private static async Task<StreamResult> StreamAsync(string work, RecordSource source, long records, int collectors, int batchSize, bool spool, string synchronous)
+    private static async Task<StreamResult> StreamAsync(BenchmarkDatabase database, RecordSource source, long records, int collectors, int batchSize, bool spool, string synchronous)
     {
-        const string operatorToken = "gco_benchmark_operator_token_00000001";
-        await using var host = await BenchmarkHost.StartAsync(FreePort(), Path.Combine(work, "host"),
-            [$"--Guance:OperatorToken={operatorToken}", $"--Guance:Usage:SqliteSynchronous={synchronous}", $"--Guance:Usage:MaxRecordsPerBatch={Math.Max(10_000, batchSize)}"]);
+        await using var host = await BenchmarkHost.StartAsync(database,
+            $"--Guance:Usage:SqliteSynchronous={synchronous}", $"--Guance:Usage:MaxRecordsPerBatch={Math.Max(10_000, batchSize)}");
         using var channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { MaxSendMessageSize = 64 * 1024 * 1024 });
 
         var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
@@ -167,7 +197,7 @@ public static class IngestionBenchmark
             targets.Add(await NewWorkspaceAsync($"Ingestion {i + 1}"));
         }
         var reported = await NewWorkspaceAsync("Thirty days");
-        await PrepareDatabaseAsync(host.DatabaseFile, targets.Select(t => t.Id).Append(reported.Id), reported.Id);
+        await PrepareDatabaseAsync(database, targets.Select(t => t.Id).Append(reported.Id), reported.Id);
 
         var uploaders = new List<UsageUploader>();
         var agentChannels = new List<GrpcChannel>();
@@ -181,7 +211,7 @@ public static class IngestionBenchmark
             var uploader = new UsageUploader(WithToken(agentChannel, target.Token), new UsageUploaderOptions
             {
                 CollectorId = $"bench-{c + 1}",
-                SpoolDirectory = spool ? Path.Combine(work, "spool", (c + 1).ToString(CultureInfo.InvariantCulture)) : null,
+                SpoolDirectory = spool ? Path.Combine(database.Directory, "spool", (c + 1).ToString(CultureInfo.InvariantCulture)) : null,
                 MaxRecordsPerBatch = batchSize,
                 MaxPendingBatches = 64,
             });
@@ -229,7 +259,7 @@ public static class IngestionBenchmark
             }
         });
 
-        var hostCpuBefore = host.CpuTime();
+        var hostCpuBefore = host.CpuTime;
         var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var share = records / collectors;
@@ -245,7 +275,7 @@ public static class IngestionBenchmark
         })).ToList();
         await Task.WhenAll(producers);
         var seconds = watch.Elapsed.TotalSeconds;
-        var hostCpu = host.CpuTime() - hostCpuBefore;
+        var hostCpu = host.CpuTime - hostCpuBefore;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
         await statsStop.CancelAsync();
         await poller;
@@ -262,9 +292,8 @@ public static class IngestionBenchmark
             }
         }
         var exact = true;
-        await using (var check = new SqliteConnection($"Data Source={host.DatabaseFile};Pooling=False"))
+        await using (var check = await database.OpenAsync())
         {
-            await check.OpenAsync();
             for (int k = 0; k < Items.Length; k++)
             {
                 if (Items[k] == BillingItem.TimeSeries)
@@ -272,9 +301,9 @@ public static class IngestionBenchmark
                     continue;
                 }
                 await using var sum = check.CreateCommand();
-                sum.CommandText = $"SELECT COALESCE(SUM(quantity), 0) FROM usage_points WHERE item = {(int)Items[k]} AND workspace_id <> $r";
-                sum.Parameters.AddWithValue("$r", reported.Id);
-                exact &= (long)(await sum.ExecuteScalarAsync())! == expected[k];
+                sum.CommandText = $"SELECT COALESCE(SUM(quantity), 0) FROM usage_points WHERE item = {(int)Items[k]} AND workspace_id <> @r";
+                sum.Parameters.Add(Parameter(sum, "@r", reported.Id));
+                exact &= Convert.ToInt64(await sum.ExecuteScalarAsync()) == expected[k];
             }
         }
         acks.Sort();
@@ -284,47 +313,54 @@ public static class IngestionBenchmark
     }
 
     /// <summary>Makes the workspaces commercial (no experience quota) and gives one of them 30 days of hourly points.</summary>
-    private static async Task PrepareDatabaseAsync(string databaseFile, IEnumerable<string> commercial, string withHistory)
+    private static async Task PrepareDatabaseAsync(BenchmarkDatabase database, IEnumerable<string> commercial, string withHistory)
     {
-        await using var connection = new SqliteConnection($"Data Source={databaseFile};Pooling=False;Default Timeout=60");
-        await connection.OpenAsync();
+        await using var connection = await database.OpenAsync();
         var upgradedAt = (DateTimeOffset.UtcNow.AddDays(-40) - DateTimeOffset.UnixEpoch).Ticks / 10;
         foreach (var id in commercial)
         {
             await using var upgrade = connection.CreateCommand();
-            upgrade.CommandText = "UPDATE workspaces SET plan = 2, upgraded_at = $at, version = version + 1 WHERE id = $id";
-            upgrade.Parameters.AddWithValue("$at", upgradedAt);
-            upgrade.Parameters.AddWithValue("$id", id);
+            upgrade.CommandText = "UPDATE workspaces SET plan = 2, upgraded_at = @at, version = version + 1 WHERE id = @id";
+            upgrade.Parameters.Add(Parameter(upgrade, "@at", upgradedAt));
+            upgrade.Parameters.Add(Parameter(upgrade, "@id", id));
             await upgrade.ExecuteNonQueryAsync();
         }
-        await using var transaction = connection.BeginTransaction();
+        await using var transaction = await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at) VALUES ($w, $i, $h, $c, $d, $q, $h)";
+        insert.CommandText = "INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at) VALUES (@w, @i, @h, @c, @d, @q, @h)";
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var firstHour = DateTimeOffset.UtcNow.AddDays(-30);
         firstHour = new DateTimeOffset(firstHour.Year, firstHour.Month, firstHour.Day, firstHour.Hour, 0, 0, TimeSpan.Zero);
         int rows = 0;
         for (var hour = firstHour; hour < DateTimeOffset.UtcNow; hour = hour.AddHours(1))
         {
-            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(hour, shanghai).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(hour, shanghai).DateTime);
             foreach (var item in Items)
             {
                 for (int c = 0; c < 4; c++)
                 {
                     insert.Parameters.Clear();
-                    insert.Parameters.AddWithValue("$w", withHistory);
-                    insert.Parameters.AddWithValue("$i", (int)item);
-                    insert.Parameters.AddWithValue("$h", (hour - DateTimeOffset.UnixEpoch).Ticks / 10);
-                    insert.Parameters.AddWithValue("$c", $"history-{c}");
-                    insert.Parameters.AddWithValue("$d", day);
-                    insert.Parameters.AddWithValue("$q", 1_000 + rows % 997);
+                    insert.Parameters.Add(Parameter(insert, "@w", withHistory));
+                    insert.Parameters.Add(Parameter(insert, "@i", (int)item));
+                    insert.Parameters.Add(Parameter(insert, "@h", (hour - DateTimeOffset.UnixEpoch).Ticks / 10));
+                    insert.Parameters.Add(Parameter(insert, "@c", $"history-{c}"));
+                    insert.Parameters.Add(Parameter(insert, "@d", day));
+                    insert.Parameters.Add(Parameter(insert, "@q", 1_000L + rows % 997));
                     await insert.ExecuteNonQueryAsync();
                     rows++;
                 }
             }
         }
         await transaction.CommitAsync();
+    }
+
+    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        return parameter;
     }
 
     private static CallInvoker WithToken(GrpcChannel channel, string token) =>
@@ -336,13 +372,6 @@ public static class IngestionBenchmark
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

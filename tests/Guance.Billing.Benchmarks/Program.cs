@@ -4,8 +4,9 @@
 
 var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
-    ["charges"] = ("wallet charges per second, one hot account and 1,000 accounts (gRPC, SQLite)", Guance.Billing.Benchmarks.ChargesBenchmark.RunAsync),
+    ["charges"] = ("wallet charges per second, one hot account and 1,000 accounts (gRPC; SQLite, or --postgres [--hosts N])", Guance.Billing.Benchmarks.ChargesBenchmark.RunAsync),
     ["ingestion"] = (Guance.Billing.Benchmarks.IngestionBenchmark.Description, Guance.Billing.Benchmarks.IngestionBenchmark.RunAsync),
+    ["usage-writer"] = (Guance.Billing.Benchmarks.UsageWriterBenchmark.Description, Guance.Billing.Benchmarks.UsageWriterBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

@@ -28,7 +28,7 @@ public static class CommandActions
         }
         catch (RpcException e)
         {
-            return ErrorReport.Write(environment.Error, e, context!.Server, context.Timeout);
+            return ErrorReport.Write(environment.Error, e, context!.Server, context.Timeout, context.LoginHint);
         }
         catch (UsageException e)
         {

@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Guance.Billing.Cli.Infrastructure;
 
-/// <summary>What <c>login</c> remembers: the server, the token and who it belongs to.</summary>
+/// <summary>
+/// What <c>login</c> remembers: the server, the token and who it belongs to; and, kept apart, the
+/// billing-center session of <c>billing login</c>. Both may be saved at once: console commands use
+/// <see cref="Token"/>, billing and wallet commands <see cref="BillingCenter"/> when there is one.
+/// </summary>
 public sealed record CliConfig
 {
     [JsonPropertyName("server")]
@@ -18,6 +22,32 @@ public sealed record CliConfig
 
     [JsonPropertyName("email")]
     public string? Email { get; init; }
+
+    /// <summary>The billing-center session that <c>billing login</c> saved; billing and wallet commands call with it.</summary>
+    [JsonPropertyName("billing_center")]
+    public BillingCenterLogin? BillingCenter { get; init; }
+}
+
+/// <summary>
+/// What <c>billing login</c> remembers, beside the console login: the session token (gcb_...), the
+/// account it belongs to (the default of --account) and when it stops working.
+/// </summary>
+public sealed record BillingCenterLogin
+{
+    [JsonPropertyName("token")]
+    public string? Token { get; init; }
+
+    [JsonPropertyName("session_id")]
+    public string? SessionId { get; init; }
+
+    [JsonPropertyName("billing_account_id")]
+    public string? BillingAccountId { get; init; }
+
+    [JsonPropertyName("username")]
+    public string? Username { get; init; }
+
+    [JsonPropertyName("expire_time")]
+    public DateTimeOffset? ExpireTime { get; init; }
 }
 
 /// <summary>

@@ -9,7 +9,17 @@ namespace Guance.Billing.Cli.Infrastructure;
 /// </summary>
 public static class ErrorReport
 {
-    public static int Write(TextWriter error, RpcException exception, Uri server, TimeSpan timeout)
+    /// <summary>Hints for reasons whose remedy is on the command line rather than in the request.</summary>
+    private static readonly Dictionary<string, string> HintsByReason = new(StringComparer.Ordinal)
+    {
+        ["OPERATOR_REQUIRED"] = "this needs the operator token: pass --token or GUANCE_TOKEN",
+        ["BILLING_SESSION_REQUIRED"] = "only the billing account itself may do this: 'guance-billing billing login --username ...'",
+        ["BILLING_CENTER_ONLY"] = "billing and wallet commands need a billing-center session ('guance-billing billing login') or the operator token",
+        ["CONSOLE_USER_REQUIRED"] = "this needs a console user's token: 'guance-billing login', or --token",
+    };
+
+    /// <param name="loginHint">What to suggest for UNAUTHENTICATED; null for the console login.</param>
+    public static int Write(TextWriter error, RpcException exception, Uri server, TimeSpan timeout, string? loginHint = null)
     {
         var details = exception.ToBillingError();
         switch (exception.StatusCode)
@@ -26,7 +36,11 @@ public static class ErrorReport
                 error.WriteLine("error: " + details);
                 if (exception.StatusCode == StatusCode.Unauthenticated)
                 {
-                    error.WriteLine("  hint: log in with 'guance-billing login', or pass --token or GUANCE_TOKEN");
+                    error.WriteLine("  hint: " + (loginHint ?? "log in with 'guance-billing login', or pass --token or GUANCE_TOKEN"));
+                }
+                else if (details.Reason is { } reason && HintsByReason.TryGetValue(reason, out var hint))
+                {
+                    error.WriteLine("  hint: " + hint);
                 }
                 break;
         }

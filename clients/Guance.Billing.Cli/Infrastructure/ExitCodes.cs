@@ -35,6 +35,9 @@ public static class ExitCodes
     /// <summary>The host could not be reached or did not answer in time (UNAVAILABLE, DEADLINE_EXCEEDED): try again later.</summary>
     public const int Unavailable = 9;
 
+    /// <summary>A check ran and found problems (wallet verify-ledger).</summary>
+    public const int CheckFailed = 10;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 

@@ -50,13 +50,17 @@ public sealed class Output
         }
     }
 
-    /// <summary>A table with a header row; <paramref name="empty"/> instead when there are no rows.</summary>
-    public void Table(string[] columns, IEnumerable<string[]> rows, string empty)
+    /// <summary>
+    /// A table with a header row; <paramref name="empty"/> instead when there are no rows. Columns
+    /// whose index is in <paramref name="right"/> (amounts, quantities) are aligned right.
+    /// </summary>
+    public void Table(string[] columns, IEnumerable<string[]> rows, string empty, int[]? right = null)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in columns)
+        for (var i = 0; i < columns.Length; i++)
         {
-            table.AddColumn(new TableColumn(new Text(column)).NoWrap());
+            var column = new TableColumn(new Text(columns[i])).NoWrap();
+            table.AddColumn(right?.Contains(i) == true ? column.RightAligned() : column);
         }
         var any = false;
         foreach (var row in rows)

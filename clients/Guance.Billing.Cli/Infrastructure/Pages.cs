@@ -31,21 +31,32 @@ public static class Pages
 
     /// <summary>
     /// One page, or with --all every page merged into the first response (its next_page_token then
-    /// empty). In table mode, a note tells how to get the next page.
+    /// empty), with a progress bar at a terminal counting <paramref name="what"/>. In table mode, a
+    /// note tells how to get the next page.
     /// </summary>
     public static async Task<TResponse> ReadAsync<TResponse, TItem>(CliContext context,
         Func<int, string, Task<TResponse>> list, Func<TResponse, RepeatedField<TItem>> items,
-        Func<TResponse, string> nextPageToken, Action<TResponse, string> setNextPageToken)
+        Func<TResponse, string> nextPageToken, Action<TResponse, string> setNextPageToken, string what = "items")
     {
         var all = context.Get(All);
         var pageSize = context.Get(PageSize);
         var first = await list(pageSize, context.Get(PageToken) ?? "");
         var next = nextPageToken(first);
-        while (all && next.Length > 0)
+        if (all && next.Length > 0)
         {
-            var page = await list(pageSize, next);
-            items(first).AddRange(items(page));
-            next = nextPageToken(page);
+            next = await ProgressDisplay.RunAsync(context, "Reading " + what, total: null, async progress =>
+            {
+                var token = next;
+                progress.Report(items(first).Count);
+                while (token.Length > 0)
+                {
+                    var page = await list(pageSize, token);
+                    items(first).AddRange(items(page));
+                    token = nextPageToken(page);
+                    progress.Report(items(first).Count);
+                }
+                return token;
+            });
         }
         setNextPageToken(first, next);
         if (next.Length > 0 && !context.Output.Json)

@@ -1,14 +1,18 @@
 // A workspace's life through the generated client against the real host on loopback. Each step
-// builds on the ones before it (node:test runs the steps of a describe in order); the usage report
-// and statistics steps follow the collector token step when UsageService is part of the contract.
+// builds on the ones before it (node:test runs the steps of a describe in order): sign up, a
+// workspace, a colleague, a collector token; the agent reports usage and the Owner reads it back;
+// then the billing-center account that will pay for it, and its wallet.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
 import {
   ActivationChannel,
+  BillingItem,
   billingError,
   Code,
   createBillingClient,
   DataType,
+  PaymentMethod,
   Plan,
   WorkspaceRole,
   type BillingClient,
@@ -19,6 +23,7 @@ describe("a workspace's life", () => {
   let host: RunningHost;
   let anonymous: BillingClient;
   let owner: BillingClient;
+  let colleague: BillingClient;
   let colleagueEmail: string;
   let colleagueUserId: string;
   let workspaceId: string;
@@ -42,8 +47,9 @@ describe("a workspace's life", () => {
     assert.equal(me.user?.userId, signedUp.user?.userId);
 
     colleagueEmail = `colleague.${unique}@example.com`;
-    const colleague = await anonymous.identity.signUp({ email: colleagueEmail, password: "correct horse battery", displayName: "Colleague" });
-    colleagueUserId = colleague.user!.userId;
+    const signedUpColleague = await anonymous.identity.signUp({ email: colleagueEmail, password: "correct horse battery", displayName: "Colleague" });
+    colleagueUserId = signedUpColleague.user!.userId;
+    colleague = createBillingClient({ baseUrl: host.baseUrl, token: signedUpColleague.token });
   });
 
   it("creates an experience-plan workspace owned by the caller", async () => {
@@ -79,6 +85,76 @@ describe("a workspace's life", () => {
     const listed = await owner.workspaces.listCollectorTokens({ workspaceId });
     assert.deepEqual(listed.collectorTokens.map((t) => t.displayName), ["prod hosts"]);
     assert.ok(collectorToken.length > 20);
+  });
+
+  it("takes a batch of usage from the collector, exactly once", async () => {
+    const agent = createBillingClient({ baseUrl: host.baseUrl, token: collectorToken });
+    const batch = {
+      collectorId: "web-01",
+      sequence: 1n,
+      records: [
+        { item: BillingItem.LOGS, quantity: 1200n, observedAt: timestampNow() },
+        { item: BillingItem.TIME_SERIES, quantity: 850n, observedAt: timestampNow() },
+      ],
+    };
+    const first = await agent.usage.reportUsage(batch);
+    assert.deepEqual([first.sequence, first.duplicate], [1n, false]);
+    const resent = await agent.usage.reportUsage(batch);
+    assert.deepEqual([resent.sequence, resent.duplicate], [1n, true]);
+  });
+
+  it("shows the Owner today's usage and the experience quota left", async () => {
+    const statistics = await owner.usage.getUsageStatistics({ workspaceId });
+    const byItem = new Map(statistics.items.map((i) => [i.item, i]));
+    const logs = byItem.get(BillingItem.LOGS)!;
+    assert.deepEqual([logs.today, logs.monthToDate, logs.hasQuota, logs.dailyQuota, logs.remainingToday], [1200n, 1200n, true, 1_000_000n, 998_800n]);
+    const timeSeries = byItem.get(BillingItem.TIME_SERIES)!;
+    assert.deepEqual([timeSeries.today, timeSeries.dailyQuota, timeSeries.remainingToday], [850n, 3000n, 2150n]);
+    assert.equal(byItem.get(BillingItem.APM_TRACE)?.today, 0n);
+
+    const denied = await colleague.usage.getUsageStatistics({ workspaceId }).then(() => assert.fail("a Standard member read billing"), billingError);
+    assert.equal(denied.code, Code.PermissionDenied);
+  });
+
+  it("refuses a batch that would pass the free quota, with a QuotaFailure", async () => {
+    const agent = createBillingClient({ baseUrl: host.baseUrl, token: collectorToken });
+    const failure = await agent.usage
+      .reportUsage({ collectorId: "web-01", sequence: 2n, records: [{ item: BillingItem.LOGS, quantity: 999_999n, observedAt: timestampNow() }] })
+      .then(() => assert.fail("the quota was passed"), billingError);
+    assert.equal(failure.code, Code.ResourceExhausted);
+    assert.equal(failure.reason, "EXPERIENCE_QUOTA_EXHAUSTED");
+    assert.deepEqual(failure.quotaViolations.map((v) => v.subject), ["BILLING_ITEM_LOGS"]);
+    const unchanged = await owner.usage.getUsageStatistics({ workspaceId });
+    assert.equal(unchanged.items.find((i) => i.item === BillingItem.LOGS)?.today, 1200n);
+  });
+
+  it("registers the billing-center account that will pay, and tops up its wallet", async () => {
+    const registered = await anonymous.billingAccounts.registerBillingAccount({
+      username: `acme-${process.pid}-${Date.now() % 100_000}`,
+      password: "correct horse battery",
+      email: "finance@acme.example",
+    });
+    assert.match(registered.token, /^gcb_/);
+    const billingAccountId = registered.billingAccount!.billingAccountId;
+    const session = createBillingClient({ baseUrl: host.baseUrl, token: registered.token });
+    const empty = await session.billingAccounts.getWallet({ billingAccountId });
+    assert.deepEqual([empty.wallet?.cash?.currencyCode, empty.wallet?.cash?.units, empty.wallet?.available?.units], ["CNY", 0n, 0n]);
+
+    const operator = createBillingClient({ baseUrl: host.baseUrl, token: host.operatorToken });
+    const recharged = await operator.billingAccounts.recharge({
+      billingAccountId,
+      amount: { currencyCode: "CNY", units: 100n, nanos: 500_000_000 },
+      requestId: `ts-${process.pid}-${Date.now()}`,
+      paymentMethod: PaymentMethod.BANK_TRANSFER,
+    });
+    assert.equal(recharged.replayed, false);
+    const wallet = await session.billingAccounts.getWallet({ billingAccountId });
+    assert.deepEqual([wallet.wallet?.cash?.units, wallet.wallet?.cash?.nanos], [100n, 500_000_000]);
+
+    const notOperator = await session.billingAccounts
+      .recharge({ billingAccountId, amount: { currencyCode: "CNY", units: 1n }, requestId: "self", paymentMethod: PaymentMethod.ONLINE })
+      .then(() => assert.fail("an account recharged itself"), billingError);
+    assert.deepEqual([notOperator.code, notOperator.reason], [Code.PermissionDenied, "OPERATOR_REQUIRED"]);
   });
 
   it("refuses invalid fields with typed field violations", async () => {

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
+using Microsoft.AspNetCore.Connections;
 
 namespace Guance.Billing.Host.Infrastructure;
 
@@ -71,7 +72,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         {
             case BillingException billing:
                 return ErrorMapping.ToRpcException(billing);
-            case Exception when context.CancellationToken.IsCancellationRequested:
+            case Exception when context.CancellationToken.IsCancellationRequested || ConnectionLost(exception):
                 // The caller went away (cancelled, deadline passed, connection closed): whatever
                 // failed after that is not a fault of the host.
                 logger.LogDebug(exception, "{Method} ended after its caller went away", context.Method);
@@ -85,5 +86,23 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         var correlationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         logger.LogError(exception, "Unexpected failure in {Method} (correlation id {CorrelationId})", context.Method, correlationId);
         return ErrorMapping.Internal(correlationId);
+    }
+
+    /// <summary>
+    /// Whether the connection under the call failed. When a client's connection faults, Kestrel fails
+    /// the call's stream reads with a <see cref="ConnectionAbortedException"/> at once but cancels the
+    /// call's token afterwards, on the thread pool: the exception can arrive before the token says that
+    /// the caller went away (seen when agents' connections broke mid-stream in the multi-host tests).
+    /// </summary>
+    private static bool ConnectionLost(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ConnectionAbortedException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

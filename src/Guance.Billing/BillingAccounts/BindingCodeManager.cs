@@ -85,20 +85,14 @@ public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess
     public async Task<(IReadOnlyList<BoundWorkspaceView> Workspaces, string NextPageToken)> ListBoundWorkspacesAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, new RequestValidator().PageSize(pageSize));
-        var after = Paging.Decode(pageToken, BoundList);
-        var size = Paging.Size(pageSize);
-        var bindings = db.WorkspaceBindings.AsNoTracking().Where(b => b.BillingAccountId == billingAccountId);
-        if (after is not null)
-        {
-            bindings = bindings.Where(b => string.Compare(b.WorkspaceId, after) > 0);
-        }
-        var fetched = await (from b in bindings
-                             join w in db.Workspaces.AsNoTracking() on b.WorkspaceId equals w.Id
-                             orderby b.WorkspaceId
-                             select new BoundWorkspaceView(b.WorkspaceId, w.Name, w.SiteCode, b.BoundAt))
-            .Take(size + 1).ToListAsync(cancellationToken);
-        return Paging.Page(fetched, size, BoundList, x => x.WorkspaceId);
+        var validator = new RequestValidator().Page(pageSize, pageToken, BoundList, out var page);
+        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
+        var bound = from b in db.WorkspaceBindings.AsNoTracking()
+                    join w in db.Workspaces.AsNoTracking() on b.WorkspaceId equals w.Id
+                    where b.BillingAccountId == billingAccountId
+                    select new { b.WorkspaceId, w.Name, w.SiteCode, b.BoundAt };
+        var (rows, next) = await page.FetchAsync(bound, x => x.WorkspaceId, cancellationToken, oldestFirst: true);
+        return (rows.Select(x => new BoundWorkspaceView(x.WorkspaceId, x.Name, x.SiteCode, x.BoundAt)).ToList(), next);
     }
 
     /// <summary>Whether <paramref name="code"/> has the form of a binding code (so that callers can validate a request before redeeming).</summary>

@@ -71,16 +71,10 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
     public async Task<(IReadOnlyList<CloudAccount> CloudAccounts, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, new RequestValidator().PageSize(pageSize));
-        var after = Paging.Decode(pageToken, CloudAccountList);
-        var size = Paging.Size(pageSize);
-        var query = db.CloudAccounts.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId && c.RemovedAt == null);
-        if (after is not null)
-        {
-            query = query.Where(c => string.Compare(c.Id, after) > 0);
-        }
-        var fetched = await query.OrderBy(c => c.Id).Take(size + 1).ToListAsync(cancellationToken);
-        return Paging.Page(fetched, size, CloudAccountList, c => c.Id);
+        var validator = new RequestValidator().Page(pageSize, pageToken, CloudAccountList, out var page);
+        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
+        return await page.FetchAsync(
+            db.CloudAccounts.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId && c.RemovedAt == null), c => c.Id, cancellationToken, oldestFirst: true);
     }
 
     public async Task RemoveAsync(Caller caller, string billingAccountId, string cloudAccountId, CancellationToken cancellationToken)

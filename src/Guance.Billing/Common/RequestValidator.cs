@@ -59,6 +59,14 @@ public sealed class RequestValidator
     public RequestValidator PageToken(string? token, string list, out string? after, string field = "page_token") =>
         Check(Paging.TryDecode(token, list, out after), field, Paging.InvalidTokenDescription);
 
+    /// <summary>Checks page_size and page_token of a list request together, and gives the page they ask for.</summary>
+    public RequestValidator Page(int pageSize, string? pageToken, string list, out PageRequest page)
+    {
+        PageSize(pageSize).PageToken(pageToken, list, out var after);
+        page = new PageRequest(list, Paging.Size(pageSize), after);
+        return this;
+    }
+
     public RequestValidator Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
         Check(Convert.ToInt32(value) != 0 && Enum.IsDefined(value), field, "must be set to one of the defined values");
 

@@ -105,15 +105,9 @@ public sealed class ConsoleAccountService(
 
     public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListApiTokensAsync(string userId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        new RequestValidator().PageSize(pageSize).PageToken(pageToken, TokenList, out var after).ThrowIfInvalid();
-        var size = Paging.Size(pageSize);
-        var query = db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == userId && t.Kind == TokenKind.User);
-        if (after is not null)
-        {
-            query = query.Where(t => string.Compare(t.Id, after) < 0);
-        }
-        var fetched = await query.OrderByDescending(t => t.Id).Take(size + 1).ToListAsync(cancellationToken);
-        return Paging.Page(fetched, size, TokenList, t => t.Id);
+        new RequestValidator().Page(pageSize, pageToken, TokenList, out var page).ThrowIfInvalid();
+        return await page.FetchAsync(
+            db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == userId && t.Kind == TokenKind.User), t => t.Id, cancellationToken);
     }
 
     public async Task<AccessToken> RevokeApiTokenAsync(string userId, string tokenId, CancellationToken cancellationToken)

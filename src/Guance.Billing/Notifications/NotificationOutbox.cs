@@ -39,30 +39,22 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
         return notification;
     }
 
-    /// <summary>The ListNotifications RPC: operator only.</summary>
+    /// <summary>The ListNotifications RPC (operator only): newest first, optionally of one billing account and some kinds.</summary>
     public async Task<(IReadOnlyList<Notification> Notifications, string NextPageToken)> ListAsync(
         Caller caller, string? billingAccountId, IReadOnlyCollection<NotificationKind> kinds, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
         caller.RequireOperator();
+        var list = $"{NotificationList}:{billingAccountId}:{string.Join(',', kinds.Order())}";
         var validator = new RequestValidator()
             .Check(kinds.All(k => Enum.IsDefined(k)), "kinds", "must list defined notification kinds only")
-            .PageSize(pageSize);
+            .Page(pageSize, pageToken, list, out var page);
         if (!string.IsNullOrEmpty(billingAccountId))
         {
             // An unknown account is NOT_FOUND, not an empty list.
             await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Operate, cancellationToken, validator);
         }
         validator.ThrowIfInvalid();
-        return await ListAsync(billingAccountId, kinds, pageSize, pageToken, cancellationToken);
-    }
 
-    /// <summary>Notifications, newest first, optionally of one billing account and some kinds.</summary>
-    public async Task<(IReadOnlyList<Notification> Notifications, string NextPageToken)> ListAsync(
-        string? billingAccountId, IReadOnlyCollection<NotificationKind> kinds, int pageSize, string? pageToken, CancellationToken cancellationToken)
-    {
-        var list = $"{NotificationList}:{billingAccountId}:{string.Join(',', kinds.Order())}";
-        var after = Paging.Decode(pageToken, list);
-        var size = Paging.Size(pageSize);
         var query = db.Notifications.AsNoTracking();
         if (!string.IsNullOrEmpty(billingAccountId))
         {
@@ -72,11 +64,6 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
         {
             query = query.Where(n => kinds.Contains(n.Kind));
         }
-        if (after is not null)
-        {
-            query = query.Where(n => string.Compare(n.Id, after) < 0);
-        }
-        var fetched = await query.OrderByDescending(n => n.Id).Take(size + 1).ToListAsync(cancellationToken);
-        return Paging.Page(fetched, size, list, n => n.Id);
+        return await page.FetchAsync(query, n => n.Id, cancellationToken);
     }
 }

@@ -8,9 +8,8 @@ using Npgsql;
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// Plain ADO.NET connections for the hot paths of ingestion (no change tracking). The SQL they run
-/// is written once for both engines (upserts with ON CONFLICT, CASE instead of MAX/GREATEST); the
-/// few differences are here.
+/// Plain ADO.NET connections for the hot paths of ingestion (no change tracking). The reads are
+/// written once for both engines; the writer's statements are one <see cref="IUsageStore"/> per engine.
 /// </summary>
 public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<UsageOptions> usage)
 {
@@ -43,16 +42,11 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
         return connection;
     }
 
-    /// <summary>
-    /// Serializes the quota checks of one workspace across host instances for the rest of the
-    /// transaction. SQLite needs nothing: its write transaction (BEGIN IMMEDIATE) is already exclusive.
-    /// </summary>
-    public string? WorkspaceLockSql => IsPostgres ? "SELECT pg_advisory_xact_lock(@key)" : null;
+    /// <summary>The writer's statements on its connection: row at a time on SQLite, set-based on PostgreSQL.</summary>
+    public IUsageStore CreateStore(DbConnection connection) =>
+        connection is NpgsqlConnection postgres ? new PostgresUsageStore(postgres) : new SqliteUsageStore(connection);
 
-    /// <summary>The shared lock of a site-day that the writer holds to its commit (see <see cref="SiteDayLock"/>); SQLite needs none.</summary>
-    public string? DayLockSharedSql => IsPostgres ? "SELECT pg_advisory_xact_lock_shared(@a, @b)" : null;
-
-    /// <summary>A stable 64-bit key of a workspace id for advisory locks (FNV-1a).</summary>
+    /// <summary>A stable 64-bit key of a workspace id for PostgreSQL advisory locks (FNV-1a).</summary>
     public static long LockKey(string workspaceId)
     {
         ulong hash = 14695981039346656037UL;

@@ -13,7 +13,7 @@ namespace Guance.Billing.Usage;
 /// The single writer of usage (group commit). Validated batches of every stream wait in one bounded
 /// queue; the writer takes as many as are waiting (up to <see cref="UsageOptions.MaxBatchesPerCommit"/>)
 /// and commits them in ONE transaction: per batch the collector's mark is advanced by a conditional
-/// upsert and, only when it moved, the batch's rows are upserted. Each batch's completion is set
+/// upsert and, only when it moved, the batch's rows are upserted (by the engine's <see cref="IUsageStore"/>). Each batch's completion is set
 /// after the commit, so an ack always means "durably committed". A full queue makes the streams
 /// wait, which stops their reads, which lets HTTP/2 flow control slow the agents: memory stays bounded.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     private readonly ILogger<UsageWriter> _logger;
     private Thread? _thread;
     private DbConnection? _connection;
-    private UsageWriterStatements? _statements;
+    private IUsageStore? _store;
 
     public UsageWriter(UsageDatabase database, IOptions<UsageOptions> options, TimeProvider clock, UsageMetrics metrics, ILogger<UsageWriter> logger)
     {
@@ -107,34 +107,51 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 Commit(group);
             }
         }
-        _statements?.Dispose();
+        _store?.Dispose();
         _connection?.Dispose();
-        _statements = null;
+        _store = null;
         _connection = null;
     }
 
-    private void Commit(List<PendingBatch> group)
+    private void Commit(List<PendingBatch> queued)
     {
         var started = Stopwatch.GetTimestamp();
+        var group = InLockOrder(queued);
         var outcomes = new BatchOutcome[group.Count];
         try
         {
             EnsureConnection();
             using var transaction = _connection!.BeginTransaction();
-            _statements!.Enlist(transaction);
+            _store!.Enlist(transaction);
             var now = UnixMicrosecondsConverter.ToMicroseconds(_clock.GetUtcNow());
             // Quota checks lock their workspace (PostgreSQL); taken up front in one order, so that two hosts never deadlock.
             foreach (var workspaceId in group.Where(b => b.Workspace.IsExperience).Select(b => b.Workspace.Id).Distinct().Order(StringComparer.Ordinal))
             {
-                _statements.LockWorkspace(workspaceId);
+                _store.LockWorkspace(workspaceId);
             }
+            // Commercial batches are written together (one round trip for a whole run on PostgreSQL); an
+            // experience batch needs its quota read first, so the run before it is written before that read.
             var closedDays = ReadClosedDays(group);
+            var run = new List<int>();
             for (int i = 0; i < group.Count; i++)
             {
-                outcomes[i] = Apply(group[i], now, closedDays);
+                if (closedDays.Count > 0 && RefusedAsClosed(group[i], closedDays) is { } closedOutcome)
+                {
+                    outcomes[i] = closedOutcome;
+                }
+                else if (group[i].Workspace.IsExperience)
+                {
+                    ApplyRun(group, run, outcomes, now);
+                    outcomes[i] = ApplyExperience(group[i], now);
+                }
+                else
+                {
+                    run.Add(i);
+                }
             }
+            ApplyRun(group, run, outcomes, now);
             transaction.Commit();
-            _statements.Enlist(null);
+            _store.Enlist(null);
         }
         catch (Exception e)
         {
@@ -157,6 +174,15 @@ public sealed class UsageWriter : IHostedService, IDisposable
     }
 
     /// <summary>
+    /// The group sorted by workspace and collector (stable, so each collector's batches keep their
+    /// order). Every host's writer then takes the collectors' mark rows in the same order: when a
+    /// collector moves between hosts, or two collectors do, two hosts' group commits cannot deadlock
+    /// on each other's marks (PostgreSQL would abort one, and the agents of the whole group would resend).
+    /// </summary>
+    internal static List<PendingBatch> InLockOrder(List<PendingBatch> group) =>
+        group.OrderBy(b => b.Workspace.Id, StringComparer.Ordinal).ThenBy(b => b.CollectorId, StringComparer.Ordinal).ToList();
+
+    /// <summary>
     /// The site-days of the group that CloseDay has closed, read inside the transaction (under the
     /// site-day locks on PostgreSQL): the exact rule that no point lands in a day after its close.
     /// </summary>
@@ -167,7 +193,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
             .OrderBy(d => d.Site.Code, StringComparer.Ordinal).ThenBy(d => d.BillingDay);
         foreach (var (site, day) in siteDays)
         {
-            if (_statements!.DayClosedAt(site, day) is { } closedAt)
+            if (_store!.DayClosedAt(site, day) is { } closedAt)
             {
                 closed[(site.Code, day)] = closedAt;
             }
@@ -175,45 +201,58 @@ public sealed class UsageWriter : IHostedService, IDisposable
         return closed;
     }
 
-    private BatchOutcome Apply(PendingBatch pending, long nowMicros, Dictionary<(string Site, DateOnly Day), DateTimeOffset> closedDays)
+    /// <summary>A batch with a row in a closed day: acknowledged again if it committed before the close (a resend), otherwise refused whole.</summary>
+    private BatchOutcome? RefusedAsClosed(PendingBatch pending, Dictionary<(string Site, DateOnly Day), DateTimeOffset> closedDays)
     {
-        var workspace = pending.Workspace;
+        var site = pending.Workspace.Site;
+        var sequence = pending.Batch.Sequence;
+        foreach (var row in pending.Batch.Rows)
+        {
+            if (closedDays.TryGetValue((site.Code, row.Hour.BillingDay), out var closedAt))
+            {
+                return sequence <= _store!.ReadMark(pending.Workspace.Id, pending.CollectorId)
+                    ? BatchOutcome.Duplicate(sequence)
+                    : BatchOutcome.Rejected(sequence, UsageErrors.Closed(site, row.Hour.BillingDay, closedAt, sequence));
+            }
+        }
+        return null;
+    }
+
+    private void ApplyRun(List<PendingBatch> group, List<int> run, BatchOutcome[] outcomes, long nowMicros)
+    {
+        if (run.Count == 0)
+        {
+            return;
+        }
+        var writes = run.Select(i => Write(group[i])).ToList();
+        Span<bool> applied = run.Count <= 256 ? stackalloc bool[run.Count] : new bool[run.Count];
+        _store!.Apply(writes, nowMicros, applied);
+        for (int k = 0; k < run.Count; k++)
+        {
+            var sequence = group[run[k]].Batch.Sequence;
+            outcomes[run[k]] = applied[k] ? BatchOutcome.Applied(sequence) : BatchOutcome.Duplicate(sequence);
+        }
+        run.Clear();
+    }
+
+    private BatchOutcome ApplyExperience(PendingBatch pending, long nowMicros)
+    {
         var batch = pending.Batch;
-        var statements = _statements!;
-        if (closedDays.Count > 0)
-        {
-            foreach (var row in batch.Rows)
-            {
-                if (closedDays.TryGetValue((workspace.Site.Code, row.Hour.BillingDay), out var closedAt))
-                {
-                    // Committed before the close (a resend): acknowledged again; otherwise refused, nothing applied.
-                    return batch.Sequence <= statements.ReadMark(workspace.Id, pending.CollectorId)
-                        ? BatchOutcome.Duplicate(batch.Sequence)
-                        : BatchOutcome.Rejected(batch.Sequence, UsageErrors.Closed(workspace.Site, row.Hour.BillingDay, closedAt, batch.Sequence));
-                }
-            }
-        }
-        if (workspace.IsExperience)
-        {
-            if (batch.Sequence <= statements.ReadMark(workspace.Id, pending.CollectorId))
-            {
-                return BatchOutcome.Duplicate(batch.Sequence);
-            }
-            if (QuotaExceeded(pending) is { } exceeded)
-            {
-                return BatchOutcome.Rejected(batch.Sequence, exceeded);
-            }
-        }
-        if (!statements.AdvanceMark(workspace.Id, pending.CollectorId, batch.Sequence, nowMicros))
+        if (batch.Sequence <= _store!.ReadMark(pending.Workspace.Id, pending.CollectorId))
         {
             return BatchOutcome.Duplicate(batch.Sequence);
         }
-        foreach (var row in batch.Rows)
+        if (QuotaExceeded(pending) is { } exceeded)
         {
-            statements.Apply(workspace.Id, pending.CollectorId, row);
+            return BatchOutcome.Rejected(batch.Sequence, exceeded);
         }
-        return BatchOutcome.Applied(batch.Sequence);
+        Span<bool> applied = stackalloc bool[1];
+        _store.Apply([Write(pending)], nowMicros, applied);
+        return applied[0] ? BatchOutcome.Applied(batch.Sequence) : BatchOutcome.Duplicate(batch.Sequence);
     }
+
+    private static BatchWrite Write(PendingBatch pending) =>
+        new(pending.Workspace.Id, pending.CollectorId, pending.Batch.Sequence, pending.Batch.Rows);
 
     /// <summary>
     /// The experience quota, read inside the transaction (so earlier batches of this group count, and
@@ -229,8 +268,8 @@ public sealed class UsageWriter : IHostedService, IDisposable
             {
                 continue;
             }
-            var stored = _statements!.ReadDayRows(workspace.Id, key.Item.Item, key.BillingDay)
-                .Select(r => new QuotaCheck.StoredRow(r.Hour, r.Collector, r.Quantity, r.ObservedAt));
+            var stored = _store!.ReadDayRows(workspace.Id, key.Item.Item, key.BillingDay)
+                .Select(r => new QuotaCheck.StoredRow(r.HourStart, r.CollectorId, r.Quantity, r.ObservedAt));
             var added = pending.Batch.Rows.Where(r => r.Item == key.Item && r.Hour.BillingDay == key.BillingDay)
                 .Select(r => new QuotaCheck.NewRow(UnixMicrosecondsConverter.ToMicroseconds(r.Hour.Start), r.Quantity, UnixMicrosecondsConverter.ToMicroseconds(r.ObservedAt)));
             var after = QuotaCheck.DayQuantityAfter(key.Item.Aggregation, stored, pending.CollectorId, added);
@@ -248,7 +287,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         if (_connection is null)
         {
             _connection = _database.OpenWriter();
-            _statements = new UsageWriterStatements(_connection, _database.WorkspaceLockSql, _database.DayLockSharedSql);
+            _store = _database.CreateStore(_connection);
         }
     }
 
@@ -256,14 +295,14 @@ public sealed class UsageWriter : IHostedService, IDisposable
     {
         try
         {
-            _statements?.Dispose();
+            _store?.Dispose();
             _connection?.Dispose();
         }
         catch (Exception e)
         {
             _logger.LogWarning(e, "Closing the usage writer's connection failed.");
         }
-        _statements = null;
+        _store = null;
         _connection = null;
     }
 }

@@ -106,16 +106,10 @@ public sealed class PrepaidCardManager(BillingDbContext db, BillingAccountAccess
     public async Task<(IReadOnlyList<PrepaidCardView> Cards, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, new RequestValidator().PageSize(pageSize));
-        var after = Paging.Decode(pageToken, CardList);
-        var size = Paging.Size(pageSize);
-        var query = db.PrepaidCards.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId);
-        if (after is not null)
-        {
-            query = query.Where(c => string.Compare(c.Id, after) < 0);
-        }
-        var fetched = await query.OrderByDescending(c => c.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var (page, next) = Paging.Page(fetched, size, CardList, c => c.Id);
+        var validator = new RequestValidator().Page(pageSize, pageToken, CardList, out var pageRequest);
+        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
+        var (page, next) = await pageRequest.FetchAsync(
+            db.PrepaidCards.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId), c => c.Id, cancellationToken);
         var ids = page.Select(c => c.Id).ToList();
         var balances = await db.LedgerAccounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Balance, cancellationToken);
         var now = clock.GetUtcNow();

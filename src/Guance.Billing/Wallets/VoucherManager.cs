@@ -128,16 +128,10 @@ public sealed class VoucherManager(
     public async Task<(IReadOnlyList<VoucherView> Vouchers, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, new RequestValidator().PageSize(pageSize));
-        var after = Paging.Decode(pageToken, VoucherList);
-        var size = Paging.Size(pageSize);
-        var query = db.Vouchers.AsNoTracking().Where(v => v.BillingAccountId == billingAccountId);
-        if (after is not null)
-        {
-            query = query.Where(v => string.Compare(v.Id, after) < 0);
-        }
-        var fetched = await query.OrderByDescending(v => v.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var (page, next) = Paging.Page(fetched, size, VoucherList, v => v.Id);
+        var validator = new RequestValidator().Page(pageSize, pageToken, VoucherList, out var pageRequest);
+        await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
+        var (page, next) = await pageRequest.FetchAsync(
+            db.Vouchers.AsNoTracking().Where(v => v.BillingAccountId == billingAccountId), v => v.Id, cancellationToken);
         var balances = await BalancesAsync(page.Select(v => v.Id).ToList(), cancellationToken);
         var now = clock.GetUtcNow();
         return (page.Select(v => View(v, balances.GetValueOrDefault(v.Id), now)).ToList(), next);

@@ -22,15 +22,13 @@ public sealed class WalletQueries(BillingDbContext db, BillingAccountAccess acce
         Caller caller, string billingAccountId, DateTimeOffset? start, DateTimeOffset? end, IReadOnlyCollection<TransactionKind> kinds,
         int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
+        var list = $"{TransactionList}:{start?.UtcTicks}:{end?.UtcTicks}:{string.Join(',', kinds.Order())}";
         var validator = new RequestValidator()
             .Check(start is null || end is null || start < end, "end_time", "must be after start_time")
             .Check(kinds.All(k => Enum.IsDefined(k)), "kinds", "must list defined transaction kinds only")
-            .PageSize(pageSize);
+            .Page(pageSize, pageToken, list, out var pageRequest);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
 
-        var list = $"{TransactionList}:{start?.UtcTicks}:{end?.UtcTicks}:{string.Join(',', kinds.Order())}";
-        var after = Paging.Decode(pageToken, list);
-        var size = Paging.Size(pageSize);
         var query = db.LedgerTransactions.AsNoTracking().Where(t => t.BillingAccountId == billingAccountId);
         if (start is { } from)
         {
@@ -44,12 +42,7 @@ public sealed class WalletQueries(BillingDbContext db, BillingAccountAccess acce
         {
             query = query.Where(t => kinds.Contains(t.Kind));
         }
-        if (after is not null)
-        {
-            query = query.Where(t => string.Compare(t.Id, after) < 0);
-        }
-        var fetched = await query.OrderByDescending(t => t.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var (page, next) = Paging.Page(fetched, size, list, t => t.Id);
+        var (page, next) = await pageRequest.FetchAsync(query, t => t.Id, cancellationToken);
         return (await ledger.LoadPostedAsync(page, cancellationToken), next);
     }
 }

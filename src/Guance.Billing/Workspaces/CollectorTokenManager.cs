@@ -22,16 +22,10 @@ public sealed class CollectorTokenManager(BillingDbContext db, WorkspaceAccess a
 
     public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListAsync(Caller caller, string workspaceId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().PageSize(pageSize).PageToken(pageToken, TokenList, out var after);
+        var validator = new RequestValidator().Page(pageSize, pageToken, TokenList, out var page);
         await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageCollectorTokens, cancellationToken, validator);
-        var size = Paging.Size(pageSize);
-        var query = db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == workspaceId && t.Kind == TokenKind.Collector);
-        if (after is not null)
-        {
-            query = query.Where(t => string.Compare(t.Id, after) < 0);
-        }
-        var fetched = await query.OrderByDescending(t => t.Id).Take(size + 1).ToListAsync(cancellationToken);
-        return Paging.Page(fetched, size, TokenList, t => t.Id);
+        return await page.FetchAsync(
+            db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == workspaceId && t.Kind == TokenKind.Collector), t => t.Id, cancellationToken);
     }
 
     public async Task<AccessToken> RevokeAsync(Caller caller, string workspaceId, string tokenId, CancellationToken cancellationToken)

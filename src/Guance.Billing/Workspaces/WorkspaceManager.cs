@@ -61,8 +61,7 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     {
         var userId = caller.RequireUserOrOperator();
         var list = WorkspaceList + (showDissolved ? "+dissolved" : "");
-        new RequestValidator().PageSize(pageSize).PageToken(pageToken, list, out var after).ThrowIfInvalid();
-        var size = Paging.Size(pageSize);
+        new RequestValidator().Page(pageSize, pageToken, list, out var pageRequest).ThrowIfInvalid();
 
         var query = from w in db.Workspaces.AsNoTracking()
                     join m in db.WorkspaceMembers.AsNoTracking().Where(m => m.UserId == userId) on w.Id equals m.WorkspaceId into membership
@@ -73,12 +72,7 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
         {
             query = query.Where(x => x.Workspace.State == WorkspaceState.Active);
         }
-        if (after is not null)
-        {
-            query = query.Where(x => string.Compare(x.Workspace.Id, after) > 0);
-        }
-        var fetched = await query.OrderBy(x => x.Workspace.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var (page, next) = Paging.Page(fetched, size, list, x => x.Workspace.Id);
+        var (page, next) = await pageRequest.FetchAsync(query, x => x.Workspace.Id, cancellationToken, oldestFirst: true);
 
         var ids = page.Select(x => x.Workspace.Id).ToList();
         var history = await db.RetentionChanges.AsNoTracking().Where(c => ids.Contains(c.WorkspaceId)).ToListAsync(cancellationToken);

@@ -23,7 +23,11 @@ public sealed class CliHost : IAsyncLifetime
         return (email, result.Json.GetProperty("token").GetString()!, result.Json.GetProperty("user").GetProperty("userId").GetString()!);
     }
 
-    public async Task InitializeAsync() => _host = await HostProcess.StartAsync();
+    public async Task InitializeAsync() => _host = await HostProcess.StartAsync(new HostProcessOptions
+    {
+        // Sign-ups and sign-ins are many here; the hash strength is not what these tests are about.
+        Settings = { ["Guance:Security:PasswordHashIterations"] = "1000" },
+    });
 
     public async Task DisposeAsync()
     {

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Guance.Billing.Workspaces;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>One batch for the store: the collector whose mark it advances, its sequence and its rows.</summary>
+public readonly record struct BatchWrite(string WorkspaceId, string CollectorId, long Sequence, IReadOnlyList<AggregatedRow> Rows);
+
+/// <summary>A stored row of one collector, item and hour (times in Unix microseconds), as the quota check reads it.</summary>
+public readonly record struct StoredPoint(long HourStart, string CollectorId, long Quantity, long ObservedAt);
+
+/// <summary>
+/// The usage writer's statements on its own connection, one implementation per engine
+/// (<see cref="SqliteUsageStore"/>, <see cref="PostgresUsageStore"/>), with the same meaning on both:
+/// a batch is applied only when it advances its collector's high-water mark (a conditional upsert,
+/// the exactly-once guard, also between hosts), and then its rows are upserted: a flow row adds to
+/// the stored one, a stock row replaces it unless the stored value was observed later.
+/// </summary>
+public interface IUsageStore : IDisposable
+{
+    /// <summary>Runs the following statements in <paramref name="transaction"/> (null after it ends).</summary>
+    void Enlist(DbTransaction? transaction);
+
+    /// <summary>
+    /// Serializes the quota checks of one workspace across hosts until the transaction ends (SQLite's
+    /// write transaction is exclusive already). Callers take these locks first, in ordinal order.
+    /// </summary>
+    void LockWorkspace(string workspaceId);
+
+    /// <summary>
+    /// When CloseDay closed the site-day, or null while it is open. On PostgreSQL it first takes the
+    /// site-day's shared lock for the rest of the transaction (see <see cref="SiteDayLock"/>), so that a
+    /// close cannot slip in between this read and the commit. Callers read site-days in one order.
+    /// </summary>
+    DateTimeOffset? DayClosedAt(Site site, DateOnly day);
+
+    /// <summary>The collector's high-water mark (0 when it never committed).</summary>
+    long ReadMark(string workspaceId, string collectorId);
+
+    /// <summary>The collectors' rows of one item and billing day.</summary>
+    List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day);
+
+    /// <summary>
+    /// Applies the batches in order, each only if its sequence is above its collector's mark, and sets
+    /// <paramref name="applied"/>[i] to whether batch i was applied (false: committed before).
+    /// Batches of one collector must come in rising sequence order.
+    /// </summary>
+    void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied);
+}

@@ -1,0 +1,235 @@
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Guance.Billing.Data;
+using Guance.Billing.Workspaces;
+using Npgsql;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// The PostgreSQL store: a group of batches in two round trips whatever its size, where a row at a
+/// time costs one round trip per mark and per row. (1) The marks: one conditional upsert per batch,
+/// sent together as one <see cref="NpgsqlBatch"/>, so each batch still learns on its own whether it
+/// advanced its collector's mark. (2) The rows of the batches that did: merged in memory per
+/// (workspace, item, hour, collector), with the same rules the upserts apply, then one
+/// <c>INSERT ... SELECT FROM unnest(arrays) ON CONFLICT ... DO UPDATE</c> for flow rows and one for stock rows.
+/// </summary>
+public sealed class PostgresUsageStore : IUsageStore
+{
+    private const string AdvanceMarkSql = """
+        INSERT INTO usage_collectors (workspace_id, collector_id, last_sequence, first_seen_at, last_committed_at)
+        VALUES ($1, $2, $3, $4, $4)
+        ON CONFLICT (workspace_id, collector_id) DO UPDATE
+        SET last_sequence = excluded.last_sequence, last_committed_at = excluded.last_committed_at
+        WHERE usage_collectors.last_sequence < excluded.last_sequence
+        """;
+
+    // The input holds each key once (merged in memory): ON CONFLICT may not touch a row twice in one statement.
+    private const string AddFlowSql = """
+        INSERT INTO usage_points AS p (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
+        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::date[], $6::bigint[], $7::bigint[])
+        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        SET quantity = p.quantity + excluded.quantity, observed_at = GREATEST(p.observed_at, excluded.observed_at)
+        """;
+
+    private const string SetStockSql = """
+        INSERT INTO usage_points AS p (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
+        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::date[], $6::bigint[], $7::bigint[])
+        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        SET quantity = excluded.quantity, observed_at = excluded.observed_at
+        WHERE excluded.observed_at >= p.observed_at
+        """;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlCommand _lockWorkspace;
+    private readonly NpgsqlCommand _readMark;
+    private readonly NpgsqlCommand _readDayRows;
+    private readonly NpgsqlCommand _lockDayShared;
+    private readonly NpgsqlCommand _readDayClose;
+    private readonly Dictionary<PointKey, PointValue> _flow = new();
+    private readonly Dictionary<PointKey, PointValue> _stock = new();
+    private NpgsqlTransaction? _transaction;
+
+    public PostgresUsageStore(NpgsqlConnection connection)
+    {
+        _connection = connection;
+        _lockWorkspace = Command("SELECT pg_advisory_xact_lock($1)", 1);
+        _readMark = Command("SELECT last_sequence FROM usage_collectors WHERE workspace_id = $1 AND collector_id = $2", 2);
+        _readDayRows = Command("""
+            SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
+            WHERE workspace_id = $1 AND item = $2 AND billing_day = $3
+            """, 3);
+        _lockDayShared = Command("SELECT pg_advisory_xact_lock_shared($1, $2)", 2);
+        _readDayClose = Command("SELECT closed_at FROM day_closes WHERE site_code = $1 AND billing_day = $2", 2);
+    }
+
+    public void Enlist(DbTransaction? transaction)
+    {
+        _transaction = (NpgsqlTransaction?)transaction;
+        _lockWorkspace.Transaction = _readMark.Transaction = _readDayRows.Transaction = _transaction;
+        _lockDayShared.Transaction = _readDayClose.Transaction = _transaction;
+    }
+
+    public void LockWorkspace(string workspaceId)
+    {
+        _lockWorkspace.Parameters[0].Value = UsageDatabase.LockKey(workspaceId);
+        _lockWorkspace.ExecuteNonQuery();
+    }
+
+    public DateTimeOffset? DayClosedAt(Site site, DateOnly day)
+    {
+        _lockDayShared.Parameters[0].Value = SiteDayLock.ClassId;
+        _lockDayShared.Parameters[1].Value = SiteDayLock.ObjectId(site, day);
+        _lockDayShared.ExecuteNonQuery();
+        _readDayClose.Parameters[0].Value = site.Code;
+        _readDayClose.Parameters[1].Value = day;
+        return _readDayClose.ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+    }
+
+    public long ReadMark(string workspaceId, string collectorId)
+    {
+        _readMark.Parameters[0].Value = workspaceId;
+        _readMark.Parameters[1].Value = collectorId;
+        return _readMark.ExecuteScalar() is long mark ? mark : 0;
+    }
+
+    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)
+    {
+        _readDayRows.Parameters[0].Value = workspaceId;
+        _readDayRows.Parameters[1].Value = (int)item;
+        _readDayRows.Parameters[2].Value = day;
+        var rows = new List<StoredPoint>();
+        using var reader = _readDayRows.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+        return rows;
+    }
+
+    public void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied)
+    {
+        if (batches.Count == 0)
+        {
+            return;
+        }
+        using (var marks = new NpgsqlBatch(_connection, _transaction))
+        {
+            foreach (var batch in batches)
+            {
+                var command = new NpgsqlBatchCommand(AdvanceMarkSql);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.WorkspaceId });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.CollectorId });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.Sequence });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMicros });
+                marks.BatchCommands.Add(command);
+            }
+            marks.ExecuteNonQuery();
+            for (int i = 0; i < batches.Count; i++)
+            {
+                applied[i] = marks.BatchCommands[i].RecordsAffected == 1;
+            }
+        }
+
+        _flow.Clear();
+        _stock.Clear();
+        for (int i = 0; i < batches.Count; i++)
+        {
+            if (applied[i])
+            {
+                Merge(batches[i]);
+            }
+        }
+        if (_flow.Count + _stock.Count == 0)
+        {
+            return;
+        }
+        using var rows = new NpgsqlBatch(_connection, _transaction);
+        if (_flow.Count > 0)
+        {
+            rows.BatchCommands.Add(Upsert(AddFlowSql, _flow));
+        }
+        if (_stock.Count > 0)
+        {
+            rows.BatchCommands.Add(Upsert(SetStockSql, _stock));
+        }
+        rows.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _lockWorkspace.Dispose();
+        _lockDayShared.Dispose();
+        _readDayClose.Dispose();
+        _readMark.Dispose();
+        _readDayRows.Dispose();
+    }
+
+    /// <summary>
+    /// Folds a batch's rows into the pending ones as the upserts would apply them one after another:
+    /// flow adds (and keeps the latest observed_at); stock keeps the value observed last, a later batch winning a tie.
+    /// </summary>
+    private void Merge(BatchWrite batch)
+    {
+        foreach (var row in batch.Rows)
+        {
+            var key = new PointKey(batch.WorkspaceId, (int)row.Item.Item, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start), batch.CollectorId);
+            var observedAt = UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt);
+            ref var value = ref CollectionsMarshal.GetValueRefOrAddDefault(row.Item.IsStock ? _stock : _flow, key, out var exists);
+            if (!exists)
+            {
+                value = new PointValue(row.Hour.BillingDay, row.Quantity, observedAt);
+            }
+            else if (!row.Item.IsStock)
+            {
+                value = value with { Quantity = checked(value.Quantity + row.Quantity), ObservedAt = Math.Max(value.ObservedAt, observedAt) };
+            }
+            else if (observedAt >= value.ObservedAt)
+            {
+                value = value with { Quantity = row.Quantity, ObservedAt = observedAt };
+            }
+        }
+    }
+
+    private static NpgsqlBatchCommand Upsert(string sql, Dictionary<PointKey, PointValue> points)
+    {
+        var count = points.Count;
+        var workspaces = new string[count];
+        var items = new int[count];
+        var hours = new long[count];
+        var collectors = new string[count];
+        var days = new DateOnly[count];
+        var quantities = new long[count];
+        var observed = new long[count];
+        var i = 0;
+        foreach (var (key, value) in points)
+        {
+            (workspaces[i], items[i], hours[i], collectors[i]) = (key.WorkspaceId, key.Item, key.HourStart, key.CollectorId);
+            (days[i], quantities[i], observed[i]) = (value.BillingDay, value.Quantity, value.ObservedAt);
+            i++;
+        }
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = workspaces });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = items });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = hours });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = collectors });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = days });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = quantities });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = observed });
+        return command;
+    }
+
+    private NpgsqlCommand Command(string sql, int parameters)
+    {
+        var command = new NpgsqlCommand(sql, _connection);
+        for (int i = 0; i < parameters; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter());
+        }
+        return command;
+    }
+
+    private readonly record struct PointKey(string WorkspaceId, int Item, long HourStart, string CollectorId);
+
+    private readonly record struct PointValue(DateOnly BillingDay, long Quantity, long ObservedAt);
+}

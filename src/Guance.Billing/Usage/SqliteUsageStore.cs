@@ -1,0 +1,128 @@
+using System.Data.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Workspaces;
+
+namespace Guance.Billing.Usage;
+
+/// <summary>
+/// The SQLite store: statements prepared once on the writer's connection, run a row at a time, which
+/// in-process SQLite does at no round-trip cost. The SQL is portable (PostgreSQL takes
+/// <c>INSERT ... ON CONFLICT ... DO UPDATE ... WHERE</c> too; it was its path before
+/// <see cref="PostgresUsageStore"/>, and the writer benchmark still runs it there for comparison).
+/// </summary>
+public sealed class SqliteUsageStore : IUsageStore
+{
+    // Inserts the collector or advances its mark; 0 rows when the sequence is not above the mark,
+    // which is the exactly-once guard (also against a second host racing for the same collector).
+    internal const string AdvanceMarkSql = """
+        INSERT INTO usage_collectors (workspace_id, collector_id, last_sequence, first_seen_at, last_committed_at)
+        VALUES (@w, @c, @s, @now, @now)
+        ON CONFLICT (workspace_id, collector_id) DO UPDATE
+        SET last_sequence = excluded.last_sequence, last_committed_at = excluded.last_committed_at
+        WHERE usage_collectors.last_sequence < excluded.last_sequence
+        """;
+
+    private const string AddFlowSql = """
+        INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
+        VALUES (@w, @i, @h, @c, @d, @q, @o)
+        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        SET quantity = usage_points.quantity + excluded.quantity,
+            observed_at = CASE WHEN excluded.observed_at > usage_points.observed_at THEN excluded.observed_at ELSE usage_points.observed_at END
+        """;
+
+    // A stock row keeps the collector's latest value of the hour; an older value arriving late loses.
+    private const string SetStockSql = """
+        INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
+        VALUES (@w, @i, @h, @c, @d, @q, @o)
+        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        SET quantity = excluded.quantity, observed_at = excluded.observed_at
+        WHERE excluded.observed_at >= usage_points.observed_at
+        """;
+
+    internal const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @w AND collector_id = @c";
+
+    internal const string ReadDayRowsSql = """
+        SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
+        WHERE workspace_id = @w AND item = @i AND billing_day = @d
+        """;
+
+    internal const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @s AND billing_day = @d";
+
+    private readonly DbCommand _advanceMark;
+    private readonly DbCommand _addFlow;
+    private readonly DbCommand _setStock;
+    private readonly DbCommand _readMark;
+    private readonly DbCommand _readDayRows;
+    private readonly DbCommand _readDayClose;
+    private readonly DbCommand[] _all;
+
+    public SqliteUsageStore(DbConnection connection)
+    {
+        _advanceMark = connection.Command(AdvanceMarkSql, "@w", "@c", "@s", "@now");
+        _addFlow = connection.Command(AddFlowSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
+        _setStock = connection.Command(SetStockSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
+        _readMark = connection.Command(ReadMarkSql, "@w", "@c");
+        _readDayRows = connection.Command(ReadDayRowsSql, "@w", "@i", "@d");
+        _readDayClose = connection.Command(ReadDayCloseSql, "@s", "@d");
+        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose];
+    }
+
+    public void Enlist(DbTransaction? transaction)
+    {
+        foreach (var command in _all)
+        {
+            command.Transaction = transaction;
+        }
+    }
+
+    /// <summary>Nothing to take: SQLite's write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
+    public void LockWorkspace(string workspaceId)
+    {
+    }
+
+    /// <summary>No lock needed: SQLite's single writer orders this transaction and CloseDay's insert.</summary>
+    public DateTimeOffset? DayClosedAt(Site site, DateOnly day) =>
+        _readDayClose.Set(0, site.Code).Set(1, day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+
+    public long ReadMark(string workspaceId, string collectorId) =>
+        _readMark.Set(0, workspaceId).Set(1, collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+
+    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)
+    {
+        var rows = new List<StoredPoint>();
+        using var reader = _readDayRows.Set(0, workspaceId).Set(1, (int)item).Set(2, day).ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+        return rows;
+    }
+
+    public void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied)
+    {
+        for (int i = 0; i < batches.Count; i++)
+        {
+            var batch = batches[i];
+            applied[i] = _advanceMark.Set(0, batch.WorkspaceId).Set(1, batch.CollectorId).Set(2, batch.Sequence).Set(3, nowMicros).ExecuteNonQuery() == 1;
+            if (!applied[i])
+            {
+                continue;
+            }
+            foreach (var row in batch.Rows)
+            {
+                var command = row.Item.IsStock ? _setStock : _addFlow;
+                command.Set(0, batch.WorkspaceId).Set(1, (int)row.Item.Item).Set(2, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start))
+                    .Set(3, batch.CollectorId).Set(4, row.Hour.BillingDay).Set(5, row.Quantity).Set(6, UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
+                    .ExecuteNonQuery();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _all)
+        {
+            command.Dispose();
+        }
+    }
+}
