@@ -93,12 +93,13 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     /// the call's stream reads with a <see cref="ConnectionAbortedException"/> at once but cancels the
     /// call's token afterwards, on the thread pool: the exception can arrive before the token says that
     /// the caller went away (seen when agents' connections broke mid-stream in the multi-host tests).
+    /// A client that resets its HTTP/2 stream shows the same way, as Kestrel's IOException on the read.
     /// </summary>
     private static bool ConnectionLost(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is ConnectionAbortedException)
+            if (e is ConnectionAbortedException or IOException { Source: "Microsoft.AspNetCore.Server.Kestrel.Core" })
             {
                 return true;
             }

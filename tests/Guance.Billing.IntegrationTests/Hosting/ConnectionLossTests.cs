@@ -33,6 +33,19 @@ public sealed class ConnectionLossTests
     }
 
     [Fact]
+    public async Task A_stream_that_the_client_resets_ends_cancelled_without_an_error_logged()
+    {
+        var logger = new RecordingLogger();
+        // What Kestrel's request reader throws after the client's RST_STREAM, before the call's token is cancelled.
+        var reset = new IOException("The client reset the request stream.") { Source = "Microsoft.AspNetCore.Server.Kestrel.Core" };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Stream(new ErrorInterceptor(logger), reset));
+
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        Assert.DoesNotContain(logger.Levels, level => level >= LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task An_io_failure_of_the_host_itself_is_still_an_internal_error()
     {
         var logger = new RecordingLogger();
