@@ -70,6 +70,10 @@ public sealed class SettlementLifeTests : IDisposable
         Assert.True(experience[BillingItem.Logs].HasQuota);
         Assert.Equal(600_000, experience[BillingItem.Logs].RemainingToday); // 1,000,000 - 400,000
         Assert.Equal(2_000, experience[BillingItem.TimeSeries].Today);
+        // 400,000 + 700,000 = 1,100,000 would pass the quota: refused, and nothing of the batch applied.
+        var overQuota = UsageTestKit.Record(BillingItem.Logs, 700_000, Local(11, 2, 9, 30));
+        await RpcAssert.Fails(StatusCode.ResourceExhausted, () => collector.ReportAsync(Agent, ++sequence, overQuota), "EXPERIENCE_QUOTA_EXHAUSTED");
+        Assert.Equal(400_000, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
 
         // The money of the billing account.
         await host.GrantVoucherAsync(account.Id, 50m, Local(12, 31, 0));
