@@ -170,6 +170,37 @@ public sealed class ArrearsTests : IDisposable
         await host.AssertLedgerCleanAsync(debtor.Account.Id);
     }
 
+    /// <summary>Joint billing: the arrears of one account lock every workspace it pays for, one bound after they began included.</summary>
+    [Fact]
+    public async Task The_arrears_of_a_billing_account_lock_every_workspace_it_pays_for()
+    {
+        var debtor = await InArrearsAsync();
+        var second = await host.CreateWorkspaceAsync("cn1");
+        var secondCollector = await host.CollectorAsync(second);
+        host.Clock.SetUtcNow(Local(11, 5, 10));
+        await host.UpgradeAsync(second, debtor.Account);
+        // Bound into running arrears: the account's countdown, not a new one.
+        var settlement = await host.SettlementAsync(second.Id);
+        Assert.Equal(ArrearsSince, settlement.ArrearsSince.ToDateTimeOffset());
+        Assert.Equal(LockAt, settlement.LockTime.ToDateTimeOffset());
+
+        host.Clock.SetUtcNow(WarnAt);
+        Assert.Equal((2, 0), await ProcessAsync());
+        host.Clock.SetUtcNow(LockAt);
+        Assert.Equal((0, 2), await ProcessAsync());
+        await RefusedAsync(debtor);
+        await RpcAssert.Fails(StatusCode.FailedPrecondition,
+            () => secondCollector.ReportAsync(Agent, 1, UsageTestKit.Record(BillingItem.Logs, 1_000, LockAt)), "WORKSPACE_LOCKED");
+        Assert.Equal(4, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLocked)).Count); // 2 workspaces × (Owner, account)
+
+        await host.RechargeAsync(debtor.Account.Id, 3m);
+        Assert.False((await host.SettlementAsync(second.Id)).Locked);
+        Assert.False(await LockedAsync(debtor));
+        await secondCollector.ReportAsync(Agent, 2, UsageTestKit.Record(BillingItem.Logs, 1_000, LockAt));
+        await ReportNowAsync(debtor);
+        Assert.Equal(4, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceUnlocked)).Count);
+    }
+
     [Fact]
     public async Task Arrears_paid_before_the_lock_date_cancel_the_lock()
     {
