@@ -72,7 +72,13 @@ public sealed class ClockTests(BillingHost host) : IClassFixture<BillingHost>
         await Invalid(new AdvanceClockRequest { TargetTime = Ts(Start) }, "target_time");
         await Invalid(new AdvanceClockRequest { TargetTime = Ts(Start.AddHours(-1)) }, "target_time");
         await Invalid(new AdvanceClockRequest { TargetTime = Ts(Start.AddDays(400).AddSeconds(1)) }, "target_time");
-        await Invalid(new AdvanceClockRequest { TargetTime = new Timestamp { Seconds = Ts(Start).Seconds + 60, Nanos = -1 } }, "target_time");
+        var malformed = new Timestamp { Seconds = Ts(Start).Seconds + 60, Nanos = -1 };
+        await Invalid(new AdvanceClockRequest { TargetTime = malformed }, "target_time");
+        // A malformed target_time is not an absent one: with a duration the clock must not move by the duration.
+        await RpcAssert.InvalidFields(() => settlement.AdvanceClockAsync(new AdvanceClockRequest
+        {
+            TargetTime = malformed, Duration = Duration.FromTimeSpan(TimeSpan.FromHours(1)),
+        }), "target_time", "duration");
         Assert.Equal(Start, await simulated.ClockNowAsync());
 
         // No commercial workspace, nothing due: the only stop is the target.
