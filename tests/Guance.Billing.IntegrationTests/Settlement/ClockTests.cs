@@ -2,7 +2,9 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Usage;
+using IScheduledJob = Guance.Billing.Jobs.IScheduledJob;
 using Guance.Billing.V1;
+using Microsoft.Extensions.DependencyInjection;
 using static Guance.Billing.IntegrationTests.Settlement.SettlementLifeKit;
 
 namespace Guance.Billing.IntegrationTests.Settlement;
@@ -153,5 +155,107 @@ public sealed class ClockTests(BillingHost host) : IClassFixture<BillingHost>
         Cny(0, wallet.PrepaidCards, "cards");
         Cny(0, wallet.Arrears, "arrears");
         await simulated.AssertLedgerCleanAsync(account.Id);
+    }
+
+    /// <summary>
+    /// Two test jobs beside the real ones: "early" (order 5) due at +1 h and +2 h, "late" (order 50)
+    /// due at +2 h and +5 h. The clock stops at each due instant and runs a pass of every job there,
+    /// lower order first; a job that fails stops the clock at that instant (JOB_FAILED) and runs again
+    /// at the next advance.
+    /// </summary>
+    [Fact]
+    public async Task AdvanceClock_stops_at_each_due_instant_runs_every_job_in_order_and_stops_where_a_job_fails()
+    {
+        var log = new RunLog();
+        var early = new JobPlan("early", 5, [Start.AddHours(1), Start.AddHours(2)], null);
+        var late = new JobPlan("late", 50, [Start.AddHours(2), Start.AddHours(5)], Start.AddHours(5));
+        using var simulated = new BillingHost
+        {
+            SimulatedClockStart = Start,
+            ConfigureServices = services =>
+            {
+                services.AddSingleton(log);
+                services.AddScoped<IScheduledJob>(_ => new RecordingJob(early, log));
+                services.AddScoped<IScheduledJob>(_ => new RecordingJob(late, log));
+            },
+        };
+
+        var advance = await simulated.AdvanceToAsync(Start.AddHours(3));
+        Assert.Equal(3, advance.Stops);
+        Assert.Equal(
+            [("early", Start.AddHours(1)), ("late", Start.AddHours(1)), ("early", Start.AddHours(2)), ("late", Start.AddHours(2)), ("early", Start.AddHours(3)), ("late", Start.AddHours(3))],
+            log.Runs());
+
+        log.Clear();
+        var failed = await RpcAssert.Precondition(() => simulated.Operator.Settlement.AdvanceClockAsync(new AdvanceClockRequest { TargetTime = Ts(Start.AddHours(6)) }),
+            "JOB_FAILED");
+        Assert.Contains(failed.Violations, v => v.Subject == "jobs/late");
+        Assert.Equal(Start.AddHours(5), await simulated.ClockNowAsync());
+        // The pass went on past the failure (the runner runs every job), but the clock went no further.
+        Assert.Equal([("early", Start.AddHours(5)), ("late", Start.AddHours(5))], log.Runs());
+
+        log.Clear();
+        late.FailAt = null;
+        var resumed = await simulated.AdvanceToAsync(Start.AddHours(6));
+        Assert.Equal(1, resumed.Stops);
+        Assert.Equal([("early", Start.AddHours(6)), ("late", Start.AddHours(6))], log.Runs());
+    }
+
+    /// <summary>A test job's name, order, due instants and the instant it fails at (null: never).</summary>
+    private sealed class JobPlan(string name, int order, DateTimeOffset[] due, DateTimeOffset? failAt)
+    {
+        public string Name => name;
+        public int Order => order;
+        public DateTimeOffset[] Due => due;
+        public DateTimeOffset? FailAt { get; set; } = failAt;
+    }
+
+    private sealed class RunLog
+    {
+        private readonly List<(string, DateTimeOffset)> runs = [];
+
+        public void Add(string job, DateTimeOffset at)
+        {
+            lock (runs)
+            {
+                runs.Add((job, at));
+            }
+        }
+
+        public List<(string, DateTimeOffset)> Runs()
+        {
+            lock (runs)
+            {
+                return runs.Where(r => r.Item1 is "early" or "late").ToList();
+            }
+        }
+
+        public void Clear()
+        {
+            lock (runs)
+            {
+                runs.Clear();
+            }
+        }
+    }
+
+    private sealed class RecordingJob(JobPlan plan, RunLog log) : IScheduledJob
+    {
+        public string Name => plan.Name;
+
+        public int Order => plan.Order;
+
+        public Task RunDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            log.Add(plan.Name, now);
+            if (plan.FailAt == now)
+            {
+                throw new InvalidOperationException($"{plan.Name} fails at {now:O} (test)");
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken cancellationToken) =>
+            Task.FromResult(plan.Due.Where(d => d > after).Select(d => (DateTimeOffset?)d).Min());
     }
 }
