@@ -117,7 +117,9 @@ public sealed class SettlementGrpcService(
 
     public override async Task<AdvanceClockResponse> AdvanceClock(AdvanceClockRequest request, ServerCallContext context)
     {
-        var advance = await clock.AdvanceAsync(context.GetCaller(), request.TargetTime.ToInstant(), request.Duration.ToTimeSpan(), context.CancellationToken);
+        var target = request.TargetTime.ToInstant();
+        var advance = await clock.AdvanceAsync(context.GetCaller(), target, request.Duration.ToDurationOrNull(), context.CancellationToken,
+            malformedTarget: request.TargetTime is not null && target is null);
         return new AdvanceClockResponse { PreviousTime = advance.Previous.ToTimestamp(), Now = advance.Now.ToTimestamp(), Stops = advance.Stops };
     }
 }

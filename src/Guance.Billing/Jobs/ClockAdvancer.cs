@@ -28,13 +28,20 @@ public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IService
         return new ClockState(clock is SimulatedClock ? ClockMode.Simulated : ClockMode.System, clock.GetUtcNow());
     }
 
-    /// <summary>The AdvanceClock RPC: operator only; exactly one of a target time and a duration.</summary>
-    public async Task<ClockAdvance> AdvanceAsync(Caller caller, DateTimeOffset? target, TimeSpan? duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// The AdvanceClock RPC: operator only; exactly one of a target time and a duration. A target_time
+    /// that was sent but is not a valid timestamp (<paramref name="malformedTarget"/>) is refused as such,
+    /// never taken for an absent one (with a duration, the clock would otherwise move by the duration).
+    /// </summary>
+    public async Task<ClockAdvance> AdvanceAsync(Caller caller, DateTimeOffset? target, TimeSpan? duration, CancellationToken cancellationToken,
+        bool malformedTarget = false)
     {
         caller.RequireOperator();
+        var targetGiven = target is not null || malformedTarget;
         new RequestValidator()
-            .Check(target is null || duration is null, "duration", "give target_time or duration, not both")
-            .Check(target is not null || duration is not null, "target_time", "give target_time or duration")
+            .Check(!malformedTarget, "target_time", "must be a valid timestamp (seconds from 0001-01-01 to 9999-12-31, nanos 0 to 999,999,999)")
+            .Check(!targetGiven || duration is null, "duration", "give target_time or duration, not both")
+            .Check(targetGiven || duration is not null, "target_time", "give target_time or duration")
             .Check(duration is null || duration > TimeSpan.Zero, "duration", "must be positive")
             .Check(duration is null || duration <= MaxAdvance, "duration", $"may be at most {MaxAdvance.TotalDays} days")
             .ThrowIfInvalid();
