@@ -35,8 +35,11 @@ public static class SettlementMapping
             ? null
             : DateTimeOffset.UnixEpoch.AddTicks(timestamp.Seconds * TimeSpan.TicksPerSecond + timestamp.Nanos / 100);
 
-    /// <summary>A duration of a request (any sign); null when unset.</summary>
-    public static TimeSpan? ToTimeSpan(this Google.Protobuf.WellKnownTypes.Duration? duration) =>
+    /// <summary>
+    /// A duration of a request (any sign); null when unset. Not named ToTimeSpan: Duration has an instance
+    /// method of that name, which C# picks over an extension and which throws on an unset (null) field.
+    /// </summary>
+    public static TimeSpan? ToDurationOrNull(this Google.Protobuf.WellKnownTypes.Duration? duration) =>
         duration is null ? null : TimeSpan.FromTicks(Math.Clamp(duration.Seconds, -100_000_000_000L, 100_000_000_000L) * TimeSpan.TicksPerSecond + duration.Nanos / 100);
 
     public static V1.Money ToUnitPrice(this long micros)
