@@ -3,6 +3,7 @@ using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Usage;
 using Guance.Billing.V1;
+using Npgsql;
 using Xunit.Abstractions;
 using static Guance.Billing.IntegrationTests.Infrastructure.BillingCenterScenario;
 
@@ -266,7 +267,13 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
         // Three collectors per workspace stream to host 0, each batch one record of 20,000 log records of
         // the last hour of the day, as many in flight as the stream allows, until a batch is refused.
         const long perBatch = 20_000;
+        const long MaxBatchesPerStream = 2_000;
         var applied = new ConcurrentDictionary<string, long>();
+
+        // A collector that reports once now; its second batch is the one held in its commit below.
+        Assert.False((await hosts.ReportAsync(0, workspaces[0], "held", 1, UsageTestKit.Record(BillingItem.Logs, perBatch, late))).Duplicate);
+        applied[workspaces[0].Id] = perBatch;
+
         var refusedBatches = 0;
         var acknowledged = 0;
         var enoughAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -280,7 +287,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             long sent = 0;
             var sender = Task.Run(async () =>
             {
-                for (long sequence = 1; ; sequence++)
+                for (long sequence = 1; sequence <= MaxBatchesPerStream; sequence++)
                 {
                     await window.WaitAsync(timeout.Token);
                     if (Volatile.Read(ref stop))
@@ -317,6 +324,10 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
                     Volatile.Write(ref stop, true);
                 }
                 window.Release();
+                if (answered == MaxBatchesPerStream)
+                {
+                    break; // never refused: the close did not stop the day (the assertion below fails)
+                }
                 if (Volatile.Read(ref stop))
                 {
                     await sender;
@@ -329,9 +340,32 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             await stream.CompleteAsync();
         }))).ToList();
 
-        // Host 1 closes the day while the batches flow to host 0.
+        // Host 1 closes the day while the batches flow to host 0, and while one batch is held in the middle
+        // of its commit on host 0: it has read the day open (under the site-day's shared lock) and waits for
+        // a row lock the test holds on its collector's mark. The close must wait for that commit (its
+        // exclusive site-day lock) and then bill the batch; a close that went ahead would bill the day
+        // without it, and the batch would be acknowledged after the close had read the usage.
         await enoughAcknowledged.Task.WaitAsync(timeout.Token);
-        var close = (await hosts.Operator(1).Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "cn1", Day = SettlementScenario.Day(Day) })).DayClose;
+        await using var watcher = new NpgsqlConnection(hosts.Cluster.Database.ConnectionString);
+        await watcher.OpenAsync();
+        await using var holder = new NpgsqlConnection(hosts.Cluster.Database.ConnectionString);
+        await holder.OpenAsync();
+        var hold = await holder.BeginTransactionAsync();
+        await using (var lockMark = new NpgsqlCommand("SELECT last_sequence FROM usage_collectors WHERE workspace_id = $1 AND collector_id = 'held' FOR UPDATE", holder, hold))
+        {
+            lockMark.Parameters.Add(new NpgsqlParameter { Value = workspaces[0].Id });
+            Assert.Equal(1L, await lockMark.ExecuteScalarAsync());
+        }
+        var held = hosts.ReportAsync(0, workspaces[0], "held", 2, UsageTestKit.Record(BillingItem.Logs, perBatch, late));
+        await WaitUntilAsync(() => WaitingAsync(watcher, "wait_event_type = 'Lock' AND query LIKE '%usage_collectors%'"), "host 0's usage commit waits for the held mark");
+        var closing = hosts.Operator(1).Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "cn1", Day = SettlementScenario.Day(Day) }).ResponseAsync;
+        await WaitUntilAsync(async () => closing.IsCompleted || await WaitingAsync(watcher, "wait_event = 'advisory' AND query LIKE '%pg_advisory_xact_lock(%'"),
+            "the close waits for the site-day lock or ends");
+        Assert.False(closing.IsCompleted, "the close went ahead while a batch that had read the day open was still committing");
+        await hold.RollbackAsync();
+        Assert.False((await held).Duplicate);
+        applied.AddOrUpdate(workspaces[0].Id, perBatch, (_, sum) => sum + perBatch);
+        var close = (await closing).DayClose;
         await Task.WhenAll(collectors);
         output.WriteLine($"{acknowledged} batches acknowledged, {refusedBatches} refused DAY_CLOSED");
         Assert.True(refusedBatches >= collectors.Count, "every stream ran until a batch was refused");
@@ -362,6 +396,23 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
         Assert.Equal(1_000_000 - close.Total.Cents(), (await hosts.WalletAsync(1, account.Id)).Cash.Cents());
         await hosts.AssertLedgerCleanAsync(0, account.Id);
         hosts.Cluster.AssertNoErrorsLogged();
+    }
+
+    /// <summary>Whether a session of the test database waits as <paramref name="condition"/> (on pg_stat_activity) says.</summary>
+    private static async Task<bool> WaitingAsync(NpgsqlConnection watcher, string condition)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND {condition}", watcher);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Still waiting after a minute until {what}.");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Which host's closes wrote bills (each logs how many it wrote).</summary>
