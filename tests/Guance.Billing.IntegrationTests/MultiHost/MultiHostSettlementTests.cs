@@ -3,6 +3,7 @@ using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Usage;
 using Guance.Billing.V1;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xunit.Abstractions;
 using static Guance.Billing.IntegrationTests.Infrastructure.BillingCenterScenario;
@@ -11,14 +12,14 @@ namespace Guance.Billing.IntegrationTests.MultiHost;
 
 /// <summary>
 /// Daily settlement with two host processes on one PostgreSQL database, both on a simulated clock
-/// with the same start (<see cref="SimulatedCluster"/>): CloseDay called on both hosts at once, the
+/// with the same start (<see cref="SettlementCluster"/>): CloseDay called on both hosts at once, the
 /// day-close job run by both hosts' clocks at once, and late usage batches on one host racing the
 /// close on the other. Bills, charges and balances are exact; unique keys, conditional updates and
 /// the site-day advisory lock, not timing, make them so.
 /// </summary>
 public sealed class MultiHostSettlementTests(ITestOutputHelper output)
 {
-    private static readonly DateOnly Day = DateOnly.FromDateTime(SimulatedCluster.DefaultStart.UtcDateTime); // China 1's 2026-11-02 (08:00 local at the start)
+    private static readonly DateOnly Day = DateOnly.FromDateTime(SettlementCluster.DefaultStart.UtcDateTime); // China 1's 2026-11-02 (08:00 local at the start)
 
     /// <summary>The end of China 1's day <paramref name="day"/>: 00:00 UTC+8 of the next day.</summary>
     private static DateTimeOffset EndOf(DateOnly day) => new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
@@ -53,7 +54,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
     public async Task CloseDay_called_on_both_hosts_at_once_bills_and_charges_every_workspace_exactly_once()
     {
         // Small batches, so that the two closes interleave over many rating and charging transactions.
-        await using var hosts = await SimulatedCluster.StartAsync(output, new Dictionary<string, string>
+        await using var hosts = await SettlementCluster.StartAsync(output, new Dictionary<string, string>
         {
             ["Guance:Settlement:RatingBatchSize"] = "5",
             ["Guance:Settlement:ChargeBatchSize"] = "4",
@@ -163,7 +164,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task The_day_close_job_on_both_hosts_bills_every_workspace_once_whichever_host_gets_there_first()
     {
-        await using var hosts = await SimulatedCluster.StartAsync(output, new Dictionary<string, string>
+        await using var hosts = await SettlementCluster.StartAsync(output, new Dictionary<string, string>
         {
             ["Guance:Settlement:RatingBatchSize"] = "3",
             ["Guance:Settlement:ChargeBatchSize"] = "2",
@@ -248,9 +249,93 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task The_periodic_scheduler_of_both_hosts_on_the_real_clock_closes_every_due_day_once()
+    {
+        // On the real clock a past day refuses usage once its grace is over, so the usage is made by two
+        // hosts on a simulated clock two days back (scheduler off), which then stop. Two hosts on the
+        // system clock, each running the scheduler every 100 ms, start together on the same database: their
+        // first passes race to close every due day, from the day of the upgrades to yesterday.
+        using var database = TestDatabase.Create();
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddDays(-2);
+        var firstDay = DateOnly.FromDateTime(start.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var workspaces = new List<(ClusterWorkspace Workspace, int Profile)>();
+        (string Id, string Token) cash, owing;
+        await using (var setup = await SettlementCluster.StartAsync(output, new Dictionary<string, string> { ["Guance:Jobs:Enabled"] = "false" }, start, database))
+        {
+            var owner = await setup.SignUpAsync();
+            cash = await setup.RegisterAccountAsync(0);
+            owing = await setup.RegisterAccountAsync(1);
+            await setup.RechargeAsync(1, cash.Id, 200m);
+            for (int i = 0; i < 12; i++)
+            {
+                var workspace = await setup.CommercialWorkspaceAsync(i % 2, owner, i % 2 == 0 ? cash : owing);
+                workspaces.Add((workspace, i % 3));
+                await setup.ReportAsync((i + 1) % 2, workspace, "agent-1", 1, Records(Profiles[i % 3], start));
+            }
+        }
+
+        await using var cluster = await HostCluster.StartAsync(2, new Dictionary<string, string>
+        {
+            ["Guance:Jobs:Enabled"] = "true",
+            ["Guance:Jobs:Interval"] = "00:00:00.100",
+            ["Guance:Settlement:RatingBatchSize"] = "3",
+            ["Guance:Settlement:ChargeBatchSize"] = "2",
+        }, database);
+        await WaitUntilAsync(async () =>
+        {
+            await using var db = database.NewContext();
+            return await db.DayCloses.AnyAsync(c => c.SiteCode == "cn1" && c.BillingDay == firstDay.AddDays(1) && c.CompletedAt != null);
+        }, "the schedulers have closed the two days after the upgrades");
+        var hosts = new SettlementCluster(cluster, start, output);
+
+        // The first day as in the other tests: each account 2 x (9.38 + 1.50 + 8.64) = 39.04; later days
+        // have no usage and a zero bill per workspace, with nothing charged.
+        // The cash account: 200.00 - 39.04 = 160.96; the other owes 39.04.
+        foreach (var (account, host) in new[] { (cash, 0), (owing, 1) })
+        {
+            var mine = workspaces.Where(w => w.Workspace.BillingAccountId == account.Id).ToList();
+            var bills = await hosts.BillsOfAccountAsync(host, account.Id, firstDay.Year, firstDay.Month);
+            if (firstDay.AddDays(1).Month != firstDay.Month)
+            {
+                bills.AddRange(await hosts.BillsOfAccountAsync(host, account.Id, firstDay.AddDays(1).Year, firstDay.AddDays(1).Month));
+            }
+            foreach (var day in new[] { firstDay, firstDay.AddDays(1) })
+            {
+                var ofDay = bills.Where(b => b.Day.ToDateOnly() == day).ToList();
+                Assert.Equal(mine.Select(w => w.Workspace.Id).Order(), ofDay.Select(b => b.WorkspaceId).Order());
+                Assert.All(ofDay, bill =>
+                {
+                    Assert.Equal(DailyBillStatus.Charged, bill.Status);
+                    Assert.Equal(day == firstDay ? Profiles[mine.Single(w => w.Workspace.Id == bill.WorkspaceId).Profile].TotalCents : 0, bill.Total.Cents());
+                });
+            }
+            var firstDayBills = bills.Where(b => b.Day.ToDateOnly() == firstDay).ToList();
+            Assert.Equal(3904, firstDayBills.Sum(b => b.Total.Cents()));
+            var charges = await hosts.ChargesAsync(1 - host, account.Id);
+            Assert.Equal(firstDayBills.Select(b => b.DailyBillId).Order(), charges.Select(c => c.Reference).Order());
+            Assert.All(firstDayBills, bill => Assert.Equal(bill.TransactionId, Assert.Single(charges, c => c.Reference == bill.DailyBillId).TransactionId));
+            await hosts.AssertLedgerCleanAsync(host, account.Id);
+        }
+        Assert.Equal(16_096, (await hosts.WalletAsync(0, cash.Id)).Cash.Cents());
+        var owed = await hosts.WalletAsync(1, owing.Id);
+        Assert.Equal(3904, owed.Arrears.Cents());
+        Assert.Equal(0, owed.Cash.Cents());
+        await using (var db = database.NewContext())
+        {
+            var closes = await db.DayCloses.AsNoTracking().Where(c => c.SiteCode == "cn1").OrderBy(c => c.BillingDay).ToListAsync();
+            Assert.Equal(firstDay, closes[0].BillingDay);
+            Assert.Equal(7808, closes[0].Total);
+            Assert.All(closes.Where(c => c.CompletedAt != null), c => Assert.Equal(12, c.Bills));
+        }
+        WriteClosers(cluster);
+        cluster.AssertNoErrorsLogged();
+    }
+
+    [PostgresFact]
     public async Task A_late_batch_racing_the_day_close_on_the_other_host_is_billed_or_refused_never_lost()
     {
-        await using var hosts = await SimulatedCluster.StartAsync(output);
+        await using var hosts = await SettlementCluster.StartAsync(output);
         var owner = await hosts.SignUpAsync();
         var account = await hosts.RegisterAccountAsync(0);
         await hosts.RechargeAsync(0, account.Id, 10_000m);

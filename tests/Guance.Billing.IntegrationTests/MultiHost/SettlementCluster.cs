@@ -11,12 +11,13 @@ namespace Guance.Billing.IntegrationTests.MultiHost;
 public sealed record ClusterWorkspace(string Id, string BillingAccountId, string CollectorToken);
 
 /// <summary>
-/// Two host processes on one PostgreSQL database, both on a simulated clock that starts at the same
-/// instant (<c>Guance:Clock:Start</c>), so that days end when the test says and every host agrees on
-/// the time: each host's clock moves only through its own AdvanceClock, and the tests move both to
-/// the same instants. Workspaces, accounts and money are made through the public API.
+/// Two host processes on one PostgreSQL database for the settlement tests, with the calls they make
+/// through the public API (workspaces, accounts, money, bills, the ledger). <see cref="StartAsync"/>
+/// puts both on a simulated clock that starts at the same instant (<c>Guance:Clock:Start</c>), so that
+/// days end when the test says and every host agrees on the time: each host's clock moves only through
+/// its own AdvanceClock, and the tests move both to the same instants.
 /// </summary>
-public sealed class SimulatedCluster(HostCluster cluster, DateTimeOffset start, ITestOutputHelper output) : IAsyncDisposable
+public sealed class SettlementCluster(HostCluster cluster, DateTimeOffset start, ITestOutputHelper output) : IAsyncDisposable
 {
     /// <summary>Where both clocks start: 2026-11-02 08:00 in China (UTC+8), a full hour, so that usage reported at once counts from the upgrade hour on.</summary>
     public static readonly DateTimeOffset DefaultStart = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
@@ -25,7 +26,13 @@ public sealed class SimulatedCluster(HostCluster cluster, DateTimeOffset start, 
 
     public DateTimeOffset Start => start;
 
-    public static async Task<SimulatedCluster> StartAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? start = null)
+    /// <summary>
+    /// Starts the two hosts on a fresh database, or on <paramref name="database"/> (which the caller then
+    /// disposes). The scheduler is on, as in production; on a simulated clock it idles, and each
+    /// AdvanceClock runs the jobs' passes at the instants they fall due instead.
+    /// </summary>
+    public static async Task<SettlementCluster> StartAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string>? settings = null,
+        DateTimeOffset? start = null, TestDatabase? database = null)
     {
         var at = start ?? DefaultStart;
         var all = new Dictionary<string, string>
@@ -33,13 +40,12 @@ public sealed class SimulatedCluster(HostCluster cluster, DateTimeOffset start, 
             ["Guance:Clock:Mode"] = "Simulated",
             ["Guance:Clock:Start"] = at.ToString("O"),
             ["Guance:Jobs:Enabled"] = "true",
-            ["Guance:Jobs:Interval"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
         }
-        return new SimulatedCluster(await HostCluster.StartAsync(2, all), at, output);
+        return new SettlementCluster(await HostCluster.StartAsync(2, all, database), at, output);
     }
 
     public Api Operator(int host) => cluster.Operator(host);
