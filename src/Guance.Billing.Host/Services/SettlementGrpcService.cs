@@ -117,7 +117,7 @@ public sealed class SettlementGrpcService(
 
     public override async Task<AdvanceClockResponse> AdvanceClock(AdvanceClockRequest request, ServerCallContext context)
     {
-        var advance = await clock.AdvanceAsync(context.GetCaller(), request.TargetTime.ToInstant(), request.Duration.ToTimeSpan(), context.CancellationToken);
+        var advance = await clock.AdvanceAsync(context.GetCaller(), request.TargetTime.ToInstant(), request.Duration?.ToTimeSpan(), context.CancellationToken);
         return new AdvanceClockResponse { PreviousTime = advance.Previous.ToTimestamp(), Now = advance.Now.ToTimestamp(), Stops = advance.Stops };
     }
 }
