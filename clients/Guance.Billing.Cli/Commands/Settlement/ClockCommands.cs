@@ -46,10 +46,6 @@ public static class ClockCommands
             {
                 result.AddError("Give --by or --to (one of them).");
             }
-            else if (result.GetValue(to) is { Duration: not null })
-            {
-                result.AddError("--to takes an instant or a date; for a duration use --by.");
-            }
         });
         return command.Handle(async (context, cancellationToken) =>
         {
@@ -57,6 +53,10 @@ public static class ClockCommands
             if (context.Get(by) is { } duration)
             {
                 request.Duration = Duration.FromTimeSpan(duration);
+            }
+            else if (context.Get(to) is { Duration: not null })
+            {
+                throw new UsageException("--to takes an instant or a date; for a duration use --by.");
             }
             else
             {

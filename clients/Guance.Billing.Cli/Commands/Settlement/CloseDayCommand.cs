@@ -26,18 +26,15 @@ public static class CloseDayCommand
         {
             site, day, to,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(day) is { } first && result.GetValue(to) is { } last && last.ToDateOnly() < first.ToDateOnly())
-            {
-                result.AddError("--to must not be before --day.");
-            }
-        });
         return command.Handle(async (context, cancellationToken) =>
         {
             var siteCode = context.Get(site)!;
             var first = context.Get(day)!.ToDateOnly();
             var last = context.Get(to)?.ToDateOnly() ?? first;
+            if (last < first)
+            {
+                throw new UsageException("--to must not be before --day.");
+            }
             var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays).ToList();
             var closes = new List<DayClose>();
             try
