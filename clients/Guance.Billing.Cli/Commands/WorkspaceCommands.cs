@@ -1,20 +1,21 @@
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
+using Guance.Billing.Cli.Commands.Settlement;
 using Guance.Billing.Cli.Infrastructure;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Cli.Commands;
 
-/// <summary>workspaces: create, list, show, update, dissolve, transfer, plus members, retention and collector tokens.</summary>
+/// <summary>workspaces: create, list, show, update, dissolve, transfer, upgrade, plus members, retention and collector tokens.</summary>
 public sealed class WorkspaceCommands : ICommandGroup
 {
     public int Order => 40;
 
     public IEnumerable<Command> Build() =>
     [
-        new Command("workspaces", "Workspaces: create, list, show, update, dissolve, transfer; members, retention, collector tokens")
+        new Command("workspaces", "Workspaces: create, list, show, update, dissolve, transfer, upgrade; members, retention, collector tokens")
         {
-            Create(), List(), Show(), Update(), Dissolve(), Transfer(),
+            Create(), List(), Show(), Update(), Dissolve(), Transfer(), UpgradeCommand.Build(),
             WorkspaceMemberCommands.Build(), WorkspaceRetentionCommands.Build(), CollectorTokenCommands.Build(),
         },
     ];

@@ -16,6 +16,7 @@ public static class ErrorReport
         ["BILLING_SESSION_REQUIRED"] = "only the billing account itself may do this: 'guance-billing billing login --username ...'",
         ["BILLING_CENTER_ONLY"] = "billing and wallet commands need a billing-center session ('guance-billing billing login') or the operator token",
         ["CONSOLE_USER_REQUIRED"] = "this needs a console user's token: 'guance-billing login', or --token",
+        ["CLOCK_NOT_SIMULATED"] = "only a host started with --Guance:Clock:Mode=Simulated (and optionally --Guance:Clock:Start=...) has a clock to advance",
     };
 
     /// <param name="loginHint">What to suggest for UNAUTHENTICATED; null for the console login.</param>

@@ -1,7 +1,8 @@
 // A workspace's life through the generated client against the real host on loopback. Each step
 // builds on the ones before it (node:test runs the steps of a describe in order): sign up, a
 // workspace, a colleague, a collector token; the agent reports usage and the Owner reads it back;
-// then the billing-center account that will pay for it, and its wallet.
+// then the billing-center account that will pay for it, and its wallet; at last the upgrade that
+// binds the workspace to that account.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
@@ -14,6 +15,7 @@ import {
   DataType,
   PaymentMethod,
   Plan,
+  SettlementMethod,
   WorkspaceRole,
   type BillingClient,
 } from "../src/index.js";
@@ -28,6 +30,8 @@ describe("a workspace's life", () => {
   let colleagueUserId: string;
   let workspaceId: string;
   let collectorToken: string;
+  let billingAccountId: string;
+  let billingSession: BillingClient;
 
   before(async () => {
     host = await startHost();
@@ -135,8 +139,9 @@ describe("a workspace's life", () => {
       email: "finance@acme.example",
     });
     assert.match(registered.token, /^gcb_/);
-    const billingAccountId = registered.billingAccount!.billingAccountId;
+    billingAccountId = registered.billingAccount!.billingAccountId;
     const session = createBillingClient({ baseUrl: host.baseUrl, token: registered.token });
+    billingSession = session;
     const empty = await session.billingAccounts.getWallet({ billingAccountId });
     assert.deepEqual([empty.wallet?.cash?.currencyCode, empty.wallet?.cash?.units, empty.wallet?.available?.units], ["CNY", 0n, 0n]);
 
@@ -182,5 +187,16 @@ describe("a workspace's life", () => {
     const failure = await owner.workspaces.updateRetention({ workspaceId, dataType: DataType.LOGS, days: 30 }).then(() => assert.fail("retention changed on an experience plan"), billingError);
     assert.equal(failure.code, Code.FailedPrecondition);
     assert.deepEqual(failure.preconditionViolations.map((v) => v.type), ["RETENTION_FIXED_ON_EXPERIENCE"]);
+  });
+
+  it("upgrades the workspace to the commercial plan, bound to that account (last: it ends the experience plan)", async () => {
+    const { bindingCode } = await billingSession.billingAccounts.createBindingCode({ billingAccountId });
+    const upgraded = await owner.settlement.upgradeToCommercial({ workspaceId, bindingCode });
+    assert.equal(upgraded.workspace?.plan, Plan.COMMERCIAL);
+    const { settlement } = await owner.settlement.getSettlement({ workspaceId });
+    assert.deepEqual([settlement?.plan, settlement?.billingAccountId, settlement?.method, settlement?.locked], [Plan.COMMERCIAL, billingAccountId, SettlementMethod.BILLING_CENTER, false]);
+
+    const again = await owner.settlement.upgradeToCommercial({ workspaceId, bindingCode }).then(() => assert.fail("upgraded twice"), billingError);
+    assert.deepEqual([again.code, again.reason], [Code.FailedPrecondition, "ALREADY_COMMERCIAL"]);
   });
 });

@@ -21,12 +21,14 @@ public static class CliScenario
     public static CliRun As(string token, params string[] args) =>
         new(args) { Environment = new Dictionary<string, string?> { ["GUANCE_TOKEN"] = token } };
 
-    public static async Task<CliWorkspace> WorkspaceAsync(this CliHost fixture, string siteCode = "cn1")
+    public static Task<CliWorkspace> WorkspaceAsync(this CliHost fixture, string siteCode = "cn1") => fixture.Host.WorkspaceAsync(siteCode);
+
+    public static async Task<CliWorkspace> WorkspaceAsync(this HostProcess host, string siteCode = "cn1")
     {
-        var api = fixture.Host.Api();
+        var api = host.Api();
         var owner = await api.Identity.SignUpAsync(new SignUpRequest { Email = $"owner.{Guid.NewGuid():N}@example.com", Password = Password, DisplayName = "Owner" });
         var standard = await api.Identity.SignUpAsync(new SignUpRequest { Email = $"standard.{Guid.NewGuid():N}@example.com", Password = Password, DisplayName = "Standard" });
-        var asOwner = fixture.Host.Api(owner.Token);
+        var asOwner = host.Api(owner.Token);
         var workspace = (await asOwner.Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
         {
             Name = "Production", SiteCode = siteCode, ActivationChannel = ActivationChannel.OfficialWebsite,
@@ -36,10 +38,12 @@ public static class CliScenario
         return new CliWorkspace(workspace.WorkspaceId, owner.Token, standard.Token, collector.Token);
     }
 
-    public static async Task<CliBillingAccount> BillingAccountAsync(this CliHost fixture, string name = "acct")
+    public static Task<CliBillingAccount> BillingAccountAsync(this CliHost fixture, string name = "acct") => fixture.Host.BillingAccountAsync(name);
+
+    public static async Task<CliBillingAccount> BillingAccountAsync(this HostProcess host, string name = "acct")
     {
         var username = $"{name}-{Guid.NewGuid():N}"[..24];
-        var response = await fixture.Host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
+        var response = await host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
         {
             Username = username, Password = Password, Email = $"{username}@example.com",
         });
