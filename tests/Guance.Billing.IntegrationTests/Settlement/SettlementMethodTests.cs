@@ -363,6 +363,55 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task One_cloud_account_settles_workspaces_of_several_sites()
+    {
+        var account = await host.RegisterBillingAccountAsync("multi-site");
+        var alibaba = await host.AddCloudAccountAsync(account.Id, CloudProvider.AlibabaCloud);
+        var aws = await host.AddCloudAccountAsync(account.Id, CloudProvider.Aws);
+        foreach (var (site, method, cloudAccount) in new[] { ("cn1", Alibaba, alibaba), ("cn6", Alibaba, alibaba), ("cn2", Aws, aws), ("us1", Aws, aws), ("eu1", Aws, aws) })
+        {
+            var workspace = await host.CreateWorkspaceAsync(site);
+            await host.UpgradeAsync(workspace, account);
+            var changed = (await workspace.ChangeMethodAsync(method, cloudAccount)).Settlement;
+            Assert.Equal(method, changed.Method);
+            Assert.Equal(cloudAccount, changed.CloudAccountId);
+        }
+        var refusal = await RefusedAsync(() => account.Client.RemoveCloudAccountAsync(new RemoveCloudAccountRequest { BillingAccountId = account.Id, CloudAccountId = aws }),
+            "CLOUD_ACCOUNT_IN_USE", $"cloud_accounts/{aws}");
+        Assert.Equal(3, refusal.Metadata["workspace_ids"].Split(',').Length);
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_in_one_month_let_exactly_one_through()
+    {
+        var (workspace, account) = await CommercialAsync("cn1");
+        var cloudAccounts = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            cloudAccounts.Add(await host.AddCloudAccountAsync(account.Id, CloudProvider.AlibabaCloud));
+        }
+        var attempts = cloudAccounts.Select(async id =>
+        {
+            try
+            {
+                return (Id: id, Error: (RpcException?)null, Settlement: (await workspace.ChangeMethodAsync(Alibaba, id)).Settlement);
+            }
+            catch (RpcException e)
+            {
+                return (Id: id, Error: e, Settlement: (Guance.Billing.V1.Settlement?)null);
+            }
+        }).ToList();
+        var results = await Task.WhenAll(attempts);
+
+        var winner = Assert.Single(results, r => r.Error is null);
+        Assert.All(results.Where(r => r.Error is not null), r => Assert.True(
+            r.Error!.StatusCode is StatusCode.Aborted or StatusCode.FailedPrecondition, $"{r.Error.StatusCode}: {r.Error.Status.Detail}"));
+        var settlement = await host.SettlementAsync(workspace.Id);
+        Assert.Equal(winner.Id, settlement.CloudAccountId);
+        Assert.Equal(winner.Settlement, settlement);
+    }
+
+    [Fact]
     public async Task GetSettlement_shows_binding_method_rules_and_countdown()
     {
         var experience = await host.CreateWorkspaceAsync("cn1");

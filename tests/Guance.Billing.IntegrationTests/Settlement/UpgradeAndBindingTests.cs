@@ -118,6 +118,42 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task Two_upgrades_at_once_bind_one_account_and_leave_the_other_code_unused()
+    {
+        var workspace = await host.CreateWorkspaceAsync("cn1");
+        var accounts = new List<TestBillingAccount>();
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var account = await host.RegisterBillingAccountAsync("racer");
+            accounts.Add(account);
+            codes.Add(await account.BindingCodeAsync());
+        }
+        var results = await Task.WhenAll(codes.Select(async code =>
+        {
+            try
+            {
+                return (Code: code, Error: (RpcException?)null, Response: await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)));
+            }
+            catch (RpcException e)
+            {
+                return (Code: code, Error: e, Response: (UpgradeToCommercialResponse?)null);
+            }
+        }));
+
+        var winner = Assert.Single(results, r => r.Error is null);
+        Assert.All(results.Where(r => r.Error is not null), r => Assert.True(
+            r.Error!.StatusCode is StatusCode.FailedPrecondition or StatusCode.Aborted, $"{r.Error.StatusCode}: {r.Error.Status.Detail}"));
+        Assert.Equal(winner.Response!.Settlement, await host.SettlementAsync(workspace.Id));
+        // The losers' codes were not used up: each still upgrades another workspace.
+        foreach (var loser in results.Where(r => r.Error is not null))
+        {
+            var other = await host.CreateWorkspaceAsync("cn1");
+            await other.Owner.Api.Settlement.UpgradeToCommercialAsync(Upgrade(other, loser.Code));
+        }
+    }
+
+    [Fact]
     public async Task UpgradeToCommercial_names_every_invalid_field()
     {
         var workspace = await host.CreateWorkspaceAsync("cn1");
