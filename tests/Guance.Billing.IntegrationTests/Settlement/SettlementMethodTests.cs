@@ -412,6 +412,46 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task A_cloud_account_removed_while_a_workspace_moves_onto_it_ends_with_one_of_the_two()
+    {
+        var account = await host.RegisterBillingAccountAsync("race");
+        var workspaces = new List<TestWorkspace>();
+        for (var i = 0; i < 12; i++)
+        {
+            var workspace = await host.CreateWorkspaceAsync("cn1");
+            await host.UpgradeAsync(workspace, account);
+            workspaces.Add(workspace);
+        }
+        foreach (var workspace in workspaces)
+        {
+            var cloudAccount = await host.AddCloudAccountAsync(account.Id, CloudProvider.AlibabaCloud);
+            async Task<bool> Succeeds(Func<Task> call)
+            {
+                try
+                {
+                    await call();
+                    return true;
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.Aborted)
+                {
+                    return false;
+                }
+            }
+            var change = Succeeds(() => workspace.ChangeMethodAsync(Alibaba, cloudAccount));
+            var remove = Succeeds(() => account.Client.RemoveCloudAccountAsync(new RemoveCloudAccountRequest { BillingAccountId = account.Id, CloudAccountId = cloudAccount }).ResponseAsync);
+            var (changed, removed) = (await change, await remove);
+
+            // Never both: a workspace settling through a removed cloud account could not be billed.
+            Assert.True(changed != removed, $"changed: {changed}, removed: {removed}");
+            var listed = (await account.Client.ListCloudAccountsAsync(new ListCloudAccountsRequest { BillingAccountId = account.Id, PageSize = 1000 }))
+                .CloudAccounts.Select(c => c.CloudAccountId).ToList();
+            var settlement = await host.SettlementAsync(workspace.Id);
+            Assert.Equal(changed ? Alibaba : Center, settlement.Method);
+            Assert.Equal(changed, listed.Contains(cloudAccount));
+        }
+    }
+
+    [Fact]
     public async Task GetSettlement_shows_binding_method_rules_and_countdown()
     {
         var experience = await host.CreateWorkspaceAsync("cn1");
