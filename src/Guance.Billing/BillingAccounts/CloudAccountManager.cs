@@ -87,6 +87,17 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
         {
             throw Errors.NotFound("cloud account", cloudAccountId);
         }
+        // Remove first, then ask the guard inside the same transaction: the removal holds the row, so a
+        // settlement change onto this account either committed before (and the guard sees it: rolled
+        // back) or waits and then finds the account removed.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var removed = await db.CloudAccounts
+            .Where(c => c.Id == cloudAccountId && c.BillingAccountId == billingAccountId && c.RemovedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, clock.GetUtcNow()), cancellationToken);
+        if (removed == 0)
+        {
+            throw Errors.NotFound("cloud account", cloudAccountId);
+        }
         var workspaces = await guard.WorkspacesSettlingThroughAsync(cloudAccountId, cancellationToken);
         if (workspaces.Count > 0)
         {
@@ -94,9 +105,7 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
                     $"{workspaces.Count} workspace(s) settle through this cloud account; change their settlement method first.")
                 .With("workspace_ids", string.Join(',', workspaces.Take(20)));
         }
-        await db.CloudAccounts
-            .Where(c => c.Id == cloudAccountId && c.RemovedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, clock.GetUtcNow()), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static BillingException Taken(string providerAccountId) =>

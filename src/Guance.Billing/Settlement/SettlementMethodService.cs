@@ -74,6 +74,19 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
 
         var lockAtAfter = await reader.LockAtAsync(binding.BillingAccountId, method, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (target is not null)
+        {
+            // Holds the cloud account's row (SQLite: the write lock) until the move commits: a concurrent
+            // RemoveCloudAccount then either waits and finds this workspace on it, or removed it first and
+            // this finds it gone. Without it both could succeed, leaving bills with no account to go to.
+            var held = await db.CloudAccounts
+                .Where(c => c.Id == target && c.BillingAccountId == binding.BillingAccountId && c.RemovedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, c => c.RemovedAt), cancellationToken);
+            if (held == 0)
+            {
+                throw SettlementErrors.CloudAccountNotFound(target, binding.BillingAccountId);
+            }
+        }
         var updated = await db.WorkspaceSettlements
             .Where(s => s.WorkspaceId == workspaceId && s.Version == settlement.Version)
             .ExecuteUpdateAsync(s => s
