@@ -25,7 +25,7 @@ public static class DayCloseKit
         DateOnly.FromDateTime(host.Clock.GetUtcNow().ToOffset(offset).DateTime).AddDays(1);
 
     /// <summary>Moves the fake clock forward to <paramref name="instant"/> (never back).</summary>
-    public static void MoveTo(this BillingHost host, DateTimeOffset instant)
+    public static void MoveClockTo(this BillingHost host, DateTimeOffset instant)
     {
         if (instant > host.Clock.GetUtcNow())
         {

@@ -37,10 +37,10 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         var experienceAgent = await host.AgentAsync(experience);
 
         // The day before: not part of the day.
-        host.MoveTo(Local(day.AddDays(-1), China, 23, 59));
+        host.MoveClockTo(Local(day.AddDays(-1), China, 23, 59));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day.AddDays(-1), China, 23, 59)));
 
-        host.MoveTo(Local(day, China, 23, 50));
+        host.MoveClockTo(Local(day, China, 23, 50));
         DateTimeOffset At(int hour) => Local(day, China, hour, 15);
         await agent.ReportAsync(
             // Stock items: the largest hourly point.
@@ -59,7 +59,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await experienceAgent.ReportAsync(Record(BillingItem.Logs, 1_000, At(10)));
 
         // 00:00 of the next day (16:00 UTC) is the next day's.
-        host.MoveTo(Local(day.AddDays(1), China, 0, 10));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day.AddDays(1), China, 0, 0)));
 
         var close = await host.CloseDayAsync("cn1", day);
@@ -141,13 +141,13 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await host.UpgradeAsync(workspace);
         var agent = await host.AgentAsync(workspace);
 
-        host.MoveTo(Local(day.AddDays(-1), China, 23, 59));
+        host.MoveClockTo(Local(day.AddDays(-1), China, 23, 59));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 9_000, Local(day.AddDays(-1), China, 23, 30)),
             Record(BillingItem.Logs, 500_000, Local(day.AddDays(-1), China, 23, 59)));
-        host.MoveTo(Local(day, China, 23, 59));
+        host.MoveClockTo(Local(day, China, 23, 59));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 2_000, Local(day, China, 0, 0)), Record(BillingItem.TimeSeries, 3_000, Local(day, China, 23, 59)),
             Record(BillingItem.Logs, 1_000_000, Local(day, China, 0, 0)), Record(BillingItem.Logs, 1_000_000, Local(day, China, 23, 59)));
-        host.MoveTo(Local(day.AddDays(1), China, 0, 5));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 5));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 8_000, Local(day.AddDays(1), China, 0, 0)),
             Record(BillingItem.Logs, 700_000, Local(day.AddDays(1), China, 0, 0)));
 
@@ -170,9 +170,9 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await host.UpgradeAsync(workspace);
         var agent = await host.AgentAsync(workspace);
 
-        host.MoveTo(Local(day.AddDays(-1), Oregon, 23, 59));
+        host.MoveClockTo(Local(day.AddDays(-1), Oregon, 23, 59));
         await agent.ReportAsync(Record(BillingItem.Logs, 400_000, Local(day.AddDays(-1), Oregon, 23, 59)));
-        host.MoveTo(Local(day, Oregon, 23, 59));
+        host.MoveClockTo(Local(day, Oregon, 23, 59));
         await agent.ReportAsync(
             Record(BillingItem.TimeSeries, 4_444, Local(day, Oregon, 0, 0)), Record(BillingItem.TimeSeries, 1_000, Local(day, Oregon, 12, 0)),
             Record(BillingItem.Logs, 300_000, Local(day, Oregon, 0, 0)), Record(BillingItem.Logs, 25_000, Local(day, Oregon, 23, 59)),
@@ -182,7 +182,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await RpcAssert.Precondition(() => host.Operator.Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "us1", Day = SettlementScenario.Day(day) }),
             "DAY_NOT_ENDED");
 
-        host.MoveTo(Local(day.AddDays(1), Oregon, 0, 5));
+        host.MoveClockTo(Local(day.AddDays(1), Oregon, 0, 5));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 9_000, Local(day.AddDays(1), Oregon, 0, 0)),
             Record(BillingItem.Logs, 700_000, Local(day.AddDays(1), Oregon, 0, 0)));
 
@@ -209,10 +209,10 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await host.UpgradeAsync(workspace);
         var agent = await host.AgentAsync(workspace);
 
-        host.MoveTo(Local(day, China, 12, 0));
+        host.MoveClockTo(Local(day, China, 12, 0));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day, China, 11, 0)));
         // The day has ended, the close has not come: a late report is still taken for that day.
-        host.MoveTo(Local(day.AddDays(1), China, 0, 10));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
         await agent.ReportAsync(Record(BillingItem.Logs, 234_567, Local(day, China, 23, 30)));
 
         await host.CloseDayAsync("cn4", day);
@@ -237,7 +237,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         var ended = host.NextDay(berlin);
         var workspace = await host.CreateWorkspaceAsync("eu1");
         var account = await host.UpgradeAsync(workspace);
-        host.MoveTo(Local(ended.AddDays(1), berlin, 0, 10));
+        host.MoveClockTo(Local(ended.AddDays(1), berlin, 0, 10));
         account = await host.SignInAgainAsync(account);
         CloseDayRequest Request() => new() { SiteCode = "eu1", Day = SettlementScenario.Day(ended) };
 
@@ -280,9 +280,9 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await host.FundedWalletAsync(account, 10m);
         var agent = await host.AgentAsync(workspace);
         // Singapore keeps UTC+8 too.
-        host.MoveTo(Local(day, China, 12, 0));
+        host.MoveClockTo(Local(day, China, 12, 0));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day, China, 11, 0)), Record(BillingItem.TimeSeries, 1_000, Local(day, China, 11, 0)));
-        host.MoveTo(Local(day.AddDays(1), China, 0, 40));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 40));
         await host.CloseDayAsync("ap1", day);
         account = await host.SignInAgainAsync(account);
 
