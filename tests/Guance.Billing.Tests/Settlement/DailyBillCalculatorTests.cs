@@ -75,10 +75,10 @@ public sealed class DailyBillCalculatorTests
         var info = BillingItems.Get(item);
         var prices = region == PriceRegion.Cn ? Cn : Intl;
         var expected = PriceSeed.Entries.Single(e => e.PriceListId == prices.List.Id && e.Item == item && e.RetentionDays == tier).UnitPriceMicros;
-        // 12.34 price units (12 for items counted one by one), by MAX or SUM alike: amount = units × price,
-        // half-up to the cent, worked out here in decimals.
+        // 12.34 price units, by MAX or SUM alike: amount = units × price, half-up to the cent, worked out
+        // here in decimals. Items priced per 1 or per 10 cannot reach 12.34: 12 whole items, or 123 SMS = 12.30.
         var quantity = info.PriceUnit * 1234 / 100;
-        var units = info.PriceUnit == 1 ? 12m : 12.34m;
+        var units = info.PriceUnit switch { 1 => 12m, 10 => 12.3m, _ => 12.34m };
         var retention = info.RetentionDataType is { } type ? Retention((type, tier)) : Retention();
         var line = Single(new ItemUsage(item, quantity, quantity), prices, retention);
         var amount = decimal.Round(units * expected / 1_000_000m, 2, MidpointRounding.AwayFromZero) * 100m;
