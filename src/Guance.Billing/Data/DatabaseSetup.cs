@@ -35,7 +35,8 @@ public static class DatabaseSetup
         }
         else
         {
-            builder.UseSqlite(connectionString);
+            builder.UseSqlite(connectionString)
+                .ReplaceService<IMigrationsSqlGenerator, SeedingSqliteMigrationsSqlGenerator>();
         }
         // Migrations are written by hand, without a model snapshot, so EF always sees "pending
         // model changes"; a test compares the migrated schema with the model instead.
