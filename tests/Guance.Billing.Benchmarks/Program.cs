@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["charges"] = ("wallet charges per second, one hot account and 1,000 accounts (gRPC; SQLite, or --postgres [--hosts N])", Guance.Billing.Benchmarks.ChargesBenchmark.RunAsync),
     ["ingestion"] = (Guance.Billing.Benchmarks.IngestionBenchmark.Description, Guance.Billing.Benchmarks.IngestionBenchmark.RunAsync),
     ["usage-writer"] = (Guance.Billing.Benchmarks.UsageWriterBenchmark.Description, Guance.Billing.Benchmarks.UsageWriterBenchmark.RunAsync),
+    ["monthly"] = (Guance.Billing.Benchmarks.MonthlyBillsBenchmark.Description, Guance.Billing.Benchmarks.MonthlyBillsBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
