@@ -28,6 +28,7 @@ public sealed class GuanceBillingClient : IDisposable
         BillingAccounts = new(CallInvoker);
         Usage = new(CallInvoker);
         Settlement = new(CallInvoker);
+        MonthlyBills = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -55,6 +56,9 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>SettlementService: upgrade and binding, settlement methods, price lists, day close, daily bills, arrears, the clock.</summary>
     public SettlementService.SettlementServiceClient Settlement { get; }
+
+    /// <summary>MonthlyBillService: a billing account's monthly bills and their CSV export.</summary>
+    public MonthlyBillService.MonthlyBillServiceClient MonthlyBills { get; }
 
     public void Dispose() => Channel.Dispose();
 }

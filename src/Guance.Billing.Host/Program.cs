@@ -32,6 +32,7 @@ app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();
 app.MapGrpcService<UsageGrpcService>();
 app.MapGrpcService<SettlementGrpcService>();
+app.MapGrpcService<MonthlyBillGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -2,6 +2,7 @@ using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.MonthlyBills;
 using Guance.Billing.Notifications;
 using Guance.Billing.Settlement;
 using Guance.Billing.Wallets;
@@ -40,6 +41,7 @@ public static class BillingServices
         services.AddNotifications(configuration);
         services.AddUsage(configuration);
         services.AddSettlement(configuration);
+        services.AddMonthlyBills();
         return services;
     }
 }

@@ -5,6 +5,7 @@ import { IdentityService } from "./gen/guance/billing/v1/identity_service_pb.js"
 import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.js";
 import { UsageService } from "./gen/guance/billing/v1/usage_service_pb.js";
 import { SettlementService } from "./gen/guance/billing/v1/settlement_service_pb.js";
+import { MonthlyBillService } from "./gen/guance/billing/v1/monthly_bill_service_pb.js";
 
 export const services = {
   identity: IdentityService,
@@ -12,4 +13,5 @@ export const services = {
   billingAccounts: BillingAccountService,
   usage: UsageService,
   settlement: SettlementService,
+  monthlyBills: MonthlyBillService,
 } as const;

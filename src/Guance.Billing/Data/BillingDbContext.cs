@@ -1,5 +1,6 @@
 using Guance.Billing.BillingAccounts;
 using Guance.Billing.Identity;
+using Guance.Billing.MonthlyBills;
 using Guance.Billing.Notifications;
 using Guance.Billing.Pricing;
 using Guance.Billing.Settlement;
@@ -43,6 +44,9 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<DayClose> DayCloses => Set<DayClose>();
     public DbSet<DailyBill> DailyBills => Set<DailyBill>();
     public DbSet<DailyBillLine> DailyBillLines => Set<DailyBillLine>();
+    public DbSet<MonthlyBill> MonthlyBills => Set<MonthlyBill>();
+    public DbSet<MonthlyBillWorkspace> MonthlyBillWorkspaces => Set<MonthlyBillWorkspace>();
+    public DbSet<MonthlyBillLine> MonthlyBillLines => Set<MonthlyBillLine>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {

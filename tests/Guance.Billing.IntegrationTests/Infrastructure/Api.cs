@@ -11,5 +11,6 @@ public sealed class Api(CallInvoker invoker)
     public BillingAccountService.BillingAccountServiceClient BillingAccounts { get; } = new(invoker);
     public UsageService.UsageServiceClient Usage { get; } = new(invoker);
     public SettlementService.SettlementServiceClient Settlement { get; } = new(invoker);
+    public MonthlyBillService.MonthlyBillServiceClient MonthlyBills { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }
