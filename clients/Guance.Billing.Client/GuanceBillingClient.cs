@@ -28,6 +28,8 @@ public sealed class GuanceBillingClient : IDisposable
         BillingAccounts = new(CallInvoker);
         Usage = new(CallInvoker);
         Settlement = new(CallInvoker);
+        CloudMarketplace = new(CallInvoker);
+        ConsumptionAlerts = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -55,6 +57,12 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>SettlementService: upgrade and binding, settlement methods, price lists, day close, daily bills, arrears, the clock.</summary>
     public SettlementService.SettlementServiceClient Settlement { get; }
+
+    /// <summary>CloudMarketplaceService: metering records for the cloud marketplaces and their cancellation notices (operator).</summary>
+    public CloudMarketplaceService.CloudMarketplaceServiceClient CloudMarketplace { get; }
+
+    /// <summary>ConsumptionAlertService: high-consumption thresholds per item of a workspace.</summary>
+    public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; }
 
     public void Dispose() => Channel.Dispose();
 }

@@ -32,6 +32,8 @@ app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();
 app.MapGrpcService<UsageGrpcService>();
 app.MapGrpcService<SettlementGrpcService>();
+app.MapGrpcService<CloudMarketplaceGrpcService>();
+app.MapGrpcService<ConsumptionAlertGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

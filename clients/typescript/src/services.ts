@@ -5,6 +5,8 @@ import { IdentityService } from "./gen/guance/billing/v1/identity_service_pb.js"
 import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.js";
 import { UsageService } from "./gen/guance/billing/v1/usage_service_pb.js";
 import { SettlementService } from "./gen/guance/billing/v1/settlement_service_pb.js";
+import { CloudMarketplaceService } from "./gen/guance/billing/v1/cloud_marketplace_service_pb.js";
+import { ConsumptionAlertService } from "./gen/guance/billing/v1/consumption_alert_service_pb.js";
 
 export const services = {
   identity: IdentityService,
@@ -12,4 +14,6 @@ export const services = {
   billingAccounts: BillingAccountService,
   usage: UsageService,
   settlement: SettlementService,
+  cloudMarketplace: CloudMarketplaceService,
+  consumptionAlerts: ConsumptionAlertService,
 } as const;

@@ -43,6 +43,10 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<DayClose> DayCloses => Set<DayClose>();
     public DbSet<DailyBill> DailyBills => Set<DailyBill>();
     public DbSet<DailyBillLine> DailyBillLines => Set<DailyBillLine>();
+    public DbSet<Cloud.CloudMeteringLine> CloudMeteringLines => Set<Cloud.CloudMeteringLine>();
+    public DbSet<Cloud.CloudMeteringRecord> CloudMeteringRecords => Set<Cloud.CloudMeteringRecord>();
+    public DbSet<Alerts.ConsumptionAlert> ConsumptionAlerts => Set<Alerts.ConsumptionAlert>();
+    public DbSet<Alerts.ConsumptionAlertHit> ConsumptionAlertHits => Set<Alerts.ConsumptionAlertHit>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {

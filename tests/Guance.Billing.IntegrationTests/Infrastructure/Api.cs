@@ -11,5 +11,7 @@ public sealed class Api(CallInvoker invoker)
     public BillingAccountService.BillingAccountServiceClient BillingAccounts { get; } = new(invoker);
     public UsageService.UsageServiceClient Usage { get; } = new(invoker);
     public SettlementService.SettlementServiceClient Settlement { get; } = new(invoker);
+    public CloudMarketplaceService.CloudMarketplaceServiceClient CloudMarketplace { get; } = new(invoker);
+    public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }
