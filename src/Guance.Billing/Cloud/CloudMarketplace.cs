@@ -75,7 +75,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         for (var i = 0; i < acknowledgements.Count; i++)
         {
             var a = acknowledgements[i];
-            validator.Id(a.RecordId, $"results[{i}].record_id", "cmr")
+            validator.Check(MeteringRecordFormer.IsRecordId(a.RecordId), $"results[{i}].record_id", "must be the record_id of a listed record (cmr_ and 32 hex digits)")
                 .Check(string.IsNullOrEmpty(a.RecordId) || seen.Add(a.RecordId), $"results[{i}].record_id", "appears in an earlier result; give each record once")
                 .Check(Enum.IsDefined(a.Outcome), $"results[{i}].outcome", "must be METERING_OUTCOME_SENT or METERING_OUTCOME_FAILED");
             if (a.Outcome == MeteringOutcome.Failed)

@@ -113,6 +113,10 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
     /// The record's id, derived from what it meters: the same record always has the same id, so a
     /// resend after a lost answer is a duplicate the marketplace accepts.
     /// </summary>
+    /// <summary>Whether <paramref name="value"/> has the form of a record id.</summary>
+    public static bool IsRecordId(string? value) =>
+        value is { Length: 36 } && value.StartsWith("cmr_", StringComparison.Ordinal) && value.AsSpan(4).ContainsAnyExcept("0123456789abcdef") == false;
+
     public static string RecordId(string cloudAccountId, DateOnly day, BillingItem item, int part)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{cloudAccountId}|{day:yyyy-MM-dd}|{BillingItems.Get(item).Code}|{part}"));
