@@ -149,4 +149,29 @@ public sealed class AwsSettlementTests
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => aws.ReportAsync(host, (BillingItem.Logs, 1)), "WORKSPACE_LOCKED");
         Assert.True((await host.SettlementAsync(aws.Id)).Locked);
     }
+
+    [Fact]
+    public async Task After_a_cancellation_the_owner_escapes_the_lock_by_moving_to_the_billing_center()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        // The method changed to AWS this month: cancel late in the month, so that the next month
+        // (when the Owner may change again) starts before the lock.
+        host.Clock.Advance(new DateTimeOffset(2026, 11, 25, 12, 0, 0, CloudKit.ChinaOffset) - host.Clock.GetUtcNow());
+        var cancelled = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        var lockAt = Assert.Single(cancelled.Workspaces).LockTime.ToDateTimeOffset();
+        Assert.Equal(new DateTimeOffset(2026, 12, 9, 12, 0, 0, CloudKit.ChinaOffset), lockAt);
+
+        host.Clock.Advance(new DateTimeOffset(2026, 12, 1, 9, 0, 0, CloudKit.ChinaOffset) - host.Clock.GetUtcNow());
+        var moved = (await aws.Workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(new ChangeSettlementMethodRequest
+        {
+            WorkspaceId = aws.Id, Method = SettlementMethod.BillingCenter,
+        })).Settlement;
+        Assert.Equal((SettlementMethod.BillingCenter, "", false), (moved.Method, moved.CloudAccountId, moved.Locked));
+        Assert.Null(moved.LockTime);
+
+        host.Clock.Advance(lockAt.AddDays(1) - host.Clock.GetUtcNow());
+        await aws.ReportAsync(host, (BillingItem.Logs, 1)); // no lock any more
+        Assert.False((await host.SettlementAsync(aws.Id)).Locked);
+    }
 }
