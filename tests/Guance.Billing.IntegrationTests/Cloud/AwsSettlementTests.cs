@@ -174,4 +174,27 @@ public sealed class AwsSettlementTests
         await aws.ReportAsync(host, (BillingItem.Logs, 1)); // no lock any more
         Assert.False((await host.SettlementAsync(aws.Id)).Locked);
     }
+
+    [Fact]
+    public async Task Paying_arrears_of_the_billing_account_does_not_end_a_cancelled_subscriptions_countdown()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        // A second workspace of the same billing account, on the billing center, runs into arrears.
+        var wallet = await host.CreateWorkspaceAsync("cn2");
+        await host.UpgradeAsync(wallet, aws.Account);
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        var collector = await Usage.UsageTestKit.CollectorAsync(host, wallet);
+        await Usage.UsageTestKit.ReportAsync(collector, "agent", 1, Usage.UsageTestKit.Record(BillingItem.Logs, 10_000_000, host.Clock.GetUtcNow()));
+        var day = await host.EndDayAsync("cn2");
+        Assert.Equal(1500, (await host.BillAsync(wallet.Id, day)).Arrears.Cents()); // 10.00 units × 1.5 = 15.00, no cash
+
+        var cancelled = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        var lockAt = Assert.Single(cancelled.Workspaces).LockTime;
+
+        await host.RechargeAsync(aws.Account.Id, 15m); // pays the arrears in full
+        Assert.Equal(0, (await host.WalletAsync(aws.Account.Id)).Arrears.Cents());
+        Assert.Null((await host.SettlementAsync(wallet.Id)).LockTime);
+        Assert.Equal(lockAt, (await host.SettlementAsync(aws.Id)).LockTime);
+    }
 }
