@@ -29,6 +29,8 @@ public sealed class GuanceBillingClient : IDisposable
         Usage = new(CallInvoker);
         Settlement = new(CallInvoker);
         MonthlyBills = new(CallInvoker);
+        CloudMarketplace = new(CallInvoker);
+        ConsumptionAlerts = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -59,6 +61,12 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>MonthlyBillService: a billing account's monthly bills and their CSV export.</summary>
     public MonthlyBillService.MonthlyBillServiceClient MonthlyBills { get; }
+
+    /// <summary>CloudMarketplaceService: metering records for the cloud marketplaces and their cancellation notices (operator).</summary>
+    public CloudMarketplaceService.CloudMarketplaceServiceClient CloudMarketplace { get; }
+
+    /// <summary>ConsumptionAlertService: high-consumption thresholds per item of a workspace.</summary>
+    public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; }
 
     public void Dispose() => Channel.Dispose();
 }

@@ -33,6 +33,8 @@ app.MapGrpcService<BillingAccountGrpcService>();
 app.MapGrpcService<UsageGrpcService>();
 app.MapGrpcService<SettlementGrpcService>();
 app.MapGrpcService<MonthlyBillGrpcService>();
+app.MapGrpcService<CloudMarketplaceGrpcService>();
+app.MapGrpcService<ConsumptionAlertGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -6,6 +6,8 @@ import { WorkspaceService } from "./gen/guance/billing/v1/workspace_service_pb.j
 import { UsageService } from "./gen/guance/billing/v1/usage_service_pb.js";
 import { SettlementService } from "./gen/guance/billing/v1/settlement_service_pb.js";
 import { MonthlyBillService } from "./gen/guance/billing/v1/monthly_bill_service_pb.js";
+import { CloudMarketplaceService } from "./gen/guance/billing/v1/cloud_marketplace_service_pb.js";
+import { ConsumptionAlertService } from "./gen/guance/billing/v1/consumption_alert_service_pb.js";
 
 export const services = {
   identity: IdentityService,
@@ -14,4 +16,6 @@ export const services = {
   usage: UsageService,
   settlement: SettlementService,
   monthlyBills: MonthlyBillService,
+  cloudMarketplace: CloudMarketplaceService,
+  consumptionAlerts: ConsumptionAlertService,
 } as const;

@@ -47,6 +47,10 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<MonthlyBill> MonthlyBills => Set<MonthlyBill>();
     public DbSet<MonthlyBillWorkspace> MonthlyBillWorkspaces => Set<MonthlyBillWorkspace>();
     public DbSet<MonthlyBillLine> MonthlyBillLines => Set<MonthlyBillLine>();
+    public DbSet<Cloud.CloudMeteringLine> CloudMeteringLines => Set<Cloud.CloudMeteringLine>();
+    public DbSet<Cloud.CloudMeteringRecord> CloudMeteringRecords => Set<Cloud.CloudMeteringRecord>();
+    public DbSet<Alerts.ConsumptionAlert> ConsumptionAlerts => Set<Alerts.ConsumptionAlert>();
+    public DbSet<Alerts.ConsumptionAlertHit> ConsumptionAlertHits => Set<Alerts.ConsumptionAlertHit>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {

@@ -35,8 +35,7 @@ public static class DatabaseSetup
         }
         else
         {
-            builder.UseSqlite(connectionString)
-                .ReplaceService<IMigrationsSqlGenerator, SeedingSqliteMigrationsSqlGenerator>();
+            builder.UseSqlite(connectionString);
         }
         // Migrations are written by hand, without a model snapshot, so EF always sees "pending
         // model changes"; a test compares the migrated schema with the model instead.

@@ -14,6 +14,8 @@ public enum NotificationKind
     WorkspaceLockWarning = 9,
     WorkspaceLocked = 10,
     WorkspaceUnlocked = 11,
+    CloudSubscriptionCancelled = 12,
+    ConsumptionAlert = 13,
 }
 
 /// <summary>

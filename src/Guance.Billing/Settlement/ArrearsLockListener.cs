@@ -39,8 +39,10 @@ public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox 
         {
             await notices.UnlockedAsync(workspaceId, change.TransactionId, at, cancellationToken);
         }
+        // Only the billing-center workspaces' countdowns are the arrears': a cancelled cloud subscription's countdown stays.
         await db.WorkspaceSettlements
-            .Where(s => s.LockAt != null && db.WorkspaceBindings.Any(b => b.WorkspaceId == s.WorkspaceId && b.BillingAccountId == accountId))
+            .Where(s => s.LockAt != null && s.Method == SettlementMethod.BillingCenter
+                && db.WorkspaceBindings.Any(b => b.WorkspaceId == s.WorkspaceId && b.BillingAccountId == accountId))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.LockAt, (DateTimeOffset?)null)
                 .SetProperty(x => x.LockWarningSentAt, (DateTimeOffset?)null)

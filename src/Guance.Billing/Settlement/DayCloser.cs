@@ -23,9 +23,12 @@ public sealed record DayCloseTimings(TimeSpan Rating, TimeSpan Charging, int Bil
 /// <item>rate every workspace that was commercial during the day and has no bill for it yet, a batch
 /// of workspaces at a time (set-based reads, multi-row inserts, one transaction per batch), writing
 /// one bill per workspace (unique on workspace and day; a workspace without usage gets a zero bill);</item>
-/// <item>charge every pending billing-center bill through the wallet (<see cref="BillCharger"/>);
-/// bills of cloud-settled workspaces wait for cloud settlement;</item>
-/// <item>record the day's counts and total, and that it is complete.</item>
+/// <item>notify the high-consumption alerts of the day (<see cref="Alerts.ConsumptionAlertChecker"/>);</item>
+/// <item>charge every pending billing-center bill through the wallet (<see cref="BillCharger"/>), and
+/// settle the bills of cloud-settled workspaces (<see cref="Cloud.CloudBillCharger"/>): vouchers and
+/// cards first, the rest to the cloud receivable and the cloud account's metering lines;</item>
+/// <item>record the day's counts and total, and that it is complete;</item>
+/// <item>form the metering records that are now due (<see cref="Cloud.MeteringRecordFormer"/>).</item>
 /// </list>
 /// Every step skips what is done, so running it again resumes; unique keys and conditional updates,
 /// not this process, decide what is done.
@@ -36,6 +39,8 @@ public sealed class DayCloser(
     ChargeEngine charges,
     WalletWriteGate gate,
     ClosedDays closedDays,
+    Alerts.ConsumptionAlertChecker alerts,
+    Cloud.MeteringRecordFormer metering,
     IOptions<SettlementOptions> options,
     ILogger<DayCloser> logger,
     TimeProvider clock)
@@ -77,10 +82,13 @@ public sealed class DayCloser(
         var rating = Stopwatch.StartNew();
         var written = await RateAsync(site, day, priceTable, cancellationToken);
         rating.Stop();
+        await alerts.CheckAsync(site, day, cancellationToken);
         var charging = Stopwatch.StartNew();
         var charged = await new BillCharger(db, charges, gate, options, logger).ChargeAllAsync(site.Code, day, cancellationToken);
+        charged += await new Cloud.CloudBillCharger(db, charges, gate, options, logger).SettleAllAsync(site.Code, day, clock.GetUtcNow(), cancellationToken);
         charging.Stop();
         await CompleteAsync(site, day, cancellationToken);
+        await metering.FormDueAsync(cancellationToken);
         logger.LogInformation("Closed {Site} {Day}: {Bills} bills written in {Rating} ms, {Charges} charges in {Charging} ms",
             site.Code, day, written, rating.ElapsedMilliseconds, charged, charging.ElapsedMilliseconds);
         return new DayCloseTimings(rating.Elapsed, charging.Elapsed, written, charged);

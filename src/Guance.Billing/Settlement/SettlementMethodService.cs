@@ -56,7 +56,8 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
         {
             throw SettlementErrors.ChangedThisMonth(workspaceId, SettlementMethodRules.NextChangeDay(site, now, now));
         }
-        if (settlement.LockAt is { } lockAt)
+        // A cancelled cloud subscription's countdown is not arrears: changing the method is the way out of it.
+        if (settlement.LockAt is { } lockAt && settlement.CloudSubscriptionCancelledAt is null)
         {
             throw SettlementErrors.ArrearsOutstanding(workspaceId, lockAt);
         }

@@ -27,6 +27,11 @@ public static class SettlementServices
         services.AddScoped<BillingOverviewService>();
         services.AddScoped<BillQueries>();
         services.AddScoped<DayCloser>();
+        services.AddScoped<Alerts.ConsumptionAlerts>();
+        services.AddScoped<Alerts.ConsumptionAlertChecker>();
+        services.AddScoped<Cloud.MeteringRecordFormer>();
+        services.AddScoped<Cloud.CloudMarketplace>();
+        services.AddScoped<Cloud.CloudSubscriptions>();
         services.AddScoped<ArrearsCountdown>();
         services.AddScoped<IScheduledJob, DayCloseJob>();
         services.AddScoped<IScheduledJob>(provider => provider.GetRequiredService<ArrearsCountdown>());

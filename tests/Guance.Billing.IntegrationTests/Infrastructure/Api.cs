@@ -12,5 +12,7 @@ public sealed class Api(CallInvoker invoker)
     public UsageService.UsageServiceClient Usage { get; } = new(invoker);
     public SettlementService.SettlementServiceClient Settlement { get; } = new(invoker);
     public MonthlyBillService.MonthlyBillServiceClient MonthlyBills { get; } = new(invoker);
+    public CloudMarketplaceService.CloudMarketplaceServiceClient CloudMarketplace { get; } = new(invoker);
+    public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }

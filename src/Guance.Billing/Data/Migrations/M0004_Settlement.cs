@@ -1,3 +1,4 @@
+using System.Globalization;
 using Guance.Billing.Pricing;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -141,19 +142,20 @@ public sealed class M0004_Settlement : Migration
             },
             constraints: table => table.PrimaryKey("pk_daily_bill_lines", x => new { x.daily_bill_id, x.item }));
 
+        // Plain INSERTs rather than InsertData: InsertData without store types needs the migration's
+        // target model, which EF supplies only to the last migration (and these have no snapshot).
         foreach (var list in PriceSeed.Lists)
         {
-            migration.InsertData(
-                table: "price_lists",
-                columns: ["id", "region", "effective_from", "description", "created_at"],
-                values: new object[] { list.Id, (int)list.Region, list.EffectiveFrom, list.Description, UnixMicrosecondsConverter.ToMicroseconds(list.CreatedAt) });
+            migration.Sql(string.Create(CultureInfo.InvariantCulture,
+                $"INSERT INTO price_lists (id, region, effective_from, description, created_at) VALUES ({Text(list.Id)}, {(int)list.Region}, "
+                + $"{Text(list.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}, {Text(list.Description)}, {UnixMicrosecondsConverter.ToMicroseconds(list.CreatedAt)})"));
         }
         foreach (var entry in PriceSeed.Entries)
         {
-            migration.InsertData(
-                table: "price_list_entries",
-                columns: ["price_list_id", "item", "retention_days", "unit_price_micros"],
-                values: new object[] { entry.PriceListId, (int)entry.Item, entry.RetentionDays, entry.UnitPriceMicros });
+            migration.Sql(string.Create(CultureInfo.InvariantCulture,
+                $"INSERT INTO price_list_entries (price_list_id, item, retention_days, unit_price_micros) VALUES ({Text(entry.PriceListId)}, {(int)entry.Item}, {entry.RetentionDays}, {entry.UnitPriceMicros})"));
         }
     }
+
+    private static string Text(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -1,0 +1,90 @@
+using Guance.Billing.Data;
+using Guance.Billing.Notifications;
+using Guance.Billing.Usage;
+using Guance.Billing.Wallets;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Alerts;
+
+/// <summary>
+/// The high-consumption alert of a day close (DOMAIN.md §5): every daily bill line of the site-day
+/// whose amount passes the workspace's threshold for that item notifies the Owner and every
+/// Administrator, once per workspace, item and day: the hit's unique key is claimed in the
+/// transaction that writes the notifications, so a second run (or host) writes nothing.
+/// </summary>
+public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOutbox outbox, TimeProvider clock)
+{
+    private const string ClaimSql = """
+        INSERT INTO consumption_alert_hits (workspace_id, billing_day, item, amount, threshold, created_at)
+        VALUES (@w, @d, @i, @a, @t, @at)
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>Notifies for every line of the site-day above its threshold that has not notified yet; returns how many items alerted.</summary>
+    public async Task<int> CheckAsync(Site site, DateOnly day, CancellationToken cancellationToken)
+    {
+        var hits = await (from l in db.DailyBillLines.AsNoTracking()
+                          join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
+                          join a in db.ConsumptionAlerts.AsNoTracking() on new { b.WorkspaceId, l.Item } equals new { a.WorkspaceId, a.Item }
+                          where b.SiteCode == site.Code && b.BillingDay == day && l.Amount > a.Threshold
+                                && !db.ConsumptionAlertHits.Any(h => h.WorkspaceId == b.WorkspaceId && h.BillingDay == day && h.Item == l.Item)
+                          select new { b.WorkspaceId, b.BillingAccountId, l.Item, l.Amount, a.Threshold })
+            .ToListAsync(cancellationToken);
+        var alerted = 0;
+        foreach (var hit in hits.OrderBy(h => h.WorkspaceId, StringComparer.Ordinal).ThenBy(h => (int)h.Item))
+        {
+            var now = clock.GetUtcNow();
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var claimed = await db.Database.ExecuteSqlRawAsync(ClaimSql, [
+                    Parameter("@w", hit.WorkspaceId), Parameter("@d", day), Parameter("@i", (int)hit.Item), Parameter("@a", hit.Amount),
+                    Parameter("@t", hit.Threshold), Parameter("@at", UnixMicrosecondsConverter.ToMicroseconds(now))], cancellationToken);
+                if (claimed == 0)
+                {
+                    continue; // another run notified
+                }
+                await NotifyAsync(hit.WorkspaceId, hit.BillingAccountId, hit.Item, day, hit.Amount, hit.Threshold, now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                alerted++;
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        return alerted;
+    }
+
+    private async Task NotifyAsync(string workspaceId, string? billingAccountId, BillingItem item, DateOnly day, long amount, long threshold,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var workspace = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId).Select(w => w.Name).FirstAsync(cancellationToken);
+        var recipients = await (from m in db.WorkspaceMembers.AsNoTracking()
+                                join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                                where m.WorkspaceId == workspaceId && (m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Administrator)
+                                orderby m.UserId
+                                select new { m.UserId, u.Email }).ToListAsync(cancellationToken);
+        var info = BillingItems.Get(item);
+        var subject = $"High consumption of {info.DisplayName} in workspace {workspace} on {day:yyyy-MM-dd}";
+        var body = $"The daily bill of workspace {workspace} ({workspaceId}) for {day:yyyy-MM-dd} charges {Cny.Format(amount)} for {info.DisplayName}, "
+            + $"above the alert threshold of {Cny.Format(threshold)}.";
+        foreach (var recipient in recipients)
+        {
+            outbox.Add(new NotificationDraft(NotificationKind.ConsumptionAlert, billingAccountId, recipient.Email, subject, body, workspaceId,
+                $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}"), now);
+        }
+    }
+
+    private System.Data.Common.DbParameter Parameter(string name, object value)
+    {
+        var parameter = db.Database.GetDbConnection().CreateCommand().CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        return parameter;
+    }
+}

@@ -1,0 +1,121 @@
+using Guance.Billing.BillingAccounts;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
+using Guance.Billing.Settlement;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Cloud;
+
+/// <summary>A workspace that settled through a cancelled subscription, as it settles now.</summary>
+public sealed record CancelledWorkspace(string WorkspaceId, SettlementMethod Method, DateTimeOffset? LockAt);
+
+/// <summary>
+/// CancelCloudSubscription (operator, on the marketplace's notice), DOMAIN.md §7: every workspace that
+/// settles through the cloud account records the cancellation (so it may leave the account). Alibaba
+/// Cloud falls back to the billing center at once, with a notice; AWS and Huawei Cloud start the
+/// 14-day countdown to the lock, the same one as arrears (<see cref="ArrearsCountdown"/> warns and
+/// announces it; the lock oracle refuses usage from its date), ended by changing the settlement method.
+/// Each workspace is a conditional update of its settlement, and a second notice of the same
+/// cancellation changes nothing.
+/// </summary>
+public sealed class CloudSubscriptions(
+    BillingDbContext db, SettlementReader reader, NotificationOutbox outbox, IOptions<SettlementOptions> options, TimeProvider clock)
+{
+    public async Task<(CloudAccount Account, IReadOnlyList<CancelledWorkspace> Workspaces)> CancelAsync(
+        Caller caller, string? cloudAccountId, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        new RequestValidator().Id(cloudAccountId, "cloud_account_id", "ca").ThrowIfInvalid();
+        var account = await db.CloudAccounts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cloudAccountId, cancellationToken)
+            ?? throw Errors.NotFound("cloud account", cloudAccountId!);
+        var settlements = await db.WorkspaceSettlements.AsNoTracking()
+            .Where(s => s.CloudAccountId == cloudAccountId && s.CloudSubscriptionCancelledAt == null)
+            .OrderBy(s => s.WorkspaceId)
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var fallsBack = account.Provider == CloudProvider.AlibabaCloud;
+        var lockAfterCancel = now + options.Value.SettlementPeriod;
+        var cancelled = new List<CancelledWorkspace>(settlements.Count);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var settlement in settlements)
+        {
+            int updated;
+            CancelledWorkspace result;
+            if (fallsBack)
+            {
+                var lockAt = await reader.LockAtAsync(account.BillingAccountId, SettlementMethod.BillingCenter, cancellationToken);
+                updated = await db.WorkspaceSettlements
+                    .Where(s => s.WorkspaceId == settlement.WorkspaceId && s.Version == settlement.Version)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.Method, SettlementMethod.BillingCenter)
+                        .SetProperty(x => x.CloudAccountId, (string?)null)
+                        .SetProperty(x => x.CloudSubscriptionCancelledAt, now)
+                        .SetProperty(x => x.LockAt, lockAt)
+                        .SetProperty(x => x.LockWarningSentAt, (DateTimeOffset?)null)
+                        .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
+                        .SetProperty(x => x.UpdatedAt, now)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+                // The audit trail records the fallback; it is the marketplace's doing, so it does not use the Owner's monthly change.
+                db.SettlementChanges.Add(new SettlementChange
+                {
+                    WorkspaceId = settlement.WorkspaceId,
+                    Kind = SettlementChangeKind.Method,
+                    At = now,
+                    FromMethod = settlement.Method,
+                    ToMethod = SettlementMethod.BillingCenter,
+                    CloudAccountId = cloudAccountId,
+                });
+                result = new CancelledWorkspace(settlement.WorkspaceId, SettlementMethod.BillingCenter, lockAt);
+            }
+            else
+            {
+                var lockAt = settlement.LockAt ?? lockAfterCancel;
+                updated = await db.WorkspaceSettlements
+                    .Where(s => s.WorkspaceId == settlement.WorkspaceId && s.Version == settlement.Version)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.CloudSubscriptionCancelledAt, now)
+                        .SetProperty(x => x.LockAt, lockAt)
+                        .SetProperty(x => x.UpdatedAt, now)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+                result = new CancelledWorkspace(settlement.WorkspaceId, settlement.Method, lockAt);
+            }
+            if (updated == 0)
+            {
+                throw Errors.Aborted("CONCURRENT_UPDATE", "A workspace's settlement changed while the cancellation ran; retry it.");
+            }
+            await NotifyAsync(account, result, now, cancellationToken);
+            cancelled.Add(result);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return (account, cancelled);
+    }
+
+    private async Task NotifyAsync(CloudAccount account, CancelledWorkspace workspace, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var to = await (from w in db.Workspaces.AsNoTracking()
+                        join u in db.Users.AsNoTracking() on w.OwnerUserId equals u.Id
+                        join a in db.BillingAccounts.AsNoTracking() on account.BillingAccountId equals a.Id
+                        where w.Id == workspace.WorkspaceId
+                        select new { w.Name, OwnerEmail = u.Email, AccountEmail = a.Email, a.Username }).FirstAsync(cancellationToken);
+        var cloud = SettlementMethods.Of(account.Provider).Name();
+        var subject = $"The cloud subscription of workspace {to.Name} is cancelled";
+        var body = workspace.Method == SettlementMethod.BillingCenter
+            ? $"The marketplace subscription of {cloud} {account.ProviderAccountId} was cancelled. Workspace {to.Name} ({workspace.WorkspaceId}) "
+              + $"now settles through billing account {to.Username}: its daily bills are paid from that wallet from today on."
+            : $"The marketplace subscription of {cloud} {account.ProviderAccountId} was cancelled. Workspace {to.Name} ({workspace.WorkspaceId}) "
+              + $"is locked on {NotificationTexts.Time(workspace.LockAt!.Value)} unless its Owner changes the settlement method (for example to "
+              + $"billing account {to.Username}) before then.";
+        var key = $"cloud_subscription_cancelled:{workspace.WorkspaceId}:{account.Id}";
+        outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, to.AccountEmail, subject, body,
+            workspace.WorkspaceId, key + ":account"), now);
+        outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, to.OwnerEmail, subject, body,
+            workspace.WorkspaceId, key + ":owner"), now);
+    }
+}

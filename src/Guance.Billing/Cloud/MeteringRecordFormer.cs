@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using Guance.Billing.Data;
+using Guance.Billing.Settlement;
+using Guance.Billing.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Guance.Billing.Cloud;
+
+/// <summary>
+/// Gathers the cloud lines of a cloud account and day into metering records, one per item, merged
+/// over every site, once that day is closed on every site concerned: the sites of its lines and the
+/// sites of the workspaces that settle through the account now (a site that still has to close the
+/// day may add to it). Each record takes its lines by a conditional update in its own transaction and
+/// has a unique (cloud account, day, item, part), so two runs on two hosts form it once; lines that
+/// come after a record was formed make the next part.
+/// </summary>
+public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRecordFormer> logger, TimeProvider clock)
+{
+    /// <summary>Forms every record that is due; returns how many this run formed.</summary>
+    public async Task<int> FormDueAsync(CancellationToken cancellationToken)
+    {
+        var groups = await db.CloudMeteringLines.AsNoTracking()
+            .Where(l => l.RecordId == null)
+            .Select(l => new { l.CloudAccountId, l.BillingDay })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        var formed = 0;
+        foreach (var group in groups.OrderBy(g => g.BillingDay).ThenBy(g => g.CloudAccountId, StringComparer.Ordinal))
+        {
+            if (await IsDayClosedEverywhereAsync(group.CloudAccountId, group.BillingDay, cancellationToken))
+            {
+                formed += await FormAsync(group.CloudAccountId, group.BillingDay, cancellationToken);
+            }
+        }
+        return formed;
+    }
+
+    private async Task<bool> IsDayClosedEverywhereAsync(string cloudAccountId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var lineSites = await db.CloudMeteringLines.AsNoTracking()
+            .Where(l => l.CloudAccountId == cloudAccountId && l.BillingDay == day)
+            .Select(l => l.SiteCode).Distinct().ToListAsync(cancellationToken);
+        var settlingSites = await (from s in db.WorkspaceSettlements.AsNoTracking()
+                                   join w in db.Workspaces.AsNoTracking() on s.WorkspaceId equals w.Id
+                                   where s.CloudAccountId == cloudAccountId
+                                   select w.SiteCode).Distinct().ToListAsync(cancellationToken);
+        var sites = lineSites.Union(settlingSites).ToList();
+        var complete = await db.DayCloses.AsNoTracking()
+            .CountAsync(c => sites.Contains(c.SiteCode) && c.BillingDay == day && c.CompletedAt != null, cancellationToken);
+        return complete == sites.Count;
+    }
+
+    private async Task<int> FormAsync(string cloudAccountId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var account = await db.CloudAccounts.AsNoTracking().FirstAsync(c => c.Id == cloudAccountId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var usageTime = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        var items = await db.CloudMeteringLines.AsNoTracking()
+            .Where(l => l.CloudAccountId == cloudAccountId && l.BillingDay == day && l.RecordId == null)
+            .Select(l => l.Item).Distinct().ToListAsync(cancellationToken);
+        var formed = 0;
+        foreach (var item in items.Order())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var part = await db.CloudMeteringRecords.CountAsync(r => r.CloudAccountId == cloudAccountId && r.BillingDay == day && r.Item == item, cancellationToken);
+                var id = RecordId(cloudAccountId, day, item, part);
+                var claimed = await db.CloudMeteringLines
+                    .Where(l => l.CloudAccountId == cloudAccountId && l.BillingDay == day && l.Item == item && l.RecordId == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, id), cancellationToken);
+                if (claimed == 0)
+                {
+                    continue; // another run formed it
+                }
+                var amount = await db.CloudMeteringLines.Where(l => l.RecordId == id).SumAsync(l => l.Amount, cancellationToken);
+                db.CloudMeteringRecords.Add(new CloudMeteringRecord
+                {
+                    Id = id,
+                    Provider = account.Provider,
+                    CloudAccountId = cloudAccountId,
+                    BillingAccountId = account.BillingAccountId,
+                    ProviderAccountId = account.ProviderAccountId,
+                    MarketplaceInstanceId = account.MarketplaceInstanceId,
+                    BillingDay = day,
+                    Item = item,
+                    Part = part,
+                    Amount = amount,
+                    UsageTime = usageTime,
+                    Status = MeteringRecordStatus.Pending,
+                    CreatedAt = now,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                formed++;
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e))
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} was formed by another run", cloudAccountId, day, item);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+        return formed;
+    }
+
+    /// <summary>
+    /// The record's id, derived from what it meters: the same record always has the same id, so a
+    /// resend after a lost answer is a duplicate the marketplace accepts.
+    /// </summary>
+    /// <summary>Whether <paramref name="value"/> has the form of a record id.</summary>
+    public static bool IsRecordId(string? value) =>
+        value is { Length: 36 } && value.StartsWith("cmr_", StringComparison.Ordinal) && value.AsSpan(4).ContainsAnyExcept("0123456789abcdef") == false;
+
+    public static string RecordId(string cloudAccountId, DateOnly day, BillingItem item, int part)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{cloudAccountId}|{day:yyyy-MM-dd}|{BillingItems.Get(item).Code}|{part}"));
+        return "cmr_" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,200 @@
+using Grpc.Core;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.IntegrationTests.Cloud;
+
+/// <summary>
+/// A workspace on China 2 (operated on AWS) settling through an AWS account (DOMAIN.md §6-§7): the
+/// day close lets vouchers pay first and meters the rest to the AWS account, in AWS's batches of 25,
+/// with record ids that make a resend identical; the marketplace's answers; the cancellation's lock.
+/// Each test has its own host, since it moves the clock.
+/// </summary>
+public sealed class AwsSettlementTests
+{
+    [Fact]
+    public async Task Day_close_pays_vouchers_first_and_meters_the_rest_to_the_aws_account_in_batches_of_25()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await host.GrantVoucherAsync(aws.Account.Id, 10m);
+
+        await aws.ReportAsync(host, (BillingItem.TimeSeries, 10_000), (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
+        var day1 = await host.EndDayAsync("cn2");
+        var bill = await host.BillAsync(aws.Id, day1);
+        // Lines: time series 7.00, logs 15.00, SMS 5.00 (see CloudKit.AllItems): total 27.00.
+        // The 10.00 voucher pays time series 7.00 and 3.00 of logs, never SMS; the AWS account owes
+        // logs 15.00 - 3.00 = 12.00 and SMS 5.00 = 17.00. Nothing from cash, no arrears.
+        Assert.Equal(DailyBillStatus.Charged, bill.Status);
+        Assert.Equal(SettlementMethod.Aws, bill.Method);
+        Assert.Equal(aws.CloudAccountId, bill.CloudAccountId);
+        Assert.Equal(2700, bill.Total.Cents());
+        Assert.Equal(1000, bill.PaidByVouchers.Cents());
+        Assert.Equal(1700, bill.CloudAmount.Cents());
+        Assert.Equal(0, bill.PaidByCash.Cents());
+        Assert.Equal(0, bill.Arrears.Cents());
+
+        for (var i = 0; i < 3; i++)
+        {
+            await aws.ReportAsync(host, CloudKit.AllItems.Select(x => (x.Item, x.Quantity)).ToArray());
+            await host.EndDayAsync("cn2");
+        }
+
+        // Day 1: logs and SMS (time series was paid by the voucher); days 2-4: all 11 items each, the
+        // voucher spent. 2 + 3 × 11 = 35 records: batches of 25 and 10, all of the one AWS account.
+        var batches = await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId);
+        Assert.Equal([25, 10], batches.Select(b => b.Records.Count));
+        var records = batches.SelectMany(b => b.Records).ToList();
+        Assert.All(batches, b => Assert.Equal(aws.CloudAccountId, b.CloudAccountId));
+        Assert.All(records, r =>
+        {
+            Assert.Equal(CloudProvider.Aws, r.Provider);
+            Assert.Equal(aws.CloudAccountId, r.CloudAccountId);
+            Assert.Equal(aws.Account.Id, r.BillingAccountId);
+            Assert.Equal("123456789012", r.ProviderAccountId);
+            Assert.Equal(MeteringRecordStatus.Pending, r.Status);
+            Assert.Equal(0, r.Attempts);
+            Assert.Equal(r.Quantity, r.Amount.Cents());
+            Assert.StartsWith("cmr_", r.RecordId);
+        });
+        Assert.Equal(35, records.Select(r => r.RecordId).Distinct().Count());
+        var firstDay = records.Where(r => r.Day.ToDateOnly() == day1).OrderBy(r => r.Item).ToList();
+        Assert.Equal([(BillingItem.Logs, "logs", 1200L), (BillingItem.Sms, "sms", 500L)], firstDay.Select(r => (r.Item, r.Dimension, r.Quantity)));
+        // Days 2-4 owe the whole 58.00 of CloudKit.AllItems each: 17.00 + 3 × 58.00 = 191.00.
+        Assert.Equal(19_100, records.Sum(r => r.Quantity));
+        foreach (var (item, _, cents) in CloudKit.AllItems)
+        {
+            Assert.Equal(3, records.Count(r => r.Item == item && r.Day.ToDateOnly() != day1 && r.Quantity == cents));
+        }
+
+        // The cloud part is a receivable of the wallet, not arrears: cash and arrears stay 0, the ledger balances.
+        var wallet = await host.WalletAsync(aws.Account.Id);
+        Assert.Equal(0, wallet.Arrears.Cents());
+        Assert.Equal(0, wallet.Cash.Cents());
+        await host.AssertLedgerCleanAsync(aws.Account.Id);
+
+        // Listing again (a resend after a lost answer) gives the identical records.
+        Assert.Equal(records, (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
+        // Closing a closed day again makes no record.
+        await host.CloseDayAsync("cn2", day1);
+        Assert.Equal(35, (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).Sum(b => b.Records.Count));
+    }
+
+    [Fact]
+    public async Task Acknowledged_records_leave_the_list_and_a_failed_one_comes_back_identical_with_its_reason()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, CloudKit.AllItems.Select(x => (x.Item, x.Quantity)).ToArray());
+        await host.EndDayAsync("cn2");
+        var records = (await host.PendingBatchesAsync(CloudProvider.Aws)).SelectMany(b => b.Records).Where(r => r.CloudAccountId == aws.CloudAccountId).ToList();
+        Assert.Equal(11, records.Count);
+
+        var failed = records.Single(r => r.Item == BillingItem.Logs);
+        var acknowledged = await host.AcknowledgeAsync(records.Where(r => r != failed).Select(r => r.RecordId), (failed.RecordId, "ThrottlingException: Rate exceeded"));
+        Assert.Equal(records.Where(r => r != failed).Append(failed).Select(r => r.RecordId), acknowledged.Records.Select(r => r.RecordId)); // the request's order
+        Assert.All(acknowledged.Records.Where(r => r.RecordId != failed.RecordId), r =>
+        {
+            Assert.Equal(MeteringRecordStatus.Sent, r.Status);
+            Assert.NotNull(r.SentTime);
+            Assert.Equal(1, r.Attempts);
+        });
+
+        var again = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
+        Assert.Equal(MeteringRecordStatus.Failed, again.Status);
+        Assert.Equal("ThrottlingException: Rate exceeded", again.FailureReason);
+        Assert.Equal(1, again.Attempts);
+        // The resend carries the same id, quantity and hour: AWS's duplicate check accepts it.
+        Assert.Equal((failed.RecordId, failed.Quantity, failed.UsageTime, failed.Dimension, failed.Day), (again.RecordId, again.Quantity, again.UsageTime, again.Dimension, again.Day));
+        Assert.Equal(1500, again.Quantity); // logs 15.00, see CloudKit.AllItems
+
+        await host.AcknowledgeAsync([again.RecordId]);
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        // A late failure report of a sent record changes nothing: sent stays sent.
+        var late = await host.AcknowledgeAsync([], (again.RecordId, "timeout"));
+        Assert.Equal(MeteringRecordStatus.Sent, late.Records.Single().Status);
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+    }
+
+    [Fact]
+    public async Task A_cancelled_aws_subscription_locks_the_workspace_after_14_days_not_before()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        var cancelledAt = host.Clock.GetUtcNow();
+
+        var response = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        Assert.Equal(CloudProvider.Aws, response.Provider);
+        var workspace = Assert.Single(response.Workspaces);
+        Assert.Equal((aws.Id, SettlementMethod.Aws), (workspace.WorkspaceId, workspace.Method));
+        var lockAt = cancelledAt.AddDays(14);
+        Assert.Equal(lockAt, workspace.LockTime.ToDateTimeOffset());
+
+        var settlement = await host.SettlementAsync(aws.Id);
+        Assert.Equal(lockAt, settlement.LockTime.ToDateTimeOffset());
+        Assert.False(settlement.Locked);
+        Assert.False(settlement.CloudLockedIn); // cancelled: the workspace may leave the AWS account
+        var notices = await host.NotificationsAsync(aws.Account.Id, NotificationKind.CloudSubscriptionCancelled);
+        Assert.Equal(new[] { aws.Account.Account.Email, aws.Workspace.Owner.Email }.Order(), notices.Select(n => n.Recipient).Order());
+
+        // The marketplace's notice again: nothing more happens.
+        var repeated = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        Assert.Empty(repeated.Workspaces);
+        Assert.Equal(2, (await host.NotificationsAsync(aws.Account.Id, NotificationKind.CloudSubscriptionCancelled)).Count);
+
+        // A minute before the lock its usage is still taken; from the lock on it is refused.
+        host.Clock.Advance(lockAt.AddMinutes(-1) - host.Clock.GetUtcNow());
+        await aws.ReportAsync(host, (BillingItem.Logs, 1));
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => aws.ReportAsync(host, (BillingItem.Logs, 1)), "WORKSPACE_LOCKED");
+        Assert.True((await host.SettlementAsync(aws.Id)).Locked);
+    }
+
+    [Fact]
+    public async Task After_a_cancellation_the_owner_escapes_the_lock_by_moving_to_the_billing_center()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        // The method changed to AWS this month: cancel late in the month, so that the next month
+        // (when the Owner may change again) starts before the lock.
+        host.Clock.Advance(new DateTimeOffset(2026, 11, 25, 12, 0, 0, CloudKit.ChinaOffset) - host.Clock.GetUtcNow());
+        var cancelled = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        var lockAt = Assert.Single(cancelled.Workspaces).LockTime.ToDateTimeOffset();
+        Assert.Equal(new DateTimeOffset(2026, 12, 9, 12, 0, 0, CloudKit.ChinaOffset), lockAt);
+
+        host.Clock.Advance(new DateTimeOffset(2026, 12, 1, 9, 0, 0, CloudKit.ChinaOffset) - host.Clock.GetUtcNow());
+        var moved = (await aws.Workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(new ChangeSettlementMethodRequest
+        {
+            WorkspaceId = aws.Id, Method = SettlementMethod.BillingCenter,
+        })).Settlement;
+        Assert.Equal((SettlementMethod.BillingCenter, "", false), (moved.Method, moved.CloudAccountId, moved.Locked));
+        Assert.Null(moved.LockTime);
+
+        host.Clock.Advance(lockAt.AddDays(1) - host.Clock.GetUtcNow());
+        await aws.ReportAsync(host, (BillingItem.Logs, 1)); // no lock any more
+        Assert.False((await host.SettlementAsync(aws.Id)).Locked);
+    }
+
+    [Fact]
+    public async Task Paying_arrears_of_the_billing_account_does_not_end_a_cancelled_subscriptions_countdown()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        // A second workspace of the same billing account, on the billing center, runs into arrears.
+        var wallet = await host.CreateWorkspaceAsync("cn2");
+        await host.UpgradeAsync(wallet, aws.Account);
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        var collector = await Usage.UsageTestKit.CollectorAsync(host, wallet);
+        await Usage.UsageTestKit.ReportAsync(collector, "agent", 1, Usage.UsageTestKit.Record(BillingItem.Logs, 10_000_000, host.Clock.GetUtcNow()));
+        var day = await host.EndDayAsync("cn2");
+        Assert.Equal(1500, (await host.BillAsync(wallet.Id, day)).Arrears.Cents()); // 10.00 units × 1.5 = 15.00, no cash
+
+        var cancelled = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        var lockAt = Assert.Single(cancelled.Workspaces).LockTime;
+
+        await host.RechargeAsync(aws.Account.Id, 15m); // pays the arrears in full
+        Assert.Equal(0, (await host.WalletAsync(aws.Account.Id)).Arrears.Cents());
+        Assert.Null((await host.SettlementAsync(wallet.Id)).LockTime);
+        Assert.Equal(lockAt, (await host.SettlementAsync(aws.Id)).LockTime);
+    }
+}
