@@ -156,6 +156,46 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         var closes = again.Json.GetProperty("dayCloses").EnumerateArray().ToList();
         Assert.Equal(["DAY_CLOSE_STATE_COMPLETED", "DAY_CLOSE_STATE_COMPLETED"], closes.Select(c => c.GetProperty("state").GetString()!));
         Assert.Equal([6.00m, 7.50m], closes.Select(c => c.At("total").Yuan()));
+
+        // On 3 December (00:10 in Hangzhou) the monthly bills of November have been generated on the way.
+        (await cli.RunAsync(As(op, "settlement", "clock", "advance", "--to", "2026-12-02T16:10:00Z"))).Ok();
+        var firstSession = await SessionAsync(first);
+        var monthly = await cli.RunAsync(As(firstSession, "settlement", "monthly", "list", "--account", first.BillingAccountId, "-o", "json"));
+        monthly.Ok();
+        var november = Assert.Single(monthly.Json.GetProperty("monthlyBills").EnumerateArray());
+        Assert.Equal((2026, 11, 6.00m, 6.00m), (november.GetProperty("year").GetInt32(), november.GetProperty("month").GetInt32(),
+            november.At("total").Yuan(), november.At("payments", "paidByCash").Yuan()));
+        var billId = november.GetProperty("monthlyBillId").GetString()!;
+
+        var shown = await cli.RunAsync(As(firstSession, "settlement", "monthly", "show", billId));
+        shown.Ok();
+        Assert.Contains($"Monthly bill {billId} of {first.BillingAccountId} for 2026-11: 6.00 CNY", shown.Stdout);
+        Assert.Matches($@"│ {ws} │ cn1\s+│\s+\d+ │ time-series\s+│\s+4\.20 CNY │", shown.Stdout);
+        Assert.Matches(@"│\s+│\s+│\s+│ logs\s+│\s+1\.80 CNY │", shown.Stdout);
+
+        // The CSV export: a header and a row per workspace, day and item, whose amounts sum to the bill.
+        var folder = Path.Combine(fixture.ConfigDirectory, "exports");
+        var csv = Path.Combine(folder, "november.csv");
+        var noFolder = await cli.RunAsync(As(firstSession, "settlement", "monthly", "export", billId, "--file", csv));
+        Assert.Equal(2, noFolder.ExitCode);
+        Assert.Equal($"error: --file: the folder {folder} does not exist.", noFolder.ErrorLines[0]);
+        Directory.CreateDirectory(folder);
+        var exported = await cli.RunAsync(As(firstSession, "settlement", "monthly", "export", billId, "--file", csv, "-o", "json"));
+        exported.Ok();
+        Assert.Equal(2, exported.Json.GetProperty("rows").GetInt32());
+        var rows = File.ReadAllLines(csv);
+        Assert.StartsWith("workspace_id,", rows[0]);
+        Assert.Equal(3, rows.Length);
+        Assert.Equal(6.00m, rows.Skip(1).Sum(r => decimal.Parse(r.Split(',')[7], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.False(File.Exists(csv + ".partial"));
+
+        // Generating again changes nothing; another account's bill is not found for this one.
+        var generated = await cli.RunAsync(As(op, "settlement", "monthly", "generate", "--month", "2026-11", "-o", "json"));
+        generated.Ok();
+        Assert.Equal(0, generated.Json.TryGetProperty("generated", out var count) ? count.GetInt32() : 0);
+        var foreign = await cli.RunAsync(As(await SessionAsync(second), "settlement", "monthly", "export", billId, "--file", csv + ".other"));
+        Assert.Equal(4, foreign.ExitCode);
+        Assert.False(File.Exists(csv + ".other"));
     }
 
     [Fact]

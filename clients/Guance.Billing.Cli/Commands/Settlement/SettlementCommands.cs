@@ -15,11 +15,11 @@ public sealed class SettlementCommands : ICommandGroup
 
     public IEnumerable<Command> Build() =>
     [
-        new Command("settlement", "Daily settlement: show, overview, change-binding, change-method, bills, consumption; prices; close-day, process-arrears, clock (operator). Upgrade with 'workspaces upgrade'")
+        new Command("settlement", "Daily settlement: show, overview, change-binding, change-method, bills, consumption, monthly; prices; close-day, process-arrears, clock (operator). Upgrade with 'workspaces upgrade'")
         {
             Show(), Overview(), ChangeBinding(), ChangeMethod(), AllowAnyMethod(),
             DailyBillsCommand.Build(), Consumption(), PriceListCommands.Build(),
-            CloseDayCommand.Build(), ProcessArrears(), ClockCommands.Build(),
+            MonthlyBillCommands.Build(), CloseDayCommand.Build(), ProcessArrears(), ClockCommands.Build(),
         },
     ];
 
