@@ -123,8 +123,9 @@ public sealed class ClockTests(BillingHost host) : IClassFixture<BillingHost>
         await collector.ReportAsync("agent-1", 1, UsageTestKit.Record(BillingItem.Logs, 20_000_000, Local(11, 2, 12, 10)));
 
         var advance = await simulated.AdvanceToAsync(Local(11, 5, 11));
-        // Nov 3 00:30 (close of Nov 2), Nov 3 12:00 (card expiry), Nov 4 00:30, Nov 5 00:30 (closes), Nov 5 11:00 (the target).
-        Assert.Equal(5, advance.Stops);
+        // Nov 3 00:00 (October's monthly bills fall due), Nov 3 00:30 (close of Nov 2), Nov 3 12:00 (card expiry),
+        // Nov 4 00:30, Nov 5 00:30 (closes), Nov 5 11:00 (the target).
+        Assert.Equal(6, advance.Stops);
         Assert.Equal(Local(11, 2, 14), advance.PreviousTime.ToDateTimeOffset());
         Assert.Equal(Local(11, 5, 11), advance.Now.ToDateTimeOffset());
 

@@ -85,7 +85,7 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
     }
 
     [Fact]
-    public async Task Synthetic_tests_are_free_on_China_sites_and_commercial_workspaces_report_every_item()
+    public async Task Synthetic_tests_are_free_on_China_sites_and_commercial_workspaces_report_every_item_their_price_list_offers()
     {
         var china = await host.CreateWorkspaceAsync("cn2");
         await (await host.CollectorAsync(china)).Usage.ReportUsageAsync(Single(Record(BillingItem.SyntheticTests, 10, Now)));
@@ -95,12 +95,19 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         await host.UpgradeAsync(commercial.Id, Now.AddDays(-3));
         var collector = await host.CollectorAsync(commercial);
         await collector.Usage.ReportUsageAsync(Single(
-            Record(BillingItem.BackupLogs, 5_000_000, Now), Record(BillingItem.Sms, 3, Now),
+            Record(BillingItem.BackupLogs, 5_000_000, Now),
             Record(BillingItem.NetworkHosts, 4, Now), Record(BillingItem.SyntheticTests, 300_000, Now)));
         var statistics = await commercial.StatisticsAsync();
         Assert.Equal(5_000_000, statistics[BillingItem.BackupLogs].Today);
         Assert.Equal(300_000, statistics[BillingItem.SyntheticTests].Today);
         Assert.False(statistics[BillingItem.SyntheticTests].HasQuota);
+
+        // SMS is on the CN price list only (DOMAIN.md §4): a us1 batch with it is refused whole.
+        var error = await RpcAssert.Fails(StatusCode.FailedPrecondition,
+            () => collector.Usage.ReportUsageAsync(new ReportUsageRequest { CollectorId = "agent-2", Sequence = 1, Records = { Record(BillingItem.Logs, 7, Now), Record(BillingItem.Sms, 3, Now) } }),
+            "ITEM_NOT_OFFERED_ON_SITE");
+        Assert.Equal("us1", error.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["site_code"]);
+        Assert.Equal(0, (await commercial.StatisticsAsync())[BillingItem.Logs].Today);
     }
 
     [Fact]
