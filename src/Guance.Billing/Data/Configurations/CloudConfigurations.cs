@@ -23,7 +23,7 @@ internal sealed class CloudMeteringRecordConfiguration : IEntityTypeConfiguratio
         record.ToTable("cloud_metering_records");
         record.HasKey(r => r.Id);
         // One record per cloud account, day, item and part, whatever forms it and however often.
-        record.HasIndex(r => new { r.CloudAccountId, r.BillingDay, r.Item, r.Part }).IsUnique();
+        record.HasIndex(r => new { r.CloudAccountId, r.BillingDay, r.Item, r.Part }).IsUnique().HasDatabaseName("ux_cloud_metering_records_account_day_item_part"); // the conventional name passes PostgreSQL's 63 characters
         record.HasIndex(r => new { r.Provider, r.Status, r.CloudAccountId, r.Id });
     }
 }

@@ -53,7 +53,7 @@ public sealed class M0006_CloudAndAlerts : Migration
                 sent_at = table.Column<long>(nullable: true),
             },
             constraints: table => table.PrimaryKey("pk_cloud_metering_records", x => x.id));
-        migration.CreateIndex("ix_cloud_metering_records_cloud_account_id_billing_day_item_part", "cloud_metering_records",
+        migration.CreateIndex("ux_cloud_metering_records_account_day_item_part", "cloud_metering_records",
             ["cloud_account_id", "billing_day", "item", "part"], unique: true);
         migration.CreateIndex("ix_cloud_metering_records_provider_status_cloud_account_id_id", "cloud_metering_records",
             ["provider", "status", "cloud_account_id", "id"]);
