@@ -32,7 +32,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         try
         {
-            return await continuation(requestStream, context);
+            return await continuation(new CallerStreamReader<TRequest>(requestStream), context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -58,7 +58,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         try
         {
-            await continuation(requestStream, responseStream, context);
+            await continuation(new CallerStreamReader<TRequest>(requestStream), responseStream, context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -90,16 +90,17 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
 
     /// <summary>
     /// Whether the connection under the call failed. When a client's connection faults, Kestrel fails
-    /// the call's stream reads with a <see cref="ConnectionAbortedException"/> at once but cancels the
-    /// call's token afterwards, on the thread pool: the exception can arrive before the token says that
-    /// the caller went away (seen when agents' connections broke mid-stream in the multi-host tests).
-    /// A client that resets its HTTP/2 stream shows the same way, as Kestrel's IOException on the read.
+    /// the call's stream reads and writes with a <see cref="ConnectionAbortedException"/> at once but
+    /// cancels the call's token afterwards, on the thread pool: the exception can arrive before the
+    /// token says that the caller went away (seen when agents' connections broke mid-stream in the
+    /// multi-host tests). A reset stream fails the reads with an IOException, which
+    /// <see cref="CallerStreamReader{T}"/> turns into <see cref="CallerGoneException"/>.
     /// </summary>
     private static bool ConnectionLost(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is ConnectionAbortedException or IOException { Source: "Microsoft.AspNetCore.Server.Kestrel.Core" })
+            if (e is ConnectionAbortedException or CallerGoneException)
             {
                 return true;
             }

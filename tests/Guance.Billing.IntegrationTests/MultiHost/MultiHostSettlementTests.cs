@@ -158,7 +158,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             }
         }
         WriteClosers(hosts.Cluster);
-        SettlementCluster.AssertNoErrorsLogged(hosts.Cluster);
+        hosts.Cluster.AssertNoErrorsLogged();
     }
 
     [PostgresFact]
@@ -245,7 +245,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             Assert.Equal(2 * 3904, close.Total.Cents());
         }
         WriteClosers(hosts.Cluster);
-        SettlementCluster.AssertNoErrorsLogged(hosts.Cluster);
+        hosts.Cluster.AssertNoErrorsLogged();
     }
 
     [PostgresFact]
@@ -329,7 +329,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             Assert.All(closes.Where(c => c.CompletedAt != null), c => Assert.Equal(12, c.Bills));
         }
         WriteClosers(cluster);
-        SettlementCluster.AssertNoErrorsLogged(cluster);
+        cluster.AssertNoErrorsLogged();
     }
 
     [PostgresFact]
@@ -480,7 +480,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
         // 10,000.00 less the day's bills.
         Assert.Equal(1_000_000 - close.Total.Cents(), (await hosts.WalletAsync(1, account.Id)).Cash.Cents());
         await hosts.AssertLedgerCleanAsync(0, account.Id);
-        SettlementCluster.AssertNoErrorsLogged(hosts.Cluster);
+        hosts.Cluster.AssertNoErrorsLogged();
     }
 
     /// <summary>Whether a session of the test database waits as <paramref name="condition"/> (on pg_stat_activity) says.</summary>

@@ -159,19 +159,6 @@ public sealed class SettlementCluster(HostCluster cluster, DateTimeOffset start,
         Assert.True(report.Clean, string.Join("; ", report.Problems.Select(p => $"{p.Kind} {p.Subject}: {p.Description}")));
     }
 
-    /// <summary>
-    /// Fails with the lines when a host logged an error, except the health check's own timeouts: the
-    /// database check gives up after 5 seconds, which a test machine under heavy load can exceed while
-    /// nothing is wrong (the calls of the test go on and are asserted on their own).
-    /// </summary>
-    public static void AssertNoErrorsLogged(HostCluster cluster)
-    {
-        var errors = cluster.ErrorLines()
-            .Where(l => !(l.Contains("HealthChecks.DefaultHealthCheckService", StringComparison.Ordinal) && l.Contains("Canceled", StringComparison.OrdinalIgnoreCase)))
-            .ToList();
-        Assert.True(errors.Count == 0, "The hosts logged errors:\n" + string.Join("\n", errors));
-    }
-
     /// <summary>Stops the hosts; what they logged as errors goes to the test's output first (the cause of an INTERNAL answer).</summary>
     public ValueTask DisposeAsync()
     {

@@ -1,0 +1,31 @@
+using Grpc.Core;
+
+namespace Guance.Billing.Host.Infrastructure;
+
+/// <summary>
+/// A call's request stream whose transport failures say so: reading a request stream fails with an
+/// <see cref="IOException"/> only when the caller's HTTP/2 stream or connection broke (Kestrel fails
+/// the read with "the client reset the request stream" before it cancels the call's token, and the
+/// exception's source differs by where the pipe rethrows it). The reader turns that into
+/// <see cref="CallerGoneException"/>, so that <see cref="ErrorInterceptor"/> tells it from a fault.
+/// </summary>
+public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
+{
+    public T Current => inner.Current;
+
+    public async Task<bool> MoveNext(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inner.MoveNext(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new CallerGoneException(e);
+        }
+    }
+}
+
+/// <summary>The caller's side of a call broke while the host was reading what it sent.</summary>
+public sealed class CallerGoneException(Exception transportFailure)
+    : Exception("The caller's stream broke while its messages were being read.", transportFailure);
