@@ -178,7 +178,7 @@ public static class CloseDayBenchmark
             WITH RECURSIVE hours(h) AS (SELECT 0 UNION ALL SELECT h + 1 FROM hours WHERE h < 23),
             items(item) AS ({itemList})
             INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-            SELECT w.id, i.item, @start + h.h * 3600000000, 'bench', @day, (h.h + 1) * (CASE i.item {scales} END), @start + h.h * 3600000000
+            SELECT w.id, i.item, @start + h.h * 3600000000, 'bench', @day, CAST(h.h + 1 AS BIGINT) * (CASE i.item {scales} END), @start + h.h * 3600000000
             FROM workspaces w CROSS JOIN items i CROSS JOIN hours h
             WHERE w.site_code = 'cn1' AND w.plan = 2
             """;
@@ -192,7 +192,7 @@ public static class CloseDayBenchmark
             Add(insert, "@day", day);
             var points = await insert.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
-            await ExecuteAsync(connection, database.IsPostgres ? "ANALYZE" : "ANALYZE");
+            await ExecuteAsync(connection, "ANALYZE");
             return points;
         }
     }

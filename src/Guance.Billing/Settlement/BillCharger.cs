@@ -9,40 +9,54 @@ using Microsoft.Extensions.Options;
 namespace Guance.Billing.Settlement;
 
 /// <summary>
-/// Pays a day's pending billing-center bills through the wallet's <see cref="ChargeEngine"/>, the
-/// bill id as the charge's reference (so a charge is made at most once, whoever retries). Bills are
-/// charged in batches, one database transaction per batch, each charge joining it with the bill's
-/// update, so that a bill is marked charged exactly when its charge commits. A batch takes the
-/// wallets in billing-account order, so that two closes (two sites, or two hosts) never deadlock; a
-/// batch that loses a race is retried whole.
+/// Pays a day's rated bills through the wallet's <see cref="ChargeEngine"/>, the bill id as the
+/// charge's reference (so a charge is made at most once, whoever retries):
+/// <list type="bullet">
+/// <item>billing-center bills (Pending) in wallet mode: vouchers, cards, cash, then arrears;</item>
+/// <item>cloud-settled bills (AwaitingCloud) in cloud mode: vouchers and cards first, the rest to the
+/// billing account's cloud receivable, written per item as <see cref="Cloud.CloudMeteringLine"/>s.</item>
+/// </list>
+/// Bills are charged in batches, one database transaction per batch; the bills of one billing account
+/// in a batch are one wallet write (<see cref="ChargeEngine.ChargeAllAsync"/>), and each bill is marked
+/// charged by a conditional update in the same transaction, so that a bill is marked exactly when its
+/// charge commits, by the one run that moves it from its status. A batch takes the wallets in
+/// billing-account order, so that two closes (two sites, or two hosts) never deadlock; a batch that
+/// loses a race is retried whole.
 /// </summary>
 internal sealed class BillCharger(
     BillingDbContext db, ChargeEngine charges, WalletWriteGate gate, IOptions<SettlementOptions> options, ILogger logger)
 {
-    private const string PendingSql = """
-        SELECT id, workspace_id, billing_account_id, total FROM daily_bills
-        WHERE site_code = @site AND billing_day = @day AND status = 1 AND billing_account_id IS NOT NULL
+    private const string DueSql = """
+        SELECT id, workspace_id, billing_account_id, cloud_account_id FROM daily_bills
+        WHERE site_code = @site AND billing_day = @day AND status = @status
+          AND billing_account_id IS NOT NULL AND (status = 1 OR cloud_account_id IS NOT NULL)
         ORDER BY billing_account_id, id
         LIMIT @limit
         """;
 
-    /// <summary>Charges every pending bill of the site-day; returns how many charges this run made.</summary>
-    public async Task<int> ChargeAllAsync(string siteCode, DateOnly day, CancellationToken cancellationToken)
+    /// <summary>
+    /// Charges every bill of the site-day that <paramref name="mode"/> pays (Pending for the wallet,
+    /// AwaitingCloud for the cloud); returns how many this run charged.
+    /// </summary>
+    public async Task<int> ChargeAllAsync(string siteCode, DateOnly day, ChargeMode mode, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var status = mode == ChargeMode.Wallet ? DailyBillStatus.Pending : DailyBillStatus.AwaitingCloud;
         var charged = 0;
         while (true)
         {
-            var pending = await PendingAsync(siteCode, day, Math.Max(1, options.Value.ChargeBatchSize), cancellationToken);
-            if (pending.Count == 0)
+            var bills = await DueAsync(siteCode, day, status, Math.Max(1, options.Value.ChargeBatchSize), cancellationToken);
+            if (bills.Count == 0)
             {
                 return charged;
             }
-            var lines = await LinesAsync(pending, cancellationToken);
-            charged += await ChargeBatchAsync(pending, lines, day, cancellationToken);
+            var lines = await LinesAsync(bills, cancellationToken);
+            charged += await ChargeBatchAsync(bills, lines, new BatchContext(siteCode, day, status, mode, now), cancellationToken);
         }
     }
 
-    private async Task<int> ChargeBatchAsync(List<PendingBill> bills, ILookup<string, ChargeLine> lines, DateOnly day, CancellationToken cancellationToken)
+    private sealed record BatchContext(string SiteCode, DateOnly Day, DailyBillStatus Status, ChargeMode Mode, DateTimeOffset Now);
+
+    private async Task<int> ChargeBatchAsync(List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
     {
         var attempts = Math.Max(1, options.Value.ChargeAttempts);
         for (var attempt = 1; ; attempt++)
@@ -55,13 +69,9 @@ internal sealed class BillCharger(
                 {
                     var store = new BillStore(db.Database.GetDbConnection(), transaction.GetDbTransaction());
                     var charged = 0;
-                    foreach (var bill in bills)
+                    foreach (var account in bills.GroupBy(b => b.BillingAccountId, StringComparer.Ordinal))
                     {
-                        var request = new ChargeRequest(bill.BillingAccountId, bill.Id, lines[bill.Id].ToList(), ChargeMode.Wallet,
-                            $"Daily bill {day:yyyy-MM-dd} of workspace {bill.WorkspaceId}");
-                        var outcome = await charges.ChargeAsync(request, cancellationToken);
-                        // A bill another run charged meanwhile is left as it is (its charge here was a replay).
-                        charged += await store.MarkChargedAsync(bill.Id, outcome.Result, cancellationToken) ? 1 : 0;
+                        charged += await ChargeAccountAsync(store, account.Key, account.ToList(), lines, batch, cancellationToken);
                         db.ChangeTracker.Clear();
                     }
                     await transaction.CommitAsync(cancellationToken);
@@ -70,8 +80,8 @@ internal sealed class BillCharger(
                 catch (Exception e) when (IsLostRace(e) && attempt < attempts)
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
-                    logger.LogInformation("A batch of {Bills} charges of {Day} lost a race (attempt {Attempt}); retrying: {Error}",
-                        bills.Count, day, attempt, e.InnerException?.Message ?? e.Message);
+                    logger.LogInformation("A batch of {Bills} charges ({Mode}) of {Day} lost a race (attempt {Attempt}); retrying: {Error}",
+                        bills.Count, batch.Mode, batch.Day, attempt, e.InnerException?.Message ?? e.Message);
                 }
                 finally
                 {
@@ -83,18 +93,56 @@ internal sealed class BillCharger(
         }
     }
 
-    private async Task<List<PendingBill>> PendingAsync(string siteCode, DateOnly day, int limit, CancellationToken cancellationToken)
+    /// <summary>One wallet write for the account's bills of the batch, then each bill marked (a bill with nothing to pay is marked without a charge).</summary>
+    private async Task<int> ChargeAccountAsync(
+        BillStore store, string billingAccountId, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
+    {
+        var toCharge = bills.Where(b => lines[b.Id].Any()).ToList();
+        var results = new Dictionary<string, ChargeResult>(StringComparer.Ordinal);
+        if (toCharge.Count > 0)
+        {
+            var requests = toCharge.Select(b => new ChargeRequest(billingAccountId, b.Id, lines[b.Id].ToList(), batch.Mode, Description(b, batch.Day))).ToList();
+            var outcomes = await charges.ChargeAllAsync(billingAccountId, requests, cancellationToken);
+            foreach (var outcome in outcomes)
+            {
+                results.Add(outcome.Result.Reference, outcome.Result);
+            }
+        }
+        var charged = 0;
+        foreach (var bill in bills)
+        {
+            var result = results.GetValueOrDefault(bill.Id);
+            // A bill another run charged meanwhile is left as it is (its charge here was a replay).
+            if (!await store.MarkChargedAsync(bill.Id, batch.Status, result, batch.Now, cancellationToken))
+            {
+                continue;
+            }
+            charged++;
+            if (batch.Mode == ChargeMode.Cloud && result is not null)
+            {
+                await store.InsertMeteringLinesAsync(bill.Id, bill.CloudAccountId!, billingAccountId, batch.SiteCode, batch.Day, result, cancellationToken);
+            }
+        }
+        return charged;
+    }
+
+    private static string Description(DueBill bill, DateOnly day) => bill.CloudAccountId is null
+        ? $"Daily bill {day:yyyy-MM-dd} of workspace {bill.WorkspaceId}"
+        : $"Daily bill {day:yyyy-MM-dd} of workspace {bill.WorkspaceId} (cloud account {bill.CloudAccountId})";
+
+    private async Task<List<DueBill>> DueAsync(string siteCode, DateOnly day, DailyBillStatus status, int limit, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.Command(PendingSql, "@site", "@day", "@limit").Set(0, siteCode).Set(1, day).Set(2, limit);
+            await using var command = connection.Command(DueSql, "@site", "@day", "@status", "@limit")
+                .Set(0, siteCode).Set(1, day).Set(2, (int)status).Set(3, limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var bills = new List<PendingBill>(limit);
+            var bills = new List<DueBill>(limit);
             while (await reader.ReadAsync(cancellationToken))
             {
-                bills.Add(new PendingBill(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+                bills.Add(new DueBill(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
             return bills;
         }
@@ -104,7 +152,7 @@ internal sealed class BillCharger(
         }
     }
 
-    private async Task<ILookup<string, ChargeLine>> LinesAsync(List<PendingBill> bills, CancellationToken cancellationToken)
+    private async Task<ILookup<string, ChargeLine>> LinesAsync(List<DueBill> bills, CancellationToken cancellationToken)
     {
         var ids = bills.Select(b => b.Id).ToList();
         var lines = await db.DailyBillLines.AsNoTracking()

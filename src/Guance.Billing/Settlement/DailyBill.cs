@@ -11,7 +11,7 @@ public enum DailyBillStatus
     /// <summary>Charged to the wallet (or nothing to charge).</summary>
     Charged = 2,
 
-    /// <summary>Cloud settlement: waits for the cloud issue to settle it.</summary>
+    /// <summary>Cloud settlement: rated; what vouchers and cards pay and the cloud account's metering lines are still to be written.</summary>
     AwaitingCloud = 3,
 
     /// <summary>The workspace had no billing account at the close.</summary>

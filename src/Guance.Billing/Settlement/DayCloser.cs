@@ -24,9 +24,9 @@ public sealed record DayCloseTimings(TimeSpan Rating, TimeSpan Charging, int Bil
 /// of workspaces at a time (set-based reads, multi-row inserts, one transaction per batch), writing
 /// one bill per workspace (unique on workspace and day; a workspace without usage gets a zero bill);</item>
 /// <item>notify the high-consumption alerts of the day (<see cref="Alerts.ConsumptionAlertChecker"/>);</item>
-/// <item>charge every pending billing-center bill through the wallet (<see cref="BillCharger"/>), and
-/// settle the bills of cloud-settled workspaces (<see cref="Cloud.CloudBillCharger"/>): vouchers and
-/// cards first, the rest to the cloud receivable and the cloud account's metering lines;</item>
+/// <item>charge every pending billing-center bill through the wallet, and settle the bills of
+/// cloud-settled workspaces: vouchers and cards first, the rest to the cloud receivable and the cloud
+/// account's metering lines (<see cref="BillCharger"/>, the bills of a billing account one wallet write);</item>
 /// <item>record the day's counts and total, and that it is complete;</item>
 /// <item>form the metering records that are now due (<see cref="Cloud.MeteringRecordFormer"/>).</item>
 /// </list>
@@ -84,8 +84,9 @@ public sealed class DayCloser(
         rating.Stop();
         await alerts.CheckAsync(site, day, cancellationToken);
         var charging = Stopwatch.StartNew();
-        var charged = await new BillCharger(db, charges, gate, options, logger).ChargeAllAsync(site.Code, day, cancellationToken);
-        charged += await new Cloud.CloudBillCharger(db, charges, gate, options, logger).SettleAllAsync(site.Code, day, clock.GetUtcNow(), cancellationToken);
+        var charger = new BillCharger(db, charges, gate, options, logger);
+        var charged = await charger.ChargeAllAsync(site.Code, day, ChargeMode.Wallet, clock.GetUtcNow(), cancellationToken);
+        charged += await charger.ChargeAllAsync(site.Code, day, ChargeMode.Cloud, clock.GetUtcNow(), cancellationToken);
         charging.Stop();
         await CompleteAsync(site, day, cancellationToken);
         await metering.FormDueAsync(cancellationToken);

@@ -33,12 +33,12 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     private const string UsageSql = """
         SELECT h.workspace_id, h.item, MAX(h.quantity), CAST(SUM(h.quantity) AS BIGINT)
         FROM (
-            SELECT p.workspace_id, p.item, p.hour_start, CAST(SUM(p.quantity) AS BIGINT) AS quantity
+            SELECT w.id AS workspace_id, p.item, p.hour_start, CAST(SUM(p.quantity) AS BIGINT) AS quantity
             FROM workspaces w
-            JOIN usage_points p ON p.workspace_id = w.id AND p.billing_day = @day
+            CROSS JOIN usage_points p
             WHERE w.site_code = @site AND w.plan = 2 AND w.id >= @first AND w.id <= @last
-              AND p.hour_start >= w.upgraded_at
-            GROUP BY p.workspace_id, p.item, p.hour_start
+              AND p.workspace_id = w.id AND p.billing_day = @day AND p.hour_start >= w.upgraded_at
+            GROUP BY w.id, p.item, p.hour_start
         ) h
         GROUP BY h.workspace_id, h.item
         """;
@@ -73,6 +73,9 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     }
 
     // PostgreSQL sums bigints into numeric: the casts keep every engine's result a 64-bit integer.
+    // The CROSS JOIN makes SQLite loop over the batch's workspaces and read each one's points of the day
+    // from the covering index (workspace, day, item, hour), already in group order: more than twice as
+    // fast as the plan it picks for a JOIN (the primary key, then the table; 0.5 s against 0.2 s for 1,000 workspaces). PostgreSQL plans both alike.
 
     /// <summary>Usage per workspace of the id range, per item.</summary>
     public async Task<Dictionary<string, List<ItemUsage>>> UsageAsync(string firstId, string lastId, CancellationToken cancellationToken)

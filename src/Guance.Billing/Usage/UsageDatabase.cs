@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
@@ -76,6 +77,17 @@ internal static class DbCommands
             parameter.ParameterName = name;
             command.Parameters.Add(parameter);
         }
+        return command;
+    }
+
+    /// <summary>Adds a typed parameter (the type matters for nulls on PostgreSQL).</summary>
+    public static DbCommand Parameter(this DbCommand command, string name, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
         return command;
     }
 

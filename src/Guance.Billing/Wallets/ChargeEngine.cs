@@ -47,37 +47,68 @@ public sealed class ChargeEngine(WalletLedger ledger)
         return ChargeValidAsync(request, cancellationToken);
     }
 
-    private async Task<ChargeOutcome> ChargeValidAsync(ChargeRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Charges several requests of one billing account under one wallet write (one lock, one load of
+    /// the book, one look-up of the references, one save), in the given order, each its own ledger
+    /// transaction: what daily settlement does with a billing account's bills of a day. The same rules
+    /// and results as one <see cref="ChargeAsync(ChargeRequest, CancellationToken)"/> per request.
+    /// </summary>
+    public Task<IReadOnlyList<ChargeOutcome>> ChargeAllAsync(string billingAccountId, IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
     {
-        var key = "charge:" + request.Reference;
-        var fingerprint = RequestFingerprint.Of(["charge", request.BillingAccountId, (int)request.Mode, .. request.Lines.SelectMany(l => new object[] { l.ItemCode, l.Amount })]);
-        var subject = $"reference {request.Reference}";
-        return await ledger.WriteAsync(request.BillingAccountId, async book =>
+        if (requests.Any(r => r.BillingAccountId != billingAccountId) || requests.DistinctBy(r => r.Reference, StringComparer.Ordinal).Count() != requests.Count)
         {
-            var replay = await ledger.FindReplayAsync(request.BillingAccountId, key, fingerprint, "REFERENCE_REUSED", subject, cancellationToken);
-            if (replay is not null)
-            {
-                return new ChargeOutcome(ChargeResult.From(replay), book.View(), Replayed: true);
-            }
-            var lots = book.UsableLots().Select(a => new ChargeAllocator.Funding(SourceOf(a.Kind), a.Id, a.Balance)).ToList();
-            var allocations = ChargeAllocator.Allocate(request.Lines, lots, book[LedgerAccountKind.Cash].Balance, request.Mode);
+            throw new ArgumentException("The requests must all be of the billing account, each with its own reference.", nameof(requests));
+        }
+        foreach (var request in requests)
+        {
+            Validate(request, new RequestValidator());
+        }
+        return ChargeValidAsync(billingAccountId, requests, cancellationToken);
+    }
 
-            var total = request.Lines.Sum(l => l.Amount);
-            var transaction = book.Start(TransactionKind.Charge, key, request.Reference, total, fingerprint, request.Description?.Trim() ?? "");
-            var revenue = book[LedgerAccountKind.Revenue];
-            foreach (var allocation in allocations)
+    private async Task<ChargeOutcome> ChargeValidAsync(ChargeRequest request, CancellationToken cancellationToken) =>
+        (await ChargeValidAsync(request.BillingAccountId, [request], cancellationToken))[0];
+
+    private Task<IReadOnlyList<ChargeOutcome>> ChargeValidAsync(string billingAccountId, IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    {
+        var keyed = requests.Select(r => new ReplayKey(
+            "charge:" + r.Reference,
+            RequestFingerprint.Of(["charge", r.BillingAccountId, (int)r.Mode, .. r.Lines.SelectMany(l => new object[] { l.ItemCode, l.Amount })]),
+            $"reference {r.Reference}")).ToList();
+        return ledger.WriteAsync<IReadOnlyList<ChargeOutcome>>(billingAccountId, async book =>
+        {
+            var replays = await ledger.FindReplaysAsync(billingAccountId, keyed, "REFERENCE_REUSED", cancellationToken);
+            var outcomes = new List<ChargeOutcome>(requests.Count);
+            for (var i = 0; i < requests.Count; i++)
             {
-                var from = allocation.Source switch
-                {
-                    FundingSource.Cash => book[LedgerAccountKind.Cash],
-                    FundingSource.Arrears => book[LedgerAccountKind.Arrears],
-                    FundingSource.CloudAccount => book[LedgerAccountKind.CloudReceivable],
-                    _ => (await book.LotAccountAsync(allocation.LotId!, cancellationToken))!,
-                };
-                book.Move(transaction, from, revenue, allocation.Amount, allocation.ItemCode);
+                outcomes.Add(replays.TryGetValue(keyed[i].IdempotencyKey, out var replay)
+                    ? new ChargeOutcome(ChargeResult.From(replay), book.View(), Replayed: true)
+                    : await PostAsync(book, requests[i], keyed[i], cancellationToken));
             }
-            return new ChargeOutcome(ChargeResult.From(transaction), book.View(), Replayed: false);
+            return outcomes;
         }, cancellationToken);
+    }
+
+    private static async Task<ChargeOutcome> PostAsync(WalletBook book, ChargeRequest request, ReplayKey key, CancellationToken cancellationToken)
+    {
+        var lots = book.UsableLots().Select(a => new ChargeAllocator.Funding(SourceOf(a.Kind), a.Id, a.Balance)).ToList();
+        var allocations = ChargeAllocator.Allocate(request.Lines, lots, book[LedgerAccountKind.Cash].Balance, request.Mode);
+
+        var total = request.Lines.Sum(l => l.Amount);
+        var transaction = book.Start(TransactionKind.Charge, key.IdempotencyKey, request.Reference, total, key.Fingerprint, request.Description?.Trim() ?? "");
+        var revenue = book[LedgerAccountKind.Revenue];
+        foreach (var allocation in allocations)
+        {
+            var from = allocation.Source switch
+            {
+                FundingSource.Cash => book[LedgerAccountKind.Cash],
+                FundingSource.Arrears => book[LedgerAccountKind.Arrears],
+                FundingSource.CloudAccount => book[LedgerAccountKind.CloudReceivable],
+                _ => (await book.LotAccountAsync(allocation.LotId!, cancellationToken))!,
+            };
+            book.Move(transaction, from, revenue, allocation.Amount, allocation.ItemCode);
+        }
+        return new ChargeOutcome(ChargeResult.From(transaction), book.View(), Replayed: false);
     }
 
     private static void Validate(ChargeRequest request, RequestValidator validator)

@@ -15,6 +15,7 @@ public sealed class WalletBook
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, LedgerAccount> _accounts;
     private readonly List<PostedTransaction> _posted = new();
+    private readonly List<LedgerEntry> _newEntries = new();
 
     internal WalletBook(BillingDbContext db, TimeProvider clock, Wallet wallet, List<LedgerAccount> accounts, DateTimeOffset now)
     {
@@ -40,6 +41,15 @@ public sealed class WalletBook
     public DateTimeOffset? ArrearsSinceAtStart { get; }
 
     public IReadOnlyList<PostedTransaction> Posted => _posted;
+
+    /// <summary>The entries posted by this write, which <see cref="WalletLedger"/> writes set-based (they are not tracked).</summary>
+    internal IReadOnlyList<LedgerEntry> NewEntries => _newEntries;
+
+    /// <summary>
+    /// The transaction of this write that last took the arrears from zero to owed, or from owed to
+    /// zero (a write of several charges may start arrears in any of them); null when none did.
+    /// </summary>
+    public string? ArrearsChangedIn { get; private set; }
 
     /// <summary>A singleton account of the billing account (cash, arrears, revenue...).</summary>
     public LedgerAccount this[LedgerAccountKind kind] => _accounts[LedgerAccountKinds.SingletonId(BillingAccountId, kind)];
@@ -142,10 +152,12 @@ public sealed class WalletBook
             if (before == 0 && account.Balance < 0)
             {
                 Wallet.ArrearsSince = Now;
+                ArrearsChangedIn = transaction.Transaction.Id;
             }
             else if (account.Balance == 0)
             {
                 Wallet.ArrearsSince = null;
+                ArrearsChangedIn = transaction.Transaction.Id;
             }
         }
         account.EntryCount++;
@@ -160,7 +172,7 @@ public sealed class WalletBook
             Position = transaction.Entries.Count,
             ItemCode = itemCode,
         };
-        _db.LedgerEntries.Add(entry);
+        _newEntries.Add(entry);
         transaction.Add(new PostedEntry(entry, account.Kind, account.LotId));
     }
 }

@@ -17,7 +17,7 @@ namespace Guance.Billing.Wallets;
 /// <item>load the book (balances and lots) after the lock, so nothing read is stale;</item>
 /// <item>let the operation look up its idempotency key and post its movements;</item>
 /// <item>record arrears that began or were paid (wallet state, outbox, <see cref="IArrearsListener"/>s);</item>
-/// <item>save and commit.</item>
+/// <item>save (the entries set-based, <see cref="LedgerEntryWriter"/>) and commit.</item>
 /// </list>
 /// Balances are also concurrency tokens and entries are keyed by (account, sequence), so even a
 /// writer that skipped the lock could not lose an update: it would fail and be retried. Idempotency
@@ -87,18 +87,35 @@ public sealed class WalletLedger(
     public async Task<PostedTransaction?> FindReplayAsync(
         string billingAccountId, string idempotencyKey, string fingerprint, string reason, string subject, CancellationToken cancellationToken)
     {
-        var existing = await db.LedgerTransactions.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == idempotencyKey, cancellationToken);
-        if (existing is null)
+        var replays = await FindReplaysAsync(billingAccountId, [new ReplayKey(idempotencyKey, fingerprint, subject)], reason, cancellationToken);
+        return replays.GetValueOrDefault(idempotencyKey);
+    }
+
+    /// <summary>
+    /// The transactions that the keys already made, by key (two queries however many keys), under the
+    /// rules of <see cref="FindReplayAsync"/>: the first key that another account or another request
+    /// used fails the whole look-up.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PostedTransaction>> FindReplaysAsync(
+        string billingAccountId, IReadOnlyList<ReplayKey> keys, string reason, CancellationToken cancellationToken)
+    {
+        var wanted = keys.Select(k => k.IdempotencyKey).ToList();
+        var existing = await db.LedgerTransactions.AsNoTracking().Where(t => wanted.Contains(t.IdempotencyKey)).ToListAsync(cancellationToken);
+        if (existing.Count == 0)
         {
-            return null;
+            return new Dictionary<string, PostedTransaction>();
         }
-        if (existing.BillingAccountId != billingAccountId || existing.Fingerprint != fingerprint)
+        var byKey = existing.ToDictionary(t => t.IdempotencyKey, StringComparer.Ordinal);
+        foreach (var key in keys)
         {
-            var error = Errors.Precondition(reason, subject, $"{subject} was already used for a different request; use a new one.");
-            // Another account's transaction is not named: its id would tell about another tenant.
-            throw existing.BillingAccountId == billingAccountId ? error.With("transaction_id", existing.Id) : error;
+            if (byKey.TryGetValue(key.IdempotencyKey, out var made) && (made.BillingAccountId != billingAccountId || made.Fingerprint != key.Fingerprint))
+            {
+                var error = Errors.Precondition(reason, key.Subject, $"{key.Subject} was already used for a different request; use a new one.");
+                // Another account's transaction is not named: its id would tell about another tenant.
+                throw made.BillingAccountId == billingAccountId ? error.With("transaction_id", made.Id) : error;
+            }
         }
-        return (await LoadPostedAsync([existing], cancellationToken))[0];
+        return (await LoadPostedAsync(existing, cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
     }
 
     /// <summary>Transactions with their entries, in the given order.</summary>
@@ -144,6 +161,7 @@ public sealed class WalletLedger(
 
         await RecordArrearsChangeAsync(book, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await LedgerEntryWriter.InsertAsync(db, book.NewEntries, cancellationToken);
         return result;
     }
 
@@ -160,11 +178,11 @@ public sealed class WalletLedger(
         ArrearsChange change;
         if (book.ArrearsAtStart == 0 && arrears < 0)
         {
-            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Started, book.Wallet.ArrearsSince ?? book.Now, -arrears, book.Posted[^1].Transaction.Id, book.Now);
+            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Started, book.Wallet.ArrearsSince ?? book.Now, -arrears, book.ArrearsChangedIn!, book.Now);
         }
         else if (book.ArrearsAtStart < 0 && arrears == 0)
         {
-            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Paid, book.ArrearsSinceAtStart ?? book.Now, 0, book.Posted[^1].Transaction.Id, book.Now);
+            change = new ArrearsChange(book.BillingAccountId, ArrearsChangeKind.Paid, book.ArrearsSinceAtStart ?? book.Now, 0, book.ArrearsChangedIn!, book.Now);
         }
         else
         {
