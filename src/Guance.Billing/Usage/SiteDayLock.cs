@@ -14,9 +14,9 @@ public static class SiteDayLock
     /// <summary>"gdcl": the class of day-close locks.</summary>
     public const int ClassId = 0x6764636c;
 
-    public static int ObjectId(Site site, DateOnly day)
-    {
-        var siteNumber = 1 + Sites.All.ToList().FindIndex(s => s.Code == site.Code);
-        return checked(siteNumber * 1_000_000 + day.DayNumber);
-    }
+    // A site's number is its place in Sites.All (from 1): hosts of one deployment must share that order.
+    private static readonly Dictionary<string, int> SiteNumbers =
+        Sites.All.Select((site, index) => (site.Code, Number: index + 1)).ToDictionary(s => s.Code, s => s.Number, StringComparer.Ordinal);
+
+    public static int ObjectId(Site site, DateOnly day) => checked(SiteNumbers[site.Code] * 1_000_000 + day.DayNumber);
 }

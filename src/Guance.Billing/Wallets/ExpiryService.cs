@@ -81,50 +81,26 @@ public sealed class ExpiryService(
         }
     }
 
-    private async Task<(int Expired, long Cleared)> ExpireCardsAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        int expired = 0;
-        long cleared = 0;
-        var last = "";
-        while (true)
-        {
-            var due = await (from c in db.PrepaidCards.AsNoTracking()
-                             join b in db.BillingAccounts.AsNoTracking() on c.BillingAccountId equals b.Id
-                             where c.ExpiredAt == null && c.ExpiresAt <= now && string.Compare(c.Id, last) > 0
-                             orderby c.Id
-                             select new { c.Id, c.BillingAccountId, b.Email, b.Username })
-                .Take(Batch).ToListAsync(cancellationToken);
-            foreach (var card in due)
-            {
-                var result = await ledger.WriteAsync(card.BillingAccountId, async book =>
-                {
-                    var claimed = await db.PrepaidCards
-                        .Where(c => c.Id == card.Id && c.ExpiredAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExpiredAt, book.Now), cancellationToken);
-                    if (claimed == 0)
-                    {
-                        return (Expired: false, Cleared: 0L);
-                    }
-                    var amount = await ClearLotAsync(book, card.Id, "Prepaid card expired", cancellationToken);
-                    if (amount > 0)
-                    {
-                        outbox.Add(new NotificationDraft(NotificationKind.CardExpired, card.BillingAccountId, card.Email,
-                            $"Prepaid card {card.Id} has expired",
-                            $"Prepaid card {card.Id} of billing account {card.Username} expired; its remaining {Cny.Format(amount)} was cleared.",
-                            card.Id, "card_expired:" + card.Id), book.Now);
-                    }
-                    return (Expired: true, Cleared: amount);
-                }, cancellationToken, now);
-                expired += result.Expired ? 1 : 0;
-                cleared += result.Cleared;
-            }
-            if (due.Count < Batch)
-            {
-                return (expired, cleared);
-            }
-            last = due[^1].Id;
-        }
-    }
+    /// <summary>A card or voucher whose validity has ended, with its holder and how its notice names it.</summary>
+    private sealed record DueLot(string Id, string BillingAccountId, string Email, string Username, string Name);
+
+    private Task<(int Expired, long Cleared)> ExpireCardsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExpireLotsAsync(now,
+            last => (from c in db.PrepaidCards.AsNoTracking()
+                     join b in db.BillingAccounts.AsNoTracking() on c.BillingAccountId equals b.Id
+                     where c.ExpiredAt == null && c.ExpiresAt <= now && string.Compare(c.Id, last) > 0
+                     orderby c.Id
+                     select new DueLot(c.Id, c.BillingAccountId, b.Email, b.Username, "Prepaid card " + c.Id))
+                .Take(Batch).ToListAsync(cancellationToken),
+            (card, at) => db.PrepaidCards
+                .Where(c => c.Id == card.Id && c.ExpiredAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExpiredAt, at), cancellationToken),
+            "Prepaid card expired",
+            (card, amount) => new NotificationDraft(NotificationKind.CardExpired, card.BillingAccountId, card.Email,
+                $"{card.Name} has expired",
+                $"{card.Name} of billing account {card.Username} expired; its remaining {Cny.Format(amount)} was cleared.",
+                card.Id, "card_expired:" + card.Id),
+            cancellationToken);
 
     private async Task<(int Expired, long Cleared)> ExpireVouchersAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -132,36 +108,52 @@ public sealed class ExpiryService(
         var unredeemed = await db.Vouchers
             .Where(v => v.BillingAccountId == null && v.ExpiredAt == null && v.ExpiresAt <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.ExpiredAt, now), cancellationToken);
-        int expired = unredeemed;
+        var (expired, cleared) = await ExpireLotsAsync(now,
+            last => (from v in db.Vouchers.AsNoTracking()
+                     join b in db.BillingAccounts.AsNoTracking() on v.BillingAccountId equals b.Id
+                     where v.ExpiredAt == null && v.ExpiresAt <= now && string.Compare(v.Id, last) > 0
+                     orderby v.Id
+                     select new DueLot(v.Id, b.Id, b.Email, b.Username, (v.Kind == VoucherKind.Ordinary ? "Ordinary" : "Full-reduction") + " voucher " + v.Id))
+                .Take(Batch).ToListAsync(cancellationToken),
+            (voucher, at) => db.Vouchers
+                .Where(v => v.Id == voucher.Id && v.ExpiredAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.ExpiredAt, at), cancellationToken),
+            "Voucher expired",
+            (voucher, amount) => new NotificationDraft(NotificationKind.VoucherExpired, voucher.BillingAccountId, voucher.Email,
+                $"Voucher {voucher.Id} has expired",
+                $"{voucher.Name} of billing account {voucher.Username} reached the end of its validity; its remaining {Cny.Format(amount)} was cleared.",
+                voucher.Id, "voucher_expired:" + voucher.Id),
+            cancellationToken);
+        return (unredeemed + expired, cleared);
+    }
+
+    /// <summary>
+    /// Expires the due lots a page at a time (<paramref name="nextPage"/> after the last id), each in its
+    /// account's wallet write: claimed with a conditional update (<paramref name="claim"/>, 0 when
+    /// another run did it), its balance cleared, its holder told when something was cleared.
+    /// </summary>
+    private async Task<(int Expired, long Cleared)> ExpireLotsAsync(
+        DateTimeOffset now, Func<string, Task<List<DueLot>>> nextPage, Func<DueLot, DateTimeOffset, Task<int>> claim, string description,
+        Func<DueLot, long, NotificationDraft> notice, CancellationToken cancellationToken)
+    {
+        int expired = 0;
         long cleared = 0;
         var last = "";
         while (true)
         {
-            var due = await (from v in db.Vouchers.AsNoTracking()
-                             join b in db.BillingAccounts.AsNoTracking() on v.BillingAccountId equals b.Id
-                             where v.ExpiredAt == null && v.ExpiresAt <= now && string.Compare(v.Id, last) > 0
-                             orderby v.Id
-                             select new { v.Id, v.Kind, BillingAccountId = b.Id, b.Email, b.Username })
-                .Take(Batch).ToListAsync(cancellationToken);
-            foreach (var voucher in due)
+            var due = await nextPage(last);
+            foreach (var lot in due)
             {
-                var result = await ledger.WriteAsync(voucher.BillingAccountId, async book =>
+                var result = await ledger.WriteAsync(lot.BillingAccountId, async book =>
                 {
-                    var claimed = await db.Vouchers
-                        .Where(v => v.Id == voucher.Id && v.ExpiredAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(v => v.ExpiredAt, book.Now), cancellationToken);
-                    if (claimed == 0)
+                    if (await claim(lot, book.Now) == 0)
                     {
                         return (Expired: false, Cleared: 0L);
                     }
-                    var amount = await ClearLotAsync(book, voucher.Id, "Voucher expired", cancellationToken);
+                    var amount = await ClearLotAsync(book, lot.Id, description, cancellationToken);
                     if (amount > 0)
                     {
-                        outbox.Add(new NotificationDraft(NotificationKind.VoucherExpired, voucher.BillingAccountId, voucher.Email,
-                            $"Voucher {voucher.Id} has expired",
-                            $"{(voucher.Kind == VoucherKind.Ordinary ? "Ordinary" : "Full-reduction")} voucher {voucher.Id} of billing account "
-                            + $"{voucher.Username} reached the end of its validity; its remaining {Cny.Format(amount)} was cleared.",
-                            voucher.Id, "voucher_expired:" + voucher.Id), book.Now);
+                        outbox.Add(notice(lot, amount), book.Now);
                     }
                     return (Expired: true, Cleared: amount);
                 }, cancellationToken, now);
