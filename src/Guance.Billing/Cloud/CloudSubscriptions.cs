@@ -18,7 +18,9 @@ public sealed record CancelledWorkspace(string WorkspaceId, SettlementMethod Met
 /// settles through the cloud account records the cancellation (so it may leave the account). Alibaba
 /// Cloud falls back to the billing center at once, with a notice; AWS and Huawei Cloud start the
 /// 14-day countdown to the lock, the same one as arrears (<see cref="ArrearsCountdown"/> warns and
-/// announces it; the lock oracle refuses usage from its date), ended by changing the settlement method.
+/// announces it; the lock oracle refuses usage from its date), ended by changing the settlement method;
+/// meanwhile the day close bills them to the billing center (<see cref="DayRating"/>), since the
+/// marketplace takes no metering for a cancelled subscription.
 /// Each workspace is a conditional update of its settlement, and a second notice of the same
 /// cancellation changes nothing.
 /// </summary>
@@ -111,7 +113,7 @@ public sealed class CloudSubscriptions(
               + $"now settles through billing account {to.Username}: its daily bills are paid from that wallet from today on."
             : $"The marketplace subscription of {cloud} {account.ProviderAccountId} was cancelled. Workspace {to.Name} ({workspace.WorkspaceId}) "
               + $"is locked on {NotificationTexts.Time(workspace.LockAt!.Value)} unless its Owner changes the settlement method (for example to "
-              + $"billing account {to.Username}) before then.";
+              + $"billing account {to.Username}) before then. Until then its daily bills are paid from billing account {to.Username}.";
         var key = $"cloud_subscription_cancelled:{workspace.WorkspaceId}:{account.Id}";
         outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, to.AccountEmail, subject, body,
             workspace.WorkspaceId, key + ":account"), now);

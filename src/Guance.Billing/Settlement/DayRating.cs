@@ -5,7 +5,7 @@ using Guance.Billing.Workspaces;
 
 namespace Guance.Billing.Settlement;
 
-/// <summary>A commercial workspace of a closing day that has no bill yet, with where its bill goes.</summary>
+/// <summary>A commercial workspace of a closing day that has no bill yet, with where its bill goes (method and cloud account for that day).</summary>
 public sealed record WorkspaceToRate(string Id, DateTimeOffset UpgradedAt, string? BillingAccountId, SettlementMethod Method, string? CloudAccountId);
 
 /// <summary>
@@ -18,7 +18,7 @@ public sealed record WorkspaceToRate(string Id, DateTimeOffset UpgradedAt, strin
 internal sealed class DayRating(DbConnection connection, Site site, DateOnly day)
 {
     private const string WorkspacesSql = """
-        SELECT w.id, w.upgraded_at, b.billing_account_id, s.method, s.cloud_account_id
+        SELECT w.id, w.upgraded_at, b.billing_account_id, s.method, s.cloud_account_id, s.cloud_subscription_cancelled_at
         FROM workspaces w
         LEFT JOIN workspace_bindings b ON b.workspace_id = w.id
         LEFT JOIN workspace_settlements s ON s.workspace_id = w.id
@@ -62,12 +62,21 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
         var workspaces = new List<WorkspaceToRate>(limit);
         while (await reader.ReadAsync(cancellationToken))
         {
+            var method = reader.IsDBNull(3) ? SettlementMethod.BillingCenter : (SettlementMethod)reader.GetInt32(3);
+            var cloudAccountId = reader.IsDBNull(4) ? null : reader.GetString(4);
+            // A cancelled subscription (AWS, Huawei: the workspace keeps the method until its Owner
+            // changes it or the lock) meters nothing more: a day that ends after the cancellation is
+            // paid by the bound billing account, as the billing center would.
+            if (method.IsCloud() && !reader.IsDBNull(5) && reader.GetInt64(5) < _end)
+            {
+                (method, cloudAccountId) = (SettlementMethod.BillingCenter, null);
+            }
             workspaces.Add(new WorkspaceToRate(
                 reader.GetString(0),
                 UnixMicrosecondsConverter.FromMicroseconds(reader.GetInt64(1)),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? SettlementMethod.BillingCenter : (SettlementMethod)reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
+                method,
+                cloudAccountId));
         }
         return workspaces;
     }

@@ -142,12 +142,53 @@ public sealed class AwsSettlementTests
         Assert.Empty(repeated.Workspaces);
         Assert.Equal(2, (await host.NotificationsAsync(aws.Account.Id, NotificationKind.CloudSubscriptionCancelled)).Count);
 
+        // The countdown's notices name the cancellation and the way out, not arrears.
+        host.Clock.Advance(lockAt.AddDays(-3) - host.Clock.GetUtcNow());
+        await host.Operator.Settlement.ProcessArrearsAsync(new ProcessArrearsRequest());
+        var warnings = await host.NotificationsAsync(aws.Account.Id, NotificationKind.WorkspaceLockWarning);
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, n => Assert.Contains("subscription", n.Body));
+        Assert.All(warnings, n => Assert.Contains("changes the settlement method", n.Body));
+        Assert.All(warnings, n => Assert.DoesNotContain("arrears", n.Body));
+
         // A minute before the lock its usage is still taken; from the lock on it is refused.
         host.Clock.Advance(lockAt.AddMinutes(-1) - host.Clock.GetUtcNow());
         await aws.ReportAsync(host, (BillingItem.Logs, 1));
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => aws.ReportAsync(host, (BillingItem.Logs, 1)), "WORKSPACE_LOCKED");
         Assert.True((await host.SettlementAsync(aws.Id)).Locked);
+        await host.Operator.Settlement.ProcessArrearsAsync(new ProcessArrearsRequest());
+        var locked = await host.NotificationsAsync(aws.Account.Id, NotificationKind.WorkspaceLocked);
+        Assert.Equal(2, locked.Count);
+        Assert.All(locked, n => Assert.Equal($"Workspace {aws.Workspace.Workspace.Name} is locked: its cloud subscription was cancelled", n.Subject));
+        Assert.All(locked, n => Assert.Contains("Changing the settlement method", n.Body));
+    }
+
+    [Fact]
+    public async Task After_a_cancellation_the_days_that_end_later_are_paid_by_the_billing_account_and_nothing_more_is_metered()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000));
+        var metered = await host.EndDayAsync("cn2"); // ended before the cancellation: AWS pays it
+        Assert.Equal(1500, (await host.BillAsync(aws.Id, metered)).CloudAmount.Cents());
+
+        var cancelled = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
+        var lockAt = Assert.Single(cancelled.Workspaces).LockTime;
+        await host.RechargeAsync(aws.Account.Id, 10m);
+        await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000));
+        var after = await host.EndDayAsync("cn2");
+
+        // The workspace still has the AWS method (its Owner has not changed it), but AWS takes no more
+        // metering: the day is paid from the bound billing account's wallet, cash then arrears.
+        Assert.Equal(SettlementMethod.Aws, (await host.SettlementAsync(aws.Id)).Method);
+        var bill = await host.BillAsync(aws.Id, after);
+        Assert.Equal((DailyBillStatus.Charged, SettlementMethod.BillingCenter, ""), (bill.Status, bill.Method, bill.CloudAccountId));
+        Assert.Equal((1500, 1000, 500, 0), (bill.Total.Cents(), bill.PaidByCash.Cents(), bill.Arrears.Cents(), bill.CloudAmount.Cents()));
+        var records = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
+        Assert.Equal([(metered.Year, metered.Month, metered.Day)], records.Select(r => (r.Day.Year, r.Day.Month, r.Day.Day)).Distinct());
+        // The cancellation's countdown stands (the arrears would lock later).
+        Assert.Equal(lockAt, (await host.SettlementAsync(aws.Id)).LockTime);
     }
 
     [Fact]
