@@ -132,6 +132,7 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
     {
         caller.RequireOperator();
         var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageBilling, cancellationToken)).Workspace;
+        WorkspaceManager.EnsureActive(workspace);
         if (workspace.Plan != Plan.Commercial)
         {
             throw SettlementErrors.NotCommercial(workspaceId);

@@ -168,7 +168,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
     }
 
     [Fact]
-    public async Task EnableArbitrarySettlement_is_for_commercial_workspaces_and_checks_its_input()
+    public async Task EnableArbitrarySettlement_is_for_active_commercial_workspaces_and_checks_its_input()
     {
         var experience = await host.CreateWorkspaceAsync();
         await RefusedAsync(() => host.Operator.Settlement.EnableArbitrarySettlementAsync(new EnableArbitrarySettlementRequest
@@ -181,6 +181,14 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         {
             WorkspaceId = Workspaces.WorkspaceSteps.UnknownWorkspaceId, Enabled = true,
         }), "WORKSPACE_NOT_FOUND");
+
+        var (dissolved, _) = await CommercialAsync();
+        await dissolved.Owner.Api.Workspaces.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = dissolved.Id });
+        await RefusedAsync(() => host.Operator.Settlement.EnableArbitrarySettlementAsync(new EnableArbitrarySettlementRequest
+        {
+            WorkspaceId = dissolved.Id, Enabled = true,
+        }), "WORKSPACE_DISSOLVED", $"workspaces/{dissolved.Id}");
+        Assert.False((await host.SettlementAsync(dissolved.Id)).ArbitrarySelection);
     }
 
     [Fact]
