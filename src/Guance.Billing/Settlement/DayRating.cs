@@ -83,8 +83,9 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
 
     // PostgreSQL sums bigints into numeric: the casts keep every engine's result a 64-bit integer.
     // The CROSS JOIN makes SQLite loop over the batch's workspaces and read each one's points of the day
-    // from the covering index (workspace, day, item, hour), already in group order: more than twice as
-    // fast as the plan it picks for a JOIN (the primary key, then the table; 0.5 s against 0.2 s for 1,000 workspaces). PostgreSQL plans both alike.
+    // from the covering index (workspace, day, item, hour), already in group order: 0.2 s for 1,000
+    // workspaces, against 0.5 s with the plan it picks for a JOIN (the primary key, then the table).
+    // PostgreSQL plans both alike.
 
     /// <summary>Usage per workspace of the id range, per item.</summary>
     public async Task<Dictionary<string, List<ItemUsage>>> UsageAsync(string firstId, string lastId, CancellationToken cancellationToken)
