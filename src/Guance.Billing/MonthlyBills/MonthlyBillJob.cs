@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Guance.Billing.Data;
 using Guance.Billing.Jobs;
+using Guance.Billing.Settlement;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -36,12 +37,13 @@ public sealed class MonthlyBillJob(BillingDbContext db, MonthlyBillGenerator gen
 
     public async Task RunDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sites = await CommercialSitesAsync(cancellationToken);
+        var sites = await CommercialSites.WithFirstUpgradeDayAsync(db, cancellationToken);
         if (sites.Count == 0)
         {
             return;
         }
-        var firstMonth = sites.Min(s => s.FirstMonth);
+        var firstDay = sites.Min(s => s.FirstDay);
+        var firstMonth = new DateOnly(firstDay.Year, firstDay.Month, 1);
         for (var month = firstMonth; ; month = month.AddMonths(1))
         {
             var notDue = Sites.All.Where(s => now < DueAt(s, month)).Select(s => s.Code).ToList();
@@ -69,7 +71,7 @@ public sealed class MonthlyBillJob(BillingDbContext db, MonthlyBillGenerator gen
     public async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken cancellationToken)
     {
         DateTimeOffset? next = null;
-        foreach (var (site, _) in await CommercialSitesAsync(cancellationToken))
+        foreach (var (site, _) in await CommercialSites.WithFirstUpgradeDayAsync(db, cancellationToken))
         {
             var today = site.BillingDayOf(after);
             var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
@@ -91,24 +93,5 @@ public sealed class MonthlyBillJob(BillingDbContext db, MonthlyBillGenerator gen
     {
         var following = month.AddMonths(1);
         return site.StartOf(new DateOnly(following.Year, following.Month, DueDay));
-    }
-
-    /// <summary>The sites with a commercial workspace, each with the first day of the month of its first upgrade.</summary>
-    private async Task<List<(Site Site, DateOnly FirstMonth)>> CommercialSitesAsync(CancellationToken cancellationToken)
-    {
-        var firstUpgrades = await db.Workspaces.AsNoTracking()
-            .Where(w => w.Plan == Plan.Commercial && w.UpgradedAt != null)
-            .GroupBy(w => w.SiteCode)
-            .Select(g => new { SiteCode = g.Key, First = g.Min(w => w.UpgradedAt) })
-            .ToListAsync(cancellationToken);
-        return firstUpgrades
-            .Where(s => Sites.TryGet(s.SiteCode, out _))
-            .Select(s =>
-            {
-                var site = Sites.Get(s.SiteCode);
-                var day = site.BillingDayOf(s.First!.Value);
-                return (site, new DateOnly(day.Year, day.Month, 1));
-            })
-            .ToList();
     }
 }

@@ -29,7 +29,7 @@ public sealed class DayCloseJob(BillingDbContext db, DayCloser closer, IOptions<
         {
             failure ??= await TryCloseAsync(Sites.Get(close.SiteCode), close.BillingDay, cancellationToken);
         }
-        foreach (var (site, firstDay) in await CommercialSitesAsync(cancellationToken))
+        foreach (var (site, firstDay) in await CommercialSites.WithFirstUpgradeDayAsync(db, cancellationToken))
         {
             var lastDue = site.BillingDayOf(now - usage.Value.LateGrace).AddDays(-1);
             if (lastDue < firstDay)
@@ -58,7 +58,7 @@ public sealed class DayCloseJob(BillingDbContext db, DayCloser closer, IOptions<
     {
         var grace = usage.Value.LateGrace;
         DateTimeOffset? next = null;
-        foreach (var (site, _) in await CommercialSitesAsync(cancellationToken))
+        foreach (var (site, _) in await CommercialSites.WithFirstUpgradeDayAsync(db, cancellationToken))
         {
             var due = site.StartOf(site.BillingDayOf(after - grace).AddDays(1)) + grace;
             if (next is null || due < next)
@@ -67,20 +67,6 @@ public sealed class DayCloseJob(BillingDbContext db, DayCloser closer, IOptions<
             }
         }
         return next;
-    }
-
-    /// <summary>The sites with a commercial workspace, each with the site-local day of its first upgrade.</summary>
-    private async Task<List<(Site Site, DateOnly FirstDay)>> CommercialSitesAsync(CancellationToken cancellationToken)
-    {
-        var firstUpgrades = await db.Workspaces.AsNoTracking()
-            .Where(w => w.Plan == Plan.Commercial && w.UpgradedAt != null)
-            .GroupBy(w => w.SiteCode)
-            .Select(g => new { SiteCode = g.Key, First = g.Min(w => w.UpgradedAt) })
-            .ToListAsync(cancellationToken);
-        return firstUpgrades
-            .Where(s => Sites.TryGet(s.SiteCode, out _))
-            .Select(s => (Sites.Get(s.SiteCode), Sites.Get(s.SiteCode).BillingDayOf(s.First!.Value)))
-            .ToList();
     }
 
     private async Task<Exception?> TryCloseAsync(Site site, DateOnly day, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Guance.Billing.IntegrationTests.Infrastructure;
 namespace Guance.Billing.IntegrationTests.Cli;
 
 /// <summary>One host process on loopback for all CLI tests (a collection fixture); tests make their own users.</summary>
-public sealed class CliHost : IAsyncLifetime
+public class CliHost : IAsyncLifetime
 {
     private HostProcess? _host;
 
@@ -23,11 +23,18 @@ public sealed class CliHost : IAsyncLifetime
         return (email, result.Json.GetProperty("token").GetString()!, result.Json.GetProperty("user").GetProperty("userId").GetString()!);
     }
 
-    public async Task InitializeAsync() => _host = await HostProcess.StartAsync(new HostProcessOptions
+    public async Task InitializeAsync()
     {
         // Sign-ups and sign-ins are many here; the hash strength is not what these tests are about.
-        Settings = { ["Guance:Security:PasswordHashIterations"] = "1000" },
-    });
+        var options = new HostProcessOptions { Settings = { ["Guance:Security:PasswordHashIterations"] = "1000" } };
+        Configure(options);
+        _host = await HostProcess.StartAsync(options);
+    }
+
+    /// <summary>Settings of a kind of host beyond the common ones.</summary>
+    protected virtual void Configure(HostProcessOptions options)
+    {
+    }
 
     public async Task DisposeAsync()
     {
