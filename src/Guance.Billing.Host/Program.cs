@@ -7,8 +7,11 @@ using Guance.Billing.Identity;
 // The content root is where the host's files are (appsettings.json among them), not the working
 // directory, so that `dotnet path/to/Guance.Billing.Host.dll` from anywhere serves h2c as configured.
 // Relative data paths (Guance:DataDirectory) still resolve against the working directory.
+var grpcUrls = HostEndpoints.TakeGrpcUrls(ref args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
+builder.ConfigureEndpoints(grpcUrls);
+builder.AddBillingTelemetry();
 builder.Services.AddGuanceBilling(builder.Configuration);
 builder.Services.AddOperatorToken();
 builder.Services.AddGrpc(grpc =>
@@ -16,6 +19,7 @@ builder.Services.AddGrpc(grpc =>
     grpc.EnableDetailedErrors = false;
     grpc.Interceptors.Add<ErrorInterceptor>();
     grpc.Interceptors.Add<AuthenticationInterceptor>();
+    grpc.Interceptors.Add<TelemetryInterceptor>();
 });
 builder.Services.AddUsageGrpc();
 builder.Services.AddGrpcReflection();
@@ -27,6 +31,7 @@ var app = builder.Build();
 app.Services.GetRequiredService<OperatorToken>();
 await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
 
+app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics" && HostEndpoints.IsOpsRequest(context));
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();

@@ -52,7 +52,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
             // The content root, where appsettings.json (HTTP/2-only endpoints) lives.
             WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
-        foreach (var argument in new[] { hostDll, "--urls", address.ToString().TrimEnd('/'), $"--Guance:OperatorToken={OperatorToken}",
+        foreach (var argument in new[] { hostDll, "--urls", address.ToString().TrimEnd('/'), "--Guance:Console:Url=", $"--Guance:OperatorToken={OperatorToken}",
                      "--Guance:Security:PasswordHashIterations=1000", "--Logging:LogLevel:Default=Warning" }
                  .Concat(database.HostSettings()).Concat(settings))
         {

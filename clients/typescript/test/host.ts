@@ -38,6 +38,7 @@ export async function startHost(): Promise<RunningHost> {
     [
       dll,
       "--urls", baseUrl,
+      "--Guance:Console:Url=",
       `--Guance:DataDirectory=${dataDirectory}`,
       `--Guance:OperatorToken=${operatorToken}`,
       "--Guance:Security:PasswordHashIterations=1000",

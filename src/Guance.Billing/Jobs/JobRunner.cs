@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Guance.Billing.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -47,9 +48,15 @@ public sealed class JobRunner(IServiceScopeFactory scopes, ILogger<JobRunner> lo
         await using var scope = scopes.CreateAsyncScope();
         var job = scope.ServiceProvider.GetServices<IScheduledJob>().Single(j => j.Name == name);
         var started = Stopwatch.GetTimestamp();
+        using var activity = BillingTelemetry.StartJob(name);
         try
         {
             await job.RunDueAsync(now, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
         }
         finally
         {

@@ -65,6 +65,7 @@ public sealed class DayCloser(
     /// <summary>Closes (or resumes closing) <paramref name="day"/> of <paramref name="site"/>; the day must have ended.</summary>
     public async Task<DayCloseTimings> CloseAsync(Site site, DateOnly day, CancellationToken cancellationToken)
     {
+        using var activity = BillingTelemetry.StartDayClose(site.Code, day);
         var now = clock.GetUtcNow();
         await DayCloseMarker.MarkAsync(db, site, day, now, cancellationToken);
         var close = await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == site.Code && c.BillingDay == day, cancellationToken);

@@ -48,6 +48,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             start.ArgumentList.Add($"--Guance:OperatorToken={options.OperatorToken}");
         }
+        // No ops endpoint unless a test asks for one: many hosts run at once and 8080 is one port.
+        start.ArgumentList.Add("--Guance:Console:Url=");
         // The helper learns the port from the "Now listening on" line, whatever else a test sets.
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
         foreach (var (key, value) in options.Database?.Settings ?? new Dictionary<string, string?>())
@@ -99,6 +101,10 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     /// <summary>Where it listens, for example <c>http://127.0.0.1:41235</c> (known once it serves).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1");
+
+    /// <summary>Every address the host listens on (the gRPC endpoint first, then the ops endpoint if on).</summary>
+    public IReadOnlyList<Uri> ListeningAddresses =>
+        OutputLines.Select(line => ListeningLine().Match(line)).Where(m => m.Success).Select(m => new Uri(m.Groups["address"].Value)).ToList();
 
     public int ProcessId => _process.Id;
 

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using Guance.Billing.Common;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.V1;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using static Guance.Billing.IntegrationTests.Usage.UsageTestKit;
+
+namespace Guance.Billing.IntegrationTests.Hosting;
+
+/// <summary>
+/// What an operator sees through OpenTelemetry: a span per RPC naming the workspace, spans of the
+/// day close, the usage counters, and the Prometheus scrape on the ops endpoint only. Spans and
+/// meters are process-wide, and other test classes run hosts at the same time: every assertion
+/// picks this test's own workspace, site-day or a lower bound of what it added.
+/// </summary>
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task An_rpc_and_a_day_close_produce_their_spans_and_the_usage_counters_move()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using var host = new BillingHost
+        {
+            ConfigureServices = services => services
+                .ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans))
+                .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics)),
+        };
+        var workspace = await host.CreateWorkspaceAsync();
+        var collector = await host.CollectorAsync(workspace);
+        var before = RecordsAccepted(host, metrics);
+
+        var now = host.Clock.GetUtcNow();
+        await collector.ReportAsync("otel-1", 1, Record(BillingItem.Logs, 10, now), Record(BillingItem.Logs, 20, now), Record(BillingItem.Triggers, 5, now));
+        await workspace.Owner.Api.Usage.GetUsageStatisticsAsync(new GetUsageStatisticsRequest { WorkspaceId = workspace.Id });
+
+        Assert.True(RecordsAccepted(host, metrics) - before >= 3, "guance.usage.records.accepted did not count the 3 records");
+        ForceFlush(host);
+        lock (spans)
+        {
+            var statistics = Assert.Single(spans, s => s.Kind == ActivityKind.Server
+                && (string?)s.GetTagItem(BillingTelemetry.WorkspaceAttribute) == workspace.Id
+                && s.DisplayName.Contains("GetUsageStatistics"));
+            Assert.Equal(ActivityStatusCode.Unset, statistics.Status);
+        }
+
+        // A site-day that no other test closes: 2031-03-06 on Europe 1.
+        var day = new DateOnly(2031, 3, 6);
+        host.Clock.SetUtcNow(new DateTimeOffset(2031, 3, 7, 12, 0, 0, TimeSpan.Zero));
+        await host.CloseDayAsync("eu1", day);
+        ForceFlush(host);
+        lock (spans)
+        {
+            var close = Assert.Single(spans, s => s.DisplayName == "day close"
+                && (string?)s.GetTagItem(BillingTelemetry.SiteAttribute) == "eu1"
+                && (string?)s.GetTagItem(BillingTelemetry.BillingDayAttribute) == "2031-03-06");
+            Assert.Equal(BillingTelemetry.SourceName, close.Source.Name);
+            var rpc = Assert.Single(spans, s => s.SpanId == close.ParentSpanId);
+            Assert.Contains("CloseDay", rpc.DisplayName);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_are_scraped_on_the_ops_endpoint_and_not_on_the_grpc_port()
+    {
+        var options = new HostProcessOptions();
+        options.Settings["Guance:Console:Url"] = "http://127.0.0.1:0";
+        await using var host = await HostProcess.StartAsync(options);
+        var ops = Assert.Single(host.ListeningAddresses, a => a != host.Address);
+
+        using var http = new HttpClient();
+        await host.Api().Workspaces.ListSitesAsync(new ListSitesRequest());
+        var scrape = await http.GetAsync(new Uri(ops, "/metrics"));
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        var text = await scrape.Content.ReadAsStringAsync();
+        Assert.Contains("http_server_request_duration_seconds", text);
+        Assert.Contains("dotnet_gc_collections", text);
+
+        using var h2c = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var onGrpcPort = await h2c.GetAsync(new Uri(host.Address, "/metrics"));
+        Assert.NotEqual(HttpStatusCode.OK, onGrpcPort.StatusCode);
+    }
+
+    private static long RecordsAccepted(BillingHost host, List<Metric> metrics)
+    {
+        ForceFlush(host);
+        lock (metrics)
+        {
+            var sum = 0L;
+            foreach (var metric in metrics.Where(m => m.Name == "guance.usage.records.accepted"))
+            {
+                foreach (ref readonly var point in metric.GetMetricPoints())
+                {
+                    sum = Math.Max(sum, point.GetSumLong());
+                }
+            }
+            metrics.Clear();
+            return sum;
+        }
+    }
+
+    private static void ForceFlush(BillingHost host)
+    {
+        host.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+    }
+}
