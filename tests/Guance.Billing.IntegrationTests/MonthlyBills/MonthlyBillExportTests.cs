@@ -9,7 +9,10 @@ namespace Guance.Billing.IntegrationTests.MonthlyBills;
 /// A monthly bill of 100,000 CSV rows (400 workspaces × 25 days × 10 items, seeded set-based in the
 /// database for October 2026), exported through the API: every row arrives, the rows sum to the bill,
 /// and the host's managed memory does not grow with the size of the CSV.
+/// The memory is that of this test process, so the class runs alone (<see cref="MeasuredAloneCollection"/>):
+/// with other test classes running beside it, their hosts' allocations would count as this export's.
 /// </summary>
+[Collection(MeasuredAloneCollection.Name)]
 public sealed class MonthlyBillExportTests(BillingHost host) : IClassFixture<BillingHost>
 {
     private const int Workspaces = 400;
