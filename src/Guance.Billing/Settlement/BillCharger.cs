@@ -24,7 +24,7 @@ namespace Guance.Billing.Settlement;
 /// loses a race is retried whole.
 /// </summary>
 internal sealed class BillCharger(
-    BillingDbContext db, ChargeEngine charges, WalletWriteGate gate, IOptions<SettlementOptions> options, ILogger logger)
+    BillingDbContext db, ChargeEngine charges, WalletWriteRetry retry, IOptions<SettlementOptions> options)
 {
     private const string DueSql = """
         SELECT id, workspace_id, billing_account_id, cloud_account_id FROM daily_bills
@@ -58,39 +58,17 @@ internal sealed class BillCharger(
 
     private async Task<int> ChargeBatchAsync(List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
     {
-        var attempts = Math.Max(1, options.Value.ChargeAttempts);
-        for (var attempt = 1; ; attempt++)
+        return await retry.RunAsync($"A batch of {bills.Count} charges ({batch.Mode}) of {batch.Day:yyyy-MM-dd}", options.Value.ChargeAttempts, async transaction =>
         {
-            using (await gate.EnterAsync(cancellationToken))
+            var store = new BillStore(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+            var charged = 0;
+            foreach (var account in bills.GroupBy(b => b.BillingAccountId, StringComparer.Ordinal))
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                db.Database.AutoSavepointsEnabled = false;
-                try
-                {
-                    var store = new BillStore(db.Database.GetDbConnection(), transaction.GetDbTransaction());
-                    var charged = 0;
-                    foreach (var account in bills.GroupBy(b => b.BillingAccountId, StringComparer.Ordinal))
-                    {
-                        charged += await ChargeAccountAsync(store, account.Key, account.ToList(), lines, batch, cancellationToken);
-                        db.ChangeTracker.Clear();
-                    }
-                    await transaction.CommitAsync(cancellationToken);
-                    return charged;
-                }
-                catch (Exception e) when (IsLostRace(e) && attempt < attempts)
-                {
-                    await transaction.RollbackAsync(CancellationToken.None);
-                    logger.LogInformation("A batch of {Bills} charges ({Mode}) of {Day} lost a race (attempt {Attempt}); retrying: {Error}",
-                        bills.Count, batch.Mode, batch.Day, attempt, e.InnerException?.Message ?? e.Message);
-                }
-                finally
-                {
-                    db.ChangeTracker.Clear();
-                    db.Database.AutoSavepointsEnabled = true;
-                }
+                charged += await ChargeAccountAsync(store, account.Key, account.ToList(), lines, batch, cancellationToken);
+                db.ChangeTracker.Clear();
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * Random.Shared.Next(1, 5)), cancellationToken);
-        }
+            return charged;
+        }, cancellationToken);
     }
 
     /// <summary>One wallet write for the account's bills of the batch, then each bill marked (a bill with nothing to pay is marked without a charge).</summary>
@@ -162,6 +140,4 @@ internal sealed class BillCharger(
         return lines.OrderBy(l => (int)l.Item).ToLookup(l => l.DailyBillId, l => new ChargeLine(BillingItems.Get(l.Item).Code, l.Amount));
     }
 
-    private static bool IsLostRace(Exception e) =>
-        DbErrors.IsConcurrencyConflict(e) || (e is DbUpdateException && DbErrors.IsUniqueViolation(e));
 }

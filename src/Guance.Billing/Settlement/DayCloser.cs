@@ -37,7 +37,7 @@ public sealed class DayCloser(
     BillingDbContext db,
     PriceListManager prices,
     ChargeEngine charges,
-    WalletWriteGate gate,
+    WalletWriteRetry retry,
     ClosedDays closedDays,
     Alerts.ConsumptionAlertChecker alerts,
     Cloud.MeteringRecordFormer metering,
@@ -85,7 +85,7 @@ public sealed class DayCloser(
         rating.Stop();
         await alerts.CheckAsync(site, day, cancellationToken);
         var charging = Stopwatch.StartNew();
-        var charger = new BillCharger(db, charges, gate, options, logger);
+        var charger = new BillCharger(db, charges, retry, options);
         var charged = await charger.ChargeAllAsync(site.Code, day, ChargeMode.Wallet, clock.GetUtcNow(), cancellationToken);
         charged += await charger.ChargeAllAsync(site.Code, day, ChargeMode.Cloud, clock.GetUtcNow(), cancellationToken);
         charging.Stop();

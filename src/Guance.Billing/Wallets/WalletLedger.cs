@@ -25,11 +25,10 @@ namespace Guance.Billing.Wallets;
 /// </summary>
 public sealed class WalletLedger(
     BillingDbContext db,
-    WalletWriteGate gate,
+    WalletWriteRetry retry,
     NotificationOutbox outbox,
     IEnumerable<IArrearsListener> listeners,
     IOptions<WalletOptions> options,
-    ILogger<WalletLedger> logger,
     TimeProvider clock)
 {
     /// <summary>
@@ -43,41 +42,8 @@ public sealed class WalletLedger(
         {
             return await WriteOnceAsync(billingAccountId, work, at, cancellationToken);
         }
-        var attempts = Math.Max(1, options.Value.WriteAttempts);
-        for (var attempt = 1; ; attempt++)
-        {
-            using (await gate.EnterAsync(cancellationToken))
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                // The whole write is one transaction that this method owns: savepoints would only cost.
-                db.Database.AutoSavepointsEnabled = false;
-                try
-                {
-                    var result = await WriteOnceAsync(billingAccountId, work, at, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    return result;
-                }
-                catch (Exception e) when (IsLostRace(e))
-                {
-                    await transaction.RollbackAsync(CancellationToken.None);
-                    db.ChangeTracker.Clear();
-                    logger.LogInformation("A write of wallet {BillingAccountId} lost a race (attempt {Attempt}): {Error}", billingAccountId, attempt, e.InnerException?.Message ?? e.Message);
-                    if (attempt >= attempts)
-                    {
-                        throw Errors.Aborted("CONCURRENT_UPDATE", "The wallet changed concurrently too often; retry the request.");
-                    }
-                }
-                catch
-                {
-                    db.ChangeTracker.Clear();
-                    throw;
-                }
-                finally
-                {
-                    db.Database.AutoSavepointsEnabled = true;
-                }
-            }
-        }
+        return await retry.RunAsync($"A write of wallet {billingAccountId}", options.Value.WriteAttempts,
+            _ => WriteOnceAsync(billingAccountId, work, at, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -139,9 +105,6 @@ public sealed class WalletLedger(
         var accounts = await LoadAccountsAsync(billingAccountId, tracked: false, cancellationToken);
         return WalletView.Of(wallet, accounts, clock.GetUtcNow());
     }
-
-    private static bool IsLostRace(Exception e) =>
-        DbErrors.IsConcurrencyConflict(e) || (e is DbUpdateException && DbErrors.IsUniqueViolation(e));
 
     private async Task<T> WriteOnceAsync<T>(string billingAccountId, Func<WalletBook, Task<T>> work, DateTimeOffset? at, CancellationToken cancellationToken)
     {
