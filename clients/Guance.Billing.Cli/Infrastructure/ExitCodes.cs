@@ -2,7 +2,7 @@ using Grpc.Core;
 
 namespace Guance.Billing.Cli.Infrastructure;
 
-/// <summary>The exit codes scripts can rely on; the README lists them.</summary>
+/// <summary>The exit codes scripts can rely on; docs/clients.md lists them.</summary>
 public static class ExitCodes
 {
     /// <summary>Done.</summary>

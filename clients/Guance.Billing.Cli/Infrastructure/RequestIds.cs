@@ -24,4 +24,13 @@ public static class RequestIds
         context.Output.Note($"Request id {generated} (generated: repeat this {what} with --request-id {generated} to retry it safely).");
         return generated;
     }
+
+    /// <summary>Tells a person that the host answered with the first result of this request id.</summary>
+    public static void NoteReplayed(CliContext context, bool replayed, string requestId)
+    {
+        if (replayed)
+        {
+            context.Output.Note($"Replayed: request id {requestId} was applied before; nothing changed now.");
+        }
+    }
 }

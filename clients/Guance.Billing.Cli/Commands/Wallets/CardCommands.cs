@@ -11,24 +11,11 @@ public static class CardCommands
 {
     public static Command Card() => new("card", "Prepaid cards: issue a purchased card (operator)") { Issue() };
 
-    public static Command Cards()
-    {
-        var account = BillingAccountCommands.Account();
-        var command = new Command("cards", "List the account's prepaid cards, newest first") { account };
-        command.WithPaging();
-        return command.Handle(async (context, cancellationToken) =>
-        {
-            var accountId = context.BillingAccountId(account);
-            var response = await Pages.ReadAsync(context,
-                (size, token) => context.BillingClient.BillingAccounts.ListPrepaidCardsAsync(new ListPrepaidCardsRequest
-                {
-                    BillingAccountId = accountId, PageSize = size, PageToken = token,
-                }, cancellationToken: cancellationToken).ResponseAsync,
-                r => r.PrepaidCards, r => r.NextPageToken, (r, next) => r.NextPageToken = next, "cards");
-            context.Output.Result(response, () => Table(context, response.PrepaidCards));
-            return ExitCodes.Ok;
-        });
-    }
+    public static Command Cards() => AccountListCommand.Create(
+        "cards", "List the account's prepaid cards, newest first", "cards",
+        (context, accountId, size, token, cancellationToken) => context.BillingClient.BillingAccounts.ListPrepaidCardsAsync(
+            new ListPrepaidCardsRequest { BillingAccountId = accountId, PageSize = size, PageToken = token }, cancellationToken: cancellationToken).ResponseAsync,
+        r => r.PrepaidCards, r => r.NextPageToken, (r, next) => r.NextPageToken = next, Table);
 
     private static Command Issue()
     {
@@ -74,10 +61,7 @@ public static class CardCommands
             var response = await context.BillingClient.BillingAccounts.IssuePrepaidCardAsync(request, cancellationToken: cancellationToken);
             context.Output.Result(response, () =>
             {
-                if (response.Replayed)
-                {
-                    context.Output.Note($"Replayed: request id {request.RequestId} was applied before; nothing changed now.");
-                }
+                RequestIds.NoteReplayed(context, response.Replayed, request.RequestId);
                 Table(context, [response.PrepaidCard]);
                 if (response.FullReductionVoucher is { } given)
                 {

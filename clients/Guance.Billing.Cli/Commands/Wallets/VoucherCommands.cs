@@ -11,24 +11,11 @@ public static class VoucherCommands
 {
     public static Command Voucher() => new("voucher", "Vouchers: issue (operator) to an account or as an activation code; redeem a code") { Issue(), Redeem() };
 
-    public static Command Vouchers()
-    {
-        var account = BillingAccountCommands.Account();
-        var command = new Command("vouchers", "List the account's vouchers, newest first") { account };
-        command.WithPaging();
-        return command.Handle(async (context, cancellationToken) =>
-        {
-            var accountId = context.BillingAccountId(account);
-            var response = await Pages.ReadAsync(context,
-                (size, token) => context.BillingClient.BillingAccounts.ListVouchersAsync(new ListVouchersRequest
-                {
-                    BillingAccountId = accountId, PageSize = size, PageToken = token,
-                }, cancellationToken: cancellationToken).ResponseAsync,
-                r => r.Vouchers, r => r.NextPageToken, (r, next) => r.NextPageToken = next, "vouchers");
-            context.Output.Result(response, () => Table(context, response.Vouchers));
-            return ExitCodes.Ok;
-        });
-    }
+    public static Command Vouchers() => AccountListCommand.Create(
+        "vouchers", "List the account's vouchers, newest first", "vouchers",
+        (context, accountId, size, token, cancellationToken) => context.BillingClient.BillingAccounts.ListVouchersAsync(
+            new ListVouchersRequest { BillingAccountId = accountId, PageSize = size, PageToken = token }, cancellationToken: cancellationToken).ResponseAsync,
+        r => r.Vouchers, r => r.NextPageToken, (r, next) => r.NextPageToken = next, Table);
 
     private static Command Issue()
     {
@@ -71,10 +58,7 @@ public static class VoucherCommands
             var response = await context.BillingClient.BillingAccounts.IssueVoucherAsync(request, cancellationToken: cancellationToken);
             context.Output.Result(response, () =>
             {
-                if (response.Replayed)
-                {
-                    context.Output.Note($"Replayed: request id {request.RequestId} was applied before; nothing changed now.");
-                }
+                RequestIds.NoteReplayed(context, response.Replayed, request.RequestId);
                 Table(context, [response.Voucher]);
             });
             return ExitCodes.Ok;

@@ -64,10 +64,7 @@ public sealed class WalletCommands : ICommandGroup
             var response = await context.BillingClient.BillingAccounts.RechargeAsync(request, cancellationToken: cancellationToken);
             context.Output.Result(response, () =>
             {
-                if (response.Replayed)
-                {
-                    context.Output.Note($"Replayed: request id {request.RequestId} was applied before; nothing changed now.");
-                }
+                RequestIds.NoteReplayed(context, response.Replayed, request.RequestId);
                 context.Output.Fields(
                     ("Transaction", response.Transaction.TransactionId),
                     ("Request id", request.RequestId),
