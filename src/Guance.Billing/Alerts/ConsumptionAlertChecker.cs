@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Guance.Billing.Alerts;
 
 /// <summary>
-/// The high-consumption alert of a day close (DOMAIN.md §5): every daily bill line of the site-day
+/// The high-consumption alert of a day close (docs/domain.md §5): every daily bill line of the site-day
 /// whose amount passes the workspace's threshold for that item notifies the Owner and every
 /// Administrator, once per workspace, item and day: the hit's unique key is claimed in the
 /// transaction that writes the notifications, so a second run (or host) writes nothing.

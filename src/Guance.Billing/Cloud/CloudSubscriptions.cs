@@ -14,7 +14,7 @@ namespace Guance.Billing.Cloud;
 public sealed record CancelledWorkspace(string WorkspaceId, SettlementMethod Method, DateTimeOffset? LockAt);
 
 /// <summary>
-/// CancelCloudSubscription (operator, on the marketplace's notice), DOMAIN.md §7: every workspace that
+/// CancelCloudSubscription (operator, on the marketplace's notice), docs/domain.md §7: every workspace that
 /// settles through the cloud account records the cancellation (so it may leave the account). Alibaba
 /// Cloud falls back to the billing center at once, with a notice; AWS and Huawei Cloud start the
 /// 14-day countdown to the lock, the same one as arrears (<see cref="ArrearsCountdown"/> warns and

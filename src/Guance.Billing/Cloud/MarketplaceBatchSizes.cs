@@ -2,7 +2,7 @@ using Guance.Billing.Workspaces;
 
 namespace Guance.Billing.Cloud;
 
-/// <summary>How many metering records each marketplace takes in one call (DOMAIN.md §7).</summary>
+/// <summary>How many metering records each marketplace takes in one call (docs/domain.md §7).</summary>
 public static class MarketplaceBatchSizes
 {
     public static int Of(CloudProvider provider) => provider switch

@@ -4,7 +4,7 @@ using Guance.Billing.Workspaces;
 namespace Guance.Billing.Pricing;
 
 /// <summary>
-/// Which prices a list holds for an item, and which of them a retention uses (DOMAIN.md §4). Items
+/// Which prices a list holds for an item, and which of them a retention uses (docs/domain.md §4). Items
 /// priced by retention have one price per retention choice of their data type, except APM profile,
 /// priced at 3, 7 and 14 days only: a longer APM retention pays the 14-day profile price (the largest
 /// tier not above the retention). SMS is offered on the CN price list only.

@@ -4,7 +4,7 @@ namespace Guance.Billing.Pricing;
 public readonly record struct RatedAmount(long UnitsHundredths, long AmountCents);
 
 /// <summary>
-/// The rating rule of DOMAIN.md §3: <c>units = quantity / price unit</c>, truncated (never rounded
+/// The rating rule of docs/domain.md §3: <c>units = quantity / price unit</c>, truncated (never rounded
 /// up) to 2 decimals; <c>amount = units × unit price</c>, rounded half-up to the cent. Integer
 /// arithmetic only: units in hundredths, unit prices in micro-CNY, amounts in cents.
 /// </summary>

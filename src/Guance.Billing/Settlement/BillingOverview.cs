@@ -22,7 +22,7 @@ public sealed record BillingOverview(
 
 /// <summary>
 /// GetBillingOverview for the workspace's billing members: the Owner and Administrators see the bound
-/// account's balances and lock state; only the Owner is offered actions (DOMAIN.md §2); Standard and
+/// account's balances and lock state; only the Owner is offered actions (docs/domain.md §2); Standard and
 /// Read-only members have no billing module at all (PERMISSION_DENIED).
 /// </summary>
 public sealed class BillingOverviewService(BillingDbContext db, WorkspaceAccess access, SettlementReader reader, WalletLedger wallets, TimeProvider clock)

@@ -11,7 +11,7 @@ public readonly record struct ItemUsage(BillingItem Item, long LargestHour, long
 public sealed record RatedLine(BillingItemInfo Item, long Quantity, long UnitsHundredths, long UnitPriceMicros, int RetentionDays, long Amount);
 
 /// <summary>
-/// Rates one workspace's day (DOMAIN.md §3-4), as a pure function: the daily quantity of an item is
+/// Rates one workspace's day (docs/domain.md §3-4), as a pure function: the daily quantity of an item is
 /// its largest hourly point (stock items, MAX) or the sum of its points (flow items, SUM); the unit
 /// price is the list's price for the retention in force at the end of the day (items priced by
 /// retention), see <see cref="PriceTiers"/>; <see cref="Rating"/> truncates units to hundredths and

@@ -4,7 +4,7 @@ using Guance.Billing.Workspaces;
 namespace Guance.Billing.Settlement;
 
 /// <summary>
-/// Which settlement methods a workspace may use (DOMAIN.md §7), as pure functions:
+/// Which settlement methods a workspace may use (docs/domain.md §7), as pure functions:
 /// <list type="bullet">
 /// <item>an operator's arbitrary selection allows every method;</item>
 /// <item>a workspace activated through a cloud marketplace settles only through that cloud;</item>

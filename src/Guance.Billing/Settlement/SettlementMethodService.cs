@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Guance.Billing.Settlement;
 
 /// <summary>
-/// ChangeSettlementMethod (Owner) under every rule of DOMAIN.md §7, checked in this order: the method
+/// ChangeSettlementMethod (Owner) under every rule of docs/domain.md §7, checked in this order: the method
 /// is allowed (site, activation channel, or an operator's arbitrary selection); a workspace on a cloud
 /// account stays there until that subscription is cancelled; at most one change per site-local month
 /// (a unique key per workspace and month decides races); no change while the account is in arrears;

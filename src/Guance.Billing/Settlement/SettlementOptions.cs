@@ -5,7 +5,7 @@ public sealed class SettlementOptions
 {
     public const string Section = "Guance:Settlement";
 
-    /// <summary>How long arrears may stay unpaid before the workspaces they concern are locked (DOMAIN.md §6).</summary>
+    /// <summary>How long arrears may stay unpaid before the workspaces they concern are locked (docs/domain.md §6).</summary>
     public TimeSpan SettlementPeriod { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>How long before a lock its warning goes out.</summary>

@@ -19,7 +19,7 @@ public enum BillingItem
     DataKit = 12,
 }
 
-/// <summary>How an item's hourly points make its daily quantity (DOMAIN.md §3).</summary>
+/// <summary>How an item's hourly points make its daily quantity (docs/domain.md §3).</summary>
 public enum DailyAggregation
 {
     /// <summary>Stock-like: the day's largest hourly point; each collector reports its current value.</summary>

@@ -4,7 +4,7 @@ using Guance.Billing.Workspaces;
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// The catalog of DOMAIN.md §2-3. Experience may use exactly the items that have a free daily quota:
+/// The catalog of docs/domain.md §2-3. Experience may use exactly the items that have a free daily quota:
 /// backup logs and SMS are excluded by the domain, network hosts and the retired DataKit item have
 /// no free quota (and the experience plan charges nothing), and synthetic tests are free on China
 /// sites only. SMS is not offered on sites of the international price list at all.

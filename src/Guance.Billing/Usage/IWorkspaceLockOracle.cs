@@ -1,7 +1,7 @@
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// Says whether a workspace is locked (14 days of arrears, DOMAIN.md §6): its new usage is refused
+/// Says whether a workspace is locked (14 days of arrears, docs/domain.md §6): its new usage is refused
 /// with WORKSPACE_LOCKED. The wallet replaces <see cref="NeverLockedWorkspaces"/> when locks exist.
 /// Asked once per batch, so an implementation should answer from memory or one indexed read.
 /// </summary>

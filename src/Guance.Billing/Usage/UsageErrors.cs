@@ -4,8 +4,8 @@ using Guance.Billing.Workspaces;
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// The refusals of ingestion, each with a stable reason an agent can act on (documented in the README's
-/// section for agent authors). Batch rejections leave the stream open; the others end it.
+/// The refusals of ingestion, each with a stable reason an agent can act on (documented in docs/ingestion.md,
+/// the page for agent authors). Batch rejections leave the stream open; the others end it.
 /// </summary>
 public static class UsageErrors
 {

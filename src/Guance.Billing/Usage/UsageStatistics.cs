@@ -18,7 +18,7 @@ public enum PointGranularity
 }
 
 /// <summary>
-/// The daily quantity rule of DOMAIN.md §3 over workspace hourly points (already summed over
+/// The daily quantity rule of docs/domain.md §3 over workspace hourly points (already summed over
 /// collectors): the max of the day's points for stock items, their sum for flow items.
 /// </summary>
 public static class DailyQuantity

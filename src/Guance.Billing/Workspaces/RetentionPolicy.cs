@@ -1,6 +1,6 @@
 namespace Guance.Billing.Workspaces;
 
-/// <summary>The retention choices of DOMAIN.md §4 and the fixed retention of the experience plan.</summary>
+/// <summary>The retention choices of docs/domain.md §4 and the fixed retention of the experience plan.</summary>
 public static class RetentionPolicy
 {
     public const int ExperienceDays = 7;

@@ -1,7 +1,7 @@
 namespace Guance.Billing.Workspaces;
 
 /// <summary>
-/// The role table of DOMAIN.md §2, in one place: every RPC about a workspace asks it, none decides
+/// The role table of docs/domain.md §2, in one place: every RPC about a workspace asks it, none decides
 /// by hand. Standard and Read-only have no billing at all.
 /// </summary>
 public static class RolePermissions

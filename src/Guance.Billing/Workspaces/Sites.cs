@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Guance.Billing.Workspaces;
 
-/// <summary>The sites of DOMAIN.md §2. China sites keep UTC+8 (Asia/Shanghai, Asia/Hong_Kong).</summary>
+/// <summary>The sites of docs/domain.md §2. China sites keep UTC+8 (Asia/Shanghai, Asia/Hong_Kong).</summary>
 public static class Sites
 {
     public static readonly IReadOnlyList<Site> All =

@@ -5,7 +5,7 @@ using Guance.Billing.V1;
 namespace Guance.Billing.IntegrationTests.Cloud;
 
 /// <summary>
-/// A workspace on China 2 (operated on AWS) settling through an AWS account (DOMAIN.md §6-§7): the
+/// A workspace on China 2 (operated on AWS) settling through an AWS account (docs/domain.md §6-§7): the
 /// day close lets vouchers pay first and meters the rest to the AWS account, in AWS's batches of 25,
 /// with record ids that make a resend identical; the marketplace's answers; the cancellation's lock.
 /// Each test has its own host, since it moves the clock.

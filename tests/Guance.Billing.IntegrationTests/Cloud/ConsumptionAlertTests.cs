@@ -6,7 +6,7 @@ using Guance.Billing.V1;
 namespace Guance.Billing.IntegrationTests.Cloud;
 
 /// <summary>
-/// High-consumption alerts (DOMAIN.md §2, §5): thresholds per item set by the Owner or an
+/// High-consumption alerts (docs/domain.md §2, §5): thresholds per item set by the Owner or an
 /// Administrator; a daily bill line above one notifies the Owner and the Administrators, once per
 /// item and day, and never Standard or Read-only members.
 /// </summary>

@@ -5,7 +5,7 @@ using Guance.Billing.V1;
 namespace Guance.Billing.IntegrationTests.Hosting;
 
 /// <summary>
-/// The README's SettlementService cheat sheet, line by line through <c>buf curl</c> and server
+/// The SettlementService cheat sheet of docs/api.md, line by line through <c>buf curl</c> and server
 /// reflection, against a host process on a simulated clock (so that a day can pass).
 /// </summary>
 public sealed class BufCurlSettlementTests

@@ -24,7 +24,7 @@ public sealed class HostCluster : IAsyncDisposable
     /// <summary>The one database of every host.</summary>
     public TestDatabase Database { get; }
 
-    /// <summary>The operator token that all hosts share (as the README asks of a deployment).</summary>
+    /// <summary>The operator token that all hosts share (as docs/operations.md asks of a deployment).</summary>
     public string OperatorToken { get; }
 
     public IReadOnlyList<HostProcess> Hosts => _hosts;

@@ -7,7 +7,7 @@ using static Guance.Billing.IntegrationTests.Settlement.SettlementRulesKit;
 namespace Guance.Billing.IntegrationTests.Settlement;
 
 /// <summary>
-/// GetBillingOverview (DOMAIN.md §2, §6): the settlement account's figures (cash, vouchers, prepaid
+/// GetBillingOverview (docs/domain.md §2, §6): the settlement account's figures (cash, vouchers, prepaid
 /// cards, arrears, what is available, the lock countdown) for the Owner and Administrators, and the
 /// billing actions the caller may take: the Owner's four on a commercial workspace (the upgrade on an
 /// experience one), none for an Administrator; Standard and Read-only have no billing module at all.

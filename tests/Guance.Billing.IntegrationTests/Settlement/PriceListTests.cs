@@ -7,7 +7,7 @@ using static Guance.Billing.IntegrationTests.Settlement.DayCloseKit;
 namespace Guance.Billing.IntegrationTests.Settlement;
 
 /// <summary>
-/// Price lists through gRPC: the seeded CN and Intl lists of DOMAIN.md §4, the list in force on a site
+/// Price lists through gRPC: the seeded CN and Intl lists of docs/domain.md §4, the list in force on a site
 /// and a day, lists created by the operator for a future day only, and a price change between two
 /// days: the day before the change is billed with the old list, the day of the change with the new.
 /// The tests share one host: each creates its lists on days no other test uses.

@@ -7,7 +7,7 @@ using CloudProvider = Guance.Billing.V1.CloudProvider;
 namespace Guance.Billing.IntegrationTests.Settlement;
 
 /// <summary>
-/// ChangeSettlementMethod under every rule of DOMAIN.md §7, each allowed and each refused case with
+/// ChangeSettlementMethod under every rule of docs/domain.md §7, each allowed and each refused case with
 /// its precondition violation: the site (China 4 the billing center only, Alibaba-operated sites the
 /// billing center or Alibaba Cloud, AWS-operated sites the billing center or AWS), the activation
 /// channel, once per site-local calendar month, the cloud lock-in, the operator's arbitrary

@@ -9,7 +9,7 @@ using static Guance.Billing.IntegrationTests.Usage.UsageTestKit;
 namespace Guance.Billing.IntegrationTests.Settlement;
 
 /// <summary>
-/// UpgradeToCommercial (DOMAIN.md §2: Owner only, a one-time expiring binding code, irreversible,
+/// UpgradeToCommercial (docs/domain.md §2: Owner only, a one-time expiring binding code, irreversible,
 /// experience usage neither billed nor shown afterwards) and ChangeBinding (§1: only between billing
 /// accounts certified for the same enterprise; bills already written stay with the old account).
 /// Every refusal is FAILED_PRECONDITION with its PreconditionFailure, and changes nothing: the

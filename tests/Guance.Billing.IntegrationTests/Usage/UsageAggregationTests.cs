@@ -5,7 +5,7 @@ using static Guance.Billing.IntegrationTests.Usage.UsageTestKit;
 namespace Guance.Billing.IntegrationTests.Usage;
 
 /// <summary>
-/// Hourly points and days (DOMAIN.md §3): flow items sum, stock items keep each collector's latest value
+/// Hourly points and days (docs/domain.md §3): flow items sum, stock items keep each collector's latest value
 /// of the hour and the workspace point sums collectors; a day is the max or the sum of its hours, in
 /// the site's zone (Asia/Shanghai, and DST sites with 23- and 25-hour days).
 /// </summary>

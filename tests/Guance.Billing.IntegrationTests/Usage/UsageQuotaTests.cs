@@ -6,7 +6,7 @@ using static Guance.Billing.IntegrationTests.Usage.UsageTestKit;
 
 namespace Guance.Billing.IntegrationTests.Usage;
 
-/// <summary>Experience quotas (DOMAIN.md §2): a batch that would pass the day's free quota is refused whole.</summary>
+/// <summary>Experience quotas (docs/domain.md §2): a batch that would pass the day's free quota is refused whole.</summary>
 public sealed class UsageQuotaTests(BillingHost host) : IClassFixture<BillingHost>
 {
     private DateTimeOffset Now => host.Clock.GetUtcNow();

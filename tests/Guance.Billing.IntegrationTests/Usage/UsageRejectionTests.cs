@@ -102,7 +102,7 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         Assert.Equal(300_000, statistics[BillingItem.SyntheticTests].Today);
         Assert.False(statistics[BillingItem.SyntheticTests].HasQuota);
 
-        // SMS is on the CN price list only (DOMAIN.md §4): a us1 batch with it is refused whole.
+        // SMS is on the CN price list only (docs/domain.md §4): a us1 batch with it is refused whole.
         var error = await RpcAssert.Fails(StatusCode.FailedPrecondition,
             () => collector.Usage.ReportUsageAsync(new ReportUsageRequest { CollectorId = "agent-2", Sequence = 1, Records = { Record(BillingItem.Logs, 7, Now), Record(BillingItem.Sms, 3, Now) } }),
             "ITEM_NOT_OFFERED_ON_SITE");

@@ -4,7 +4,7 @@ using Guance.Billing.Workspaces;
 
 namespace Guance.Billing.Tests.Pricing;
 
-/// <summary>Which prices a list holds, which tier a retention pays, and the seeded lists of DOMAIN.md §4.</summary>
+/// <summary>Which prices a list holds, which tier a retention pays, and the seeded lists of docs/domain.md §4.</summary>
 public sealed class PriceTiersTests
 {
     private static BillingItemInfo Item(BillingItem item) => BillingItems.Get(item);

@@ -4,7 +4,7 @@ using static Guance.Billing.Settlement.SettlementMethod;
 
 namespace Guance.Billing.Tests.Settlement;
 
-/// <summary>The settlement-method rules of DOMAIN.md §7 as pure functions.</summary>
+/// <summary>The settlement-method rules of docs/domain.md §7 as pure functions.</summary>
 public sealed class SettlementMethodRulesTests
 {
     [Theory]

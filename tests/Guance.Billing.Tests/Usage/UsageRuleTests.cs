@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Tests.Usage;
 
-/// <summary>The counting rules of DOMAIN.md §2-3 on their own: hours, aggregation, quotas, closed days, the catalog.</summary>
+/// <summary>The counting rules of docs/domain.md §2-3 on their own: hours, aggregation, quotas, closed days, the catalog.</summary>
 public sealed class UsageRuleTests
 {
     private static readonly Site Shanghai = Sites.Get("cn1");

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Guance.Billing.Data.Migrations;
 
 /// <summary>
-/// Daily settlement: price lists (seeded with the prices of DOMAIN.md §4 from 2024-01-01), workspace
+/// Daily settlement: price lists (seeded with the prices of docs/domain.md §4 from 2024-01-01), workspace
 /// settlement and its audit trail, day closes, daily bills and their lines.
 /// </summary>
 [DbContext(typeof(BillingDbContext))]
