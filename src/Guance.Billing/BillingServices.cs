@@ -29,7 +29,7 @@ public static class BillingServices
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
         services.AddScoped<AccessTokenService>();
-        services.AddScoped<SignInThrottler>();
+        services.AddScoped<GuessThrottler>();
         services.AddScoped<ConsoleAccountService>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<WorkspaceManager>();

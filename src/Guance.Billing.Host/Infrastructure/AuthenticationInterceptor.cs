@@ -42,10 +42,12 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
 
     private async Task AuthenticateAsync(ServerCallContext context)
     {
+        // The connection's remote address: behind a proxy, forwarded headers must set it (README, "Sign-in throttling").
+        var clientAddress = ClientAddresses.Of(context.GetHttpContext().Connection.RemoteIpAddress);
         var header = context.RequestHeaders.GetValue("authorization");
         if (string.IsNullOrEmpty(header))
         {
-            context.SetCaller(Caller.Anonymous);
+            context.SetCaller(Caller.Anonymous with { ClientAddress = clientAddress });
             return;
         }
         const string scheme = "Bearer ";
@@ -53,6 +55,7 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
         {
             throw Errors.Unauthenticated("TOKEN_MALFORMED", "The authorization header must be 'Bearer <token>'.");
         }
-        context.SetCaller(await tokens.AuthenticateAsync(header[scheme.Length..].Trim(), context.CancellationToken));
+        var caller = await tokens.AuthenticateAsync(header[scheme.Length..].Trim(), context.CancellationToken);
+        context.SetCaller(caller with { ClientAddress = clientAddress });
     }
 }

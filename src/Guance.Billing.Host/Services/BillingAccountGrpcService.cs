@@ -27,13 +27,13 @@ public sealed class BillingAccountGrpcService(
 {
     public override async Task<RegisterBillingAccountResponse> RegisterBillingAccount(RegisterBillingAccountRequest request, ServerCallContext context)
     {
-        var grant = await accounts.RegisterAsync(request.Username, request.Password, request.Email, request.DisplayName, context.CancellationToken);
+        var grant = await accounts.RegisterAsync(context.GetCaller(), request.Username, request.Password, request.Email, request.DisplayName, context.CancellationToken);
         return new RegisterBillingAccountResponse { BillingAccount = grant.Account.ToMessage(), Session = grant.Session.ToSession(), Token = grant.Bearer };
     }
 
     public override async Task<SignInBillingAccountResponse> SignInBillingAccount(SignInBillingAccountRequest request, ServerCallContext context)
     {
-        var grant = await accounts.SignInAsync(request.Username, request.Password, context.CancellationToken);
+        var grant = await accounts.SignInAsync(context.GetCaller(), request.Username, request.Password, context.CancellationToken);
         return new SignInBillingAccountResponse { BillingAccount = grant.Account.ToMessage(), Session = grant.Session.ToSession(), Token = grant.Bearer };
     }
 

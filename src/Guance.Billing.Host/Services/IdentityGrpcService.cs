@@ -11,13 +11,13 @@ public sealed class IdentityGrpcService(ConsoleAccountService accounts) : Identi
 {
     public override async Task<SignUpResponse> SignUp(SignUpRequest request, ServerCallContext context)
     {
-        var grant = await accounts.SignUpAsync(request.Email, request.Password, request.DisplayName, context.CancellationToken);
+        var grant = await accounts.SignUpAsync(context.GetCaller(), request.Email, request.Password, request.DisplayName, context.CancellationToken);
         return new SignUpResponse { User = grant.User.ToMessage(), ApiToken = grant.Token.ToApiToken(), Token = grant.Bearer };
     }
 
     public override async Task<SignInResponse> SignIn(SignInRequest request, ServerCallContext context)
     {
-        var grant = await accounts.SignInAsync(request.Email, request.Password, context.CancellationToken);
+        var grant = await accounts.SignInAsync(context.GetCaller(), request.Email, request.Password, context.CancellationToken);
         return new SignInResponse { User = grant.User.ToMessage(), ApiToken = grant.Token.ToApiToken(), Token = grant.Bearer };
     }
 

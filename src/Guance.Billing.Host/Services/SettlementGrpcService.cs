@@ -23,7 +23,8 @@ public sealed class SettlementGrpcService(
 {
     public override async Task<UpgradeToCommercialResponse> UpgradeToCommercial(UpgradeToCommercialRequest request, ServerCallContext context)
     {
-        var (workspace, settlement) = await upgrades.UpgradeAsync(context.GetCaller(), request.WorkspaceId, request.BindingCode, context.CancellationToken);
+        var (workspace, settlement) = await upgrades.UpgradeAsync(context.GetCaller(), request.WorkspaceId, request.BindingCode, request.CloudAccountId,
+            context.CancellationToken);
         return new UpgradeToCommercialResponse { Workspace = workspace.ToMessage(), Settlement = settlement.ToMessage() };
     }
 

@@ -23,18 +23,21 @@ public sealed class BillingAccountManager(
     BillingAccountAccess access,
     AccessTokenService tokens,
     IPasswordHasher<BillingAccount> passwordHasher,
-    SignInThrottler throttler,
+    GuessThrottler throttler,
     IOptions<BillingCenterOptions> options,
     TimeProvider clock)
 {
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
     private const int MaxDisplayName = 64;
-    private const string ThrottledMessage = "Too many failed sign-ins for this user name; try again later.";
+    private const string ThrottledMessage = "Too many failed sign-ins for this user name from this network address; try again later.";
     private static readonly string[] UpdatableFields = ["email", "display_name", "contact_phone"];
 
-    /// <summary>Creates the account, its wallet and a first session. Anyone may register.</summary>
-    public async Task<BillingSessionGrant> RegisterAsync(string username, string password, string email, string? displayName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the account, its wallet and a first session. Anyone may register; a registration that
+    /// finds the user name taken (it tells that the name exists) counts against the caller's address.
+    /// </summary>
+    public async Task<BillingSessionGrant> RegisterAsync(Caller caller, string username, string password, string email, string? displayName, CancellationToken cancellationToken)
     {
         var trimmedUsername = username?.Trim();
         new RequestValidator()
@@ -45,8 +48,10 @@ public sealed class BillingAccountManager(
             .ThrowIfInvalid();
 
         var normalized = Usernames.Normalize(trimmedUsername!);
+        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, "GUESSES_THROTTLED", cancellationToken);
         if (await db.BillingAccounts.AnyAsync(a => a.NormalizedUsername == normalized, cancellationToken))
         {
+            await throttler.RecordFailureAsync(lookup, cancellationToken);
             throw UsernameTaken(trimmedUsername!);
         }
         var now = clock.GetUtcNow();
@@ -78,7 +83,7 @@ public sealed class BillingAccountManager(
     }
 
     /// <summary>A new session for a user name (any case) and password; the same answer whether the name exists or not.</summary>
-    public async Task<BillingSessionGrant> SignInAsync(string username, string password, CancellationToken cancellationToken)
+    public async Task<BillingSessionGrant> SignInAsync(Caller caller, string username, string password, CancellationToken cancellationToken)
     {
         new RequestValidator()
             .Required(username, "username")
@@ -86,14 +91,13 @@ public sealed class BillingAccountManager(
             .ThrowIfInvalid();
 
         var normalized = Usernames.Normalize(username);
-        var throttleKey = SignInThrottler.BillingKey(normalized);
-        var throttle = await throttler.CheckAsync(throttleKey, ThrottledMessage, cancellationToken);
+        var guess = await throttler.CheckAsync(GuessThrottler.BillingAccount(normalized), caller.ClientAddress, "SIGN_IN_THROTTLED", ThrottledMessage, cancellationToken);
         var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.NormalizedUsername == normalized, cancellationToken);
         // Verify against a hash even when there is no such account, so that timing tells nothing either.
         var verified = passwordHasher.VerifyHashedPassword(account ?? DecoyAccount, account?.PasswordHash ?? DecoyHash, password);
         if (account is null || verified == PasswordVerificationResult.Failed)
         {
-            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
+            await throttler.RecordFailureAsync(guess, cancellationToken);
             throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The user name or the password is wrong.");
         }
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
@@ -101,7 +105,7 @@ public sealed class BillingAccountManager(
             account.PasswordHash = passwordHasher.HashPassword(account, password);
             account.Version++;
         }
-        throttler.Clear(throttle);
+        await throttler.ClearAsync(guess, cancellationToken);
         var (session, bearer) = tokens.Issue(TokenKind.BillingSession, account.Id, "sign-in", clock.GetUtcNow() + options.Value.SessionLifetime);
         await db.SaveChangesAsync(cancellationToken);
         return new BillingSessionGrant(await DetailsAsync(account, cancellationToken), session, bearer);
@@ -167,12 +171,12 @@ public sealed class BillingAccountManager(
             .Check(string.IsNullOrEmpty(newPassword) || newPassword != currentPassword, "new_password", "must differ from the current password");
         var account = await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Consent, cancellationToken, validator, tracked: true);
 
-        var throttleKey = SignInThrottler.BillingKey(account.NormalizedUsername);
-        var throttle = await throttler.CheckAsync(throttleKey, ThrottledMessage, cancellationToken);
+        var guess = await throttler.CheckAsync(GuessThrottler.BillingAccount(account.NormalizedUsername), caller.ClientAddress, "SIGN_IN_THROTTLED",
+            ThrottledMessage, cancellationToken);
         if (passwordHasher.VerifyHashedPassword(account, account.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
         {
             db.Entry(account).State = EntityState.Unchanged;
-            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
+            await throttler.RecordFailureAsync(guess, cancellationToken);
             throw Errors.InvalidArgument("current_password", "is not the account's current password");
         }
 
@@ -181,7 +185,7 @@ public sealed class BillingAccountManager(
         account.PasswordHash = passwordHasher.HashPassword(account, newPassword);
         account.UpdatedAt = now;
         account.Version++;
-        throttler.Clear(throttle);
+        await throttler.ClearAsync(guess, cancellationToken);
         await SaveAsync(cancellationToken);
         var ended = await db.AccessTokens
             .Where(t => t.SubjectId == billingAccountId && t.Kind == TokenKind.BillingSession && t.RevokedAt == null && t.Id != caller.TokenId)

@@ -37,9 +37,18 @@ public sealed class SecurityOptions
     /// <summary>How long a console token from SignIn works.</summary>
     public TimeSpan SignInTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Failed sign-ins of one e-mail within <see cref="SignInFailureWindow"/> before it is throttled.</summary>
+    /// <summary>
+    /// Failed guesses of one network address at one account (a password, an activation code) within
+    /// <see cref="SignInFailureWindow"/> before that address waits for that account.
+    /// </summary>
     public int SignInFailuresAllowed { get; set; } = 5;
 
-    /// <summary>The window in which failures count, and how long a throttled e-mail waits.</summary>
+    /// <summary>
+    /// Failed guesses of one network address in all (any accounts, and lookups that tell whether an
+    /// e-mail address or user name exists) within <see cref="SignInFailureWindow"/> before it waits.
+    /// </summary>
+    public int GuessesAllowedPerAddress { get; set; } = 30;
+
+    /// <summary>The window in which failures count, and how long a throttled address waits.</summary>
     public TimeSpan SignInFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -19,7 +19,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
-    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<GuessThrottle> GuessThrottles => Set<GuessThrottle>();
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
     public DbSet<RetentionChange> RetentionChanges => Set<RetentionChange>();

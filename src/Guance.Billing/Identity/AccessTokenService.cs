@@ -1,5 +1,7 @@
 using Guance.Billing.Common;
 using Guance.Billing.Data;
+using Guance.Billing.Usage;
+using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Identity;
@@ -44,6 +46,12 @@ public sealed class AccessTokenService(BillingDbContext db, OperatorToken operat
         }
         if (token.RevokedAt is not null)
         {
+            // Dissolving a workspace revokes its collector tokens; the agent is told why, so that it stops for good.
+            if (token.Kind == TokenKind.Collector
+                && await db.Workspaces.AnyAsync(w => w.Id == token.SubjectId && w.State == WorkspaceState.Dissolved, cancellationToken))
+            {
+                throw UsageErrors.Dissolved(token.SubjectId);
+            }
             throw Errors.Unauthenticated("TOKEN_REVOKED", "The bearer token has been revoked.").With("token_id", token.Id);
         }
         if (token.ExpiresAt <= clock.GetUtcNow())

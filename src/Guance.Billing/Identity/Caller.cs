@@ -18,6 +18,9 @@ public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? T
     public static readonly Caller Anonymous = new(CallerKind.Anonymous);
     public static readonly Caller Operator = new(CallerKind.Operator);
 
+    /// <summary>Where the call comes from (<see cref="ClientAddresses"/>), for throttling guesses.</summary>
+    public string ClientAddress { get; init; } = ClientAddresses.Unknown;
+
     public bool IsOperator => Kind == CallerKind.Operator;
 
     /// <summary>The console user, or UNAUTHENTICATED/PERMISSION_DENIED for any other caller.</summary>

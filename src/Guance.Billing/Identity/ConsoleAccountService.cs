@@ -6,12 +6,15 @@ using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Identity;
 
-/// <summary>Console accounts: sign-up, sign-in (throttled), and the user's own API tokens.</summary>
+/// <summary>
+/// Console accounts: sign-up, sign-in, and the user's own API tokens. Sign-ins, and sign-ups that find
+/// the e-mail address taken (they tell that it exists), are throttled by the caller's address (<see cref="GuessThrottler"/>).
+/// </summary>
 public sealed class ConsoleAccountService(
     BillingDbContext db,
     AccessTokenService tokens,
     IPasswordHasher<User> passwordHasher,
-    SignInThrottler throttler,
+    GuessThrottler throttler,
     IOptions<GuanceOptions> options,
     TimeProvider clock)
 {
@@ -22,7 +25,7 @@ public sealed class ConsoleAccountService(
 
     public sealed record TokenGrant(User User, AccessToken Token, string Bearer);
 
-    public async Task<TokenGrant> SignUpAsync(string email, string password, string displayName, CancellationToken cancellationToken)
+    public async Task<TokenGrant> SignUpAsync(Caller caller, string email, string password, string displayName, CancellationToken cancellationToken)
     {
         new RequestValidator()
             .Email(email?.Trim(), "email")
@@ -31,8 +34,10 @@ public sealed class ConsoleAccountService(
             .ThrowIfInvalid();
 
         var normalized = NormalizeEmail(email!);
+        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, "GUESSES_THROTTLED", cancellationToken);
         if (await db.Users.AnyAsync(u => u.Email == normalized, cancellationToken))
         {
+            await throttler.RecordFailureAsync(lookup, cancellationToken);
             throw EmailTaken(normalized);
         }
         var user = new User
@@ -57,7 +62,7 @@ public sealed class ConsoleAccountService(
         return new TokenGrant(user, token, bearer);
     }
 
-    public async Task<TokenGrant> SignInAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<TokenGrant> SignInAsync(Caller caller, string email, string password, CancellationToken cancellationToken)
     {
         new RequestValidator()
             .Email(email?.Trim(), "email")
@@ -66,15 +71,15 @@ public sealed class ConsoleAccountService(
 
         var normalized = NormalizeEmail(email!);
         var now = clock.GetUtcNow();
-        var throttleKey = SignInThrottler.ConsoleKey(normalized);
-        var throttle = await throttler.CheckAsync(throttleKey, "Too many failed sign-ins for this e-mail address; try again later.", cancellationToken);
+        var guess = await throttler.CheckAsync(GuessThrottler.ConsoleAccount(normalized), caller.ClientAddress, "SIGN_IN_THROTTLED",
+            "Too many failed sign-ins for this e-mail address from this network address; try again later.", cancellationToken);
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         // Verify against a hash even when there is no such user, so that timing tells nothing either.
         var verified = passwordHasher.VerifyHashedPassword(user ?? DecoyUser, user?.PasswordHash ?? DecoyHash, password!);
         if (user is null || verified == PasswordVerificationResult.Failed)
         {
-            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
+            await throttler.RecordFailureAsync(guess, cancellationToken);
             throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The e-mail address or the password is wrong.");
         }
 
@@ -82,7 +87,7 @@ public sealed class ConsoleAccountService(
         {
             user.PasswordHash = passwordHasher.HashPassword(user, password!);
         }
-        throttler.Clear(throttle);
+        await throttler.ClearAsync(guess, cancellationToken);
         var (token, bearer) = tokens.Issue(TokenKind.User, user.Id, "sign-in", now + Security.SignInTokenLifetime);
         await db.SaveChangesAsync(cancellationToken);
         return new TokenGrant(user, token, bearer);

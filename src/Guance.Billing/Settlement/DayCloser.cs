@@ -66,6 +66,9 @@ public sealed class DayCloser(
     public async Task<DayCloseTimings> CloseAsync(Site site, DateOnly day, CancellationToken cancellationToken)
     {
         using var activity = BillingTelemetry.StartDayClose(site.Code, day);
+        // A refused close changes nothing: the price list is found before the day is closed to usage.
+        // A list never prices a day that has begun (PriceListManager), so the one found stays the one in force.
+        var priceTable = await prices.InForceAsync(site.PriceRegion, day, cancellationToken) ?? throw SettlementErrors.NoPriceList(site, day);
         var now = clock.GetUtcNow();
         await DayCloseMarker.MarkAsync(db, site, day, now, cancellationToken);
         var close = await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == site.Code && c.BillingDay == day, cancellationToken);
@@ -75,7 +78,6 @@ public sealed class DayCloser(
             return new DayCloseTimings(TimeSpan.Zero, TimeSpan.Zero, 0, 0);
         }
 
-        var priceTable = await prices.InForceAsync(site.PriceRegion, day, cancellationToken) ?? throw SettlementErrors.NoPriceList(site, day);
         await db.DayCloses
             .Where(c => c.SiteCode == site.Code && c.BillingDay == day && c.PriceListId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.PriceListId, priceTable.List.Id), cancellationToken);

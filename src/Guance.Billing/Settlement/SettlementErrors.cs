@@ -56,6 +56,11 @@ public static class SettlementErrors
                 $"The settlement method changes at most once a calendar month; the next change is possible from {nextChangeDay:yyyy-MM-dd} (site time).")
             .With("next_change_day", nextChangeDay.ToString("yyyy-MM-dd"));
 
+    public static BillingException CloudAccountRequired(string workspaceId, CloudProvider marketplace) =>
+        Errors.Precondition("CLOUD_ACCOUNT_REQUIRED", $"workspaces/{workspaceId}",
+                $"The workspace was activated through a cloud marketplace: from the upgrade on it settles only through {SettlementMethods.Of(marketplace).Name()} of the binding billing account. Name that account in cloud_account_id (AddCloudAccount adds one).")
+            .With("method", SettlementMethods.Of(marketplace).ContractName());
+
     public static BillingException ProviderMismatch(string cloudAccountId, CloudProvider provider, SettlementMethod method) =>
         Errors.Precondition("CLOUD_PROVIDER_MISMATCH", $"cloud_accounts/{cloudAccountId}",
                 $"Cloud account {cloudAccountId} is a {provider} account; {method.Name()} is needed.")

@@ -62,31 +62,11 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
             throw SettlementErrors.ArrearsOutstanding(workspaceId, lockAt);
         }
         var binding = await db.WorkspaceBindings.AsNoTracking().FirstAsync(b => b.WorkspaceId == workspaceId, cancellationToken);
-        if (method.IsCloud())
-        {
-            var cloudAccount = await db.CloudAccounts.AsNoTracking()
-                .FirstOrDefaultAsync(c => c.Id == target && c.BillingAccountId == binding.BillingAccountId && c.RemovedAt == null, cancellationToken)
-                ?? throw SettlementErrors.CloudAccountNotFound(target!, binding.BillingAccountId);
-            if (cloudAccount.Provider != method.Provider())
-            {
-                throw SettlementErrors.ProviderMismatch(cloudAccount.Id, cloudAccount.Provider, method);
-            }
-        }
-
         var lockAtAfter = await reader.LockAtAsync(binding.BillingAccountId, method, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (target is not null)
         {
-            // Holds the cloud account's row (SQLite: the write lock) until the move commits: a concurrent
-            // RemoveCloudAccount then either waits and finds this workspace on it, or removed it first and
-            // this finds it gone. Without it both could succeed, leaving bills with no account to go to.
-            var held = await db.CloudAccounts
-                .Where(c => c.Id == target && c.BillingAccountId == binding.BillingAccountId && c.RemovedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, c => c.RemovedAt), cancellationToken);
-            if (held == 0)
-            {
-                throw SettlementErrors.CloudAccountNotFound(target, binding.BillingAccountId);
-            }
+            await CloudAccountHold.AcquireAsync(db, target, binding.BillingAccountId, method, cancellationToken);
         }
         var updated = await db.WorkspaceSettlements
             .Where(s => s.WorkspaceId == workspaceId && s.Version == settlement.Version)
@@ -131,7 +111,7 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
     public async Task<SettlementView> EnableArbitraryAsync(Caller caller, string workspaceId, bool enabled, CancellationToken cancellationToken)
     {
         caller.RequireOperator();
-        var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageBilling, cancellationToken)).Workspace;
+        var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.View, cancellationToken)).Workspace;
         WorkspaceManager.EnsureActive(workspace);
         if (workspace.Plan != Plan.Commercial)
         {

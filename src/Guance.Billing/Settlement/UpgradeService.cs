@@ -10,22 +10,41 @@ namespace Guance.Billing.Settlement;
 /// <summary>
 /// UpgradeToCommercial: the Owner redeems a binding code of the billing account that is to pay (both
 /// sides consent), and in one transaction the workspace becomes commercial (irreversibly), is bound,
-/// settles through the billing center and gets the commercial retention defaults at once. Experience
-/// usage is never billed nor shown: rating and statistics count hours from the upgrade on.
+/// starts settling and gets the commercial retention defaults at once. Experience usage is never
+/// billed nor shown: rating and statistics count hours from the upgrade on. A workspace of the
+/// official website settles through the billing center; one activated through a cloud marketplace
+/// through the cloud account the upgrade names, of that marketplace's cloud and of the binding
+/// billing account, and only through it (docs/domain.md §2, §7).
 /// </summary>
 public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, BindingCodeManager codes, SettlementReader reader, TimeProvider clock)
 {
     public async Task<(WorkspaceDetails Workspace, SettlementView Settlement)> UpgradeAsync(
-        Caller caller, string workspaceId, string? bindingCode, CancellationToken cancellationToken)
+        Caller caller, string workspaceId, string? bindingCode, string? cloudAccountId, CancellationToken cancellationToken)
     {
         var validator = new RequestValidator().Check(BindingCodeManager.IsWellFormed(bindingCode), "binding_code",
             "must be a binding code such as K7QM-3XPA-9WRT, created by the billing account (CreateBindingCode)");
+        if (!string.IsNullOrEmpty(cloudAccountId))
+        {
+            validator.Id(cloudAccountId, "cloud_account_id", "ca");
+        }
         var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageBilling, cancellationToken, validator);
         WorkspaceManager.EnsureActive(grant.Workspace);
         if (grant.Workspace.Plan == Plan.Commercial)
         {
             throw SettlementErrors.AlreadyCommercial(workspaceId);
         }
+        var marketplace = SettlementMethodRules.MarketplaceOf(grant.Workspace.ActivationChannel);
+        if (marketplace is { } cloud && string.IsNullOrEmpty(cloudAccountId))
+        {
+            throw SettlementErrors.CloudAccountRequired(workspaceId, cloud);
+        }
+        if (marketplace is null && !string.IsNullOrEmpty(cloudAccountId))
+        {
+            throw Errors.InvalidArgument("cloud_account_id",
+                "must be empty: a workspace of the official website settles through the billing center after the upgrade (ChangeSettlementMethod picks a cloud account later)");
+        }
+        var method = marketplace is { } provider ? SettlementMethods.Of(provider) : SettlementMethod.BillingCenter;
+        var target = marketplace is null ? null : cloudAccountId;
 
         var now = clock.GetUtcNow();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -44,12 +63,17 @@ public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, 
             // Used up only if this transaction commits.
             var redemption = await codes.RedeemBindingCodeAsync(bindingCode!, workspaceId, cancellationToken);
             var accountId = redemption.BillingAccountId;
+            if (target is not null)
+            {
+                await CloudAccountHold.AcquireAsync(db, target, accountId, method, cancellationToken);
+            }
             db.WorkspaceBindings.Add(new WorkspaceBinding { WorkspaceId = workspaceId, BillingAccountId = accountId, BoundAt = now });
             db.WorkspaceSettlements.Add(new WorkspaceSettlement
             {
                 WorkspaceId = workspaceId,
-                Method = SettlementMethod.BillingCenter,
-                LockAt = await reader.LockAtAsync(accountId, SettlementMethod.BillingCenter, cancellationToken),
+                Method = method,
+                CloudAccountId = target,
+                LockAt = await reader.LockAtAsync(accountId, method, cancellationToken),
                 CreatedAt = now,
                 UpdatedAt = now,
             });
@@ -70,7 +94,8 @@ public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, 
                 At = now,
                 ByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
                 ToBillingAccountId = accountId,
-                ToMethod = SettlementMethod.BillingCenter,
+                ToMethod = method,
+                CloudAccountId = target,
             });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

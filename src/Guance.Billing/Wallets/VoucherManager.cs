@@ -15,7 +15,7 @@ public sealed record VoucherOutcome(VoucherView Voucher, bool Replayed);
 /// granted" counter-account. Vouchers do not pay arrears (only new cash and cards do).
 /// </summary>
 public sealed class VoucherManager(
-    BillingDbContext db, BillingAccountAccess access, WalletLedger ledger, SignInThrottler throttler, TimeProvider clock)
+    BillingDbContext db, BillingAccountAccess access, WalletLedger ledger, GuessThrottler throttler, TimeProvider clock)
 {
     private const string VoucherList = "vouchers";
 
@@ -87,13 +87,13 @@ public sealed class VoucherManager(
             $"must be {ActivationCodes.MinLength} to {ActivationCodes.MaxLength} letters or digits (dashes allowed)");
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Manage, cancellationToken, validator);
 
-        var throttleKey = SignInThrottler.VoucherRedeemKey(billingAccountId);
-        var throttle = await throttler.CheckAsync(throttleKey, "Too many wrong activation codes for this billing account; try again later.", cancellationToken);
+        var guess = await throttler.CheckAsync(GuessThrottler.VoucherCodes(billingAccountId), caller.ClientAddress, "GUESSES_THROTTLED",
+            "Too many wrong activation codes for this billing account from this network address; try again later.", cancellationToken);
         var hash = ActivationCodes.Hash(code!);
         var voucher = await db.Vouchers.AsNoTracking().FirstOrDefaultAsync(v => v.ActivationCodeHash == hash, cancellationToken);
         if (voucher is null)
         {
-            await throttler.RecordFailureAsync(throttle, throttleKey, cancellationToken);
+            await throttler.RecordFailureAsync(guess, cancellationToken);
             throw new BillingException(ErrorKind.NotFound, "ACTIVATION_CODE_NOT_FOUND", "No voucher has this activation code.");
         }
         if (voucher.BillingAccountId == billingAccountId)
@@ -120,7 +120,7 @@ public sealed class VoucherManager(
             voucher.BillingAccountId = billingAccountId;
             voucher.RedeemedAt = book.Now;
             Grant(book, voucher);
-            throttler.Clear(throttle);
+            await throttler.ClearAsync(guess, cancellationToken);
             return new VoucherOutcome(new VoucherView(voucher, voucher.FaceValue, LotStates.Of(voucher, voucher.FaceValue, book.Now)), Replayed: false);
         }, cancellationToken);
     }

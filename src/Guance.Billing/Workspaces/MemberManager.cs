@@ -12,7 +12,7 @@ public sealed record MemberDetails(WorkspaceMember Member, string Email, string 
 /// Members and roles. Owner and Administrator manage members; only the Owner grants, changes or
 /// removes an Administrator; the Owner's own role changes only by <see cref="WorkspaceManager.TransferOwnershipAsync"/>.
 /// </summary>
-public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, TimeProvider clock)
+public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, GuessThrottler throttler, TimeProvider clock)
 {
     private const string MemberList = "members";
 
@@ -47,9 +47,15 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, T
         var grant = await access.AuthorizeAsync(caller, workspaceId, PermissionToAssign(role), cancellationToken, validator);
         WorkspaceManager.EnsureActive(grant.Workspace);
 
+        // NOT_FOUND tells whether an e-mail address has a console account: such lookups count against the caller's address.
         var normalized = ConsoleAccountService.NormalizeEmail(email!);
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken)
-            ?? throw Errors.NotFound("user", normalized);
+        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, "GUESSES_THROTTLED", cancellationToken);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        if (user is null)
+        {
+            await throttler.RecordFailureAsync(lookup, cancellationToken);
+            throw Errors.NotFound("user", normalized);
+        }
         if (await db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == user.Id, cancellationToken))
         {
             throw MemberExists(user.Id);

@@ -22,5 +22,19 @@ public static class RolePermissions
         [WorkspaceRole.ReadOnly] = [WorkspacePermission.View],
     };
 
+    /// <summary>
+    /// The Owner's own actions (upgrade, binding, settlement method, retention, transfer, dissolution):
+    /// not even the operator takes them for a customer, since the rules name no one but the Owner.
+    /// </summary>
+    private static readonly HashSet<WorkspacePermission> OwnerActions =
+    [
+        WorkspacePermission.ManageBilling,
+        WorkspacePermission.ChangeRetention,
+        WorkspacePermission.TransferOwnership,
+        WorkspacePermission.Dissolve,
+    ];
+
     public static bool Allows(WorkspaceRole role, WorkspacePermission permission) => Table[role].Contains(permission);
+
+    public static bool IsOwnerAction(WorkspacePermission permission) => OwnerActions.Contains(permission);
 }

@@ -10,7 +10,8 @@ public sealed record WorkspaceGrant(Workspace Workspace, WorkspaceRole? Role);
 
 /// <summary>
 /// The one gate of every request about a workspace: a non-member gets NOT_FOUND (an id of another
-/// tenant tells nothing), a member without the right gets PERMISSION_DENIED, the operator passes.
+/// tenant tells nothing), a member without the right gets PERMISSION_DENIED, the operator passes
+/// except for the Owner's own actions (PERMISSION_DENIED OWNER_REQUIRED).
 /// </summary>
 public sealed class WorkspaceAccess(BillingDbContext db)
 {
@@ -28,6 +29,12 @@ public sealed class WorkspaceAccess(BillingDbContext db)
         var workspaces = tracked ? db.Workspaces : db.Workspaces.AsNoTracking();
         if (userId is null)
         {
+            if (RolePermissions.IsOwnerAction(permission))
+            {
+                throw Errors.PermissionDenied("OWNER_REQUIRED", "Only the workspace Owner may do this; the operator does not act for the Owner.")
+                    .With("workspace_id", workspaceId)
+                    .With("permission", permission.ToString());
+            }
             var any = await workspaces.FirstOrDefaultAsync(w => w.Id == workspaceId, cancellationToken)
                 ?? throw Errors.NotFound("workspace", workspaceId);
             return new WorkspaceGrant(any, null);

@@ -22,15 +22,15 @@ public sealed class OrdinalTextTests(BillingHost host) : IClassFixture<BillingHo
         var keys = Suffixes.Select(s => prefix + s).ToList();
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
-        db.SignInThrottles.AddRange(keys.Select(k => new SignInThrottle { Key = k, WindowStartedAt = host.Clock.GetUtcNow() }));
+        db.GuessThrottles.AddRange(keys.Select(k => new GuessThrottle { Key = k, WindowStartedAt = host.Clock.GetUtcNow() }));
         await db.SaveChangesAsync();
 
-        var sorted = await db.SignInThrottles.AsNoTracking().Where(t => t.Key.StartsWith(prefix))
+        var sorted = await db.GuessThrottles.AsNoTracking().Where(t => t.Key.StartsWith(prefix))
             .OrderBy(t => t.Key).Select(t => t.Key).ToListAsync();
         Assert.Equal(keys.Order(StringComparer.Ordinal), sorted);
 
         var after = prefix + "aB";
-        var greater = await db.SignInThrottles.AsNoTracking().Where(t => t.Key.StartsWith(prefix) && string.Compare(t.Key, after) > 0)
+        var greater = await db.GuessThrottles.AsNoTracking().Where(t => t.Key.StartsWith(prefix) && string.Compare(t.Key, after) > 0)
             .OrderBy(t => t.Key).Select(t => t.Key).ToListAsync();
         Assert.Equal(keys.Where(k => string.CompareOrdinal(k, after) > 0).Order(StringComparer.Ordinal), greater);
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -25,7 +26,8 @@ public sealed class BillingHost : WebApplicationFactory<Program>
 
     private readonly List<GrpcChannel> _channels = new();
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    /// <summary>The host's clock; a test that needs another start (a day before every price list) sets its own.</summary>
+    public FakeTimeProvider Clock { get; init; } = new(Start);
 
     /// <summary>This host's own fresh database, dropped when the host is disposed.</summary>
     public TestDatabase Database { get; } = TestDatabase.Create();
@@ -74,12 +76,16 @@ public sealed class BillingHost : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>Clients of every service, calling with the given bearer token (none for anonymous).</summary>
-    public Api Api(string? token = null)
+    /// <summary>
+    /// Clients of every service, calling with the given bearer token (none for anonymous), from
+    /// <paramref name="clientAddress"/> when given (the in-memory server sees no address otherwise).
+    /// </summary>
+    public Api Api(string? token = null, string? clientAddress = null)
     {
+        var remote = clientAddress is null ? null : IPAddress.Parse(clientAddress);
         var channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
         {
-            HttpHandler = Server.CreateHandler(),
+            HttpHandler = remote is null ? Server.CreateHandler() : Server.CreateHandler(context => context.Connection.RemoteIpAddress = remote),
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
         lock (_channels)

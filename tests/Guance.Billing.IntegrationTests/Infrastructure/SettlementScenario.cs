@@ -1,4 +1,5 @@
 using Guance.Billing.V1;
+using Guance.Billing.IntegrationTests.Settlement;
 using V1 = Guance.Billing.V1;
 
 namespace Guance.Billing.IntegrationTests.Infrastructure;
@@ -10,29 +11,30 @@ public static class SettlementScenario
     public static async Task<string> BindingCodeAsync(this TestBillingAccount account) =>
         (await account.Client.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = account.Id })).BindingCode;
 
-    /// <summary>The Owner upgrades the workspace, bound to <paramref name="account"/> (a new billing account when null).</summary>
+    /// <summary>
+    /// The Owner upgrades the workspace, bound to <paramref name="account"/> (a new billing account when
+    /// null); a marketplace workspace names a new cloud account of its marketplace's cloud, added to that account.
+    /// </summary>
     public static async Task<TestBillingAccount> UpgradeAsync(this BillingHost host, TestWorkspace workspace, TestBillingAccount? account = null)
     {
         account ??= await host.RegisterBillingAccountAsync("payer");
-        await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
+        var request = new UpgradeToCommercialRequest { WorkspaceId = workspace.Id, BindingCode = await account.BindingCodeAsync() };
+        if (MarketplaceCloud(workspace.Workspace.ActivationChannel) is { } cloud)
         {
-            WorkspaceId = workspace.Id,
-            BindingCode = await account.BindingCodeAsync(),
-        });
+            request.CloudAccountId = await host.AddCloudAccountAsync(account.Id, cloud);
+        }
+        await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(request);
         return account;
     }
 
-    /// <summary>The operator upgrades a workspace it knows only by id, bound to a new billing account.</summary>
-    public static async Task<TestBillingAccount> UpgradeAsync(this BillingHost host, string workspaceId)
+    /// <summary>The cloud of a marketplace activation channel; null for the official website.</summary>
+    public static CloudProvider? MarketplaceCloud(ActivationChannel channel) => channel switch
     {
-        var account = await host.RegisterBillingAccountAsync("payer");
-        await host.Operator.Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
-        {
-            WorkspaceId = workspaceId,
-            BindingCode = await account.BindingCodeAsync(),
-        });
-        return account;
-    }
+        ActivationChannel.AlibabaCloudMarketplace => CloudProvider.AlibabaCloud,
+        ActivationChannel.AwsMarketplace => CloudProvider.Aws,
+        ActivationChannel.HuaweiCloudMarketplace => CloudProvider.HuaweiCloud,
+        _ => null,
+    };
 
     public static BillingDay Day(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 

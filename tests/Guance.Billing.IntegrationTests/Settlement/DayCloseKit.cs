@@ -1,5 +1,10 @@
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PriceListEntry = Guance.Billing.Pricing.PriceListEntry;
+using PriceListRow = Guance.Billing.Pricing.PriceList;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.IntegrationTests.Settlement;
@@ -54,6 +59,27 @@ public static class DayCloseKit
     {
         var signedIn = await host.Api().BillingAccounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = account.Username, Password = account.Password });
         return account with { Token = signedIn.Token, Api = host.Api(signedIn.Token) };
+    }
+
+    /// <summary>
+    /// A copy of price list <paramref name="copyOf"/> in force from <paramref name="effectiveFrom"/>,
+    /// written to the database: CreatePriceList never prices a day that has begun.
+    /// </summary>
+    public static async Task InsertPriceListAsync(this BillingHost host, string id, string copyOf, DateOnly effectiveFrom)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        var original = await db.PriceLists.AsNoTracking().SingleAsync(p => p.Id == copyOf);
+        db.PriceLists.Add(new PriceListRow
+        {
+            Id = id, Region = original.Region, EffectiveFrom = effectiveFrom, Description = "test", CreatedAt = host.Clock.GetUtcNow(),
+        });
+        var entries = await db.PriceListEntries.AsNoTracking().Where(e => e.PriceListId == copyOf).ToListAsync();
+        db.PriceListEntries.AddRange(entries.Select(e => new PriceListEntry
+        {
+            PriceListId = id, Item = e.Item, RetentionDays = e.RetentionDays, UnitPriceMicros = e.UnitPriceMicros,
+        }));
+        await db.SaveChangesAsync();
     }
 
     /// <summary>The line of an item in a bill.</summary>

@@ -341,4 +341,36 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await RpcAssert.InvalidFields(() => host.Operator.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest { Year = day.Year, Month = day.Month }), "workspace_id");
         await RpcAssert.InvalidFields(() => workspace.Owner.Api.Settlement.GetConsumptionSummaryAsync(new GetConsumptionSummaryRequest()), "workspace_id");
     }
+
+    [Fact]
+    public async Task A_close_refused_for_want_of_a_price_list_leaves_the_day_open()
+    {
+        // The seeded price lists start on 2024-01-01: 2023-12-31 has none. Its own host starts at 20:00
+        // that evening (Shanghai), so the day is seen from the inside, then closed within its late grace.
+        var day = new DateOnly(2023, 12, 31);
+        using var early = new BillingHost { Clock = new(Local(day, China, 20, 0)) };
+        var workspace = await early.CreateWorkspaceAsync("cn1");
+        await early.UpgradeAsync(workspace);
+        var agent = await early.AgentAsync(workspace);
+        early.MoveClockTo(Local(day, China, 21, 0));
+        await agent.ReportAsync(Record(BillingItem.Logs, 2_000_000, Local(day, China, 21, 0)));
+        early.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
+
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => early.CloseDayAsync("cn1", day), "NO_PRICE_LIST");
+
+        // Nothing was closed: late usage of the day is still taken (the grace runs to 00:30).
+        await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day, China, 23, 50)));
+
+        // Once a list is in force on the day (no RPC prices a past day, so it goes straight into the
+        // database, as the seed did), the close goes through and rates all of the day's usage.
+        const string listId = "pl_01hj00000000000000000000cn";
+        await early.InsertPriceListAsync(listId, CnPriceList, day.AddDays(-30));
+        var close = await early.CloseDayAsync("cn1", day);
+        Assert.Equal(DayCloseState.Completed, close.State);
+        Assert.Equal(listId, close.PriceListId);
+        // 3,000,000 logs at 14 days: 3.00 units x 1.50 = 4.50.
+        Assert.Equal(450, (await early.BillAsync(workspace.Id, day)).Total.Cents());
+        await RpcAssert.Fails(StatusCode.FailedPrecondition,
+            () => agent.ReportAsync(Record(BillingItem.Logs, 1, Local(day, China, 23, 55))), "DAY_CLOSED");
+    }
 }

@@ -104,6 +104,9 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         var (workspace, account) = await CommercialAsync(site, channel);
         var before = await host.SettlementAsync(workspace.Id);
         Assert.Equal(new[] { cloud }, before.AllowedMethods);
+        // It settles through the cloud account its upgrade named (UpgradeAndBindingTests), and stays there.
+        Assert.Equal(cloud, before.Method);
+        Assert.True(before.CloudLockedIn);
 
         foreach (var refused in Every.Where(m => m != cloud && m != Center))
         {
@@ -114,10 +117,12 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
             Assert.Equal(before, await host.SettlementAsync(workspace.Id));
         }
 
-        var own = await host.AddCloudAccountAsync(account.Id, ProviderOf(cloud));
-        var changed = (await workspace.ChangeMethodAsync(cloud, own)).Settlement;
-        Assert.Equal(cloud, changed.Method);
-        Assert.Equal(own, changed.CloudAccountId);
+        await RefusedAsync(() => workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(workspace, Center)),
+            "SETTLEMENT_METHOD_NOT_ALLOWED", $"sites/{site}");
+        var another = await host.AddCloudAccountAsync(account.Id, ProviderOf(cloud));
+        await RefusedAsync(() => workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(workspace, cloud, another)),
+            "CLOUD_LOCK_IN", $"workspaces/{workspace.Id}");
+        Assert.Equal(before, await host.SettlementAsync(workspace.Id));
     }
 
     [Fact]
@@ -164,6 +169,8 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         await RefusedAsync(() => workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(workspace, Aws, aws)),
             "SETTLEMENT_METHOD_NOT_ALLOWED", "sites/cn1");
         await host.Operator.Settlement.EnableArbitrarySettlementAsync(new EnableArbitrarySettlementRequest { WorkspaceId = workspace.Id, Enabled = true });
+        // It settles through its Alibaba Cloud account since the upgrade: it leaves it once that subscription ends.
+        await host.CancelCloudSubscriptionAsync(workspace.Id);
         Assert.Equal(Aws, (await workspace.ChangeMethodAsync(Aws, aws)).Settlement.Method);
     }
 

@@ -11,7 +11,7 @@ namespace Guance.Billing.IntegrationTests.Settlement;
 /// The permission boundary of every SettlementService RPC, for every kind of caller: the four roles, a
 /// non-member, no token, a revoked token, a collector token, a billing-center session and the
 /// operator (the pattern of <see cref="PermissionTests"/>). Workspace RPCs follow the role table
-/// (billing: Owner and Administrator view, the Owner alone acts); the jobs, the clock, price list
+/// (billing: Owner and Administrator view, the Owner alone acts, the operator included); the jobs, the clock, price list
 /// creation and arbitrary selection are the operator's; price lists are public; a billing account's
 /// bills are its own session's and the operator's. Each case runs on a fresh workspace; a refused
 /// call changes nothing.
@@ -51,7 +51,8 @@ public sealed class SettlementPermissionTests(SettlementPermissionTests.Team tea
     };
 
     private static readonly Expectation Managers = Roles(Who.Owner, Who.Administrator);
-    private static readonly Expectation OwnerOnly = Roles(Who.Owner);
+    /// <summary>The Owner's own actions: not even the operator takes them for a customer (docs/domain.md §2).</summary>
+    private static readonly Expectation OwnerOnly = who => who == Who.Operator ? (StatusCode.PermissionDenied, "OWNER_REQUIRED") : Roles(Who.Owner)(who);
 
     /// <summary>The operator's alone; <paramref name="forOperator"/> is what the operator gets when it is not plain success.</summary>
     private static Expectation OperatorOnly((StatusCode, string?)? forOperator = null) => who => who switch

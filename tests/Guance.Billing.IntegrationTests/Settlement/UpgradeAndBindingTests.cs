@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Guance.Billing.IntegrationTests.Cloud;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Usage;
 using Guance.Billing.V1;
@@ -164,7 +165,96 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         // 0, 1, I and O are not in the alphabet of binding codes.
         await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(Upgrade(workspace, "K7QM-3XPA-9WR0")), "binding_code");
         await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(Upgrade(workspace, new string('A', 40))), "binding_code");
+        await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
+        {
+            WorkspaceId = workspace.Id, BindingCode = "K7QM-3XPA-9WRT", CloudAccountId = "huawei-1",
+        }), "cloud_account_id");
         Assert.Equal(Plan.Experience, (await WorkspaceAsync(workspace.Id)).Plan);
+    }
+
+    // ---- Workspaces activated through a cloud marketplace (docs/domain.md §2, §7) ----
+
+    public static TheoryData<string, ActivationChannel, CloudProvider, SettlementMethod> Marketplaces => new()
+    {
+        { "cn4", ActivationChannel.HuaweiCloudMarketplace, CloudProvider.HuaweiCloud, SettlementMethod.HuaweiCloud },
+        { "cn2", ActivationChannel.AwsMarketplace, CloudProvider.Aws, SettlementMethod.Aws },
+        { "cn1", ActivationChannel.AlibabaCloudMarketplace, CloudProvider.AlibabaCloud, SettlementMethod.AlibabaCloud },
+    };
+
+    [Theory]
+    [MemberData(nameof(Marketplaces))]
+    public async Task A_marketplace_workspace_settles_through_its_cloud_account_from_the_upgrade_on(
+        string site, ActivationChannel channel, CloudProvider provider, SettlementMethod method)
+    {
+        var day = StartNextDay();
+        var workspace = await host.CreateWorkspaceAsync(site, channel);
+        var account = await host.RegisterBillingAccountAsync("payer");
+        await host.RechargeAsync(account.Id, 10m);
+        var cloudAccount = await host.AddCloudAccountAsync(account.Id, provider);
+
+        var upgraded = (await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
+        {
+            WorkspaceId = workspace.Id, BindingCode = await account.BindingCodeAsync(), CloudAccountId = cloudAccount,
+        })).Settlement;
+        Assert.Equal((account.Id, method, cloudAccount, true), (upgraded.BillingAccountId, upgraded.Method, upgraded.CloudAccountId, upgraded.CloudLockedIn));
+        Assert.Equal(new[] { method }, upgraded.AllowedMethods);
+        Assert.Equal(upgraded, await host.SettlementAsync(workspace.Id));
+
+        // Its first bill is metered to the cloud account; the cash is not touched.
+        // 2,000,000 logs at 14 days on CN: 2.00 units × 1.5 = 3.00.
+        var collector = await host.CollectorAsync(workspace);
+        host.MoveTo(At(day, 10));
+        await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 2_000_000, Now));
+        host.MoveTo(At(day.AddDays(1), 0, 40));
+        await host.CloseDayAsync(site, day);
+        var bill = await host.BillAsync(workspace.Id, day);
+        Assert.Equal((method, cloudAccount, 300L, 300L, 0L),
+            (bill.Method, bill.CloudAccountId, bill.Total.Cents(), bill.CloudAmount.Cents(), bill.PaidByCash.Cents()));
+        Assert.Equal(1000, (await host.WalletAsync(account.Id)).Cash.Cents());
+        var metered = await host.PendingBatchesAsync(provider, cloudAccount);
+        Assert.Equal(300, metered.SelectMany(b => b.Records).Sum(r => r.Quantity));
+    }
+
+    [Theory]
+    [MemberData(nameof(Marketplaces))]
+    public async Task A_marketplace_workspace_upgrades_only_with_a_cloud_account_of_its_cloud_and_its_billing_account(
+        string site, ActivationChannel channel, CloudProvider provider, SettlementMethod method)
+    {
+        var workspace = await host.CreateWorkspaceAsync(site, channel);
+        var account = await host.RegisterBillingAccountAsync("payer");
+        var other = await host.RegisterBillingAccountAsync("other");
+        var code = await account.BindingCodeAsync();
+        var otherCloud = await host.AddCloudAccountAsync(account.Id, provider == CloudProvider.Aws ? CloudProvider.HuaweiCloud : CloudProvider.Aws);
+        var othersAccount = await host.AddCloudAccountAsync(other.Id, provider);
+        UpgradeToCommercialRequest With(string cloudAccountId) => new() { WorkspaceId = workspace.Id, BindingCode = code, CloudAccountId = cloudAccountId };
+
+        var missing = await RefusedAsync(() => workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(With("")), "CLOUD_ACCOUNT_REQUIRED", $"workspaces/{workspace.Id}");
+        Assert.Contains("marketplace", missing.Violation.Description);
+        await RefusedAsync(() => workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(With(otherCloud)), "CLOUD_PROVIDER_MISMATCH", $"cloud_accounts/{otherCloud}");
+        await RpcAssert.Fails(StatusCode.NotFound, () => workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(With(othersAccount)), "CLOUD_ACCOUNT_NOT_FOUND");
+
+        // Nothing changed, and the code was not used up.
+        Assert.Equal(Plan.Experience, (await WorkspaceAsync(workspace.Id)).Plan);
+        Assert.Equal("", (await host.SettlementAsync(workspace.Id)).BillingAccountId);
+        var own = await host.AddCloudAccountAsync(account.Id, provider);
+        Assert.Equal(method, (await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(With(own))).Settlement.Method);
+    }
+
+    [Fact]
+    public async Task A_workspace_of_the_official_website_upgrades_to_the_billing_center_and_names_no_cloud_account()
+    {
+        var workspace = await host.CreateWorkspaceAsync("cn1");
+        var account = await host.RegisterBillingAccountAsync("payer");
+        var cloudAccount = await host.AddCloudAccountAsync(account.Id, CloudProvider.AlibabaCloud);
+        var code = await account.BindingCodeAsync();
+
+        await RpcAssert.InvalidFields(() => workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
+        {
+            WorkspaceId = workspace.Id, BindingCode = code, CloudAccountId = cloudAccount,
+        }), "cloud_account_id");
+        Assert.Equal(Plan.Experience, (await WorkspaceAsync(workspace.Id)).Plan);
+        var settlement = (await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code))).Settlement;
+        Assert.Equal((SettlementMethod.BillingCenter, ""), (settlement.Method, settlement.CloudAccountId));
     }
 
     [Fact]

@@ -372,14 +372,14 @@ public sealed class MemberTests(BillingHost host) : IClassFixture<BillingHost>
     }
 
     [Fact]
-    public async Task The_operator_may_transfer_ownership_for_support()
+    public async Task The_operator_may_not_transfer_ownership_for_the_Owner()
     {
         var ws = await host.CreateWorkspaceAsync();
-        var transferred = (await host.Operator.Workspaces.TransferOwnershipAsync(new TransferOwnershipRequest
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => host.Operator.Workspaces.TransferOwnershipAsync(new TransferOwnershipRequest
         {
             WorkspaceId = ws.Id, NewOwnerUserId = ws.Administrator.Id,
-        })).Workspace;
-        Assert.Equal((ws.Administrator.Id, WorkspaceRole.Unspecified), (transferred.OwnerUserId, transferred.CallerRole));
+        }), "OWNER_REQUIRED");
+        Assert.Equal(ws.Owner.Id, (await host.WorkspaceAsync(ws.Id)).OwnerUserId);
         Assert.Single(await host.MembersAsync(ws.Id), m => m.Role == WorkspaceRole.Owner);
     }
 

@@ -29,8 +29,11 @@ public sealed class PermissionTests(PermissionTests.Team team) : IClassFixture<P
     private static readonly WorkspaceRole[] Managers = [WorkspaceRole.Owner, WorkspaceRole.Administrator];
     private static readonly WorkspaceRole[] OwnerOnly = [WorkspaceRole.Owner];
 
-    /// <summary>One RPC, the roles that may call it, and how to ready a workspace for it.</summary>
-    private sealed record RpcCase(WorkspaceRole[] Allowed, Func<BillingHost, TestWorkspace, Task<Func<WorkspaceClient, Task>>> Prepare);
+    /// <summary>
+    /// One RPC, the roles that may call it, and how to ready a workspace for it. An Owner's own action
+    /// (<paramref name="OwnerAlone"/>) is refused to the operator too.
+    /// </summary>
+    private sealed record RpcCase(WorkspaceRole[] Allowed, Func<BillingHost, TestWorkspace, Task<Func<WorkspaceClient, Task>>> Prepare, bool OwnerAlone = false);
 
     private static Task<Func<WorkspaceClient, Task>> Ready<T>(Func<WorkspaceClient, AsyncUnaryCall<T>> call) =>
         Task.FromResult<Func<WorkspaceClient, Task>>(client => call(client).ResponseAsync);
@@ -44,7 +47,7 @@ public sealed class PermissionTests(PermissionTests.Team team) : IClassFixture<P
             Workspace = new Workspace { Name = "renamed" },
             UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "name" } },
         }))),
-        ["DissolveWorkspace"] = new(OwnerOnly, (_, ws) => Ready(c => c.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = ws.Id }))),
+        ["DissolveWorkspace"] = new(OwnerOnly, (_, ws) => Ready(c => c.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = ws.Id })), OwnerAlone: true),
         ["ListMembers"] = new(AllRoles, (_, ws) => Ready(c => c.ListMembersAsync(new ListMembersRequest { WorkspaceId = ws.Id }))),
         ["AddMember as Standard"] = new(Managers, async (host, ws) =>
         {
@@ -85,12 +88,12 @@ public sealed class PermissionTests(PermissionTests.Team team) : IClassFixture<P
         {
             var heir = await host.AddNewMemberAsync(ws, WorkspaceRole.Standard, "heir");
             return await Ready(c => c.TransferOwnershipAsync(new TransferOwnershipRequest { WorkspaceId = ws.Id, NewOwnerUserId = heir.Id }));
-        }),
+        }, OwnerAlone: true),
         ["UpdateRetention"] = new(OwnerOnly, async (host, ws) =>
         {
-            await host.UpgradeAsync(ws.Id);
+            await host.UpgradeAsync(ws);
             return await Ready(c => c.UpdateRetentionAsync(new UpdateRetentionRequest { WorkspaceId = ws.Id, DataType = DataType.Logs, Days = 30 }));
-        }),
+        }, OwnerAlone: true),
         ["CreateCollectorToken"] = new(Managers, (_, ws) => Ready(c => c.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = ws.Id, DisplayName = "agents" }))),
         ["ListCollectorTokens"] = new(Managers, (_, ws) => Ready(c => c.ListCollectorTokensAsync(new ListCollectorTokensRequest { WorkspaceId = ws.Id }))),
         ["RevokeCollectorToken"] = new(Managers, async (host, ws) =>
@@ -159,7 +162,7 @@ public sealed class PermissionTests(PermissionTests.Team team) : IClassFixture<P
             Who.NoToken => (StatusCode.Unauthenticated, "TOKEN_MISSING"),
             Who.RevokedToken => (StatusCode.Unauthenticated, "TOKEN_REVOKED"),
             Who.Collector => (StatusCode.PermissionDenied, "CONSOLE_USER_REQUIRED"),
-            Who.Operator => (StatusCode.OK, null),
+            Who.Operator => rpc.OwnerAlone ? (StatusCode.PermissionDenied, "OWNER_REQUIRED") : (StatusCode.OK, null),
             _ => throw new ArgumentOutOfRangeException(nameof(who)),
         };
     }

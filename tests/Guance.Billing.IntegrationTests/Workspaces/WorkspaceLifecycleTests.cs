@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.IntegrationTests.Usage;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.IntegrationTests.Workspaces;
@@ -342,6 +343,26 @@ public sealed class WorkspaceLifecycleTests(BillingHost host) : IClassFixture<Bi
     // ---- DissolveWorkspace ----
 
     [Fact]
+    public async Task A_dissolved_workspace_tells_its_agents_so_on_ReportUsage_and_when_a_stream_opens()
+    {
+        var ws = await host.CreateWorkspaceAsync();
+        var collector = await host.CollectorAsync(ws);
+        var report = new ReportUsageRequest { CollectorId = "host-1", Sequence = 1, Records = { UsageTestKit.Record(BillingItem.Logs, 1, host.Clock.GetUtcNow()) } };
+        await collector.Usage.ReportUsageAsync(report);
+        await ws.Owner.Api.Workspaces.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = ws.Id });
+
+        report.Sequence = 2;
+        var refused = await RpcAssert.Fails(StatusCode.FailedPrecondition, () => collector.Usage.ReportUsageAsync(report), "WORKSPACE_DISSOLVED");
+        Assert.Contains(refused.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations, v => v.Subject == $"workspaces/{ws.Id}");
+        // A stream is refused as it opens, before its first message.
+        var stream = new UsageStream(collector);
+        await using (stream)
+        {
+            await stream.EndsWithAsync(StatusCode.FailedPrecondition, "WORKSPACE_DISSOLVED");
+        }
+    }
+
+    [Fact]
     public async Task DissolveWorkspace_keeps_it_readable_and_revokes_its_collector_tokens()
     {
         var ws = await host.CreateWorkspaceAsync();
@@ -353,8 +374,9 @@ public sealed class WorkspaceLifecycleTests(BillingHost host) : IClassFixture<Bi
 
         Assert.Equal(WorkspaceState.Dissolved, dissolved.State);
         Assert.Equal(host.Clock.GetUtcNow(), dissolved.DissolveTime.ToDateTimeOffset());
-        await RpcAssert.Fails(StatusCode.Unauthenticated,
-            () => host.Api(collector.Token).Workspaces.ListSitesAsync(new ListSitesRequest()), "TOKEN_REVOKED");
+        // The token no longer works, and says why (README: agents stop on WORKSPACE_DISSOLVED).
+        await RpcAssert.Fails(StatusCode.FailedPrecondition,
+            () => host.Api(collector.Token).Workspaces.ListSitesAsync(new ListSitesRequest()), "WORKSPACE_DISSOLVED");
         var tokens = await ws.Owner.Api.Workspaces.ListCollectorTokensAsync(new ListCollectorTokensRequest { WorkspaceId = ws.Id });
         Assert.Equal(dissolved.DissolveTime, Assert.Single(tokens.CollectorTokens).RevokeTime);
 
@@ -390,7 +412,7 @@ public sealed class WorkspaceLifecycleTests(BillingHost host) : IClassFixture<Bi
     public async Task A_dissolved_workspace_refuses_every_change(string rpc)
     {
         var ws = await host.CreateWorkspaceAsync();
-        await host.UpgradeAsync(ws.Id);
+        await host.UpgradeAsync(ws);
         await ws.Owner.Api.Workspaces.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = ws.Id });
         var before = await host.SnapshotAsync(ws.Id);
 

@@ -67,7 +67,7 @@ public sealed class WalletTestBed : IAsyncDisposable
     public async Task<string> RegisterAsync(string name = "acct")
     {
         var grant = await InScopeAsync(s => s.GetRequiredService<BillingAccountManager>()
-            .RegisterAsync($"{name}-{Guid.NewGuid():N}"[..24], "correct horse battery", "finance@example.com", null, CancellationToken.None));
+            .RegisterAsync(Caller.Anonymous, $"{name}-{Guid.NewGuid():N}"[..24], "correct horse battery", "finance@example.com", null, CancellationToken.None));
         return grant.Account.Account.Id;
     }
 

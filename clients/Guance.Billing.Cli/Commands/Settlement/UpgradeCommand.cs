@@ -5,8 +5,8 @@ using Guance.Billing.V1;
 namespace Guance.Billing.Cli.Commands.Settlement;
 
 /// <summary>
-/// workspaces upgrade: Experience to Commercial, bound to the billing account of the binding code.
-/// Irreversible, so it asks (or takes --yes).
+/// workspaces upgrade: Experience to Commercial, bound to the billing account of the binding code (a
+/// marketplace workspace also names its cloud account). Irreversible, so it asks (or takes --yes).
 /// </summary>
 public static class UpgradeCommand
 {
@@ -14,10 +14,14 @@ public static class UpgradeCommand
     {
         var id = WorkspaceCommands.WorkspaceId();
         var code = SettlementCommands.BindingCode("of the billing account that is to pay");
+        var cloudAccount = new Option<string?>("--cloud-account")
+        {
+            Description = "A workspace activated through a cloud marketplace: the cloud account (ca_...) of that billing account, of that cloud, it settles through",
+        };
         var command = new Command("upgrade",
             "Upgrade an experience workspace to the commercial plan, bound to a billing account; irreversible, experience usage is never billed (Owner only)")
         {
-            id, code,
+            id, code, cloudAccount,
         };
         command.WithConfirmation();
         return command.Handle(async (context, cancellationToken) =>
@@ -30,7 +34,7 @@ public static class UpgradeCommand
             }
             var response = await context.Client.Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
             {
-                WorkspaceId = workspaceId, BindingCode = context.Get(code)!,
+                WorkspaceId = workspaceId, BindingCode = context.Get(code)!, CloudAccountId = context.Get(cloudAccount) ?? "",
             }, cancellationToken: cancellationToken);
             context.Output.Result(response, () =>
             {

@@ -24,9 +24,9 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
     }
 }
 
-internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<SignInThrottle>
+internal sealed class GuessThrottleConfiguration : IEntityTypeConfiguration<GuessThrottle>
 {
-    public void Configure(EntityTypeBuilder<SignInThrottle> throttle)
+    public void Configure(EntityTypeBuilder<GuessThrottle> throttle)
     {
         throttle.ToTable("sign_in_throttles");
         throttle.HasKey(t => t.Key);
