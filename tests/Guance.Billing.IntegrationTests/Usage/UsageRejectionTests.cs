@@ -178,15 +178,14 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => host.Operator.Usage.ReportUsageAsync(Single(Record(BillingItem.Logs, 1, Now))), "COLLECTOR_TOKEN_REQUIRED");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api("gct_notatoken").Usage.ReportUsageAsync(Single(Record(BillingItem.Logs, 1, Now))), "TOKEN_INVALID");
 
+        // A stream is refused at its start, before its open (see UsageStreamAdmissionTests).
         using var call = workspace.Owner.Api.Usage.StreamUsage();
-        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
 
         var anonymous = new UsageStream(host.Api());
         await using (anonymous)
         {
-            await anonymous.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } });
             await anonymous.EndsWithAsync(StatusCode.Unauthenticated, "TOKEN_MISSING");
         }
     }
