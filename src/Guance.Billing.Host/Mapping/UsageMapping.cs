@@ -46,6 +46,18 @@ public static class UsageMapping
 
     public static V1.BillingDay ToBillingDay(this DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 
+    public static V1.ResetCollectorSequenceResponse ToMessage(this CollectorSequenceReset reset, bool replayed) => new()
+    {
+        WorkspaceId = reset.WorkspaceId,
+        CollectorId = reset.CollectorId,
+        PreviousSequence = reset.PreviousSequence,
+        LastSequence = reset.NewSequence,
+        ResetTime = reset.ResetAt.ToTimestamp(),
+        ResetBy = reset.ResetBy,
+        Reason = reset.Reason,
+        Replayed = replayed,
+    };
+
     public static V1.UsageStreamOpened ToMessage(this StreamOpened opened) => new()
     {
         WorkspaceId = opened.WorkspaceId,

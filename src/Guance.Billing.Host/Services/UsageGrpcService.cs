@@ -17,7 +17,8 @@ namespace Guance.Billing.Host.Services;
 /// UsageService. StreamUsage reads batches and hands them to the domain in order; a second loop
 /// writes each batch's answer in the same order once the domain completes it (after the commit).
 /// </summary>
-public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports reports, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime)
+public sealed class UsageGrpcService(
+    UsageIngestion ingestion, UsageReports reports, CollectorSequenceResets resets, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock)
     : UsageService.UsageServiceBase
 {
     public override Task<ListBillingItemsResponse> ListBillingItems(ListBillingItemsRequest request, ServerCallContext context)
@@ -29,7 +30,9 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
 
     public override async Task StreamUsage(IAsyncStreamReader<StreamUsageRequest> requestStream, IServerStreamWriter<StreamUsageResponse> responseStream, ServerCallContext context)
     {
-        if (!await requestStream.MoveNext(context.CancellationToken))
+        // Refused before any message is read, and bounded while it waits for one: idle calls cost memory.
+        using var call = ingestion.AcceptStream(context.GetCaller());
+        if (!await ReadOpenAsync(requestStream, context.CancellationToken))
         {
             return;
         }
@@ -127,6 +130,29 @@ public sealed class UsageGrpcService(UsageIngestion ingestion, UsageReports repo
         var response = new ListUsagePointsResponse { NextPageToken = next };
         response.Points.Add(points.Select(p => p.ToMessage()));
         return response;
+    }
+
+    public override async Task<ResetCollectorSequenceResponse> ResetCollectorSequence(ResetCollectorSequenceRequest request, ServerCallContext context)
+    {
+        var (reset, replayed) = await resets.ResetAsync(context.GetCaller(), request.WorkspaceId, request.CollectorId, request.LastSequence,
+            request.Reason, request.RequestId, context.CancellationToken);
+        return reset.ToMessage(replayed);
+    }
+
+    /// <summary>Reads the first message, which must come within the open timeout (OPEN_TIMEOUT otherwise); false when the agent sent none and closed.</summary>
+    private async Task<bool> ReadOpenAsync(IAsyncStreamReader<StreamUsageRequest> requestStream, CancellationToken callEnded)
+    {
+        var timeout = options.Value.OpenTimeout;
+        using var expired = new CancellationTokenSource(timeout, clock);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(callEnded, expired.Token);
+        try
+        {
+            return await requestStream.MoveNext(wait.Token);
+        }
+        catch (Exception) when (expired.IsCancellationRequested && !callEnded.IsCancellationRequested)
+        {
+            throw UsageErrors.OpenTimeout(timeout);
+        }
     }
 
     /// <summary>Writes the answers in order; a failed commit ends the stream (the agent resends from its mark).</summary>

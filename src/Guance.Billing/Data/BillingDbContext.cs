@@ -37,6 +37,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
     public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();
+    public DbSet<CollectorSequenceReset> CollectorSequenceResets => Set<CollectorSequenceReset>();
     public DbSet<PriceList> PriceLists => Set<PriceList>();
     public DbSet<PriceListEntry> PriceListEntries => Set<PriceListEntry>();
     public DbSet<WorkspaceSettlement> WorkspaceSettlements => Set<WorkspaceSettlement>();

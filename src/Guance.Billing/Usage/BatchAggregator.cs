@@ -13,6 +13,12 @@ public static class BatchAggregator
     /// <summary>At most this many field violations are reported for one batch.</summary>
     public const int MaxReportedViolations = 10;
 
+    /// <summary>
+    /// The earliest observed_at taken. An older time is an agent's unset clock (0001-01-01, 1970-01-01),
+    /// not a late record, and is refused as such; it also keeps site-local time arithmetic far from DateTimeOffset.MinValue.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestObservedAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static AggregatedBatch Aggregate(
         WorkspaceSnapshot workspace, long sequence, ReadOnlySpan<UsageRecord> records,
         DateTimeOffset now, UsageOptions options, IDayCloseOracle days)
@@ -32,7 +38,7 @@ public static class BatchAggregator
             ref readonly var record = ref records[i];
             var item = BillingItems.Find(record.Item);
             if (item is null || record.Quantity < 0 || record.Quantity > options.MaxQuantity
-                || record.ObservedAt is not { } observedAt || observedAt > latestAllowed)
+                || record.ObservedAt is not { } observedAt || observedAt > latestAllowed || observedAt < EarliestObservedAt)
             {
                 violations ??= new List<FieldViolation>();
                 var first = Describe(record, item, latestAllowed, options, i, violations);
@@ -170,6 +176,10 @@ public static class BatchAggregator
         {
             Add("OBSERVED_IN_FUTURE", "observed_at", string.Create(CultureInfo.InvariantCulture,
                 $"must be at most {options.MaxClockSkew.TotalMinutes:0} minutes ahead of the host's clock; check the agent's clock"));
+        }
+        else if (record.ObservedAt < EarliestObservedAt)
+        {
+            Add("OBSERVED_TOO_OLD", "observed_at", "must be on or after 2000-01-01T00:00:00Z; the agent's clock looks unset: check it");
         }
         return first;
     }

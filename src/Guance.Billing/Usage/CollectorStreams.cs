@@ -1,13 +1,38 @@
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// The open streams of each collector on this host, limited by <see cref="UsageOptions.MaxStreamsPerCollector"/>.
-/// The limit protects this host; correctness across hosts rests on the collector's mark, not on this.
+/// The StreamUsage calls on this host: all of them (<see cref="UsageOptions.MaxStreams"/>), those of each
+/// collector token (<see cref="UsageOptions.MaxStreamsPerToken"/>), counted from the call's start so that
+/// calls that never open are bounded too, and the opened streams of each collector
+/// (<see cref="UsageOptions.MaxStreamsPerCollector"/>). The limits protect this host; correctness across
+/// hosts rests on the collector's mark, not on this.
 /// </summary>
 public sealed class CollectorStreams
 {
     private readonly Dictionary<(string Workspace, string Collector), int> _open = new();
+    private readonly Dictionary<string, int> _calls = new();
+    private int _allCalls;
     private readonly Lock _gate = new();
+
+    /// <summary>Registers a new call of a token; RESOURCE_EXHAUSTED when the host or the token has its limit already.</summary>
+    public IDisposable AcquireCall(string tokenId, int perToken, int total)
+    {
+        lock (_gate)
+        {
+            if (_allCalls >= total)
+            {
+                throw UsageErrors.HostStreamLimit(total);
+            }
+            var count = _calls.GetValueOrDefault(tokenId);
+            if (count >= perToken)
+            {
+                throw UsageErrors.TokenStreamLimit(tokenId, perToken);
+            }
+            _calls[tokenId] = count + 1;
+            _allCalls++;
+        }
+        return new Release(() => ReturnCall(tokenId));
+    }
 
     /// <summary>Registers a stream; RESOURCE_EXHAUSTED (TOO_MANY_STREAMS) when the collector has its limit already.</summary>
     public IDisposable Acquire(string workspaceId, string collectorId, int limit)
@@ -22,7 +47,7 @@ public sealed class CollectorStreams
             }
             _open[key] = count + 1;
         }
-        return new Release(this, key);
+        return new Release(() => Return(key));
     }
 
     public int OpenCount(string workspaceId, string collectorId)
@@ -33,22 +58,48 @@ public sealed class CollectorStreams
         }
     }
 
-    private void Return((string, string) key)
+    /// <summary>The StreamUsage calls on this host now, opened or not.</summary>
+    public int CallCount
     {
-        lock (_gate)
+        get
         {
-            if (_open.TryGetValue(key, out var count) && count > 1)
+            lock (_gate)
             {
-                _open[key] = count - 1;
-            }
-            else
-            {
-                _open.Remove(key);
+                return _allCalls;
             }
         }
     }
 
-    private sealed class Release(CollectorStreams owner, (string, string) key) : IDisposable
+    private void Return((string, string) key)
+    {
+        lock (_gate)
+        {
+            Decrement(_open, key);
+        }
+    }
+
+    private void ReturnCall(string tokenId)
+    {
+        lock (_gate)
+        {
+            Decrement(_calls, tokenId);
+            _allCalls--;
+        }
+    }
+
+    private static void Decrement<TKey>(Dictionary<TKey, int> counts, TKey key) where TKey : notnull
+    {
+        if (counts.TryGetValue(key, out var count) && count > 1)
+        {
+            counts[key] = count - 1;
+        }
+        else
+        {
+            counts.Remove(key);
+        }
+    }
+
+    private sealed class Release(Action release) : IDisposable
     {
         private int _released;
 
@@ -56,7 +107,7 @@ public sealed class CollectorStreams
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                owner.Return(key);
+                release();
             }
         }
     }

@@ -19,6 +19,10 @@ public static class UsageErrors
     public const string TooManyBatchesInFlight = "TOO_MANY_BATCHES_IN_FLIGHT";
     public const string TooManyStreams = "TOO_MANY_STREAMS";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
+    public const string TooManyTokenStreams = "TOO_MANY_TOKEN_STREAMS";
+    public const string HostStreamsExhausted = "HOST_STREAMS_EXHAUSTED";
+    public const string OpenTimedOut = "OPEN_TIMEOUT";
+    public const string SequenceTooFarAhead = "SEQUENCE_TOO_FAR_AHEAD";
 
     public static BillingException InvalidBatch(string reason, IEnumerable<FieldViolation> violations, long sequence)
     {
@@ -85,6 +89,29 @@ public static class UsageErrors
                 $"Collector '{collectorId}' already has {limit} open streams on this host; close one or wait for the old stream to end, then retry with backoff.")
             .With("collector_id", collectorId)
             .With("max_streams_per_collector", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static BillingException TokenStreamLimit(string tokenId, int limit) =>
+        new BillingException(ErrorKind.ResourceExhausted, TooManyTokenStreams,
+                $"This collector token already has {limit} StreamUsage calls on this host; close idle ones, or retry with backoff.")
+            .With("token_id", tokenId)
+            .With("max_streams_per_token", Text(limit));
+
+    public static BillingException HostStreamLimit(int limit) =>
+        new BillingException(ErrorKind.ResourceExhausted, HostStreamsExhausted,
+                $"This host already serves {limit} StreamUsage calls; retry with backoff (or on another host).")
+            .With("max_streams", Text(limit));
+
+    /// <summary>FAILED_PRECONDITION: a stream is opened first, within the open timeout; the agent reconnects and opens at once.</summary>
+    public static BillingException OpenTimeout(TimeSpan timeout) =>
+        Errors.Precondition(OpenTimedOut, "open",
+                $"No open came within {timeout.TotalSeconds:0.###} seconds of the stream's start; reconnect and send open first.")
+            .With("open_timeout_seconds", timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+
+    public static BillingException TooFarAhead(long sequence, long highest) =>
+        InvalidBatch(SequenceTooFarAhead,
+                [new FieldViolation("sequence", $"must be at most {Text(highest)}, the limit above the collector's last sequence and the time in microseconds since the epoch; count batches, or number them by the clock in microseconds")],
+                sequence)
+            .With("max_sequence", Text(highest));
 
     public static BillingException HostStopping() =>
         new(ErrorKind.Unavailable, "HOST_STOPPING",

@@ -34,6 +34,24 @@ public sealed class UsageIngestion(
 
     public UsageOptions Options => options.Value;
 
+    /// <summary>
+    /// Admits a StreamUsage call at its start, before any message: a collector token, and room under the
+    /// host's and the token's bounds of calls. The call holds the returned slot until it ends.
+    /// </summary>
+    public IDisposable AcceptStream(Caller caller)
+    {
+        RequireCollector(caller);
+        try
+        {
+            return streams.AcquireCall(caller.TokenId!, Math.Max(1, Options.MaxStreamsPerToken), Math.Max(1, Options.MaxStreams));
+        }
+        catch (BillingException e)
+        {
+            metrics.Rejected(e.Reason);
+            throw;
+        }
+    }
+
     /// <summary>Opens a stream: checks the caller and collector id, registers the stream, reads the collector's mark.</summary>
     public async Task<UsageStreamSession> OpenStreamAsync(Caller caller, string? collectorId, CancellationToken cancellationToken)
     {
@@ -69,11 +87,17 @@ public sealed class UsageIngestion(
             throw;
         }
         var workspace = await AdmitAsync(caller, cancellationToken);
-        if (sequence <= await ReadMarkAsync(workspace.Id, collectorId!, cancellationToken))
+        var mark = await ReadMarkAsync(workspace.Id, collectorId!, cancellationToken);
+        if (sequence <= mark)
         {
             var duplicate = BatchOutcome.Duplicate(sequence);
             metrics.Answered(duplicate, records.Length);
             return duplicate;
+        }
+        if (TooFarAhead(sequence, mark) is { } tooFar)
+        {
+            Refused(sequence, tooFar);
+            throw tooFar;
         }
         var outcome = await await SubmitAsync(workspace, collectorId!, sequence, records, cancellationToken);
         if (outcome.Error is { } error)
@@ -157,7 +181,10 @@ public sealed class UsageIngestion(
         return outcome;
     }
 
-    private async Task<long> ReadMarkAsync(string workspaceId, string collectorId, CancellationToken cancellationToken)
+    /// <summary>The refusal of a sequence implausibly far above <paramref name="mark"/> (see <see cref="SequenceRule"/>), or null.</summary>
+    internal BillingException? TooFarAhead(long sequence, long mark) => SequenceRule.Check(sequence, mark, clock.GetUtcNow(), Options);
+
+    internal async Task<long> ReadMarkAsync(string workspaceId, string collectorId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         await using var command = connection.Command(ReadMarkSql, "@w", "@c").Set(0, workspaceId).Set(1, collectorId);

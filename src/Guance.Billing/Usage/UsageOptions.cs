@@ -17,6 +17,22 @@ public sealed class UsageOptions
     /// <summary>Most streams of one collector at once on this host (more than one lets a reconnect overlap the old stream's end).</summary>
     public int MaxStreamsPerCollector { get; set; } = 2;
 
+    /// <summary>Most StreamUsage calls of one collector token at once on this host, opened or not (a fleet sharing a token needs one each).</summary>
+    public int MaxStreamsPerToken { get; set; } = 10_000;
+
+    /// <summary>Most StreamUsage calls at once on this host, of all tokens: the bound of the memory that idle streams hold.</summary>
+    public int MaxStreams { get; set; } = 40_000;
+
+    /// <summary>How long a new StreamUsage call may take to send its open; then it ends with OPEN_TIMEOUT.</summary>
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How far a batch's sequence may lie above the larger of the collector's mark and the current time in
+    /// microseconds since the epoch (a day of microseconds): one implausible jump would otherwise make every
+    /// later batch of the collector a duplicate.
+    /// </summary>
+    public long MaxSequenceJump { get; set; } = 86_400_000_000;
+
     /// <summary>How long after a site-day ends late records for it are still taken (until settlement closes days).</summary>
     public TimeSpan LateGrace { get; set; } = TimeSpan.FromMinutes(30);
 

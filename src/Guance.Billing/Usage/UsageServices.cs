@@ -21,6 +21,7 @@ public static class UsageServices
         services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
         services.AddSingleton<UsageIngestion>();
         services.AddScoped<UsageReports>();
+        services.AddScoped<CollectorSequenceResets>();
         return services;
     }
 }

@@ -13,6 +13,7 @@ public sealed class UsageStreamSession : IDisposable
     private readonly UsageIngestion _ingestion;
     private readonly Caller _caller;
     private readonly IDisposable _registration;
+    private long _mark;
     private long _lastSequence;
     private int _inFlight;
 
@@ -22,6 +23,7 @@ public sealed class UsageStreamSession : IDisposable
         _caller = caller;
         _registration = registration;
         Opened = opened;
+        _mark = opened.LastCommittedSequence;
         _lastSequence = opened.LastCommittedSequence;
     }
 
@@ -42,14 +44,25 @@ public sealed class UsageStreamSession : IDisposable
         {
             return Task.FromResult(_ingestion.Refused(sequence, e));
         }
-        if (sequence <= Opened.LastCommittedSequence)
+        if (sequence <= _mark)
         {
-            // Committed before this stream opened: acknowledged again, never applied twice.
-            return Task.FromResult(_ingestion.DuplicateAnswered(sequence, records.Length));
+            // Committed before this stream opened: acknowledged again, never applied twice. Unless an operator
+            // has lowered the mark since (ResetCollectorSequence): the stored mark decides, and the stream goes on from it.
+            var stored = await _ingestion.ReadMarkAsync(workspace.Id, Opened.CollectorId, cancellationToken);
+            if (sequence <= stored)
+            {
+                return Task.FromResult(_ingestion.DuplicateAnswered(sequence, records.Length));
+            }
+            _mark = stored;
+            _lastSequence = Math.Min(_lastSequence, stored);
         }
         if (sequence <= _lastSequence)
         {
             return Task.FromResult(_ingestion.Refused(sequence, NotRising(sequence)));
+        }
+        if (_ingestion.TooFarAhead(sequence, _lastSequence) is { } tooFar)
+        {
+            return Task.FromResult(_ingestion.Refused(sequence, tooFar));
         }
         _lastSequence = sequence;
         return await _ingestion.SubmitAsync(workspace, Opened.CollectorId, sequence, records, cancellationToken);

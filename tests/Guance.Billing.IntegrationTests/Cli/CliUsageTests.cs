@@ -75,6 +75,35 @@ public sealed class CliUsageTests(CliHost fixture)
     }
 
     [Fact]
+    public async Task The_operator_resets_a_collectors_sequence_once_per_request_id()
+    {
+        var workspace = await fixture.WorkspaceAsync();
+        var cli = fixture.NewCli();
+        var op = fixture.Host.OperatorToken!;
+        string[] agent = ["--collector-token", workspace.CollectorToken, "--collector-id", "web-09"];
+        (await cli.RunAsync(["usage", "report", .. agent, "--sequence", "50", "--item", "logs", "--quantity", "1"])).Ok();
+        string[] reset = ["usage", "reset-sequence", "-w", workspace.WorkspaceId, "--collector-id", "web-09", "--to", "10", "--reason", "agent restored an old spool", "--request-id", "reset-1"];
+
+        var denied = await cli.RunAsync(As(workspace.OwnerToken, reset));
+        Assert.Equal(5, denied.ExitCode);
+        Assert.Equal("error: This call needs the operator token. (OPERATOR_REQUIRED)", denied.ErrorLines[0]);
+
+        var done = await cli.RunAsync(As(op, reset));
+        done.Ok();
+        Assert.Matches(@"Previous mark:\s+50", done.Stdout);
+        Assert.Matches(@"New mark:\s+10", done.Stdout);
+        Assert.Matches(@"By:\s+operator", done.Stdout);
+        var replayed = await cli.RunAsync(As(op, [.. reset, "-o", "json"]));
+        replayed.Ok();
+        Assert.True(replayed.Json.GetProperty("replayed").GetBoolean());
+        Assert.Equal("50", replayed.Json.GetProperty("previousSequence").GetString());
+
+        var applied = await cli.RunAsync(["usage", "report", .. agent, "--sequence", "11", "--item", "logs", "--quantity", "1", "-o", "json"]);
+        applied.Ok();
+        Assert.False(applied.Json.GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
     public async Task Stream_replays_a_file_of_records_and_says_what_was_refused()
     {
         var workspace = await fixture.WorkspaceAsync();

@@ -40,6 +40,22 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         await collector.Usage.ReportUsageAsync(Single(Record(BillingItem.Logs, 1, Now.AddMinutes(5))));
     }
 
+    [Theory]
+    [InlineData("cn1")]
+    [InlineData("us1")]
+    public async Task An_observed_at_from_an_unset_clock_is_refused_with_a_reason_not_an_internal_error(string site)
+    {
+        var workspace = await host.CreateWorkspaceAsync(site);
+        var collector = await host.CollectorAsync(workspace);
+        foreach (var unset in new[] { DateTimeOffset.MinValue, DateTimeOffset.UnixEpoch, new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero) })
+        {
+            var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
+                () => collector.Usage.ReportUsageAsync(Single(Record(BillingItem.Logs, 1, Now), Record(BillingItem.Logs, 1, unset))), "OBSERVED_TOO_OLD");
+            Assert.Equal(["records[1].observed_at"], error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
+        }
+        Assert.Equal(0, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
+    }
+
     [Fact]
     public async Task The_request_shape_is_validated()
     {
@@ -162,15 +178,14 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => host.Operator.Usage.ReportUsageAsync(Single(Record(BillingItem.Logs, 1, Now))), "COLLECTOR_TOKEN_REQUIRED");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api("gct_notatoken").Usage.ReportUsageAsync(Single(Record(BillingItem.Logs, 1, Now))), "TOKEN_INVALID");
 
+        // A stream is refused at its start, before its open (see UsageStreamAdmissionTests).
         using var call = workspace.Owner.Api.Usage.StreamUsage();
-        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
 
         var anonymous = new UsageStream(host.Api());
         await using (anonymous)
         {
-            await anonymous.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } });
             await anonymous.EndsWithAsync(StatusCode.Unauthenticated, "TOKEN_MISSING");
         }
     }

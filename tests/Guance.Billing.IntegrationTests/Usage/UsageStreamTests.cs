@@ -94,6 +94,27 @@ public sealed class UsageStreamTests(BillingHost host) : IClassFixture<BillingHo
     }
 
     [Fact]
+    public async Task A_record_from_an_unset_clock_refuses_its_batch_and_the_stream_takes_the_next_one()
+    {
+        var workspace = await host.CreateWorkspaceAsync("us1");
+        var collector = await host.CollectorAsync(workspace);
+        var (stream, _) = await UsageStream.OpenAsync(collector, "host-1");
+        await using (stream)
+        {
+            await stream.SendAsync(1, Record(BillingItem.Logs, 3, Now), Record(BillingItem.Logs, 1, DateTimeOffset.MinValue));
+            var rejected = await stream.RejectedAsync();
+            Assert.Equal(1, rejected.Sequence);
+            Assert.Equal((int)StatusCode.InvalidArgument, rejected.Status.Code);
+            Assert.Equal("OBSERVED_TOO_OLD", rejected.Status.GetDetail<ErrorInfo>().Reason);
+            Assert.Equal(["records[1].observed_at"], rejected.Status.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
+
+            await stream.SendAsync(2, Record(BillingItem.Logs, 5, Now));
+            Assert.False((await stream.AckAsync()).Duplicate);
+        }
+        Assert.Equal(5, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
+    }
+
+    [Fact]
     public async Task An_ack_is_sent_only_after_the_batch_is_committed()
     {
         var workspace = await host.CreateWorkspaceAsync();

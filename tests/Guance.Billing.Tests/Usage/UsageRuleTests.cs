@@ -72,6 +72,22 @@ public sealed class UsageRuleTests
         Assert.Equal("NEGATIVE_QUANTITY", error.Reason);
     }
 
+    [Theory]
+    [InlineData("cn1")]
+    [InlineData("us1")]
+    public void An_unset_clock_refuses_the_batch_instead_of_overflowing_site_time(string site)
+    {
+        // 0001-01-01 once overflowed the site-local hour (west of UTC) or the closed day's start (east of it).
+        foreach (var unset in new[] { DateTimeOffset.MinValue, DateTimeOffset.UnixEpoch, BatchAggregator.EarliestObservedAt.AddTicks(-1) })
+        {
+            var error = Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(site: Sites.Get(site)), 1,
+                [R(BillingItem.Logs, 1, Utc(11, 2, 1)), R(BillingItem.Logs, 1, unset)], Utc(11, 2, 2), Options, Days));
+            Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+            Assert.Equal("OBSERVED_TOO_OLD", error.Reason);
+            Assert.Equal(["records[1].observed_at"], error.FieldViolations.Select(v => v.Field));
+        }
+    }
+
     [Fact]
     public void The_shape_of_a_batch_is_checked_first()
     {

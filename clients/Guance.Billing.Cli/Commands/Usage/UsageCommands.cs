@@ -13,7 +13,7 @@ public sealed class UsageCommands : ICommandGroup
     [
         new Command("usage", "Usage: the billing items, a workspace's statistics, points as a chart; report usage as an agent would")
         {
-            Items(), Stats(), UsagePointsCommand.Build(), UsageReportCommand.Build(), UsageStreamCommand.Build(),
+            Items(), Stats(), UsagePointsCommand.Build(), UsageReportCommand.Build(), UsageStreamCommand.Build(), UsageResetSequenceCommand.Build(),
         },
     ];
 

@@ -24,3 +24,16 @@ internal sealed class UsageCollectorConfiguration : IEntityTypeConfiguration<Usa
         collector.HasKey(c => new { c.WorkspaceId, c.CollectorId });
     }
 }
+
+internal sealed class CollectorSequenceResetConfiguration : IEntityTypeConfiguration<CollectorSequenceReset>
+{
+    public void Configure(EntityTypeBuilder<CollectorSequenceReset> reset)
+    {
+        reset.ToTable("usage_collector_resets");
+        reset.HasKey(r => r.Id);
+        reset.Property(r => r.Id).ValueGeneratedOnAdd();
+        // A retried reset finds its first answer by the request id.
+        reset.HasIndex(r => r.RequestId, "ux_usage_collector_resets_request_id").IsUnique();
+        reset.HasIndex(r => new { r.WorkspaceId, r.CollectorId, r.Id });
+    }
+}
