@@ -9,6 +9,15 @@ using Guance.Billing.Identity;
 // Relative data paths (Guance:DataDirectory) still resolve against the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
+// Headers far larger than any the host accepts still reach it, so that AuthenticationInterceptor answers
+// UNAUTHENTICATED HEADER_TOO_LARGE instead of Kestrel dropping the connection (UNAVAILABLE, which clients retry).
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    const int headerBound = 1024 * 1024;
+    kestrel.Limits.MaxRequestHeadersTotalSize = headerBound;
+    kestrel.Limits.Http2.MaxRequestHeaderFieldSize = headerBound;
+});
+
 builder.Services.AddGuanceBilling(builder.Configuration);
 builder.Services.AddOperatorToken();
 builder.Services.AddGrpc(grpc =>
@@ -21,6 +30,8 @@ builder.Services.AddUsageGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+// After every AddGrpc*: a request that does not parse answers INVALID_ARGUMENT MALFORMED_REQUEST.
+builder.Services.AddMalformedRequestAnswers();
 
 var app = builder.Build();
 
