@@ -49,6 +49,10 @@ public sealed class RequestBoundsTests(BillingHost host) : IClassFixture<Billing
         var prices = new CreatePriceListRequest { Region = PriceRegion.Cn, EffectiveDay = new BillingDay { Year = 2030, Month = 1, Day = 1 } };
         prices.Prices.Add(Enumerable.Range(0, 32_000).Select(_ => new Price { Item = (BillingItem)999 }));
         await RpcAssert.InvalidFields(() => host.Operator.Settlement.CreatePriceListAsync(prices), "prices");
+
+        var results = new AcknowledgeCloudMeteringRecordsRequest();
+        results.Results.Add(Enumerable.Range(0, 32_000).Select(_ => new CloudMeteringResult { RecordId = "nope" }));
+        await RpcAssert.InvalidFields(() => host.Operator.CloudMarketplace.AcknowledgeCloudMeteringRecordsAsync(results), "results");
     }
 
     [Fact]
