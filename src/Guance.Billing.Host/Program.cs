@@ -12,6 +12,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.ConfigureEndpoints(grpcUrls);
 builder.AddBillingTelemetry();
+// Headers far larger than any the host accepts still reach it, so that AuthenticationInterceptor answers
+// UNAUTHENTICATED HEADER_TOO_LARGE instead of Kestrel dropping the connection (UNAVAILABLE, which clients retry).
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    const int headerBound = 1024 * 1024;
+    kestrel.Limits.MaxRequestHeadersTotalSize = headerBound;
+    kestrel.Limits.Http2.MaxRequestHeaderFieldSize = headerBound;
+});
+
 builder.Services.AddGuanceBilling(builder.Configuration);
 builder.Services.AddOperatorToken();
 builder.Services.AddGrpc(grpc =>
@@ -25,6 +34,8 @@ builder.Services.AddUsageGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+// After every AddGrpc*: a request that does not parse answers INVALID_ARGUMENT MALFORMED_REQUEST.
+builder.Services.AddMalformedRequestAnswers();
 
 var app = builder.Build();
 

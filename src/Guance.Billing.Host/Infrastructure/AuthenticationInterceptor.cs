@@ -40,8 +40,15 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
         await continuation(requestStream, responseStream, context);
     }
 
+    /// <summary>The longest authorization header accepted; a bearer token is far shorter.</summary>
+    public const int MaxAuthorizationLength = 4 * 1024;
+
+    /// <summary>The longest value of any other request header accepted.</summary>
+    public const int MaxHeaderLength = 8 * 1024;
+
     private async Task AuthenticateAsync(ServerCallContext context)
     {
+        RefuseOversizedHeaders(context.RequestHeaders);
         // The connection's remote address: behind a proxy, forwarded headers must set it (README, "Sign-in throttling").
         var clientAddress = ClientAddresses.Of(context.GetHttpContext().Connection.RemoteIpAddress);
         var header = context.RequestHeaders.GetValue("authorization");
@@ -57,5 +64,24 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
         }
         var caller = await tokens.AuthenticateAsync(header[scheme.Length..].Trim(), context.CancellationToken);
         context.SetCaller(caller with { ClientAddress = clientAddress });
+    }
+
+    /// <summary>
+    /// Kestrel admits headers up to a bound far above these (Program.cs), so that an oversized one
+    /// reaches this check and gets an answer instead of a dropped connection, which clients retry.
+    /// </summary>
+    private static void RefuseOversizedHeaders(Metadata headers)
+    {
+        foreach (var entry in headers)
+        {
+            var length = entry.IsBinary ? entry.ValueBytes.Length : entry.Value.Length;
+            var max = entry.Key == "authorization" ? MaxAuthorizationLength : MaxHeaderLength;
+            if (length > max)
+            {
+                throw Errors.Unauthenticated("HEADER_TOO_LARGE", $"The request header '{Errors.Echo(entry.Key)}' is longer than {max} bytes.")
+                    .With("header", Errors.Echo(entry.Key))
+                    .With("max_length", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 }

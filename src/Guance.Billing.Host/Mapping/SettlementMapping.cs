@@ -13,7 +13,10 @@ public static class SettlementMapping
 {
     public static V1.BillingDay ToMessage(this DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 
-    /// <summary>A billing day of a request: null when unset; <paramref name="valid"/> is false for a date that does not exist.</summary>
+    /// <summary>
+    /// A billing day of a request: null when unset; <paramref name="valid"/> is false for a date that
+    /// does not exist or is outside <see cref="Workspaces.BillingDays"/> (whose next day or site times would overflow).
+    /// </summary>
     public static DateOnly? ToDay(this V1.BillingDay? day, out bool valid)
     {
         valid = true;
@@ -21,19 +24,14 @@ public static class SettlementMapping
         {
             return null;
         }
-        if (day.Year is >= 1 and <= 9999 && day.Month is >= 1 and <= 12 && day.Day >= 1 && day.Day <= DateTime.DaysInMonth(day.Year, day.Month))
+        if (day.Year is >= 1 and <= 9999 && day.Month is >= 1 and <= 12 && day.Day >= 1 && day.Day <= DateTime.DaysInMonth(day.Year, day.Month)
+            && new DateOnly(day.Year, day.Month, day.Day) is var date && Workspaces.BillingDays.IsInRange(date))
         {
-            return new DateOnly(day.Year, day.Month, day.Day);
+            return date;
         }
         valid = false;
         return null;
     }
-
-    /// <summary>A timestamp of a request, or null when unset or out of the representable range.</summary>
-    public static DateTimeOffset? ToInstant(this Google.Protobuf.WellKnownTypes.Timestamp? timestamp) =>
-        timestamp is null || timestamp.Seconds is < -62_135_596_800 or > 253_402_300_799 || timestamp.Nanos is < 0 or > 999_999_999
-            ? null
-            : DateTimeOffset.UnixEpoch.AddTicks(timestamp.Seconds * TimeSpan.TicksPerSecond + timestamp.Nanos / 100);
 
     /// <summary>
     /// A duration of a request (any sign); null when unset. Not named ToTimeSpan: Duration has an instance

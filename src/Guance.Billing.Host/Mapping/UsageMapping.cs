@@ -7,26 +7,14 @@ namespace Guance.Billing.Host.Mapping;
 /// <summary>Usage between the contract and the domain.</summary>
 public static class UsageMapping
 {
-    private const long MinSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
-    private const long MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
-
     /// <summary>Copies the records into <paramref name="buffer"/> (at least records.Count long); unset or invalid times become null.</summary>
     public static void ToRecords(RepeatedField<V1.UsageRecord> records, UsageRecord[] buffer)
     {
         for (int i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            buffer[i] = new UsageRecord((int)record.Item, record.Quantity, ToInstant(record.ObservedAt));
+            buffer[i] = new UsageRecord((int)record.Item, record.Quantity, record.ObservedAt.ToInstantOrNull());
         }
-    }
-
-    private static DateTimeOffset? ToInstant(Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
-    {
-        if (timestamp is null || timestamp.Seconds < MinSeconds || timestamp.Seconds > MaxSeconds || timestamp.Nanos is < 0 or > 999_999_999)
-        {
-            return null;
-        }
-        return new DateTimeOffset(DateTimeOffset.UnixEpoch.Ticks + timestamp.Seconds * TimeSpan.TicksPerSecond + timestamp.Nanos / 100, TimeSpan.Zero);
     }
 
     public static V1.BillingItemInfo ToMessage(this BillingItemInfo item, UsageOptions options) => new()

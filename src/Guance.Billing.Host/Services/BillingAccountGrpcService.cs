@@ -129,7 +129,7 @@ public sealed class BillingAccountGrpcService(
     public override async Task<IssueVoucherResponse> IssueVoucher(IssueVoucherRequest request, ServerCallContext context)
     {
         var outcome = await vouchers.IssueAsync(context.GetCaller(), request.BillingAccountId, (Domain.VoucherKind)request.Kind, request.Amount.ToInput(),
-            request.StartTime.ToOptionalInstant(), request.ExpireTime.ToOptionalInstant(), request.ActivationCode, request.RequestId, context.CancellationToken);
+            request.StartTime.ToOptionalInstant("start_time"), request.ExpireTime.ToOptionalInstant("expire_time"), request.ActivationCode, request.RequestId, context.CancellationToken);
         return new IssueVoucherResponse { Voucher = outcome.Voucher.ToMessage(), Replayed = outcome.Replayed };
     }
 
@@ -142,10 +142,10 @@ public sealed class BillingAccountGrpcService(
     public override async Task<IssuePrepaidCardResponse> IssuePrepaidCard(IssuePrepaidCardRequest request, ServerCallContext context)
     {
         var voucher = request.FullReductionVoucher is { } v
-            ? new FullReductionVoucherInput(v.Amount.ToInput(), v.ExpireTime.ToOptionalInstant())
+            ? new FullReductionVoucherInput(v.Amount.ToInput(), v.ExpireTime.ToOptionalInstant("full_reduction_voucher.expire_time"))
             : null;
         var outcome = await prepaidCards.IssueAsync(context.GetCaller(), request.BillingAccountId, request.FaceValue.ToInput(),
-            request.ExpireTime.ToOptionalInstant(), request.RequestId, voucher, request.PaymentReference, context.CancellationToken);
+            request.ExpireTime.ToOptionalInstant("expire_time"), request.RequestId, voucher, request.PaymentReference, context.CancellationToken);
         return new IssuePrepaidCardResponse
         {
             PrepaidCard = outcome.Card.ToMessage(),
@@ -174,7 +174,7 @@ public sealed class BillingAccountGrpcService(
     public override async Task<ListTransactionsResponse> ListTransactions(ListTransactionsRequest request, ServerCallContext context)
     {
         var (page, next) = await wallets.ListTransactionsAsync(context.GetCaller(), request.BillingAccountId,
-            request.StartTime.ToOptionalInstant(), request.EndTime.ToOptionalInstant(),
+            request.StartTime.ToOptionalInstant("start_time"), request.EndTime.ToOptionalInstant("end_time"),
             request.Kinds.Select(k => (Domain.TransactionKind)k).ToList(), request.PageSize, request.PageToken, context.CancellationToken);
         var response = new ListTransactionsResponse { NextPageToken = next };
         response.Transactions.Add(page.Select(t => t.ToMessage()));

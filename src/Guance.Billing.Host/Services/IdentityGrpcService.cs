@@ -30,7 +30,7 @@ public sealed class IdentityGrpcService(ConsoleAccountService accounts) : Identi
     public override async Task<CreateApiTokenResponse> CreateApiToken(CreateApiTokenRequest request, ServerCallContext context)
     {
         var (token, bearer) = await accounts.CreateApiTokenAsync(
-            context.GetCaller().RequireUser(), request.DisplayName, request.ExpireTime.ToOptionalInstant(), context.CancellationToken);
+            context.GetCaller().RequireUser(), request.DisplayName, request.ExpireTime.ToOptionalInstant("expire_time"), context.CancellationToken);
         return new CreateApiTokenResponse { ApiToken = token.ToApiToken(), Token = bearer };
     }
 

@@ -118,7 +118,7 @@ public sealed class SettlementGrpcService(
 
     public override async Task<AdvanceClockResponse> AdvanceClock(AdvanceClockRequest request, ServerCallContext context)
     {
-        var target = request.TargetTime.ToInstant();
+        var target = request.TargetTime.ToInstantOrNull();
         var advance = await clock.AdvanceAsync(context.GetCaller(), target, request.Duration.ToDurationOrNull(), context.CancellationToken,
             malformedTarget: request.TargetTime is not null && target is null);
         return new AdvanceClockResponse { PreviousTime = advance.Previous.ToTimestamp(), Now = advance.Now.ToTimestamp(), Stops = advance.Stops };

@@ -125,7 +125,7 @@ public sealed class UsageGrpcService(
     public override async Task<ListUsagePointsResponse> ListUsagePoints(ListUsagePointsRequest request, ServerCallContext context)
     {
         var (points, next) = await reports.ListPointsAsync(context.GetCaller(), request.WorkspaceId, (int)request.Item,
-            (PointGranularity)request.Granularity, request.StartTime.ToOptionalInstant(), request.EndTime.ToOptionalInstant(),
+            (PointGranularity)request.Granularity, request.StartTime.ToOptionalInstant("start_time"), request.EndTime.ToOptionalInstant("end_time"),
             request.PageSize, request.PageToken, context.CancellationToken);
         var response = new ListUsagePointsResponse { NextPageToken = next };
         response.Points.Add(points.Select(p => p.ToMessage()));

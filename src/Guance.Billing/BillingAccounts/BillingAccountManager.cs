@@ -124,10 +124,14 @@ public sealed class BillingAccountManager(
     {
         var validator = new RequestValidator()
             .Check(updateMask.Count > 0, "update_mask", "must name at least one field: email, display_name, contact_phone");
-        foreach (var path in updateMask)
+        if (validator.Size(updateMask.Count, "update_mask", RequestValidator.MaxUpdateMaskPaths))
         {
-            validator.Check(path != "username", "update_mask", "'username' cannot be changed: the user name of a billing account is permanent");
-            validator.Check(path == "username" || UpdatableFields.Contains(path), "update_mask", $"'{path}' cannot be updated; updatable fields are email, display_name and contact_phone");
+            foreach (var path in updateMask)
+            {
+                validator.Check(path != "username", "update_mask", "'username' cannot be changed: the user name of a billing account is permanent");
+                validator.Check(path == "username" || UpdatableFields.Contains(path), "update_mask",
+                    $"'{Errors.Echo(path)}' cannot be updated; updatable fields are email, display_name and contact_phone");
+            }
         }
         if (updateMask.Contains("email"))
         {

@@ -71,6 +71,10 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         caller.RequireOperator();
         var validator = new RequestValidator()
             .Check(acknowledgements.Count is > 0 and <= MaxAcknowledgements, "results", $"must have 1 to {MaxAcknowledgements} results");
+        if (acknowledgements.Count > MaxAcknowledgements)
+        {
+            validator.ThrowIfInvalid();
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < acknowledgements.Count; i++)
         {

@@ -1,27 +1,73 @@
+using System.Globalization;
+
 namespace Guance.Billing.Common;
 
 /// <summary>Factories for the failures of the domain, so that reasons and details stay uniform.</summary>
 public static class Errors
 {
+    /// <summary>At most this many field violations are reported; the rest are only counted.</summary>
+    public const int MaxReportedViolations = 100;
+
+    /// <summary>A caller's value is echoed into a message or metadata with at most this many characters.</summary>
+    public const int MaxEchoedLength = 100;
+
+    /// <summary>
+    /// INVALID_ARGUMENT with the first <see cref="MaxReportedViolations"/> violations; how many more
+    /// there were is said in the message and in the metadata entry <c>omitted_violations</c>, so that
+    /// a request with thousands of bad elements gets a short answer.
+    /// </summary>
     public static BillingException InvalidArgument(IEnumerable<FieldViolation> violations)
     {
-        var list = violations.ToList();
+        var reported = new List<FieldViolation>();
+        var omitted = 0;
+        foreach (var violation in violations)
+        {
+            if (reported.Count < MaxReportedViolations)
+            {
+                reported.Add(violation);
+            }
+            else
+            {
+                omitted++;
+            }
+        }
         // The message repeats the violations for clients that show only the message (buf curl prints
         // the details base64-encoded).
-        var message = "The request has invalid fields: " + string.Join("; ", list.Select(v => $"{v.Field} {v.Description}")) + ".";
+        var message = "The request has invalid fields: " + string.Join("; ", reported.Select(v => $"{v.Field} {v.Description}"))
+            + (omitted > 0 ? $"; and {omitted} more not listed" : "") + ".";
         var error = new BillingException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", message);
-        error.FieldViolations.AddRange(list);
+        error.FieldViolations.AddRange(reported);
+        if (omitted > 0)
+        {
+            error.With("omitted_violations", omitted.ToString(CultureInfo.InvariantCulture));
+        }
         return error;
     }
+
+    /// <summary>
+    /// A request that is not a protobuf message of its type (garbage, truncated, invalid UTF-8 in a
+    /// string field): nothing of it was read, so no field can be named.
+    /// </summary>
+    public static BillingException MalformedRequest(string messageType) =>
+        new BillingException(ErrorKind.InvalidArgument, "MALFORMED_REQUEST",
+            $"The request is not a well-formed {messageType} message: its bytes do not parse as protobuf (truncated, garbage, or a string field that is not valid UTF-8).")
+            .With("message_type", messageType);
+
+    /// <summary>A caller's value as it may be echoed in a message or metadata: cut to <see cref="MaxEchoedLength"/> characters with an ellipsis.</summary>
+    public static string Echo(string value) =>
+        value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "…");
 
     public static BillingException InvalidArgument(string field, string description) =>
         InvalidArgument([new FieldViolation(field, description)]);
 
-    public static BillingException NotFound(string resourceType, string name) =>
-        new BillingException(ErrorKind.NotFound, $"{ToReason(resourceType)}_NOT_FOUND", $"{resourceType} '{name}' was not found.")
+    public static BillingException NotFound(string resourceType, string name)
+    {
+        var echoed = Echo(name);
+        return new BillingException(ErrorKind.NotFound, $"{ToReason(resourceType)}_NOT_FOUND", $"{resourceType} '{echoed}' was not found.")
         {
-            Resource = new ResourceRef(resourceType, name),
-        }.With(ToMetadataKey(resourceType), name);
+            Resource = new ResourceRef(resourceType, echoed),
+        }.With(ToMetadataKey(resourceType), echoed);
+    }
 
     public static BillingException AlreadyExists(string reason, string resourceType, string name, string message) =>
         new BillingException(ErrorKind.AlreadyExists, reason, message)

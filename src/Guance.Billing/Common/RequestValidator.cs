@@ -4,21 +4,40 @@ namespace Guance.Billing.Common;
 
 /// <summary>
 /// Collects every bad field of a request before anything changes, so that the caller sees all of
-/// them at once; <see cref="ThrowIfInvalid"/> raises INVALID_ARGUMENT with one violation per field.
+/// them at once; <see cref="ThrowIfInvalid"/> raises INVALID_ARGUMENT with one violation per field
+/// (the first <see cref="Errors.MaxReportedViolations"/> of them, and how many more).
 /// </summary>
 public sealed class RequestValidator
 {
+    /// <summary>The most paths an update_mask may name (a resource has only a few updatable fields).</summary>
+    public const int MaxUpdateMaskPaths = 16;
+
     private readonly List<FieldViolation> _violations = new();
+
+    // The fields already reported, so that a check costs the same whatever came before it: a request
+    // with thousands of bad elements is validated in linear time.
+    private readonly HashSet<string> _fields = new(StringComparer.Ordinal);
 
     public bool IsValid => _violations.Count == 0;
 
     public RequestValidator Check(bool valid, string field, string description)
     {
-        if (!valid && _violations.All(v => v.Field != field))
+        if (!valid && _fields.Add(field))
         {
             _violations.Add(new FieldViolation(field, description));
         }
         return this;
+    }
+
+    /// <summary>
+    /// Checks how many elements a repeated field has, before its elements: true when there are at most
+    /// <paramref name="max"/>, and only then are the elements worth checking, so that an oversized list
+    /// costs no more than its count.
+    /// </summary>
+    public bool Size(int count, string field, int max, int min = 0)
+    {
+        Check(count >= min && count <= max, field, min > 0 ? $"must have {min} to {max} elements" : $"must have at most {max} elements");
+        return count <= max;
     }
 
     public RequestValidator Required(string? value, string field) =>

@@ -22,7 +22,7 @@ public sealed class MonthlyBillManager(BillingDbContext db, BillingAccountAccess
     {
         caller.RequireOperator();
         new RequestValidator()
-            .Check(year is >= 2000 and <= 9999, "year", "must be a year between 2000 and 9999")
+            .Check(year is >= 2000 and <= 9998, "year", "must be a year between 2000 and 9998")
             .Check(month is >= 1 and <= 12, "month", "must be between 1 and 12")
             .ThrowIfInvalid();
         return await generator.GenerateAsync(year, month, [], cancellationToken);

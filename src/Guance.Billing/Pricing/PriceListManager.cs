@@ -21,6 +21,9 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
     private const string PriceListsList = "price_lists";
     private const int MaxDescription = 256;
 
+    /// <summary>The most prices a new list may give: every item at every retention tier is far fewer.</summary>
+    public const int MaxPrices = 200;
+
     public async Task<(IReadOnlyList<PriceTable> Lists, string NextPageToken)> ListAsync(
         PriceRegion? region, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
@@ -63,7 +66,7 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
         {
             validator.Check(!string.IsNullOrEmpty(siteCode) && Sites.TryGet(siteCode, out site), "site_code",
                     "must be the code of a site from ListSites (or give price_list_id)")
-                .Check(dayIsValid, "day", "must be a valid calendar date");
+                .Check(dayIsValid, "day", BillingDays.Rule);
         }
         validator.ThrowIfInvalid();
         if (byId)
@@ -98,7 +101,7 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
             .Text(description?.Trim(), "description", MaxDescription, required: false);
         if (effectiveDay is null)
         {
-            validator.Check(false, "effective_day", "must be a valid calendar date");
+            validator.Check(false, "effective_day", BillingDays.Rule);
         }
         else if (Enum.IsDefined(region) && region != 0)
         {
@@ -111,6 +114,10 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
             validator.Id(basePriceListId, "base_price_list_id", "pl");
         }
 
+        if (!validator.Size(prices.Count, "prices", MaxPrices))
+        {
+            validator.ThrowIfInvalid();
+        }
         var given = new Dictionary<(BillingItem, int), long>();
         for (var i = 0; i < prices.Count; i++)
         {

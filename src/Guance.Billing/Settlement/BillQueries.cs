@@ -35,7 +35,7 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         var byAccount = !string.IsNullOrEmpty(billingAccountId);
         var list = $"{BillList}:{workspaceId}:{billingAccountId}:{year}-{month}";
         var validator = new RequestValidator()
-            .Check(year is >= 2000 and <= 9999, "year", "must be a year between 2000 and 9999")
+            .Check(year is >= 2000 and <= 9998, "year", "must be a year between 2000 and 9998")
             .Check(month is >= 1 and <= 12, "month", "must be between 1 and 12")
             .PageSize(pageSize)
             .PageToken(pageToken, list, out var after);

@@ -52,7 +52,7 @@ public sealed class DayCloser(
         Site? site = null;
         new RequestValidator()
             .Check(!string.IsNullOrEmpty(siteCode) && Sites.TryGet(siteCode, out site), "site_code", "must be the code of a site from ListSites")
-            .Check(day is not null, "day", "must be a valid calendar date")
+            .Check(day is not null, "day", BillingDays.Rule)
             .ThrowIfInvalid();
         if (clock.GetUtcNow() < site!.StartOf(day!.Value.AddDays(1)))
         {

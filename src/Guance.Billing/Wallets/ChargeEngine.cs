@@ -16,6 +16,7 @@ public sealed class ChargeEngine(WalletLedger ledger)
 {
     public const int MaxLines = 100;
     private const int MaxDescription = 256;
+    private static readonly string LinesRule = $"must have 1 to {MaxLines} lines, one per item";
 
     /// <summary>The Charge RPC: operator only; amounts as the contract carries them.</summary>
     public Task<ChargeOutcome> ChargeAsync(
@@ -24,6 +25,11 @@ public sealed class ChargeEngine(WalletLedger ledger)
     {
         BillingAccountAccess.RequireCallerKind(caller, BillingAccountPermission.Operate);
         var validator = new RequestValidator();
+        if (lines.Count > MaxLines)
+        {
+            // Refused by its count alone, before any line is read.
+            validator.Check(false, "lines", LinesRule).ThrowIfInvalid();
+        }
         var parsed = new List<ChargeLine>(lines.Count);
         for (var i = 0; i < lines.Count; i++)
         {
@@ -115,9 +121,13 @@ public sealed class ChargeEngine(WalletLedger ledger)
     {
         validator.Id(request.BillingAccountId, "billing_account_id", "ba")
             .RequestKey(request.Reference, "reference")
-            .Check(request.Lines.Count is > 0 and <= MaxLines, "lines", $"must have 1 to {MaxLines} lines, one per item")
+            .Check(request.Lines.Count is > 0 and <= MaxLines, "lines", LinesRule)
             .Check(Enum.IsDefined(request.Mode), "mode", "must be CHARGE_MODE_WALLET or CHARGE_MODE_CLOUD")
             .Text(request.Description, "description", MaxDescription, required: false);
+        if (request.Lines.Count > MaxLines)
+        {
+            validator.ThrowIfInvalid();
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
         for (var i = 0; i < request.Lines.Count; i++)

@@ -85,9 +85,12 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     {
         var validator = new RequestValidator()
             .Check(updateMask.Count > 0, "update_mask", "must name at least one field: name, description");
-        foreach (var path in updateMask)
+        if (validator.Size(updateMask.Count, "update_mask", RequestValidator.MaxUpdateMaskPaths))
         {
-            validator.Check(path is "name" or "description", "update_mask", $"'{path}' cannot be updated; updatable fields are name and description");
+            foreach (var path in updateMask)
+            {
+                validator.Check(path is "name" or "description", "update_mask", $"'{Errors.Echo(path)}' cannot be updated; updatable fields are name and description");
+            }
         }
         if (updateMask.Contains("name"))
         {

@@ -1,0 +1,92 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Guance.Billing.Common;
+
+namespace Guance.Billing.Host.Infrastructure;
+
+/// <summary>
+/// The bound of every string a caller sends, checked at the edge as the request is read, so that a
+/// field the domain does not check more strictly (an id, a password, a page token) never carries
+/// megabytes into hashing, SQL or an error message. Fields with a tighter rule (names, descriptions,
+/// codes) are checked by the domain in their own words.
+/// </summary>
+public static class RequestStringBounds
+{
+    /// <summary>The most characters of any string field of a request (README: Limits).</summary>
+    public const int MaxLength = 1024;
+
+    // Whether a message type holds a string anywhere inside it; a usage batch (thousands of records
+    // without strings) is then not walked at all.
+    private static readonly ConcurrentDictionary<MessageDescriptor, bool> HoldsStrings = new();
+
+    /// <summary>Throws INVALID_ARGUMENT naming each string field (by its path) that is too long.</summary>
+    public static void Check(IMessage request)
+    {
+        if (!HasStrings(request.Descriptor, []))
+        {
+            return;
+        }
+        var validator = new RequestValidator();
+        Walk(request, "", validator);
+        validator.ThrowIfInvalid();
+    }
+
+    private static void Walk(IMessage message, string prefix, RequestValidator validator)
+    {
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            var path = prefix + field.Name;
+            if (field.IsMap || (field.FieldType == FieldType.Message && !HasStrings(field.MessageType, [])))
+            {
+                continue;
+            }
+            if (field.FieldType is not (FieldType.String or FieldType.Message))
+            {
+                continue;
+            }
+            if (field.IsRepeated)
+            {
+                var index = 0;
+                foreach (var element in (IList)field.Accessor.GetValue(message))
+                {
+                    Visit(element, string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]"), validator);
+                }
+            }
+            else if (field.FieldType == FieldType.String || field.Accessor.HasValue(message))
+            {
+                Visit(field.Accessor.GetValue(message), path, validator);
+            }
+        }
+    }
+
+    private static void Visit(object? value, string path, RequestValidator validator)
+    {
+        if (value is string text)
+        {
+            validator.Check(text.Length <= MaxLength, path, $"must be at most {MaxLength} characters");
+        }
+        else if (value is IMessage message)
+        {
+            Walk(message, path + ".", validator);
+        }
+    }
+
+    private static bool HasStrings(MessageDescriptor descriptor, HashSet<MessageDescriptor> visiting)
+    {
+        if (HoldsStrings.TryGetValue(descriptor, out var known))
+        {
+            return known;
+        }
+        if (!visiting.Add(descriptor))
+        {
+            return false;
+        }
+        var holds = descriptor.Fields.InFieldNumberOrder().Any(f =>
+            f.FieldType == FieldType.String || (f.FieldType == FieldType.Message && HasStrings(f.MessageType, visiting)));
+        visiting.Remove(descriptor);
+        return HoldsStrings[descriptor] = holds;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Reflection;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Grpc.Core;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.V1;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Guance.Billing.IntegrationTests.Hosting;
+
+/// <summary>
+/// Bytes that are not a message of the request's type answer INVALID_ARGUMENT MALFORMED_REQUEST on
+/// every RPC of the contract (found from the generated descriptors, so a new RPC is covered by
+/// itself), through the host as a process over real HTTP/2, and change nothing.
+/// </summary>
+public sealed class MalformedRequestTests
+{
+    private static readonly Marshaller<byte[]> Raw = Marshallers.Create(bytes => bytes, bytes => bytes);
+
+    /// <summary>Every RPC of guance.billing.v1, from the generated service descriptors.</summary>
+    private static IReadOnlyList<MethodDescriptor> ContractMethods() =>
+        typeof(IdentityService).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(IdentityService).Namespace)
+            .Select(t => t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null))
+            .OfType<ServiceDescriptor>()
+            .SelectMany(s => s.Methods)
+            .ToList();
+
+    [Fact]
+    public async Task Every_rpc_answers_malformed_bytes_with_invalid_argument_and_changes_nothing()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database);
+        var invoker = host.Api(host.OperatorToken).Invoker;
+        var methods = ContractMethods();
+        Assert.Contains(methods, m => m.FullName == "guance.billing.v1.WorkspaceService.ListSites");
+        Assert.Contains(methods, m => m.FullName == "guance.billing.v1.UsageService.StreamUsage");
+        var before = await CountRowsAsync(database);
+
+        var wrong = new List<string>();
+        var utf8Cases = 0;
+        foreach (var method in methods)
+        {
+            var payloads = new List<(string Name, byte[] Bytes)>
+            {
+                ("garbage ff ff ff ff", [0xff, 0xff, 0xff, 0xff]),
+                // Field 1, length-delimited, announces 5 bytes and sends 1.
+                ("truncated", [0x0a, 0x05, 0x61]),
+            };
+            if (InvalidUtf8(method.InputType, depth: 0) is { } invalidUtf8)
+            {
+                payloads.Add(("invalid UTF-8 in a string field", invalidUtf8));
+                utf8Cases++;
+            }
+            foreach (var (name, bytes) in payloads)
+            {
+                var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(invoker, method, bytes));
+                var reason = error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
+                if (error.StatusCode != StatusCode.InvalidArgument || reason != "MALFORMED_REQUEST")
+                {
+                    wrong.Add($"{method.FullName} with {name}: {error.StatusCode} {reason} {error.Status.Detail}");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+        Assert.True(utf8Cases > 50, $"only {utf8Cases} requests have a string field");
+        Assert.Equal(before, await CountRowsAsync(database));
+        // The host still serves, with reflection's and health's own services bound the same way.
+        Assert.NotEmpty((await host.Api().Workspaces.ListSitesAsync(new ListSitesRequest())).Sites);
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving,
+            (await host.Health().CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status);
+    }
+
+    [Fact]
+    public async Task A_malformed_message_in_the_middle_of_StreamUsage_ends_the_stream_with_invalid_argument()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database);
+        var owner = (await host.Api().Identity.SignUpAsync(new SignUpRequest { Email = "ann@example.com", Password = "correct horse battery", DisplayName = "Ann" })).Token;
+        var workspace = (await host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+        {
+            Name = "Agents", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+        })).Workspace;
+        var collector = (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "agent" })).Token;
+        var stream = UsageService.Descriptor.FindMethodByName("StreamUsage");
+
+        using var call = host.Api(collector).Invoker.AsyncDuplexStreamingCall(RawMethod(stream), null, new CallOptions(deadline: DateTime.UtcNow.AddMinutes(1)));
+        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray());
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal(StreamUsageResponse.KindOneofCase.Opened, StreamUsageResponse.Parser.ParseFrom(call.ResponseStream.Current).KindCase);
+
+        await call.RequestStream.WriteAsync([0xff, 0xff, 0xff, 0xff]);
+        await RpcAssert.Fails(StatusCode.InvalidArgument, async () =>
+        {
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        }, "MALFORMED_REQUEST");
+    }
+
+    private static Task<HostProcess> StartAsync(TestDatabase database)
+    {
+        var options = new HostProcessOptions { Database = database };
+        // No background job may change a row while the test counts them.
+        options.Settings["Guance:Jobs:Enabled"] = "false";
+        return HostProcess.StartAsync(options);
+    }
+
+    private static Method<byte[], byte[]> RawMethod(MethodDescriptor method) => new(
+        (method.IsClientStreaming, method.IsServerStreaming) switch
+        {
+            (false, false) => MethodType.Unary,
+            (false, true) => MethodType.ServerStreaming,
+            (true, false) => MethodType.ClientStreaming,
+            (true, true) => MethodType.DuplexStreaming,
+        },
+        method.Service.FullName, method.Name, Raw, Raw);
+
+    private static async Task CallAsync(CallInvoker invoker, MethodDescriptor descriptor, byte[] request)
+    {
+        var method = RawMethod(descriptor);
+        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30));
+        switch (method.Type)
+        {
+            case MethodType.Unary:
+                await invoker.AsyncUnaryCall(method, null, options, request);
+                break;
+            case MethodType.ServerStreaming:
+                using (var call = invoker.AsyncServerStreamingCall(method, null, options, request))
+                {
+                    while (await call.ResponseStream.MoveNext())
+                    {
+                    }
+                }
+                break;
+            case MethodType.ClientStreaming:
+                using (var call = invoker.AsyncClientStreamingCall(method, null, options))
+                {
+                    await call.RequestStream.WriteAsync(request);
+                    await call.RequestStream.CompleteAsync();
+                    await call.ResponseAsync;
+                }
+                break;
+            default:
+                using (var call = invoker.AsyncDuplexStreamingCall(method, null, options))
+                {
+                    await call.RequestStream.WriteAsync(request);
+                    await call.RequestStream.CompleteAsync();
+                    while (await call.ResponseStream.MoveNext())
+                    {
+                    }
+                }
+                break;
+        }
+    }
+
+    /// <summary>A message whose first string field (found depth first, through message fields) holds bytes that are not UTF-8.</summary>
+    private static byte[]? InvalidUtf8(MessageDescriptor message, int depth)
+    {
+        foreach (var field in message.Fields.InFieldNumberOrder())
+        {
+            var inner = field.FieldType switch
+            {
+                FieldType.String => new byte[] { 0xc3, 0x28 },
+                FieldType.Message when depth < 3 => InvalidUtf8(field.MessageType, depth + 1),
+                _ => null,
+            };
+            if (inner is not null)
+            {
+                using var buffer = new MemoryStream();
+                var output = new CodedOutputStream(buffer);
+                output.WriteTag(field.FieldNumber, WireFormat.WireType.LengthDelimited);
+                output.WriteBytes(ByteString.CopyFrom(inner));
+                output.Flush();
+                return buffer.ToArray();
+            }
+        }
+        return null;
+    }
+
+    private static async Task<Dictionary<string, int>> CountRowsAsync(TestDatabase database)
+    {
+        await using var db = database.NewContext();
+        var counts = new Dictionary<string, int>();
+        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct())
+        {
+#pragma warning disable EF1003 // The table names come from the model, not from input.
+            counts[table] = await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM \"" + table + "\"").SingleAsync();
+#pragma warning restore EF1003
+        }
+        return counts;
+    }
+}
