@@ -177,8 +177,8 @@ public static class CloseDayBenchmark
         var insertPoints = $"""
             WITH RECURSIVE hours(h) AS (SELECT 0 UNION ALL SELECT h + 1 FROM hours WHERE h < 23),
             items(item) AS ({itemList})
-            INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-            SELECT w.id, i.item, @start + h.h * 3600000000, 'bench', @day, CAST(h.h + 1 AS BIGINT) * (CASE i.item {scales} END), @start + h.h * 3600000000
+            INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
+            SELECT w.id, i.item, @start + h.h * 3600000000, 2, 'bench', @day, CAST(h.h + 1 AS BIGINT) * (CASE i.item {scales} END), @start + h.h * 3600000000
             FROM workspaces w CROSS JOIN items i CROSS JOIN hours h
             WHERE w.site_code = 'cn1' AND w.plan = 2
             """;

@@ -328,7 +328,7 @@ public static class IngestionBenchmark
         await using var transaction = await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at) VALUES (@w, @i, @h, @c, @d, @q, @h)";
+        insert.CommandText = "INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at) VALUES (@w, @i, @h, 2, @c, @d, @q, @h)";
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var firstHour = DateTimeOffset.UtcNow.AddDays(-30);
         firstHour = new DateTimeOffset(firstHour.Year, firstHour.Month, firstHour.Day, firstHour.Hour, 0, 0, TimeSpan.Zero);

@@ -1,6 +1,7 @@
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Settlement;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,8 +63,27 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
     }
 
     /// <summary>
+    /// The cloud-settled bills with a line on one of the <paramref name="sentIds"/> whose every metering
+    /// line is now on a sent record leave AwaitingCloud for Charged, as the contract's bill status says.
+    /// </summary>
+    private async Task SettleAcknowledgedBillsAsync(List<string> sentIds, CancellationToken cancellationToken)
+    {
+        if (sentIds.Count == 0)
+        {
+            return;
+        }
+        await db.DailyBills
+            .Where(b => b.Status == DailyBillStatus.AwaitingCloud && b.ChargedAt != null
+                && db.CloudMeteringLines.Any(l => l.DailyBillId == b.Id && sentIds.Contains(l.RecordId!))
+                && !db.CloudMeteringLines.Any(l => l.DailyBillId == b.Id
+                    && !db.CloudMeteringRecords.Any(r => r.Id == l.RecordId && r.Status == MeteringRecordStatus.Sent)))
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, DailyBillStatus.Charged), cancellationToken);
+    }
+
+    /// <summary>
     /// AcknowledgeCloudMeteringRecords: marks records sent, or failed with the marketplace's reason (a
-    /// failed record is listed again). All or nothing: an unknown record id changes nothing.
+    /// failed record is listed again), and in the same transaction the bills they settle completely.
+    /// All or nothing: an unknown record id changes nothing.
     /// </summary>
     public async Task<IReadOnlyList<CloudMeteringRecord>> AcknowledgeAsync(
         Caller caller, IReadOnlyList<MeteringAcknowledgement> acknowledgements, CancellationToken cancellationToken)
@@ -125,6 +145,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
                         .SetProperty(r => r.LastAttemptAt, now), cancellationToken);
                 }
             }
+            await SettleAcknowledgedBillsAsync(acknowledgements.Where(a => a.Outcome == MeteringOutcome.Sent).Select(a => a.RecordId!).ToList(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         var records = await db.CloudMeteringRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken);

@@ -14,7 +14,8 @@ namespace Guance.Billing.Settlement;
 /// <list type="bullet">
 /// <item>billing-center bills (Pending) in wallet mode: vouchers, cards, cash, then arrears;</item>
 /// <item>cloud-settled bills (AwaitingCloud) in cloud mode: vouchers and cards first, the rest to the
-/// billing account's cloud receivable, written per item as <see cref="Cloud.CloudMeteringLine"/>s.</item>
+/// billing account's cloud receivable, written per item as <see cref="Cloud.CloudMeteringLine"/>s; such a
+/// bill stays AwaitingCloud (charged_at set) until the marketplace acknowledged its metering records.</item>
 /// </list>
 /// Bills are charged in batches, one database transaction per batch; the bills of one billing account
 /// in a batch are one wallet write (<see cref="ChargeEngine.ChargeAllAsync"/>), and each bill is marked
@@ -28,7 +29,7 @@ internal sealed class BillCharger(
 {
     private const string DueSql = """
         SELECT id, workspace_id, billing_account_id, cloud_account_id FROM daily_bills
-        WHERE site_code = @site AND billing_day = @day AND status = @status
+        WHERE site_code = @site AND billing_day = @day AND status = @status AND charged_at IS NULL
           AND billing_account_id IS NOT NULL AND (status = 1 OR cloud_account_id IS NOT NULL)
         ORDER BY billing_account_id, id
         LIMIT @limit

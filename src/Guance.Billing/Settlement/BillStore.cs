@@ -36,9 +36,9 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     ];
 
     private const string ChargedSql = """
-        UPDATE daily_bills SET status = 2, paid_by_vouchers = @v, paid_by_prepaid_cards = @c, paid_by_cash = @cash,
+        UPDATE daily_bills SET status = @to, paid_by_vouchers = @v, paid_by_prepaid_cards = @c, paid_by_cash = @cash,
             arrears = @a, cloud_amount = @cloud, transaction_id = @t, charged_at = @at
-        WHERE id = @id AND status = @from
+        WHERE id = @id AND status = @from AND charged_at IS NULL
         """;
 
     private const string MeteringLineSql = """
@@ -63,13 +63,15 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     }
 
     /// <summary>
-    /// Marks a bill of status <paramref name="from"/> charged with what paid it (nothing when
-    /// <paramref name="result"/> is null: the bill had nothing to pay); false when it no longer had that
-    /// status (another run charged it).
+    /// Marks an uncharged bill of status <paramref name="from"/> charged with what paid it (nothing when
+    /// <paramref name="result"/> is null: the bill had nothing to pay); false when another run charged it.
+    /// A cloud-settled bill whose cloud account owes a part stays AwaitingCloud until the marketplace
+    /// acknowledged all its metering records (<see cref="Cloud.CloudMarketplace"/>); otherwise it is Charged.
     /// </summary>
     public async Task<bool> MarkChargedAsync(string billId, DailyBillStatus from, ChargeResult? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(ChargedSql, "@v", "@c", "@cash", "@a", "@cloud", "@t", "@at", "@id", "@from")
+        var to = from == DailyBillStatus.AwaitingCloud && result?.CloudAmount > 0 ? DailyBillStatus.AwaitingCloud : DailyBillStatus.Charged;
+        await using var command = connection.Command(ChargedSql, "@v", "@c", "@cash", "@a", "@cloud", "@t", "@at", "@id", "@from", "@to")
             .Set(0, result is null ? 0 : result.PaidBy(FundingSource.OrdinaryVoucher) + result.PaidBy(FundingSource.FullReductionVoucher))
             .Set(1, result?.PaidBy(FundingSource.PrepaidCard) ?? 0)
             .Set(2, result?.PaidBy(FundingSource.Cash) ?? 0)
@@ -78,7 +80,8 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
             .Set(5, result?.TransactionId)
             .Set(6, UnixMicrosecondsConverter.ToMicroseconds(result?.CreatedAt ?? now))
             .Set(7, billId)
-            .Set(8, (int)from);
+            .Set(8, (int)from)
+            .Set(9, (int)to);
         command.Parameters[5].DbType = DbType.String;
         command.Transaction = transaction;
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;

@@ -8,10 +8,13 @@ public enum DailyBillStatus
     /// <summary>Rated; the charge is still to be made (the close is running or resumes).</summary>
     Pending = 1,
 
-    /// <summary>Charged to the wallet (or nothing to charge).</summary>
+    /// <summary>Charged to the wallet (or nothing to charge); a cloud-settled bill once the marketplace acknowledged all its metering records.</summary>
     Charged = 2,
 
-    /// <summary>Cloud settlement: rated; what vouchers and cards pay and the cloud account's metering lines are still to be written.</summary>
+    /// <summary>
+    /// Cloud settlement: rated, and then (charged_at set) paid by vouchers and cards with the rest on
+    /// metering records, until the marketplace acknowledged all of them.
+    /// </summary>
     AwaitingCloud = 3,
 
     /// <summary>The workspace had no billing account at the close.</summary>

@@ -15,18 +15,30 @@ public sealed record RatedLine(BillingItemInfo Item, long Quantity, long UnitsHu
 /// its largest hourly point (stock items, MAX) or the sum of its points (flow items, SUM); the unit
 /// price is the list's price for the retention in force at the end of the day (items priced by
 /// retention), see <see cref="PriceTiers"/>; <see cref="Rating"/> truncates units to hundredths and
-/// rounds the amount half-up to the cent. An item the list does not offer (SMS on Intl sites, which
-/// ingestion refuses anyway) is shown at price 0 rather than dropped.
+/// rounds the amount half-up to the cent. On a day with the retired DataKit item in use, each DataKit
+/// includes <see cref="FreeTimeSeriesPerDataKit"/> time series, and the time series line shows the
+/// series billed. An item the list does not offer (SMS on Intl sites, which ingestion refuses anyway)
+/// is shown at price 0 rather than dropped.
 /// </summary>
 public static class DailyBillCalculator
 {
+    /// <summary>The time series each DataKit of the retired DataKit item includes for free (docs/domain.md §3).</summary>
+    public const long FreeTimeSeriesPerDataKit = 300;
+
     public static IReadOnlyList<RatedLine> Rate(IEnumerable<ItemUsage> usage, Func<DataType, int?> retentionInForce, PriceTable prices)
     {
+        var days = usage.OrderBy(u => (int)u.Item).ToList();
+        var dataKits = days.Where(u => u.Item == BillingItem.DataKit).Sum(u => DayQuantity(u));
         var lines = new List<RatedLine>();
-        foreach (var day in usage.OrderBy(u => (int)u.Item))
+        foreach (var day in days)
         {
             var item = BillingItems.Get(day.Item);
-            var quantity = item.Aggregation == DailyAggregation.Max ? day.LargestHour : day.SumOfHours;
+            var quantity = DayQuantity(day);
+            if (item.Item == BillingItem.TimeSeries && dataKits > 0)
+            {
+                // On a day with the DataKit item in use, the series billed are max(0, series − 300 × DataKits).
+                quantity = Math.Max(0, quantity - FreeTimeSeriesPerDataKit * dataKits);
+            }
             var retention = item.RetentionDataType is { } type
                 ? retentionInForce(type) ?? RetentionPolicy.DefaultDays(Plan.Commercial, type)
                 : PriceTiers.AnyRetention;
@@ -36,6 +48,9 @@ public static class DailyBillCalculator
         }
         return lines;
     }
+
+    private static long DayQuantity(ItemUsage day) =>
+        BillingItems.Get(day.Item).Aggregation == DailyAggregation.Max ? day.LargestHour : day.SumOfHours;
 
     /// <summary>The bill's total: the sum of its lines' amounts.</summary>
     public static long Total(IEnumerable<RatedLine> lines) => lines.Sum(l => l.Amount);

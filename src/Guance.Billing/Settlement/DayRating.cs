@@ -11,8 +11,8 @@ public sealed record WorkspaceToRate(string Id, DateTimeOffset UpgradedAt, strin
 /// <summary>
 /// The set-based reads of a day close, one batch of workspaces (a range of ids) at a time: which
 /// workspaces still need a bill, their usage per item (per hour summed over collectors, then the
-/// largest hour and the sum of hours, counting hours that start at or after the upgrade, as
-/// <see cref="DailyQuantity.Counts"/> says), and the retention in force at the end of the day.
+/// largest hour and the sum of hours, counting only commercial-period points: billing starts at the
+/// upgrade instant, docs/domain.md §2), and the retention in force at the end of the day.
 /// Portable SQL on the context's connection, no change tracking.
 /// </summary>
 internal sealed class DayRating(DbConnection connection, Site site, DateOnly day)
@@ -37,7 +37,7 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
             FROM workspaces w
             CROSS JOIN usage_points p
             WHERE w.site_code = @site AND w.plan = 2 AND w.id >= @first AND w.id <= @last
-              AND p.workspace_id = w.id AND p.billing_day = @day AND p.hour_start >= w.upgraded_at
+              AND p.workspace_id = w.id AND p.billing_day = @day AND p.plan = 2
             GROUP BY w.id, p.item, p.hour_start
         ) h
         GROUP BY h.workspace_id, h.item
@@ -83,7 +83,7 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
 
     // PostgreSQL sums bigints into numeric: the casts keep every engine's result a 64-bit integer.
     // The CROSS JOIN makes SQLite loop over the batch's workspaces and read each one's points of the day
-    // from the covering index (workspace, day, item, hour), already in group order: 0.2 s for 1,000
+    // from the covering index (workspace, day, period, item, hour), already in group order: 0.2 s for 1,000
     // workspaces, against 0.5 s with the plan it picks for a JOIN (the primary key, then the table).
     // PostgreSQL plans both alike.
 

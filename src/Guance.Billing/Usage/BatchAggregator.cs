@@ -1,11 +1,12 @@
 using System.Globalization;
 using Guance.Billing.Common;
+using Guance.Billing.Workspaces;
 
 namespace Guance.Billing.Usage;
 
 /// <summary>
 /// Validates one batch on its own (all or nothing) and collapses its records into one row per
-/// (item, site-local hour): a flow item sums, a stock item keeps its latest value. 10,000 records
+/// (item, site-local hour, period): a flow item sums, a stock item keeps its latest value. 10,000 records
 /// typically become a handful of rows, which is what makes ingestion cheap to commit.
 /// </summary>
 public static class BatchAggregator
@@ -56,10 +57,11 @@ public static class BatchAggregator
 
             var row = lastRowOfItem[(int)item.Item];
             var ticks = observedAt.UtcTicks;
-            if (row is null || ticks < row.Hour.Start.UtcTicks || ticks >= row.Hour.Start.UtcTicks + TimeSpan.TicksPerHour)
+            var period = PeriodOf(workspace, observedAt);
+            if (row is null || row.Period != period || ticks < row.Hour.Start.UtcTicks || ticks >= row.Hour.Start.UtcTicks + TimeSpan.TicksPerHour)
             {
                 var hour = hours.HourOf(observedAt);
-                row = Find(rows, item, hour.Start) ?? Add(rows, item, hour);
+                row = Find(rows, item, hour.Start, period) ?? Add(rows, item, hour, period);
                 lastRowOfItem[(int)item.Item] = row;
             }
             if (item.IsStock)
@@ -87,6 +89,13 @@ public static class BatchAggregator
         CheckRules(workspace, sequence, rows, now, options, days);
         return new AggregatedBatch(sequence, records.Length, rows);
     }
+
+    /// <summary>
+    /// The period a record belongs to (docs/domain.md §2): billing starts at the upgrade instant, so a
+    /// record observed before it is experience usage even inside the hour of the upgrade.
+    /// </summary>
+    public static Plan PeriodOf(WorkspaceSnapshot workspace, DateTimeOffset observedAt) =>
+        workspace.IsExperience || (workspace.UpgradedAt is { } upgradedAt && observedAt < upgradedAt) ? Plan.Experience : Plan.Commercial;
 
     /// <summary>The checks that need no record: the sequence and the batch size.</summary>
     public static void CheckShape(long sequence, int recordCount, UsageOptions options)
@@ -119,7 +128,7 @@ public static class BatchAggregator
             {
                 throw UsageErrors.NotEnabled(row.Item, sequence);
             }
-            if (workspace.IsExperience && !row.Item.ExperienceAllows(workspace.Site))
+            if (row.Period == Plan.Experience && !row.Item.ExperienceAllows(workspace.Site))
             {
                 throw UsageErrors.NotOnExperience(row.Item, workspace.Site, sequence);
             }
@@ -184,11 +193,11 @@ public static class BatchAggregator
         return first;
     }
 
-    private static AggregatedRow? Find(List<AggregatedRow> rows, BillingItemInfo item, DateTimeOffset hourStart)
+    private static AggregatedRow? Find(List<AggregatedRow> rows, BillingItemInfo item, DateTimeOffset hourStart, Plan period)
     {
         foreach (var row in rows)
         {
-            if (row.Item == item && row.Hour.Start == hourStart)
+            if (row.Item == item && row.Hour.Start == hourStart && row.Period == period)
             {
                 return row;
             }
@@ -196,9 +205,9 @@ public static class BatchAggregator
         return null;
     }
 
-    private static AggregatedRow Add(List<AggregatedRow> rows, BillingItemInfo item, SiteHour hour)
+    private static AggregatedRow Add(List<AggregatedRow> rows, BillingItemInfo item, SiteHour hour, Plan period)
     {
-        var row = new AggregatedRow(item, hour);
+        var row = new AggregatedRow(item, hour, period);
         rows.Add(row);
         return row;
     }

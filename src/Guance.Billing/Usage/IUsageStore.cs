@@ -37,8 +37,8 @@ public interface IUsageStore : IDisposable
     /// <summary>The collector's high-water mark (0 when it never committed).</summary>
     long ReadMark(string workspaceId, string collectorId);
 
-    /// <summary>The collectors' rows of one item and billing day.</summary>
-    List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day);
+    /// <summary>The collectors' rows of one item, billing day and period.</summary>
+    List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period);
 
     /// <summary>
     /// Applies the batches in order, each only if its sequence is above its collector's mark, and sets

@@ -11,7 +11,7 @@ namespace Guance.Billing.Usage;
 /// time costs one round trip per mark and per row. (1) The marks: one conditional upsert per batch,
 /// sent together as one <see cref="NpgsqlBatch"/>, so each batch still learns on its own whether it
 /// advanced its collector's mark. (2) The rows of the batches that did: merged in memory per
-/// (workspace, item, hour, collector), with the same rules the upserts apply, then one
+/// (workspace, item, hour, period, collector), with the same rules the upserts apply, then one
 /// <c>INSERT ... SELECT FROM unnest(arrays) ON CONFLICT ... DO UPDATE</c> for flow rows and one for stock rows.
 /// </summary>
 public sealed class PostgresUsageStore : IUsageStore
@@ -26,16 +26,16 @@ public sealed class PostgresUsageStore : IUsageStore
 
     // The input holds each key once (merged in memory): ON CONFLICT may not touch a row twice in one statement.
     private const string AddFlowSql = """
-        INSERT INTO usage_points AS p (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::date[], $6::bigint[], $7::bigint[])
-        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        INSERT INTO usage_points AS p (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
+        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::integer[], $5::text[], $6::date[], $7::bigint[], $8::bigint[])
+        ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = p.quantity + excluded.quantity, observed_at = GREATEST(p.observed_at, excluded.observed_at)
         """;
 
     private const string SetStockSql = """
-        INSERT INTO usage_points AS p (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::date[], $6::bigint[], $7::bigint[])
-        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        INSERT INTO usage_points AS p (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
+        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::integer[], $5::text[], $6::date[], $7::bigint[], $8::bigint[])
+        ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = excluded.quantity, observed_at = excluded.observed_at
         WHERE excluded.observed_at >= p.observed_at
         """;
@@ -57,8 +57,8 @@ public sealed class PostgresUsageStore : IUsageStore
         _readMark = Command("SELECT last_sequence FROM usage_collectors WHERE workspace_id = $1 AND collector_id = $2", 2);
         _readDayRows = Command("""
             SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
-            WHERE workspace_id = $1 AND item = $2 AND billing_day = $3
-            """, 3);
+            WHERE workspace_id = $1 AND item = $2 AND billing_day = $3 AND plan = $4
+            """, 4);
         _lockDayShared = Command("SELECT pg_advisory_xact_lock_shared($1, $2)", 2);
         _readDayClose = Command("SELECT closed_at FROM day_closes WHERE site_code = $1 AND billing_day = $2", 2);
     }
@@ -93,11 +93,12 @@ public sealed class PostgresUsageStore : IUsageStore
         return _readMark.ExecuteScalar() is long mark ? mark : 0;
     }
 
-    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)
+    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period)
     {
         _readDayRows.Parameters[0].Value = workspaceId;
         _readDayRows.Parameters[1].Value = (int)item;
         _readDayRows.Parameters[2].Value = day;
+        _readDayRows.Parameters[3].Value = (int)period;
         var rows = new List<StoredPoint>();
         using var reader = _readDayRows.ExecuteReader();
         while (reader.Read())
@@ -173,7 +174,7 @@ public sealed class PostgresUsageStore : IUsageStore
     {
         foreach (var row in batch.Rows)
         {
-            var key = new PointKey(batch.WorkspaceId, (int)row.Item.Item, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start), batch.CollectorId);
+            var key = new PointKey(batch.WorkspaceId, (int)row.Item.Item, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start), (int)row.Period, batch.CollectorId);
             var observedAt = UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt);
             ref var value = ref CollectionsMarshal.GetValueRefOrAddDefault(row.Item.IsStock ? _stock : _flow, key, out var exists);
             if (!exists)
@@ -197,6 +198,7 @@ public sealed class PostgresUsageStore : IUsageStore
         var workspaces = new string[count];
         var items = new int[count];
         var hours = new long[count];
+        var periods = new int[count];
         var collectors = new string[count];
         var days = new DateOnly[count];
         var quantities = new long[count];
@@ -204,7 +206,7 @@ public sealed class PostgresUsageStore : IUsageStore
         var i = 0;
         foreach (var (key, value) in points)
         {
-            (workspaces[i], items[i], hours[i], collectors[i]) = (key.WorkspaceId, key.Item, key.HourStart, key.CollectorId);
+            (workspaces[i], items[i], hours[i], periods[i], collectors[i]) = (key.WorkspaceId, key.Item, key.HourStart, key.Period, key.CollectorId);
             (days[i], quantities[i], observed[i]) = (value.BillingDay, value.Quantity, value.ObservedAt);
             i++;
         }
@@ -212,6 +214,7 @@ public sealed class PostgresUsageStore : IUsageStore
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = workspaces });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = items });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = hours });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = periods });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = collectors });
         command.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = days });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = quantities });
@@ -229,7 +232,7 @@ public sealed class PostgresUsageStore : IUsageStore
         return command;
     }
 
-    private readonly record struct PointKey(string WorkspaceId, int Item, long HourStart, string CollectorId);
+    private readonly record struct PointKey(string WorkspaceId, int Item, long HourStart, int Period, string CollectorId);
 
     private readonly record struct PointValue(DateOnly BillingDay, long Quantity, long ObservedAt);
 }

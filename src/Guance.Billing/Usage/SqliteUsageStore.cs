@@ -23,18 +23,18 @@ public sealed class SqliteUsageStore : IUsageStore
         """;
 
     private const string AddFlowSql = """
-        INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-        VALUES (@w, @i, @h, @c, @d, @q, @o)
-        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
+        VALUES (@w, @i, @h, @p, @c, @d, @q, @o)
+        ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = usage_points.quantity + excluded.quantity,
             observed_at = CASE WHEN excluded.observed_at > usage_points.observed_at THEN excluded.observed_at ELSE usage_points.observed_at END
         """;
 
     // A stock row keeps the collector's latest value of the hour; an older value arriving late loses.
     private const string SetStockSql = """
-        INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-        VALUES (@w, @i, @h, @c, @d, @q, @o)
-        ON CONFLICT (workspace_id, item, hour_start, collector_id) DO UPDATE
+        INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
+        VALUES (@w, @i, @h, @p, @c, @d, @q, @o)
+        ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = excluded.quantity, observed_at = excluded.observed_at
         WHERE excluded.observed_at >= usage_points.observed_at
         """;
@@ -43,7 +43,7 @@ public sealed class SqliteUsageStore : IUsageStore
 
     internal const string ReadDayRowsSql = """
         SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
-        WHERE workspace_id = @w AND item = @i AND billing_day = @d
+        WHERE workspace_id = @w AND item = @i AND billing_day = @d AND plan = @p
         """;
 
     internal const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @s AND billing_day = @d";
@@ -59,10 +59,10 @@ public sealed class SqliteUsageStore : IUsageStore
     public SqliteUsageStore(DbConnection connection)
     {
         _advanceMark = connection.Command(AdvanceMarkSql, "@w", "@c", "@s", "@now");
-        _addFlow = connection.Command(AddFlowSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
-        _setStock = connection.Command(SetStockSql, "@w", "@i", "@h", "@c", "@d", "@q", "@o");
+        _addFlow = connection.Command(AddFlowSql, "@w", "@i", "@h", "@p", "@c", "@d", "@q", "@o");
+        _setStock = connection.Command(SetStockSql, "@w", "@i", "@h", "@p", "@c", "@d", "@q", "@o");
         _readMark = connection.Command(ReadMarkSql, "@w", "@c");
-        _readDayRows = connection.Command(ReadDayRowsSql, "@w", "@i", "@d");
+        _readDayRows = connection.Command(ReadDayRowsSql, "@w", "@i", "@d", "@p");
         _readDayClose = connection.Command(ReadDayCloseSql, "@s", "@d");
         _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose];
     }
@@ -87,10 +87,10 @@ public sealed class SqliteUsageStore : IUsageStore
     public long ReadMark(string workspaceId, string collectorId) =>
         _readMark.Set(0, workspaceId).Set(1, collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
 
-    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day)
+    public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period)
     {
         var rows = new List<StoredPoint>();
-        using var reader = _readDayRows.Set(0, workspaceId).Set(1, (int)item).Set(2, day).ExecuteReader();
+        using var reader = _readDayRows.Set(0, workspaceId).Set(1, (int)item).Set(2, day).Set(3, (int)period).ExecuteReader();
         while (reader.Read())
         {
             rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
@@ -111,8 +111,8 @@ public sealed class SqliteUsageStore : IUsageStore
             foreach (var row in batch.Rows)
             {
                 var command = row.Item.IsStock ? _setStock : _addFlow;
-                command.Set(0, batch.WorkspaceId).Set(1, (int)row.Item.Item).Set(2, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start))
-                    .Set(3, batch.CollectorId).Set(4, row.Hour.BillingDay).Set(5, row.Quantity).Set(6, UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
+                command.Set(0, batch.WorkspaceId).Set(1, (int)row.Item.Item).Set(2, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start)).Set(3, (int)row.Period)
+                    .Set(4, batch.CollectorId).Set(5, row.Hour.BillingDay).Set(6, row.Quantity).Set(7, UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
                     .ExecuteNonQuery();
             }
         }

@@ -1,7 +1,9 @@
+using Guance.Billing.Workspaces;
+
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// One collector's usage of one item in one site-local hour: for a flow item the sum of its
+/// One collector's usage of one item in one site-local hour and period: for a flow item the sum of its
 /// increments, for a stock item its latest value in the hour (by <see cref="ObservedAt"/>). The
 /// workspace's point of the hour is the sum over collectors. Written only by set-based upserts.
 /// </summary>
@@ -12,6 +14,12 @@ public sealed class UsagePoint
 
     /// <summary>Start of the site-local hour, as an instant.</summary>
     public DateTimeOffset HourStart { get; init; }
+
+    /// <summary>
+    /// The period the usage belongs to (docs/domain.md §2): Experience for records observed before the
+    /// upgrade instant, Commercial from it on; the hour of the upgrade has a row of each.
+    /// </summary>
+    public Plan Plan { get; init; }
 
     public required string CollectorId { get; init; }
 

@@ -1,3 +1,5 @@
+using Guance.Billing.Workspaces;
+
 namespace Guance.Billing.Usage;
 
 /// <summary>
@@ -6,11 +8,14 @@ namespace Guance.Billing.Usage;
 /// </summary>
 public readonly record struct UsageRecord(int Item, long Quantity, DateTimeOffset? ObservedAt);
 
-/// <summary>The collector's batches' per-hour aggregate: what one batch adds to one (item, hour) row.</summary>
-public sealed class AggregatedRow(BillingItemInfo item, SiteHour hour)
+/// <summary>The collector's batches' per-hour aggregate: what one batch adds to one (item, hour, period) row.</summary>
+public sealed class AggregatedRow(BillingItemInfo item, SiteHour hour, Plan period = Plan.Commercial)
 {
     public BillingItemInfo Item { get; } = item;
     public SiteHour Hour { get; } = hour;
+
+    /// <summary>The period of the records: experience before the upgrade instant, commercial from it on (docs/domain.md §2).</summary>
+    public Plan Period { get; } = period;
 
     /// <summary>Flow: the sum of the batch's records. Stock: the value of the latest record.</summary>
     public long Quantity { get; set; }
@@ -19,5 +24,9 @@ public sealed class AggregatedRow(BillingItemInfo item, SiteHour hour)
     public DateTimeOffset ObservedAt { get; set; } = DateTimeOffset.MinValue;
 }
 
-/// <summary>A validated batch, collapsed to one row per (item, hour); ready for the writer.</summary>
-public sealed record AggregatedBatch(long Sequence, int RecordCount, IReadOnlyList<AggregatedRow> Rows);
+/// <summary>A validated batch, collapsed to one row per (item, hour, period); ready for the writer.</summary>
+public sealed record AggregatedBatch(long Sequence, int RecordCount, IReadOnlyList<AggregatedRow> Rows)
+{
+    /// <summary>Whether a row belongs to the experience period, and so counts against the experience quotas.</summary>
+    public bool HasExperienceRows => Rows.Any(r => r.Period == Plan.Experience);
+}

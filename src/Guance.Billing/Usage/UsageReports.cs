@@ -11,7 +11,7 @@ namespace Guance.Billing.Usage;
 /// <summary>
 /// Statistics and chart points for members with the ViewBilling permission (Owner, Administrator).
 /// Reads workspace hourly points (the sum over collectors) with no tracking; after an upgrade only
-/// usage from the upgrade on is shown.
+/// commercial-period usage is shown (docs/domain.md §2), from the upgrade instant on.
 /// </summary>
 public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IOptions<UsageOptions> options, TimeProvider clock)
 {
@@ -96,7 +96,7 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         return Paging.Page(fetched, size, PointList, p => UnixMicrosecondsConverter.ToMicroseconds(p.Start).ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The workspace's hourly points (summed over collectors) of the days from..to, from the upgrade on.</summary>
+    /// <summary>The workspace's hourly points (summed over collectors) of the days from..to, of its current plan's period.</summary>
     private async Task<List<HourPoint>> HourPointsAsync(Workspace workspace, DateOnly from, DateOnly to, BillingItem? item, CancellationToken cancellationToken)
     {
         var query = db.UsagePoints.AsNoTracking()
@@ -105,10 +105,8 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         {
             query = query.Where(p => p.Item == only);
         }
-        if (workspace.UpgradedAt is { } upgradedAt)
-        {
-            query = query.Where(p => p.HourStart >= upgradedAt);
-        }
+        // Experience-period usage is no longer shown after the upgrade; an experience workspace has no other.
+        query = query.Where(p => p.Plan == workspace.Plan);
         var rows = await query
             .GroupBy(p => new { p.BillingDay, p.Item, p.HourStart })
             .Select(g => new { g.Key.BillingDay, g.Key.Item, g.Key.HourStart, Quantity = g.Sum(p => p.Quantity) })

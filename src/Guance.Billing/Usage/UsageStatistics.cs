@@ -25,11 +25,4 @@ public static class DailyQuantity
 {
     public static long Of(DailyAggregation aggregation, IEnumerable<long> hourlyPoints) =>
         aggregation == DailyAggregation.Max ? hourlyPoints.DefaultIfEmpty(0).Max() : hourlyPoints.Sum();
-
-    /// <summary>
-    /// Usage counts from the upgrade to commercial on: experience usage is never shown nor billed. An
-    /// hour point counts when its hour starts at or after the upgrade, so the hour in which the
-    /// upgrade happened is left with the experience period.
-    /// </summary>
-    public static bool Counts(DateTimeOffset hourStart, DateTimeOffset? upgradedAt) => upgradedAt is null || hourStart >= upgradedAt;
 }

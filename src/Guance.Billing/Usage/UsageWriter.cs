@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
+using Guance.Billing.Workspaces;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -125,12 +126,12 @@ public sealed class UsageWriter : IHostedService, IDisposable
             _store!.Enlist(transaction);
             var now = UnixMicrosecondsConverter.ToMicroseconds(_clock.GetUtcNow());
             // Quota checks lock their workspace (PostgreSQL); taken up front in one order, so that two hosts never deadlock.
-            foreach (var workspaceId in group.Where(b => b.Workspace.IsExperience).Select(b => b.Workspace.Id).Distinct().Order(StringComparer.Ordinal))
+            foreach (var workspaceId in group.Where(b => b.Batch.HasExperienceRows).Select(b => b.Workspace.Id).Distinct().Order(StringComparer.Ordinal))
             {
                 _store.LockWorkspace(workspaceId);
             }
-            // Commercial batches are written together (one round trip for a whole run on PostgreSQL); an
-            // experience batch needs its quota read first, so the run before it is written before that read.
+            // Commercial batches are written together (one round trip for a whole run on PostgreSQL); a batch
+            // with experience usage needs its quota read first, so the run before it is written before that read.
             var closedDays = ReadClosedDays(group);
             var run = new List<int>();
             for (int i = 0; i < group.Count; i++)
@@ -139,7 +140,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 {
                     outcomes[i] = closedOutcome;
                 }
-                else if (group[i].Workspace.IsExperience)
+                else if (group[i].Batch.HasExperienceRows)
                 {
                     ApplyRun(group, run, outcomes, now);
                     outcomes[i] = ApplyExperience(group[i], now);
@@ -255,22 +256,24 @@ public sealed class UsageWriter : IHostedService, IDisposable
         new(pending.Workspace.Id, pending.CollectorId, pending.Batch.Sequence, pending.Batch.Rows);
 
     /// <summary>
-    /// The experience quota, read inside the transaction (so earlier batches of this group count, and
-    /// on PostgreSQL under the workspace's advisory lock taken in <see cref="Commit"/>, so two hosts cannot both pass it).
+    /// The experience quota of the batch's experience-period rows (docs/domain.md §2: commercial usage
+    /// has no quota), read inside the transaction (so earlier batches of this group count, and on
+    /// PostgreSQL under the workspace's advisory lock taken in <see cref="Commit"/>, so two hosts cannot both pass it).
     /// </summary>
     private BillingException? QuotaExceeded(PendingBatch pending)
     {
         var workspace = pending.Workspace;
-        foreach (var key in pending.Batch.Rows.Select(r => (r.Item, r.Hour.BillingDay)).Distinct())
+        var experienceRows = pending.Batch.Rows.Where(r => r.Period == Plan.Experience).ToList();
+        foreach (var key in experienceRows.Select(r => (r.Item, r.Hour.BillingDay)).Distinct())
         {
             var quota = key.Item.ExperienceQuotaOn(workspace.Site);
             if (quota is null)
             {
                 continue;
             }
-            var stored = _store!.ReadDayRows(workspace.Id, key.Item.Item, key.BillingDay)
+            var stored = _store!.ReadDayRows(workspace.Id, key.Item.Item, key.BillingDay, Plan.Experience)
                 .Select(r => new QuotaCheck.StoredRow(r.HourStart, r.CollectorId, r.Quantity, r.ObservedAt));
-            var added = pending.Batch.Rows.Where(r => r.Item == key.Item && r.Hour.BillingDay == key.BillingDay)
+            var added = experienceRows.Where(r => r.Item == key.Item && r.Hour.BillingDay == key.BillingDay)
                 .Select(r => new QuotaCheck.NewRow(UnixMicrosecondsConverter.ToMicroseconds(r.Hour.Start), r.Quantity, UnixMicrosecondsConverter.ToMicroseconds(r.ObservedAt)));
             var after = QuotaCheck.DayQuantityAfter(key.Item.Aggregation, stored, pending.CollectorId, added);
             if (after > quota)

@@ -24,8 +24,9 @@ public sealed class AwsSettlementTests
         var bill = await host.BillAsync(aws.Id, day1);
         // Lines: time series 7.00, logs 15.00, SMS 5.00 (see CloudKit.AllItems): total 27.00.
         // The 10.00 voucher pays time series 7.00 and 3.00 of logs, never SMS; the AWS account owes
-        // logs 15.00 - 3.00 = 12.00 and SMS 5.00 = 17.00. Nothing from cash, no arrears.
-        Assert.Equal(DailyBillStatus.Charged, bill.Status);
+        // logs 15.00 - 3.00 = 12.00 and SMS 5.00 = 17.00. Nothing from cash, no arrears. The AWS part is
+        // not acknowledged by the marketplace yet: the bill awaits the cloud (the contract's bill status).
+        Assert.Equal(DailyBillStatus.AwaitingCloud, bill.Status);
         Assert.Equal(SettlementMethod.Aws, bill.Method);
         Assert.Equal(aws.CloudAccountId, bill.CloudAccountId);
         Assert.Equal(2700, bill.Total.Cents());
@@ -86,7 +87,8 @@ public sealed class AwsSettlementTests
         using var host = new BillingHost();
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await aws.ReportAsync(host, CloudKit.AllItems.Select(x => (x.Item, x.Quantity)).ToArray());
-        await host.EndDayAsync("cn2");
+        var day = await host.EndDayAsync("cn2");
+        Assert.Equal((1, 0), await BillsAwaitingCloudAndChargedAsync(host, day));
         var records = (await host.PendingBatchesAsync(CloudProvider.Aws)).SelectMany(b => b.Records).Where(r => r.CloudAccountId == aws.CloudAccountId).ToList();
         Assert.Equal(11, records.Count);
 
@@ -107,13 +109,25 @@ public sealed class AwsSettlementTests
         // The resend carries the same id, quantity and hour: AWS's duplicate check accepts it.
         Assert.Equal((failed.RecordId, failed.Quantity, failed.UsageTime, failed.Dimension, failed.Day), (again.RecordId, again.Quantity, again.UsageTime, again.Dimension, again.Day));
         Assert.Equal(1500, again.Quantity); // logs 15.00, see CloudKit.AllItems
+        // One of the bill's records is not sent yet: the bill still awaits the cloud.
+        Assert.Equal(DailyBillStatus.AwaitingCloud, (await host.BillAsync(aws.Id, day)).Status);
 
         await host.AcknowledgeAsync([again.RecordId]);
         Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        // Every metering record of the bill acknowledged: the cloud settled it.
+        var settled = await host.BillAsync(aws.Id, day);
+        Assert.Equal((DailyBillStatus.Charged, 5800L), (settled.Status, settled.CloudAmount.Cents()));
         // A late failure report of a sent record changes nothing: sent stays sent.
         var late = await host.AcknowledgeAsync([], (again.RecordId, "timeout"));
         Assert.Equal(MeteringRecordStatus.Sent, late.Records.Single().Status);
         Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+    }
+
+    /// <summary>The counts of the day's close of cn2.</summary>
+    private static async Task<(int AwaitingCloud, int Charged)> BillsAwaitingCloudAndChargedAsync(BillingHost host, DateOnly day)
+    {
+        var close = await host.CloseDayAsync("cn2", day);
+        return (close.BillsAwaitingCloud, close.BillsCharged);
     }
 
     [Fact]

@@ -255,8 +255,8 @@ internal static class WorkspaceCopies
         foreach (var (item, offset, quantity) in new[] { (2, 3, 1_000_000L), (2, 9, 234_567L), (1, 3, 2_000L), (1, 9, 2_500L) })
         {
             await ExecuteAsync(connection, null, """
-                INSERT INTO usage_points (workspace_id, item, hour_start, collector_id, billing_day, quantity, observed_at)
-                SELECT id, @i, @h, 'seed', @d, @q, @h FROM workspaces WHERE site_code = @s AND plan = 2
+                INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
+                SELECT id, @i, @h, 2, 'seed', @d, @q, @h FROM workspaces WHERE site_code = @s AND plan = 2
                 """, ("@i", item), ("@h", start + offset * hour), ("@d", day), ("@q", quantity), ("@s", site.Code));
         }
         await db.Database.CloseConnectionAsync();

@@ -100,10 +100,11 @@ public sealed class UsageQuotaTests(BillingHost host) : IClassFixture<BillingHos
         // A late record of yesterday still counts against yesterday's quota.
         await RpcAssert.Fails(StatusCode.ResourceExhausted, () => collector.ReportAsync("host-1", 4, Record(BillingItem.Triggers, 1, lateEvening)), "EXPERIENCE_QUOTA_EXHAUSTED");
 
-        await night.UpgradeAsync(workspace.Id, night.Clock.GetUtcNow().AddMinutes(-5));
+        // From the upgrade instant on there is no quota; the experience usage before it is no longer shown.
+        await night.UpgradeAsync(workspace.Id, night.Clock.GetUtcNow());
         await collector.ReportAsync("host-1", 5, Record(BillingItem.Triggers, 500_000, night.Clock.GetUtcNow()));
         var statistics = await workspace.StatisticsAsync();
-        Assert.Equal(500_001, statistics[BillingItem.Triggers].Today);
+        Assert.Equal(500_000, statistics[BillingItem.Triggers].Today);
         Assert.False(statistics[BillingItem.Triggers].HasQuota);
     }
 }

@@ -120,17 +120,18 @@ public sealed class UsageReportTests(BillingHost host) : IClassFixture<BillingHo
         await collector.ReportAsync("a", 1, Record(BillingItem.Logs, 100, hour.AddMinutes(-50)), Record(BillingItem.Logs, 7, hour.AddMinutes(20)));
         await collector.ReportAsync("a", 2, Record(BillingItem.Logs, 50, hour.AddHours(-2)));
 
-        await host.UpgradeAsync(workspace.Id, hour);
+        // Upgraded at 09:25: the 09:20 record stays with the experience period, even inside the hour of the upgrade.
+        var upgradedAt = hour.AddMinutes(25);
+        await host.UpgradeAsync(workspace.Id, upgradedAt);
+        await collector.ReportAsync("a", 3, Record(BillingItem.Logs, 3, upgradedAt), Record(BillingItem.Logs, 9, hour.AddMinutes(24)));
         var response = await workspace.Owner.Api.Usage.GetUsageStatisticsAsync(new GetUsageStatisticsRequest { WorkspaceId = workspace.Id });
-        Assert.Equal(hour, response.CountedSinceTime.ToDateTimeOffset());
+        Assert.Equal(upgradedAt, response.CountedSinceTime.ToDateTimeOffset());
         var logs = response.Items.Single(i => i.Item == BillingItem.Logs);
-        Assert.Equal((7L, 0L, 7L, false), (logs.Today, logs.Yesterday, logs.MonthToDate, logs.HasQuota));
+        Assert.Equal((3L, 0L, 3L, false), (logs.Today, logs.Yesterday, logs.MonthToDate, logs.HasQuota));
         Assert.Contains(response.Items, i => i.Item == BillingItem.Sms);
         var points = await workspace.PointsAsync(BillingItem.Logs, UsagePointGranularity.Hourly, Now.AddDays(-2), Now);
-        Assert.Equal([7L], points.Select(p => p.Quantity));
-
-        // An upgrade inside an hour leaves that hour with the experience period.
-        await host.UpgradeAsync(workspace.Id, hour.AddMinutes(10));
-        Assert.Equal(0, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
+        Assert.Equal([3L], points.Select(p => p.Quantity));
+        var days = await workspace.PointsAsync(BillingItem.Logs, UsagePointGranularity.Daily, Now.AddDays(-2), Now);
+        Assert.Equal([3L], days.Select(p => p.Quantity));
     }
 }

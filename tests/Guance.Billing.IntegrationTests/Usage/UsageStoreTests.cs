@@ -3,6 +3,7 @@ using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.Usage;
+using Guance.Billing.Workspaces;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Item = Guance.Billing.Usage.BillingItem;
@@ -76,7 +77,7 @@ public sealed class UsageStoreTests
         // The quota check's view of a day: the rows of one item.
         Assert.Equal(
             [new StoredPoint(Micros(H), "c1", 20, Micros(H.AddMinutes(50))), new StoredPoint(Micros(H), "c2", 4, Micros(H.AddMinutes(1)))],
-            store.ReadDayRows("ws_1", Item.Logs, Day).OrderBy(r => r.CollectorId, StringComparer.Ordinal));
+            store.ReadDayRows("ws_1", Item.Logs, Day, Plan.Commercial).OrderBy(r => r.CollectorId, StringComparer.Ordinal));
         Assert.Equal(7, store.ReadMark("ws_1", "c1"));
         Assert.Equal(0, store.ReadMark("ws_1", "c9"));
     }

@@ -85,14 +85,39 @@ public sealed class DailyBillCalculatorTests
         Assert.Equal(((long)(units * 100), expected, (long)amount), (line.UnitsHundredths, line.UnitPriceMicros, line.Amount));
     }
 
-    [Fact]
-    public void A_longer_apm_retention_pays_the_14_day_profile_price_and_its_own_trace_price()
+    [Theory]
+    // docs/domain.md §4: profiles are kept at most 14 days, so APM retention 30 or 60 pays the 14-day profile price.
+    [InlineData(30, 10_800_000L, 1_080L)]
+    [InlineData(60, 19_440_000L, 1_944L)]
+    public void A_longer_apm_retention_pays_the_14_day_profile_price_and_its_own_trace_price(int apmDays, long tracePrice, long traceAmount)
     {
         var lines = DailyBillCalculator.Rate(
             [new ItemUsage(BillingItem.ApmTrace, 0, 1_000_000), new ItemUsage(BillingItem.ApmProfile, 0, 10_000)],
-            Retention((DataType.Apm, 30)), Cn);
-        Assert.Equal([(BillingItem.ApmTrace, 10_800_000L, 30, 1_080L), (BillingItem.ApmProfile, 500_000L, 30, 50L)],
+            Retention((DataType.Apm, apmDays)), Cn);
+        Assert.Equal([(BillingItem.ApmTrace, tracePrice, apmDays, traceAmount), (BillingItem.ApmProfile, 500_000L, apmDays, 50L)],
             lines.Select(l => (l.Item.Item, l.UnitPriceMicros, l.RetentionDays, l.Amount)));
+    }
+
+    [Theory]
+    // docs/domain.md §3: on a day with the DataKit item in use, series billed = max(0, series − 300 × DataKits).
+    [InlineData(1_000, 2, 400, 28)]   // 0.40 units × 0.7 = 0.28
+    [InlineData(1_000, 0, 1_000, 70)] // no DataKit that day: every series is billed
+    [InlineData(500, 2, 0, 0)]        // fewer series than included: nothing, never negative
+    [InlineData(6_000, 5, 4_500, 315)] // 4.50 units × 0.7 = 3.15
+    public void Each_DataKit_of_the_day_includes_300_time_series(long series, long dataKits, long billed, long amountCents)
+    {
+        var usage = new List<ItemUsage> { new(BillingItem.TimeSeries, series, 24 * series) };
+        if (dataKits > 0)
+        {
+            usage.Add(new ItemUsage(BillingItem.DataKit, dataKits, 24 * dataKits));
+        }
+        var lines = DailyBillCalculator.Rate(usage, Retention((DataType.Metrics, 7)), Cn).ToDictionary(l => l.Item.Item);
+        Assert.Equal((billed, amountCents), (lines[BillingItem.TimeSeries].Quantity, lines[BillingItem.TimeSeries].Amount));
+        if (dataKits > 0)
+        {
+            // The DataKits themselves: 3 CNY each per day.
+            Assert.Equal((dataKits, dataKits * 300), (lines[BillingItem.DataKit].Quantity, lines[BillingItem.DataKit].Amount));
+        }
     }
 
     [Fact]

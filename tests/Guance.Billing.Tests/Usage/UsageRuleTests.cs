@@ -140,14 +140,42 @@ public sealed class UsageRuleTests
     }
 
     [Fact]
-    public void A_day_is_the_max_or_the_sum_of_its_hours_and_the_upgrade_hides_earlier_hours()
+    public void A_day_is_the_max_or_the_sum_of_its_hours()
     {
         Assert.Equal(7, DailyQuantity.Of(DailyAggregation.Max, [3, 7, 5]));
         Assert.Equal(15, DailyQuantity.Of(DailyAggregation.Sum, [3, 7, 5]));
         Assert.Equal(0, DailyQuantity.Of(DailyAggregation.Max, []));
-        Assert.True(DailyQuantity.Counts(Utc(11, 2, 1), null));
-        Assert.True(DailyQuantity.Counts(Utc(11, 2, 1), Utc(11, 2, 1)));
-        Assert.False(DailyQuantity.Counts(Utc(11, 2, 1), Utc(11, 2, 1, 10)));
+    }
+
+    [Fact]
+    public void The_hour_of_the_upgrade_splits_into_an_experience_and_a_commercial_row_by_observed_at()
+    {
+        // docs/domain.md §2: billing starts at the upgrade instant (02:30 UTC), not at the next whole hour.
+        var upgraded = Workspace() with { UpgradedAt = Utc(11, 2, 2, 30) };
+        var batch = BatchAggregator.Aggregate(upgraded, 1,
+        [
+            R(BillingItem.Logs, 5, Utc(11, 2, 2, 15)),
+            R(BillingItem.Logs, 200_000, Utc(11, 2, 2, 45)),
+            R(BillingItem.Logs, 1, Utc(11, 2, 2, 30)),
+            R(BillingItem.TimeSeries, 900, Utc(11, 2, 2, 29)),
+            R(BillingItem.TimeSeries, 4_000, Utc(11, 2, 2, 20)),
+            R(BillingItem.TimeSeries, 1_200, Utc(11, 2, 2, 50)),
+            R(BillingItem.TimeSeries, 1_500, Utc(11, 2, 2, 40)),
+        ], Utc(11, 2, 2, 55), Options, Days);
+
+        var rows = batch.Rows.ToDictionary(r => (r.Item.Item, r.Period));
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows.Values, r => Assert.Equal(Utc(11, 2, 2), r.Hour.Start));
+        Assert.Equal(5, rows[(BillingItem.Logs, Plan.Experience)].Quantity);
+        Assert.Equal(200_001, rows[(BillingItem.Logs, Plan.Commercial)].Quantity);
+        // A stock item keeps the latest value within each period's part of the hour.
+        Assert.Equal(900, rows[(BillingItem.TimeSeries, Plan.Experience)].Quantity);
+        Assert.Equal(1_200, rows[(BillingItem.TimeSeries, Plan.Commercial)].Quantity);
+        Assert.True(batch.HasExperienceRows);
+
+        Assert.Equal(Plan.Experience, BatchAggregator.PeriodOf(Workspace(Plan.Experience), Utc(11, 2, 3)));
+        Assert.Equal(Plan.Commercial, BatchAggregator.PeriodOf(upgraded, Utc(11, 2, 2, 30)));
+        Assert.Equal(Plan.Experience, BatchAggregator.PeriodOf(upgraded, Utc(11, 2, 2, 29)));
     }
 
     [Fact]

@@ -9,10 +9,10 @@ internal sealed class UsagePointConfiguration : IEntityTypeConfiguration<UsagePo
     public void Configure(EntityTypeBuilder<UsagePoint> point)
     {
         point.ToTable("usage_points");
-        // The upsert target of ingestion: one row per collector, item and site-local hour.
-        point.HasKey(p => new { p.WorkspaceId, p.Item, p.HourStart, p.CollectorId });
-        // Statistics, charts and day close read a workspace's days: covering, in GROUP BY order, so no row lookups and no sort.
-        point.HasIndex(p => new { p.WorkspaceId, p.BillingDay, p.Item, p.HourStart, p.Quantity }).HasDatabaseName("ix_usage_points_by_day");
+        // The upsert target of ingestion: one row per collector, item, site-local hour and period (experience or commercial).
+        point.HasKey(p => new { p.WorkspaceId, p.Item, p.HourStart, p.Plan, p.CollectorId });
+        // Statistics, charts and day close read one period of a workspace's days: covering, in GROUP BY order, so no row lookups and no sort.
+        point.HasIndex(p => new { p.WorkspaceId, p.BillingDay, p.Plan, p.Item, p.HourStart, p.Quantity }).HasDatabaseName("ix_usage_points_by_day");
     }
 }
 

@@ -5,8 +5,8 @@ namespace Guance.Billing.Data.Migrations;
 
 /// <summary>The audit records of operators' resets of a collector's high-water mark (ResetCollectorSequence).</summary>
 [DbContext(typeof(BillingDbContext))]
-[Migration("20261125000007_CollectorSequenceResets")]
-public sealed class M0007_CollectorSequenceResets : Migration
+[Migration("20261205000008_CollectorSequenceResets")]
+public sealed class M0008_CollectorSequenceResets : Migration
 {
     protected override void Up(MigrationBuilder migration)
     {
