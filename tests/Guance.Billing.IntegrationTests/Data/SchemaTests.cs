@@ -6,9 +6,10 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace Guance.Billing.IntegrationTests.Data;
 
 /// <summary>
-/// Migrations are written by hand, so nothing but this test keeps them in step with the model: a
-/// database migrated as the host migrates at start must have exactly the schema that EnsureCreated
-/// makes from the model, on the engine of the test run.
+/// A database migrated as the host migrates at start (the hand-written M0001-M0006, then the
+/// engine's generated migrations) must have exactly the schema that EnsureCreated makes from the
+/// model, on the engine of the test run. The hand-written migrations have no model of their own, so
+/// this test is what keeps them in step; <see cref="MigrationToolingTests"/> keeps the snapshots in step.
 /// </summary>
 public sealed class SchemaTests
 {

@@ -5,8 +5,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Guance.Billing.Data.Migrations;
 
 /// <summary>
-/// Helpers for hand-written migrations (the EF design-time tools are not available here). Column
-/// types are left to each provider's mapping of the CLR type, so one migration serves both engines.
+/// Helpers for hand-written migrations, which serve both engines (docs/operations.md#migrations).
+/// Column types are left to each provider's mapping of the CLR type.
 /// </summary>
 internal static class MigrationColumns
 {
