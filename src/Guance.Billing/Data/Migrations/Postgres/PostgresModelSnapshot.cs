@@ -540,7 +540,7 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("access_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Guance.Billing.Identity.SignInThrottle", b =>
+            modelBuilder.Entity("Guance.Billing.Identity.GuessThrottle", b =>
                 {
                     b.Property<string>("Key")
                         .HasColumnType("text")
@@ -1234,6 +1234,70 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("workspace_settlements", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Usage.CollectorSequenceReset", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CollectorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("collector_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("NewSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("new_sequence");
+
+                    b.Property<long>("PreviousSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_sequence");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("ResetAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reset_at");
+
+                    b.Property<string>("ResetBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reset_by")
+                        .UseCollation("C");
+
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_collector_resets");
+
+                    b.HasIndex("WorkspaceId", "CollectorId", "Id")
+                        .HasDatabaseName("ix_usage_collector_resets_workspace_id_collector_id_id");
+
+                    b.HasIndex(new[] { "RequestId" }, "ux_usage_collector_resets_request_id")
+                        .IsUnique()
+                        .HasDatabaseName("ux_usage_collector_resets_request_id");
+
+                    b.ToTable("usage_collector_resets", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Usage.UsageCollector", b =>
                 {
                     b.Property<string>("WorkspaceId")
@@ -1279,6 +1343,10 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("hour_start");
 
+                    b.Property<int>("Plan")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan");
+
                     b.Property<string>("CollectorId")
                         .HasColumnType("text")
                         .HasColumnName("collector_id")
@@ -1296,10 +1364,10 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
-                    b.HasKey("WorkspaceId", "Item", "HourStart", "CollectorId")
+                    b.HasKey("WorkspaceId", "Item", "HourStart", "Plan", "CollectorId")
                         .HasName("pk_usage_points");
 
-                    b.HasIndex("WorkspaceId", "BillingDay", "Item", "HourStart", "Quantity")
+                    b.HasIndex("WorkspaceId", "BillingDay", "Plan", "Item", "HourStart", "Quantity")
                         .HasDatabaseName("ix_usage_points_by_day");
 
                     b.ToTable("usage_points", (string)null);

@@ -495,7 +495,7 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("access_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Guance.Billing.Identity.SignInThrottle", b =>
+            modelBuilder.Entity("Guance.Billing.Identity.GuessThrottle", b =>
                 {
                     b.Property<string>("Key")
                         .HasColumnType("TEXT")
@@ -1144,6 +1144,63 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("workspace_settlements", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Usage.CollectorSequenceReset", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CollectorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collector_id");
+
+                    b.Property<long>("NewSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("new_sequence");
+
+                    b.Property<long>("PreviousSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_sequence");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long>("ResetAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reset_at");
+
+                    b.Property<string>("ResetBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reset_by");
+
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_collector_resets");
+
+                    b.HasIndex("WorkspaceId", "CollectorId", "Id")
+                        .HasDatabaseName("ix_usage_collector_resets_workspace_id_collector_id_id");
+
+                    b.HasIndex(new[] { "RequestId" }, "ux_usage_collector_resets_request_id")
+                        .IsUnique()
+                        .HasDatabaseName("ux_usage_collector_resets_request_id");
+
+                    b.ToTable("usage_collector_resets", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Usage.UsageCollector", b =>
                 {
                     b.Property<string>("WorkspaceId")
@@ -1186,6 +1243,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("hour_start");
 
+                    b.Property<int>("Plan")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plan");
+
                     b.Property<string>("CollectorId")
                         .HasColumnType("TEXT")
                         .HasColumnName("collector_id");
@@ -1202,10 +1263,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
-                    b.HasKey("WorkspaceId", "Item", "HourStart", "CollectorId")
+                    b.HasKey("WorkspaceId", "Item", "HourStart", "Plan", "CollectorId")
                         .HasName("pk_usage_points");
 
-                    b.HasIndex("WorkspaceId", "BillingDay", "Item", "HourStart", "Quantity")
+                    b.HasIndex("WorkspaceId", "BillingDay", "Plan", "Item", "HourStart", "Quantity")
                         .HasDatabaseName("ix_usage_points_by_day");
 
                     b.ToTable("usage_points", (string)null);
