@@ -56,7 +56,7 @@ public sealed class CliContext : IDisposable
             }
             catch (FormatException e)
             {
-                throw new UsageException(e.Message);
+                throw new CommandLineException(e.Message);
             }
         }
     }
@@ -118,7 +118,7 @@ public sealed class CliContext : IDisposable
         {
             return saved;
         }
-        throw new UsageException("which billing account? Pass --account ba_... (or log in with 'guance-billing billing login' to act on your own).");
+        throw new CommandLineException("which billing account? Pass --account ba_... (or log in with 'guance-billing billing login' to act on your own).");
     }
 
     private string BillingSessionSource => $"billing-center session in {ConfigFile.Path}";

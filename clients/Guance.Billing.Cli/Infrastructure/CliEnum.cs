@@ -38,7 +38,7 @@ public static class CliEnum
                 return value;
             }
         }
-        throw new UsageException($"'{name}' is not one of: {string.Join(", ", Names<T>())}.");
+        throw new CommandLineException($"'{name}' is not one of: {string.Join(", ", Names<T>())}.");
     }
 
     private static string UpperSnake(string pascal)

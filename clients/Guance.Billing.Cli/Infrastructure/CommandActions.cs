@@ -30,7 +30,7 @@ public static class CommandActions
         {
             return ErrorReport.Write(environment.Error, e, context!.Server, context.Timeout, context.LoginHint);
         }
-        catch (UsageException e)
+        catch (CommandLineException e)
         {
             environment.Error.WriteLine("error: " + e.Message);
             environment.Error.WriteLine(GuanceCli.HelpHint(parse));

@@ -26,7 +26,7 @@ public static class Confirmation
         }
         if (context.Environment.InputRedirected || !context.Output.Console.Profile.Capabilities.Interactive)
         {
-            throw new UsageException($"{question} Pass --yes to confirm.");
+            throw new CommandLineException($"{question} Pass --yes to confirm.");
         }
         return context.Output.Console.Confirm(question, defaultValue: false);
     }

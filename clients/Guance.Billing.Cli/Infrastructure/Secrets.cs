@@ -29,7 +29,7 @@ public static class Secrets
         {
             return context.Environment.In.ReadLine() is { Length: > 0 } line
                 ? line
-                : throw new UsageException("--password-stdin: standard input had no password.");
+                : throw new CommandLineException("--password-stdin: standard input had no password.");
         }
         if (context.Get(Password) is { Length: > 0 } flag)
         {
@@ -43,6 +43,6 @@ public static class Secrets
         {
             return context.Output.Console.Prompt(new TextPrompt<string>("Password:").Secret());
         }
-        throw new UsageException("a password is needed: pass --password-stdin, --password or GUANCE_PASSWORD.");
+        throw new CommandLineException("a password is needed: pass --password-stdin, --password or GUANCE_PASSWORD.");
     }
 }

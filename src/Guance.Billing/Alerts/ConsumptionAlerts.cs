@@ -23,7 +23,7 @@ public sealed class ConsumptionAlerts(BillingDbContext db, WorkspaceAccess acces
         var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.SetAlerts, cancellationToken, validator);
         WorkspaceManager.EnsureActive(grant.Workspace);
         var now = clock.GetUtcNow();
-        var userId = caller.Kind == CallerKind.User ? caller.SubjectId : null;
+        var userId = caller.UserIdOrNull;
         for (var attempt = 1; ; attempt++)
         {
             var updated = await db.ConsumptionAlerts

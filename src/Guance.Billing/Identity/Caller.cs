@@ -23,6 +23,9 @@ public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? T
 
     public bool IsOperator => Kind == CallerKind.Operator;
 
+    /// <summary>The console user's id, for audit records; null for any other caller (the operator).</summary>
+    public string? UserIdOrNull => Kind == CallerKind.User ? SubjectId : null;
+
     /// <summary>The console user, or UNAUTHENTICATED/PERMISSION_DENIED for any other caller.</summary>
     public string RequireUser()
     {

@@ -56,24 +56,18 @@ public sealed class BindingService(
                 .Where(b => b.WorkspaceId == workspaceId && b.BillingAccountId == current.BillingAccountId)
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.BillingAccountId, newAccountId).SetProperty(b => b.BoundAt, now), cancellationToken);
             var lockAt = await reader.LockAtAsync(newAccountId, settlement.Method, cancellationToken);
-            var updated = await db.WorkspaceSettlements
-                .Where(s => s.WorkspaceId == workspaceId && s.Version == settlement.Version && s.Method == SettlementMethod.BillingCenter && s.LockAt == null)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.LockAt, lockAt)
-                    .SetProperty(x => x.LockWarningSentAt, (DateTimeOffset?)null)
-                    .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
-                    .SetProperty(x => x.UpdatedAt, now)
-                    .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
-            if (moved == 0 || updated == 0)
+            if (moved == 0)
             {
-                throw Errors.Aborted("CONCURRENT_UPDATE", "The workspace's settlement changed while this request ran; read it again and retry.");
+                throw SettlementUpdate.ConcurrentChange();
             }
+            await SettlementUpdate.ApplyAsync(db, settlement, lockAt, now, change: null, cancellationToken,
+                only: s => s.Method == SettlementMethod.BillingCenter && s.LockAt == null);
             db.SettlementChanges.Add(new SettlementChange
             {
                 WorkspaceId = workspaceId,
                 Kind = SettlementChangeKind.Binding,
                 At = now,
-                ByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
+                ByUserId = caller.UserIdOrNull,
                 FromBillingAccountId = current.BillingAccountId,
                 ToBillingAccountId = newAccountId,
             });

@@ -68,28 +68,17 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
         {
             await CloudAccountHold.AcquireAsync(db, target, binding.BillingAccountId, method, cancellationToken);
         }
-        var updated = await db.WorkspaceSettlements
-            .Where(s => s.WorkspaceId == workspaceId && s.Version == settlement.Version)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Method, method)
-                .SetProperty(x => x.CloudAccountId, target)
-                .SetProperty(x => x.CloudSubscriptionCancelledAt, (DateTimeOffset?)null)
-                .SetProperty(x => x.MethodChangedAt, now)
-                .SetProperty(x => x.LockAt, lockAtAfter)
-                .SetProperty(x => x.LockWarningSentAt, (DateTimeOffset?)null)
-                .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
-                .SetProperty(x => x.UpdatedAt, now)
-                .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
-        if (updated == 0)
-        {
-            throw Errors.Aborted("CONCURRENT_UPDATE", "The workspace's settlement changed while this request ran; read it again and retry.");
-        }
+        await SettlementUpdate.ApplyAsync(db, settlement, lockAtAfter, now, s => s
+            .SetProperty(x => x.Method, method)
+            .SetProperty(x => x.CloudAccountId, target)
+            .SetProperty(x => x.CloudSubscriptionCancelledAt, (DateTimeOffset?)null)
+            .SetProperty(x => x.MethodChangedAt, now), cancellationToken);
         db.SettlementChanges.Add(new SettlementChange
         {
             WorkspaceId = workspaceId,
             Kind = SettlementChangeKind.Method,
             At = now,
-            ByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
+            ByUserId = caller.UserIdOrNull,
             FromMethod = settlement.Method,
             ToMethod = method,
             CloudAccountId = target,

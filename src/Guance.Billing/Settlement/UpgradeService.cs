@@ -85,14 +85,14 @@ public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, 
                 Days = RetentionPolicy.DefaultDays(Plan.Commercial, type),
                 EffectiveFrom = now,
                 RequestedAt = now,
-                RequestedByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
+                RequestedByUserId = caller.UserIdOrNull,
             }));
             db.SettlementChanges.Add(new SettlementChange
             {
                 WorkspaceId = workspaceId,
                 Kind = SettlementChangeKind.Upgrade,
                 At = now,
-                ByUserId = caller.Kind == CallerKind.User ? caller.SubjectId : null,
+                ByUserId = caller.UserIdOrNull,
                 ToBillingAccountId = accountId,
                 ToMethod = method,
                 CloudAccountId = target,

@@ -18,7 +18,7 @@ public sealed class WorkspaceSettlement
 
     /// <summary>
     /// When the marketplace subscription of the current cloud account was cancelled: only then may the
-    /// workspace leave it (cancellation is recorded by cloud settlement, a later issue).
+    /// workspace leave it (recorded by CancelCloudSubscription, Cloud/CloudSubscriptions).
     /// </summary>
     public DateTimeOffset? CloudSubscriptionCancelledAt { get; set; }
 

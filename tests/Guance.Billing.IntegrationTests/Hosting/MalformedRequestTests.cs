@@ -34,6 +34,9 @@ public sealed class MalformedRequestTests
         using var database = TestDatabase.Create();
         await using var host = await StartAsync(database);
         var invoker = host.Api(host.OperatorToken).Invoker;
+        // A client stream admits its caller before it reads a message (StreamUsage takes collector
+        // tokens only), so the malformed message is sent with the token that gets it read.
+        var collector = host.Api(await CollectorTokenAsync(host)).Invoker;
         var methods = ContractMethods();
         Assert.Contains(methods, m => m.FullName == "guance.billing.v1.WorkspaceService.ListSites");
         Assert.Contains(methods, m => m.FullName == "guance.billing.v1.UsageService.StreamUsage");
@@ -56,7 +59,7 @@ public sealed class MalformedRequestTests
             }
             foreach (var (name, bytes) in payloads)
             {
-                var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(invoker, method, bytes));
+                var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(method.IsClientStreaming ? collector : invoker, method, bytes));
                 var reason = error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
                 if (error.StatusCode != StatusCode.InvalidArgument || reason != "MALFORMED_REQUEST")
                 {
@@ -79,12 +82,7 @@ public sealed class MalformedRequestTests
     {
         using var database = TestDatabase.Create();
         await using var host = await StartAsync(database);
-        var owner = (await host.Api().Identity.SignUpAsync(new SignUpRequest { Email = "ann@example.com", Password = "correct horse battery", DisplayName = "Ann" })).Token;
-        var workspace = (await host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
-        {
-            Name = "Agents", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
-        })).Workspace;
-        var collector = (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "agent" })).Token;
+        var collector = await CollectorTokenAsync(host);
         var stream = UsageService.Descriptor.FindMethodByName("StreamUsage");
 
         using var call = host.Api(collector).Invoker.AsyncDuplexStreamingCall(RawMethod(stream), null, new CallOptions(deadline: DateTime.UtcNow.AddMinutes(1)));
@@ -99,6 +97,17 @@ public sealed class MalformedRequestTests
             {
             }
         }, "MALFORMED_REQUEST");
+    }
+
+    /// <summary>A collector token of a new workspace.</summary>
+    private static async Task<string> CollectorTokenAsync(HostProcess host)
+    {
+        var owner = (await host.Api().Identity.SignUpAsync(new SignUpRequest { Email = $"ann.{Guid.NewGuid():N}@example.com", Password = "correct horse battery", DisplayName = "Ann" })).Token;
+        var workspace = (await host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+        {
+            Name = "Agents", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+        })).Workspace;
+        return (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "agent" })).Token;
     }
 
     private static Task<HostProcess> StartAsync(TestDatabase database)

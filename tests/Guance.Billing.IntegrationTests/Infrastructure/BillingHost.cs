@@ -29,6 +29,18 @@ public sealed class BillingHost : WebApplicationFactory<Program>
     /// <summary>The host's clock; a test that needs another start (a day before every price list) sets its own.</summary>
     public FakeTimeProvider Clock { get; init; } = new(Start);
 
+    /// <summary>
+    /// Moves <see cref="Clock"/> forward to <paramref name="instant"/>; an instant already passed leaves it
+    /// where it is (the tests of a class share a host and run in any order, so "at least" is what they mean).
+    /// </summary>
+    public void MoveClockTo(DateTimeOffset instant)
+    {
+        if (instant > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(instant);
+        }
+    }
+
     /// <summary>This host's own fresh database, dropped when the host is disposed.</summary>
     public TestDatabase Database { get; } = TestDatabase.Create();
 
@@ -37,7 +49,7 @@ public sealed class BillingHost : WebApplicationFactory<Program>
     /// <summary>Extra configuration for a test class, applied over the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
-    /// <summary>Replaces services for a test (for example a hook that a later issue implements), applied last.</summary>
+    /// <summary>Replaces services for a test (for example an oracle or exporter that the test controls), applied last.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     /// <summary>

@@ -228,7 +228,9 @@ public sealed class MultiHostUsageTests(TwoHostsFixture hosts, ITestOutputHelper
             Name = $"Movers {host}", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
         })).Workspace.WorkspaceId;
         var token = (await workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = id, DisplayName = "movers" })).Token;
-        // The upgrade RPC belongs to a later issue: set the plan in the database, as the crash tests do.
+        // The generated records are observed from two minutes before the test's start on (Generated), so
+        // the workspace must be commercial from before then: an upgrade through the API would start
+        // billing only now and leave those minutes to the experience period. The instant is set here.
         await using var db = cluster.Database.NewContext();
         var updated = await db.Workspaces.Where(w => w.Id == id).ExecuteUpdateAsync(u => u
             .SetProperty(w => w.Plan, Guance.Billing.Workspaces.Plan.Commercial)

@@ -97,9 +97,9 @@ public sealed class BillingOverviewTests : IClassFixture<BillingHost>
         Assert.Equal(OwnerActions, owing.Actions);
 
         // The lock takes effect at the end of the 14-day settlement period, not a second earlier.
-        host.MoveTo(arrearsSince.AddDays(14).AddSeconds(-1));
+        host.MoveClockTo(arrearsSince.AddDays(14).AddSeconds(-1));
         Assert.False((await OverviewAsync(workspace.Administrator, workspace)).Locked);
-        host.MoveTo(arrearsSince.AddDays(14));
+        host.MoveClockTo(arrearsSince.AddDays(14));
         var locked = await OverviewAsync(workspace.Administrator, workspace);
         Assert.True(locked.Locked);
         Assert.Equal(2655, locked.Arrears.Cents());

@@ -29,15 +29,6 @@ public static class DayCloseKit
     public static DateOnly NextDay(this BillingHost host, TimeSpan offset) =>
         DateOnly.FromDateTime(host.Clock.GetUtcNow().ToOffset(offset).DateTime).AddDays(1);
 
-    /// <summary>Moves the fake clock forward to <paramref name="instant"/> (never back).</summary>
-    public static void MoveClockTo(this BillingHost host, DateTimeOffset instant)
-    {
-        if (instant > host.Clock.GetUtcNow())
-        {
-            host.Clock.SetUtcNow(instant);
-        }
-    }
-
     public static UsageRecord Record(BillingItem item, long quantity, DateTimeOffset observedAt) =>
         new() { Item = item, Quantity = quantity, ObservedAt = Timestamp.FromDateTimeOffset(observedAt) };
 

@@ -233,7 +233,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         Assert.False((await host.SettlementAsync(workspace.Id)).CloudLockedIn);
         await RefusedAsync(() => workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(workspace, Center)),
             "SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{workspace.Id}");
-        host.MoveTo(host.NextMonthStart("Asia/Shanghai"));
+        host.MoveClockTo(host.NextMonthStart("Asia/Shanghai"));
         var back = (await workspace.ChangeMethodAsync(Center)).Settlement;
         Assert.Equal(Center, back.Method);
         Assert.Equal("", back.CloudAccountId);
@@ -245,7 +245,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
     {
         // The instant a month begins in Shanghai is still the last morning of the month in Los Angeles.
         var shanghaiMonth = host.NextMonthStart("Asia/Shanghai");
-        host.MoveTo(shanghaiMonth.AddHours(-1));
+        host.MoveClockTo(shanghaiMonth.AddHours(-1));
         var (china, chinaAccount) = await CommercialAsync("cn1");
         var (oregon, oregonAccount) = await CommercialAsync("us1");
 
@@ -269,14 +269,14 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         var refusal = await RefusedAsync(() => china.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(china, Center)),
             "SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{china.Id}");
         Assert.Equal(chinaNext.ToString("yyyy-MM-dd"), refusal.Metadata["next_change_day"]);
-        host.MoveTo(shanghaiMonth.AddSeconds(-1));
+        host.MoveClockTo(shanghaiMonth.AddSeconds(-1));
         await RefusedAsync(() => china.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(china, Center)),
             "SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{china.Id}");
         Assert.Equal(china1.Method, (await host.SettlementAsync(china.Id)).Method);
 
         // At 00:00 of the 1st in Shanghai the Chinese workspace may change again; the Oregon one,
         // whose month has 16 more hours to run, may not.
-        host.MoveTo(shanghaiMonth);
+        host.MoveClockTo(shanghaiMonth);
         var china2 = (await china.ChangeMethodAsync(Center)).Settlement;
         Assert.Equal(Center, china2.Method);
         Assert.Equal(LocalDay(host.NextMonthStart("Asia/Shanghai"), "Asia/Shanghai"), china2.NextMethodChangeDay.ToDateOnly());
@@ -285,7 +285,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         Assert.Equal(oregonNext.ToString("yyyy-MM-dd"), oregonRefusal.Metadata["next_change_day"]);
         Assert.Equal(Aws, (await host.SettlementAsync(oregon.Id)).Method);
 
-        host.MoveTo(host.NextMonthStart("America/Los_Angeles"));
+        host.MoveClockTo(host.NextMonthStart("America/Los_Angeles"));
         Assert.Equal(Center, (await oregon.ChangeMethodAsync(Center)).Settlement.Method);
     }
 
@@ -371,7 +371,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         await host.CancelCloudSubscriptionAsync(workspace.Id);
         await RefusedAsync(() => account.Client.RemoveCloudAccountAsync(new RemoveCloudAccountRequest { BillingAccountId = account.Id, CloudAccountId = used }),
             "CLOUD_ACCOUNT_IN_USE", $"cloud_accounts/{used}");
-        host.MoveTo(host.NextMonthStart("Asia/Shanghai"));
+        host.MoveClockTo(host.NextMonthStart("Asia/Shanghai"));
         await workspace.ChangeMethodAsync(Center);
         await account.Client.RemoveCloudAccountAsync(new RemoveCloudAccountRequest { BillingAccountId = account.Id, CloudAccountId = used });
         Assert.Empty((await account.Client.ListCloudAccountsAsync(new ListCloudAccountsRequest { BillingAccountId = account.Id })).CloudAccounts);

@@ -88,9 +88,10 @@ public static class SettlementRulesKit
     }
 
     /// <summary>
-    /// Records that the marketplace subscription of the workspace's cloud account was cancelled. Cloud
-    /// settlement (a later issue) records this when the marketplace says so; no RPC does yet, so the
-    /// test writes the one column that it will write.
+    /// Records that the marketplace subscription of the workspace's cloud account was cancelled, and
+    /// nothing else. The CancelCloudSubscription RPC records the same column and then acts on it (an
+    /// Alibaba Cloud workspace falls back to the billing center at once, an AWS or Huawei one enters the
+    /// lock countdown), which the Cloud tests cover; the method rules tested here need only the record.
     /// </summary>
     public static async Task CancelCloudSubscriptionAsync(this BillingHost host, string workspaceId)
     {
@@ -114,12 +115,4 @@ public static class SettlementRulesKit
     /// <summary>The site-local day of an instant.</summary>
     public static DateOnly LocalDay(DateTimeOffset at, string timeZone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
-
-    /// <summary>Moves the fake clock forward to <paramref name="at"/> (never back).</summary>
-    public static void MoveTo(this BillingHost host, DateTimeOffset at)
-    {
-        var now = host.Clock.GetUtcNow();
-        Assert.True(at >= now, $"The clock is at {now:O} already, past {at:O}.");
-        host.Clock.Advance(at - now);
-    }
 }

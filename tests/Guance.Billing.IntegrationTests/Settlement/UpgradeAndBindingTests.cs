@@ -34,7 +34,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
     {
         var today = LocalDay(Now, Shanghai);
         var next = today.AddDays(1);
-        host.MoveTo(new DateTimeOffset(next.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)));
+        host.MoveClockTo(new DateTimeOffset(next.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)));
         return next;
     }
 
@@ -203,9 +203,9 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         // Its first bill is metered to the cloud account; the cash is not touched.
         // 2,000,000 logs at 14 days on CN: 2.00 units × 1.5 = 3.00.
         var collector = await host.CollectorAsync(workspace);
-        host.MoveTo(At(day, 10));
+        host.MoveClockTo(At(day, 10));
         await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 2_000_000, Now));
-        host.MoveTo(At(day.AddDays(1), 0, 40));
+        host.MoveClockTo(At(day.AddDays(1), 0, 40));
         await host.CloseDayAsync(site, day);
         var bill = await host.BillAsync(workspace.Id, day);
         Assert.Equal((method, cloudAccount, 300L, 300L, 0L),
@@ -281,13 +281,13 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         var workspace = await host.CreateWorkspaceAsync("cn1");
         var collector = await host.CollectorAsync(workspace);
         // The experience period: 900,000 logs and 2,000 time series, within the free quotas.
-        host.MoveTo(At(day, 9, 10));
+        host.MoveClockTo(At(day, 9, 10));
         await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 900_000, Now), Record(BillingItem.TimeSeries, 2_000, Now));
         var experience = await workspace.StatisticsAsync();
         Assert.Equal(900_000, experience[BillingItem.Logs].Today);
         Assert.True(experience[BillingItem.Logs].HasQuota);
 
-        host.MoveTo(At(day, 9, 30));
+        host.MoveClockTo(At(day, 9, 30));
         var upgradedAt = Now;
         var account = await host.UpgradeAsync(workspace);
         await host.RechargeAsync(account.Id, 10m);
@@ -302,7 +302,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         Assert.False(justUpgraded[BillingItem.Logs].HasQuota);
 
         // Commercial usage in the next hour: 2,500,000 logs (no quota now) and 1,500 time series.
-        host.MoveTo(At(day, 10, 5));
+        host.MoveClockTo(At(day, 10, 5));
         await collector.ReportAsync("host-1", 2, Record(BillingItem.Logs, 2_500_000, Now), Record(BillingItem.TimeSeries, 1_500, Now));
         var commercial = await workspace.StatisticsAsync();
         Assert.Equal(2_500_000, commercial[BillingItem.Logs].Today);
@@ -311,7 +311,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         var hours = await workspace.PointsAsync(BillingItem.Logs, UsagePointGranularity.Hourly, At(day, 0), At(day.AddDays(1), 0));
         Assert.Equal(new[] { 2_500_000L }, hours.Select(p => p.Quantity));
 
-        host.MoveTo(At(day.AddDays(1), 0, 30));
+        host.MoveClockTo(At(day.AddDays(1), 0, 30));
         await host.CloseDayAsync("cn1", day);
         var bill = await host.BillAsync(workspace.Id, day);
         var lines = bill.Lines.ToDictionary(l => l.Item);
@@ -355,9 +355,9 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         var collector = await host.CollectorAsync(workspace);
 
         // Day 1 under the first account: 2,000,000 logs; 2.00 units × 1.5 = 3.00.
-        host.MoveTo(At(day, 10));
+        host.MoveClockTo(At(day, 10));
         await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 2_000_000, Now));
-        host.MoveTo(At(day.AddDays(1), 0, 10));
+        host.MoveClockTo(At(day.AddDays(1), 0, 10));
         await host.CloseDayAsync("cn1", day);
 
         var movedAt = Now;
@@ -373,9 +373,9 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
             (await next.Client.ListBoundWorkspacesAsync(new ListBoundWorkspacesRequest { BillingAccountId = next.Id })).Workspaces.Select(w => w.WorkspaceId));
 
         // Day 2 under the new account: 1,234,567 logs; 1.23 units (truncated) × 1.5 = 1.845, half-up 1.85.
-        host.MoveTo(At(day.AddDays(1), 1, 0));
+        host.MoveClockTo(At(day.AddDays(1), 1, 0));
         await collector.ReportAsync("host-1", 2, Record(BillingItem.Logs, 1_234_567, Now));
-        host.MoveTo(At(day.AddDays(2), 0, 10));
+        host.MoveClockTo(At(day.AddDays(2), 0, 10));
         await host.CloseDayAsync("cn1", day.AddDays(1));
 
         var first = await host.BillAsync(workspace.Id, day);

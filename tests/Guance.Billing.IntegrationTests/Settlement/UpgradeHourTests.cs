@@ -31,7 +31,7 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
     private DateOnly StartNextDay()
     {
         var next = LocalDay(Now, Shanghai).AddDays(1);
-        host.MoveTo(At(next, 9));
+        host.MoveClockTo(At(next, 9));
         return next;
     }
 
@@ -41,15 +41,15 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
         var day = StartNextDay();
         var workspace = await host.CreateWorkspaceAsync("cn1");
         var collector = await host.CollectorAsync(workspace);
-        host.MoveTo(At(day, 10, 15));
+        host.MoveClockTo(At(day, 10, 15));
         await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 900_000, Now));
 
-        host.MoveTo(At(day, 10, 30));
+        host.MoveClockTo(At(day, 10, 30));
         var account = await host.UpgradeAsync(workspace);
         await host.RechargeAsync(account.Id, 10m);
 
         // 10:45: 200,000 logs of the commercial period, no quota (900,000 + 200,000 would pass the experience one).
-        host.MoveTo(At(day, 10, 50));
+        host.MoveClockTo(At(day, 10, 50));
         await collector.ReportAsync("host-1", 2, Record(BillingItem.Logs, 200_000, At(day, 10, 45)));
         // A late record observed at 10:20 is experience usage: it still counts against the experience quota.
         await RpcAssert.Fails(StatusCode.ResourceExhausted,
@@ -63,7 +63,7 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
         var hours = await workspace.PointsAsync(BillingItem.Logs, UsagePointGranularity.Hourly, At(day, 0), At(day.AddDays(1), 0));
         Assert.Equal([(At(day, 10), 200_000L)], hours.Select(p => (p.StartTime.ToDateTimeOffset(), p.Quantity)));
 
-        host.MoveTo(At(day.AddDays(1), 0, 30));
+        host.MoveClockTo(At(day.AddDays(1), 0, 30));
         await host.CloseDayAsync("cn1", day);
         var bill = await host.BillAsync(workspace.Id, day);
         // Logs at 14 days' retention on CN: 200,000 / 1,000,000 = 0.20 units × 1.50 = 0.30; the 10:15 and 10:20 logs are free.
@@ -78,15 +78,15 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
         var day = StartNextDay();
         var workspace = await host.CreateWorkspaceAsync("cn1");
         var first = await host.CollectorAsync(workspace);
-        host.MoveTo(At(day, 10, 20));
+        host.MoveClockTo(At(day, 10, 20));
         await first.ReportAsync("host-1", 1, Record(BillingItem.TimeSeries, 2_800, Now));
         await first.ReportAsync("host-2", 1, Record(BillingItem.TimeSeries, 100, Now));
 
-        host.MoveTo(At(day, 10, 30));
+        host.MoveClockTo(At(day, 10, 30));
         var account = await host.UpgradeAsync(workspace);
         await host.RechargeAsync(account.Id, 10m);
 
-        host.MoveTo(At(day, 10, 56));
+        host.MoveClockTo(At(day, 10, 56));
         await first.ReportAsync("host-1", 2, Record(BillingItem.TimeSeries, 1_000, At(day, 10, 40)), Record(BillingItem.TimeSeries, 1_200, At(day, 10, 55)));
         await first.ReportAsync("host-2", 2, Record(BillingItem.TimeSeries, 300, At(day, 10, 35)));
         // A late experience value of host-1 neither replaces its commercial 1,200 nor adds to the hour.
@@ -97,7 +97,7 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
         var hours = await workspace.PointsAsync(BillingItem.TimeSeries, UsagePointGranularity.Hourly, At(day, 0), At(day.AddDays(1), 0));
         Assert.Equal([(At(day, 10), 1_500L)], hours.Select(p => (p.StartTime.ToDateTimeOffset(), p.Quantity)));
 
-        host.MoveTo(At(day.AddDays(1), 0, 30));
+        host.MoveClockTo(At(day.AddDays(1), 0, 30));
         await host.CloseDayAsync("cn1", day);
         var bill = await host.BillAsync(workspace.Id, day);
         // Time series at 7 days' retention: 1,500 / 1,000 = 1.50 units × 0.70 = 1.05 (not the experience 2,900 + 100).

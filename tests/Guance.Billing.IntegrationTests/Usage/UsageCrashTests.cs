@@ -206,21 +206,21 @@ public sealed class RestartableHost : IAsyncDisposable
         {
             Email = $"crash.{Guid.NewGuid():N}@example.com", Password = "correct horse battery", DisplayName = "Crash",
         });
-        var owner = new WorkspaceService.WorkspaceServiceClient(channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + signUp.Token); return m; }));
+        var ownerCalls = channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + signUp.Token); return m; });
+        var owner = new WorkspaceService.WorkspaceServiceClient(ownerCalls);
         var workspace = (await owner.CreateWorkspaceAsync(new CreateWorkspaceRequest
         {
             Name = "Crash", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
         })).Workspace;
         var token = (await owner.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "agents" })).Token;
-        // The upgrade RPC belongs to a later issue: set it in the database.
-        await using (var db = Database.NewContext())
+        // Upgraded through the API, as an Owner does: the records of the tests are observed after this instant.
+        var payer = await new BillingAccountService.BillingAccountServiceClient(channel).RegisterBillingAccountAsync(new RegisterBillingAccountRequest
         {
-            var updated = await db.Workspaces.Where(w => w.Id == workspace.WorkspaceId).ExecuteUpdateAsync(u => u
-                .SetProperty(w => w.Plan, Guance.Billing.Workspaces.Plan.Commercial)
-                .SetProperty(w => w.UpgradedAt, (DateTimeOffset?)DateTimeOffset.UtcNow.AddDays(-1))
-                .SetProperty(w => w.Version, w => w.Version + 1));
-            Assert.Equal(1, updated);
-        }
+            Username = $"crash-{Guid.NewGuid():N}"[..24], Password = "correct horse battery", Email = $"crash.{Guid.NewGuid():N}@example.com",
+        });
+        var session = new BillingAccountService.BillingAccountServiceClient(channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + payer.Token); return m; }));
+        var code = (await session.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = payer.BillingAccount.BillingAccountId })).BindingCode;
+        await new SettlementService.SettlementServiceClient(ownerCalls).UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = workspace.WorkspaceId, BindingCode = code });
         return (workspace.WorkspaceId, channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer " + token); return m; }));
     }
 

@@ -101,7 +101,7 @@ public sealed class UsageQuotaTests(BillingHost host) : IClassFixture<BillingHos
         await RpcAssert.Fails(StatusCode.ResourceExhausted, () => collector.ReportAsync("host-1", 4, Record(BillingItem.Triggers, 1, lateEvening)), "EXPERIENCE_QUOTA_EXHAUSTED");
 
         // From the upgrade instant on there is no quota; the experience usage before it is no longer shown.
-        await night.UpgradeAsync(workspace.Id, night.Clock.GetUtcNow());
+        await night.UpgradeAsync(workspace);
         await collector.ReportAsync("host-1", 5, Record(BillingItem.Triggers, 500_000, night.Clock.GetUtcNow()));
         var statistics = await workspace.StatisticsAsync();
         Assert.Equal(500_000, statistics[BillingItem.Triggers].Today);

@@ -108,7 +108,7 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         Assert.Equal(10, (await china.StatisticsAsync())[BillingItem.SyntheticTests].Today);
 
         var commercial = await host.CreateWorkspaceAsync("us1");
-        await host.UpgradeAsync(commercial.Id, Now.AddDays(-3));
+        await host.UpgradeAsync(commercial);
         var collector = await host.CollectorAsync(commercial);
         await collector.Usage.ReportUsageAsync(Single(
             Record(BillingItem.BackupLogs, 5_000_000, Now),
@@ -130,7 +130,7 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
     public async Task The_retired_DataKit_item_is_refused_unless_enabled()
     {
         var workspace = await host.CreateWorkspaceAsync();
-        await host.UpgradeAsync(workspace.Id, Now.AddDays(-1));
+        await host.UpgradeAsync(workspace);
         var collector = await host.CollectorAsync(workspace);
         await RpcAssert.Fails(StatusCode.FailedPrecondition,
             () => collector.Usage.ReportUsageAsync(Single(Record(BillingItem.Datakit, 1, Now))), "ITEM_NOT_ENABLED");
@@ -138,7 +138,7 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         using var enabled = new BillingHost();
         enabled.Settings["Guance:Usage:DataKitItemEnabled"] = "true";
         var other = await enabled.CreateWorkspaceAsync();
-        await enabled.UpgradeAsync(other.Id, enabled.Clock.GetUtcNow().AddDays(-1));
+        await enabled.UpgradeAsync(other);
         await (await enabled.CollectorAsync(other)).Usage.ReportUsageAsync(Single(Record(BillingItem.Datakit, 2, enabled.Clock.GetUtcNow())));
         Assert.Equal(2, (await other.StatisticsAsync())[BillingItem.Datakit].Today);
         Assert.True((await enabled.Api().Usage.ListBillingItemsAsync(new ListBillingItemsRequest())).BillingItems.Single(i => i.Item == BillingItem.Datakit).Enabled);

@@ -120,10 +120,10 @@ public sealed class UsageReportTests(BillingHost host) : IClassFixture<BillingHo
         await collector.ReportAsync("a", 1, Record(BillingItem.Logs, 100, hour.AddMinutes(-50)), Record(BillingItem.Logs, 7, hour.AddMinutes(20)));
         await collector.ReportAsync("a", 2, Record(BillingItem.Logs, 50, hour.AddHours(-2)));
 
-        // Upgraded at 09:25: the 09:20 record stays with the experience period, even inside the hour of the upgrade.
-        var upgradedAt = hour.AddMinutes(25);
-        await host.UpgradeAsync(workspace.Id, upgradedAt);
-        await collector.ReportAsync("a", 3, Record(BillingItem.Logs, 3, upgradedAt), Record(BillingItem.Logs, 9, hour.AddMinutes(24)));
+        // Upgraded now, at 09:30: the 09:20 and 09:29 records stay with the experience period, even inside the hour of the upgrade.
+        await host.UpgradeAsync(workspace);
+        var upgradedAt = Now;
+        await collector.ReportAsync("a", 3, Record(BillingItem.Logs, 3, upgradedAt), Record(BillingItem.Logs, 9, hour.AddMinutes(29)));
         var response = await workspace.Owner.Api.Usage.GetUsageStatisticsAsync(new GetUsageStatisticsRequest { WorkspaceId = workspace.Id });
         Assert.Equal(upgradedAt, response.CountedSinceTime.ToDateTimeOffset());
         var logs = response.Items.Single(i => i.Item == BillingItem.Logs);

@@ -53,18 +53,6 @@ public static class UsageTestKit
         return response.Points.ToList();
     }
 
-    /// <summary>Sets fields that later issues own (the upgrade) straight in the database.</summary>
-    public static async Task UpgradeAsync(this BillingHost host, string workspaceId, DateTimeOffset upgradedAt)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
-        var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId);
-        workspace.Plan = Guance.Billing.Workspaces.Plan.Commercial;
-        workspace.UpgradedAt = upgradedAt;
-        workspace.Version++;
-        await db.SaveChangesAsync();
-    }
-
     public static string DatabaseFile(this BillingHost host) => Path.Combine(host.DataDirectory, DatabaseSetup.SqliteFileName);
 
     /// <summary>Blocks the host's usage writer until released: SQLite's write lock, or on PostgreSQL a lock on the collectors' marks.</summary>

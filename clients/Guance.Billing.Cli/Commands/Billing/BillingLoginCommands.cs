@@ -101,7 +101,7 @@ public static class BillingLoginCommands
             var next = context.Environment.In.ReadLine();
             return current is { Length: > 0 } && next is { Length: > 0 }
                 ? (current, next)
-                : throw new UsageException("--password-stdin: standard input needs two lines, the current password and then the new one.");
+                : throw new CommandLineException("--password-stdin: standard input needs two lines, the current password and then the new one.");
         }
         if (context.Environment.Variable("GUANCE_PASSWORD") is { Length: > 0 } variable && context.Environment.Variable("GUANCE_NEW_PASSWORD") is { Length: > 0 } newVariable)
         {
@@ -113,9 +113,9 @@ public static class BillingLoginCommands
             var current = console.Prompt(new TextPrompt<string>("Current password:").Secret());
             var next = console.Prompt(new TextPrompt<string>("New password:").Secret());
             var again = console.Prompt(new TextPrompt<string>("New password again:").Secret());
-            return next == again ? (current, next) : throw new UsageException("the new passwords differ.");
+            return next == again ? (current, next) : throw new CommandLineException("the new passwords differ.");
         }
-        throw new UsageException("passwords are needed: pass --password-stdin (two lines), or GUANCE_PASSWORD and GUANCE_NEW_PASSWORD.");
+        throw new CommandLineException("passwords are needed: pass --password-stdin (two lines), or GUANCE_PASSWORD and GUANCE_NEW_PASSWORD.");
     }
 
     private static void Save(CliContext context, string token, BillingSession session, BillingAccount account) =>

@@ -56,7 +56,7 @@ public static class ClockCommands
             }
             else if (context.Get(to) is { Duration: not null })
             {
-                throw new UsageException("--to takes an instant or a date; for a duration use --by.");
+                throw new CommandLineException("--to takes an instant or a date; for a duration use --by.");
             }
             else
             {

@@ -33,7 +33,7 @@ public static class CloseDayCommand
             var last = context.Get(to)?.ToDateOnly() ?? first;
             if (last < first)
             {
-                throw new UsageException("--to must not be before --day.");
+                throw new CommandLineException("--to must not be before --day.");
             }
             var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays).ToList();
             var closes = new List<DayClose>();

@@ -92,7 +92,7 @@ public static class MonthlyBillCommands
             var target = context.Get(file)!;
             if (target.Directory is { Exists: false } folder)
             {
-                throw new UsageException($"--file: the folder {folder.FullName} does not exist.");
+                throw new CommandLineException($"--file: the folder {folder.FullName} does not exist.");
             }
             // Written beside the target and moved over it at the end: a failed export leaves no half file.
             var partial = target.FullName + ".partial";

@@ -30,27 +30,27 @@ public static class UsageRecordFile
             var parts = text.Split(',', StringSplitOptions.TrimEntries);
             if (parts.Length is < 2 or > 3)
             {
-                throw new UsageException($"{path}:{number}: expected item,quantity[,observed_at], found '{text}'.");
+                throw new CommandLineException($"{path}:{number}: expected item,quantity[,observed_at], found '{text}'.");
             }
             BillingItem item;
             try
             {
                 item = CliEnum.Parse<BillingItem>(parts[0].Replace('_', '-'));
             }
-            catch (UsageException e)
+            catch (CommandLineException e)
             {
-                throw new UsageException($"{path}:{number}: {e.Message}");
+                throw new CommandLineException($"{path}:{number}: {e.Message}");
             }
             if (!long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quantity))
             {
-                throw new UsageException($"{path}:{number}: '{parts[1]}' is not a whole quantity.");
+                throw new CommandLineException($"{path}:{number}: '{parts[1]}' is not a whole quantity.");
             }
             var observed = now;
             if (parts.Length == 3)
             {
                 if (!DateTimeOffset.TryParse(parts[2], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) || !parts[2].Contains('T'))
                 {
-                    throw new UsageException($"{path}:{number}: '{parts[2]}' is not a time such as 2026-11-25T08:00:00Z.");
+                    throw new CommandLineException($"{path}:{number}: '{parts[2]}' is not a time such as 2026-11-25T08:00:00Z.");
                 }
                 observed = Timestamp.FromDateTimeOffset(time);
             }
@@ -58,7 +58,7 @@ public static class UsageRecordFile
         }
         if (records.Count == 0)
         {
-            throw new UsageException($"{path} has no records.");
+            throw new CommandLineException($"{path} has no records.");
         }
         return records;
     }

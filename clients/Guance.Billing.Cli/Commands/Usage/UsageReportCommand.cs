@@ -26,7 +26,7 @@ public static class UsageReportCommand
         context.LoginHint = "check --collector-token (or GUANCE_COLLECTOR_TOKEN): 'guance-billing workspaces collector-tokens create' makes one";
         return context.Get(option) is { Length: > 0 } flag ? flag
             : context.Environment.Variable("GUANCE_COLLECTOR_TOKEN") is { Length: > 0 } variable ? variable
-            : throw new UsageException("a collector token is needed: pass --collector-token (or GUANCE_COLLECTOR_TOKEN).");
+            : throw new CommandLineException("a collector token is needed: pass --collector-token (or GUANCE_COLLECTOR_TOKEN).");
     }
 
     public static Command Build()

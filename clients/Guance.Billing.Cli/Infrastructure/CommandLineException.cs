@@ -1,4 +1,4 @@
 namespace Guance.Billing.Cli.Infrastructure;
 
 /// <summary>A command line that parses but cannot be acted on (exit code 2), for example a missing --yes.</summary>
-public sealed class UsageException(string message) : Exception(message);
+public sealed class CommandLineException(string message) : Exception(message);
