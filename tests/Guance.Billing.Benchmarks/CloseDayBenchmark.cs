@@ -248,7 +248,7 @@ public static class CloseDayBenchmark
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         Add(command, "@day", day);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
