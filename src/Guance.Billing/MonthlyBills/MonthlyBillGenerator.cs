@@ -204,7 +204,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
 
     private static string Param(string prefix, int index) => string.Create(CultureInfo.InvariantCulture, $"@{prefix}{index}");
 
-    private static void AddList(DbCommand command, string prefix, IReadOnlyList<string> values)
+    private static void AddList(DbCommand command, string prefix, List<string> values)
     {
         for (var i = 0; i < values.Count; i++)
         {
