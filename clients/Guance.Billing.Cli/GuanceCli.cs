@@ -48,9 +48,9 @@ public static class GuanceCli
 
     /// <summary>"  hint: see 'guance-billing workspaces create --help'" for the command that was parsed.</summary>
     public static string HelpHint(ParseResult parse) =>
-        $"  hint: see '{string.Join(' ', new[] { "guance-billing" }.Concat(CommandPath(parse)))} --help'";
+        $"  hint: see '{string.Join(' ', CommandPath(parse).Prepend("guance-billing"))} --help'";
 
-    private static IEnumerable<string> CommandPath(ParseResult parse)
+    private static Stack<string> CommandPath(ParseResult parse)
     {
         var names = new Stack<string>();
         for (var result = parse.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)

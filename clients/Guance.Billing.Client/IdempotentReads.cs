@@ -49,7 +49,7 @@ public static class IdempotentReads
     private static bool IsVerb(string name, string verb) =>
         name.Length > verb.Length && name.StartsWith(verb, StringComparison.Ordinal) && char.IsUpper(name[verb.Length]);
 
-    private static IReadOnlyList<ServiceDescriptor> FindServices() =>
+    private static List<ServiceDescriptor> FindServices() =>
         typeof(IdempotentReads).Assembly.GetTypes()
             .Where(t => t.IsAbstract && t.IsSealed && t.Name.EndsWith("Reflection", StringComparison.Ordinal))
             .Select(t => t.GetProperty("Descriptor")?.GetValue(null) as FileDescriptor)

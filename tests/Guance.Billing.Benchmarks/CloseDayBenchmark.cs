@@ -108,19 +108,19 @@ public static class CloseDayBenchmark
         var accounts = new string[accountCount];
         var sessions = new string[accountCount];
         var registering = new BillingAccountService.BillingAccountServiceClient(anonymous);
-        await Parallel.ForEachAsync(Enumerable.Range(0, accountCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, accountCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellationToken) =>
         {
             var registered = await registering.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
             {
                 Username = $"close-{i}-{Guid.NewGuid():N}"[..24], Password = "benchmark password", Email = $"close{i}@example.com",
-            });
+            }, cancellationToken: cancellationToken);
             accounts[i] = registered.BillingAccount.BillingAccountId;
             sessions[i] = registered.Token;
             await byOperator.RechargeAsync(new RechargeRequest
             {
                 BillingAccountId = accounts[i], Amount = new Money { CurrencyCode = "CNY", Units = 10_000_000 }, RequestId = "fund-" + accounts[i],
                 PaymentMethod = PaymentMethod.BankTransfer,
-            });
+            }, cancellationToken: cancellationToken);
         });
         var first = channel.Intercept(m => { m.Add("authorization", "Bearer " + sessions[0]); return m; });
         var code = (await new BillingAccountService.BillingAccountServiceClient(first).CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = accounts[0] })).BindingCode;
@@ -248,7 +248,7 @@ public static class CloseDayBenchmark
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         Add(command, "@day", day);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, params (string Name, object Value)[] parameters)

@@ -303,7 +303,7 @@ public static class IngestionBenchmark
                 await using var sum = check.CreateCommand();
                 sum.CommandText = $"SELECT COALESCE(SUM(quantity), 0) FROM usage_points WHERE item = {(int)Items[k]} AND workspace_id <> @r";
                 sum.Parameters.Add(Parameter(sum, "@r", reported.Id));
-                exact &= Convert.ToInt64(await sum.ExecuteScalarAsync()) == expected[k];
+                exact &= Convert.ToInt64(await sum.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == expected[k];
             }
         }
         acks.Sort();

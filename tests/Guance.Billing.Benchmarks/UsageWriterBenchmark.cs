@@ -106,7 +106,7 @@ public static class UsageWriterBenchmark
 
         await using var sum = connection.CreateCommand();
         sum.CommandText = $"SELECT COALESCE(SUM(quantity), 0) FROM usage_points WHERE item <> {(int)BillingItem.TimeSeries}";
-        return (rate, Convert.ToInt64(await sum.ExecuteScalarAsync()));
+        return (rate, Convert.ToInt64(await sum.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static long Expected(int batches, int rows, int collectors)

@@ -85,11 +85,8 @@ public sealed class UsageGrpcService(
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
         }
-        if (context.CancellationToken.IsCancellationRequested)
-        {
-            // The agent went away (or the host is stopping): nothing more to answer.
-            throw new OperationCanceledException(context.CancellationToken);
-        }
+        // The agent went away (or the host is stopping): nothing more to answer.
+        context.CancellationToken.ThrowIfCancellationRequested();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             throw UsageErrors.HostStopping();

@@ -18,6 +18,8 @@ namespace Guance.Billing.Cloud;
 /// </summary>
 public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRecordFormer> logger, TimeProvider clock)
 {
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     /// <summary>Forms every record that is due; returns how many this run formed.</summary>
     public async Task<int> FormDueAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +117,7 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
     /// </summary>
     /// <summary>Whether <paramref name="value"/> has the form of a record id.</summary>
     public static bool IsRecordId(string? value) =>
-        value is { Length: 36 } && value.StartsWith("cmr_", StringComparison.Ordinal) && value.AsSpan(4).ContainsAnyExcept("0123456789abcdef") == false;
+        value is { Length: 36 } && value.StartsWith("cmr_", StringComparison.Ordinal) && value.AsSpan(4).ContainsAnyExcept(LowerHex) == false;
 
     public static string RecordId(string cloudAccountId, DateOnly day, BillingItem item, int part)
     {

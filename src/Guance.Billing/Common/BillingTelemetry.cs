@@ -27,5 +27,5 @@ public static class BillingTelemetry
 
     /// <summary>A span of the close of one site's billing day.</summary>
     public static Activity? StartDayClose(string siteCode, DateOnly day) =>
-        Source.StartActivity("day close")?.SetTag(SiteAttribute, siteCode).SetTag(BillingDayAttribute, day.ToString("yyyy-MM-dd"));
+        Source.StartActivity("day close")?.SetTag(SiteAttribute, siteCode).SetTag(BillingDayAttribute, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 }

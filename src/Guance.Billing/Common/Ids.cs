@@ -10,6 +10,7 @@ namespace Guance.Billing.Common;
 public static class Ids
 {
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+    private static readonly System.Buffers.SearchValues<char> AlphabetChars = System.Buffers.SearchValues.Create(Alphabet);
     private const int BodyLength = 26;
     private static readonly Lock Gate = new();
     private static long _lastMilliseconds;
@@ -55,5 +56,5 @@ public static class Ids
         value.Length == prefix.Length + 1 + BodyLength
         && value.StartsWith(prefix, StringComparison.Ordinal)
         && value[prefix.Length] == '_'
-        && value.AsSpan(prefix.Length + 1).IndexOfAnyExcept(Alphabet) < 0;
+        && value.AsSpan(prefix.Length + 1).IndexOfAnyExcept(AlphabetChars) < 0;
 }

@@ -87,7 +87,7 @@ public sealed class RequestValidator
     }
 
     public RequestValidator Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
-        Check(Convert.ToInt32(value) != 0 && Enum.IsDefined(value), field, "must be set to one of the defined values");
+        Check(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0 && Enum.IsDefined(value), field, "must be set to one of the defined values");
 
     public void ThrowIfInvalid()
     {

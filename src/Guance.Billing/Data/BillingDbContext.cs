@@ -53,9 +53,9 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Alerts.ConsumptionAlert> ConsumptionAlerts => Set<Alerts.ConsumptionAlert>();
     public DbSet<Alerts.ConsumptionAlertHit> ConsumptionAlertHits => Set<Alerts.ConsumptionAlertHit>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        configuration.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -44,7 +44,7 @@ public static class TokenCodec
         {
             return null;
         }
-        var id = IdPrefix(kind.Value) + "_" + bearer.Substring(4, IdBodyLength);
+        var id = string.Concat(IdPrefix(kind.Value), "_", bearer.AsSpan(4, IdBodyLength));
         return Ids.IsWellFormed(id, IdPrefix(kind.Value))
             ? new Parsed(kind.Value, id, Hash(bearer[(4 + IdBodyLength)..]))
             : null;

@@ -16,6 +16,7 @@ public sealed record ClockAdvance(DateTimeOffset Previous, DateTimeOffset Now, i
 /// the day close that would have used it, and not after). One advance at a time per host; a job that
 /// fails stops the clock where it failed (FAILED_PRECONDITION JOB_FAILED), so that nothing runs out of order.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A singleton for the life of the host whose SemaphoreSlim never makes a wait handle: nothing to free, and a dispose at shutdown could fail a release still in flight.")]
 public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan MaxAdvance = TimeSpan.FromDays(400);

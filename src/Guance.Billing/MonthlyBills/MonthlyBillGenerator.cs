@@ -39,6 +39,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
         ORDER BY d.billing_account_id
         LIMIT @limit
         """;
+    private static readonly CompositeFormat AccountsFormat = CompositeFormat.Parse(AccountsSql);
 
     private const string WorkspacesSql = """
         INSERT INTO monthly_bill_workspaces (monthly_bill_id, workspace_id, site_code, days, total,
@@ -138,7 +139,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
     {
         var connection = db.Database.GetDbConnection();
         var sitesList = waitingSites.Count == 0 ? "NULL" : string.Join(", ", waitingSites.Select((_, i) => Param("s", i)));
-        await using var command = connection.Command(string.Format(CultureInfo.InvariantCulture, AccountsSql, sitesList),
+        await using var command = connection.Command(string.Format(CultureInfo.InvariantCulture, AccountsFormat, sitesList),
                 "@y", "@m", "@after", "@first", "@next", "@limit")
             .Set(0, year).Set(1, month).Set(2, after).Set(3, first).Set(4, next).Set(5, AccountsPerBatch);
         AddList(command, "s", waitingSites);
@@ -203,7 +204,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
 
     private static string Param(string prefix, int index) => string.Create(CultureInfo.InvariantCulture, $"@{prefix}{index}");
 
-    private static void AddList(DbCommand command, string prefix, IReadOnlyList<string> values)
+    private static void AddList(DbCommand command, string prefix, List<string> values)
     {
         for (var i = 0; i < values.Count; i++)
         {

@@ -54,7 +54,7 @@ public static class SettlementErrors
     public static BillingException ChangedThisMonth(string workspaceId, DateOnly nextChangeDay) =>
         Errors.Precondition("SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{workspaceId}",
                 $"The settlement method changes at most once a calendar month; the next change is possible from {nextChangeDay:yyyy-MM-dd} (site time).")
-            .With("next_change_day", nextChangeDay.ToString("yyyy-MM-dd"));
+            .With("next_change_day", nextChangeDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
     public static BillingException CloudAccountRequired(string workspaceId, CloudProvider marketplace) =>
         Errors.Precondition("CLOUD_ACCOUNT_REQUIRED", $"workspaces/{workspaceId}",

@@ -85,7 +85,7 @@ public sealed class SqliteUsageStore : IUsageStore
         _readDayClose.Set(0, site.Code).Set(1, day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
 
     public long ReadMark(string workspaceId, string collectorId) =>
-        _readMark.Set(0, workspaceId).Set(1, collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+        _readMark.Set(0, workspaceId).Set(1, collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period)
     {

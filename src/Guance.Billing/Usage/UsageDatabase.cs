@@ -44,7 +44,7 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
     }
 
     /// <summary>The writer's statements on its connection: row at a time on SQLite, set-based on PostgreSQL.</summary>
-    public IUsageStore CreateStore(DbConnection connection) =>
+    public static IUsageStore CreateStore(DbConnection connection) =>
         connection is NpgsqlConnection postgres ? new PostgresUsageStore(postgres) : new SqliteUsageStore(connection);
 
     /// <summary>A stable 64-bit key of a workspace id for PostgreSQL advisory locks (FNV-1a).</summary>

@@ -35,7 +35,7 @@ public static class UsageErrors
     public static BillingException Closed(Site site, DateOnly day, DateTimeOffset closedAt, long sequence) =>
         Errors.Precondition(DayClosed, $"billing_days/{day:yyyy-MM-dd}",
                 $"The billing day {day:yyyy-MM-dd} of site {site.Code} is closed to late records; drop them.")
-            .With("billing_day", day.ToString("yyyy-MM-dd"))
+            .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
             .With("site_code", site.Code)
             .With("day_start", site.StartOf(day).ToString("O"))
             .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"))
@@ -74,7 +74,7 @@ public static class UsageErrors
         Errors.QuotaExhausted(QuotaExhausted, item.ContractName,
                 $"The experience plan's free {item.DisplayName} quota of {quota:N0} per day would be passed ({wouldBe:N0}) on {day:yyyy-MM-dd}; stop reporting {item.ContractName} until {resetsAt:O}.")
             .With("billing_item", item.ContractName)
-            .With("billing_day", day.ToString("yyyy-MM-dd"))
+            .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
             .With("daily_quota", Text(quota))
             .With("resets_at", resetsAt.ToString("O"))
             .With("sequence", Text(sequence));

@@ -188,7 +188,7 @@ public sealed class UsageIngestion(
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         await using var command = connection.Command(ReadMarkSql, "@w", "@c").Set(0, workspaceId).Set(1, collectorId);
-        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     private static void RequireCollector(Caller caller)

@@ -290,7 +290,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         if (_connection is null)
         {
             _connection = _database.OpenWriter();
-            _store = _database.CreateStore(_connection);
+            _store = UsageDatabase.CreateStore(_connection);
         }
     }
 

@@ -8,6 +8,7 @@ namespace Guance.Billing.Wallets;
 /// wallet writes here lets them take turns without polling. Not a guard of correctness (another
 /// process, or PostgreSQL with several hosts, does not share it): see <see cref="WalletLedger"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A singleton for the life of the host whose SemaphoreSlim never makes a wait handle: nothing to free, and a dispose at shutdown could fail a release still in flight.")]
 public sealed class WalletWriteGate(IOptions<GuanceOptions> guance, IOptions<WalletOptions> wallet)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -56,7 +56,7 @@ public sealed class LedgerVerificationTests : IClassFixture<BillingHost>
         Assert.False(report.Clean);
         Assert.Contains(report.Problems, p => p.Kind == LedgerProblemKind.BalanceMismatch && p.Subject == account.Id + ":cash");
         Assert.Contains(report.Problems, p => p.Kind == LedgerProblemKind.UnbalancedTransaction);
-        Assert.Contains(report.Problems, p => p.Kind == LedgerProblemKind.BrokenChain && p.Subject.StartsWith(account.Id + ":revenue"));
+        Assert.Contains(report.Problems, p => p.Kind == LedgerProblemKind.BrokenChain && p.Subject.StartsWith(account.Id + ":revenue", StringComparison.Ordinal));
         var everything = await host.Operator.BillingAccounts.VerifyLedgerAsync(new VerifyLedgerRequest());
         Assert.False(everything.Clean);
     }

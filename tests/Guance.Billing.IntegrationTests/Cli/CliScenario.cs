@@ -54,7 +54,7 @@ public static class CliScenario
     public static decimal Yuan(this JsonElement money)
     {
         Assert.Equal("CNY", money.GetProperty("currencyCode").GetString());
-        return long.Parse(money.GetProperty("units").GetString()!) + money.GetProperty("nanos").GetInt32() / 1_000_000_000m;
+        return long.Parse(money.GetProperty("units").GetString()!, System.Globalization.CultureInfo.InvariantCulture) + money.GetProperty("nanos").GetInt32() / 1_000_000_000m;
     }
 
     public static JsonElement At(this JsonElement element, params string[] path) =>

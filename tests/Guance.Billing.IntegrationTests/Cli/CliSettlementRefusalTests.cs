@@ -46,7 +46,7 @@ public sealed class CliSettlementRefusalTests(CliHost fixture)
         Assert.StartsWith("  hint: only a host started with --Guance:Clock:Mode=Simulated", advance.ErrorLines[^1]);
 
         // A day that has not ended (tomorrow in any zone) cannot be closed; only the operator may close days.
-        var tomorrow = DateTimeOffset.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
+        var tomorrow = DateTimeOffset.UtcNow.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var early = await cli.RunAsync(As(op, "settlement", "close-day", "--site", "cn1", "--day", tomorrow));
         Assert.Equal(6, early.ExitCode);
         Assert.EndsWith("(DAY_NOT_ENDED)", early.ErrorLines[0]);

@@ -110,7 +110,7 @@ public sealed class CliUsageTests(CliHost fixture)
         var cli = fixture.NewCli();
         var collector = new Dictionary<string, string?> { ["GUANCE_COLLECTOR_TOKEN"] = workspace.CollectorToken };
         using var files = new Infrastructure.TemporaryDirectory("cli-stream");
-        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var accepted = Path.Combine(files.Path, "accepted.csv");
         File.WriteAllLines(accepted, ["item,quantity,observed_at", "# triggers of the replayed agent", .. Enumerable.Repeat($"triggers,1,{now}", 3000), "logs,7", "apm_trace,5"]);
         var overQuota = Path.Combine(files.Path, "over-quota.csv");

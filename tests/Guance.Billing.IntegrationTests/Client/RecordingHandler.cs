@@ -64,7 +64,7 @@ public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, st
             {
                 return null;
             }
-            var value = long.Parse(text[..^1]);
+            var value = long.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture);
             return text[^1] switch
             {
                 'H' => TimeSpan.FromHours(value),

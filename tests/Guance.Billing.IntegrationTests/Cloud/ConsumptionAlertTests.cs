@@ -44,7 +44,7 @@ public sealed class ConsumptionAlertTests
             await host.CloseDayAsync("cn1", closed); // a second close of the day notifies nobody again
 
             var notices = await host.NotificationsAsync(account.Id, NotificationKind.ConsumptionAlert);
-            var ofDay = notices.Where(n => n.Subject.Contains(closed.ToString("yyyy-MM-dd"))).ToList();
+            var ofDay = notices.Where(n => n.Subject.Contains(closed.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))).ToList();
             // Logs and SMS, each to the Owner and the Administrator: 4 a day.
             Assert.Equal(4 * day, notices.Count);
             Assert.Equal(4, ofDay.Count);

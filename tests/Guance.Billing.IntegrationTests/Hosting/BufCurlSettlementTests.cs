@@ -118,7 +118,7 @@ public sealed class BufCurlSettlementTests
         var price = list.GetProperty("prices").EnumerateArray()
             .Single(p => p.GetProperty("item").GetString() == item && p.TryGetProperty("retentionDays", out var days) && days.GetInt32() == retentionDays)
             .GetProperty("unitPrice");
-        var units = price.TryGetProperty("units", out var u) ? long.Parse(u.GetString()!) : 0;
+        var units = price.TryGetProperty("units", out var u) ? long.Parse(u.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 0;
         var nanos = price.TryGetProperty("nanos", out var n) ? n.GetInt32() : 0;
         return (units + nanos / 1_000_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }

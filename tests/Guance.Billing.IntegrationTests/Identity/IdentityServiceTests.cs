@@ -125,7 +125,7 @@ public sealed class IdentityServiceTests(BillingHost host) : IClassFixture<Billi
 
         // A token whose secret is wrong is refused even though its id exists.
         var user = await host.SignUpAsync("forged");
-        var forged = user.Token[..^4] + (user.Token.EndsWith("aaaa") ? "bbbb" : "aaaa");
+        var forged = user.Token[..^4] + (user.Token.EndsWith("aaaa", StringComparison.Ordinal) ? "bbbb" : "aaaa");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api(forged).Identity.GetCurrentUserAsync(new GetCurrentUserRequest()), "TOKEN_INVALID");
     }
 

@@ -63,7 +63,7 @@ public sealed class TestDatabase : IDisposable
         var database = new TestDatabase(dataDirectory, DatabaseProvider.Postgres, connectionString, name);
         if (create)
         {
-            database.Administer($"CREATE DATABASE \"{name}\"");
+            Administer($"CREATE DATABASE \"{name}\"");
         }
         return database;
     }
@@ -134,7 +134,7 @@ public sealed class TestDatabase : IDisposable
         }
     }
 
-    private void Administer(string sql)
+    private static void Administer(string sql)
     {
         // No pooling: CREATE and DROP DATABASE run outside transactions, and the server keeps no idle session of ours.
         var builder = new NpgsqlConnectionStringBuilder(PostgresServer) { Pooling = false };

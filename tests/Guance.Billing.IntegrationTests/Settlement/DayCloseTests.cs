@@ -219,7 +219,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
 
         var refused = await RpcAssert.Fails(StatusCode.FailedPrecondition,
             () => agent.ReportAsync(Record(BillingItem.Logs, 5, Local(day, China, 23, 40))), "DAY_CLOSED");
-        Assert.Equal(day.ToString("yyyy-MM-dd"), refused.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["billing_day"]);
+        Assert.Equal(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), refused.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["billing_day"]);
         // The next day is open.
         await agent.ReportAsync(Record(BillingItem.Logs, 5, Local(day.AddDays(1), China, 0, 5)));
 

@@ -268,7 +268,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         // A second change in the same month is refused, to the last minute of the site's month.
         var refusal = await RefusedAsync(() => china.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(china, Center)),
             "SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{china.Id}");
-        Assert.Equal(chinaNext.ToString("yyyy-MM-dd"), refusal.Metadata["next_change_day"]);
+        Assert.Equal(chinaNext.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), refusal.Metadata["next_change_day"]);
         host.MoveClockTo(shanghaiMonth.AddSeconds(-1));
         await RefusedAsync(() => china.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(china, Center)),
             "SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{china.Id}");
@@ -282,7 +282,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
         Assert.Equal(LocalDay(host.NextMonthStart("Asia/Shanghai"), "Asia/Shanghai"), china2.NextMethodChangeDay.ToDateOnly());
         var oregonRefusal = await RefusedAsync(() => oregon.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(oregon, Center)),
             "SETTLEMENT_METHOD_CHANGED_THIS_MONTH", $"workspaces/{oregon.Id}");
-        Assert.Equal(oregonNext.ToString("yyyy-MM-dd"), oregonRefusal.Metadata["next_change_day"]);
+        Assert.Equal(oregonNext.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), oregonRefusal.Metadata["next_change_day"]);
         Assert.Equal(Aws, (await host.SettlementAsync(oregon.Id)).Method);
 
         host.MoveClockTo(host.NextMonthStart("America/Los_Angeles"));
@@ -302,7 +302,7 @@ public sealed class SettlementMethodTests : IClassFixture<BillingHost>
 
         var refusal = await RefusedAsync(() => workspace.Owner.Api.Settlement.ChangeSettlementMethodAsync(MethodRequest(workspace, Alibaba, alibaba)),
             "ARREARS_OUTSTANDING", $"workspaces/{workspace.Id}");
-        Assert.Equal(host.Clock.GetUtcNow().AddDays(14), DateTimeOffset.Parse(refusal.Metadata["lock_time"]));
+        Assert.Equal(host.Clock.GetUtcNow().AddDays(14), DateTimeOffset.Parse(refusal.Metadata["lock_time"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(inArrears, await host.SettlementAsync(workspace.Id));
 
         await host.RechargeAsync(account.Id, 10m);

@@ -49,7 +49,7 @@ public static class SettlementRulesKit
     public static async Task<string> AddCloudAccountAsync(this BillingHost host, string billingAccountId, CloudProvider provider)
     {
         var providerAccountId = provider == CloudProvider.Aws
-            ? Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString()
+            ? Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture)
             : "acct-" + Guid.NewGuid().ToString("N")[..12];
         var added = await host.Operator.BillingAccounts.AddCloudAccountAsync(new AddCloudAccountRequest
         {

@@ -27,7 +27,7 @@ public sealed class CollectorSequenceTests(BillingHost host) : IClassFixture<Bil
         var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
             () => collector.Usage.ReportUsageAsync(Report("host-1", long.MaxValue, Record(BillingItem.Logs, 7, Now))), "SEQUENCE_TOO_FAR_AHEAD");
         Assert.Equal(["sequence"], error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
-        Assert.True(long.Parse(error.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["max_sequence"]) < long.MaxValue);
+        Assert.True(long.Parse(error.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["max_sequence"], System.Globalization.CultureInfo.InvariantCulture) < long.MaxValue);
 
         // The mark did not move: the next batch is applied, not taken for a duplicate.
         Assert.False((await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 1, Now))).Duplicate);

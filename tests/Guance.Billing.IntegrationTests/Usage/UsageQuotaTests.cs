@@ -26,7 +26,7 @@ public sealed class UsageQuotaTests(BillingHost host) : IClassFixture<BillingHos
         var info = status.GetDetail<ErrorInfo>();
         Assert.Equal("BILLING_ITEM_LOGS", info.Metadata["billing_item"]);
         Assert.Equal("2026-11-02", info.Metadata["billing_day"]);
-        Assert.Equal(new DateTimeOffset(2026, 11, 2, 16, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse(info.Metadata["resets_at"]));
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 16, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse(info.Metadata["resets_at"], System.Globalization.CultureInfo.InvariantCulture));
 
         var statistics = await workspace.StatisticsAsync();
         Assert.Equal(999_999, statistics[BillingItem.Logs].Today);
