@@ -26,7 +26,7 @@ public sealed class UsageCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         await host.StartAsync();
         output.WriteLine($"started {Stopwatch.GetElapsedTime(t0)}");
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var (workspaceId, collector) = await host.CommercialWorkspaceAsync(channel);
+        var (workspaceId, collector) = await RestartableHost.CommercialWorkspaceAsync(channel);
 
         var uploaders = Enumerable.Range(1, 2).Select(n => new UsageUploader(collector, new UsageUploaderOptions
         {
@@ -106,7 +106,7 @@ public sealed class UsageGracefulStopTests
         await using var host = new RestartableHost();
         await host.StartAsync();
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var (workspaceId, collector) = await host.CommercialWorkspaceAsync(channel);
+        var (workspaceId, collector) = await RestartableHost.CommercialWorkspaceAsync(channel);
         var uploader = new UsageUploader(collector, new UsageUploaderOptions
         {
             CollectorId = "graceful-1",
@@ -200,7 +200,7 @@ public sealed class RestartableHost : IAsyncDisposable
     }
 
     /// <summary>A user, a workspace made commercial (so that no experience quota stops a flood) and calls with its collector token.</summary>
-    public async Task<(string WorkspaceId, CallInvoker Collector)> CommercialWorkspaceAsync(GrpcChannel channel)
+    public static async Task<(string WorkspaceId, CallInvoker Collector)> CommercialWorkspaceAsync(GrpcChannel channel)
     {
         var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
         {
