@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
 using Google.Protobuf;
-using Google.Rpc;
 using Grpc.Core;
 using Guance.Billing.V1;
 
@@ -34,39 +32,14 @@ public sealed class UsageUploader : IAsyncDisposable
     private readonly SemaphoreSlim _sealing = new(1, 1);
     private readonly SemaphoreSlim _capacity;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly List<Entry> _pending = new();
-    private readonly DateTimeOffset[] _stoppedUntil = new DateTimeOffset[64];
+    private readonly PendingBatches _pending = new();
+    private readonly StoppedItems _stopped;
     private readonly UsageBatchEncoder _open = new();
     private long _openSince;
     private long _lastSequence;
     private long _nextLocalId;
-    private int _nextToSend;
-    private int _inFlight;
-    private int _window = 1;
     private int _maxRecords;
-    private int _stoppedItems;
     private DateTimeOffset _pausedUntil;
-
-    /// <summary>A sealed batch: its request bytes (StreamUsageRequest) and where the UsageBatch starts in them.</summary>
-    private sealed class Entry(long localId, long sequence, byte[] request, int batchOffset, int records, bool sentBefore)
-    {
-        public long LocalId { get; } = localId;
-        public long Sequence { get; set; } = sequence;
-        public byte[] Request { get; set; } = request;
-        public int BatchOffset { get; set; } = batchOffset;
-        public int Records { get; set; } = records;
-        public bool SentBefore { get; set; } = sentBefore;
-        public long SentAt { get; set; }
-
-        public ReadOnlySpan<byte> BatchBytes => Request.AsSpan(BatchOffset);
-
-        public UsageBatch Parse() => UsageBatch.Parser.ParseFrom(Request, BatchOffset, Request.Length - BatchOffset);
-
-        public void Replace((byte[] Request, int BatchOffset, int Records) encoded, long sequence)
-        {
-            (Request, BatchOffset, Records, Sequence) = (encoded.Request, encoded.BatchOffset, encoded.Records, sequence);
-        }
-    }
 
     /// <param name="invoker">Calls of the host with the collector token, for example
     /// <c>channel.CreateCallInvoker().Intercept(m => { m.Add("authorization", "Bearer gct_..."); return m; })</c>.</param>
@@ -77,15 +50,15 @@ public sealed class UsageUploader : IAsyncDisposable
         _options = options;
         _maxRecords = Math.Max(1, options.MaxRecordsPerBatch);
         _spool = new UsageSpool(options.SpoolDirectory, options.SyncSpoolWrites);
+        _stopped = new StoppedItems(options.Clock);
         foreach (var (localId, batch) in _spool.Load())
         {
             // Left by a previous run: it may have been sent (and committed) already; the host's mark decides.
             var encoded = UsageBatchEncoder.Encode(batch.Records, batch.Sequence);
-            _pending.Add(new Entry(localId, batch.Sequence, encoded.Request, encoded.BatchOffset, encoded.Records, sentBefore: true));
+            _pending.Insert(new PendingBatch(localId, batch.Sequence, encoded.Request, encoded.BatchOffset, encoded.Records, sentBefore: true));
             _nextLocalId = Math.Max(_nextLocalId, localId + 1);
             _lastSequence = Math.Max(_lastSequence, batch.Sequence);
         }
-        _pending.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         _capacity = new SemaphoreSlim(Math.Max(0, Math.Max(1, options.MaxPendingBatches) - _pending.Count), int.MaxValue);
     }
 
@@ -110,18 +83,10 @@ public sealed class UsageUploader : IAsyncDisposable
     }
 
     /// <summary>Whether records of the item are currently dropped (its quota is used up, or the workspace may not report it).</summary>
-    public bool IsStopped(BillingItem item) =>
-        (uint)item < (uint)_stoppedUntil.Length && _stoppedUntil[(int)item] != default && _stoppedUntil[(int)item] > _options.Clock.GetUtcNow();
+    public bool IsStopped(BillingItem item) => _stopped.IsStopped(item);
 
     /// <summary>Sends the item again (for example after an upgrade to the commercial plan).</summary>
-    public void Resume(BillingItem item)
-    {
-        if (_stoppedUntil[(int)item] != default)
-        {
-            _stoppedUntil[(int)item] = default;
-            Interlocked.Decrement(ref _stoppedItems);
-        }
-    }
+    public void Resume(BillingItem item) => _stopped.Resume(item);
 
     /// <summary>Adds a record: see <see cref="AddAsync(UsageRecord, CancellationToken)"/>.</summary>
     public ValueTask<bool> AddAsync(BillingItem item, long quantity, DateTimeOffset observedAt, CancellationToken cancellationToken = default)
@@ -145,7 +110,7 @@ public sealed class UsageUploader : IAsyncDisposable
 
     private ValueTask<bool> Add(int item, long quantity, long seconds, int nanos, UsageRecord? unstamped, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _stoppedItems) > 0 && IsStopped((BillingItem)item))
+        if (_stopped.Any && _stopped.IsStopped((BillingItem)item))
         {
             Interlocked.Increment(ref Statistics._recordsDropped);
             return ValueTask.FromResult(false);
@@ -252,7 +217,7 @@ public sealed class UsageUploader : IAsyncDisposable
         await _sealing.WaitAsync(cancellationToken);
         try
         {
-            Entry entry;
+            PendingBatch entry;
             lock (_gate)
             {
                 if (_open.Count == 0)
@@ -261,12 +226,12 @@ public sealed class UsageUploader : IAsyncDisposable
                 }
                 var sequence = NextSequence();
                 var (request, offset, records) = _open.Seal(sequence);
-                entry = new Entry(_nextLocalId++, sequence, request, offset, records, sentBefore: false);
+                entry = new PendingBatch(_nextLocalId++, sequence, request, offset, records, sentBefore: false);
             }
             _spool.Write(entry.LocalId, entry.BatchBytes);
             lock (_gate)
             {
-                Insert(entry);
+                _pending.Insert(entry);
             }
             sealedOne = true;
             Interlocked.Increment(ref Statistics._batchesSealed);
@@ -288,16 +253,6 @@ public sealed class UsageUploader : IAsyncDisposable
         var clock = (_options.Clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
         _lastSequence = Math.Max(_lastSequence + 1, clock);
         return _lastSequence;
-    }
-
-    private void Insert(Entry entry)
-    {
-        var index = _pending.Count;
-        while (index > 0 && _pending[index - 1].Sequence > entry.Sequence)
-        {
-            index--;
-        }
-        _pending.Insert(index, entry);
     }
 
     private async Task FlushPeriodicallyAsync(CancellationToken cancellationToken)
@@ -354,8 +309,7 @@ public sealed class UsageUploader : IAsyncDisposable
             }
             lock (_gate)
             {
-                _inFlight = 0;
-                _nextToSend = 0;
+                _pending.Restart();
             }
         }
     }
@@ -363,24 +317,15 @@ public sealed class UsageUploader : IAsyncDisposable
     /// <summary>Drops what the host has committed already and starts sending from the first batch above its mark.</summary>
     private async Task<int> ResumeAfterAsync(UsageStreamOpened opened, CancellationToken cancellationToken)
     {
-        var committed = new List<Entry>();
-        var renumber = new List<Entry>();
+        List<PendingBatch> committed, renumber;
         int resent;
         lock (_gate)
         {
-            _window = Math.Max(1, opened.MaxBatchesInFlight);
+            _pending.Window = Math.Max(1, opened.MaxBatchesInFlight);
             _maxRecords = Math.Max(1, Math.Min(_options.MaxRecordsPerBatch, opened.MaxRecordsPerBatch > 0 ? opened.MaxRecordsPerBatch : int.MaxValue));
-            foreach (var entry in _pending.Where(e => e.Sequence <= opened.LastCommittedSequence))
-            {
-                // Sent before and at or below the mark: committed. Never sent: it cannot be, it only needs a higher number.
-                (entry.SentBefore ? committed : renumber).Add(entry);
-            }
-            _pending.RemoveAll(committed.Contains);
-            _pending.RemoveAll(renumber.Contains);
+            (committed, renumber) = _pending.TakeAtOrBelow(opened.LastCommittedSequence);
             _lastSequence = Math.Max(_lastSequence, opened.LastCommittedSequence);
-            _nextToSend = 0;
-            _inFlight = 0;
-            resent = _pending.Count(e => e.SentBefore);
+            resent = _pending.SentBefore;
         }
         foreach (var entry in committed)
         {
@@ -402,7 +347,7 @@ public sealed class UsageUploader : IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            Entry? next = null;
+            PendingBatch? next = null;
             TimeSpan pause = TimeSpan.Zero;
             lock (_gate)
             {
@@ -411,10 +356,8 @@ public sealed class UsageUploader : IAsyncDisposable
                 {
                     pause = _pausedUntil - now;
                 }
-                else if (_inFlight < _window && _nextToSend < _pending.Count)
+                else if ((next = _pending.TakeNextToSend()) is not null)
                 {
-                    next = _pending[_nextToSend++];
-                    _inFlight++;
                     if (next.SentBefore)
                     {
                         Interlocked.Increment(ref Statistics._batchesResent);
@@ -428,7 +371,7 @@ public sealed class UsageUploader : IAsyncDisposable
                 await WaitForWorkAsync(pause, cancellationToken);
                 continue;
             }
-            if (Volatile.Read(ref _stoppedItems) > 0 && !StripStoppedItems(next))
+            if (_stopped.Any && !StripStoppedItems(next))
             {
                 continue;
             }
@@ -441,14 +384,14 @@ public sealed class UsageUploader : IAsyncDisposable
     /// Takes the records of stopped items out of a batch before it is sent (the spool file is rewritten
     /// in place, same sequence); false when nothing is left and the batch was dropped.
     /// </summary>
-    private bool StripStoppedItems(Entry entry)
+    private bool StripStoppedItems(PendingBatch entry)
     {
         var records = entry.Parse().Records;
-        if (!records.Any(r => IsStopped(r.Item)))
+        if (!records.Any(r => _stopped.IsStopped(r.Item)))
         {
             return true;
         }
-        var kept = records.Where(r => !IsStopped(r.Item)).ToList();
+        var kept = records.Where(r => !_stopped.IsStopped(r.Item)).ToList();
         Interlocked.Add(ref Statistics._recordsDropped, records.Count - kept.Count);
         if (kept.Count > 0)
         {
@@ -462,16 +405,7 @@ public sealed class UsageUploader : IAsyncDisposable
         }
         lock (_gate)
         {
-            var index = _pending.IndexOf(entry);
-            if (index >= 0)
-            {
-                _pending.RemoveAt(index);
-                if (index < _nextToSend)
-                {
-                    _nextToSend--;
-                }
-            }
-            _inFlight = Math.Max(0, _inFlight - 1);
+            _pending.Drop(entry);
         }
         _spool.Delete(entry.LocalId);
         _capacity.Release();
@@ -501,20 +435,10 @@ public sealed class UsageUploader : IAsyncDisposable
             StreamUsageResponse.KindOneofCase.Rejected => response.Rejected.Sequence,
             _ => throw new IOException($"Unexpected message from the host: {response.KindCase}."),
         };
-        Entry? entry;
+        PendingBatch? entry;
         lock (_gate)
         {
-            var index = _pending.FindIndex(e => e.Sequence == sequence);
-            entry = index < 0 ? null : _pending[index];
-            if (index >= 0)
-            {
-                _pending.RemoveAt(index);
-                if (index < _nextToSend)
-                {
-                    _nextToSend--;
-                }
-            }
-            _inFlight = Math.Max(0, _inFlight - 1);
+            entry = _pending.Answered(sequence);
         }
         _wake.Writer.TryWrite(true);
         if (entry is null)
@@ -538,52 +462,27 @@ public sealed class UsageUploader : IAsyncDisposable
     }
 
     /// <summary>Acts on a refusal: stops what the host refuses and sends the batch's other records again under a new number.</summary>
-    private async Task RejectAsync(Entry entry, Google.Rpc.Status status, CancellationToken cancellationToken)
+    private async Task RejectAsync(PendingBatch entry, Google.Rpc.Status status, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Statistics._batchesRejected);
-        var info = status.GetDetail<ErrorInfo>();
-        var reason = info?.Reason ?? "UNKNOWN";
-        string Meta(string key) => info?.Metadata.TryGetValue(key, out var value) == true ? value : "";
         var records = entry.Parse().Records;
-        IList<UsageRecord> keep = [];
-        switch (reason)
+        var refusal = UsageRefusal.Read(status, records);
+        if (refusal.StoppedItem is { } item)
         {
-            case "EXPERIENCE_QUOTA_EXHAUSTED":
-            case "ITEM_NOT_AVAILABLE_ON_EXPERIENCE":
-            case "ITEM_NOT_ENABLED":
-                if (System.Enum.TryParse<BillingItem>(ToEnumName(Meta("billing_item")), out var item))
-                {
-                    var until = reason == "EXPERIENCE_QUOTA_EXHAUSTED" && DateTimeOffset.TryParse(Meta("resets_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var resets)
-                        ? resets
-                        : DateTimeOffset.MaxValue;
-                    if (_stoppedUntil[(int)item] == default)
-                    {
-                        Interlocked.Increment(ref _stoppedItems);
-                    }
-                    _stoppedUntil[(int)item] = until;
-                    ItemStopped?.Invoke(new ItemStopped(item, reason, until));
-                    keep = records.Where(r => r.Item != item).ToList();
-                }
-                break;
-            case "DAY_CLOSED":
-                if (DateTimeOffset.TryParse(Meta("day_start"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start)
-                    && DateTimeOffset.TryParse(Meta("day_end"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var end))
-                {
-                    keep = records.Where(r => r.ObservedAt is null || r.ObservedAt.ToDateTimeOffset() < start || r.ObservedAt.ToDateTimeOffset() >= end).ToList();
-                }
-                break;
-            case "WORKSPACE_LOCKED":
-                lock (_gate)
-                {
-                    _pausedUntil = _options.Clock.GetUtcNow() + _options.LockedRetryDelay;
-                }
-                keep = records;
-                break;
+            _stopped.Stop(item, refusal.StoppedUntil);
+            ItemStopped?.Invoke(new ItemStopped(item, refusal.Reason, refusal.StoppedUntil));
         }
-        var changed = keep.Count < records.Count || reason == "WORKSPACE_LOCKED";
-        var requeued = changed ? keep.Count : 0;
+        if (refusal.PausesWorkspace)
+        {
+            lock (_gate)
+            {
+                _pausedUntil = _options.Clock.GetUtcNow() + _options.LockedRetryDelay;
+            }
+        }
+        var changed = refusal.Keep.Count < records.Count || refusal.PausesWorkspace;
+        var requeued = changed ? refusal.Keep.Count : 0;
         Interlocked.Add(ref Statistics._recordsDropped, records.Count - requeued);
-        Rejected?.Invoke(new BatchRejected(entry.Sequence, records.Count, status, reason, requeued));
+        Rejected?.Invoke(new BatchRejected(entry.Sequence, records.Count, status, refusal.Reason, requeued));
         if (requeued == 0)
         {
             // Nothing left to send, or nothing the refusal named: the batch is dropped.
@@ -591,11 +490,11 @@ public sealed class UsageUploader : IAsyncDisposable
             _capacity.Release();
             return;
         }
-        await RequeueAsync(entry, keep, cancellationToken);
+        await RequeueAsync(entry, refusal.Keep, cancellationToken);
     }
 
     /// <summary>The same spool file (an atomic rewrite) with a new, higher sequence.</summary>
-    private async Task RequeueAsync(Entry entry, IEnumerable<UsageRecord> records, CancellationToken cancellationToken)
+    private async Task RequeueAsync(PendingBatch entry, IEnumerable<UsageRecord> records, CancellationToken cancellationToken)
     {
         await _sealing.WaitAsync(cancellationToken);
         try
@@ -611,7 +510,7 @@ public sealed class UsageUploader : IAsyncDisposable
             {
                 entry.Replace(encoded, sequence);
                 entry.SentBefore = false;
-                Insert(entry);
+                _pending.Insert(entry);
             }
         }
         finally
@@ -619,12 +518,5 @@ public sealed class UsageUploader : IAsyncDisposable
             _sealing.Release();
         }
         _wake.Writer.TryWrite(true);
-    }
-
-    private static string ToEnumName(string contractName)
-    {
-        // BILLING_ITEM_APM_TRACE -> ApmTrace
-        var words = contractName.StartsWith("BILLING_ITEM_", StringComparison.Ordinal) ? contractName["BILLING_ITEM_".Length..] : contractName;
-        return string.Concat(words.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant()));
     }
 }

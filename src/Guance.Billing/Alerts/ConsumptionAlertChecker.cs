@@ -4,6 +4,7 @@ using Guance.Billing.Usage;
 using Guance.Billing.Wallets;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Guance.Billing.Alerts;
 
@@ -17,7 +18,7 @@ public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOut
 {
     private const string ClaimSql = """
         INSERT INTO consumption_alert_hits (workspace_id, billing_day, item, amount, threshold, created_at)
-        VALUES (@w, @d, @i, @a, @t, @at)
+        VALUES (@workspace, @day, @item, @amount, @threshold, @at)
         ON CONFLICT DO NOTHING
         """;
 
@@ -39,9 +40,10 @@ public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOut
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var claimed = await db.Database.ExecuteSqlRawAsync(ClaimSql, [
-                    Parameter("@w", hit.WorkspaceId), Parameter("@d", day), Parameter("@i", (int)hit.Item), Parameter("@a", hit.Amount),
-                    Parameter("@t", hit.Threshold), Parameter("@at", UnixMicrosecondsConverter.ToMicroseconds(now))], cancellationToken);
+                await using var claim = db.Database.GetDbConnection().Command(ClaimSql, transaction.GetDbTransaction())
+                    .With("@workspace", hit.WorkspaceId).With("@day", day).With("@item", (int)hit.Item).With("@amount", hit.Amount)
+                    .With("@threshold", hit.Threshold).With("@at", UnixMicrosecondsConverter.ToMicroseconds(now));
+                var claimed = await claim.ExecuteNonQueryAsync(cancellationToken);
                 if (claimed == 0)
                 {
                     continue; // another run notified
@@ -78,13 +80,5 @@ public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOut
             outbox.Add(new NotificationDraft(NotificationKind.ConsumptionAlert, billingAccountId, recipient.Email, subject, body, workspaceId,
                 $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}"), now);
         }
-    }
-
-    private System.Data.Common.DbParameter Parameter(string name, object value)
-    {
-        var parameter = db.Database.GetDbConnection().CreateCommand().CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        return parameter;
     }
 }

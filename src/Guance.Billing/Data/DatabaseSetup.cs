@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,21 +16,33 @@ public static class DatabaseSetup
 {
     public const string SqliteFileName = "guance-billing.db";
 
-    /// <summary>Registers the context; the options are read when it is first made, after all configuration is in.</summary>
+    /// <summary>
+    /// Registers the context and, for PostgreSQL, the host's one <see cref="NpgsqlDataSource"/> (its
+    /// connection pool), which EF Core and every plain connection (usage writer and readers, the
+    /// migration gate) share. The options are read when they are first needed, after all configuration is in.
+    /// </summary>
     public static IServiceCollection AddBillingDatabase(this IServiceCollection services)
     {
+        services.TryAddSingleton(provider => NpgsqlDataSource.Create(ConnectionString(provider.GetRequiredService<IOptions<GuanceOptions>>().Value)));
         services.AddDbContext<BillingDbContext>((provider, builder) =>
-            Configure(builder, provider.GetRequiredService<IOptions<GuanceOptions>>().Value));
+        {
+            var options = provider.GetRequiredService<IOptions<GuanceOptions>>().Value;
+            Configure(builder, options, options.Database.Provider == DatabaseProvider.Postgres ? provider.GetRequiredService<NpgsqlDataSource>() : null);
+        });
         return services;
     }
 
-    /// <summary>Points a context at the configured engine; the host and the schema tests share it.</summary>
-    public static void Configure(DbContextOptionsBuilder builder, GuanceOptions options)
+    /// <summary>
+    /// Points a context at the configured engine; the host and the schema tests share it. On PostgreSQL
+    /// the host passes its <paramref name="dataSource"/>; without one (design-time tools, a test's
+    /// context) the context connects by the connection string.
+    /// </summary>
+    public static void Configure(DbContextOptionsBuilder builder, GuanceOptions options, NpgsqlDataSource? dataSource = null)
     {
         var connectionString = ConnectionString(options);
         if (options.Database.Provider == DatabaseProvider.Postgres)
         {
-            builder.UseNpgsql(connectionString)
+            (dataSource is null ? builder.UseNpgsql(connectionString) : builder.UseNpgsql(dataSource))
                 .ReplaceService<IMigrationsSqlGenerator, PostgresMigrationsSqlGenerator>();
         }
         else
@@ -95,7 +108,7 @@ public static class DatabaseSetup
         else
         {
             await CreatePostgresDatabaseAsync(db, cancellationToken);
-            await MigratePostgresAsync(db, cancellationToken);
+            await MigratePostgresAsync(db, services.GetRequiredService<NpgsqlDataSource>(), cancellationToken);
             return;
         }
         await db.Database.MigrateAsync(cancellationToken);
@@ -107,11 +120,10 @@ public static class DatabaseSetup
     /// goes on to it as well (seen once a second migration existed: "relation already exists"). A
     /// session-level advisory lock around the whole run makes the other hosts wait until all is applied.
     /// </summary>
-    private static async Task MigratePostgresAsync(BillingDbContext db, CancellationToken cancellationToken)
+    private static async Task MigratePostgresAsync(BillingDbContext db, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         const long MigrationLockKey = 0x6775616e63650001; // "guance" + 1
-        await using var gate = new NpgsqlConnection(db.Database.GetConnectionString());
-        await gate.OpenAsync(cancellationToken);
+        await using var gate = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", gate))
         {
             await acquire.ExecuteNonQueryAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Text;
-using Guance.Billing.Usage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -53,8 +52,8 @@ internal static class MultiRowInsert
             var parameters = new StringBuilder();
             for (var column = 0; column < columns.Count; column++)
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = arrays[column], NpgsqlDbType = NpgsqlDbType.Array | ElementType(columns[column].Type) });
-                parameters.Append(column == 0 ? "" : ", ").Append('$').Append(column + 1);
+                command.Parameters.Add(new NpgsqlParameter($"@c{column}", NpgsqlDbType.Array | ElementType(columns[column].Type)) { Value = arrays[column] });
+                parameters.Append(column == 0 ? "" : ", ").Append("@c").Append(column);
             }
             command.CommandText = $"INSERT INTO {table} ({columnList}) SELECT * FROM unnest({parameters}) {suffix}";
             await ExecuteAsync(command, returned, suffix, cancellationToken);
@@ -64,7 +63,7 @@ internal static class MultiRowInsert
         command.CommandText = $"INSERT INTO {table} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@c{i}"))}) {suffix}";
         for (var column = 0; column < columns.Count; column++)
         {
-            command.Parameter($"@c{column}", null, columns[column].Type);
+            command.With($"@c{column}", null, columns[column].Type);
         }
         if (connection is SqliteConnection)
         {

@@ -30,7 +30,7 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
         SELECT d.billing_day, l.item, l.quantity, l.units_hundredths, l.unit_price_micros, l.amount, d.id
         FROM daily_bills d
         JOIN daily_bill_lines l ON l.daily_bill_id = d.id
-        WHERE d.workspace_id = @w AND d.billing_account_id = @a AND d.billing_day >= @first AND d.billing_day < @next
+        WHERE d.workspace_id = @workspace AND d.billing_account_id = @account AND d.billing_day >= @first AND d.billing_day < @next
             AND (d.billing_day > @day OR (d.billing_day = @day AND l.item > @item))
         ORDER BY d.billing_day, l.item
         LIMIT @limit
@@ -76,9 +76,9 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
                     var item = -1;
                     while (true)
                     {
-                        await using var command = connection.Command(RowsSql, "@w", "@a", "@first", "@next", "@day", "@item", "@limit")
-                            .Set(0, workspace.WorkspaceId).Set(1, bill.BillingAccountId).Set(2, first).Set(3, next)
-                            .Set(4, day).Set(5, item).Set(6, RowsPerPage);
+                        await using var command = connection.Command(RowsSql)
+                            .With("@workspace", workspace.WorkspaceId).With("@account", bill.BillingAccountId).With("@first", first).With("@next", next)
+                            .With("@day", day).With("@item", item).With("@limit", RowsPerPage);
                         var read = 0;
                         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                         {

@@ -33,7 +33,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
             MAX(CASE WHEN d.status = 1 OR d.site_code IN ({0}) THEN 1 ELSE 0 END) AS waiting,
             MAX(CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END) AS existing
         FROM daily_bills d
-        LEFT JOIN monthly_bills mb ON mb.billing_account_id = d.billing_account_id AND mb.year = @y AND mb.month = @m
+        LEFT JOIN monthly_bills mb ON mb.billing_account_id = d.billing_account_id AND mb.year = @year AND mb.month = @month
         WHERE d.billing_account_id IS NOT NULL AND d.billing_account_id > @after AND d.billing_day >= @first AND d.billing_day < @next
         GROUP BY d.billing_account_id
         ORDER BY d.billing_account_id
@@ -139,9 +139,8 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
     {
         var connection = db.Database.GetDbConnection();
         var sitesList = waitingSites.Count == 0 ? "NULL" : string.Join(", ", waitingSites.Select((_, i) => Param("s", i)));
-        await using var command = connection.Command(string.Format(CultureInfo.InvariantCulture, AccountsFormat, sitesList),
-                "@y", "@m", "@after", "@first", "@next", "@limit")
-            .Set(0, year).Set(1, month).Set(2, after).Set(3, first).Set(4, next).Set(5, AccountsPerBatch);
+        await using var command = connection.Command(string.Format(CultureInfo.InvariantCulture, AccountsFormat, sitesList))
+            .With("@year", year).With("@month", month).With("@after", after).With("@first", first).With("@next", next).With("@limit", AccountsPerBatch);
         AddList(command, "s", waitingSites);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var accounts = new List<Candidate>(AccountsPerBatch);
@@ -166,11 +165,11 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
                 arrears, cloud_amount, daily_bills, workspaces, generated_at)
             VALUES
             """);
-        await using var command = connection.Command("", "@y", "@m", "@now").Set(0, year).Set(1, month).Set(2, now);
+        await using var command = connection.Command("").With("@year", year).With("@month", month).With("@now", now);
         command.Transaction = dbTransaction;
         for (var i = 0; i < accountIds.Count; i++)
         {
-            insert.Append(i == 0 ? "\n(" : ",\n(").Append(Param("id", i)).Append(", ").Append(Param("a", i)).Append(", @y, @m, 0, 0, 0, 0, 0, 0, 0, 0, @now)");
+            insert.Append(i == 0 ? "\n(" : ",\n(").Append(Param("id", i)).Append(", ").Append(Param("a", i)).Append(", @year, @month, 0, 0, 0, 0, 0, 0, 0, 0, @now)");
         }
         insert.Append("\nON CONFLICT (billing_account_id, year, month) DO NOTHING RETURNING id");
         command.CommandText = insert.ToString();
@@ -191,7 +190,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
             {
                 var ranged = sql != TotalsSql;
                 await using var statement = ranged
-                    ? connection.Command(string.Format(CultureInfo.InvariantCulture, sql, ids), "@first", "@next").Set(0, first).Set(1, next)
+                    ? connection.Command(string.Format(CultureInfo.InvariantCulture, sql, ids)).With("@first", first).With("@next", next)
                     : connection.Command(string.Format(CultureInfo.InvariantCulture, sql, ids));
                 statement.Transaction = dbTransaction;
                 AddList(statement, "b", inserted);
@@ -208,10 +207,7 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
     {
         for (var i = 0; i < values.Count; i++)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = Param(prefix, i);
-            parameter.Value = values[i];
-            command.Parameters.Add(parameter);
+            command.With(Param(prefix, i), values[i]);
         }
     }
 }

@@ -115,8 +115,8 @@ internal sealed class BillCharger(
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.Command(DueSql, "@site", "@day", "@status", "@limit")
-                .Set(0, siteCode).Set(1, day).Set(2, (int)status).Set(3, limit);
+            await using var command = connection.Command(DueSql)
+                .With("@site", siteCode).With("@day", day).With("@status", (int)status).With("@limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var bills = new List<DueBill>(limit);
             while (await reader.ReadAsync(cancellationToken))

@@ -36,14 +36,14 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     ];
 
     private const string ChargedSql = """
-        UPDATE daily_bills SET status = @to, paid_by_vouchers = @v, paid_by_prepaid_cards = @c, paid_by_cash = @cash,
-            arrears = @a, cloud_amount = @cloud, transaction_id = @t, charged_at = @at
+        UPDATE daily_bills SET status = @to, paid_by_vouchers = @vouchers, paid_by_prepaid_cards = @cards, paid_by_cash = @cash,
+            arrears = @arrears, cloud_amount = @cloud, transaction_id = @transaction, charged_at = @at
         WHERE id = @id AND status = @from AND charged_at IS NULL
         """;
 
     private const string MeteringLineSql = """
         INSERT INTO cloud_metering_lines (daily_bill_id, item, cloud_account_id, billing_account_id, site_code, billing_day, amount, record_id)
-        VALUES (@b, @i, @ca, @ba, @site, @day, @a, NULL)
+        VALUES (@bill, @item, @cloud_account, @billing_account, @site, @day, @amount, NULL)
         """;
 
     /// <summary>Inserts the bills that do not exist yet, and the lines of those; returns how many were inserted.</summary>
@@ -71,19 +71,17 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     public async Task<bool> MarkChargedAsync(string billId, DailyBillStatus from, ChargeResult? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var to = from == DailyBillStatus.AwaitingCloud && result?.CloudAmount > 0 ? DailyBillStatus.AwaitingCloud : DailyBillStatus.Charged;
-        await using var command = connection.Command(ChargedSql, "@v", "@c", "@cash", "@a", "@cloud", "@t", "@at", "@id", "@from", "@to")
-            .Set(0, result is null ? 0 : result.PaidBy(FundingSource.OrdinaryVoucher) + result.PaidBy(FundingSource.FullReductionVoucher))
-            .Set(1, result?.PaidBy(FundingSource.PrepaidCard) ?? 0)
-            .Set(2, result?.PaidBy(FundingSource.Cash) ?? 0)
-            .Set(3, result?.AddedArrears ?? 0)
-            .Set(4, result?.CloudAmount ?? 0)
-            .Set(5, result?.TransactionId)
-            .Set(6, UnixMicrosecondsConverter.ToMicroseconds(result?.CreatedAt ?? now))
-            .Set(7, billId)
-            .Set(8, (int)from)
-            .Set(9, (int)to);
-        command.Parameters[5].DbType = DbType.String;
-        command.Transaction = transaction;
+        await using var command = connection.Command(ChargedSql, transaction)
+            .With("@vouchers", result is null ? 0 : result.PaidBy(FundingSource.OrdinaryVoucher) + result.PaidBy(FundingSource.FullReductionVoucher))
+            .With("@cards", result?.PaidBy(FundingSource.PrepaidCard) ?? 0)
+            .With("@cash", result?.PaidBy(FundingSource.Cash) ?? 0)
+            .With("@arrears", result?.AddedArrears ?? 0)
+            .With("@cloud", result?.CloudAmount ?? 0)
+            .With("@transaction", result?.TransactionId, DbType.String)
+            .With("@at", UnixMicrosecondsConverter.ToMicroseconds(result?.CreatedAt ?? now))
+            .With("@id", billId)
+            .With("@from", (int)from)
+            .With("@to", (int)to);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -93,15 +91,14 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     {
         foreach (var item in result.Allocations.Where(a => a.Source == FundingSource.CloudAccount).GroupBy(a => a.ItemCode, StringComparer.Ordinal))
         {
-            await using var insert = connection.Command(MeteringLineSql, "@b", "@i", "@ca", "@ba", "@site", "@day", "@a")
-                .Set(0, billId)
-                .Set(1, (int)BillingItems.FindByCode(item.Key)!.Item)
-                .Set(2, cloudAccountId)
-                .Set(3, billingAccountId)
-                .Set(4, siteCode)
-                .Set(5, day)
-                .Set(6, item.Sum(a => a.Amount));
-            insert.Transaction = transaction;
+            await using var insert = connection.Command(MeteringLineSql, transaction)
+                .With("@bill", billId)
+                .With("@item", (int)BillingItems.FindByCode(item.Key)!.Item)
+                .With("@cloud_account", cloudAccountId)
+                .With("@billing_account", billingAccountId)
+                .With("@site", siteCode)
+                .With("@day", day)
+                .With("@amount", item.Sum(a => a.Amount));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -2,6 +2,7 @@ using Guance.Billing.Data;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Guance.Billing.Settlement;
 
@@ -17,18 +18,23 @@ internal static class DayCloseMarker
 {
     private const string InsertSql = """
         INSERT INTO day_closes (site_code, billing_day, closed_at, bills, bills_charged, bills_awaiting_cloud, bills_unbound, total)
-        VALUES ({0}, {1}, {2}, 0, 0, 0, 0, 0)
+        VALUES (@site, @day, @closed_at, 0, 0, 0, 0, 0)
         ON CONFLICT (site_code, billing_day) DO NOTHING
         """;
 
     public static async Task MarkAsync(BillingDbContext db, Site site, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})", [SiteDayLock.ClassId, SiteDayLock.ObjectId(site, day)], cancellationToken);
+            await using var dayLock = connection.Command("SELECT pg_advisory_xact_lock(@class, @day)", transaction.GetDbTransaction())
+                .With("@class", SiteDayLock.ClassId).With("@day", SiteDayLock.ObjectId(site, day));
+            await dayLock.ExecuteNonQueryAsync(cancellationToken);
         }
-        await db.Database.ExecuteSqlRawAsync(InsertSql, [site.Code, day, UnixMicrosecondsConverter.ToMicroseconds(now)], cancellationToken);
+        await using var insert = connection.Command(InsertSql, transaction.GetDbTransaction())
+            .With("@site", site.Code).With("@day", day).With("@closed_at", UnixMicrosecondsConverter.ToMicroseconds(now));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -56,8 +56,8 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     /// <summary>The next workspaces (by id, after <paramref name="afterId"/>) that were commercial during the day and have no bill for it.</summary>
     public async Task<List<WorkspaceToRate>> NextWorkspacesAsync(string afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(WorkspacesSql, "@site", "@end", "@start", "@after", "@day", "@limit")
-            .Set(0, site.Code).Set(1, _end).Set(2, _start).Set(3, afterId).Set(4, day).Set(5, limit);
+        await using var command = connection.Command(WorkspacesSql)
+            .With("@site", site.Code).With("@end", _end).With("@start", _start).With("@after", afterId).With("@day", day).With("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var workspaces = new List<WorkspaceToRate>(limit);
         while (await reader.ReadAsync(cancellationToken))
@@ -90,8 +90,8 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     /// <summary>Usage per workspace of the id range, per item.</summary>
     public async Task<Dictionary<string, List<ItemUsage>>> UsageAsync(string firstId, string lastId, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(UsageSql, "@day", "@site", "@first", "@last")
-            .Set(0, day).Set(1, site.Code).Set(2, firstId).Set(3, lastId);
+        await using var command = connection.Command(UsageSql)
+            .With("@day", day).With("@site", site.Code).With("@first", firstId).With("@last", lastId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var usage = new Dictionary<string, List<ItemUsage>>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
@@ -110,8 +110,8 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     /// <summary>The retention in force at the end of the day, per workspace of the id range and data type: the latest change effective before the day ends.</summary>
     public async Task<Dictionary<(string WorkspaceId, DataType Type), int>> RetentionAsync(string firstId, string lastId, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(RetentionSql, "@site", "@first", "@last", "@end")
-            .Set(0, site.Code).Set(1, firstId).Set(2, lastId).Set(3, _end);
+        await using var command = connection.Command(RetentionSql)
+            .With("@site", site.Code).With("@first", firstId).With("@last", lastId).With("@end", _end);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var latest = new Dictionary<(string, DataType), (long EffectiveFrom, long Id, int Days)>();
         while (await reader.ReadAsync(cancellationToken))

@@ -11,12 +11,12 @@ namespace Guance.Billing.Settlement;
 /// </summary>
 public sealed class WorkspaceLockOracle(UsageDatabase database, TimeProvider clock) : IWorkspaceLockOracle
 {
-    private const string LockAtSql = "SELECT lock_at FROM workspace_settlements WHERE workspace_id = @w";
+    private const string LockAtSql = "SELECT lock_at FROM workspace_settlements WHERE workspace_id = @workspace";
 
     public async ValueTask<bool> IsLockedAsync(string workspaceId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        await using var command = connection.Command(LockAtSql, "@w").Set(0, workspaceId);
+        await using var command = connection.Command(LockAtSql).With("@workspace", workspaceId);
         return await command.ExecuteScalarAsync(cancellationToken) is long lockAt
             && UnixMicrosecondsConverter.FromMicroseconds(lockAt) <= clock.GetUtcNow();
     }

@@ -18,7 +18,7 @@ public sealed class PostgresUsageStore : IUsageStore
 {
     private const string AdvanceMarkSql = """
         INSERT INTO usage_collectors (workspace_id, collector_id, last_sequence, first_seen_at, last_committed_at)
-        VALUES ($1, $2, $3, $4, $4)
+        VALUES (@workspace, @collector, @sequence, @now, @now)
         ON CONFLICT (workspace_id, collector_id) DO UPDATE
         SET last_sequence = excluded.last_sequence, last_committed_at = excluded.last_committed_at
         WHERE usage_collectors.last_sequence < excluded.last_sequence
@@ -27,25 +27,25 @@ public sealed class PostgresUsageStore : IUsageStore
     // The input holds each key once (merged in memory): ON CONFLICT may not touch a row twice in one statement.
     private const string AddFlowSql = """
         INSERT INTO usage_points AS p (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
-        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::integer[], $5::text[], $6::date[], $7::bigint[], $8::bigint[])
+        SELECT * FROM unnest(@workspaces::text[], @items::integer[], @hours::bigint[], @periods::integer[], @collectors::text[], @days::date[], @quantities::bigint[], @observed::bigint[])
         ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = p.quantity + excluded.quantity, observed_at = GREATEST(p.observed_at, excluded.observed_at)
         """;
 
     private const string SetStockSql = """
         INSERT INTO usage_points AS p (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
-        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::integer[], $5::text[], $6::date[], $7::bigint[], $8::bigint[])
+        SELECT * FROM unnest(@workspaces::text[], @items::integer[], @hours::bigint[], @periods::integer[], @collectors::text[], @days::date[], @quantities::bigint[], @observed::bigint[])
         ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = excluded.quantity, observed_at = excluded.observed_at
         WHERE excluded.observed_at >= p.observed_at
         """;
 
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlCommand _lockWorkspace;
-    private readonly NpgsqlCommand _readMark;
-    private readonly NpgsqlCommand _readDayRows;
-    private readonly NpgsqlCommand _lockDayShared;
-    private readonly NpgsqlCommand _readDayClose;
+    private readonly DbCommand _lockWorkspace;
+    private readonly DbCommand _readMark;
+    private readonly DbCommand _readDayRows;
+    private readonly DbCommand _lockDayShared;
+    private readonly DbCommand _readDayClose;
     private readonly Dictionary<PointKey, PointValue> _flow = new();
     private readonly Dictionary<PointKey, PointValue> _stock = new();
     private NpgsqlTransaction? _transaction;
@@ -53,14 +53,11 @@ public sealed class PostgresUsageStore : IUsageStore
     public PostgresUsageStore(NpgsqlConnection connection)
     {
         _connection = connection;
-        _lockWorkspace = Command("SELECT pg_advisory_xact_lock($1)", 1);
-        _readMark = Command("SELECT last_sequence FROM usage_collectors WHERE workspace_id = $1 AND collector_id = $2", 2);
-        _readDayRows = Command("""
-            SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
-            WHERE workspace_id = $1 AND item = $2 AND billing_day = $3 AND plan = $4
-            """, 4);
-        _lockDayShared = Command("SELECT pg_advisory_xact_lock_shared($1, $2)", 2);
-        _readDayClose = Command("SELECT closed_at FROM day_closes WHERE site_code = $1 AND billing_day = $2", 2);
+        _lockWorkspace = connection.Reusable("SELECT pg_advisory_xact_lock(@key)", "@key");
+        _readMark = connection.Reusable(SqliteUsageStore.ReadMarkSql, "@workspace", "@collector");
+        _readDayRows = connection.Reusable(SqliteUsageStore.ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
+        _lockDayShared = connection.Reusable("SELECT pg_advisory_xact_lock_shared(@class, @day)", "@class", "@day");
+        _readDayClose = connection.Reusable(SqliteUsageStore.ReadDayCloseSql, "@site", "@day");
     }
 
     public void Enlist(DbTransaction? transaction)
@@ -72,35 +69,24 @@ public sealed class PostgresUsageStore : IUsageStore
 
     public void LockWorkspace(string workspaceId)
     {
-        _lockWorkspace.Parameters[0].Value = UsageDatabase.LockKey(workspaceId);
-        _lockWorkspace.ExecuteNonQuery();
+        _lockWorkspace.Set("@key", UsageDatabase.LockKey(workspaceId)).ExecuteNonQuery();
     }
 
     public DateTimeOffset? DayClosedAt(Site site, DateOnly day)
     {
-        _lockDayShared.Parameters[0].Value = SiteDayLock.ClassId;
-        _lockDayShared.Parameters[1].Value = SiteDayLock.ObjectId(site, day);
-        _lockDayShared.ExecuteNonQuery();
-        _readDayClose.Parameters[0].Value = site.Code;
-        _readDayClose.Parameters[1].Value = day;
-        return _readDayClose.ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+        _lockDayShared.Set("@class", SiteDayLock.ClassId).Set("@day", SiteDayLock.ObjectId(site, day)).ExecuteNonQuery();
+        return _readDayClose.Set("@site", site.Code).Set("@day", day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
     }
 
     public long ReadMark(string workspaceId, string collectorId)
     {
-        _readMark.Parameters[0].Value = workspaceId;
-        _readMark.Parameters[1].Value = collectorId;
-        return _readMark.ExecuteScalar() is long mark ? mark : 0;
+        return _readMark.Set("@workspace", workspaceId).Set("@collector", collectorId).ExecuteScalar() is long mark ? mark : 0;
     }
 
     public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period)
     {
-        _readDayRows.Parameters[0].Value = workspaceId;
-        _readDayRows.Parameters[1].Value = (int)item;
-        _readDayRows.Parameters[2].Value = day;
-        _readDayRows.Parameters[3].Value = (int)period;
         var rows = new List<StoredPoint>();
-        using var reader = _readDayRows.ExecuteReader();
+        using var reader = _readDayRows.Set("@workspace", workspaceId).Set("@item", (int)item).Set("@day", day).Set("@period", (int)period).ExecuteReader();
         while (reader.Read())
         {
             rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
@@ -119,10 +105,10 @@ public sealed class PostgresUsageStore : IUsageStore
             foreach (var batch in batches)
             {
                 var command = new NpgsqlBatchCommand(AdvanceMarkSql);
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.WorkspaceId });
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.CollectorId });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.Sequence });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMicros });
+                command.Parameters.Add(new NpgsqlParameter<string>("@workspace", batch.WorkspaceId));
+                command.Parameters.Add(new NpgsqlParameter<string>("@collector", batch.CollectorId));
+                command.Parameters.Add(new NpgsqlParameter<long>("@sequence", batch.Sequence));
+                command.Parameters.Add(new NpgsqlParameter<long>("@now", nowMicros));
                 marks.BatchCommands.Add(command);
             }
             marks.ExecuteNonQuery();
@@ -211,24 +197,14 @@ public sealed class PostgresUsageStore : IUsageStore
             i++;
         }
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = workspaces });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = items });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = hours });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = periods });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = collectors });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = days });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = quantities });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = observed });
-        return command;
-    }
-
-    private NpgsqlCommand Command(string sql, int parameters)
-    {
-        var command = new NpgsqlCommand(sql, _connection);
-        for (int i = 0; i < parameters; i++)
-        {
-            command.Parameters.Add(new NpgsqlParameter());
-        }
+        command.Parameters.Add(new NpgsqlParameter<string[]>("@workspaces", workspaces));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("@items", items));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("@hours", hours));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("@periods", periods));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("@collectors", collectors));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly[]>("@days", days));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("@quantities", quantities));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("@observed", observed));
         return command;
     }
 

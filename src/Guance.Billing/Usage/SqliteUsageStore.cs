@@ -16,7 +16,7 @@ public sealed class SqliteUsageStore : IUsageStore
     // which is the exactly-once guard (also against a second host racing for the same collector).
     internal const string AdvanceMarkSql = """
         INSERT INTO usage_collectors (workspace_id, collector_id, last_sequence, first_seen_at, last_committed_at)
-        VALUES (@w, @c, @s, @now, @now)
+        VALUES (@workspace, @collector, @sequence, @now, @now)
         ON CONFLICT (workspace_id, collector_id) DO UPDATE
         SET last_sequence = excluded.last_sequence, last_committed_at = excluded.last_committed_at
         WHERE usage_collectors.last_sequence < excluded.last_sequence
@@ -24,7 +24,7 @@ public sealed class SqliteUsageStore : IUsageStore
 
     private const string AddFlowSql = """
         INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
-        VALUES (@w, @i, @h, @p, @c, @d, @q, @o)
+        VALUES (@workspace, @item, @hour, @period, @collector, @day, @quantity, @observed)
         ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = usage_points.quantity + excluded.quantity,
             observed_at = CASE WHEN excluded.observed_at > usage_points.observed_at THEN excluded.observed_at ELSE usage_points.observed_at END
@@ -33,20 +33,22 @@ public sealed class SqliteUsageStore : IUsageStore
     // A stock row keeps the collector's latest value of the hour; an older value arriving late loses.
     private const string SetStockSql = """
         INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
-        VALUES (@w, @i, @h, @p, @c, @d, @q, @o)
+        VALUES (@workspace, @item, @hour, @period, @collector, @day, @quantity, @observed)
         ON CONFLICT (workspace_id, item, hour_start, plan, collector_id) DO UPDATE
         SET quantity = excluded.quantity, observed_at = excluded.observed_at
         WHERE excluded.observed_at >= usage_points.observed_at
         """;
 
-    internal const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @w AND collector_id = @c";
+    internal const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @workspace AND collector_id = @collector";
 
     internal const string ReadDayRowsSql = """
         SELECT hour_start, collector_id, quantity, observed_at FROM usage_points
-        WHERE workspace_id = @w AND item = @i AND billing_day = @d AND plan = @p
+        WHERE workspace_id = @workspace AND item = @item AND billing_day = @day AND plan = @period
         """;
 
-    internal const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @s AND billing_day = @d";
+    internal const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @site AND billing_day = @day";
+
+    private static readonly string[] PointParameters = ["@workspace", "@item", "@hour", "@period", "@collector", "@day", "@quantity", "@observed"];
 
     private readonly DbCommand _advanceMark;
     private readonly DbCommand _addFlow;
@@ -58,12 +60,12 @@ public sealed class SqliteUsageStore : IUsageStore
 
     public SqliteUsageStore(DbConnection connection)
     {
-        _advanceMark = connection.Command(AdvanceMarkSql, "@w", "@c", "@s", "@now");
-        _addFlow = connection.Command(AddFlowSql, "@w", "@i", "@h", "@p", "@c", "@d", "@q", "@o");
-        _setStock = connection.Command(SetStockSql, "@w", "@i", "@h", "@p", "@c", "@d", "@q", "@o");
-        _readMark = connection.Command(ReadMarkSql, "@w", "@c");
-        _readDayRows = connection.Command(ReadDayRowsSql, "@w", "@i", "@d", "@p");
-        _readDayClose = connection.Command(ReadDayCloseSql, "@s", "@d");
+        _advanceMark = connection.Reusable(AdvanceMarkSql, "@workspace", "@collector", "@sequence", "@now");
+        _addFlow = connection.Reusable(AddFlowSql, PointParameters);
+        _setStock = connection.Reusable(SetStockSql, PointParameters);
+        _readMark = connection.Reusable(ReadMarkSql, "@workspace", "@collector");
+        _readDayRows = connection.Reusable(ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
+        _readDayClose = connection.Reusable(ReadDayCloseSql, "@site", "@day");
         _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose];
     }
 
@@ -82,15 +84,15 @@ public sealed class SqliteUsageStore : IUsageStore
 
     /// <summary>No lock needed: SQLite's single writer orders this transaction and CloseDay's insert.</summary>
     public DateTimeOffset? DayClosedAt(Site site, DateOnly day) =>
-        _readDayClose.Set(0, site.Code).Set(1, day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+        _readDayClose.Set("@site", site.Code).Set("@day", day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
 
     public long ReadMark(string workspaceId, string collectorId) =>
-        _readMark.Set(0, workspaceId).Set(1, collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        _readMark.Set("@workspace", workspaceId).Set("@collector", collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period)
     {
         var rows = new List<StoredPoint>();
-        using var reader = _readDayRows.Set(0, workspaceId).Set(1, (int)item).Set(2, day).Set(3, (int)period).ExecuteReader();
+        using var reader = _readDayRows.Set("@workspace", workspaceId).Set("@item", (int)item).Set("@day", day).Set("@period", (int)period).ExecuteReader();
         while (reader.Read())
         {
             rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
@@ -103,7 +105,7 @@ public sealed class SqliteUsageStore : IUsageStore
         for (int i = 0; i < batches.Count; i++)
         {
             var batch = batches[i];
-            applied[i] = _advanceMark.Set(0, batch.WorkspaceId).Set(1, batch.CollectorId).Set(2, batch.Sequence).Set(3, nowMicros).ExecuteNonQuery() == 1;
+            applied[i] = _advanceMark.Set("@workspace", batch.WorkspaceId).Set("@collector", batch.CollectorId).Set("@sequence", batch.Sequence).Set("@now", nowMicros).ExecuteNonQuery() == 1;
             if (!applied[i])
             {
                 continue;
@@ -111,8 +113,9 @@ public sealed class SqliteUsageStore : IUsageStore
             foreach (var row in batch.Rows)
             {
                 var command = row.Item.IsStock ? _setStock : _addFlow;
-                command.Set(0, batch.WorkspaceId).Set(1, (int)row.Item.Item).Set(2, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start)).Set(3, (int)row.Period)
-                    .Set(4, batch.CollectorId).Set(5, row.Hour.BillingDay).Set(6, row.Quantity).Set(7, UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
+                command.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start))
+                    .Set("@period", (int)row.Period).Set("@collector", batch.CollectorId).Set("@day", row.Hour.BillingDay)
+                    .Set("@quantity", row.Quantity).Set("@observed", UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
                     .ExecuteNonQuery();
             }
         }

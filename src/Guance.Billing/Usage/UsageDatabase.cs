@@ -3,6 +3,7 @@ using System.Data.Common;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -12,8 +13,11 @@ namespace Guance.Billing.Usage;
 /// Plain ADO.NET connections for the hot paths of ingestion (no change tracking). The reads are
 /// written once for both engines; the writer's statements are one <see cref="IUsageStore"/> per engine.
 /// </summary>
-public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<UsageOptions> usage)
+public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<UsageOptions> usage, IServiceProvider services)
 {
+    // The host's pool on PostgreSQL (DatabaseSetup.AddBillingDatabase); not made at all on SQLite.
+    private readonly Lazy<NpgsqlDataSource> _postgres = new(services.GetRequiredService<NpgsqlDataSource>);
+
     public bool IsPostgres => guance.Value.Database.Provider == DatabaseProvider.Postgres;
 
     /// <summary>A pooled connection for short reads.</summary>
@@ -60,40 +64,6 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
 
     private DbConnection Create() =>
         IsPostgres
-            ? new NpgsqlConnection(DatabaseSetup.ConnectionString(guance.Value))
+            ? _postgres.Value.CreateConnection()
             : new SqliteConnection(DatabaseSetup.ConnectionString(guance.Value));
-}
-
-/// <summary>Small helpers for parameterized ADO.NET commands.</summary>
-internal static class DbCommands
-{
-    public static DbCommand Command(this DbConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
-
-    /// <summary>Adds a typed parameter (the type matters for nulls on PostgreSQL).</summary>
-    public static DbCommand Parameter(this DbCommand command, string name, object? value, DbType type)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        return command;
-    }
-
-    public static DbCommand Set(this DbCommand command, int index, object? value)
-    {
-        command.Parameters[index].Value = value ?? DBNull.Value;
-        return command;
-    }
 }

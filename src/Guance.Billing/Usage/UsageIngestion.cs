@@ -27,10 +27,10 @@ public sealed class UsageIngestion(
     private const string AdmissionSql = """
         SELECT t.revoked_at, t.expires_at, w.state, w.plan, w.upgraded_at, w.site_code, w.id
         FROM access_tokens t JOIN workspaces w ON w.id = t.subject_id
-        WHERE t.id = @id AND t.kind = @kind
+        WHERE t.id = @token AND t.kind = @kind
         """;
 
-    private const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @w AND collector_id = @c";
+    private const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @workspace AND collector_id = @collector";
 
     public UsageOptions Options => options.Value;
 
@@ -114,7 +114,7 @@ public sealed class UsageIngestion(
     internal async Task<WorkspaceSnapshot> AdmitAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        await using var command = connection.Command(AdmissionSql, "@id", "@kind").Set(0, caller.TokenId).Set(1, (int)TokenKind.Collector);
+        await using var command = connection.Command(AdmissionSql).With("@token", caller.TokenId).With("@kind", (int)TokenKind.Collector);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -187,7 +187,7 @@ public sealed class UsageIngestion(
     internal async Task<long> ReadMarkAsync(string workspaceId, string collectorId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        await using var command = connection.Command(ReadMarkSql, "@w", "@c").Set(0, workspaceId).Set(1, collectorId);
+        await using var command = connection.Command(ReadMarkSql).With("@workspace", workspaceId).With("@collector", collectorId);
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
