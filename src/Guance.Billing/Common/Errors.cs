@@ -35,7 +35,7 @@ public static class Errors
         // the details base64-encoded).
         var message = "The request has invalid fields: " + string.Join("; ", reported.Select(v => $"{v.Field} {v.Description}"))
             + (omitted > 0 ? $"; and {omitted} more not listed" : "") + ".";
-        var error = new BillingException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", message);
+        var error = new BillingException(ErrorKind.InvalidArgument, ErrorReasons.InvalidArgument, message);
         error.FieldViolations.AddRange(reported);
         if (omitted > 0)
         {
@@ -49,7 +49,7 @@ public static class Errors
     /// string field): nothing of it was read, so no field can be named.
     /// </summary>
     public static BillingException MalformedRequest(string messageType) =>
-        new BillingException(ErrorKind.InvalidArgument, "MALFORMED_REQUEST",
+        new BillingException(ErrorKind.InvalidArgument, ErrorReasons.MalformedRequest,
             $"The request is not a well-formed {messageType} message: its bytes do not parse as protobuf (truncated, garbage, or a string field that is not valid UTF-8).")
             .With("message_type", messageType);
 

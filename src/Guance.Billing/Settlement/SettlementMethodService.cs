@@ -82,7 +82,7 @@ public sealed class SettlementMethodService(BillingDbContext db, WorkspaceAccess
                 .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
         if (updated == 0)
         {
-            throw Errors.Aborted("CONCURRENT_UPDATE", "The workspace's settlement changed while this request ran; read it again and retry.");
+            throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The workspace's settlement changed while this request ran; read it again and retry.");
         }
         db.SettlementChanges.Add(new SettlementChange
         {
