@@ -63,11 +63,14 @@ public static class Errors
     public static BillingException NotFound(string resourceType, string name)
     {
         var echoed = Echo(name);
-        return new BillingException(ErrorKind.NotFound, $"{ToReason(resourceType)}_NOT_FOUND", $"{resourceType} '{echoed}' was not found.")
+        return new BillingException(ErrorKind.NotFound, NotFoundReason(resourceType), $"{resourceType} '{echoed}' was not found.")
         {
             Resource = new ResourceRef(resourceType, echoed),
         }.With(ToMetadataKey(resourceType), echoed);
     }
+
+    /// <summary>The reason of <see cref="NotFound"/> for a <see cref="ResourceTypes"/> type: <c>&lt;TYPE&gt;_NOT_FOUND</c>, listed in <see cref="ErrorReasons"/>.</summary>
+    public static string NotFoundReason(string resourceType) => $"{ToReason(resourceType)}_NOT_FOUND";
 
     public static BillingException AlreadyExists(string reason, string resourceType, string name, string message) =>
         new BillingException(ErrorKind.AlreadyExists, reason, message)
