@@ -60,7 +60,7 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
         {
-            throw Errors.Unauthenticated("TOKEN_MALFORMED", "The authorization header must be 'Bearer <token>'.");
+            throw Errors.Unauthenticated(ErrorReasons.TokenMalformed, "The authorization header must be 'Bearer <token>'.");
         }
         var caller = await tokens.AuthenticateAsync(header[scheme.Length..].Trim(), context.CancellationToken);
         context.SetCaller(caller with { ClientAddress = clientAddress });
@@ -78,7 +78,7 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
             var max = entry.Key == "authorization" ? MaxAuthorizationLength : MaxHeaderLength;
             if (length > max)
             {
-                throw Errors.Unauthenticated("HEADER_TOO_LARGE", $"The request header '{Errors.Echo(entry.Key)}' is longer than {max} bytes.")
+                throw Errors.Unauthenticated(ErrorReasons.HeaderTooLarge, $"The request header '{Errors.Echo(entry.Key)}' is longer than {max} bytes.")
                     .With("header", Errors.Echo(entry.Key))
                     .With("max_length", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }

@@ -78,10 +78,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 logger.LogDebug(exception, "{Method} ended after its caller went away", context.Method);
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
             case Exception e when DbErrors.IsConcurrencyConflict(e):
-                return ErrorMapping.ToRpcException(Errors.Aborted("CONCURRENT_UPDATE", "A concurrent change won; read again and retry."));
+                return ErrorMapping.ToRpcException(Errors.Aborted(ErrorReasons.ConcurrentUpdate, "A concurrent change won; read again and retry."));
             case Exception e when DbErrors.IsUnavailable(e):
                 logger.LogWarning(e, "The database is unavailable in {Method}", context.Method);
-                return ErrorMapping.ToRpcException(Errors.Unavailable("DATABASE_UNAVAILABLE", "The database cannot be reached right now; retry shortly.", TimeSpan.FromSeconds(1)));
+                return ErrorMapping.ToRpcException(Errors.Unavailable(ErrorReasons.DatabaseUnavailable, "The database cannot be reached right now; retry shortly.", TimeSpan.FromSeconds(1)));
         }
         var correlationId = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         logger.LogError(exception, "Unexpected failure in {Method} (correlation id {CorrelationId})", context.Method, correlationId);

@@ -65,7 +65,7 @@ public static class ErrorMapping
     /// <summary>INTERNAL with nothing of the exception but a correlation id to find it in the logs.</summary>
     public static RpcException Internal(string correlationId)
     {
-        var info = new ErrorInfo { Reason = "INTERNAL", Domain = Domain };
+        var info = new ErrorInfo { Reason = ErrorReasons.Internal, Domain = Domain };
         info.Metadata.Add("correlation_id", correlationId);
         var status = new Google.Rpc.Status
         {

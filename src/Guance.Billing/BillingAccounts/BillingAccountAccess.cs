@@ -47,11 +47,11 @@ public sealed class BillingAccountAccess(BillingDbContext db)
             case CallerKind.Operator when permission != BillingAccountPermission.Consent:
                 return;
             case CallerKind.Operator:
-                throw Errors.PermissionDenied("BILLING_SESSION_REQUIRED", "Only the billing account itself, signed in, may do this.");
+                throw Errors.PermissionDenied(ErrorReasons.BillingSessionRequired, "Only the billing account itself, signed in, may do this.");
             default:
-                throw Errors.PermissionDenied("BILLING_CENTER_ONLY", "This call needs a billing-center session or the operator token.");
+                throw Errors.PermissionDenied(ErrorReasons.BillingCenterOnly, "This call needs a billing-center session or the operator token.");
         }
     }
 
-    public static BillingException NotFound(string billingAccountId) => Errors.NotFound("billing account", billingAccountId);
+    public static BillingException NotFound(string billingAccountId) => Errors.NotFound(ResourceTypes.BillingAccount, billingAccountId);
 }

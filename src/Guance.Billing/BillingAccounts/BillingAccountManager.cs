@@ -48,7 +48,7 @@ public sealed class BillingAccountManager(
             .ThrowIfInvalid();
 
         var normalized = Usernames.Normalize(trimmedUsername!);
-        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, "GUESSES_THROTTLED", cancellationToken);
+        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, ErrorReasons.GuessesThrottled, cancellationToken);
         if (await db.BillingAccounts.AnyAsync(a => a.NormalizedUsername == normalized, cancellationToken))
         {
             await throttler.RecordFailureAsync(lookup, cancellationToken);
@@ -91,14 +91,14 @@ public sealed class BillingAccountManager(
             .ThrowIfInvalid();
 
         var normalized = Usernames.Normalize(username);
-        var guess = await throttler.CheckAsync(GuessThrottler.BillingAccount(normalized), caller.ClientAddress, "SIGN_IN_THROTTLED", ThrottledMessage, cancellationToken);
+        var guess = await throttler.CheckAsync(GuessThrottler.BillingAccount(normalized), caller.ClientAddress, ErrorReasons.SignInThrottled, ThrottledMessage, cancellationToken);
         var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.NormalizedUsername == normalized, cancellationToken);
         // Verify against a hash even when there is no such account, so that timing tells nothing either.
         var verified = passwordHasher.VerifyHashedPassword(account ?? DecoyAccount, account?.PasswordHash ?? DecoyHash, password);
         if (account is null || verified == PasswordVerificationResult.Failed)
         {
             await throttler.RecordFailureAsync(guess, cancellationToken);
-            throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The user name or the password is wrong.");
+            throw Errors.Unauthenticated(ErrorReasons.InvalidCredentials, "The user name or the password is wrong.");
         }
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
@@ -175,7 +175,7 @@ public sealed class BillingAccountManager(
             .Check(string.IsNullOrEmpty(newPassword) || newPassword != currentPassword, "new_password", "must differ from the current password");
         var account = await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Consent, cancellationToken, validator, tracked: true);
 
-        var guess = await throttler.CheckAsync(GuessThrottler.BillingAccount(account.NormalizedUsername), caller.ClientAddress, "SIGN_IN_THROTTLED",
+        var guess = await throttler.CheckAsync(GuessThrottler.BillingAccount(account.NormalizedUsername), caller.ClientAddress, ErrorReasons.SignInThrottled,
             ThrottledMessage, cancellationToken);
         if (passwordHasher.VerifyHashedPassword(account, account.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
         {
@@ -216,7 +216,7 @@ public sealed class BillingAccountManager(
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw Errors.Aborted("CONCURRENT_UPDATE", "The billing account changed while this request ran; read it again and retry.");
+            throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The billing account changed while this request ran; read it again and retry.");
         }
     }
 
@@ -233,7 +233,7 @@ public sealed class BillingAccountManager(
     }
 
     private static BillingException UsernameTaken(string username) =>
-        Errors.AlreadyExists("USERNAME_TAKEN", "billing account", username, "A billing account with this user name (in any case) already exists.");
+        Errors.AlreadyExists(ErrorReasons.UsernameTaken, ResourceTypes.BillingAccount, username, "A billing account with this user name (in any case) already exists.");
 
     private static readonly BillingAccount DecoyAccount = new()
     {

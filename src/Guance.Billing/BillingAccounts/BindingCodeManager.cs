@@ -73,13 +73,13 @@ public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess
         }
         if (found is null)
         {
-            throw Errors.Precondition("BINDING_CODE_INVALID", "binding_code", "No billing account issued this binding code.");
+            throw Errors.Precondition(ErrorReasons.BindingCodeInvalid, "binding_code", "No billing account issued this binding code.");
         }
         if (found.RedeemedAt is not null)
         {
-            throw Errors.Precondition("BINDING_CODE_USED", "binding_code", "This binding code was used already; ask the billing account for a new one.");
+            throw Errors.Precondition(ErrorReasons.BindingCodeUsed, "binding_code", "This binding code was used already; ask the billing account for a new one.");
         }
-        throw Errors.Precondition("BINDING_CODE_EXPIRED", "binding_code", "This binding code has expired; ask the billing account for a new one.");
+        throw Errors.Precondition(ErrorReasons.BindingCodeExpired, "binding_code", "This binding code has expired; ask the billing account for a new one.");
     }
 
     public async Task<(IReadOnlyList<BoundWorkspaceView> Workspaces, string NextPageToken)> ListBoundWorkspacesAsync(

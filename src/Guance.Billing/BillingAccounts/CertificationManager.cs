@@ -135,9 +135,9 @@ public sealed class CertificationManager(BillingDbContext db, BillingAccountAcce
     }
 
     private static BillingException Open(EnterpriseCertification open) => open.State == CertificationState.Pending
-        ? Errors.Precondition("CERTIFICATION_PENDING", $"certifications/{open.Id}", "A certification is waiting for review; wait for it before submitting another.")
-        : Errors.Precondition("CERTIFICATION_APPROVED", $"certifications/{open.Id}", "The account is certified already; changing the enterprise goes through support.");
+        ? Errors.Precondition(ErrorReasons.CertificationPending, $"certifications/{open.Id}", "A certification is waiting for review; wait for it before submitting another.")
+        : Errors.Precondition(ErrorReasons.CertificationApproved, $"certifications/{open.Id}", "The account is certified already; changing the enterprise goes through support.");
 
     private static BillingException NotPending(string billingAccountId) =>
-        Errors.Precondition("CERTIFICATION_NOT_PENDING", $"billing_accounts/{billingAccountId}", "The account has no certification waiting for review.");
+        Errors.Precondition(ErrorReasons.CertificationNotPending, $"billing_accounts/{billingAccountId}", "The account has no certification waiting for review.");
 }

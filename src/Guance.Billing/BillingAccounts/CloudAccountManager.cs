@@ -85,7 +85,7 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
             c => c.Id == cloudAccountId && c.BillingAccountId == billingAccountId && c.RemovedAt == null, cancellationToken);
         if (!exists)
         {
-            throw Errors.NotFound("cloud account", cloudAccountId);
+            throw Errors.NotFound(ResourceTypes.CloudAccount, cloudAccountId);
         }
         // Remove first, then ask the guard inside the same transaction: the removal holds the row, so a
         // settlement change onto this account either committed before (and the guard sees it: rolled
@@ -96,12 +96,12 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, clock.GetUtcNow()), cancellationToken);
         if (removed == 0)
         {
-            throw Errors.NotFound("cloud account", cloudAccountId);
+            throw Errors.NotFound(ResourceTypes.CloudAccount, cloudAccountId);
         }
         var workspaces = await guard.WorkspacesSettlingThroughAsync(cloudAccountId, cancellationToken);
         if (workspaces.Count > 0)
         {
-            throw Errors.Precondition("CLOUD_ACCOUNT_IN_USE", $"cloud_accounts/{cloudAccountId}",
+            throw Errors.Precondition(ErrorReasons.CloudAccountInUse, $"cloud_accounts/{cloudAccountId}",
                     $"{workspaces.Count} workspace(s) settle through this cloud account; change their settlement method first.")
                 .With("workspace_ids", string.Join(',', workspaces.Take(20)));
         }
@@ -109,7 +109,7 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
     }
 
     private static BillingException Taken(string providerAccountId) =>
-        Errors.AlreadyExists("CLOUD_ACCOUNT_TAKEN", "cloud account", providerAccountId,
+        Errors.AlreadyExists(ErrorReasons.CloudAccountTaken, ResourceTypes.CloudAccount, providerAccountId,
             "This cloud account and marketplace instance are already added to a billing account.");
 
     [GeneratedRegex("^[0-9]{12}$")]

@@ -36,10 +36,10 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         if (!string.IsNullOrEmpty(cloudAccountId))
         {
             var account = await db.CloudAccounts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cloudAccountId, cancellationToken)
-                ?? throw Errors.NotFound("cloud account", cloudAccountId);
+                ?? throw Errors.NotFound(ResourceTypes.CloudAccount, cloudAccountId);
             if (account.Provider != provider)
             {
-                throw Errors.Precondition("CLOUD_PROVIDER_MISMATCH", $"cloud_accounts/{cloudAccountId}",
+                throw Errors.Precondition(ErrorReasons.CloudProviderMismatch, $"cloud_accounts/{cloudAccountId}",
                     $"Cloud account {cloudAccountId} is a {account.Provider} account, not a {provider} account.").With("cloud_account_id", cloudAccountId);
             }
         }
@@ -117,7 +117,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         var known = await db.CloudMeteringRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
         if (ids.FirstOrDefault(id => !known.Contains(id)) is { } unknown)
         {
-            throw Errors.NotFound("metering record", unknown);
+            throw Errors.NotFound(ResourceTypes.MeteringRecord, unknown);
         }
 
         var now = clock.GetUtcNow();

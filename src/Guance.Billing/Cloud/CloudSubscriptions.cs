@@ -33,7 +33,7 @@ public sealed class CloudSubscriptions(
         caller.RequireOperator();
         new RequestValidator().Id(cloudAccountId, "cloud_account_id", "ca").ThrowIfInvalid();
         var account = await db.CloudAccounts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cloudAccountId, cancellationToken)
-            ?? throw Errors.NotFound("cloud account", cloudAccountId!);
+            ?? throw Errors.NotFound(ResourceTypes.CloudAccount, cloudAccountId!);
         var settlements = await db.WorkspaceSettlements.AsNoTracking()
             .Where(s => s.CloudAccountId == cloudAccountId && s.CloudSubscriptionCancelledAt == null)
             .OrderBy(s => s.WorkspaceId)
@@ -88,7 +88,7 @@ public sealed class CloudSubscriptions(
             }
             if (updated == 0)
             {
-                throw Errors.Aborted("CONCURRENT_UPDATE", "A workspace's settlement changed while the cancellation ran; retry it.");
+                throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "A workspace's settlement changed while the cancellation ran; retry it.");
             }
             await NotifyAsync(account, result, now, cancellationToken);
             cancelled.Add(result);

@@ -35,7 +35,7 @@ public static class Errors
         // the details base64-encoded).
         var message = "The request has invalid fields: " + string.Join("; ", reported.Select(v => $"{v.Field} {v.Description}"))
             + (omitted > 0 ? $"; and {omitted} more not listed" : "") + ".";
-        var error = new BillingException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", message);
+        var error = new BillingException(ErrorKind.InvalidArgument, ErrorReasons.InvalidArgument, message);
         error.FieldViolations.AddRange(reported);
         if (omitted > 0)
         {
@@ -49,7 +49,7 @@ public static class Errors
     /// string field): nothing of it was read, so no field can be named.
     /// </summary>
     public static BillingException MalformedRequest(string messageType) =>
-        new BillingException(ErrorKind.InvalidArgument, "MALFORMED_REQUEST",
+        new BillingException(ErrorKind.InvalidArgument, ErrorReasons.MalformedRequest,
             $"The request is not a well-formed {messageType} message: its bytes do not parse as protobuf (truncated, garbage, or a string field that is not valid UTF-8).")
             .With("message_type", messageType);
 
@@ -63,11 +63,14 @@ public static class Errors
     public static BillingException NotFound(string resourceType, string name)
     {
         var echoed = Echo(name);
-        return new BillingException(ErrorKind.NotFound, $"{ToReason(resourceType)}_NOT_FOUND", $"{resourceType} '{echoed}' was not found.")
+        return new BillingException(ErrorKind.NotFound, NotFoundReason(resourceType), $"{resourceType} '{echoed}' was not found.")
         {
             Resource = new ResourceRef(resourceType, echoed),
         }.With(ToMetadataKey(resourceType), echoed);
     }
+
+    /// <summary>The reason of <see cref="NotFound"/> for a <see cref="ResourceTypes"/> type: <c>&lt;TYPE&gt;_NOT_FOUND</c>, listed in <see cref="ErrorReasons"/>.</summary>
+    public static string NotFoundReason(string resourceType) => $"{ToReason(resourceType)}_NOT_FOUND";
 
     public static BillingException AlreadyExists(string reason, string resourceType, string name, string message) =>
         new BillingException(ErrorKind.AlreadyExists, reason, message)

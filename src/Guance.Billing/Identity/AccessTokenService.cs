@@ -42,7 +42,7 @@ public sealed class AccessTokenService(BillingDbContext db, OperatorToken operat
         if (parsed is null || token is null || token.Kind != parsed.Kind
             || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(token.SecretHash, parsed.SecretHash))
         {
-            throw Errors.Unauthenticated("TOKEN_INVALID", "The bearer token is not valid.");
+            throw Errors.Unauthenticated(ErrorReasons.TokenInvalid, "The bearer token is not valid.");
         }
         if (token.RevokedAt is not null)
         {
@@ -52,11 +52,11 @@ public sealed class AccessTokenService(BillingDbContext db, OperatorToken operat
             {
                 throw UsageErrors.Dissolved(token.SubjectId);
             }
-            throw Errors.Unauthenticated("TOKEN_REVOKED", "The bearer token has been revoked.").With("token_id", token.Id);
+            throw Errors.Unauthenticated(ErrorReasons.TokenRevoked, "The bearer token has been revoked.").With("token_id", token.Id);
         }
         if (token.ExpiresAt <= clock.GetUtcNow())
         {
-            throw Errors.Unauthenticated("TOKEN_EXPIRED", "The bearer token has expired; sign in again.").With("token_id", token.Id);
+            throw Errors.Unauthenticated(ErrorReasons.TokenExpired, "The bearer token has expired; sign in again.").With("token_id", token.Id);
         }
         var kind = token.Kind switch
         {

@@ -32,7 +32,7 @@ public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? T
         RequireAuthenticated();
         return Kind == CallerKind.User
             ? SubjectId!
-            : throw Errors.PermissionDenied("CONSOLE_USER_REQUIRED", "This call needs a console user token.");
+            : throw Errors.PermissionDenied(ErrorReasons.ConsoleUserRequired, "This call needs a console user token.");
     }
 
     /// <summary>A console user or the operator; returns the user id, or null for the operator.</summary>
@@ -43,7 +43,7 @@ public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? T
         {
             CallerKind.Operator => null,
             CallerKind.User => SubjectId,
-            _ => throw Errors.PermissionDenied("CONSOLE_USER_REQUIRED", "This call needs a console user token or the operator token."),
+            _ => throw Errors.PermissionDenied(ErrorReasons.ConsoleUserRequired, "This call needs a console user token or the operator token."),
         };
     }
 
@@ -52,7 +52,7 @@ public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? T
         RequireAuthenticated();
         if (!IsOperator)
         {
-            throw Errors.PermissionDenied("OPERATOR_REQUIRED", "This call needs the operator token.");
+            throw Errors.PermissionDenied(ErrorReasons.OperatorRequired, "This call needs the operator token.");
         }
     }
 
@@ -60,7 +60,7 @@ public sealed record Caller(CallerKind Kind, string? SubjectId = null, string? T
     {
         if (Kind == CallerKind.Anonymous)
         {
-            throw Errors.Unauthenticated("TOKEN_MISSING", "Send 'authorization: Bearer <token>'.");
+            throw Errors.Unauthenticated(ErrorReasons.TokenMissing, "Send 'authorization: Bearer <token>'.");
         }
     }
 }

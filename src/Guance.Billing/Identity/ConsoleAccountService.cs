@@ -34,7 +34,7 @@ public sealed class ConsoleAccountService(
             .ThrowIfInvalid();
 
         var normalized = NormalizeEmail(email!);
-        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, "GUESSES_THROTTLED", cancellationToken);
+        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, ErrorReasons.GuessesThrottled, cancellationToken);
         if (await db.Users.AnyAsync(u => u.Email == normalized, cancellationToken))
         {
             await throttler.RecordFailureAsync(lookup, cancellationToken);
@@ -71,7 +71,7 @@ public sealed class ConsoleAccountService(
 
         var normalized = NormalizeEmail(email!);
         var now = clock.GetUtcNow();
-        var guess = await throttler.CheckAsync(GuessThrottler.ConsoleAccount(normalized), caller.ClientAddress, "SIGN_IN_THROTTLED",
+        var guess = await throttler.CheckAsync(GuessThrottler.ConsoleAccount(normalized), caller.ClientAddress, ErrorReasons.SignInThrottled,
             "Too many failed sign-ins for this e-mail address from this network address; try again later.", cancellationToken);
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
@@ -80,7 +80,7 @@ public sealed class ConsoleAccountService(
         if (user is null || verified == PasswordVerificationResult.Failed)
         {
             await throttler.RecordFailureAsync(guess, cancellationToken);
-            throw Errors.Unauthenticated("INVALID_CREDENTIALS", "The e-mail address or the password is wrong.");
+            throw Errors.Unauthenticated(ErrorReasons.InvalidCredentials, "The e-mail address or the password is wrong.");
         }
 
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
@@ -95,7 +95,7 @@ public sealed class ConsoleAccountService(
 
     public async Task<User> GetUserAsync(string userId, CancellationToken cancellationToken) =>
         await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken)
-        ?? throw Errors.Unauthenticated("TOKEN_INVALID", "The account of this token no longer exists.");
+        ?? throw Errors.Unauthenticated(ErrorReasons.TokenInvalid, "The account of this token no longer exists.");
 
     public async Task<(AccessToken Token, string Bearer)> CreateApiTokenAsync(string userId, string displayName, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
@@ -120,7 +120,7 @@ public sealed class ConsoleAccountService(
         new RequestValidator().Id(tokenId, "api_token_id", TokenCodec.IdPrefix(TokenKind.User)).ThrowIfInvalid();
         var token = await db.AccessTokens.FirstOrDefaultAsync(
             t => t.Id == tokenId && t.SubjectId == userId && t.Kind == TokenKind.User, cancellationToken)
-            ?? throw Errors.NotFound("api token", tokenId);
+            ?? throw Errors.NotFound(ResourceTypes.ApiToken, tokenId);
         if (token.RevokedAt is null)
         {
             token.RevokedAt = clock.GetUtcNow();
@@ -132,7 +132,7 @@ public sealed class ConsoleAccountService(
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
     private static BillingException EmailTaken(string email) =>
-        Errors.AlreadyExists("EMAIL_TAKEN", "user", email, "A console account with this e-mail address already exists.");
+        Errors.AlreadyExists(ErrorReasons.EmailTaken, ResourceTypes.User, email, "A console account with this e-mail address already exists.");
 
     private static readonly User DecoyUser = new() { Id = "usr_decoy", Email = "", DisplayName = "", PasswordHash = "" };
     private string DecoyHash => _decoyHash ??= passwordHasher.HashPassword(DecoyUser, "decoy-password");

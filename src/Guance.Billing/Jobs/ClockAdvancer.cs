@@ -86,7 +86,7 @@ public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IService
             var failures = await runner.RunPassAsync(now, cancellationToken);
             if (failures.Count > 0)
             {
-                throw Errors.Precondition("JOB_FAILED", $"jobs/{failures[0].Job}",
+                throw Errors.Precondition(ErrorReasons.JobFailed, $"jobs/{failures[0].Job}",
                         $"Job {failures[0].Job} failed at {now:O}; the clock stays there. Look at the host's log, fix the cause, and advance again (the job resumes).")
                     .With("job", failures[0].Job)
                     .With("clock_time", now.ToString("O"));
@@ -110,6 +110,6 @@ public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IService
     }
 
     private static BillingException NotSimulated() =>
-        Errors.Precondition("CLOCK_NOT_SIMULATED", "clock",
+        Errors.Precondition(ErrorReasons.ClockNotSimulated, "clock",
             "AdvanceClock needs Guance:Clock:Mode=Simulated; this host runs on the system clock.");
 }

@@ -66,7 +66,7 @@ public sealed class MonthlyBillManager(BillingDbContext db, BillingAccountAccess
         var bill = await db.MonthlyBills.AsNoTracking().FirstOrDefaultAsync(b => b.Id == monthlyBillId, cancellationToken);
         if (bill is null || (caller.Kind == CallerKind.BillingAccount && caller.SubjectId != bill.BillingAccountId))
         {
-            throw Errors.NotFound("monthly bill", monthlyBillId);
+            throw Errors.NotFound(ResourceTypes.MonthlyBill, monthlyBillId);
         }
         return bill;
     }

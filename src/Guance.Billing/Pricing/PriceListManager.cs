@@ -72,12 +72,12 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
         if (byId)
         {
             var found = await db.PriceLists.AsNoTracking().FirstOrDefaultAsync(p => p.Id == priceListId, cancellationToken)
-                ?? throw Errors.NotFound("price list", priceListId!);
+                ?? throw Errors.NotFound(ResourceTypes.PriceList, priceListId!);
             return (await TablesAsync([found], cancellationToken))[0];
         }
         var on = day ?? site!.BillingDayOf(clock.GetUtcNow());
         return await InForceAsync(site!.PriceRegion, on, cancellationToken)
-            ?? throw Errors.Precondition("NO_PRICE_LIST", $"sites/{site.Code}", $"No price list of the region is in force on {on:yyyy-MM-dd}.");
+            ?? throw Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No price list of the region is in force on {on:yyyy-MM-dd}.");
     }
 
     /// <summary>The list in force on <paramref name="day"/> in <paramref name="region"/>: the latest effective on or before it.</summary>
@@ -151,7 +151,7 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
         if (!string.IsNullOrEmpty(basePriceListId))
         {
             var baseList = await db.PriceLists.AsNoTracking().FirstOrDefaultAsync(p => p.Id == basePriceListId, cancellationToken)
-                ?? throw Errors.NotFound("price list", basePriceListId);
+                ?? throw Errors.NotFound(ResourceTypes.PriceList, basePriceListId);
             if (baseList.Region != region)
             {
                 throw Errors.InvalidArgument("base_price_list_id", $"must be a list of the {region} region; {basePriceListId} is of {baseList.Region}");
@@ -175,7 +175,7 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
         var regionSites = Sites.All.Where(s => s.PriceRegion == region).Select(s => s.Code).ToList();
         if (await db.DayCloses.AnyAsync(c => regionSites.Contains(c.SiteCode) && c.BillingDay >= effectiveDay, cancellationToken))
         {
-            throw Errors.Precondition("DAY_ALREADY_CLOSED", "effective_day", "A day on or after the effective day is already closed somewhere in the region.");
+            throw Errors.Precondition(ErrorReasons.DayAlreadyClosed, "effective_day", "A day on or after the effective day is already closed somewhere in the region.");
         }
         var created = new PriceList
         {
@@ -196,7 +196,7 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             db.ChangeTracker.Clear();
-            throw Errors.AlreadyExists("PRICE_LIST_EXISTS", "price list", $"{region}/{effectiveDay:yyyy-MM-dd}",
+            throw Errors.AlreadyExists(ErrorReasons.PriceListExists, ResourceTypes.PriceList, $"{region}/{effectiveDay:yyyy-MM-dd}",
                 $"The {region} region already has a list effective from {effectiveDay:yyyy-MM-dd}.");
         }
         return new PriceTable(created, entries);

@@ -40,5 +40,5 @@ internal static class SettlementUpdate
     }
 
     public static BillingException ConcurrentChange() =>
-        Errors.Aborted("CONCURRENT_UPDATE", "The workspace's settlement changed while this request ran; read it again and retry.");
+        Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The workspace's settlement changed while this request ran; read it again and retry.");
 }

@@ -84,7 +84,7 @@ public static class BatchAggregator
 
         if (violations is { Count: > 0 })
         {
-            throw UsageErrors.InvalidBatch(reason ?? "INVALID_ARGUMENT", violations, sequence);
+            throw UsageErrors.InvalidBatch(reason ?? ErrorReasons.InvalidArgument, violations, sequence);
         }
         CheckRules(workspace, sequence, rows, now, options, days);
         return new AggregatedBatch(sequence, records.Length, rows);
@@ -107,7 +107,7 @@ public static class BatchAggregator
                 $"must have at most {options.MaxRecordsPerBatch} records (max_records_per_batch); split the batch");
         if (!validator.IsValid)
         {
-            var reason = recordCount > options.MaxRecordsPerBatch ? "TOO_MANY_RECORDS" : "INVALID_ARGUMENT";
+            var reason = recordCount > options.MaxRecordsPerBatch ? ErrorReasons.TooManyRecords : ErrorReasons.InvalidArgument;
             try
             {
                 validator.ThrowIfInvalid();
@@ -166,29 +166,29 @@ public static class BatchAggregator
         }
         if (item is null)
         {
-            Add("UNKNOWN_BILLING_ITEM", "item", string.Create(CultureInfo.InvariantCulture,
+            Add(ErrorReasons.UnknownBillingItem, "item", string.Create(CultureInfo.InvariantCulture,
                 $"is not a billing item this host knows ({record.Item}); see ListBillingItems"));
         }
         if (record.Quantity < 0)
         {
-            Add("NEGATIVE_QUANTITY", "quantity", "must be at least 0");
+            Add(ErrorReasons.NegativeQuantity, "quantity", "must be at least 0");
         }
         else if (record.Quantity > options.MaxQuantity)
         {
-            Add("QUANTITY_TOO_LARGE", "quantity", string.Create(CultureInfo.InvariantCulture, $"must be at most {options.MaxQuantity}"));
+            Add(ErrorReasons.QuantityTooLarge, "quantity", string.Create(CultureInfo.InvariantCulture, $"must be at most {options.MaxQuantity}"));
         }
         if (record.ObservedAt is null)
         {
-            Add("OBSERVED_AT_MISSING", "observed_at", "must be set to a valid time");
+            Add(ErrorReasons.ObservedAtMissing, "observed_at", "must be set to a valid time");
         }
         else if (record.ObservedAt > latestAllowed)
         {
-            Add("OBSERVED_IN_FUTURE", "observed_at", string.Create(CultureInfo.InvariantCulture,
+            Add(ErrorReasons.ObservedInFuture, "observed_at", string.Create(CultureInfo.InvariantCulture,
                 $"must be at most {options.MaxClockSkew.TotalMinutes:0} minutes ahead of the host's clock; check the agent's clock"));
         }
         else if (record.ObservedAt < EarliestObservedAt)
         {
-            Add("OBSERVED_TOO_OLD", "observed_at", "must be on or after 2000-01-01T00:00:00Z; the agent's clock looks unset: check it");
+            Add(ErrorReasons.ObservedTooOld, "observed_at", "must be on or after 2000-01-01T00:00:00Z; the agent's clock looks unset: check it");
         }
         return first;
     }

@@ -38,7 +38,7 @@ public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider cl
             // commit), so that the mark read next is the one this reset replaces.
             if (await collector.ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSequence, c => c.LastSequence), cancellationToken) == 0)
             {
-                throw Errors.NotFound("collector", $"workspaces/{workspaceId}/collectors/{collectorId}");
+                throw Errors.NotFound(ResourceTypes.Collector, $"workspaces/{workspaceId}/collectors/{collectorId}");
             }
             var previous = await collector.Select(c => c.LastSequence).SingleAsync(cancellationToken);
             await collector.ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSequence, lastSequence), cancellationToken);
@@ -77,7 +77,7 @@ public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider cl
         var earlier = await db.CollectorSequenceResets.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, cancellationToken);
         if (earlier is not null && (earlier.WorkspaceId != workspaceId || earlier.CollectorId != collectorId || earlier.NewSequence != lastSequence))
         {
-            throw Errors.Precondition("REQUEST_ID_REUSED", $"request_id {requestId}",
+            throw Errors.Precondition(ErrorReasons.RequestIdReused, $"request_id {requestId}",
                 $"request_id {requestId} was already used for a different reset; use a new one.");
         }
         return earlier;

@@ -9,21 +9,6 @@ namespace Guance.Billing.Usage;
 /// </summary>
 public static class UsageErrors
 {
-    public const string DayClosed = "DAY_CLOSED";
-    public const string WorkspaceLocked = "WORKSPACE_LOCKED";
-    public const string WorkspaceDissolved = "WORKSPACE_DISSOLVED";
-    public const string ItemNotAvailableOnExperience = "ITEM_NOT_AVAILABLE_ON_EXPERIENCE";
-    public const string ItemNotEnabled = "ITEM_NOT_ENABLED";
-    public const string ItemNotOffered = "ITEM_NOT_OFFERED_ON_SITE";
-    public const string QuotaExhausted = "EXPERIENCE_QUOTA_EXHAUSTED";
-    public const string TooManyBatchesInFlight = "TOO_MANY_BATCHES_IN_FLIGHT";
-    public const string TooManyStreams = "TOO_MANY_STREAMS";
-    public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
-    public const string TooManyTokenStreams = "TOO_MANY_TOKEN_STREAMS";
-    public const string HostStreamsExhausted = "HOST_STREAMS_EXHAUSTED";
-    public const string OpenTimedOut = "OPEN_TIMEOUT";
-    public const string SequenceTooFarAhead = "SEQUENCE_TOO_FAR_AHEAD";
-
     public static BillingException InvalidBatch(string reason, IEnumerable<FieldViolation> violations, long sequence)
     {
         var error = new BillingException(ErrorKind.InvalidArgument, reason, "The batch has invalid fields; nothing of it was applied.")
@@ -33,7 +18,7 @@ public static class UsageErrors
     }
 
     public static BillingException Closed(Site site, DateOnly day, DateTimeOffset closedAt, long sequence) =>
-        Errors.Precondition(DayClosed, $"billing_days/{day:yyyy-MM-dd}",
+        Errors.Precondition(ErrorReasons.DayClosed, $"billing_days/{day:yyyy-MM-dd}",
                 $"The billing day {day:yyyy-MM-dd} of site {site.Code} is closed to late records; drop them.")
             .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
             .With("site_code", site.Code)
@@ -43,35 +28,35 @@ public static class UsageErrors
             .With("sequence", Text(sequence));
 
     public static BillingException Locked(string workspaceId) =>
-        Errors.Precondition(WorkspaceLocked, $"workspaces/{workspaceId}",
+        Errors.Precondition(ErrorReasons.WorkspaceLocked, $"workspaces/{workspaceId}",
                 "The workspace is locked for arrears; usage is refused until the arrears are paid. Hold the data and retry later.")
             .With("workspace_id", workspaceId);
 
     public static BillingException Dissolved(string workspaceId) =>
-        Errors.Precondition(WorkspaceDissolved, $"workspaces/{workspaceId}", "The workspace has been dissolved; its usage is refused.")
+        Errors.Precondition(ErrorReasons.WorkspaceDissolved, $"workspaces/{workspaceId}", "The workspace has been dissolved; its usage is refused.")
             .With("workspace_id", workspaceId);
 
     public static BillingException NotOnExperience(BillingItemInfo item, Site site, long sequence) =>
-        Errors.Precondition(ItemNotAvailableOnExperience, $"billing_items/{item.ContractName}",
+        Errors.Precondition(ErrorReasons.ItemNotAvailableOnExperience, $"billing_items/{item.ContractName}",
                 $"{item.DisplayName} is not available to experience-plan workspaces on site {site.Code}; stop reporting it (or upgrade to the commercial plan).")
             .With("billing_item", item.ContractName)
             .With("sequence", Text(sequence));
 
     public static BillingException NotOffered(BillingItemInfo item, Site site, long sequence) =>
-        Errors.Precondition(ItemNotOffered, $"billing_items/{item.ContractName}",
+        Errors.Precondition(ErrorReasons.ItemNotOfferedOnSite, $"billing_items/{item.ContractName}",
                 $"{item.DisplayName} is not offered on site {site.Code} ({site.PriceRegion} price list); stop reporting it.")
             .With("billing_item", item.ContractName)
             .With("site_code", site.Code)
             .With("sequence", Text(sequence));
 
     public static BillingException NotEnabled(BillingItemInfo item, long sequence) =>
-        Errors.Precondition(ItemNotEnabled, $"billing_items/{item.ContractName}",
+        Errors.Precondition(ErrorReasons.ItemNotEnabled, $"billing_items/{item.ContractName}",
                 $"{item.DisplayName} is a retired item that this host does not accept; stop reporting it.")
             .With("billing_item", item.ContractName)
             .With("sequence", Text(sequence));
 
     public static BillingException Quota(BillingItemInfo item, DateOnly day, long quota, long wouldBe, DateTimeOffset resetsAt, long sequence) =>
-        Errors.QuotaExhausted(QuotaExhausted, item.ContractName,
+        Errors.QuotaExhausted(ErrorReasons.ExperienceQuotaExhausted, item.ContractName,
                 $"The experience plan's free {item.DisplayName} quota of {quota:N0} per day would be passed ({wouldBe:N0}) on {day:yyyy-MM-dd}; stop reporting {item.ContractName} until {resetsAt:O}.")
             .With("billing_item", item.ContractName)
             .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
@@ -80,45 +65,45 @@ public static class UsageErrors
             .With("sequence", Text(sequence));
 
     public static BillingException WindowExceeded(int window) =>
-        new BillingException(ErrorKind.ResourceExhausted, TooManyBatchesInFlight,
+        new BillingException(ErrorKind.ResourceExhausted, ErrorReasons.TooManyBatchesInFlight,
                 $"More than {window} batches were sent without being answered; keep at most max_batches_in_flight unanswered.")
             .With("max_batches_in_flight", window.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static BillingException StreamLimit(string collectorId, int limit) =>
-        new BillingException(ErrorKind.ResourceExhausted, TooManyStreams,
+        new BillingException(ErrorKind.ResourceExhausted, ErrorReasons.TooManyStreams,
                 $"Collector '{collectorId}' already has {limit} open streams on this host; close one or wait for the old stream to end, then retry with backoff.")
             .With("collector_id", collectorId)
             .With("max_streams_per_collector", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static BillingException TokenStreamLimit(string tokenId, int limit) =>
-        new BillingException(ErrorKind.ResourceExhausted, TooManyTokenStreams,
+        new BillingException(ErrorKind.ResourceExhausted, ErrorReasons.TooManyTokenStreams,
                 $"This collector token already has {limit} StreamUsage calls on this host; close idle ones, or retry with backoff.")
             .With("token_id", tokenId)
             .With("max_streams_per_token", Text(limit));
 
     public static BillingException HostStreamLimit(int limit) =>
-        new BillingException(ErrorKind.ResourceExhausted, HostStreamsExhausted,
+        new BillingException(ErrorKind.ResourceExhausted, ErrorReasons.HostStreamsExhausted,
                 $"This host already serves {limit} StreamUsage calls; retry with backoff (or on another host).")
             .With("max_streams", Text(limit));
 
     /// <summary>FAILED_PRECONDITION: a stream is opened first, within the open timeout; the agent reconnects and opens at once.</summary>
     public static BillingException OpenTimeout(TimeSpan timeout) =>
-        Errors.Precondition(OpenTimedOut, "open",
+        Errors.Precondition(ErrorReasons.OpenTimeout, "open",
                 $"No open came within {timeout.TotalSeconds:0.###} seconds of the stream's start; reconnect and send open first.")
             .With("open_timeout_seconds", timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
 
     public static BillingException TooFarAhead(long sequence, long highest) =>
-        InvalidBatch(SequenceTooFarAhead,
+        InvalidBatch(ErrorReasons.SequenceTooFarAhead,
                 [new FieldViolation("sequence", $"must be at most {Text(highest)}, the limit above the collector's last sequence and the time in microseconds since the epoch; count batches, or number them by the clock in microseconds")],
                 sequence)
             .With("max_sequence", Text(highest));
 
     public static BillingException HostStopping() =>
-        new(ErrorKind.Unavailable, "HOST_STOPPING",
+        new(ErrorKind.Unavailable, ErrorReasons.HostStopping,
             "The host is stopping; every batch answered so far stands. Reconnect (to this or another host) and resume.");
 
     public static BillingException Unavailable() =>
-        new(ErrorKind.Unavailable, StorageUnavailable,
+        new(ErrorKind.Unavailable, ErrorReasons.StorageUnavailable,
             "The batch could not be committed; reconnect and resend from the last committed sequence.");
 
     private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -118,8 +118,8 @@ public sealed class UsageIngestion(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            metrics.Rejected("TOKEN_INVALID");
-            throw Errors.Unauthenticated("TOKEN_INVALID", "The bearer token is not valid.");
+            metrics.Rejected(ErrorReasons.TokenInvalid);
+            throw Errors.Unauthenticated(ErrorReasons.TokenInvalid, "The bearer token is not valid.");
         }
         var workspace = new WorkspaceSnapshot(
             Id: reader.GetString(6),
@@ -129,18 +129,18 @@ public sealed class UsageIngestion(
             UpgradedAt: reader.IsDBNull(4) ? null : UnixMicrosecondsConverter.FromMicroseconds(reader.GetInt64(4)));
         if (workspace.State == WorkspaceState.Dissolved)
         {
-            metrics.Rejected(UsageErrors.WorkspaceDissolved);
+            metrics.Rejected(ErrorReasons.WorkspaceDissolved);
             throw UsageErrors.Dissolved(workspace.Id);
         }
         if (!reader.IsDBNull(0))
         {
-            metrics.Rejected("TOKEN_REVOKED");
-            throw Errors.Unauthenticated("TOKEN_REVOKED", "The collector token has been revoked; the stream ends.").With("token_id", caller.TokenId!);
+            metrics.Rejected(ErrorReasons.TokenRevoked);
+            throw Errors.Unauthenticated(ErrorReasons.TokenRevoked, "The collector token has been revoked; the stream ends.").With("token_id", caller.TokenId!);
         }
         if (!reader.IsDBNull(1) && reader.GetInt64(1) <= UnixMicrosecondsConverter.ToMicroseconds(clock.GetUtcNow()))
         {
-            metrics.Rejected("TOKEN_EXPIRED");
-            throw Errors.Unauthenticated("TOKEN_EXPIRED", "The collector token has expired; the stream ends.").With("token_id", caller.TokenId!);
+            metrics.Rejected(ErrorReasons.TokenExpired);
+            throw Errors.Unauthenticated(ErrorReasons.TokenExpired, "The collector token has expired; the stream ends.").With("token_id", caller.TokenId!);
         }
         return workspace;
     }
@@ -196,7 +196,7 @@ public sealed class UsageIngestion(
         caller.RequireAuthenticated();
         if (caller.Kind != CallerKind.Collector)
         {
-            throw Errors.PermissionDenied("COLLECTOR_TOKEN_REQUIRED", "Usage is reported with a collector token (gct_...) of the workspace.");
+            throw Errors.PermissionDenied(ErrorReasons.CollectorTokenRequired, "Usage is reported with a collector token (gct_...) of the workspace.");
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class UsageStreamSession : IDisposable
 
     private BillingException NotRising(long sequence)
     {
-        var error = UsageErrors.InvalidBatch("SEQUENCE_NOT_RISING",
+        var error = UsageErrors.InvalidBatch(ErrorReasons.SequenceNotRising,
             [new FieldViolation("sequence", $"must be greater than {_lastSequence}, the previous sequence of this stream")], sequence);
         return error;
     }

@@ -160,7 +160,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
             ResetConnection();
             foreach (var batch in group)
             {
-                _metrics.Rejected(UsageErrors.StorageUnavailable);
+                _metrics.Rejected(ErrorReasons.StorageUnavailable);
                 batch.Completion.TrySetException(UsageErrors.Unavailable());
             }
             return;

@@ -83,7 +83,7 @@ public sealed class ChargeEngine(WalletLedger ledger)
             $"reference {r.Reference}")).ToList();
         return ledger.WriteAsync<IReadOnlyList<ChargeOutcome>>(billingAccountId, async book =>
         {
-            var replays = await ledger.FindReplaysAsync(billingAccountId, keyed, "REFERENCE_REUSED", cancellationToken);
+            var replays = await ledger.FindReplaysAsync(billingAccountId, keyed, ErrorReasons.ReferenceReused, cancellationToken);
             var outcomes = new List<ChargeOutcome>(requests.Count);
             for (var i = 0; i < requests.Count; i++)
             {

@@ -52,7 +52,7 @@ public sealed class PrepaidCardManager(BillingDbContext db, BillingAccountAccess
             {
                 if (earlier.IssueFingerprint != fingerprint)
                 {
-                    throw Errors.Precondition("REQUEST_ID_REUSED", $"request_id {requestId}", $"request_id {requestId} was already used for a different request; use a new one.");
+                    throw Errors.Precondition(ErrorReasons.RequestIdReused, $"request_id {requestId}", $"request_id {requestId} was already used for a different request; use a new one.");
                 }
                 return await ReplayAsync(earlier, cancellationToken);
             }

@@ -44,7 +44,7 @@ public sealed class RechargeService(BillingAccountAccess access, WalletLedger le
         var subject = $"request_id {requestId}";
         return await ledger.WriteAsync(billingAccountId, async book =>
         {
-            var replay = await ledger.FindReplayAsync(billingAccountId, key, fingerprint, "REQUEST_ID_REUSED", subject, cancellationToken);
+            var replay = await ledger.FindReplayAsync(billingAccountId, key, fingerprint, ErrorReasons.RequestIdReused, subject, cancellationToken);
             if (replay is not null)
             {
                 return RechargeOutcome.Of(replay, book.View(), replayed: true);

@@ -87,14 +87,14 @@ public sealed class VoucherManager(
             $"must be {ActivationCodes.MinLength} to {ActivationCodes.MaxLength} letters or digits (dashes allowed)");
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Manage, cancellationToken, validator);
 
-        var guess = await throttler.CheckAsync(GuessThrottler.VoucherCodes(billingAccountId), caller.ClientAddress, "GUESSES_THROTTLED",
+        var guess = await throttler.CheckAsync(GuessThrottler.VoucherCodes(billingAccountId), caller.ClientAddress, ErrorReasons.GuessesThrottled,
             "Too many wrong activation codes for this billing account from this network address; try again later.", cancellationToken);
         var hash = ActivationCodes.Hash(code!);
         var voucher = await db.Vouchers.AsNoTracking().FirstOrDefaultAsync(v => v.ActivationCodeHash == hash, cancellationToken);
         if (voucher is null)
         {
             await throttler.RecordFailureAsync(guess, cancellationToken);
-            throw new BillingException(ErrorKind.NotFound, "ACTIVATION_CODE_NOT_FOUND", "No voucher has this activation code.");
+            throw new BillingException(ErrorKind.NotFound, ErrorReasons.ActivationCodeNotFound, "No voucher has this activation code.");
         }
         if (voucher.BillingAccountId == billingAccountId)
         {
@@ -115,7 +115,7 @@ public sealed class VoucherManager(
                     return await ReplayAsync(now, cancellationToken);
                 }
                 EnsureRedeemable(now, book.Now);
-                throw Errors.Aborted("CONCURRENT_UPDATE", "The voucher changed while it was redeemed; retry.");
+                throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The voucher changed while it was redeemed; retry.");
             }
             voucher.BillingAccountId = billingAccountId;
             voucher.RedeemedAt = book.Now;
@@ -175,7 +175,7 @@ public sealed class VoucherManager(
             {
                 return await ReplayAsync(earlier, cancellationToken);
             }
-            throw Errors.AlreadyExists("ACTIVATION_CODE_TAKEN", "voucher", "", "Another voucher has this activation code; choose another.");
+            throw Errors.AlreadyExists(ErrorReasons.ActivationCodeTaken, ResourceTypes.Voucher, "", "Another voucher has this activation code; choose another.");
         }
         return new VoucherOutcome(View(voucher, 0, clock.GetUtcNow()), Replayed: false);
     }
@@ -185,7 +185,7 @@ public sealed class VoucherManager(
         var earlier = await db.Vouchers.AsNoTracking().FirstOrDefaultAsync(v => v.IssueRequestId == requestId, cancellationToken);
         if (earlier is not null && earlier.IssueFingerprint != fingerprint)
         {
-            throw Errors.Precondition("REQUEST_ID_REUSED", $"request_id {requestId}", $"request_id {requestId} was already used for a different request; use a new one.");
+            throw Errors.Precondition(ErrorReasons.RequestIdReused, $"request_id {requestId}", $"request_id {requestId} was already used for a different request; use a new one.");
         }
         return earlier;
     }
@@ -200,11 +200,11 @@ public sealed class VoucherManager(
     {
         if (voucher.BillingAccountId is not null)
         {
-            throw Errors.Precondition("VOUCHER_ALREADY_REDEEMED", "activation_code", "This activation code was redeemed already.");
+            throw Errors.Precondition(ErrorReasons.VoucherAlreadyRedeemed, "activation_code", "This activation code was redeemed already.");
         }
         if (voucher.ExpiresAt <= now)
         {
-            throw Errors.Precondition("VOUCHER_EXPIRED", "activation_code", "This voucher's validity has ended.");
+            throw Errors.Precondition(ErrorReasons.VoucherExpired, "activation_code", "This voucher's validity has ended.");
         }
     }
 }

@@ -37,7 +37,7 @@ public sealed class WalletWriteRetry(BillingDbContext db, WalletWriteGate gate, 
                     logger.LogInformation("{What} lost a race (attempt {Attempt} of {Attempts}): {Error}", what, attempt, attempts, e.InnerException?.Message ?? e.Message);
                     if (attempt >= Math.Max(1, attempts))
                     {
-                        throw Errors.Aborted("CONCURRENT_UPDATE", "The wallet changed concurrently too often; retry the request.");
+                        throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The wallet changed concurrently too often; retry the request.");
                     }
                 }
                 catch

@@ -34,7 +34,7 @@ public sealed class CollectorTokenManager(BillingDbContext db, WorkspaceAccess a
         await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageCollectorTokens, cancellationToken, validator);
         var token = await db.AccessTokens.FirstOrDefaultAsync(
             t => t.Id == tokenId && t.SubjectId == workspaceId && t.Kind == TokenKind.Collector, cancellationToken)
-            ?? throw Errors.NotFound("collector token", tokenId);
+            ?? throw Errors.NotFound(ResourceTypes.CollectorToken, tokenId);
         if (token.RevokedAt is null)
         {
             token.RevokedAt = clock.GetUtcNow();

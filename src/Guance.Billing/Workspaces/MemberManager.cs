@@ -49,12 +49,12 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
 
         // NOT_FOUND tells whether an e-mail address has a console account: such lookups count against the caller's address.
         var normalized = ConsoleAccountService.NormalizeEmail(email!);
-        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, "GUESSES_THROTTLED", cancellationToken);
+        var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, ErrorReasons.GuessesThrottled, cancellationToken);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         if (user is null)
         {
             await throttler.RecordFailureAsync(lookup, cancellationToken);
-            throw Errors.NotFound("user", normalized);
+            throw Errors.NotFound(ResourceTypes.User, normalized);
         }
         if (await db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == user.Id, cancellationToken))
         {
@@ -84,7 +84,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
         var member = await FindAsync(workspaceId, userId, cancellationToken);
         if (member.Member.Role == WorkspaceRole.Owner)
         {
-            throw Errors.Precondition("OWNER_ROLE_FIXED", $"users/{userId}", "The Owner's role changes only by TransferOwnership.");
+            throw Errors.Precondition(ErrorReasons.OwnerRoleFixed, $"users/{userId}", "The Owner's role changes only by TransferOwnership.");
         }
         if (role == WorkspaceRole.Administrator || member.Member.Role == WorkspaceRole.Administrator)
         {
@@ -107,7 +107,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
         var member = await FindAsync(workspaceId, userId, cancellationToken);
         if (member.Member.Role == WorkspaceRole.Owner)
         {
-            throw Errors.Precondition("OWNER_CANNOT_LEAVE", $"users/{userId}", "The Owner cannot be removed; transfer ownership first.");
+            throw Errors.Precondition(ErrorReasons.OwnerCannotLeave, $"users/{userId}", "The Owner cannot be removed; transfer ownership first.");
         }
         if (member.Member.Role == WorkspaceRole.Administrator && !leaving)
         {
@@ -124,7 +124,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
                            join u in db.Users on m.UserId equals u.Id
                            where m.WorkspaceId == workspaceId && m.UserId == userId
                            select new { Member = m, u.Email, u.DisplayName }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw Errors.NotFound("member", userId);
+            ?? throw Errors.NotFound(ResourceTypes.Member, userId);
         return new MemberDetails(found.Member, found.Email, found.DisplayName);
     }
 
@@ -151,5 +151,5 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
         role == WorkspaceRole.Administrator ? WorkspacePermission.ManageAdministrators : WorkspacePermission.ManageMembers;
 
     private static BillingException MemberExists(string userId) =>
-        Errors.AlreadyExists("MEMBER_EXISTS", "member", userId, "The user is already a member of this workspace.");
+        Errors.AlreadyExists(ErrorReasons.MemberExists, ResourceTypes.Member, userId, "The user is already a member of this workspace.");
 }

@@ -27,7 +27,7 @@ public sealed class RetentionManager(BillingDbContext db, WorkspaceAccess access
         WorkspaceManager.EnsureActive(workspace);
         if (workspace.Plan != Plan.Commercial)
         {
-            throw Errors.Precondition("RETENTION_FIXED_ON_EXPERIENCE", $"workspaces/{workspaceId}",
+            throw Errors.Precondition(ErrorReasons.RetentionFixedOnExperience, $"workspaces/{workspaceId}",
                 $"The experience plan keeps data {RetentionPolicy.ExperienceDays} days; upgrade to the commercial plan to choose retention.");
         }
 

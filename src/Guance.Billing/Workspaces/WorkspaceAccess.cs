@@ -31,12 +31,12 @@ public sealed class WorkspaceAccess(BillingDbContext db)
         {
             if (RolePermissions.IsOwnerAction(permission))
             {
-                throw Errors.PermissionDenied("OWNER_REQUIRED", "Only the workspace Owner may do this; the operator does not act for the Owner.")
+                throw Errors.PermissionDenied(ErrorReasons.OwnerRequired, "Only the workspace Owner may do this; the operator does not act for the Owner.")
                     .With("workspace_id", workspaceId)
                     .With("permission", permission.ToString());
             }
             var any = await workspaces.FirstOrDefaultAsync(w => w.Id == workspaceId, cancellationToken)
-                ?? throw Errors.NotFound("workspace", workspaceId);
+                ?? throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
             return new WorkspaceGrant(any, null);
         }
 
@@ -46,11 +46,11 @@ public sealed class WorkspaceAccess(BillingDbContext db)
             .FirstOrDefaultAsync(cancellationToken);
         if (role is null)
         {
-            throw Errors.NotFound("workspace", workspaceId);
+            throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
         }
         if (!RolePermissions.Allows(role.Value, permission))
         {
-            throw Errors.PermissionDenied("ROLE_NOT_PERMITTED", $"The {RoleName(role.Value)} role may not do this in this workspace.")
+            throw Errors.PermissionDenied(ErrorReasons.RoleNotPermitted, $"The {RoleName(role.Value)} role may not do this in this workspace.")
                 .With("workspace_id", workspaceId)
                 .With("role", RoleName(role.Value))
                 .With("permission", permission.ToString());

@@ -145,12 +145,12 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
         EnsureActive(workspace);
         if (newOwnerUserId == workspace.OwnerUserId)
         {
-            throw Errors.Precondition("ALREADY_OWNER", $"users/{newOwnerUserId}", "This member already owns the workspace.");
+            throw Errors.Precondition(ErrorReasons.AlreadyOwner, $"users/{newOwnerUserId}", "This member already owns the workspace.");
         }
         var members = await db.WorkspaceMembers
             .Where(m => m.WorkspaceId == workspaceId && (m.UserId == newOwnerUserId || m.UserId == workspace.OwnerUserId))
             .ToListAsync(cancellationToken);
-        var newOwner = members.FirstOrDefault(m => m.UserId == newOwnerUserId) ?? throw Errors.NotFound("member", newOwnerUserId);
+        var newOwner = members.FirstOrDefault(m => m.UserId == newOwnerUserId) ?? throw Errors.NotFound(ResourceTypes.Member, newOwnerUserId);
         var oldOwner = members.First(m => m.UserId == workspace.OwnerUserId);
 
         // Demote first: the database allows one Owner per workspace at every moment.
@@ -169,7 +169,7 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     {
         if (workspace.State == WorkspaceState.Dissolved)
         {
-            throw Errors.Precondition("WORKSPACE_DISSOLVED", $"workspaces/{workspace.Id}", "The workspace has been dissolved.");
+            throw Errors.Precondition(ErrorReasons.WorkspaceDissolved, $"workspaces/{workspace.Id}", "The workspace has been dissolved.");
         }
     }
 
@@ -187,7 +187,7 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw Errors.Aborted("CONCURRENT_UPDATE", "The workspace changed while this request ran; read it again and retry.");
+            throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The workspace changed while this request ran; read it again and retry.");
         }
     }
 }

@@ -13,11 +13,11 @@ public sealed class CollectorStreamsTests
         var first = streams.AcquireCall("tok_a", perToken: 2, total: 3);
         using var second = streams.AcquireCall("tok_a", perToken: 2, total: 3);
         var perToken = Assert.Throws<BillingException>(() => streams.AcquireCall("tok_a", perToken: 2, total: 3));
-        Assert.Equal((ErrorKind.ResourceExhausted, UsageErrors.TooManyTokenStreams), (perToken.Kind, perToken.Reason));
+        Assert.Equal((ErrorKind.ResourceExhausted, "TOO_MANY_TOKEN_STREAMS"), (perToken.Kind, perToken.Reason));
 
         using var other = streams.AcquireCall("tok_b", perToken: 2, total: 3);
         var total = Assert.Throws<BillingException>(() => streams.AcquireCall("tok_c", perToken: 2, total: 3));
-        Assert.Equal((ErrorKind.ResourceExhausted, UsageErrors.HostStreamsExhausted), (total.Kind, total.Reason));
+        Assert.Equal((ErrorKind.ResourceExhausted, "HOST_STREAMS_EXHAUSTED"), (total.Kind, total.Reason));
         Assert.Equal(3, streams.CallCount);
 
         first.Dispose();

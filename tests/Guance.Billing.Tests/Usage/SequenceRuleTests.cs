@@ -28,7 +28,7 @@ public sealed class SequenceRuleTests
         Assert.Null(SequenceRule.Check(ahead + day, ahead, Now, Options));
         var refused = SequenceRule.Check(long.MaxValue, 0, Now, Options);
         Assert.NotNull(refused);
-        Assert.Equal(UsageErrors.SequenceTooFarAhead, refused.Reason);
+        Assert.Equal("SEQUENCE_TOO_FAR_AHEAD", refused.Reason);
         Assert.Equal(["sequence"], refused.FieldViolations.Select(v => v.Field));
         Assert.Equal(SequenceRule.Highest(0, Now, Options).ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Metadata["max_sequence"]);
         Assert.NotNull(SequenceRule.Check(ahead + day + 1, ahead, Now, Options));

@@ -106,7 +106,7 @@ public sealed class UsageRuleTests
         Assert.True(Days.IsClosed(Shanghai, day, Utc(11, 2, 16, 30)));
 
         var error = Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(), 1, [R(BillingItem.Logs, 1, Utc(11, 2, 15))], Utc(11, 2, 16, 30), Options, Days));
-        Assert.Equal(UsageErrors.DayClosed, error.Reason);
+        Assert.Equal("DAY_CLOSED", error.Reason);
         Assert.Equal("2026-11-02", error.Metadata["billing_day"]);
     }
 
@@ -117,11 +117,11 @@ public sealed class UsageRuleTests
         foreach (var item in new[] { BillingItem.BackupLogs, BillingItem.Sms, BillingItem.NetworkHosts })
         {
             var error = Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(Plan.Experience), 1, [R(item, 1, now)], now, Options, Days));
-            Assert.Equal(UsageErrors.ItemNotAvailableOnExperience, error.Reason);
+            Assert.Equal("ITEM_NOT_AVAILABLE_ON_EXPERIENCE", error.Reason);
         }
         BatchAggregator.Aggregate(Workspace(Plan.Experience), 1, [R(BillingItem.SyntheticTests, 1, now)], now, Options, Days);
         Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(Plan.Experience, Sites.Get("ap1")), 1, [R(BillingItem.SyntheticTests, 1, now)], now, Options, Days));
-        Assert.Equal(UsageErrors.ItemNotEnabled, Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(), 1, [R(BillingItem.DataKit, 1, now)], now, Options, Days)).Reason);
+        Assert.Equal("ITEM_NOT_ENABLED", Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(), 1, [R(BillingItem.DataKit, 1, now)], now, Options, Days)).Reason);
         BatchAggregator.Aggregate(Workspace(), 1, [R(BillingItem.DataKit, 1, now)], now, new UsageOptions { DataKitItemEnabled = true }, Days);
     }
 
