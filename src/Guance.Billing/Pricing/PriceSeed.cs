@@ -5,8 +5,8 @@ namespace Guance.Billing.Pricing;
 
 /// <summary>
 /// The prices of docs/domain.md §4, in force from 2024-01-01: what migration 0004 seeds. Frozen (the
-/// migration is history, so its descriptions keep the name the rules had then, DOMAIN.md, which every
-/// database migrated before holds); later prices are new lists made with CreatePriceList. The retired
+/// migration is history; only the lists' descriptions were reworded since, and databases migrated
+/// before keep the older wording); later prices are new lists made with CreatePriceList. The retired
 /// DataKit item is priced at 3 CNY per DataKit per day on both lists (it is off unless enabled).
 /// </summary>
 public static class PriceSeed
@@ -19,8 +19,8 @@ public static class PriceSeed
 
     public static IReadOnlyList<PriceList> Lists { get; } =
     [
-        new() { Id = CnListId, Region = PriceRegion.Cn, EffectiveFrom = EffectiveFrom, Description = "CN prices of DOMAIN.md §4", CreatedAt = CreatedAt },
-        new() { Id = IntlListId, Region = PriceRegion.Intl, EffectiveFrom = EffectiveFrom, Description = "Intl prices of DOMAIN.md §4", CreatedAt = CreatedAt },
+        new() { Id = CnListId, Region = PriceRegion.Cn, EffectiveFrom = EffectiveFrom, Description = "CN prices of 2024-01-01", CreatedAt = CreatedAt },
+        new() { Id = IntlListId, Region = PriceRegion.Intl, EffectiveFrom = EffectiveFrom, Description = "Intl prices of 2024-01-01", CreatedAt = CreatedAt },
     ];
 
     public static IReadOnlyList<PriceListEntry> Entries { get; } = Build();
