@@ -112,6 +112,14 @@ public static class SettlementRulesKit
         return new DateTimeOffset(first, zone.GetUtcOffset(first)).ToUniversalTime();
     }
 
+    /// <summary>Moves the clock to 09:00 (Shanghai) of the next day: a whole fresh billing day of cn1 for a test.</summary>
+    public static DateOnly StartNextChinaDay(this BillingHost host)
+    {
+        var next = LocalDay(host.Clock.GetUtcNow(), "Asia/Shanghai").AddDays(1);
+        host.MoveClockTo(new DateTimeOffset(next.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)));
+        return next;
+    }
+
     /// <summary>The site-local day of an instant.</summary>
     public static DateOnly LocalDay(DateTimeOffset at, string timeZone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);

@@ -29,15 +29,6 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
 
     private DateTimeOffset Now => host.Clock.GetUtcNow();
 
-    /// <summary>Moves the clock to 09:00 (Shanghai) of the next day, so that a test has a whole fresh billing day of cn1.</summary>
-    private DateOnly StartNextDay()
-    {
-        var today = LocalDay(Now, Shanghai);
-        var next = today.AddDays(1);
-        host.MoveClockTo(new DateTimeOffset(next.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)));
-        return next;
-    }
-
     private static DateTimeOffset At(DateOnly day, int hour, int minute = 0) => new(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.FromHours(8));
 
     private static UpgradeToCommercialRequest Upgrade(TestWorkspace workspace, string code) => new() { WorkspaceId = workspace.Id, BindingCode = code };
@@ -186,7 +177,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
     public async Task A_marketplace_workspace_settles_through_its_cloud_account_from_the_upgrade_on(
         string site, ActivationChannel channel, CloudProvider provider, SettlementMethod method)
     {
-        var day = StartNextDay();
+        var day = host.StartNextChinaDay();
         var workspace = await host.CreateWorkspaceAsync(site, channel);
         var account = await host.RegisterBillingAccountAsync("payer");
         await host.RechargeAsync(account.Id, 10m);
@@ -277,7 +268,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
     [Fact]
     public async Task Experience_usage_is_neither_shown_nor_billed_after_the_upgrade()
     {
-        var day = StartNextDay();
+        var day = host.StartNextChinaDay();
         var workspace = await host.CreateWorkspaceAsync("cn1");
         var collector = await host.CollectorAsync(workspace);
         // The experience period: 900,000 logs and 2,000 time series, within the free quotas.
@@ -346,7 +337,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
     [Fact]
     public async Task The_binding_moves_between_accounts_of_one_certified_enterprise_and_old_bills_stay()
     {
-        var day = StartNextDay();
+        var day = host.StartNextChinaDay();
         var (workspace, current, next) = await TwoAccountsAsync();
         await host.CertifyAsync(current);
         await host.CertifyAsync(next);

@@ -27,18 +27,10 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
 
     private static DateTimeOffset At(DateOnly day, int hour, int minute = 0) => new(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.FromHours(8));
 
-    /// <summary>Moves the clock to 09:00 (Shanghai) of the next day: a whole fresh billing day of cn1.</summary>
-    private DateOnly StartNextDay()
-    {
-        var next = LocalDay(Now, Shanghai).AddDays(1);
-        host.MoveClockTo(At(next, 9));
-        return next;
-    }
-
     [Fact]
     public async Task Logs_observed_after_the_upgrade_instant_are_shown_and_billed_and_those_before_it_are_not()
     {
-        var day = StartNextDay();
+        var day = host.StartNextChinaDay();
         var workspace = await host.CreateWorkspaceAsync("cn1");
         var collector = await host.CollectorAsync(workspace);
         host.MoveClockTo(At(day, 10, 15));
@@ -75,7 +67,7 @@ public sealed class UpgradeHourTests : IClassFixture<BillingHost>
     [Fact]
     public async Task A_stock_item_keeps_each_agents_latest_value_within_each_periods_part_of_the_hour()
     {
-        var day = StartNextDay();
+        var day = host.StartNextChinaDay();
         var workspace = await host.CreateWorkspaceAsync("cn1");
         var first = await host.CollectorAsync(workspace);
         host.MoveClockTo(At(day, 10, 20));
