@@ -22,8 +22,8 @@ public sealed class TelemetryTests
     [Fact]
     public async Task An_rpc_and_a_day_close_produce_their_spans_and_the_usage_counters_move()
     {
-        var spans = new List<Activity>();
-        var metrics = new List<Metric>();
+        var spans = new ExportedItems<Activity>();
+        var metrics = new ExportedItems<Metric>();
         using var host = new BillingHost
         {
             ConfigureServices = services => services
@@ -40,9 +40,8 @@ public sealed class TelemetryTests
 
         Assert.True(RecordsAccepted(host, metrics) - before >= 3, "guance.usage.records.accepted did not count the 3 records");
         ForceFlush(host);
-        lock (spans)
         {
-            var statistics = Assert.Single(spans, s => s.Kind == ActivityKind.Server
+            var statistics = Assert.Single(spans.Snapshot(), s => s.Kind == ActivityKind.Server
                 && (string?)s.GetTagItem(BillingTelemetry.WorkspaceAttribute) == workspace.Id
                 && s.DisplayName.Contains("GetUsageStatistics"));
             Assert.Equal(ActivityStatusCode.Unset, statistics.Status);
@@ -53,13 +52,13 @@ public sealed class TelemetryTests
         host.Clock.SetUtcNow(new DateTimeOffset(2031, 3, 7, 12, 0, 0, TimeSpan.Zero));
         await host.CloseDayAsync("eu1", day);
         ForceFlush(host);
-        lock (spans)
         {
-            var close = Assert.Single(spans, s => s.DisplayName == "day close"
+            var all = spans.Snapshot();
+            var close = Assert.Single(all, s => s.DisplayName == "day close"
                 && (string?)s.GetTagItem(BillingTelemetry.SiteAttribute) == "eu1"
                 && (string?)s.GetTagItem(BillingTelemetry.BillingDayAttribute) == "2031-03-06");
             Assert.Equal(BillingTelemetry.SourceName, close.Source.Name);
-            var rpc = Assert.Single(spans, s => s.SpanId == close.ParentSpanId);
+            var rpc = Assert.Single(all, s => s.SpanId == close.ParentSpanId);
             Assert.Contains("CloseDay", rpc.DisplayName);
         }
     }
@@ -85,21 +84,51 @@ public sealed class TelemetryTests
         Assert.NotEqual(HttpStatusCode.OK, onGrpcPort.StatusCode);
     }
 
-    private static long RecordsAccepted(BillingHost host, List<Metric> metrics)
+    private static long RecordsAccepted(BillingHost host, ExportedItems<Metric> metrics)
     {
         ForceFlush(host);
-        lock (metrics)
+        var sum = 0L;
+        foreach (var metric in metrics.Snapshot().Where(m => m.Name == "guance.usage.records.accepted"))
         {
-            var sum = 0L;
-            foreach (var metric in metrics.Where(m => m.Name == "guance.usage.records.accepted"))
+            foreach (ref readonly var point in metric.GetMetricPoints())
             {
-                foreach (ref readonly var point in metric.GetMetricPoints())
-                {
-                    sum = Math.Max(sum, point.GetSumLong());
-                }
+                sum = Math.Max(sum, point.GetSumLong());
             }
-            metrics.Clear();
-            return sum;
+        }
+        metrics.Clear();
+        return sum;
+    }
+
+    /// <summary>
+    /// What an in-memory exporter collected. Exporters add from their own threads, also for other test
+    /// classes' hosts (sources and meters are process-wide), so every access takes one lock.
+    /// </summary>
+    private sealed class ExportedItems<T> : System.Collections.ObjectModel.Collection<T>
+    {
+        private readonly Lock _gate = new();
+
+        public List<T> Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. Items];
+            }
+        }
+
+        protected override void InsertItem(int index, T item)
+        {
+            lock (_gate)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+
+        protected override void ClearItems()
+        {
+            lock (_gate)
+            {
+                base.ClearItems();
+            }
         }
     }
 
