@@ -45,6 +45,22 @@ public static class WalletMapping
         IssueTime = view.Card.IssuedAt.ToTimestamp(),
         ExpiryNoticeTime = view.Card.ExpiryNoticeSentAt.ToTimestamp(),
         FullReductionVoucherId = view.Card.FullReductionVoucherId ?? "",
+        Origin = (V1.PrepaidCardOrigin)view.Card.Origin,
+    };
+
+    public static V1.HuaweiCardOrder ToMessage(this HuaweiCardOrder order) => new()
+    {
+        HuaweiCardOrderId = order.Id,
+        BillingAccountId = order.BillingAccountId,
+        HuaweiAccountId = order.HuaweiAccountId,
+        OrderNumber = order.OrderNumber,
+        State = (V1.HuaweiCardOrderState)order.State,
+        Units = order.Units,
+        FaceValue = order.State == HuaweiCardOrderState.Confirmed ? (order.Units * PrepaidCardManager.FaceValueStep).ToMoney() : null,
+        PrepaidCardId = order.PrepaidCardId ?? "",
+        RejectReason = order.RejectReason,
+        SubmitTime = order.SubmittedAt.ToTimestamp(),
+        DecideTime = order.DecidedAt.ToTimestamp(),
     };
 
     public static V1.WalletTransaction ToMessage(this PostedTransaction posted)

@@ -20,6 +20,7 @@ public sealed class BillingAccountGrpcService(
     RechargeService recharges,
     VoucherManager vouchers,
     PrepaidCardManager prepaidCards,
+    HuaweiCardOrders huaweiCardOrders,
     ChargeEngine charges,
     LedgerVerifier verifier,
     ExpiryService expiry,
@@ -213,6 +214,20 @@ public sealed class BillingAccountGrpcService(
             request.Kinds.Select(k => (Notifications.NotificationKind)k).ToList(), request.PageSize, request.PageToken, context.CancellationToken);
         var response = new ListNotificationsResponse { NextPageToken = next };
         response.Notifications.Add(page.Select(n => n.ToMessage()));
+        return response;
+    }
+
+    public override async Task<SubmitHuaweiCardOrderResponse> SubmitHuaweiCardOrder(SubmitHuaweiCardOrderRequest request, ServerCallContext context)
+    {
+        var order = await huaweiCardOrders.SubmitAsync(context.GetCaller(), request.BillingAccountId, request.HuaweiAccountId, request.OrderNumber, context.CancellationToken);
+        return new SubmitHuaweiCardOrderResponse { Order = order.ToMessage() };
+    }
+
+    public override async Task<ListHuaweiCardOrdersResponse> ListHuaweiCardOrders(ListHuaweiCardOrdersRequest request, ServerCallContext context)
+    {
+        var (orders, next) = await huaweiCardOrders.ListAsync(context.GetCaller(), request.BillingAccountId, request.PageSize, request.PageToken, context.CancellationToken);
+        var response = new ListHuaweiCardOrdersResponse { NextPageToken = next };
+        response.Orders.Add(orders.Select(o => o.ToMessage()));
         return response;
     }
 }

@@ -3,11 +3,12 @@ using Guance.Billing.Cloud;
 using Guance.Billing.Host.Infrastructure;
 using Guance.Billing.Host.Mapping;
 using Guance.Billing.V1;
+using Guance.Billing.Wallets;
 
 namespace Guance.Billing.Host.Services;
 
 /// <summary>CloudMarketplaceService: metering records for the marketplaces, and their cancellation notices.</summary>
-public sealed class CloudMarketplaceGrpcService(CloudMarketplace marketplace, CloudSubscriptions subscriptions)
+public sealed class CloudMarketplaceGrpcService(CloudMarketplace marketplace, CloudSubscriptions subscriptions, HuaweiCardOrders huaweiCardOrders)
     : CloudMarketplaceService.CloudMarketplaceServiceBase
 {
     public override async Task<ListCloudMeteringRecordsResponse> ListCloudMeteringRecords(ListCloudMeteringRecordsRequest request, ServerCallContext context)
@@ -35,5 +36,23 @@ public sealed class CloudMarketplaceGrpcService(CloudMarketplace marketplace, Cl
         var response = new CancelCloudSubscriptionResponse { CloudAccountId = account.Id, Provider = (V1.CloudProvider)account.Provider };
         response.Workspaces.Add(workspaces.Select(w => w.ToMessage()));
         return response;
+    }
+
+    public override async Task<ConfirmHuaweiCardOrderResponse> ConfirmHuaweiCardOrder(ConfirmHuaweiCardOrderRequest request, ServerCallContext context)
+    {
+        var confirmation = await huaweiCardOrders.ConfirmAsync(context.GetCaller(), request.OrderNumber, request.Units,
+            request.ExpireTime.ToOptionalInstant("expire_time"), context.CancellationToken);
+        return new ConfirmHuaweiCardOrderResponse
+        {
+            Order = confirmation.Order.ToMessage(),
+            PrepaidCard = confirmation.Card.ToMessage(),
+            ArrearsPaid = confirmation.ArrearsPaid.ToMoney(),
+        };
+    }
+
+    public override async Task<RejectHuaweiCardOrderResponse> RejectHuaweiCardOrder(RejectHuaweiCardOrderRequest request, ServerCallContext context)
+    {
+        var order = await huaweiCardOrders.RejectAsync(context.GetCaller(), request.OrderNumber, request.Reason, context.CancellationToken);
+        return new RejectHuaweiCardOrderResponse { Order = order.ToMessage() };
     }
 }

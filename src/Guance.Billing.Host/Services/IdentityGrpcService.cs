@@ -2,13 +2,30 @@ using Grpc.Core;
 using Guance.Billing.Host.Infrastructure;
 using Guance.Billing.Host.Mapping;
 using Guance.Billing.Identity;
+using Guance.Billing.Settlement;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Host.Services;
 
 /// <summary>IdentityService: console accounts and API tokens.</summary>
-public sealed class IdentityGrpcService(ConsoleAccountService accounts) : IdentityService.IdentityServiceBase
+public sealed class IdentityGrpcService(ConsoleAccountService accounts, CommercialRegistration registration) : IdentityService.IdentityServiceBase
 {
+    public override async Task<RegisterCommercialResponse> RegisterCommercial(RegisterCommercialRequest request, ServerCallContext context)
+    {
+        var made = await registration.RegisterAsync(context.GetCaller(), request.Email, request.Password, request.Username, request.DisplayName,
+            request.SiteCode, request.WorkspaceName, context.CancellationToken);
+        return new RegisterCommercialResponse
+        {
+            User = made.Console.User.ToMessage(),
+            ApiToken = made.Console.Token.ToApiToken(),
+            Token = made.Console.Bearer,
+            BillingAccount = made.Billing.Account.ToMessage(),
+            BillingSession = made.Billing.Session.ToSession(),
+            BillingToken = made.Billing.Bearer,
+            Workspace = made.Workspace.ToMessage(),
+        };
+    }
+
     public override async Task<SignUpResponse> SignUp(SignUpRequest request, ServerCallContext context)
     {
         var grant = await accounts.SignUpAsync(context.GetCaller(), request.Email, request.Password, request.DisplayName, context.CancellationToken);

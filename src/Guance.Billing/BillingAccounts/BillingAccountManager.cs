@@ -39,37 +39,12 @@ public sealed class BillingAccountManager(
     /// </summary>
     public async Task<BillingSessionGrant> RegisterAsync(Caller caller, string username, string password, string email, string? displayName, CancellationToken cancellationToken)
     {
-        var trimmedUsername = username?.Trim();
-        new RequestValidator()
-            .Check(Usernames.IsValid(trimmedUsername), "username", Usernames.Rule)
-            .Check(password is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
-            .Email(email?.Trim(), "email")
-            .Text(displayName?.Trim(), "display_name", MaxDisplayName, required: false)
-            .ThrowIfInvalid();
+        ValidateNewAccount(new RequestValidator(), username, password, email, displayName).ThrowIfInvalid();
 
-        var normalized = Usernames.Normalize(trimmedUsername!);
+        var trimmedUsername = username.Trim();
         var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, ErrorReasons.GuessesThrottled, cancellationToken);
-        if (await db.BillingAccounts.AnyAsync(a => a.NormalizedUsername == normalized, cancellationToken))
-        {
-            await throttler.RecordFailureAsync(lookup, cancellationToken);
-            throw UsernameTaken(trimmedUsername!);
-        }
-        var now = clock.GetUtcNow();
-        var account = new BillingAccount
-        {
-            Id = Ids.New("ba", clock),
-            Username = trimmedUsername!,
-            NormalizedUsername = normalized,
-            Email = email!.Trim(),
-            DisplayName = string.IsNullOrWhiteSpace(displayName) ? trimmedUsername! : displayName.Trim(),
-            PasswordHash = "",
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        account.PasswordHash = passwordHasher.HashPassword(account, password!);
-        db.BillingAccounts.Add(account);
-        WalletSetup.Open(db, account.Id, now);
-        var (session, bearer) = tokens.Issue(TokenKind.BillingSession, account.Id, "registration", now + options.Value.SessionLifetime);
+        await EnsureUsernameFreeAsync(lookup, trimmedUsername, cancellationToken);
+        var grant = AddAccount(trimmedUsername, password, email, displayName, "registration");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -77,8 +52,51 @@ public sealed class BillingAccountManager(
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             db.ChangeTracker.Clear();
-            throw UsernameTaken(trimmedUsername!);
+            throw UsernameTaken(trimmedUsername);
         }
+        return grant;
+    }
+
+    /// <summary>The rules of a new billing account's fields (RegisterBillingAccount; RegisterCommercial checks its password and e-mail once, as the console's).</summary>
+    public static RequestValidator ValidateNewAccount(RequestValidator validator, string? username, string? password, string? email, string? displayName) =>
+        ValidateUsername(validator, username)
+            .Check(password is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
+            .Email(email?.Trim(), "email")
+            .Text(displayName?.Trim(), "display_name", MaxDisplayName, required: false);
+
+    public static RequestValidator ValidateUsername(RequestValidator validator, string? username) =>
+        validator.Check(Usernames.IsValid(username?.Trim()), "username", Usernames.Rule);
+
+    /// <summary>USERNAME_TAKEN when an account has the name in any case; that answer tells it exists, so it counts against the caller's address.</summary>
+    public async Task EnsureUsernameFreeAsync(Guess lookup, string username, CancellationToken cancellationToken)
+    {
+        var normalized = Usernames.Normalize(username);
+        if (await db.BillingAccounts.AnyAsync(a => a.NormalizedUsername == normalized, cancellationToken))
+        {
+            await throttler.RecordFailureAsync(lookup, cancellationToken);
+            throw UsernameTaken(username);
+        }
+    }
+
+    /// <summary>Adds a validated new account, its wallet and a first session to the unit of work; the caller saves.</summary>
+    public BillingSessionGrant AddAccount(string username, string password, string email, string? displayName, string sessionName)
+    {
+        var now = clock.GetUtcNow();
+        var account = new BillingAccount
+        {
+            Id = Ids.New("ba", clock),
+            Username = username,
+            NormalizedUsername = Usernames.Normalize(username),
+            Email = email.Trim(),
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? username : displayName.Trim(),
+            PasswordHash = "",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        account.PasswordHash = passwordHasher.HashPassword(account, password);
+        db.BillingAccounts.Add(account);
+        WalletSetup.Open(db, account.Id, now);
+        var (session, bearer) = tokens.Issue(TokenKind.BillingSession, account.Id, sessionName, now + options.Value.SessionLifetime);
         return new BillingSessionGrant(new BillingAccountDetails(account, null), session, bearer);
     }
 
@@ -232,7 +250,7 @@ public sealed class BillingAccountManager(
             && trimmed.Count(char.IsAsciiDigit) >= 5;
     }
 
-    private static BillingException UsernameTaken(string username) =>
+    public static BillingException UsernameTaken(string username) =>
         Errors.AlreadyExists(ErrorReasons.UsernameTaken, ResourceTypes.BillingAccount, username, "A billing account with this user name (in any case) already exists.");
 
     private static readonly BillingAccount DecoyAccount = new()

@@ -155,6 +155,15 @@ public static class ErrorReasons
     /// <summary>ALREADY_EXISTS: another voucher has this activation code.</summary>
     public const string ActivationCodeTaken = "ACTIVATION_CODE_TAKEN";
 
+    /// <summary>NOT_FOUND: no Huawei Cloud card order has this order number.</summary>
+    public const string HuaweiCardOrderNotFound = "HUAWEI_CARD_ORDER_NOT_FOUND";
+
+    /// <summary>ALREADY_EXISTS: a Huawei Cloud card order with this order number was submitted already (by any account).</summary>
+    public const string HuaweiOrderTaken = "HUAWEI_ORDER_TAKEN";
+
+    /// <summary>FAILED_PRECONDITION: the Huawei Cloud card order was decided otherwise already (confirmed, rejected, or confirmed with other units).</summary>
+    public const string HuaweiCardOrderDecided = "HUAWEI_CARD_ORDER_DECIDED";
+
     /// <summary>FAILED_PRECONDITION: the voucher was redeemed already.</summary>
     public const string VoucherAlreadyRedeemed = "VOUCHER_ALREADY_REDEEMED";
 

@@ -12,6 +12,7 @@ public static class ResourceTypes
     public const string CloudAccount = "cloud account";
     public const string Collector = "collector";
     public const string CollectorToken = "collector token";
+    public const string HuaweiCardOrder = "huawei card order";
     public const string Member = "member";
     public const string MeteringRecord = "metering record";
     public const string MonthlyBill = "monthly bill";

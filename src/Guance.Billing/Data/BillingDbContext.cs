@@ -34,6 +34,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<PrepaidCard> PrepaidCards => Set<PrepaidCard>();
+    public DbSet<HuaweiCardOrder> HuaweiCardOrders => Set<HuaweiCardOrder>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
     public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();

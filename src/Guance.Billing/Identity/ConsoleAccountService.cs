@@ -27,30 +27,12 @@ public sealed class ConsoleAccountService(
 
     public async Task<TokenGrant> SignUpAsync(Caller caller, string email, string password, string displayName, CancellationToken cancellationToken)
     {
-        new RequestValidator()
-            .Email(email?.Trim(), "email")
-            .Check(password is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
-            .Text(displayName?.Trim(), "display_name", 64)
-            .ThrowIfInvalid();
+        ValidateNewAccount(new RequestValidator(), email, password, displayName).ThrowIfInvalid();
 
         var normalized = NormalizeEmail(email!);
         var lookup = await throttler.CheckLookupAsync(caller.ClientAddress, ErrorReasons.GuessesThrottled, cancellationToken);
-        if (await db.Users.AnyAsync(u => u.Email == normalized, cancellationToken))
-        {
-            await throttler.RecordFailureAsync(lookup, cancellationToken);
-            throw EmailTaken(normalized);
-        }
-        var user = new User
-        {
-            Id = Ids.New("usr", clock),
-            Email = normalized,
-            DisplayName = displayName!.Trim(),
-            PasswordHash = "",
-            CreatedAt = clock.GetUtcNow(),
-        };
-        user.PasswordHash = passwordHasher.HashPassword(user, password!);
-        db.Users.Add(user);
-        var (token, bearer) = tokens.Issue(TokenKind.User, user.Id, "default", expiresAt: null);
+        await EnsureEmailFreeAsync(lookup, normalized, cancellationToken);
+        var grant = AddAccount(normalized, password, displayName, "default");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -59,6 +41,40 @@ public sealed class ConsoleAccountService(
         {
             throw EmailTaken(normalized);
         }
+        return grant;
+    }
+
+    /// <summary>The rules of a new console account's fields (SignUp, RegisterCommercial).</summary>
+    public static RequestValidator ValidateNewAccount(RequestValidator validator, string? email, string? password, string? displayName) =>
+        validator
+            .Email(email?.Trim(), "email")
+            .Check(password is { Length: >= MinPasswordLength and <= MaxPasswordLength }, "password", $"must be {MinPasswordLength} to {MaxPasswordLength} characters")
+            .Text(displayName?.Trim(), "display_name", 64);
+
+    /// <summary>EMAIL_TAKEN when an account has the address; that answer tells it exists, so it counts against the caller's address.</summary>
+    public async Task EnsureEmailFreeAsync(Guess lookup, string normalizedEmail, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(u => u.Email == normalizedEmail, cancellationToken))
+        {
+            await throttler.RecordFailureAsync(lookup, cancellationToken);
+            throw EmailTaken(normalizedEmail);
+        }
+    }
+
+    /// <summary>Adds a validated new account and its first token to the unit of work; the caller saves.</summary>
+    public TokenGrant AddAccount(string normalizedEmail, string password, string displayName, string tokenName)
+    {
+        var user = new User
+        {
+            Id = Ids.New("usr", clock),
+            Email = normalizedEmail,
+            DisplayName = displayName.Trim(),
+            PasswordHash = "",
+            CreatedAt = clock.GetUtcNow(),
+        };
+        user.PasswordHash = passwordHasher.HashPassword(user, password);
+        db.Users.Add(user);
+        var (token, bearer) = tokens.Issue(TokenKind.User, user.Id, tokenName, expiresAt: null);
         return new TokenGrant(user, token, bearer);
     }
 
@@ -131,7 +147,7 @@ public sealed class ConsoleAccountService(
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    private static BillingException EmailTaken(string email) =>
+    public static BillingException EmailTaken(string email) =>
         Errors.AlreadyExists(ErrorReasons.EmailTaken, ResourceTypes.User, email, "A console account with this e-mail address already exists.");
 
     private static readonly User DecoyUser = new() { Id = "usr_decoy", Email = "", DisplayName = "", PasswordHash = "" };

@@ -16,6 +16,8 @@ public enum NotificationKind
     WorkspaceUnlocked = 11,
     CloudSubscriptionCancelled = 12,
     ConsumptionAlert = 13,
+    HuaweiCardOrderConfirmed = 14,
+    HuaweiCardOrderRejected = 15,
 }
 
 /// <summary>

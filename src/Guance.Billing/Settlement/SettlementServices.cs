@@ -22,6 +22,7 @@ public static class SettlementServices
         services.AddScoped<PriceListManager>();
         services.AddScoped<SettlementReader>();
         services.AddScoped<UpgradeService>();
+        services.AddScoped<CommercialRegistration>();
         services.AddScoped<BindingService>();
         services.AddScoped<SettlementMethodService>();
         services.AddScoped<BillingOverviewService>();

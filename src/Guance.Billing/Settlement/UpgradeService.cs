@@ -67,36 +67,8 @@ public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, 
             {
                 await CloudAccountHold.AcquireAsync(db, target, accountId, method, cancellationToken);
             }
-            db.WorkspaceBindings.Add(new WorkspaceBinding { WorkspaceId = workspaceId, BillingAccountId = accountId, BoundAt = now });
-            db.WorkspaceSettlements.Add(new WorkspaceSettlement
-            {
-                WorkspaceId = workspaceId,
-                Method = method,
-                CloudAccountId = target,
-                LockAt = await reader.LockAtAsync(accountId, method, cancellationToken),
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
-            // The commercial defaults take effect at once; the Owner's first change of the day still does too.
-            db.RetentionChanges.AddRange(RetentionPolicy.DataTypes.Select(type => new RetentionChange
-            {
-                WorkspaceId = workspaceId,
-                DataType = type,
-                Days = RetentionPolicy.DefaultDays(Plan.Commercial, type),
-                EffectiveFrom = now,
-                RequestedAt = now,
-                RequestedByUserId = caller.UserIdOrNull,
-            }));
-            db.SettlementChanges.Add(new SettlementChange
-            {
-                WorkspaceId = workspaceId,
-                Kind = SettlementChangeKind.Upgrade,
-                At = now,
-                ByUserId = caller.UserIdOrNull,
-                ToBillingAccountId = accountId,
-                ToMethod = method,
-                CloudAccountId = target,
-            });
+            var lockAt = await reader.LockAtAsync(accountId, method, cancellationToken);
+            StartCommercial(db, new CommercialStart(workspaceId, accountId, method, target, lockAt, caller.UserIdOrNull, now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -107,4 +79,39 @@ public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, 
         var details = new WorkspaceDetails(workspace, grant.Role, RetentionView.Of(history, now));
         return (details, await reader.ViewAsync(workspace, now, cancellationToken));
     }
+
+    /// <summary>
+    /// What becoming commercial adds besides the plan itself: the binding, the settlement row, the
+    /// commercial retention defaults (at once; the Owner's first change of the day still does too) and
+    /// the settlement history entry. Shared by the upgrade and the one-step commercial registration;
+    /// the caller saves in its transaction.
+    /// </summary>
+    public static void StartCommercial(BillingDbContext db, CommercialStart start)
+    {
+        db.WorkspaceBindings.Add(new WorkspaceBinding { WorkspaceId = start.WorkspaceId, BillingAccountId = start.BillingAccountId, BoundAt = start.At });
+        db.WorkspaceSettlements.Add(new WorkspaceSettlement
+        {
+            WorkspaceId = start.WorkspaceId,
+            Method = start.Method,
+            CloudAccountId = start.CloudAccountId,
+            LockAt = start.LockAt,
+            CreatedAt = start.At,
+            UpdatedAt = start.At,
+        });
+        db.RetentionChanges.AddRange(RetentionPolicy.Defaults(start.WorkspaceId, Plan.Commercial, start.At, start.ByUserId));
+        db.SettlementChanges.Add(new SettlementChange
+        {
+            WorkspaceId = start.WorkspaceId,
+            Kind = SettlementChangeKind.Upgrade,
+            At = start.At,
+            ByUserId = start.ByUserId,
+            ToBillingAccountId = start.BillingAccountId,
+            ToMethod = start.Method,
+            CloudAccountId = start.CloudAccountId,
+        });
+    }
 }
+
+/// <summary>A workspace that becomes commercial at <see cref="At"/>, bound to a billing account and settling by <see cref="Method"/>.</summary>
+public sealed record CommercialStart(
+    string WorkspaceId, string BillingAccountId, SettlementMethod Method, string? CloudAccountId, DateTimeOffset? LockAt, string? ByUserId, DateTimeOffset At);

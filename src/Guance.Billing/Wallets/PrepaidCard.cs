@@ -30,4 +30,14 @@ public sealed class PrepaidCard
 
     public string PaymentReference { get; init; } = "";
     public string? FullReductionVoucherId { get; init; }
+
+    /// <summary>Bought here or redeemed from a Huawei Cloud order; Huawei invoices its own sales (docs/domain.md §8).</summary>
+    public PrepaidCardOrigin Origin { get; init; } = PrepaidCardOrigin.BillingCenter;
+}
+
+/// <summary>Where a prepaid card came from (values equal the contract's).</summary>
+public enum PrepaidCardOrigin
+{
+    BillingCenter = 1,
+    HuaweiCloud = 2,
 }

@@ -9,6 +9,11 @@ namespace Guance.Billing.Wallets;
 /// <summary>The full-reduction voucher that comes with a card, as the contract carries it.</summary>
 public sealed record FullReductionVoucherInput(MoneyInput? Amount, DateTimeOffset? ExpireTime);
 
+/// <summary>A card to open: its face value in cents, validity, idempotency, origin and the ledger's description.</summary>
+internal sealed record CardIssue(
+    long FaceValue, DateTimeOffset ExpiresAt, string RequestId, string Fingerprint, string PaymentReference, PrepaidCardOrigin Origin, string Description,
+    string? FullReductionVoucherId = null);
+
 /// <summary>A card as issued, its voucher, what it paid of arrears, and whether the request was a replay.</summary>
 public sealed record PrepaidCardOutcome(PrepaidCardView Card, VoucherView? FullReductionVoucher, long ArrearsPaid, bool Replayed);
 
@@ -58,24 +63,8 @@ public sealed class PrepaidCardManager(BillingDbContext db, BillingAccountAccess
             }
 
             var voucherId = fullReductionVoucher is null ? null : Ids.New("vch", clock);
-            var card = new PrepaidCard
-            {
-                Id = Ids.New("card", clock),
-                BillingAccountId = book.BillingAccountId,
-                FaceValue = cents,
-                IssuedAt = book.Now,
-                ExpiresAt = expireTime!.Value,
-                IssueRequestId = requestId,
-                IssueFingerprint = fingerprint,
-                PaymentReference = reference,
-                FullReductionVoucherId = voucherId,
-            };
-            db.PrepaidCards.Add(card);
-            var lot = book.OpenLot(new LotInfo(card.Id, LedgerAccountKind.PrepaidCard, card.IssuedAt, card.ExpiresAt));
-            var purchase = book.Start(TransactionKind.PrepaidCardPurchase, "card:" + card.Id, card.Id, cents, fingerprint,
-                "Prepaid card " + Cny.Format(cents) + (reference.Length > 0 ? ", payment " + reference : ""));
-            book.Move(purchase, book[LedgerAccountKind.PaymentsReceived], lot, cents);
-            var arrearsPaid = RechargeService.PayArrearsFirst(book, purchase, lot, cents);
+            var (card, lot, arrearsPaid) = Open(book, new CardIssue(cents, expireTime!.Value, requestId, fingerprint, reference, PrepaidCardOrigin.BillingCenter,
+                "Prepaid card " + Cny.Format(cents) + (reference.Length > 0 ? ", payment " + reference : ""), voucherId));
 
             Voucher? voucher = null;
             if (voucherId is not null)
@@ -101,6 +90,43 @@ public sealed class PrepaidCardManager(BillingDbContext db, BillingAccountAccess
                 voucher is null ? null : VoucherManager.View(voucher, voucher.FaceValue, book.Now),
                 arrearsPaid, Replayed: false);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens a card on the account's locked book: funded from payments received, paying arrears first
+    /// (docs/domain.md §6). Every card goes through here, whatever its origin.
+    /// </summary>
+    internal (PrepaidCard Card, LedgerAccount Lot, long ArrearsPaid) Open(WalletBook book, CardIssue issue)
+    {
+        var card = new PrepaidCard
+        {
+            Id = Ids.New("card", clock),
+            BillingAccountId = book.BillingAccountId,
+            FaceValue = issue.FaceValue,
+            IssuedAt = book.Now,
+            ExpiresAt = issue.ExpiresAt,
+            IssueRequestId = issue.RequestId,
+            IssueFingerprint = issue.Fingerprint,
+            PaymentReference = issue.PaymentReference,
+            FullReductionVoucherId = issue.FullReductionVoucherId,
+            Origin = issue.Origin,
+        };
+        db.PrepaidCards.Add(card);
+        var lot = book.OpenLot(new LotInfo(card.Id, LedgerAccountKind.PrepaidCard, card.IssuedAt, card.ExpiresAt));
+        var purchase = book.Start(TransactionKind.PrepaidCardPurchase, "card:" + card.Id, card.Id, issue.FaceValue, issue.Fingerprint, issue.Description);
+        book.Move(purchase, book[LedgerAccountKind.PaymentsReceived], lot, issue.FaceValue);
+        return (card, lot, RechargeService.PayArrearsFirst(book, purchase, lot, issue.FaceValue));
+    }
+
+    /// <summary>What <paramref name="card"/>'s purchase paid of arrears.</summary>
+    internal async Task<long> ArrearsPaidAsync(PrepaidCard card, CancellationToken cancellationToken)
+    {
+        var key = "card:" + card.Id;
+        var purchase = await db.LedgerTransactions.AsNoTracking().FirstAsync(t => t.IdempotencyKey == key, cancellationToken);
+        var arrearsAccount = LedgerAccountKinds.SingletonId(card.BillingAccountId, LedgerAccountKind.Arrears);
+        return await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.TransactionId == purchase.Id && e.LedgerAccountId == arrearsAccount)
+            .SumAsync(e => e.Amount, cancellationToken);
     }
 
     public async Task<(IReadOnlyList<PrepaidCardView> Cards, string NextPageToken)> ListAsync(
@@ -129,12 +155,7 @@ public sealed class PrepaidCardManager(BillingDbContext db, BillingAccountAccess
         var voucher = card.FullReductionVoucherId is null
             ? null
             : await db.Vouchers.AsNoTracking().FirstAsync(v => v.Id == card.FullReductionVoucherId, cancellationToken);
-        var key = "card:" + card.Id;
-        var purchase = await db.LedgerTransactions.AsNoTracking().FirstAsync(t => t.IdempotencyKey == key, cancellationToken);
-        var arrearsAccount = LedgerAccountKinds.SingletonId(card.BillingAccountId, LedgerAccountKind.Arrears);
-        var arrearsPaid = await db.LedgerEntries.AsNoTracking()
-            .Where(e => e.TransactionId == purchase.Id && e.LedgerAccountId == arrearsAccount)
-            .SumAsync(e => e.Amount, cancellationToken);
+        var arrearsPaid = await ArrearsPaidAsync(card, cancellationToken);
         var now = clock.GetUtcNow();
         return new PrepaidCardOutcome(
             View(card, balances.GetValueOrDefault(card.Id), now),

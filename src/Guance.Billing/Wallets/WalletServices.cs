@@ -17,6 +17,7 @@ public static class WalletServices
         services.AddScoped<RechargeService>();
         services.AddScoped<VoucherManager>();
         services.AddScoped<PrepaidCardManager>();
+        services.AddScoped<HuaweiCardOrders>();
         services.AddScoped<WalletQueries>();
         services.AddScoped<ExpiryService>();
         services.AddScoped<LedgerVerifier>();

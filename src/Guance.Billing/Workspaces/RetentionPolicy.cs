@@ -30,4 +30,16 @@ public static class RetentionPolicy
     /// <summary>The retention a workspace of this plan starts with.</summary>
     public static int DefaultDays(Plan plan, DataType type) =>
         plan == Plan.Experience ? ExperienceDays : CommercialDefault[type];
+
+    /// <summary>The retention rows a workspace starting on <paramref name="plan"/> at <paramref name="now"/> gets: the plan's defaults, at once.</summary>
+    public static List<RetentionChange> Defaults(string workspaceId, Plan plan, DateTimeOffset now, string? byUserId) =>
+        DataTypes.Select(type => new RetentionChange
+        {
+            WorkspaceId = workspaceId,
+            DataType = type,
+            Days = DefaultDays(plan, type),
+            EffectiveFrom = now,
+            RequestedAt = now,
+            RequestedByUserId = byUserId,
+        }).ToList();
 }

@@ -16,39 +16,46 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     public async Task<WorkspaceDetails> CreateAsync(Caller caller, string name, string siteCode, ActivationChannel channel, string? description, CancellationToken cancellationToken)
     {
         var userId = caller.RequireUser();
-        new RequestValidator()
-            .Text(name?.Trim(), "name", 64)
-            .Check(siteCode is not null && Sites.TryGet(siteCode, out _), "site_code", "must be the code of a site from ListSites")
+        ValidateNew(new RequestValidator(), name, "name", siteCode)
             .Defined(channel, "activation_channel")
             .Text(description, "description", 512, required: false)
             .ThrowIfInvalid();
 
         var now = clock.GetUtcNow();
-        var workspace = new Workspace
-        {
-            Id = Ids.New("ws", clock),
-            Name = name!.Trim(),
-            Description = description?.Trim() ?? "",
-            SiteCode = siteCode!,
-            ActivationChannel = channel,
-            Plan = Plan.Experience,
-            State = WorkspaceState.Active,
-            OwnerUserId = userId,
-            CreatedAt = now,
-        };
-        db.Workspaces.Add(workspace);
-        db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspace.Id, UserId = userId, Role = WorkspaceRole.Owner, JoinedAt = now });
-        var retention = RetentionPolicy.DataTypes.Select(type => new RetentionChange
-        {
-            WorkspaceId = workspace.Id,
-            DataType = type,
-            Days = RetentionPolicy.DefaultDays(Plan.Experience, type),
-            EffectiveFrom = now,
-            RequestedAt = now,
-        }).ToList();
+        var workspace = AddNew(userId, name, siteCode, channel, description, now);
+        var retention = RetentionPolicy.Defaults(workspace.Id, Plan.Experience, now, byUserId: null);
         db.RetentionChanges.AddRange(retention);
         await db.SaveChangesAsync(cancellationToken);
         return new WorkspaceDetails(workspace, WorkspaceRole.Owner, RetentionView.Of(retention, now));
+    }
+
+    /// <summary>The rules of a new workspace's name (under <paramref name="nameField"/>) and site.</summary>
+    public static RequestValidator ValidateNew(RequestValidator validator, string? name, string nameField, string? siteCode) =>
+        validator
+            .Text(name?.Trim(), nameField, 64)
+            .Check(siteCode is not null && Sites.TryGet(siteCode, out _), "site_code", "must be the code of a site from ListSites");
+
+    /// <summary>
+    /// Adds a validated new experience workspace owned by <paramref name="ownerUserId"/> to the unit of work,
+    /// without its retention (the caller adds the defaults of the plan it starts on) and without saving.
+    /// </summary>
+    public Workspace AddNew(string ownerUserId, string name, string siteCode, ActivationChannel channel, string? description, DateTimeOffset now)
+    {
+        var workspace = new Workspace
+        {
+            Id = Ids.New("ws", clock),
+            Name = name.Trim(),
+            Description = description?.Trim() ?? "",
+            SiteCode = siteCode,
+            ActivationChannel = channel,
+            Plan = Plan.Experience,
+            State = WorkspaceState.Active,
+            OwnerUserId = ownerUserId,
+            CreatedAt = now,
+        };
+        db.Workspaces.Add(workspace);
+        db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspace.Id, UserId = ownerUserId, Role = WorkspaceRole.Owner, JoinedAt = now });
+        return workspace;
     }
 
     public async Task<WorkspaceDetails> GetAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)

@@ -75,11 +75,11 @@ public static class CardCommands
 
     private static void Table(CliContext context, IEnumerable<PrepaidCard> cards) =>
         context.Output.Table(
-            ["CARD ID", "FACE VALUE", "BALANCE", "STATE", "ISSUED", "EXPIRES", "NOTICE SENT", "VOUCHER"],
+            ["CARD ID", "FACE VALUE", "BALANCE", "STATE", "ISSUED", "EXPIRES", "NOTICE SENT", "VOUCHER", "ORIGIN"],
             cards.Select(c => new[]
             {
                 c.PrepaidCardId, Display.Money(c.FaceValue), Display.Money(c.Balance), Display.Enum(c.State),
-                Display.Time(c.IssueTime), Display.Time(c.ExpireTime), Display.Time(c.ExpiryNoticeTime), c.FullReductionVoucherId,
+                Display.Time(c.IssueTime), Display.Time(c.ExpireTime), Display.Time(c.ExpiryNoticeTime), c.FullReductionVoucherId, Display.Enum(c.Origin),
             }),
             "No prepaid cards.", right: [1, 2]);
 }

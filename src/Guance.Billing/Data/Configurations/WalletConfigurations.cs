@@ -70,5 +70,20 @@ internal sealed class PrepaidCardConfiguration : IEntityTypeConfiguration<Prepai
         card.HasIndex(c => c.BillingAccountId);
         card.HasIndex(c => c.IssueRequestId).IsUnique();
         card.HasIndex(c => c.ExpiresAt, "ix_prepaid_cards_due").HasFilter("expired_at IS NULL");
+        // Cards issued before origins were recorded were all bought in the billing center.
+        card.Property(c => c.Origin).HasDefaultValue(PrepaidCardOrigin.BillingCenter);
+    }
+}
+
+internal sealed class HuaweiCardOrderConfiguration : IEntityTypeConfiguration<HuaweiCardOrder>
+{
+    public void Configure(EntityTypeBuilder<HuaweiCardOrder> order)
+    {
+        order.ToTable("huawei_card_orders");
+        order.HasKey(o => o.Id);
+        // An order is redeemed once, whoever submits it (docs/domain.md §8).
+        order.HasIndex(o => o.OrderNumber).IsUnique();
+        order.HasIndex(o => o.BillingAccountId);
+        order.Property(o => o.Version).IsConcurrencyToken();
     }
 }

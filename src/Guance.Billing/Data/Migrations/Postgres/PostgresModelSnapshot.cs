@@ -1373,6 +1373,76 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("usage_points", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Wallets.HuaweiCardOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("HuaweiAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("huawei_account_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_number")
+                        .UseCollation("C");
+
+                    b.Property<string>("PrepaidCardId")
+                        .HasColumnType("text")
+                        .HasColumnName("prepaid_card_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("RejectReason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reject_reason")
+                        .UseCollation("C");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_huawei_card_orders");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_huawei_card_orders_billing_account_id");
+
+                    b.HasIndex("OrderNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_huawei_card_orders_order_number");
+
+                    b.ToTable("huawei_card_orders", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerAccount", b =>
                 {
                     b.Property<string>("Id")
@@ -1591,6 +1661,12 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.Property<long>("IssuedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("issued_at");
+
+                    b.Property<int>("Origin")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("origin");
 
                     b.Property<string>("PaymentReference")
                         .IsRequired()

@@ -1272,6 +1272,70 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("usage_points", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Wallets.HuaweiCardOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("HuaweiAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("huawei_account_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("PrepaidCardId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prepaid_card_id");
+
+                    b.Property<string>("RejectReason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_huawei_card_orders");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_huawei_card_orders_billing_account_id");
+
+                    b.HasIndex("OrderNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_huawei_card_orders_order_number");
+
+                    b.ToTable("huawei_card_orders", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerAccount", b =>
                 {
                     b.Property<string>("Id")
@@ -1472,6 +1536,12 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("issued_at");
+
+                    b.Property<int>("Origin")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1)
+                        .HasColumnName("origin");
 
                     b.Property<string>("PaymentReference")
                         .IsRequired()
