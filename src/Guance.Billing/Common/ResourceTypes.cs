@@ -12,6 +12,10 @@ public static class ResourceTypes
     public const string CloudAccount = "cloud account";
     public const string Collector = "collector";
     public const string CollectorToken = "collector token";
+    public const string Invoice = "invoice";
+    public const string InvoiceInfo = "invoice info";
+    public const string InvoiceSource = "invoice source";
+    public const string MailingAddress = "mailing address";
     public const string Member = "member";
     public const string MeteringRecord = "metering record";
     public const string MonthlyBill = "monthly bill";

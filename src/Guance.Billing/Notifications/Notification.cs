@@ -16,6 +16,10 @@ public enum NotificationKind
     WorkspaceUnlocked = 11,
     CloudSubscriptionCancelled = 12,
     ConsumptionAlert = 13,
+    InvoiceIssued = 14,
+    InvoiceRejected = 15,
+    InvoiceMailed = 16,
+    InvoiceReversed = 17,
 }
 
 /// <summary>
