@@ -2,6 +2,7 @@ using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Invoices;
 using Guance.Billing.MonthlyBills;
 using Guance.Billing.Notifications;
 using Guance.Billing.Settlement;
@@ -42,6 +43,7 @@ public static class BillingServices
         services.AddUsage(configuration);
         services.AddSettlement(configuration);
         services.AddMonthlyBills();
+        services.AddInvoices();
         return services;
     }
 }

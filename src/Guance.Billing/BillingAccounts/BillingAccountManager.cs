@@ -238,7 +238,8 @@ public sealed class BillingAccountManager(
         }
     }
 
-    private static bool IsPhone(string? value)
+    /// <summary>Empty, or 5 to 20 digits, spaces, '+', '-', '(' or ')' with at least 5 digits.</summary>
+    internal static bool IsPhone(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

@@ -310,6 +310,44 @@ public static class ErrorReasons
     /// <summary>UNAVAILABLE: a batch could not be committed.</summary>
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
 
+    // Invoices.
+
+    /// <summary>NOT_FOUND: no invoice with this id that the caller may see.</summary>
+    public const string InvoiceNotFound = "INVOICE_NOT_FOUND";
+
+    /// <summary>NOT_FOUND: the billing account has no invoice information with this id.</summary>
+    public const string InvoiceInfoNotFound = "INVOICE_INFO_NOT_FOUND";
+
+    /// <summary>NOT_FOUND: the billing account has no monthly bill or prepaid card with this id to invoice.</summary>
+    public const string InvoiceSourceNotFound = "INVOICE_SOURCE_NOT_FOUND";
+
+    /// <summary>NOT_FOUND: the billing account has no mailing address with this id.</summary>
+    public const string MailingAddressNotFound = "MAILING_ADDRESS_NOT_FOUND";
+
+    /// <summary>ALREADY_EXISTS: another invoice has this invoice number.</summary>
+    public const string InvoiceNumberTaken = "INVOICE_NUMBER_TAKEN";
+
+    /// <summary>FAILED_PRECONDITION: the account keeps the most sets of invoice information allowed.</summary>
+    public const string TooManyInvoiceInfos = "TOO_MANY_INVOICE_INFOS";
+
+    /// <summary>FAILED_PRECONDITION: the account keeps the most mailing addresses allowed.</summary>
+    public const string TooManyMailingAddresses = "TOO_MANY_MAILING_ADDRESSES";
+
+    /// <summary>FAILED_PRECONDITION: the account has the most invoice requests pending allowed.</summary>
+    public const string TooManyPendingInvoices = "TOO_MANY_PENDING_INVOICES";
+
+    /// <summary>FAILED_PRECONDITION: a source has less left to invoice than asked (or nothing).</summary>
+    public const string InvoiceBalanceExceeded = "INVOICE_BALANCE_EXCEEDED";
+
+    /// <summary>FAILED_PRECONDITION: the invoice's state does not allow the change (metadata state).</summary>
+    public const string InvoiceStateConflict = "INVOICE_STATE_CONFLICT";
+
+    /// <summary>FAILED_PRECONDITION: marking an electronic invoice mailed.</summary>
+    public const string InvoiceNotPaper = "INVOICE_NOT_PAPER";
+
+    /// <summary>FAILED_PRECONDITION: the invoice has no document (only issued electronic invoices have one).</summary>
+    public const string InvoiceDocumentMissing = "INVOICE_DOCUMENT_MISSING";
+
     // Simulated clock and jobs (test and demo hosts).
 
     /// <summary>FAILED_PRECONDITION: AdvanceClock on a host that runs on the system clock.</summary>

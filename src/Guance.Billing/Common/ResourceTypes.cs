@@ -13,6 +13,10 @@ public static class ResourceTypes
     public const string Collector = "collector";
     public const string CollectorToken = "collector token";
     public const string HuaweiCardOrder = "huawei card order";
+    public const string Invoice = "invoice";
+    public const string InvoiceInfo = "invoice info";
+    public const string InvoiceSource = "invoice source";
+    public const string MailingAddress = "mailing address";
     public const string Member = "member";
     public const string MeteringRecord = "metering record";
     public const string MonthlyBill = "monthly bill";

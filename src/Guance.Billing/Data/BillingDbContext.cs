@@ -53,6 +53,12 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Cloud.CloudMeteringRecord> CloudMeteringRecords => Set<Cloud.CloudMeteringRecord>();
     public DbSet<Alerts.ConsumptionAlert> ConsumptionAlerts => Set<Alerts.ConsumptionAlert>();
     public DbSet<Alerts.ConsumptionAlertHit> ConsumptionAlertHits => Set<Alerts.ConsumptionAlertHit>();
+    public DbSet<Invoices.InvoiceInfo> InvoiceInfos => Set<Invoices.InvoiceInfo>();
+    public DbSet<Invoices.MailingAddress> MailingAddresses => Set<Invoices.MailingAddress>();
+    public DbSet<Invoices.Invoice> Invoices => Set<Invoices.Invoice>();
+    public DbSet<Invoices.InvoiceLine> InvoiceLines => Set<Invoices.InvoiceLine>();
+    public DbSet<Invoices.InvoiceEvent> InvoiceEvents => Set<Invoices.InvoiceEvent>();
+    public DbSet<Invoices.InvoiceDocument> InvoiceDocuments => Set<Invoices.InvoiceDocument>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

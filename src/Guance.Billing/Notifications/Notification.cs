@@ -18,6 +18,10 @@ public enum NotificationKind
     ConsumptionAlert = 13,
     HuaweiCardOrderConfirmed = 14,
     HuaweiCardOrderRejected = 15,
+    InvoiceIssued = 16,
+    InvoiceRejected = 17,
+    InvoiceMailed = 18,
+    InvoiceReversed = 19,
 }
 
 /// <summary>

@@ -604,6 +604,390 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Invoices.Invoice", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("address")
+                        .UseCollation("C");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("BankAccountNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("bank_account_number")
+                        .UseCollation("C");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("bank_name")
+                        .UseCollation("C");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Carrier")
+                        .HasColumnType("text")
+                        .HasColumnName("carrier")
+                        .UseCollation("C");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("DocumentSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_size");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("email")
+                        .UseCollation("C");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
+
+                    b.Property<string>("InvoiceInfoId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_info_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("InvoiceNumber")
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_number")
+                        .UseCollation("C");
+
+                    b.Property<DateOnly?>("IssueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("issue_date");
+
+                    b.Property<long?>("IssuedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issued_at");
+
+                    b.Property<long?>("MailedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("mailed_at");
+
+                    b.Property<string>("MailingAddressId")
+                        .HasColumnType("text")
+                        .HasColumnName("mailing_address_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("phone")
+                        .UseCollation("C");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
+
+                    b.Property<string>("RedLetterNumber")
+                        .HasColumnType("text")
+                        .HasColumnName("red_letter_number")
+                        .UseCollation("C");
+
+                    b.Property<string>("RegisteredAddress")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("registered_address")
+                        .UseCollation("C");
+
+                    b.Property<string>("RegisteredPhone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("registered_phone")
+                        .UseCollation("C");
+
+                    b.Property<string>("RejectReason")
+                        .HasColumnType("text")
+                        .HasColumnName("reject_reason")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("ReverseReason")
+                        .HasColumnType("text")
+                        .HasColumnName("reverse_reason")
+                        .UseCollation("C");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TaxpayerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("taxpayer_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title")
+                        .UseCollation("C");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasColumnType("text")
+                        .HasColumnName("tracking_number")
+                        .UseCollation("C");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("InvoiceNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_invoice_number");
+
+                    b.HasIndex("BillingAccountId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_billing_account_id_request_id");
+
+                    b.HasIndex("BillingAccountId", "State")
+                        .HasDatabaseName("ix_invoices_billing_account_id_state");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceDocument", b =>
+                {
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("InvoiceId")
+                        .HasName("pk_invoice_documents");
+
+                    b.ToTable("invoice_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceEvent", b =>
+                {
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestId")
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.HasKey("InvoiceId", "RequestId")
+                        .HasName("pk_invoice_events");
+
+                    b.ToTable("invoice_events", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceInfo", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("BankAccountNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("bank_account_number")
+                        .UseCollation("C");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("bank_name")
+                        .UseCollation("C");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("RegisteredAddress")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("registered_address")
+                        .UseCollation("C");
+
+                    b.Property<string>("RegisteredPhone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("registered_phone")
+                        .UseCollation("C");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoice_infos");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_invoice_infos_billing_account_id");
+
+                    b.ToTable("invoice_infos", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceLine", b =>
+                {
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("SourceId")
+                        .HasColumnType("text")
+                        .HasColumnName("source_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("SourceKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_kind");
+
+                    b.HasKey("InvoiceId", "SourceId")
+                        .HasName("pk_invoice_lines");
+
+                    b.HasIndex("BillingAccountId", "SourceId")
+                        .HasDatabaseName("ix_invoice_lines_billing_account_id_source_id");
+
+                    b.ToTable("invoice_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.MailingAddress", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("address")
+                        .UseCollation("C");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("email")
+                        .UseCollation("C");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("phone")
+                        .UseCollation("C");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mailing_addresses");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_mailing_addresses_billing_account_id");
+
+                    b.ToTable("mailing_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBill", b =>
                 {
                     b.Property<string>("Id")

@@ -554,6 +554,349 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Invoices.Invoice", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("BankAccountNumber")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_account_number");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_name");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<string>("Carrier")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("DocumentSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("document_size");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("InvoiceInfoId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_info_id");
+
+                    b.Property<string>("InvoiceNumber")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_number");
+
+                    b.Property<DateOnly?>("IssueDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issue_date");
+
+                    b.Property<long?>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<long?>("MailedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mailed_at");
+
+                    b.Property<string>("MailingAddressId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mailing_address_id");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.Property<string>("RedLetterNumber")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("red_letter_number");
+
+                    b.Property<string>("RegisteredAddress")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_address");
+
+                    b.Property<string>("RegisteredPhone")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_phone");
+
+                    b.Property<string>("RejectReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("ReverseReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reverse_reason");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TaxpayerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taxpayer_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("InvoiceNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_invoice_number");
+
+                    b.HasIndex("BillingAccountId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_billing_account_id_request_id");
+
+                    b.HasIndex("BillingAccountId", "State")
+                        .HasDatabaseName("ix_invoices_billing_account_id_state");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceDocument", b =>
+                {
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("InvoiceId")
+                        .HasName("pk_invoice_documents");
+
+                    b.ToTable("invoice_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceEvent", b =>
+                {
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<string>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.HasKey("InvoiceId", "RequestId")
+                        .HasName("pk_invoice_events");
+
+                    b.ToTable("invoice_events", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceInfo", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BankAccountNumber")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_account_number");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_name");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("RegisteredAddress")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_address");
+
+                    b.Property<string>("RegisteredPhone")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_phone");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoice_infos");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_invoice_infos_billing_account_id");
+
+                    b.ToTable("invoice_infos", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.InvoiceLine", b =>
+                {
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<string>("SourceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<int>("SourceKind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_kind");
+
+                    b.HasKey("InvoiceId", "SourceId")
+                        .HasName("pk_invoice_lines");
+
+                    b.HasIndex("BillingAccountId", "SourceId")
+                        .HasDatabaseName("ix_invoice_lines_billing_account_id_source_id");
+
+                    b.ToTable("invoice_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Invoices.MailingAddress", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mailing_addresses");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_mailing_addresses_billing_account_id");
+
+                    b.ToTable("mailing_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBill", b =>
                 {
                     b.Property<string>("Id")

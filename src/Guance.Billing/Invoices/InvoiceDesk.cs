@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using Guance.Billing.Common;
+using Guance.Billing.Data;
+using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
+using Guance.Billing.Wallets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guance.Billing.Invoices;
+
+/// <summary>
+/// The operator's side of invoices (docs/domain.md §8): issue (number, date and, for an electronic
+/// invoice, its PDF), reject with a reason, mark a paper invoice mailed, reverse an issued one with a
+/// red-letter invoice. Each is one transaction with its notice; rejecting and reversing return the
+/// amount to the sources.
+/// </summary>
+public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transitions)
+{
+    public const int MaxDocumentBytes = 10 * 1024 * 1024;
+    public const int MaxNumber = 64;
+    public const int MaxReason = 500;
+    public const int MaxCarrier = 64;
+    private static readonly byte[] PdfMagic = "%PDF-"u8.ToArray();
+
+    public async Task<InvoiceView> IssueAsync(
+        Caller caller, string invoiceId, string requestId, string invoiceNumber, DateOnly? issueDate, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        var validator = Common(invoiceId, requestId);
+        Number(validator, invoiceNumber, "invoice_number");
+        validator.Check(issueDate is not null, "issue_date", "is required: a valid calendar day")
+            .Check(document.Length <= MaxDocumentBytes, "document", $"must be at most {MaxDocumentBytes / (1024 * 1024)} MB")
+            .Check(document.Length == 0 || document.Span.StartsWith(PdfMagic), "document", "must be a PDF document (starting with %PDF-)")
+            .ThrowIfInvalid();
+        var number = invoiceNumber.Trim();
+        var fingerprint = RequestFingerprint.Of("issue", invoiceId, number, issueDate!.Value.DayNumber, Convert.ToHexStringLower(SHA256.HashData(document.Span)));
+        return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
+            InvoiceState.Issued, [InvoiceState.Requested], "only a requested invoice can be issued", fingerprint,
+            (invoice, now) =>
+            {
+                invoice.InvoiceNumber = number;
+                invoice.IssueDate = issueDate;
+                invoice.IssuedAt = now;
+                if (document.Length > 0)
+                {
+                    invoice.DocumentSize = document.Length;
+                    db.InvoiceDocuments.Add(new InvoiceDocument { InvoiceId = invoice.Id, Content = document.ToArray(), CreatedAt = now });
+                }
+            },
+            invoice =>
+            {
+                new RequestValidator()
+                    .Check(invoice.Type.IsPaper() || document.Length > 0, "document", "is required: an electronic invoice is issued with its PDF")
+                    .Check(!invoice.Type.IsPaper() || document.Length == 0, "document", "must be empty: a paper invoice has no document here")
+                    .ThrowIfInvalid();
+                if (db.Invoices.Any(i => i.InvoiceNumber == number && i.Id != invoice.Id))
+                {
+                    throw Errors.AlreadyExists(ErrorReasons.InvoiceNumberTaken, ResourceTypes.Invoice, number,
+                        $"Another invoice has the number {Errors.Echo(number)}.");
+                }
+            },
+            invoice => (NotificationKind.InvoiceIssued, $"Invoice {invoice.InvoiceNumber} is issued",
+                $"The invoice {invoice.InvoiceNumber} of {Cny.Format(invoice.Amount)} for {invoice.Title} was issued on "
+                + $"{invoice.IssueDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}"
+                + (invoice.Type.IsPaper() ? "; it will be mailed to " + invoice.Recipient + "." : "; download it from the billing center."))), cancellationToken);
+    }
+
+    public async Task<InvoiceView> RejectAsync(Caller caller, string invoiceId, string requestId, string reason, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        Common(invoiceId, requestId).Text(reason?.Trim(), "reason", MaxReason).ThrowIfInvalid();
+        var text = reason!.Trim();
+        return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
+            InvoiceState.Rejected, [InvoiceState.Requested], "only a requested invoice can be rejected", RequestFingerprint.Of("reject", invoiceId, text),
+            (invoice, now) => { invoice.RejectReason = text; invoice.ClosedAt = now; },
+            Notice: invoice => (NotificationKind.InvoiceRejected, "Your invoice request was rejected",
+                $"The invoice request {invoice.Id} of {Cny.Format(invoice.Amount)} was rejected: {text} The amount can be requested again.")), cancellationToken);
+    }
+
+    public async Task<InvoiceView> MarkMailedAsync(Caller caller, string invoiceId, string requestId, string carrier, string trackingNumber, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        Common(invoiceId, requestId).Text(carrier?.Trim(), "carrier", MaxCarrier).Text(trackingNumber?.Trim(), "tracking_number", MaxNumber).ThrowIfInvalid();
+        var (via, tracking) = (carrier!.Trim(), trackingNumber!.Trim());
+        return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
+            InvoiceState.Mailed, [InvoiceState.Issued], "only an issued invoice can be mailed", RequestFingerprint.Of("mail", invoiceId, via, tracking),
+            (invoice, now) => { invoice.Carrier = via; invoice.TrackingNumber = tracking; invoice.MailedAt = now; },
+            invoice =>
+            {
+                if (!invoice.Type.IsPaper())
+                {
+                    throw Errors.Precondition(ErrorReasons.InvoiceNotPaper, $"invoices/{invoice.Id}", $"Invoice {invoice.Id} is electronic: it is e-mailed, not mailed.");
+                }
+            },
+            invoice => (NotificationKind.InvoiceMailed, $"Invoice {invoice.InvoiceNumber} is on its way",
+                $"The invoice {invoice.InvoiceNumber} was sent to {invoice.Recipient} by {via}, tracking number {tracking}.")), cancellationToken);
+    }
+
+    public async Task<InvoiceView> ReverseAsync(Caller caller, string invoiceId, string requestId, string redLetterNumber, string reason, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        var validator = Common(invoiceId, requestId);
+        Number(validator, redLetterNumber, "red_letter_number");
+        validator.Text(reason?.Trim(), "reason", MaxReason).ThrowIfInvalid();
+        var (number, text) = (redLetterNumber.Trim(), reason!.Trim());
+        return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
+            InvoiceState.Reversed, [InvoiceState.Issued, InvoiceState.Mailed], "only an issued (or mailed) invoice can be reversed",
+            RequestFingerprint.Of("reverse", invoiceId, number, text),
+            (invoice, now) => { invoice.RedLetterNumber = number; invoice.ReverseReason = text; invoice.ClosedAt = now; },
+            Notice: invoice => (NotificationKind.InvoiceReversed, $"Invoice {invoice.InvoiceNumber} was reversed",
+                $"The invoice {invoice.InvoiceNumber} of {Cny.Format(invoice.Amount)} was reversed by the red-letter invoice {number}: {text} "
+                + "The amount can be invoiced again.")), cancellationToken);
+    }
+
+    private static RequestValidator Common(string invoiceId, string requestId) =>
+        new RequestValidator().Id(invoiceId, "invoice_id", "inv").RequestKey(requestId, "request_id");
+
+    private static void Number(RequestValidator validator, string? number, string field)
+    {
+        validator.Text(number?.Trim(), field, MaxNumber)
+            .Check(string.IsNullOrWhiteSpace(number) || number.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '-'), field, "must be letters, digits or '-'");
+    }
+}
