@@ -31,6 +31,7 @@ builder.Services.AddGrpc(grpc =>
     grpc.Interceptors.Add<TelemetryInterceptor>();
 });
 builder.Services.AddUsageGrpc();
+builder.Services.AddTicketGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -51,6 +52,7 @@ app.MapGrpcService<SettlementGrpcService>();
 app.MapGrpcService<MonthlyBillGrpcService>();
 app.MapGrpcService<CloudMarketplaceGrpcService>();
 app.MapGrpcService<ConsumptionAlertGrpcService>();
+app.MapGrpcService<TicketGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -5,6 +5,7 @@ using Guance.Billing.Identity;
 using Guance.Billing.MonthlyBills;
 using Guance.Billing.Notifications;
 using Guance.Billing.Settlement;
+using Guance.Billing.Tickets;
 using Guance.Billing.Wallets;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
@@ -42,6 +43,7 @@ public static class BillingServices
         services.AddUsage(configuration);
         services.AddSettlement(configuration);
         services.AddMonthlyBills();
+        services.AddTickets();
         return services;
     }
 }

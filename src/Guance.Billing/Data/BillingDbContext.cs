@@ -52,6 +52,10 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Cloud.CloudMeteringRecord> CloudMeteringRecords => Set<Cloud.CloudMeteringRecord>();
     public DbSet<Alerts.ConsumptionAlert> ConsumptionAlerts => Set<Alerts.ConsumptionAlert>();
     public DbSet<Alerts.ConsumptionAlertHit> ConsumptionAlertHits => Set<Alerts.ConsumptionAlertHit>();
+    public DbSet<Tickets.Ticket> Tickets => Set<Tickets.Ticket>();
+    public DbSet<Tickets.TicketMessage> TicketMessages => Set<Tickets.TicketMessage>();
+    public DbSet<Tickets.TicketAttachment> TicketAttachments => Set<Tickets.TicketAttachment>();
+    public DbSet<Tickets.TicketAttachmentContent> TicketAttachmentContents => Set<Tickets.TicketAttachmentContent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

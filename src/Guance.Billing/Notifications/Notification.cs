@@ -16,6 +16,8 @@ public enum NotificationKind
     WorkspaceUnlocked = 11,
     CloudSubscriptionCancelled = 12,
     ConsumptionAlert = 13,
+    TicketReplied = 14,
+    TicketClosed = 15,
 }
 
 /// <summary>
