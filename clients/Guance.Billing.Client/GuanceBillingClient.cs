@@ -31,6 +31,7 @@ public sealed class GuanceBillingClient : IDisposable
         MonthlyBills = new(CallInvoker);
         CloudMarketplace = new(CallInvoker);
         ConsumptionAlerts = new(CallInvoker);
+        Tickets = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -67,6 +68,9 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>ConsumptionAlertService: high-consumption thresholds per item of a workspace.</summary>
     public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; }
+
+    /// <summary>TicketService: support tickets, their threads and attachments.</summary>
+    public TicketService.TicketServiceClient Tickets { get; }
 
     public void Dispose() => Channel.Dispose();
 }

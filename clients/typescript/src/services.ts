@@ -8,6 +8,7 @@ import { SettlementService } from "./gen/guance/billing/v1/settlement_service_pb
 import { MonthlyBillService } from "./gen/guance/billing/v1/monthly_bill_service_pb.js";
 import { CloudMarketplaceService } from "./gen/guance/billing/v1/cloud_marketplace_service_pb.js";
 import { ConsumptionAlertService } from "./gen/guance/billing/v1/consumption_alert_service_pb.js";
+import { TicketService } from "./gen/guance/billing/v1/ticket_service_pb.js";
 
 export const services = {
   identity: IdentityService,
@@ -18,4 +19,5 @@ export const services = {
   monthlyBills: MonthlyBillService,
   cloudMarketplace: CloudMarketplaceService,
   consumptionAlerts: ConsumptionAlertService,
+  tickets: TicketService,
 } as const;

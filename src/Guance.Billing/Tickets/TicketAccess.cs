@@ -29,13 +29,14 @@ public sealed class TicketAccess(BillingDbContext db)
     public static void RequireCallerKind(Caller caller, TicketAction action)
     {
         caller.RequireAuthenticated();
-        if (caller.Kind is not (CallerKind.BillingAccount or CallerKind.User or CallerKind.Operator))
-        {
-            throw Errors.PermissionDenied(ErrorReasons.TicketCallerRequired, "Tickets need a billing-center session, a console user token or the operator token.");
-        }
         if (action == TicketAction.Support)
         {
             caller.RequireOperator();
+            return;
+        }
+        if (caller.Kind is not (CallerKind.BillingAccount or CallerKind.User or CallerKind.Operator))
+        {
+            throw Errors.PermissionDenied(ErrorReasons.TicketCallerRequired, "Tickets need a billing-center session, a console user token or the operator token.");
         }
         if (action == TicketAction.Submit && caller.IsOperator)
         {

@@ -14,5 +14,6 @@ public sealed class Api(CallInvoker invoker)
     public MonthlyBillService.MonthlyBillServiceClient MonthlyBills { get; } = new(invoker);
     public CloudMarketplaceService.CloudMarketplaceServiceClient CloudMarketplace { get; } = new(invoker);
     public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; } = new(invoker);
+    public TicketService.TicketServiceClient Tickets { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }
