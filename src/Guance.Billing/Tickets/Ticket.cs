@@ -47,6 +47,13 @@ public sealed class TicketMessage
 {
     public required string Id { get; init; }
     public required string TicketId { get; init; }
+
+    /// <summary>
+    /// Its place in the thread, from 1 (the description): the ticket's message count as this message's
+    /// conditional update left it, so the order holds across hosts whose ids and clocks may not agree.
+    /// </summary>
+    public int Sequence { get; init; }
+
     public TicketAuthor Author { get; init; }
     public string? AuthorUserId { get; init; }
     public required string Text { get; init; }

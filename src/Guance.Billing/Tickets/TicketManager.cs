@@ -77,7 +77,7 @@ public sealed class TicketManager(
         };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Tickets.Add(ticket);
-        AddMessage(ticket.Id, TicketAuthor.Submitter, caller.UserIdOrNull, request.Description!, request.Attachments, hashes,
+        AddMessage(ticket.Id, 1, TicketAuthor.Submitter, caller.UserIdOrNull, request.Description!, request.Attachments, hashes,
             request.RequestId!, fingerprint, now);
         try
         {
@@ -131,7 +131,9 @@ public sealed class TicketManager(
             var state = await db.Tickets.AsNoTracking().Where(t => t.Id == ticket.Id).Select(t => t.State).FirstAsync(cancellationToken);
             throw TicketTransitions.WrongState(ticket.Id, state, author == TicketAuthor.Support ? "support's reply" : "a reply");
         }
-        var message = AddMessage(ticket.Id, author, caller.UserIdOrNull, text!, attachments, hashes, requestId!, fingerprint, now);
+        // The row is this transaction's now: the count it holds is this message's place in the thread.
+        var sequence = await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.MessageCount).FirstAsync(cancellationToken);
+        var message = AddMessage(ticket.Id, sequence, author, caller.UserIdOrNull, text!, attachments, hashes, requestId!, fingerprint, now);
         if (author == TicketAuthor.Support)
         {
             await notices.RepliedAsync(ticket, message.Id, now, cancellationToken);
@@ -153,13 +155,14 @@ public sealed class TicketManager(
         return new TicketReply(await ReloadAsync(ticket.Id, cancellationToken), replayed, true);
     }
 
-    private TicketMessage AddMessage(string ticketId, TicketAuthor author, string? userId, string text, IReadOnlyList<AttachmentUpload> attachments,
+    private TicketMessage AddMessage(string ticketId, int sequence, TicketAuthor author, string? userId, string text, IReadOnlyList<AttachmentUpload> attachments,
         List<string> hashes, string requestId, string fingerprint, DateTimeOffset now)
     {
         var message = new TicketMessage
         {
             Id = Ids.New("tkm", clock),
             TicketId = ticketId,
+            Sequence = sequence,
             Author = author,
             AuthorUserId = userId,
             Text = text,

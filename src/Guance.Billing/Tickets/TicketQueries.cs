@@ -93,7 +93,7 @@ public sealed class TicketQueries(BillingDbContext db, TicketAccess access, Work
     public async Task<TicketThread> GetAsync(Caller caller, string? ticketId, CancellationToken cancellationToken)
     {
         var ticket = await access.AuthorizeAsync(caller, ticketId, TicketAction.View, cancellationToken);
-        var messages = await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == ticket.Id).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var messages = await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == ticket.Id).OrderBy(m => m.Sequence).ToListAsync(cancellationToken);
         var attachments = (await db.TicketAttachments.AsNoTracking().Where(a => a.TicketId == ticket.Id).ToListAsync(cancellationToken))
             .OrderBy(a => a.Position).ToLookup(a => a.MessageId, StringComparer.Ordinal);
         return new TicketThread(ticket, messages, attachments);

@@ -27,6 +27,8 @@ internal sealed class TicketMessageConfiguration : IEntityTypeConfiguration<Tick
         message.HasKey(m => m.Id);
         // A reply's request id is used once per ticket.
         message.HasIndex(m => new { m.TicketId, m.RequestId }).IsUnique();
+        // One message per place in the thread.
+        message.HasIndex(m => new { m.TicketId, m.Sequence }).IsUnique();
     }
 }
 

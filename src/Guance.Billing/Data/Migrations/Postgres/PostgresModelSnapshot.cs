@@ -1449,6 +1449,10 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("request_id")
                         .UseCollation("C");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1467,6 +1471,10 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.HasIndex("TicketId", "RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_ticket_messages_ticket_id_request_id");
+
+                    b.HasIndex("TicketId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_messages_ticket_id_sequence");
 
                     b.ToTable("ticket_messages", (string)null);
                 });

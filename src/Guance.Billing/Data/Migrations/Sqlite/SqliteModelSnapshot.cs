@@ -1339,6 +1339,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("request_id");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -1355,6 +1359,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.HasIndex("TicketId", "RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_ticket_messages_ticket_id_request_id");
+
+                    b.HasIndex("TicketId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_messages_ticket_id_sequence");
 
                     b.ToTable("ticket_messages", (string)null);
                 });

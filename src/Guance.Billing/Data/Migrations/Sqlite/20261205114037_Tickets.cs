@@ -45,6 +45,7 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                 {
                     id = table.Column<string>(type: "TEXT", nullable: false),
                     ticket_id = table.Column<string>(type: "TEXT", nullable: false),
+                    sequence = table.Column<int>(type: "INTEGER", nullable: false),
                     author = table.Column<int>(type: "INTEGER", nullable: false),
                     author_user_id = table.Column<string>(type: "TEXT", nullable: true),
                     text = table.Column<string>(type: "TEXT", nullable: false),
@@ -97,6 +98,12 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                 name: "ix_ticket_messages_ticket_id_request_id",
                 table: "ticket_messages",
                 columns: new[] { "ticket_id", "request_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ticket_messages_ticket_id_sequence",
+                table: "ticket_messages",
+                columns: new[] { "ticket_id", "sequence" },
                 unique: true);
 
             migrationBuilder.CreateIndex(

@@ -45,6 +45,7 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 {
                     id = table.Column<string>(type: "text", nullable: false, collation: "C"),
                     ticket_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
                     author = table.Column<int>(type: "integer", nullable: false),
                     author_user_id = table.Column<string>(type: "text", nullable: true, collation: "C"),
                     text = table.Column<string>(type: "text", nullable: false, collation: "C"),
@@ -97,6 +98,12 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 name: "ix_ticket_messages_ticket_id_request_id",
                 table: "ticket_messages",
                 columns: new[] { "ticket_id", "request_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ticket_messages_ticket_id_sequence",
+                table: "ticket_messages",
+                columns: new[] { "ticket_id", "sequence" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
