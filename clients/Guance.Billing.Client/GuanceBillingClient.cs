@@ -32,6 +32,7 @@ public sealed class GuanceBillingClient : IDisposable
         CloudMarketplace = new(CallInvoker);
         ConsumptionAlerts = new(CallInvoker);
         Invoices = new(CallInvoker);
+        Tickets = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -71,6 +72,8 @@ public sealed class GuanceBillingClient : IDisposable
 
     /// <summary>InvoiceService: invoice information, addresses, invoiceable sources, requests and the operator's desk.</summary>
     public InvoiceService.InvoiceServiceClient Invoices { get; }
+    /// <summary>TicketService: support tickets, their threads and attachments.</summary>
+    public TicketService.TicketServiceClient Tickets { get; }
 
     public void Dispose() => Channel.Dispose();
 }

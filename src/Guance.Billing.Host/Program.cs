@@ -32,6 +32,7 @@ builder.Services.AddGrpc(grpc =>
 });
 builder.Services.AddUsageGrpc();
 builder.Services.AddInvoiceGrpc();
+builder.Services.AddTicketGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -53,6 +54,7 @@ app.MapGrpcService<MonthlyBillGrpcService>();
 app.MapGrpcService<CloudMarketplaceGrpcService>();
 app.MapGrpcService<ConsumptionAlertGrpcService>();
 app.MapGrpcService<InvoiceGrpcService>();
+app.MapGrpcService<TicketGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

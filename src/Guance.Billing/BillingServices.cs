@@ -6,6 +6,7 @@ using Guance.Billing.Invoices;
 using Guance.Billing.MonthlyBills;
 using Guance.Billing.Notifications;
 using Guance.Billing.Settlement;
+using Guance.Billing.Tickets;
 using Guance.Billing.Wallets;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
@@ -44,6 +45,7 @@ public static class BillingServices
         services.AddSettlement(configuration);
         services.AddMonthlyBills();
         services.AddInvoices();
+        services.AddTickets();
         return services;
     }
 }

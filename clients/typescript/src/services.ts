@@ -9,6 +9,7 @@ import { MonthlyBillService } from "./gen/guance/billing/v1/monthly_bill_service
 import { CloudMarketplaceService } from "./gen/guance/billing/v1/cloud_marketplace_service_pb.js";
 import { ConsumptionAlertService } from "./gen/guance/billing/v1/consumption_alert_service_pb.js";
 import { InvoiceService } from "./gen/guance/billing/v1/invoice_service_pb.js";
+import { TicketService } from "./gen/guance/billing/v1/ticket_service_pb.js";
 
 export const services = {
   identity: IdentityService,
@@ -20,4 +21,5 @@ export const services = {
   cloudMarketplace: CloudMarketplaceService,
   consumptionAlerts: ConsumptionAlertService,
   invoices: InvoiceService,
+  tickets: TicketService,
 } as const;

@@ -18,6 +18,13 @@ public static class RequestStringBounds
     /// <summary>The most characters of any string field of a request (README: Limits).</summary>
     public const int MaxLength = 1024;
 
+    /// <summary>The few fields that carry longer text by rule (a ticket's description and replies), with their own bound.</summary>
+    private static readonly Dictionary<string, int> LongerFields = new(StringComparer.Ordinal)
+    {
+        ["guance.billing.v1.CreateTicketRequest.description"] = Tickets.TicketRules.MaxTextLength,
+        ["guance.billing.v1.ReplyToTicketRequest.text"] = Tickets.TicketRules.MaxTextLength,
+    };
+
     // Whether a message type holds a string anywhere inside it; a usage batch (thousands of records
     // without strings) is then not walked at all.
     private static readonly ConcurrentDictionary<MessageDescriptor, bool> HoldsStrings = new();
@@ -57,16 +64,16 @@ public static class RequestStringBounds
             }
             else if (field.FieldType == FieldType.String || field.Accessor.HasValue(message))
             {
-                Visit(field.Accessor.GetValue(message), path, validator);
+                Visit(field.Accessor.GetValue(message), path, validator, LongerFields.GetValueOrDefault(field.FullName, MaxLength));
             }
         }
     }
 
-    private static void Visit(object? value, string path, RequestValidator validator)
+    private static void Visit(object? value, string path, RequestValidator validator, int maxLength = MaxLength)
     {
         if (value is string text)
         {
-            validator.Check(text.Length <= MaxLength, path, $"must be at most {MaxLength} characters");
+            validator.Check(text.Length <= maxLength, path, $"must be at most {maxLength} characters");
         }
         else if (value is IMessage message)
         {

@@ -348,6 +348,26 @@ public static class ErrorReasons
     /// <summary>FAILED_PRECONDITION: the invoice has no document (only issued electronic invoices have one).</summary>
     public const string InvoiceDocumentMissing = "INVOICE_DOCUMENT_MISSING";
 
+    // Tickets (docs/domain.md §8).
+
+    /// <summary>NOT_FOUND: no ticket with this id that the caller may see.</summary>
+    public const string TicketNotFound = "TICKET_NOT_FOUND";
+
+    /// <summary>NOT_FOUND: no attachment with this id on a ticket that the caller may see.</summary>
+    public const string TicketAttachmentNotFound = "TICKET_ATTACHMENT_NOT_FOUND";
+
+    /// <summary>PERMISSION_DENIED: tickets need a billing-center session, a console user token or the operator token.</summary>
+    public const string TicketCallerRequired = "TICKET_CALLER_REQUIRED";
+
+    /// <summary>PERMISSION_DENIED: only the submitter's side (the billing account or a workspace member) may do this.</summary>
+    public const string TicketSubmitterRequired = "TICKET_SUBMITTER_REQUIRED";
+
+    /// <summary>FAILED_PRECONDITION: the ticket's state does not allow this (metadata state).</summary>
+    public const string WrongTicketState = "WRONG_TICKET_STATE";
+
+    /// <summary>FAILED_PRECONDITION: the ticket was rated already.</summary>
+    public const string TicketAlreadyRated = "TICKET_ALREADY_RATED";
+
     // Simulated clock and jobs (test and demo hosts).
 
     /// <summary>FAILED_PRECONDITION: AdvanceClock on a host that runs on the system clock.</summary>

@@ -21,6 +21,8 @@ public static class ResourceTypes
     public const string MeteringRecord = "metering record";
     public const string MonthlyBill = "monthly bill";
     public const string PriceList = "price list";
+    public const string Ticket = "ticket";
+    public const string TicketAttachment = "ticket attachment";
     public const string User = "user";
     public const string Voucher = "voucher";
     public const string Workspace = "workspace";

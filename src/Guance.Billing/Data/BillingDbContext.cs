@@ -59,6 +59,10 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Invoices.InvoiceLine> InvoiceLines => Set<Invoices.InvoiceLine>();
     public DbSet<Invoices.InvoiceEvent> InvoiceEvents => Set<Invoices.InvoiceEvent>();
     public DbSet<Invoices.InvoiceDocument> InvoiceDocuments => Set<Invoices.InvoiceDocument>();
+    public DbSet<Tickets.Ticket> Tickets => Set<Tickets.Ticket>();
+    public DbSet<Tickets.TicketMessage> TicketMessages => Set<Tickets.TicketMessage>();
+    public DbSet<Tickets.TicketAttachment> TicketAttachments => Set<Tickets.TicketAttachment>();
+    public DbSet<Tickets.TicketAttachmentContent> TicketAttachmentContents => Set<Tickets.TicketAttachmentContent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

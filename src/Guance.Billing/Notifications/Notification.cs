@@ -22,6 +22,8 @@ public enum NotificationKind
     InvoiceRejected = 17,
     InvoiceMailed = 18,
     InvoiceReversed = 19,
+    TicketReplied = 20,
+    TicketClosed = 21,
 }
 
 /// <summary>

@@ -15,5 +15,6 @@ public sealed class Api(CallInvoker invoker)
     public CloudMarketplaceService.CloudMarketplaceServiceClient CloudMarketplace { get; } = new(invoker);
     public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; } = new(invoker);
     public InvoiceService.InvoiceServiceClient Invoices { get; } = new(invoker);
+    public TicketService.TicketServiceClient Tickets { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }

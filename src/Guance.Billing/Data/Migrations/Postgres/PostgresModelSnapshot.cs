@@ -1618,6 +1618,251 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("workspace_settlements", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Tickets.Ticket", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("BillingAccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("closed_at");
+
+                    b.Property<bool>("ClosedAutomatically")
+                        .HasColumnType("boolean")
+                        .HasColumnName("closed_automatically");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id")
+                        .UseCollation("C");
+
+                    b.Property<long?>("FeedbackAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("feedback_at");
+
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_count");
+
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rated_at");
+
+                    b.Property<string>("RatingComment")
+                        .HasColumnType("text")
+                        .HasColumnName("rating_comment")
+                        .UseCollation("C");
+
+                    b.Property<int?>("RatingStars")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_stars");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_fingerprint")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("SearchTitle")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_title")
+                        .UseCollation("C");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("submitted_by")
+                        .UseCollation("C");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title")
+                        .UseCollation("C");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tickets");
+
+                    b.HasIndex("BillingAccountId", "Id")
+                        .HasDatabaseName("ix_tickets_billing_account_id_id");
+
+                    b.HasIndex("State", "FeedbackAt")
+                        .HasDatabaseName("ix_tickets_state_feedback_at");
+
+                    b.HasIndex("SubmittedBy", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_submitted_by_request_id");
+
+                    b.HasIndex("WorkspaceId", "Id")
+                        .HasDatabaseName("ix_tickets_workspace_id_id");
+
+                    b.ToTable("tickets", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name")
+                        .UseCollation("C");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256")
+                        .UseCollation("C");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("TicketId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ticket_id")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ticket_attachments");
+
+                    b.HasIndex("TicketId", "MessageId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_attachments_ticket_id_message_id_position");
+
+                    b.ToTable("ticket_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachmentContent", b =>
+                {
+                    b.Property<string>("AttachmentId")
+                        .HasColumnType("text")
+                        .HasColumnName("attachment_id")
+                        .UseCollation("C");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("AttachmentId")
+                        .HasName("pk_ticket_attachment_contents");
+
+                    b.ToTable("ticket_attachment_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Tickets.TicketMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Author")
+                        .HasColumnType("integer")
+                        .HasColumnName("author");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("author_user_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_fingerprint")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("TicketId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ticket_id")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ticket_messages");
+
+                    b.HasIndex("TicketId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_messages_ticket_id_request_id");
+
+                    b.HasIndex("TicketId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_messages_ticket_id_sequence");
+
+                    b.ToTable("ticket_messages", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Usage.CollectorSequenceReset", b =>
                 {
                     b.Property<long>("Id")

@@ -1487,6 +1487,229 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("workspace_settlements", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Tickets.Ticket", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BillingAccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<bool>("ClosedAutomatically")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_automatically");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<long?>("FeedbackAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("feedback_at");
+
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_count");
+
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rated_at");
+
+                    b.Property<string>("RatingComment")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rating_comment");
+
+                    b.Property<int?>("RatingStars")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rating_stars");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("SearchTitle")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_title");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("submitted_by");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tickets");
+
+                    b.HasIndex("BillingAccountId", "Id")
+                        .HasDatabaseName("ix_tickets_billing_account_id_id");
+
+                    b.HasIndex("State", "FeedbackAt")
+                        .HasDatabaseName("ix_tickets_state_feedback_at");
+
+                    b.HasIndex("SubmittedBy", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_submitted_by_request_id");
+
+                    b.HasIndex("WorkspaceId", "Id")
+                        .HasDatabaseName("ix_tickets_workspace_id_id");
+
+                    b.ToTable("tickets", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("TicketId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ticket_attachments");
+
+                    b.HasIndex("TicketId", "MessageId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_attachments_ticket_id_message_id_position");
+
+                    b.ToTable("ticket_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachmentContent", b =>
+                {
+                    b.Property<string>("AttachmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attachment_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.HasKey("AttachmentId")
+                        .HasName("pk_ticket_attachment_contents");
+
+                    b.ToTable("ticket_attachment_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Tickets.TicketMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Author")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("author");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_user_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.Property<string>("TicketId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ticket_messages");
+
+                    b.HasIndex("TicketId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_messages_ticket_id_request_id");
+
+                    b.HasIndex("TicketId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ticket_messages_ticket_id_sequence");
+
+                    b.ToTable("ticket_messages", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Usage.CollectorSequenceReset", b =>
                 {
                     b.Property<long>("Id")
