@@ -20,6 +20,6 @@ public sealed class NotificationOptions
     /// <summary>The longest back-off between two attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How long after a notice its deliveries are still retried; then they are failed (at least a day, docs/domain.md §9).</summary>
-    public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(25);
+    /// <summary>How long after a notice its deliveries are still retried: the last retry is due then (a day, docs/domain.md §9).</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(1);
 }
