@@ -91,6 +91,32 @@ public sealed class EmailDeliveryTests(EmailHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_meter_counts_sent_retried_and_failed_deliveries_per_channel_and_the_age_of_the_oldest_pending()
+    {
+        using var meter = new NotificationMeterRecorder(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await fixture.DeliverAsync(); // what other tests left is out of the way
+        Assert.Null(meter.OldestPendingAge());
+        var (account, _) = await InArrearsAsync("smtp-meter");
+        smtp.Refusing = true;
+        try
+        {
+            await fixture.DeliverAsync();
+        }
+        finally
+        {
+            smtp.Refusing = false;
+        }
+        Assert.Equal((0, 1, 0), (meter.Count("guance.notifications.sent"), meter.Count("guance.notifications.retried"), meter.Count("guance.notifications.failed")));
+        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(600, meter.OldestPendingAge());
+
+        await fixture.DeliverAsync();
+        Assert.Equal((1, 1), (meter.Count("guance.notifications.sent"), meter.Count("guance.notifications.retried")));
+        Assert.Null(meter.OldestPendingAge());
+        Assert.Equal(1, Email(await fixture.NoticeAsync(account.Id, NotificationKind.ArrearsStarted)).Sent);
+    }
+
+    [Fact]
     public async Task A_server_that_is_down_loses_nothing_the_delivery_waits_and_goes_out_when_it_is_back()
     {
         var (account, email) = await InArrearsAsync("smtp-down");
@@ -120,6 +146,7 @@ public sealed class EmailDeliveryTests(EmailHostFixture fixture) : IClassFixture
     [Fact]
     public async Task A_delivery_is_retried_for_at_least_a_day_then_failed_and_no_longer_tried()
     {
+        using var meter = new NotificationMeterRecorder(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var (account, email) = await InArrearsAsync("smtp-give-up");
         var created = (await fixture.NoticeAsync(account.Id, NotificationKind.ArrearsStarted)).CreateTime.ToDateTimeOffset();
         NotificationChannelDeliveries channel;
@@ -143,6 +170,8 @@ public sealed class EmailDeliveryTests(EmailHostFixture fixture) : IClassFixture
         Assert.InRange(channel.Attempts, 20, 40); // 30 s doubling to an hour, then hourly
         Assert.StartsWith("SMTP 550", channel.LastError, StringComparison.Ordinal);
         Assert.Null(channel.NextAttemptTime);
+        Assert.Equal(1, meter.Count("guance.notifications.failed"));
+        Assert.Equal(channel.Attempts - 1, meter.Count("guance.notifications.retried"));
 
         host.Clock.Advance(TimeSpan.FromDays(2));
         await fixture.DeliverAsync();
