@@ -1,3 +1,4 @@
+using System.Net;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,12 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
         message.MessageId = $"{notification.Id}@{Domain(settings.FromAddress)}";
         message.Date = notification.CreatedAt;
         message.Headers.Add(NotificationIdHeader, notification.Id);
-        message.Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = notification.Body };
+        // The text as written, and the same text HTML-encoded for mail programs that show HTML.
+        message.Body = new BodyBuilder
+        {
+            TextBody = notification.Body,
+            HtmlBody = $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notification.Body)}</p></body></html>",
+        }.ToMessageBody();
         return message;
     }
 

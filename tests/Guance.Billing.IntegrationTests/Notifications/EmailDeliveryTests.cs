@@ -47,6 +47,8 @@ public sealed class EmailDeliveryTests(EmailHostFixture fixture) : IClassFixture
         Assert.Contains(account.Username, message.Subject, StringComparison.Ordinal);
         Assert.Contains("12.34", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("recharge", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("12.34", message.HtmlBody, StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html>", message.HtmlBody, StringComparison.Ordinal);
 
         var sent = await fixture.NoticeAsync(account.Id, NotificationKind.ArrearsStarted);
         Assert.Equal((1, 0, 0, 1), (Email(sent).Sent, Email(sent).Pending, Email(sent).Failed, Email(sent).Attempts));

@@ -20,7 +20,8 @@ public sealed class EmailRestartTests
         using var database = TestDatabase.Create();
         HostProcessOptions Options(DateTimeOffset clockStart)
         {
-            var options = new HostProcessOptions { Database = database };
+            // Starting a host process on a loaded machine (PostgreSQL, other hosts) may take a while.
+            var options = new HostProcessOptions { Database = database, StartTimeout = TimeSpan.FromMinutes(2) };
             foreach (var (key, value) in smtp.HostSettings)
             {
                 options.Settings[key] = value;
