@@ -126,18 +126,36 @@ public static class WalletMapping
         return message;
     }
 
-    public static V1.Notification ToMessage(this Notification notification) => new()
+    public static V1.Notification ToMessage(this NotificationWithDeliveries item)
     {
-        NotificationId = notification.Id,
-        Kind = (V1.NotificationKind)notification.Kind,
-        BillingAccountId = notification.BillingAccountId ?? "",
-        Recipient = notification.Recipient,
-        Subject = notification.Subject,
-        Body = notification.Body,
-        Reference = notification.Reference,
-        CreateTime = notification.CreatedAt.ToTimestamp(),
-        DeliverTime = notification.DeliveredAt.ToTimestamp(),
-        Attempts = notification.Attempts,
-        LastError = notification.LastError ?? "",
-    };
+        var (notification, deliveries) = item;
+        var message = new V1.Notification
+        {
+            NotificationId = notification.Id,
+            Kind = (V1.NotificationKind)notification.Kind,
+            BillingAccountId = notification.BillingAccountId ?? "",
+            Recipient = notification.Recipient,
+            Subject = notification.Subject,
+            Body = notification.Body,
+            Reference = notification.Reference,
+            CreateTime = notification.CreatedAt.ToTimestamp(),
+            DeliverTime = deliveries.Count > 0 && deliveries.All(d => d.State == DeliveryState.Sent) ? deliveries.Max(d => d.CompletedAt).ToTimestamp() : null,
+            Attempts = deliveries.Sum(d => d.Attempts),
+            LastError = LastError(deliveries),
+        };
+        message.Channels.Add(deliveries.GroupBy(d => d.Channel).Select(channel => new V1.NotificationChannelDeliveries
+        {
+            Channel = (V1.NotificationChannel)channel.Key,
+            Pending = channel.Count(d => d.State == DeliveryState.Pending),
+            Sent = channel.Count(d => d.State == DeliveryState.Sent),
+            Failed = channel.Count(d => d.State == DeliveryState.Failed),
+            Attempts = channel.Sum(d => d.Attempts),
+            LastError = LastError(channel),
+            NextAttemptTime = channel.Where(d => d.State == DeliveryState.Pending).Min(d => (DateTimeOffset?)d.NextAttemptAt).ToTimestamp(),
+        }));
+        return message;
+    }
+
+    private static string LastError(IEnumerable<NoticeDelivery> deliveries) =>
+        deliveries.Where(d => d.LastError is not null).OrderByDescending(d => d.NextAttemptAt).Select(d => d.LastError).FirstOrDefault() ?? "";
 }

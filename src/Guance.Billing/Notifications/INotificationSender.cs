@@ -1,11 +1,14 @@
 namespace Guance.Billing.Notifications;
 
 /// <summary>
-/// Sends one notification (e-mail, SMS gateway, webhook...). Called at most once per successful
-/// claim; the notification id is a stable idempotency key for providers that deduplicate, which
-/// covers a host that dies between sending and recording the delivery. Throw to have it retried later.
+/// Sends one delivery of a notice over its channel (e-mail, webhook). Called only under a claim; the
+/// notice id goes with every message (a header), so that a receiver drops the duplicate that a host
+/// dying between sending and recording makes. Throw to have it retried later; the exception's message
+/// becomes the delivery's last error, which operators read, so it says what the receiver answered.
 /// </summary>
 public interface INotificationSender
 {
-    Task SendAsync(Notification notification, CancellationToken cancellationToken);
+    NotificationChannel Channel { get; }
+
+    Task SendAsync(Notification notification, NoticeDelivery delivery, CancellationToken cancellationToken);
 }

@@ -27,10 +27,9 @@ public enum NotificationKind
 }
 
 /// <summary>
-/// A row of the outbox: written in the same database transaction as the event that causes it, then
-/// delivered by <see cref="NotificationDelivery"/>. The dedupe key is unique, so one event makes at
-/// most one notification; a claim (<see cref="NextAttemptAt"/> moved forward by a conditional update)
-/// lets only one host send it.
+/// A notice of the outbox: written in the same database transaction as the event that causes it
+/// (docs/domain.md §9). The dedupe key is unique, so one event makes at most one notice; it goes out
+/// as one <see cref="NoticeDelivery"/> per channel and recipient, written with it.
 /// </summary>
 public sealed class Notification
 {
@@ -38,7 +37,7 @@ public sealed class Notification
     public NotificationKind Kind { get; init; }
     public string? BillingAccountId { get; init; }
 
-    /// <summary>Where it goes: an e-mail address.</summary>
+    /// <summary>Who it is for: an e-mail address.</summary>
     public required string Recipient { get; init; }
 
     public required string Subject { get; init; }
@@ -51,15 +50,4 @@ public sealed class Notification
     public required string DedupeKey { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset? DeliveredAt { get; set; }
-
-    /// <summary>Not before this time: a claim's lease or a retry's back-off.</summary>
-    public DateTimeOffset NextAttemptAt { get; set; }
-
-    public int Attempts { get; set; }
-
-    /// <summary>The delivery loop (host instance) that holds the current claim.</summary>
-    public string? ClaimedBy { get; set; }
-
-    public string? LastError { get; set; }
 }

@@ -1,5 +1,5 @@
-using Guance.Billing.Data;
 using Microsoft.EntityFrameworkCore;
+using Guance.Billing.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,63 +11,71 @@ public sealed class NotificationDeliveryInstance
     public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 }
 
+/// <summary>What one round of delivery did.</summary>
+public sealed record DeliveryRound(int Claimed, int Sent);
+
 /// <summary>
-/// Delivers due notifications: claim one with a conditional update (only one host can move its
-/// <see cref="Notification.NextAttemptAt"/> past now), send it, then mark it delivered. A failure
-/// records the error and backs off; a host that dies mid-way leaves a claim that lapses after the lease.
+/// Delivers due deliveries: claim each (<see cref="DeliveryClaims"/>), send it through its channel's
+/// sender, then record it sent. A failure records the error and backs off by the
+/// <see cref="DeliveryRetryPolicy"/>, until the retry window is over and the delivery is failed.
 /// </summary>
 public sealed class NotificationDelivery(
     BillingDbContext db,
-    INotificationSender sender,
+    DeliveryClaims claims,
+    IEnumerable<INotificationSender> senders,
     NotificationDeliveryInstance instance,
+    NotificationMetrics metrics,
     IOptions<NotificationOptions> options,
     ILogger<NotificationDelivery> logger)
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
+    private const int MaxErrorLength = 500;
 
-    /// <summary>Delivers what is due at <paramref name="now"/>, one batch; returns how many were delivered.</summary>
-    public async Task<int> DeliverDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Delivers one batch of what is due at <paramref name="now"/>.</summary>
+    public async Task<DeliveryRound> DeliverDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var due = await db.Notifications.AsNoTracking()
-            .Where(n => n.DeliveredAt == null && n.NextAttemptAt <= now)
-            .OrderBy(n => n.Id)
-            .Take(Math.Max(1, options.Value.BatchSize))
-            .ToListAsync(cancellationToken);
-        var delivered = 0;
-        foreach (var notification in due)
+        var settings = options.Value;
+        var due = await claims.DueAsync(now, Math.Max(1, settings.BatchSize), cancellationToken);
+        int claimed = 0, sent = 0;
+        foreach (var deliveryId in due)
         {
-            var leaseEnd = now + options.Value.ClaimLease;
-            var claimed = await db.Notifications
-                .Where(n => n.Id == notification.Id && n.DeliveredAt == null && n.NextAttemptAt <= now)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(n => n.NextAttemptAt, leaseEnd)
-                    .SetProperty(n => n.ClaimedBy, instance.Name)
-                    .SetProperty(n => n.Attempts, n => n.Attempts + 1), cancellationToken);
-            if (claimed == 0)
+            if (!await claims.TryClaimAsync(deliveryId, instance.Name, now, now + settings.ClaimLease, cancellationToken))
             {
                 continue; // another host has it
             }
+            claimed++;
+            var delivery = await db.NoticeDeliveries.AsNoTracking().SingleAsync(d => d.Id == deliveryId, cancellationToken);
+            var notification = await db.Notifications.AsNoTracking().SingleAsync(n => n.Id == delivery.NotificationId, cancellationToken);
             try
             {
-                await sender.SendAsync(notification, cancellationToken);
+                var sender = senders.LastOrDefault(s => s.Channel == delivery.Channel)
+                    ?? throw new InvalidOperationException($"No sender for the {delivery.Channel} channel is configured.");
+                await sender.SendAsync(notification, delivery, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var retryAt = now + Backoff(notification.Attempts + 1);
-                logger.LogWarning(e, "Delivering notification {NotificationId} failed; retrying at {RetryAt}", notification.Id, retryAt);
-                var error = e.Message.Length > 500 ? e.Message[..500] : e.Message;
-                await db.Notifications
-                    .Where(n => n.Id == notification.Id && n.ClaimedBy == instance.Name && n.DeliveredAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(n => n.NextAttemptAt, retryAt).SetProperty(n => n.LastError, error), cancellationToken);
+                var retryAt = DeliveryRetryPolicy.NextAttempt(settings, delivery.CreatedAt, delivery.Attempts, now);
+                var error = e.Message.Length > MaxErrorLength ? e.Message[..MaxErrorLength] : e.Message;
+                if (retryAt is null)
+                {
+                    logger.LogWarning(e, "Delivery {DeliveryId} of notification {NotificationId} failed for good after {Attempts} attempts",
+                        delivery.Id, notification.Id, delivery.Attempts);
+                    metrics.Failed(delivery.Channel);
+                }
+                else
+                {
+                    logger.LogWarning(e, "Delivery {DeliveryId} of notification {NotificationId} failed; retrying at {RetryAt}",
+                        delivery.Id, notification.Id, retryAt);
+                    metrics.Retried(delivery.Channel);
+                }
+                await claims.FailAttemptAsync(delivery.Id, instance.Name, now, retryAt, error, cancellationToken);
                 continue;
             }
-            delivered += await db.Notifications
-                .Where(n => n.Id == notification.Id && n.ClaimedBy == instance.Name && n.DeliveredAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DeliveredAt, now), cancellationToken);
+            if (await claims.CompleteAsync(delivery.Id, instance.Name, now, cancellationToken))
+            {
+                sent++;
+                metrics.Sent(delivery.Channel);
+            }
         }
-        return delivered;
+        return new DeliveryRound(claimed, sent);
     }
-
-    private static TimeSpan Backoff(int attempts) =>
-        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 30 * Math.Pow(2, Math.Min(attempts - 1, 20))));
 }

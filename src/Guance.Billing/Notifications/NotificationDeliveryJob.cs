@@ -6,11 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Guance.Billing.Notifications;
 
 /// <summary>
-/// Delivers the outbox as a job of the host's scheduler: everything due at each pass, unless
-/// <see cref="NotificationOptions.DeliveryEnabled"/> is off for this host. A retry's back-off is a due
-/// instant (where a simulated clock stops).
+/// Delivers the outbox as a job of the scheduler on every host, unless
+/// <see cref="NotificationOptions.DeliveryEnabled"/> is off for this host. A retry's back-off and a
+/// lease's end are due instants (where a simulated clock stops).
 /// </summary>
-public sealed class NotificationDeliveryJob(NotificationDelivery delivery, BillingDbContext db, IOptions<NotificationOptions> options) : IScheduledJob
+public sealed class NotificationDeliveryJob(NotificationDelivery delivery, BillingDbContext db, NotificationMetrics metrics, IOptions<NotificationOptions> options)
+    : IScheduledJob
 {
     public string Name => "notification-delivery";
 
@@ -23,15 +24,23 @@ public sealed class NotificationDeliveryJob(NotificationDelivery delivery, Billi
         {
             return;
         }
-        while (await delivery.DeliverDueAsync(now, cancellationToken) > 0)
+        while ((await delivery.DeliverDueAsync(now, cancellationToken)).Claimed > 0)
         {
         }
+        metrics.OldestPending(await db.NoticeDeliveries.AsNoTracking()
+            .Where(d => d.State == DeliveryState.Pending)
+            .MinAsync(d => (DateTimeOffset?)d.CreatedAt, cancellationToken));
     }
 
-    public async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken cancellationToken) =>
-        options.Value.DeliveryEnabled
-            ? await db.Notifications.AsNoTracking()
-                .Where(n => n.DeliveredAt == null && n.NextAttemptAt > after)
-                .MinAsync(n => (DateTimeOffset?)n.NextAttemptAt, cancellationToken)
-            : null;
+    public async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        if (!options.Value.DeliveryEnabled)
+        {
+            return null;
+        }
+        var pending = db.NoticeDeliveries.AsNoTracking().Where(d => d.State == DeliveryState.Pending);
+        var nextAttempt = await pending.Where(d => d.NextAttemptAt > after).MinAsync(d => (DateTimeOffset?)d.NextAttemptAt, cancellationToken);
+        var leaseEnd = await pending.Where(d => d.LeaseUntil > after).MinAsync(d => d.LeaseUntil, cancellationToken);
+        return nextAttempt is null ? leaseEnd : leaseEnd is null || nextAttempt < leaseEnd ? nextAttempt : leaseEnd;
+    }
 }

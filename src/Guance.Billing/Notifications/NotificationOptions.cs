@@ -8,9 +8,18 @@ public sealed class NotificationOptions
     /// <summary>Whether this host's scheduler delivers notifications (see <c>Guance:Jobs</c> for how often).</summary>
     public bool DeliveryEnabled { get; set; } = true;
 
-    /// <summary>How long a claim holds a notification before another host may try it.</summary>
+    /// <summary>How long a claim holds a delivery before another host may take it (longer than one send may take).</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Notifications claimed per round.</summary>
+    /// <summary>Deliveries claimed per round.</summary>
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>The back-off after the first failed attempt; it doubles with each further failure.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest back-off between two attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long after a notice its deliveries are still retried: the last retry is due then (a day, docs/domain.md §9).</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(1);
 }

@@ -10,9 +10,12 @@ namespace Guance.Billing.Notifications;
 public sealed record NotificationDraft(
     NotificationKind Kind, string? BillingAccountId, string Recipient, string Subject, string Body, string Reference, string DedupeKey);
 
+/// <summary>A notice with its deliveries, as ListNotifications shows it.</summary>
+public sealed record NotificationWithDeliveries(Notification Notification, IReadOnlyList<NoticeDelivery> Deliveries);
+
 /// <summary>
-/// Writes notifications into the caller's unit of work, so that they commit (or not) with the event
-/// that causes them, and lists them for operators.
+/// Writes notifications and their deliveries into the caller's unit of work, so that they commit
+/// (or not) with the event that causes them (docs/domain.md §9), and lists them for operators.
 /// </summary>
 public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess access, TimeProvider clock)
 {
@@ -36,14 +39,22 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
             Reference = draft.Reference,
             DedupeKey = draft.DedupeKey,
             CreatedAt = at,
-            NextAttemptAt = at,
         };
         db.Notifications.Add(notification);
+        db.NoticeDeliveries.Add(new NoticeDelivery
+        {
+            Id = Ids.New("ndl", clock),
+            NotificationId = notification.Id,
+            Channel = NotificationChannel.Email,
+            Recipient = draft.Recipient,
+            CreatedAt = at,
+            NextAttemptAt = at,
+        });
         return notification;
     }
 
     /// <summary>The ListNotifications RPC (operator only): newest first, optionally of one billing account and some kinds.</summary>
-    public async Task<(IReadOnlyList<Notification> Notifications, string NextPageToken)> ListAsync(
+    public async Task<(IReadOnlyList<NotificationWithDeliveries> Notifications, string NextPageToken)> ListAsync(
         Caller caller, string? billingAccountId, IReadOnlyCollection<NotificationKind> kinds, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
         caller.RequireOperator();
@@ -70,6 +81,10 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
         {
             query = query.Where(n => kinds.Contains(n.Kind));
         }
-        return await page.FetchAsync(query, n => n.Id, cancellationToken);
+        var (notifications, next) = await page.FetchAsync(query, n => n.Id, cancellationToken);
+        var ids = notifications.Select(n => n.Id).ToList();
+        var deliveries = (await db.NoticeDeliveries.AsNoTracking().Where(d => ids.Contains(d.NotificationId)).ToListAsync(cancellationToken))
+            .ToLookup(d => d.NotificationId);
+        return (notifications.Select(n => new NotificationWithDeliveries(n, deliveries[n.Id].OrderBy(d => d.Channel).ThenBy(d => d.Recipient, StringComparer.Ordinal).ToList())).ToList(), next);
     }
 }

@@ -140,8 +140,8 @@ public sealed class ExpiryAndNotificationTests : IClassFixture<BillingHost>
         async Task<int> DeliverAsync()
         {
             await using var scope = host.Services.CreateAsyncScope();
-            var delivery = ActivatorUtilities.CreateInstance<NotificationDelivery>(scope.ServiceProvider, new RecordingSender(sent), new NotificationDeliveryInstance());
-            return await delivery.DeliverDueAsync(host.Clock.GetUtcNow(), CancellationToken.None);
+            var delivery = ActivatorUtilities.CreateInstance<NotificationDelivery>(scope.ServiceProvider, Senders(new RecordingSender(sent)), new NotificationDeliveryInstance());
+            return (await delivery.DeliverDueAsync(host.Clock.GetUtcNow(), CancellationToken.None)).Sent;
         }
         var delivered = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(DeliverAsync)));
 
@@ -163,7 +163,7 @@ public sealed class ExpiryAndNotificationTests : IClassFixture<BillingHost>
         var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var failing = ActivatorUtilities.CreateInstance<NotificationDelivery>(scope.ServiceProvider, new FailingSender(), new NotificationDeliveryInstance());
+            var failing = ActivatorUtilities.CreateInstance<NotificationDelivery>(scope.ServiceProvider, Senders(new FailingSender()), new NotificationDeliveryInstance());
             await failing.DeliverDueAsync(host.Clock.GetUtcNow(), CancellationToken.None);
         }
         var notice = (await NoticesAsync(account.Id, NotificationKind.ArrearsStarted)).Single();
@@ -172,7 +172,7 @@ public sealed class ExpiryAndNotificationTests : IClassFixture<BillingHost>
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var delivery = ActivatorUtilities.CreateInstance<NotificationDelivery>(scope.ServiceProvider, new RecordingSender(sent), new NotificationDeliveryInstance());
+            var delivery = ActivatorUtilities.CreateInstance<NotificationDelivery>(scope.ServiceProvider, Senders(new RecordingSender(sent)), new NotificationDeliveryInstance());
             await delivery.DeliverDueAsync(host.Clock.GetUtcNow(), CancellationToken.None);
             Assert.DoesNotContain(notice.NotificationId, sent); // backing off
             host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -184,9 +184,13 @@ public sealed class ExpiryAndNotificationTests : IClassFixture<BillingHost>
         Assert.Equal(2, notice.Attempts);
     }
 
+    private static IEnumerable<INotificationSender> Senders(INotificationSender sender) => [sender];
+
     private sealed class RecordingSender(System.Collections.Concurrent.ConcurrentBag<string> sent) : INotificationSender
     {
-        public async Task SendAsync(Notifications.Notification notification, CancellationToken cancellationToken)
+        public Billing.Notifications.NotificationChannel Channel => Billing.Notifications.NotificationChannel.Email;
+
+        public async Task SendAsync(Billing.Notifications.Notification notification, NoticeDelivery delivery, CancellationToken cancellationToken)
         {
             await Task.Yield();
             sent.Add(notification.Id);
@@ -195,7 +199,9 @@ public sealed class ExpiryAndNotificationTests : IClassFixture<BillingHost>
 
     private sealed class FailingSender : INotificationSender
     {
-        public Task SendAsync(Notifications.Notification notification, CancellationToken cancellationToken) =>
+        public Billing.Notifications.NotificationChannel Channel => Billing.Notifications.NotificationChannel.Email;
+
+        public Task SendAsync(Billing.Notifications.Notification notification, NoticeDelivery delivery, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("mail server down");
     }
 }

@@ -12,6 +12,17 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.HasKey(n => n.Id);
         notification.HasIndex(n => n.DedupeKey).IsUnique();
         notification.HasIndex(n => n.BillingAccountId);
-        notification.HasIndex(n => n.NextAttemptAt, "ix_notifications_due").HasFilter("delivered_at IS NULL");
+    }
+}
+
+internal sealed class NoticeDeliveryConfiguration : IEntityTypeConfiguration<NoticeDelivery>
+{
+    public void Configure(EntityTypeBuilder<NoticeDelivery> delivery)
+    {
+        delivery.ToTable("notice_deliveries");
+        delivery.HasKey(d => d.Id);
+        delivery.HasOne<Notification>().WithMany().HasForeignKey(d => d.NotificationId).OnDelete(DeleteBehavior.Cascade);
+        delivery.HasIndex(d => new { d.NotificationId, d.Channel, d.Recipient }).IsUnique();
+        delivery.HasIndex(d => d.NextAttemptAt, "ix_notice_deliveries_due").HasFilter("state = 1");
     }
 }

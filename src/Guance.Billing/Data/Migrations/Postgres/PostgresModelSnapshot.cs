@@ -1137,7 +1137,7 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("monthly_bill_workspaces", (string)null);
                 });
 
-            modelBuilder.Entity("Guance.Billing.Notifications.Notification", b =>
+            modelBuilder.Entity("Guance.Billing.Notifications.NoticeDelivery", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text")
@@ -1147,6 +1147,73 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("claimed_by")
+                        .UseCollation("C");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error")
+                        .UseCollation("C");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("notification_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notice_deliveries");
+
+                    b.HasIndex("NotificationId", "Channel", "Recipient")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notice_deliveries_notification_id_channel_recipient");
+
+                    b.HasIndex(new[] { "NextAttemptAt" }, "ix_notice_deliveries_due")
+                        .HasDatabaseName("ix_notice_deliveries_due")
+                        .HasFilter("state = 1");
+
+                    b.ToTable("notice_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Notifications.Notification", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .HasColumnType("text")
@@ -1159,11 +1226,6 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("body")
                         .UseCollation("C");
 
-                    b.Property<string>("ClaimedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("claimed_by")
-                        .UseCollation("C");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -1174,22 +1236,9 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("dedupe_key")
                         .UseCollation("C");
 
-                    b.Property<long?>("DeliveredAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("delivered_at");
-
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("text")
-                        .HasColumnName("last_error")
-                        .UseCollation("C");
-
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("next_attempt_at");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
@@ -1218,10 +1267,6 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.HasIndex("DedupeKey")
                         .IsUnique()
                         .HasDatabaseName("ix_notifications_dedupe_key");
-
-                    b.HasIndex(new[] { "NextAttemptAt" }, "ix_notifications_due")
-                        .HasDatabaseName("ix_notifications_due")
-                        .HasFilter("delivered_at IS NULL");
 
                     b.ToTable("notifications", (string)null);
                 });
@@ -2578,6 +2623,16 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasFilter("role = 1");
 
                     b.ToTable("workspace_members", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Notifications.NoticeDelivery", b =>
+                {
+                    b.HasOne("Guance.Billing.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notice_deliveries_notifications_notification_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1039,7 +1039,7 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("monthly_bill_workspaces", (string)null);
                 });
 
-            modelBuilder.Entity("Guance.Billing.Notifications.Notification", b =>
+            modelBuilder.Entity("Guance.Billing.Notifications.NoticeDelivery", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT")
@@ -1048,6 +1048,68 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notice_deliveries");
+
+                    b.HasIndex("NotificationId", "Channel", "Recipient")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notice_deliveries_notification_id_channel_recipient");
+
+                    b.HasIndex(new[] { "NextAttemptAt" }, "ix_notice_deliveries_due")
+                        .HasDatabaseName("ix_notice_deliveries_due")
+                        .HasFilter("state = 1");
+
+                    b.ToTable("notice_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Notifications.Notification", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .HasColumnType("TEXT")
@@ -1058,10 +1120,6 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("body");
 
-                    b.Property<string>("ClaimedBy")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("claimed_by");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -1071,21 +1129,9 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("dedupe_key");
 
-                    b.Property<long?>("DeliveredAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("delivered_at");
-
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER")
                         .HasColumnName("kind");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_error");
-
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("next_attempt_at");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
@@ -1111,10 +1157,6 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.HasIndex("DedupeKey")
                         .IsUnique()
                         .HasDatabaseName("ix_notifications_dedupe_key");
-
-                    b.HasIndex(new[] { "NextAttemptAt" }, "ix_notifications_due")
-                        .HasDatabaseName("ix_notifications_due")
-                        .HasFilter("delivered_at IS NULL");
 
                     b.ToTable("notifications", (string)null);
                 });
@@ -2372,6 +2414,16 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasFilter("role = 1");
 
                     b.ToTable("workspace_members", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Notifications.NoticeDelivery", b =>
+                {
+                    b.HasOne("Guance.Billing.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notice_deliveries_notifications_notification_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,80 @@
+using System.Net;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Guance.Billing.Notifications;
+
+/// <summary>
+/// The e-mail channel: one message per delivery over SMTP (MailKit) when <c>Guance:Email:Host</c> is set,
+/// else the log. The Message-ID is made of the notice id (<c>&lt;ntf_...@domain&gt;</c>) and the header
+/// <c>X-Guance-Notification-Id</c> carries it too, so that a mailbox or a mail filter drops the copy
+/// that a retry after a lost acknowledgement makes (docs/domain.md §9).
+/// </summary>
+public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> options, LogNotificationSender log) : INotificationSender
+{
+    public const string NotificationIdHeader = "X-Guance-Notification-Id";
+
+    public NotificationChannel Channel => NotificationChannel.Email;
+
+    public async Task SendAsync(Notification notification, NoticeDelivery delivery, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (!settings.Configured)
+        {
+            await log.SendAsync(notification, delivery, cancellationToken);
+            return;
+        }
+        using var message = Message(settings, notification, delivery);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.Timeout);
+        using var client = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, settings.Timeout.TotalMilliseconds) };
+        try
+        {
+            await client.ConnectAsync(settings.Host!, settings.Port, Security(settings.Tls), timeout.Token);
+            if (!string.IsNullOrEmpty(settings.User))
+            {
+                await client.AuthenticateAsync(settings.User, settings.Password ?? "", timeout.Token);
+            }
+            await client.SendAsync(message, timeout.Token);
+            await client.DisconnectAsync(quit: true, timeout.Token);
+        }
+        catch (SmtpCommandException e)
+        {
+            throw new InvalidOperationException($"SMTP {(int)e.StatusCode} on {e.ErrorCode}: {e.Message}", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"SMTP server {settings.Host}:{settings.Port} did not answer within {settings.Timeout}.", e);
+        }
+    }
+
+    private static MimeMessage Message(EmailOptions settings, Notification notification, NoticeDelivery delivery)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
+        message.To.Add(MailboxAddress.Parse(delivery.Recipient));
+        message.Subject = notification.Subject;
+        message.MessageId = $"{notification.Id}@{Domain(settings.FromAddress)}";
+        message.Date = notification.CreatedAt;
+        message.Headers.Add(NotificationIdHeader, notification.Id);
+        // The text as written, and the same text HTML-encoded for mail programs that show HTML.
+        message.Body = new BodyBuilder
+        {
+            TextBody = notification.Body,
+            HtmlBody = $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notification.Body)}</p></body></html>",
+        }.ToMessageBody();
+        return message;
+    }
+
+    private static string Domain(string address) =>
+        address.LastIndexOf('@') is var at and >= 0 && at < address.Length - 1 ? address[(at + 1)..] : "guance.invalid";
+
+    private static SecureSocketOptions Security(EmailTlsMode mode) => mode switch
+    {
+        EmailTlsMode.None => SecureSocketOptions.None,
+        EmailTlsMode.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.StartTls,
+    };
+}
