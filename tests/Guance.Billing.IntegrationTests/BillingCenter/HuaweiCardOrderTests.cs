@@ -1,6 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.IntegrationTests.Invoices;
+using Guance.Billing.IntegrationTests.Settlement;
 using Guance.Billing.V1;
 using static Guance.Billing.IntegrationTests.Infrastructure.BillingCenterScenario;
 
@@ -77,6 +79,27 @@ public sealed class HuaweiCardOrderTests : IClassFixture<BillingHost>
         var account = await host.RegisterBillingAccountAsync("bc");
         var card = await host.IssueCardAsync(account.Id, 100m);
         Assert.Equal(PrepaidCardOrigin.BillingCenter, card.Origin);
+    }
+
+    [Fact]
+    public async Task A_card_of_Huawei_origin_is_not_invoiced_here_one_bought_in_the_billing_center_is()
+    {
+        var account = await host.RegisterBillingAccountAsync("hwinv");
+        await host.CertifyAsync(account);
+        var orderNumber = NewOrderNumber();
+        await SubmitAsync(account, orderNumber);
+        var huawei = (await ConfirmAsync(orderNumber, 3)).PrepaidCard;
+        var bought = await host.IssueCardAsync(account.Id, 100m);
+
+        // Huawei Cloud sold the first card, and invoices it itself (docs/domain.md §8).
+        var sources = await account.Api.Invoices.ListInvoiceableSourcesAsync(new ListInvoiceableSourcesRequest { BillingAccountId = account.Id });
+        Assert.Equal([bought.PrepaidCardId], sources.Sources.Select(s => s.SourceId));
+        var request = new RequestInvoiceRequest
+        {
+            BillingAccountId = account.Id, RequestId = "hw-card", InvoiceInfoId = (await account.CreateInfoAsync()).InvoiceInfoId, Email = "finance@example.com",
+            Sources = { new InvoiceSourceSelection { SourceId = huawei.PrepaidCardId } },
+        };
+        await RpcAssert.Fails(StatusCode.NotFound, () => account.Api.Invoices.RequestInvoiceAsync(request).ResponseAsync, "INVOICE_SOURCE_NOT_FOUND");
     }
 
     [Fact]
