@@ -50,7 +50,9 @@ public static class UsageSeries
         var values = new List<double>();
         for (var hour = start; hour < end; hour = hour.AddHours(1))
         {
-            labels.Add(TimeZoneInfo.ConvertTime(hour, zone).ToString("MM-dd HH:00", CultureInfo.InvariantCulture));
+            // Short labels keep the axis readable: the day at its midnight, the hour otherwise.
+            var local = TimeZoneInfo.ConvertTime(hour, zone);
+            labels.Add(local.ToString(local.Hour == 0 ? "MM-dd" : "HH:00", CultureInfo.InvariantCulture));
             values.Add(byStart.TryGetValue(hour, out var quantity) ? quantity : 0);
         }
         return new ChartData(labels, values);

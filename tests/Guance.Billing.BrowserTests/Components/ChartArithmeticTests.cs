@@ -21,7 +21,8 @@ public sealed class ChartArithmeticTests
         var chart = UsageSeries.Hourly([point], day, day, Shanghai);
 
         Assert.Equal(24, chart.Values.Count);
-        Assert.Equal("11-20 00:00", chart.Labels[0]);
+        Assert.Equal("11-20", chart.Labels[0]);
+        Assert.Equal("09:00", chart.Labels[9]);
         Assert.Equal(42, chart.Values[9]);
         Assert.Equal(42, chart.Values.Sum());
     }
