@@ -51,6 +51,17 @@ public sealed class ConsoleApi(ConsoleConnection connection, ConsoleSession sess
         }
     }
 
+    /// <summary>Signs in with an expiring console token and keeps it as the tab's session.</summary>
+    public async Task<ConsoleError?> SignInAsync(string email, string password)
+    {
+        var result = await CallAsync(a => a.Identity.SignInAsync(new SignInRequest { Email = email, Password = password }));
+        if (result.Value is { } signedIn)
+        {
+            await session.SignInAsync(new SignedInUser(signedIn.Token, signedIn.ApiToken.ApiTokenId, signedIn.User.UserId, signedIn.User.Email, signedIn.User.DisplayName));
+        }
+        return result.Error;
+    }
+
     /// <summary>Revokes the session's token on the host, then forgets it (also when the host already refused it).</summary>
     public async Task SignOutAsync()
     {

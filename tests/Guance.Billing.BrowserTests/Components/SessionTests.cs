@@ -34,6 +34,30 @@ public sealed class SessionTests : ConsoleContext
     }
 
     [Fact]
+    public void Signing_up_works_with_a_sign_in_token_and_revokes_the_accounts_unseen_first_token()
+    {
+        Host.On<SignUpRequest, SignUpResponse>("IdentityService/SignUp", _ => new SignUpResponse { Token = "gcu_first", ApiToken = new ApiToken { ApiTokenId = "tok_first" } })
+            .On<SignInRequest, SignInResponse>("IdentityService/SignIn", _ => new SignInResponse
+            {
+                Token = "gcu_session",
+                ApiToken = new ApiToken { ApiTokenId = "tok_session" },
+                User = new User { UserId = "usr_1", Email = "ann@example.com", DisplayName = "Ann" },
+            })
+            .On<RevokeApiTokenRequest, RevokeApiTokenResponse>("IdentityService/RevokeApiToken", _ => new RevokeApiTokenResponse());
+        var page = Render<SignUp>();
+
+        page.Find("input[type=email]").Change("ann@example.com");
+        page.FindAll("input")[1].Change("Ann");
+        page.Find("input[type=password]").Change("correct horse battery");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.EndsWith("/workspaces/new", Services.GetRequiredService<NavigationManager>().Uri));
+        Assert.Equal("gcu_session", Session.Token);
+        var revoke = Assert.Single(Host.Calls, c => c.Method == "IdentityService/RevokeApiToken");
+        Assert.Equal(("tok_first", "gcu_session"), (((RevokeApiTokenRequest)revoke.Request).ApiTokenId, revoke.Token));
+    }
+
+    [Fact]
     public async Task A_token_the_host_no_longer_accepts_returns_the_person_to_sign_in_with_a_message()
     {
         await SignInAsync();
