@@ -66,7 +66,8 @@ public sealed partial class ConsoleEndpointTests(ConsoleHost console)
         var sites = await new WorkspaceService.WorkspaceServiceClient(browser).ListSitesAsync(new ListSitesRequest());
         Assert.Contains(sites.Sites, s => s.Code == "cn1");
 
-        using var grpcPort = GrpcWebChannel(console.Host.Address);
+        // gRPC-Web over the gRPC endpoint's own protocol (h2c), so that only the host's restriction can refuse it.
+        using var grpcPort = GrpcWebChannel(console.Host.Address, HttpVersion.Version20);
         var refused = await Assert.ThrowsAsync<RpcException>(async () => await new WorkspaceService.WorkspaceServiceClient(grpcPort).ListSitesAsync(new ListSitesRequest()));
         Assert.NotEqual(StatusCode.OK, refused.StatusCode);
 
@@ -90,12 +91,12 @@ public sealed partial class ConsoleEndpointTests(ConsoleHost console)
         Assert.Equal("MALFORMED_REQUEST", BillingError.From(error).Reason);
     }
 
-    private static GrpcChannel GrpcWebChannel(Uri address) =>
-        // HTTP/1.1, as a browser speaks to a plaintext endpoint.
+    /// <summary>gRPC-Web; by default over HTTP/1.1, as a browser speaks to a plaintext endpoint.</summary>
+    private static GrpcChannel GrpcWebChannel(Uri address, Version? httpVersion = null) =>
         GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
-            HttpVersion = HttpVersion.Version11,
+            HttpVersion = httpVersion ?? HttpVersion.Version11,
             HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         });
 

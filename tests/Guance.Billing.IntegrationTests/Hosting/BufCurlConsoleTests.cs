@@ -26,7 +26,8 @@ public sealed class BufCurlConsoleTests
             ["-H", $"authorization: Bearer {token}", $"{console}guance.billing.v1.IdentityService/GetCurrentUser"])).Json();
         Assert.Equal("ann@example.com", me.GetProperty("user").GetProperty("email").GetString());
 
-        var onGrpcPort = await BufCurl.RunAsync(BufCurl.GrpcWebTransport, [$"{host.Address}guance.billing.v1.WorkspaceService/ListSites"]);
+        // Over h2c, the gRPC endpoint's protocol: only the host's restriction can refuse it.
+        var onGrpcPort = await BufCurl.RunAsync(BufCurl.GrpcWebTransport, ["--http2-prior-knowledge", $"{host.Address}guance.billing.v1.WorkspaceService/ListSites"]);
         Assert.NotEqual(0, onGrpcPort.ExitCode);
     }
 }
