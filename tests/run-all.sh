@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the product, on a fresh machine as on a developer's: installs what is missing
-# (npm packages for buf and the TypeScript client; Debian's postgresql for the second pass), checks
+# (npm packages for buf and the TypeScript client; Debian's chromium for the console's browser tests;
+# Debian's postgresql for the second pass), checks
 # the contract (lint, breaking changes), runs the .NET test projects of the solution on SQLite,
 # checks that the packages install, runs the TypeScript client's tests against the built host, and
 # runs the integration tests once more on a real PostgreSQL started for the run (tests/postgres.sh)
@@ -18,6 +19,9 @@ npx buf lint
 
 echo "== buf breaking (against the previous commit of main)"
 bash tests/contract/breaking.sh
+
+echo "== chromium (the console's browser tests)"
+bash tests/chromium.sh
 
 echo "== dotnet build"
 dotnet build Guance.Grpc.sln --configuration Release

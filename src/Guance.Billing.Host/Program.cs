@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.ConfigureEndpoints(grpcUrls);
 builder.AddBillingTelemetry();
+builder.AddConsole();
 // Headers far larger than any the host accepts still reach it, so that AuthenticationInterceptor answers
 // UNAUTHENTICATED HEADER_TOO_LARGE instead of Kestrel dropping the connection (UNAVAILABLE, which clients retry).
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -45,6 +46,7 @@ app.Services.GetRequiredService<OperatorToken>();
 await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
 
 app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics" && HostEndpoints.IsOpsRequest(context));
+app.UseConsole();
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();

@@ -65,6 +65,8 @@ public sealed class BillingHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.UseSetting("Guance:OperatorToken", OperatorToken);
+        // No browser endpoint in memory: the console's files and gRPC-Web are not set up.
+        builder.UseSetting("Guance:Console:Url", "");
         builder.UseSetting("Guance:Security:PasswordHashIterations", "1000");
         // Tests run the jobs through their RPCs; a test of the scheduler itself turns it on.
         builder.UseSetting("Guance:Jobs:Enabled", "false");

@@ -27,7 +27,15 @@ public sealed record BufCurlResult(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 public static class BufCurl
 {
-    public static async Task<BufCurlResult> RunAsync(IEnumerable<string> arguments)
+    public static async Task<BufCurlResult> RunAsync(IEnumerable<string> arguments) => await RunAsync(GrpcTransport, arguments);
+
+    /// <summary>gRPC over plaintext HTTP/2, the host's gRPC endpoint.</summary>
+    public static readonly string[] GrpcTransport = ["--protocol", "grpc", "--http2-prior-knowledge"];
+
+    /// <summary>gRPC-Web over HTTP/1.1, the browser endpoint; no reflection there (it streams), so the schema comes from the repository's protos.</summary>
+    public static readonly string[] GrpcWebTransport = ["--protocol", "grpcweb", "--schema", "."];
+
+    public static async Task<BufCurlResult> RunAsync(IReadOnlyList<string> transport, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(Repository.Buf)
         {
@@ -36,7 +44,7 @@ public static class BufCurl
             UseShellExecute = false,
             WorkingDirectory = Repository.Root,
         };
-        foreach (var argument in new[] { "curl", "--protocol", "grpc", "--http2-prior-knowledge" }.Concat(arguments))
+        foreach (var argument in new[] { "curl" }.Concat(transport).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,0 +1,71 @@
+using Guance.Billing.V1;
+
+namespace Guance.Billing.Console.Api;
+
+/// <summary>The signed-in user's workspaces and the sites (for their time zones), loaded once and reloaded after a change.</summary>
+public sealed class WorkspaceDirectory(ConsoleApi api)
+{
+    private List<Workspace>? _workspaces;
+    private List<Site>? _sites;
+
+    public event Action? Changed;
+
+    public async Task<ApiResult<IReadOnlyList<Workspace>>> ListAsync(bool reload = false)
+    {
+        if (_workspaces is not null && !reload)
+        {
+            return new(_workspaces, null);
+        }
+        var all = new List<Workspace>();
+        var pageToken = "";
+        do
+        {
+            var page = await api.CallAsync(a => a.Workspaces.ListWorkspacesAsync(new ListWorkspacesRequest { PageSize = 1000, PageToken = pageToken }));
+            if (page.Error is { } error)
+            {
+                return new(null, error);
+            }
+            all.AddRange(page.Value!.Workspaces.Where(w => w.State == WorkspaceState.Active));
+            pageToken = page.Value.NextPageToken;
+        }
+        while (pageToken.Length > 0);
+        _workspaces = all;
+        Changed?.Invoke();
+        return new(all, null);
+    }
+
+    /// <summary>One workspace, fresh from the host (its plan and the caller's role may have changed).</summary>
+    public async Task<ApiResult<Workspace>> GetAsync(string workspaceId)
+    {
+        var result = await api.CallAsync(a => a.Workspaces.GetWorkspaceAsync(new GetWorkspaceRequest { WorkspaceId = workspaceId }));
+        return new(result.Value?.Workspace, result.Error);
+    }
+
+    public async Task<ApiResult<IReadOnlyList<Site>>> SitesAsync()
+    {
+        if (_sites is null)
+        {
+            var result = await api.CallAsync(a => a.Workspaces.ListSitesAsync(new ListSitesRequest()));
+            if (result.Error is { } error)
+            {
+                return new(null, error);
+            }
+            _sites = result.Value!.Sites.ToList();
+        }
+        return new(_sites, null);
+    }
+
+    /// <summary>The time zone of the workspace's site: billing days, hours and ranges are site-local (docs/domain.md §2).</summary>
+    public async Task<TimeZoneInfo> TimeZoneOfAsync(Workspace workspace)
+    {
+        var sites = await SitesAsync();
+        var zone = sites.Value?.FirstOrDefault(s => s.Code == workspace.SiteCode)?.TimeZone;
+        return zone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) ? found : TimeZoneInfo.Utc;
+    }
+
+    public void Forget()
+    {
+        _workspaces = null;
+        Changed?.Invoke();
+    }
+}

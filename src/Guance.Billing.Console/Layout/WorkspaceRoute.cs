@@ -1,0 +1,23 @@
+using Guance.Billing.V1;
+using Microsoft.AspNetCore.Components;
+
+namespace Guance.Billing.Console.Layout;
+
+/// <summary>The console's addresses: the workspace is in the path, never a token.</summary>
+public static class WorkspaceRoute
+{
+    /// <summary>The workspace id of the current address (<c>/workspaces/{id}/...</c>); null elsewhere.</summary>
+    public static string? CurrentId(NavigationManager navigation)
+    {
+        var path = navigation.ToBaseRelativePath(navigation.Uri).Split('?', '#')[0].Split('/');
+        return path.Length >= 2 && path[0] == "workspaces" && path[1] != "new" ? Uri.UnescapeDataString(path[1]) : null;
+    }
+
+    /// <summary>Whether the role has the Billing module (docs/domain.md §2: Owner and Administrator; Standard and Read-only have none).</summary>
+    public static bool HasBilling(WorkspaceRole role) => role is WorkspaceRole.Owner or WorkspaceRole.Administrator;
+
+    public static string Home(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}";
+
+    public static string Billing(string workspaceId, string page = "") =>
+        $"workspaces/{Uri.EscapeDataString(workspaceId)}/billing" + (page.Length > 0 ? "/" + page : "");
+}

@@ -1,0 +1,60 @@
+using Bunit;
+using Guance.Billing.Client;
+using Guance.Billing.Console.Pages.Billing;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.BrowserTests.Components;
+
+/// <summary>Bill details: the accumulated amount, amounts per item for a range, the month's daily bills and a day's lines.</summary>
+public sealed class BillDetailsPageTests : ConsoleContext
+{
+    [Fact]
+    public async Task The_month_sums_the_daily_bills_and_a_day_shows_its_lines()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Administrator, Plan.Commercial);
+        Host.On<GetConsumptionSummaryRequest, GetConsumptionSummaryResponse>("SettlementService/GetConsumptionSummary", _ => new GetConsumptionSummaryResponse
+        {
+            Summary = new ConsumptionSummary
+            {
+                Today = new BillingDay { Year = 2026, Month = 11, Day = 20 },
+                Yesterday = new BillingDay { Year = 2026, Month = 11, Day = 19 },
+                YesterdayClosed = true,
+                YesterdayAmount = MoneyAmounts.FromDecimal(0.10m),
+                MonthToDateAmount = MoneyAmounts.FromDecimal(3.70m),
+                TotalAmount = MoneyAmounts.FromDecimal(103.70m),
+                Items = { new ItemConsumption { Item = BillingItem.TimeSeries, Total = MoneyAmounts.FromDecimal(103.70m) } },
+            },
+        });
+        Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => new ListDailyBillsResponse
+        {
+            DailyBills = { r.Month == 11 ? [Bill(18, 3.60m), Bill(19, 0.10m)] : [] },
+        });
+
+        var page = Render<BillDetailsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForAssertion(() => Assert.Equal("CNY 103.70", page.Find("[data-testid=total]").TextContent.Trim()));
+        Assert.Contains("2026-11-01 to 2026-11-20: CNY 3.70", page.Find("[data-testid=range-total]").TextContent);
+        Assert.Equal(2, page.FindAll("[data-testid=daily-bills] tbody tr").Count);
+
+        page.FindAll("[data-testid=show-bill]")[0].Click();
+
+        var lines = page.WaitForElements("[data-testid=bill-lines] tbody tr");
+        Assert.Equal(["Time series", "6,000", "6.00", "CNY 0.60 per 1,000", "CNY 3.60"], lines[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+    }
+
+    private static DailyBill Bill(int day, decimal amount) => new()
+    {
+        Day = new BillingDay { Year = 2026, Month = 11, Day = day },
+        Total = MoneyAmounts.FromDecimal(amount),
+        Status = DailyBillStatus.Charged,
+        Lines =
+        {
+            new DailyBillLine
+            {
+                Item = BillingItem.TimeSeries, Quantity = 6_000, Units = "6.00", UnitPrice = MoneyAmounts.FromDecimal(0.6m), PriceUnit = 1_000,
+                Amount = MoneyAmounts.FromDecimal(amount),
+            },
+        },
+    };
+}
