@@ -55,6 +55,7 @@ app.MapGrpcService<CloudMarketplaceGrpcService>();
 app.MapGrpcService<ConsumptionAlertGrpcService>();
 app.MapGrpcService<InvoiceGrpcService>();
 app.MapGrpcService<TicketGrpcService>();
+app.MapGrpcService<WebhookGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -26,3 +26,13 @@ internal sealed class NoticeDeliveryConfiguration : IEntityTypeConfiguration<Not
         delivery.HasIndex(d => d.NextAttemptAt, "ix_notice_deliveries_due").HasFilter("state = 1");
     }
 }
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<Notifications.Webhooks.WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<Notifications.Webhooks.WebhookEndpoint> endpoint)
+    {
+        endpoint.ToTable("webhook_endpoints");
+        endpoint.HasKey(e => e.Id);
+        endpoint.HasIndex(e => e.BillingAccountId);
+    }
+}

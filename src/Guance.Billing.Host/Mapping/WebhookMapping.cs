@@ -1,0 +1,31 @@
+using Guance.Billing.Notifications;
+using Guance.Billing.Notifications.Webhooks;
+using V1 = Guance.Billing.V1;
+
+namespace Guance.Billing.Host.Mapping;
+
+/// <summary>Webhook endpoints as messages of the contract (never their secrets).</summary>
+public static class WebhookMapping
+{
+    public static V1.WebhookEndpoint ToMessage(this WebhookEndpoint endpoint)
+    {
+        var message = new V1.WebhookEndpoint
+        {
+            WebhookEndpointId = endpoint.Id,
+            BillingAccountId = endpoint.BillingAccountId,
+            Url = endpoint.Url,
+            Description = endpoint.Description,
+            Enabled = endpoint.Enabled,
+            CreateTime = endpoint.CreatedAt.ToTimestamp(),
+            UpdateTime = endpoint.UpdatedAt.ToTimestamp(),
+            PreviousSecretExpireTime = endpoint.PreviousSecretExpiresAt.ToTimestamp(),
+        };
+        message.Kinds.Add(WebhookKinds.Parse(endpoint.Kinds).Select(k => (V1.NotificationKind)k));
+        return message;
+    }
+
+    public static WebhookEndpointInput ToInput(this V1.WebhookEndpoint? endpoint) =>
+        endpoint is null
+            ? new WebhookEndpointInput(null, [], null, false)
+            : new WebhookEndpointInput(endpoint.Url, endpoint.Kinds.Select(k => (NotificationKind)k).ToList(), endpoint.Description, endpoint.Enabled);
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guance.Billing.Notifications.Webhooks;
+
+public static class WebhookServices
+{
+    /// <summary>Webhook endpoints of billing accounts.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddScoped<WebhookEndpoints>();
+        return services;
+    }
+}
