@@ -7,6 +7,9 @@ namespace Guance.Billing.Host.Mapping;
 /// <summary>Webhook endpoints as messages of the contract (never their secrets).</summary>
 public static class WebhookMapping
 {
+    private static readonly Google.Protobuf.Reflection.EnumDescriptor KindNames =
+        V1.BillingAccountServiceReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("NotificationKind");
+
     public static V1.WebhookEndpoint ToMessage(this WebhookEndpoint endpoint)
     {
         var message = new V1.WebhookEndpoint
@@ -23,6 +26,18 @@ public static class WebhookMapping
         message.Kinds.Add(WebhookKinds.Parse(endpoint.Kinds).Select(k => (V1.NotificationKind)k));
         return message;
     }
+
+    /// <summary>The JSON body of a webhook delivery.</summary>
+    public static V1.WebhookEvent ToWebhookEvent(this Notification notification) => new()
+    {
+        Type = KindNames.FindValueByNumber((int)notification.Kind)?.Name ?? ((int)notification.Kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        NoticeId = notification.Id,
+        BillingAccountId = notification.BillingAccountId ?? "",
+        OccurredAt = notification.CreatedAt.ToTimestamp(),
+        Subject = notification.Subject,
+        Body = notification.Body,
+        Reference = notification.Reference,
+    };
 
     public static WebhookEndpointInput ToInput(this V1.WebhookEndpoint? endpoint) =>
         endpoint is null

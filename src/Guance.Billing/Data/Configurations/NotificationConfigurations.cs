@@ -36,3 +36,14 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<No
         endpoint.HasIndex(e => e.BillingAccountId);
     }
 }
+
+internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<Notifications.Webhooks.WebhookAttempt>
+{
+    public void Configure(EntityTypeBuilder<Notifications.Webhooks.WebhookAttempt> attempt)
+    {
+        attempt.ToTable("webhook_attempts");
+        attempt.HasKey(a => a.Id);
+        attempt.HasOne<NoticeDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        attempt.HasIndex(a => a.DeliveryId);
+    }
+}
