@@ -27,6 +27,31 @@ public static class WebhookMapping
         return message;
     }
 
+    public static V1.WebhookDelivery ToMessage(this WebhookDeliveryView view)
+    {
+        var delivery = view.Delivery;
+        var message = new V1.WebhookDelivery
+        {
+            DeliveryId = delivery.Id,
+            NoticeId = delivery.NotificationId,
+            Kind = (V1.NotificationKind)view.Kind,
+            State = (V1.WebhookDeliveryState)delivery.State,
+            CreateTime = delivery.CreatedAt.ToTimestamp(),
+            NextAttemptTime = delivery.State == DeliveryState.Pending ? delivery.NextAttemptAt.ToTimestamp() : null,
+            CompleteTime = delivery.CompletedAt.ToTimestamp(),
+            LastError = delivery.LastError ?? "",
+        };
+        message.Attempts.Add(view.Attempts.Select(a => new V1.WebhookAttempt
+        {
+            Number = a.Number,
+            AttemptTime = a.AttemptedAt.ToTimestamp(),
+            StatusCode = a.StatusCode ?? 0,
+            Error = a.Error ?? "",
+            DurationMs = a.DurationMilliseconds,
+        }));
+        return message;
+    }
+
     /// <summary>The JSON body of a webhook delivery.</summary>
     public static V1.WebhookEvent ToWebhookEvent(this Notification notification) => new()
     {

@@ -6,8 +6,8 @@ using Guance.Billing.V1;
 
 namespace Guance.Billing.Host.Services;
 
-/// <summary>WebhookService: a billing account's webhook endpoints.</summary>
-public sealed class WebhookGrpcService(WebhookEndpoints endpoints) : WebhookService.WebhookServiceBase
+/// <summary>WebhookService: a billing account's webhook endpoints and their deliveries.</summary>
+public sealed class WebhookGrpcService(WebhookEndpoints endpoints, WebhookDeliveries deliveries) : WebhookService.WebhookServiceBase
 {
     public override async Task<CreateWebhookEndpointResponse> CreateWebhookEndpoint(CreateWebhookEndpointRequest request, ServerCallContext context)
     {
@@ -40,4 +40,15 @@ public sealed class WebhookGrpcService(WebhookEndpoints endpoints) : WebhookServ
         var rotated = await endpoints.RotateSecretAsync(context.GetCaller(), request.WebhookEndpointId, context.CancellationToken);
         return new RotateWebhookEndpointSecretResponse { WebhookEndpoint = rotated.Endpoint.ToMessage(), Secret = rotated.Secret };
     }
+
+    public override async Task<ListWebhookDeliveriesResponse> ListWebhookDeliveries(ListWebhookDeliveriesRequest request, ServerCallContext context)
+    {
+        var (list, next) = await deliveries.ListAsync(context.GetCaller(), request.WebhookEndpointId, request.PageSize, request.PageToken, context.CancellationToken);
+        var response = new ListWebhookDeliveriesResponse { NextPageToken = next };
+        response.Deliveries.Add(list.Select(d => d.ToMessage()));
+        return response;
+    }
+
+    public override async Task<RetryWebhookDeliveryResponse> RetryWebhookDelivery(RetryWebhookDeliveryRequest request, ServerCallContext context) =>
+        new() { Delivery = (await deliveries.RetryAsync(context.GetCaller(), request.DeliveryId, context.CancellationToken)).ToMessage() };
 }

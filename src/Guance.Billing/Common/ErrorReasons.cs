@@ -373,6 +373,9 @@ public static class ErrorReasons
     /// <summary>NOT_FOUND: no webhook endpoint with this id that the caller may see.</summary>
     public const string WebhookEndpointNotFound = "WEBHOOK_ENDPOINT_NOT_FOUND";
 
+    /// <summary>NOT_FOUND: no webhook delivery with this id that the caller may see.</summary>
+    public const string WebhookDeliveryNotFound = "WEBHOOK_DELIVERY_NOT_FOUND";
+
     /// <summary>FAILED_PRECONDITION: the account keeps the most webhook endpoints allowed.</summary>
     public const string TooManyWebhookEndpoints = "TOO_MANY_WEBHOOK_ENDPOINTS";
 

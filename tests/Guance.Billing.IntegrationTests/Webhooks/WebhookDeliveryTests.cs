@@ -166,4 +166,46 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture) : IClassFix
         Assert.Empty(receiver.At("kinds-paid"));
         Assert.Empty(receiver.At("kinds-off"));
     }
+
+    [Fact]
+    public async Task Deliveries_are_listed_newest_first_with_their_attempts_and_a_replay_arrives_with_the_same_webhook_id()
+    {
+        var (account, secret, notice) = await NoticeToAsync("replay", 503);
+        await fixture.DeliverAsync();
+        var pending = await WebhookChannelAsync(notice.NotificationId, account.Id);
+        host.MoveClockTo(pending.NextAttemptTime.ToDateTimeOffset());
+        await fixture.DeliverAsync();
+        var endpointId = Assert.Single(await account.EndpointsAsync()).WebhookEndpointId;
+
+        var listed = Assert.Single((await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpointId })).Deliveries);
+        Assert.Equal(notice.NotificationId, listed.NoticeId);
+        Assert.Equal(NotificationKind.ArrearsStarted, listed.Kind);
+        Assert.Equal(WebhookDeliveryState.Sent, listed.State);
+        Assert.Equal(new[] { 503, 200 }, listed.Attempts.Select(a => a.StatusCode));
+        Assert.StartsWith("HTTP 503", listed.Attempts[0].Error, StringComparison.Ordinal);
+        Assert.All(listed.Attempts, a => Assert.True(a.DurationMs >= 0));
+        Assert.Null(listed.NextAttemptTime);
+
+        var replayed = (await account.Api.Webhooks.RetryWebhookDeliveryAsync(new RetryWebhookDeliveryRequest { DeliveryId = listed.DeliveryId })).Delivery;
+        Assert.Equal(WebhookDeliveryState.Pending, replayed.State);
+        Assert.Equal(host.Clock.GetUtcNow(), replayed.NextAttemptTime.ToDateTimeOffset());
+        await fixture.DeliverAsync();
+        var received = receiver.At("replay");
+        Assert.Equal(3, received.Count);
+        Assert.All(received, r => Assert.Equal(notice.NotificationId, r.Id));
+        Assert.Equal(Signature(secret, received[2]), received[2].Signature);
+        var after = Assert.Single((await host.Operator.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpointId })).Deliveries);
+        Assert.Equal((WebhookDeliveryState.Sent, 3), (after.State, after.Attempts.Count));
+
+        // A second notice: newest first, one per page.
+        await host.RechargeAsync(account.Id, 100m);
+        var first = await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpointId, PageSize = 1 });
+        Assert.Equal(NotificationKind.ArrearsPaid, Assert.Single(first.Deliveries).Kind);
+        var second = await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest
+        {
+            WebhookEndpointId = endpointId, PageSize = 1, PageToken = first.NextPageToken,
+        });
+        Assert.Equal(listed.DeliveryId, Assert.Single(second.Deliveries).DeliveryId);
+        Assert.Empty(second.NextPageToken);
+    }
 }

@@ -19,6 +19,11 @@ public sealed class WebhookPermissionTests(BillingHost host) : IClassFixture<Bil
     {
         var account = await host.RegisterBillingAccountAsync("perm");
         var endpoint = (await account.CreateEndpointAsync()).WebhookEndpoint;
+        await host.Operator.BillingAccounts.ChargeAsync(BillingCenterScenario.Charge(account.Id, ("logs", 1m)));
+        var delivery = Assert.Single((await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest
+        {
+            WebhookEndpointId = endpoint.WebhookEndpointId,
+        })).Deliveries);
         Task<string>? made = null;
         Task<string> ToDelete() => made ??= Task.Run(async () => (await account.CreateEndpointAsync()).WebhookEndpoint.WebhookEndpointId);
 
@@ -44,6 +49,14 @@ public sealed class WebhookPermissionTests(BillingHost host) : IClassFixture<Bil
             ("RotateWebhookEndpointSecret", BillingAccess.AccountOnly, EndpointNotFound, async api => await api.Webhooks.RotateWebhookEndpointSecretAsync(new RotateWebhookEndpointSecretRequest
             {
                 WebhookEndpointId = endpoint.WebhookEndpointId,
+            })),
+            ("ListWebhookDeliveries", BillingAccess.AccountOrOperator, EndpointNotFound, async api => await api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest
+            {
+                WebhookEndpointId = endpoint.WebhookEndpointId,
+            })),
+            ("RetryWebhookDelivery", BillingAccess.AccountOnly, "WEBHOOK_DELIVERY_NOT_FOUND", async api => await api.Webhooks.RetryWebhookDeliveryAsync(new RetryWebhookDeliveryRequest
+            {
+                DeliveryId = delivery.DeliveryId,
             })),
         };
         var names = typeof(WebhookService.WebhookServiceBase).GetMethods().Where(m => m.DeclaringType == typeof(WebhookService.WebhookServiceBase)).Select(m => m.Name);

@@ -70,5 +70,13 @@ public sealed class WebhookValidationTests(BillingHost host) : IClassFixture<Bil
         await RpcAssert.InvalidFields(() => api.DeleteWebhookEndpointAsync(new DeleteWebhookEndpointRequest()), "webhook_endpoint_id");
         await RpcAssert.InvalidFields(() => api.RotateWebhookEndpointSecretAsync(new RotateWebhookEndpointSecretRequest { WebhookEndpointId = "whe_x" }), "webhook_endpoint_id");
         Assert.Equal(created, Assert.Single(await account.EndpointsAsync()));
+
+        await RpcAssert.InvalidFields(() => api.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = "x", PageSize = -1, PageToken = "garbage" }),
+            "webhook_endpoint_id", "page_size", "page_token");
+        await RpcAssert.InvalidFields(() => api.RetryWebhookDeliveryAsync(new RetryWebhookDeliveryRequest { DeliveryId = "whe_1" }), "delivery_id");
+        await RpcAssert.Fails(Grpc.Core.StatusCode.NotFound, () => api.RetryWebhookDeliveryAsync(new RetryWebhookDeliveryRequest
+        {
+            DeliveryId = "ndl_" + created.WebhookEndpointId["whe_".Length..],
+        }), "WEBHOOK_DELIVERY_NOT_FOUND");
     }
 }

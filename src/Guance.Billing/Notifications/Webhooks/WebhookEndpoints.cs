@@ -112,14 +112,19 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
         return new WebhookEndpointWithSecret(endpoint, endpoint.Secret);
     }
 
-    private async Task<WebhookEndpoint> FindAsync(Caller caller, string id, bool tracked, CancellationToken cancellationToken)
+    private Task<WebhookEndpoint> FindAsync(Caller caller, string id, bool tracked, CancellationToken cancellationToken) =>
+        FindAsync(db, caller, id, tracked, cancellationToken);
+
+    /// <summary>The endpoint if the caller may see it (its account, the operator), else NOT_FOUND.</summary>
+    internal static async Task<WebhookEndpoint> FindAsync(BillingDbContext db, Caller caller, string id, bool tracked, CancellationToken cancellationToken)
     {
         var endpoints = tracked ? db.WebhookEndpoints : db.WebhookEndpoints.AsNoTracking();
         var endpoint = await endpoints.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
-        var sees = endpoint is not null
-            && (caller.Kind == CallerKind.Operator || (caller.Kind == CallerKind.BillingAccount && caller.SubjectId == endpoint.BillingAccountId));
-        return sees ? endpoint! : throw Errors.NotFound(ResourceTypes.WebhookEndpoint, id);
+        return endpoint is not null && Sees(caller, endpoint.BillingAccountId) ? endpoint : throw Errors.NotFound(ResourceTypes.WebhookEndpoint, id);
     }
+
+    internal static bool Sees(Caller caller, string billingAccountId) =>
+        caller.Kind == CallerKind.Operator || (caller.Kind == CallerKind.BillingAccount && caller.SubjectId == billingAccountId);
 
     private static bool CheckMask(RequestValidator validator, IReadOnlyCollection<string> updateMask)
     {
