@@ -88,6 +88,13 @@ public sealed class WebhookNotificationSender(
         {
             throw new WebhookDeliveryException(error);
         }
+        await scope.ServiceProvider.GetRequiredService<WebhookHealth>().SentAsync(endpoint.Id, cancellationToken);
+    }
+
+    public async Task GaveUpAsync(NoticeDelivery delivery, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebhookHealth>().GaveUpAsync(delivery.Recipient, cancellationToken);
     }
 
     private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)

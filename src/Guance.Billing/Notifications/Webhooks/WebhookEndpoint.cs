@@ -19,6 +19,9 @@ public sealed class WebhookEndpoint
     public required string Secret { get; set; }
     public string? PreviousSecret { get; set; }
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+    /// <summary>Deliveries in a row that failed for good (every retry of a day); a sent one resets it.</summary>
+    public int ConsecutiveFailures { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 

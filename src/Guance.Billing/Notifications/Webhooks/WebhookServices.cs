@@ -9,6 +9,7 @@ public static class WebhookServices
     {
         services.AddScoped<WebhookEndpoints>();
         services.AddScoped<WebhookDeliveries>();
+        services.AddScoped<WebhookHealth>();
         return services;
     }
 }

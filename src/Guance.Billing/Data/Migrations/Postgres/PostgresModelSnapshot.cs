@@ -1327,6 +1327,10 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("billing_account_id")
                         .UseCollation("C");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");

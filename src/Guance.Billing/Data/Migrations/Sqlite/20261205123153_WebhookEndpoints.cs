@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Guance.Billing.Data.Migrations.Postgres
+namespace Guance.Billing.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class WebhookEndpoints : Migration
@@ -14,13 +14,13 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 name: "webhook_attempts",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    delivery_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    number = table.Column<int>(type: "integer", nullable: false),
-                    attempted_at = table.Column<long>(type: "bigint", nullable: false),
-                    status_code = table.Column<int>(type: "integer", nullable: true),
-                    error = table.Column<string>(type: "text", nullable: true, collation: "C"),
-                    duration_milliseconds = table.Column<long>(type: "bigint", nullable: false)
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    delivery_id = table.Column<string>(type: "TEXT", nullable: false),
+                    number = table.Column<int>(type: "INTEGER", nullable: false),
+                    attempted_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    status_code = table.Column<int>(type: "INTEGER", nullable: true),
+                    error = table.Column<string>(type: "TEXT", nullable: true),
+                    duration_milliseconds = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -37,17 +37,18 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 name: "webhook_endpoints",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    billing_account_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    url = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    kinds = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    description = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    secret = table.Column<string>(type: "text", nullable: false, collation: "C"),
-                    previous_secret = table.Column<string>(type: "text", nullable: true, collation: "C"),
-                    previous_secret_expires_at = table.Column<long>(type: "bigint", nullable: true),
-                    created_at = table.Column<long>(type: "bigint", nullable: false),
-                    updated_at = table.Column<long>(type: "bigint", nullable: false)
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    billing_account_id = table.Column<string>(type: "TEXT", nullable: false),
+                    url = table.Column<string>(type: "TEXT", nullable: false),
+                    kinds = table.Column<string>(type: "TEXT", nullable: false),
+                    description = table.Column<string>(type: "TEXT", nullable: false),
+                    enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    secret = table.Column<string>(type: "TEXT", nullable: false),
+                    previous_secret = table.Column<string>(type: "TEXT", nullable: true),
+                    previous_secret_expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    consecutive_failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
