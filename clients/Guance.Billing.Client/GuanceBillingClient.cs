@@ -33,6 +33,7 @@ public sealed class GuanceBillingClient : IDisposable
         ConsumptionAlerts = new(CallInvoker);
         Invoices = new(CallInvoker);
         Tickets = new(CallInvoker);
+        Webhooks = new(CallInvoker);
     }
 
     /// <summary>A client of the host at <paramref name="address"/> (see <see cref="GuanceAddress.Parse"/>), calling with <paramref name="token"/>.</summary>
@@ -74,6 +75,9 @@ public sealed class GuanceBillingClient : IDisposable
     public InvoiceService.InvoiceServiceClient Invoices { get; }
     /// <summary>TicketService: support tickets, their threads and attachments.</summary>
     public TicketService.TicketServiceClient Tickets { get; }
+
+    /// <summary>WebhookService: a billing account's webhook endpoints.</summary>
+    public WebhookService.WebhookServiceClient Webhooks { get; }
 
     public void Dispose() => Channel.Dispose();
 }

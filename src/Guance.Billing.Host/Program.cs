@@ -2,6 +2,7 @@ using Guance.Billing;
 using Guance.Billing.Data;
 using Guance.Billing.Host.Infrastructure;
 using Guance.Billing.Host.Services;
+using Guance.Billing.Host.Webhooks;
 using Guance.Billing.Identity;
 
 // The content root is where the host's files are (appsettings.json among them), not the working
@@ -34,6 +35,7 @@ builder.Services.AddGrpc(grpc =>
 builder.Services.AddUsageGrpc();
 builder.Services.AddInvoiceGrpc();
 builder.Services.AddTicketGrpc();
+builder.Services.AddWebhookSender();
 builder.Services.AddGrpcReflection();
 builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -57,6 +59,7 @@ app.MapGrpcService<CloudMarketplaceGrpcService>();
 app.MapGrpcService<ConsumptionAlertGrpcService>();
 app.MapGrpcService<InvoiceGrpcService>();
 app.MapGrpcService<TicketGrpcService>();
+app.MapGrpcService<WebhookGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

@@ -5,6 +5,7 @@ using Guance.Billing.Identity;
 using Guance.Billing.Invoices;
 using Guance.Billing.MonthlyBills;
 using Guance.Billing.Notifications;
+using Guance.Billing.Notifications.Webhooks;
 using Guance.Billing.Settlement;
 using Guance.Billing.Tickets;
 using Guance.Billing.Wallets;
@@ -46,6 +47,7 @@ public static class BillingServices
         services.AddMonthlyBills();
         services.AddInvoices();
         services.AddTickets();
+        services.AddWebhooks();
         return services;
     }
 }

@@ -14,5 +14,6 @@ export * from "./gen/guance/billing/v1/cloud_marketplace_service_pb.js";
 export * from "./gen/guance/billing/v1/consumption_alert_service_pb.js";
 export * from "./gen/guance/billing/v1/invoice_service_pb.js";
 export * from "./gen/guance/billing/v1/ticket_service_pb.js";
+export * from "./gen/guance/billing/v1/webhook_service_pb.js";
 export * as rpc from "./gen/google/rpc/error_details_pb.js";
 export { Code, ConnectError } from "@connectrpc/connect";

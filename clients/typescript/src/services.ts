@@ -10,6 +10,7 @@ import { CloudMarketplaceService } from "./gen/guance/billing/v1/cloud_marketpla
 import { ConsumptionAlertService } from "./gen/guance/billing/v1/consumption_alert_service_pb.js";
 import { InvoiceService } from "./gen/guance/billing/v1/invoice_service_pb.js";
 import { TicketService } from "./gen/guance/billing/v1/ticket_service_pb.js";
+import { WebhookService } from "./gen/guance/billing/v1/webhook_service_pb.js";
 
 export const services = {
   identity: IdentityService,
@@ -22,4 +23,5 @@ export const services = {
   consumptionAlerts: ConsumptionAlertService,
   invoices: InvoiceService,
   tickets: TicketService,
+  webhooks: WebhookService,
 } as const;

@@ -368,6 +368,17 @@ public static class ErrorReasons
     /// <summary>FAILED_PRECONDITION: the ticket was rated already.</summary>
     public const string TicketAlreadyRated = "TICKET_ALREADY_RATED";
 
+    // Webhooks.
+
+    /// <summary>NOT_FOUND: no webhook endpoint with this id that the caller may see.</summary>
+    public const string WebhookEndpointNotFound = "WEBHOOK_ENDPOINT_NOT_FOUND";
+
+    /// <summary>NOT_FOUND: no webhook delivery with this id that the caller may see.</summary>
+    public const string WebhookDeliveryNotFound = "WEBHOOK_DELIVERY_NOT_FOUND";
+
+    /// <summary>FAILED_PRECONDITION: the account keeps the most webhook endpoints allowed.</summary>
+    public const string TooManyWebhookEndpoints = "TOO_MANY_WEBHOOK_ENDPOINTS";
+
     // Simulated clock and jobs (test and demo hosts).
 
     /// <summary>FAILED_PRECONDITION: AdvanceClock on a host that runs on the system clock.</summary>

@@ -25,5 +25,7 @@ public static class ResourceTypes
     public const string TicketAttachment = "ticket attachment";
     public const string User = "user";
     public const string Voucher = "voucher";
+    public const string WebhookDelivery = "webhook delivery";
+    public const string WebhookEndpoint = "webhook endpoint";
     public const string Workspace = "workspace";
 }

@@ -37,6 +37,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<HuaweiCardOrder> HuaweiCardOrders => Set<HuaweiCardOrder>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<NoticeDelivery> NoticeDeliveries => Set<NoticeDelivery>();
+    public DbSet<Notifications.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Notifications.Webhooks.WebhookEndpoint>();
+    public DbSet<Notifications.Webhooks.WebhookAttempt> WebhookAttempts => Set<Notifications.Webhooks.WebhookAttempt>();
     public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
     public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();
     public DbSet<CollectorSequenceReset> CollectorSequenceResets => Set<CollectorSequenceReset>();

@@ -11,4 +11,7 @@ public interface INotificationSender
     NotificationChannel Channel { get; }
 
     Task SendAsync(Notification notification, NoticeDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>Told after a delivery of its channel failed for good (recorded already); a channel with nothing to do then ignores it.</summary>
+    Task GaveUpAsync(NoticeDelivery delivery, CancellationToken cancellationToken) => Task.CompletedTask;
 }

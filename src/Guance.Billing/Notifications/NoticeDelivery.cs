@@ -4,6 +4,9 @@ namespace Guance.Billing.Notifications;
 public enum NotificationChannel
 {
     Email = 1,
+
+    /// <summary>A webhook endpoint of the billing account; the delivery's recipient is the endpoint id.</summary>
+    Webhook = 2,
 }
 
 /// <summary>Where a delivery stands (values equal the contract's).</summary>
@@ -30,7 +33,7 @@ public sealed class NoticeDelivery
     public required string NotificationId { get; init; }
     public NotificationChannel Channel { get; init; }
 
-    /// <summary>An e-mail address.</summary>
+    /// <summary>An e-mail address, or a webhook endpoint id.</summary>
     public required string Recipient { get; init; }
 
     public DeliveryState State { get; set; } = DeliveryState.Pending;

@@ -24,6 +24,7 @@ public enum NotificationKind
     InvoiceReversed = 19,
     TicketReplied = 20,
     TicketClosed = 21,
+    WebhookEndpointDisabled = 22,
 }
 
 /// <summary>

@@ -68,6 +68,10 @@ public sealed class NotificationDelivery(
                     metrics.Retried(delivery.Channel);
                 }
                 await claims.FailAttemptAsync(delivery.Id, instance.Name, now, retryAt, error, cancellationToken);
+                if (retryAt is null)
+                {
+                    await (senders.LastOrDefault(s => s.Channel == delivery.Channel)?.GaveUpAsync(delivery, cancellationToken) ?? Task.CompletedTask);
+                }
                 continue;
             }
             if (await claims.CompleteAsync(delivery.Id, instance.Name, now, cancellationToken))

@@ -22,4 +22,7 @@ public sealed class NotificationOptions
 
     /// <summary>How long after a notice its deliveries are still retried: the last retry is due then (a day, docs/domain.md §9).</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long one POST to a webhook endpoint may take before it counts as a failed attempt.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

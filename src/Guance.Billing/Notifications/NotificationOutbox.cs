@@ -50,7 +50,31 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
             CreatedAt = at,
             NextAttemptAt = at,
         });
+        if (draft.BillingAccountId is not null)
+        {
+            AddWebhookDeliveries(notification, at);
+        }
         return notification;
+    }
+
+    /// <summary>One delivery per enabled endpoint of the account that wants the notice's kind (docs/domain.md §9).</summary>
+    private void AddWebhookDeliveries(Notification notification, DateTimeOffset at)
+    {
+        var endpoints = db.WebhookEndpoints.AsNoTracking()
+            .Where(e => e.BillingAccountId == notification.BillingAccountId && e.Enabled)
+            .ToList();
+        foreach (var endpoint in endpoints.Where(e => e.Wants(notification.Kind)))
+        {
+            db.NoticeDeliveries.Add(new NoticeDelivery
+            {
+                Id = Ids.New("ndl", clock),
+                NotificationId = notification.Id,
+                Channel = NotificationChannel.Webhook,
+                Recipient = endpoint.Id,
+                CreatedAt = at,
+                NextAttemptAt = at,
+            });
+        }
     }
 
     /// <summary>The ListNotifications RPC (operator only): newest first, optionally of one billing account and some kinds.</summary>

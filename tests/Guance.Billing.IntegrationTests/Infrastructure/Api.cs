@@ -16,5 +16,6 @@ public sealed class Api(CallInvoker invoker)
     public ConsumptionAlertService.ConsumptionAlertServiceClient ConsumptionAlerts { get; } = new(invoker);
     public InvoiceService.InvoiceServiceClient Invoices { get; } = new(invoker);
     public TicketService.TicketServiceClient Tickets { get; } = new(invoker);
+    public WebhookService.WebhookServiceClient Webhooks { get; } = new(invoker);
     public CallInvoker Invoker => invoker;
 }

@@ -26,3 +26,24 @@ internal sealed class NoticeDeliveryConfiguration : IEntityTypeConfiguration<Not
         delivery.HasIndex(d => d.NextAttemptAt, "ix_notice_deliveries_due").HasFilter("state = 1");
     }
 }
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<Notifications.Webhooks.WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<Notifications.Webhooks.WebhookEndpoint> endpoint)
+    {
+        endpoint.ToTable("webhook_endpoints");
+        endpoint.HasKey(e => e.Id);
+        endpoint.HasIndex(e => e.BillingAccountId);
+    }
+}
+
+internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<Notifications.Webhooks.WebhookAttempt>
+{
+    public void Configure(EntityTypeBuilder<Notifications.Webhooks.WebhookAttempt> attempt)
+    {
+        attempt.ToTable("webhook_attempts");
+        attempt.HasKey(a => a.Id);
+        attempt.HasOne<NoticeDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        attempt.HasIndex(a => a.DeliveryId);
+    }
+}

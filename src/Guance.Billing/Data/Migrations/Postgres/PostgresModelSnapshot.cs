@@ -1271,6 +1271,120 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookAttempt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<long>("AttemptedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("delivery_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("DurationMilliseconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_milliseconds");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error")
+                        .UseCollation("C");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_attempts");
+
+                    b.HasIndex("DeliveryId")
+                        .HasDatabaseName("ix_webhook_attempts_delivery_id");
+
+                    b.ToTable("webhook_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Kinds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kinds")
+                        .UseCollation("C");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("previous_secret")
+                        .UseCollation("C");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_secret_expires_at");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("secret")
+                        .UseCollation("C");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoints");
+
+                    b.HasIndex("BillingAccountId")
+                        .HasDatabaseName("ix_webhook_endpoints_billing_account_id");
+
+                    b.ToTable("webhook_endpoints", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Pricing.PriceList", b =>
                 {
                     b.Property<string>("Id")
@@ -2633,6 +2747,16 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_notice_deliveries_notifications_notification_id");
+                });
+
+            modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookAttempt", b =>
+                {
+                    b.HasOne("Guance.Billing.Notifications.NoticeDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_attempts_notice_deliveries_delivery_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,39 @@
+using System.Net;
+
+namespace Guance.Billing.Notifications.Webhooks;
+
+/// <summary>Which URLs an endpoint may have: absolute https, or http to a loopback host for development.</summary>
+public static class WebhookUrl
+{
+    public const int MaxLength = 2000;
+
+    /// <summary>Null when <paramref name="url"/> is acceptable, else what is wrong with it.</summary>
+    public static string? Problem(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            return "must be an absolute URL such as https://example.com/hooks";
+        }
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "must not carry a user name or password";
+        }
+        if (!string.IsNullOrEmpty(uri.Fragment))
+        {
+            return "must not have a fragment";
+        }
+        if (uri.Scheme == Uri.UriSchemeHttps)
+        {
+            return null;
+        }
+        if (uri.Scheme == Uri.UriSchemeHttp)
+        {
+            return IsLoopback(uri) ? null : "must use https; http is allowed only to a loopback host (localhost, 127.0.0.1, [::1])";
+        }
+        return "must use https (or http to a loopback host)";
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback && (uri.HostNameType != UriHostNameType.Dns || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}

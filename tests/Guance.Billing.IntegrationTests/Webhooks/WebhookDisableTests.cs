@@ -1,0 +1,67 @@
+using Guance.Billing.Data;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.Notifications;
+using Guance.Billing.Notifications.Webhooks;
+using Guance.Billing.V1;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guance.Billing.IntegrationTests.Webhooks;
+
+/// <summary>An endpoint whose deliveries fail for good 20 times in a row is disabled, and the account is told by e-mail.</summary>
+public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixture<WebhookHostFixture>
+{
+    private readonly BillingHost host = fixture.Host;
+
+    /// <summary>Writes <paramref name="count"/> notices of the account, as a rule of the domain would, and lets each fail for good: a first attempt, then the last a day later.</summary>
+    private async Task FailForGoodAsync(TestBillingAccount account, int count)
+    {
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var outbox = scope.ServiceProvider.GetRequiredService<NotificationOutbox>();
+            for (var i = 0; i < count; i++)
+            {
+                outbox.Add(new NotificationDraft(Billing.Notifications.NotificationKind.BillReady, account.Id, account.Account.Email, "Bill", "Your bill.", "mb_x",
+                    $"test:{Guid.NewGuid():N}"));
+            }
+            await scope.ServiceProvider.GetRequiredService<BillingDbContext>().SaveChangesAsync();
+        }
+        await fixture.DeliverAsync();
+        host.Clock.Advance(TimeSpan.FromHours(25));
+        await fixture.DeliverAsync();
+    }
+
+    [Fact]
+    public async Task Twenty_deliveries_failed_for_good_in_a_row_disable_the_endpoint_and_mail_the_account()
+    {
+        var account = await host.RegisterBillingAccountAsync("disable");
+        var endpoint = (await account.CreateEndpointAsync(fixture.Receiver.Url("down", Enumerable.Repeat(500, 100).ToArray()))).WebhookEndpoint;
+
+        await FailForGoodAsync(account, WebhookHealth.MaxConsecutiveFailures - 1);
+        Assert.True(Assert.Single(await account.EndpointsAsync()).Enabled);
+        var failed = (await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpoint.WebhookEndpointId })).Deliveries;
+        Assert.Equal(19, failed.Count);
+        Assert.All(failed, d => Assert.Equal((WebhookDeliveryState.Failed, 2), (d.State, d.Attempts.Count)));
+
+        await FailForGoodAsync(account, 1);
+        Assert.False(Assert.Single(await account.EndpointsAsync()).Enabled);
+        var notice = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            BillingAccountId = account.Id, Kinds = { V1.NotificationKind.WebhookEndpointDisabled },
+        })).Notifications.Single();
+        Assert.Equal(account.Account.Email, notice.Recipient);
+        Assert.Contains(endpoint.Url, notice.Body, StringComparison.Ordinal);
+        Assert.Equal(V1.NotificationChannel.Email, Assert.Single(notice.Channels).Channel); // the disabled endpoint gets no delivery of it
+    }
+
+    [Fact]
+    public async Task A_delivery_sent_resets_the_count()
+    {
+        var account = await host.RegisterBillingAccountAsync("reset");
+        var answers = Enumerable.Repeat(500, 2 * 19).Append(200).Concat(Enumerable.Repeat(500, 2)).ToArray();
+        await account.CreateEndpointAsync(fixture.Receiver.Url("reset", answers));
+        await FailForGoodAsync(account, 19);
+        await FailForGoodAsync(account, 1); // answered 200
+        await FailForGoodAsync(account, 1); // fails for good: one in a row
+        Assert.True(Assert.Single(await account.EndpointsAsync()).Enabled);
+    }
+}
