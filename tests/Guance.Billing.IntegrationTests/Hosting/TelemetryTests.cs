@@ -14,9 +14,12 @@ namespace Guance.Billing.IntegrationTests.Hosting;
 /// <summary>
 /// What an operator sees through OpenTelemetry: a span per RPC naming the workspace, spans of the
 /// day close, the usage counters, and the Prometheus scrape on the ops endpoint only. Spans and
-/// meters are process-wide, and other test classes run hosts at the same time: every assertion
-/// picks this test's own workspace, site-day or a lower bound of what it added.
+/// meters are process-wide: a meter of the same name in another host feeds the same OpenTelemetry
+/// stream, and disposing that host ends the stream under this one (the counter then lost this test's
+/// records on a loaded run). So the class runs alone, and every assertion still picks this test's own
+/// workspace, site-day or a lower bound of what it added.
 /// </summary>
+[Collection(MeasuredAloneCollection.Name)]
 public sealed class TelemetryTests
 {
     [Fact]
