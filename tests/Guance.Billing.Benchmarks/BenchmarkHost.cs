@@ -42,22 +42,8 @@ public sealed class BenchmarkHost : IAsyncDisposable
     /// <summary>Starts a host on <paramref name="database"/> with more settings (<c>--key=value</c>) and waits until it answers.</summary>
     public static async Task<BenchmarkHost> StartAsync(BenchmarkDatabase database, params string[] settings)
     {
-        var hostDll = HostAssembly();
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // The content root, where appsettings.json (HTTP/2-only endpoints) lives.
-            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
-        };
-        foreach (var argument in new[] { hostDll, "--urls", address.ToString().TrimEnd('/'), "--Guance:Console:Url=", $"--Guance:OperatorToken={OperatorToken}",
-                     "--Guance:Security:PasswordHashIterations=1000", "--Logging:LogLevel:Default=Warning" }
-                 .Concat(database.HostSettings()).Concat(settings))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = StartInfo(HostAssembly(), address, database, settings);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
         // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).
@@ -87,6 +73,26 @@ public sealed class BenchmarkHost : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>How to start the host <paramref name="hostDll"/> on <paramref name="address"/> and <paramref name="database"/>, with more settings.</summary>
+    public static ProcessStartInfo StartInfo(string hostDll, Uri address, BenchmarkDatabase database, params string[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // The content root, where appsettings.json (HTTP/2-only endpoints) lives.
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+        };
+        foreach (var argument in new[] { hostDll, "--urls", address.ToString().TrimEnd('/'), "--Guance:Console:Url=", $"--Guance:OperatorToken={OperatorToken}",
+                     "--Guance:Security:PasswordHashIterations=1000", "--Logging:LogLevel:Default=Warning" }
+                 .Concat(database.HostSettings()).Concat(settings))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
     }
 
     /// <summary>A channel to the host; several HTTP/2 connections when many calls are in flight.</summary>
@@ -132,13 +138,13 @@ public sealed class BenchmarkHost : IAsyncDisposable
         throw new DirectoryNotFoundException("Run the benchmarks from inside the repository.");
     }
 
-    private static string HostAssembly()
+    public static string HostAssembly()
     {
         var dll = Path.Combine(RepositoryRoot(), "src", "Guance.Billing.Host", "bin", "Release", "net10.0", "Guance.Billing.Host.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution in Release first: dotnet build -c Release Guance.Grpc.sln ({dll} is missing).");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -3,7 +3,7 @@ using Guance.Billing.Usage;
 using Guance.Billing.Wallets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Settlement;
@@ -23,9 +23,13 @@ namespace Guance.Billing.Settlement;
 /// charge commits, by the one run that moves it from its status. A batch takes the wallets in
 /// billing-account order, so that two closes (two sites, or two hosts) never deadlock; a batch that
 /// loses a race is retried whole.
+/// On PostgreSQL, <see cref="SettlementOptions.ChargeParallelism"/> batches run at once, each on a
+/// connection (and a scope) of its own: the bills due are read in billing-account order and cut into
+/// slices at account boundaries, so the slices lock disjoint wallets, each in ascending order (no
+/// deadlock among them or with another host). SQLite has one writer: there a batch runs alone.
 /// </summary>
 internal sealed class BillCharger(
-    BillingDbContext db, ChargeEngine charges, WalletWriteRetry retry, IOptions<SettlementOptions> options)
+    BillingDbContext db, ChargeEngine charges, WalletWriteRetry retry, IServiceScopeFactory scopes, IOptions<SettlementOptions> options)
 {
     private const string DueSql = """
         SELECT id, workspace_id, billing_account_id, cloud_account_id FROM daily_bills
@@ -42,46 +46,67 @@ internal sealed class BillCharger(
     public async Task<int> ChargeAllAsync(string siteCode, DateOnly day, ChargeMode mode, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var status = mode == ChargeMode.Wallet ? DailyBillStatus.Pending : DailyBillStatus.AwaitingCloud;
+        var batchSize = Math.Max(1, options.Value.ChargeBatchSize);
+        var parallelism = db.Database.IsNpgsql() ? Math.Max(1, options.Value.ChargeParallelism) : 1;
+        var batch = new BatchContext(siteCode, day, status, mode, now);
         var charged = 0;
         while (true)
         {
-            var bills = await DueAsync(siteCode, day, status, Math.Max(1, options.Value.ChargeBatchSize), cancellationToken);
+            var bills = await DueAsync(siteCode, day, status, batchSize * parallelism, cancellationToken);
             if (bills.Count == 0)
             {
                 return charged;
             }
             var lines = await LinesAsync(bills, cancellationToken);
-            charged += await ChargeBatchAsync(bills, lines, new BatchContext(siteCode, day, status, mode, now), cancellationToken);
+            var slices = ChargeSlices.Cut(bills, parallelism, b => b.BillingAccountId);
+            if (slices.Count == 1)
+            {
+                charged += await ChargeBatchAsync(db, charges, retry, bills, lines, batch, cancellationToken);
+                continue;
+            }
+            var counts = await Task.WhenAll(slices.Select(slice => ChargeOnOwnConnectionAsync(slice, lines, batch, cancellationToken)));
+            charged += counts.Sum();
         }
     }
 
     private sealed record BatchContext(string SiteCode, DateOnly Day, DailyBillStatus Status, ChargeMode Mode, DateTimeOffset Now);
 
-    private async Task<int> ChargeBatchAsync(List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
+    private async Task<int> ChargeOnOwnConnectionAsync(List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
     {
-        return await retry.RunAsync($"A batch of {bills.Count} charges ({batch.Mode}) of {batch.Day:yyyy-MM-dd}", options.Value.ChargeAttempts, async transaction =>
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        return await ChargeBatchAsync(services.GetRequiredService<BillingDbContext>(), services.GetRequiredService<ChargeEngine>(),
+            services.GetRequiredService<WalletWriteRetry>(), bills, lines, batch, cancellationToken);
+    }
+
+    private async Task<int> ChargeBatchAsync(
+        BillingDbContext context, ChargeEngine engine, WalletWriteRetry writes, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch,
+        CancellationToken cancellationToken)
+    {
+        return await writes.RunAsync($"A batch of {bills.Count} charges ({batch.Mode}) of {batch.Day:yyyy-MM-dd}", options.Value.ChargeAttempts, async transaction =>
         {
-            var store = new BillStore(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+            var store = new BillStore(context.Database.GetDbConnection(), transaction.GetDbTransaction());
             var charged = 0;
             foreach (var account in bills.GroupBy(b => b.BillingAccountId, StringComparer.Ordinal))
             {
-                charged += await ChargeAccountAsync(store, account.Key, account.ToList(), lines, batch, cancellationToken);
-                db.ChangeTracker.Clear();
+                charged += await ChargeAccountAsync(engine, store, account.Key, account.ToList(), lines, batch, cancellationToken);
+                context.ChangeTracker.Clear();
             }
             return charged;
         }, cancellationToken);
     }
 
     /// <summary>One wallet write for the account's bills of the batch, then each bill marked (a bill with nothing to pay is marked without a charge).</summary>
-    private async Task<int> ChargeAccountAsync(
-        BillStore store, string billingAccountId, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
+    private static async Task<int> ChargeAccountAsync(
+        ChargeEngine engine, BillStore store, string billingAccountId, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch,
+        CancellationToken cancellationToken)
     {
         var toCharge = bills.Where(b => lines[b.Id].Any()).ToList();
         var results = new Dictionary<string, ChargeResult>(StringComparer.Ordinal);
         if (toCharge.Count > 0)
         {
             var requests = toCharge.Select(b => new ChargeRequest(billingAccountId, b.Id, lines[b.Id].ToList(), batch.Mode, Description(b, batch.Day))).ToList();
-            var outcomes = await charges.ChargeAllAsync(billingAccountId, requests, cancellationToken);
+            var outcomes = await engine.ChargeAllAsync(billingAccountId, requests, cancellationToken);
             foreach (var outcome in outcomes)
             {
                 results.Add(outcome.Result.Reference, outcome.Result);

@@ -7,6 +7,7 @@ using Guance.Billing.Wallets;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +42,7 @@ public sealed class DayCloser(
     ClosedDays closedDays,
     Alerts.ConsumptionAlertChecker alerts,
     Cloud.MeteringRecordFormer metering,
+    IServiceScopeFactory scopes,
     IOptions<SettlementOptions> options,
     ILogger<DayCloser> logger,
     TimeProvider clock)
@@ -87,7 +89,7 @@ public sealed class DayCloser(
         rating.Stop();
         await alerts.CheckAsync(site, day, cancellationToken);
         var charging = Stopwatch.StartNew();
-        var charger = new BillCharger(db, charges, retry, options);
+        var charger = new BillCharger(db, charges, retry, scopes, options);
         var charged = await charger.ChargeAllAsync(site.Code, day, ChargeMode.Wallet, clock.GetUtcNow(), cancellationToken);
         charged += await charger.ChargeAllAsync(site.Code, day, ChargeMode.Cloud, clock.GetUtcNow(), cancellationToken);
         charging.Stop();

@@ -17,6 +17,12 @@ public sealed class SettlementOptions
     /// <summary>Bills charged per database transaction of a day close.</summary>
     public int ChargeBatchSize { get; set; } = 250;
 
+    /// <summary>
+    /// Batches of charges of a day close run at once on PostgreSQL, each on its own connection, on
+    /// disjoint billing accounts (SQLite has one writer: there batches run one after another).
+    /// </summary>
+    public int ChargeParallelism { get; set; } = 4;
+
     /// <summary>Attempts of a batch of charges that lost a race (or a deadlock) before the close gives up until its next run.</summary>
     public int ChargeAttempts { get; set; } = 5;
 }
