@@ -18,7 +18,10 @@ namespace Guance.Billing.Benchmarks;
 /// items of yesterday (China 1) by one INSERT ... SELECT. Then one CloseDay through gRPC is timed,
 /// and the result checked: one bill per workspace, all charged, and the day's total equal to the
 /// workspaces' count times one bill (they all have the same usage).
-/// Options: --workspaces N (10000), --accounts N (1000), --postgres as in the other benchmarks.
+/// Options: --workspaces N (10000), --accounts N (1000), --postgres as in the other benchmarks;
+/// --charge-parallelism N (the host's default) sets Guance:Settlement:ChargeParallelism, and --compare
+/// runs the whole benchmark first with one charging connection, on a fresh database, as the baseline,
+/// then prints the ratio.
 /// </summary>
 public static class CloseDayBenchmark
 {
@@ -32,11 +35,33 @@ public static class CloseDayBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var parallelism = Option(args, "--charge-parallelism", 0);
+        if (!args.Contains("--compare"))
+        {
+            return (await RunOnceAsync(args, parallelism)).ExitCode;
+        }
+        var baseline = await RunOnceAsync(args, 1);
+        var measured = await RunOnceAsync(args, parallelism);
+        Console.WriteLine($"closeday --compare: one charging connection {baseline.Seconds:F2} s (charging {baseline.Charging:F2} s), "
+            + $"ChargeParallelism {(parallelism > 0 ? parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture) : "default")} {measured.Seconds:F2} s (charging {measured.Charging:F2} s): "
+            + $"ratio {baseline.Seconds / measured.Seconds:F2} x overall, {baseline.Charging / measured.Charging:F2} x charging");
+        return Math.Max(baseline.ExitCode, measured.ExitCode);
+    }
+
+    private static async Task<(int ExitCode, double Seconds, double Charging)> RunOnceAsync(string[] args, int parallelism)
+    {
         var count = Option(args, "--workspaces", 10_000);
         var accountCount = Math.Clamp(Option(args, "--accounts", 1000), 1, count);
         await using var database = await BenchmarkDatabase.CreateAsync(BenchmarkDatabase.PostgresOption(args));
         Console.WriteLine($"closeday: {count:N0} commercial workspaces on cn1, {Items.Length} items each, {accountCount:N0} billing accounts, {database.Engine}, gRPC over loopback h2c");
-        await using var host = await BenchmarkHost.StartAsync(database, "--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false");
+        string[] settings = parallelism > 0
+            ? ["--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Settlement:ChargeParallelism={parallelism}"]
+            : ["--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false"];
+        if (parallelism > 0)
+        {
+            Console.WriteLine($"  ChargeParallelism {parallelism}");
+        }
+        await using var host = await BenchmarkHost.StartAsync(database, settings);
         using var channel = host.Channel();
         var operatorInvoker = channel.Intercept(m => { m.Add("authorization", "Bearer " + BenchmarkHost.OperatorToken); return m; });
         var settlement = new SettlementService.SettlementServiceClient(operatorInvoker);
@@ -66,7 +91,8 @@ public static class CloseDayBenchmark
         // the bills a batch at a time (created_at), then the charges mark them charged (charged_at).
         var lastWritten = await ScalarAsync(database, "SELECT MAX(created_at) FROM daily_bills WHERE site_code = 'cn1' AND billing_day = @day", day);
         var lastCharged = await ScalarAsync(database, "SELECT MAX(charged_at) FROM daily_bills WHERE site_code = 'cn1' AND billing_day = @day", day);
-        Console.WriteLine($"  split: rating (all bills written) {(lastWritten - startedAt) / 1e6:F2} s, charging {(lastCharged - lastWritten) / 1e6:F2} s, "
+        var chargingSeconds = (lastCharged - lastWritten) / 1e6;
+        Console.WriteLine($"  split: rating (all bills written) {(lastWritten - startedAt) / 1e6:F2} s, charging {chargingSeconds:F2} s, "
             + $"{close.BillsCharged / Math.Max(0.001, (lastCharged - lastWritten) / 1e6):N0} charges/s");
 
         // Every workspace has the same usage and retention: the day's total is the count times one bill.
@@ -87,7 +113,7 @@ public static class CloseDayBenchmark
         var verify = Stopwatch.StartNew();
         var report = await accountsByOperator.VerifyLedgerAsync(new VerifyLedgerRequest(), deadline: DateTime.UtcNow.AddMinutes(10));
         Console.WriteLine($"  VerifyLedger: {(report.Clean ? "clean" : "NOT CLEAN")}, {report.TransactionsChecked:N0} transactions in {verify.Elapsed.TotalSeconds:F1} s");
-        return exact && report.Clean ? 0 : 1;
+        return (exact && report.Clean ? 0 : 1, seconds, chargingSeconds);
     }
 
     /// <summary>A workspace upgraded through gRPC and the funded billing accounts (the first one bound to it).</summary>
