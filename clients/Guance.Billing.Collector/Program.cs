@@ -58,6 +58,7 @@ try
             });
             uploader.ItemStopped += stopped => Console.WriteLine($"[{collectorId}] stopped {stopped.Item} ({stopped.Reason}) until {stopped.Until:O}");
             uploader.Rejected += rejected => Console.WriteLine($"[{collectorId}] batch {rejected.Sequence} refused: {rejected.Reason} ({rejected.Status.Message}); {rejected.RequeuedRecords} records sent again");
+            uploader.StreamWaiting += waiting => Console.WriteLine($"[{collectorId}] {waiting.Message}");
             uploader.Disconnected += lost => Console.WriteLine($"[{collectorId}] disconnected ({(lost.Error as RpcException)?.StatusCode.ToString() ?? lost.Error.GetType().Name}); retrying in {lost.RetryIn.TotalMilliseconds:0} ms");
             agents.Add(new SyntheticAgent($"workspace {w + 1}", uploader, settings.Items, settings.RatePerCollector, settings.RecordsPerCollector));
         }

@@ -16,11 +16,13 @@ builder.AddBillingTelemetry();
 builder.AddConsole();
 // Headers far larger than any the host accepts still reach it, so that AuthenticationInterceptor answers
 // UNAUTHENTICATED HEADER_TOO_LARGE instead of Kestrel dropping the connection (UNAVAILABLE, which clients retry).
-builder.WebHost.ConfigureKestrel(kestrel =>
+builder.WebHost.ConfigureKestrel((context, kestrel) =>
 {
     const int headerBound = 1024 * 1024;
     kestrel.Limits.MaxRequestHeadersTotalSize = headerBound;
     kestrel.Limits.Http2.MaxRequestHeaderFieldSize = headerBound;
+    // Streams one connection carries at once (a proxy of many agents); one more waits silently (docs/operations.md).
+    kestrel.Limits.Http2.MaxStreamsPerConnection = context.Configuration.GetValue(HostEndpoints.MaxStreamsPerConnectionKey, 100);
 });
 
 builder.Services.AddGuanceBilling(builder.Configuration);

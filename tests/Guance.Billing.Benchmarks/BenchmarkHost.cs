@@ -40,10 +40,16 @@ public sealed class BenchmarkHost : IAsyncDisposable
     }
 
     /// <summary>Starts a host on <paramref name="database"/> with more settings (<c>--key=value</c>) and waits until it answers.</summary>
-    public static async Task<BenchmarkHost> StartAsync(BenchmarkDatabase database, params string[] settings)
+    public static Task<BenchmarkHost> StartAsync(BenchmarkDatabase database, params string[] settings) => StartAsync(null, database, settings);
+
+    /// <summary>
+    /// The same with another build of the host (<paramref name="hostDll"/>, e.g. the commit before a change built in a
+    /// scratch clone), so that the old and the new host are measured by one command; null is this repository's build.
+    /// </summary>
+    public static async Task<BenchmarkHost> StartAsync(string? hostDll, BenchmarkDatabase database, params string[] settings)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = StartInfo(HostAssembly(), address, database, settings);
+        var start = StartInfo(hostDll ?? HostAssembly(), address, database, settings);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
         // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).
@@ -102,12 +108,27 @@ public sealed class BenchmarkHost : IAsyncDisposable
         MaxSendMessageSize = maxSendMessageSize,
     });
 
+    /// <summary>CPU time the host has used so far in the kernel (system calls: sockets, fsync), a part of <see cref="CpuTime"/>.</summary>
+    public TimeSpan KernelCpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.PrivilegedProcessorTime;
+        }
+    }
+
     /// <summary>Peak resident memory of the host (VmHWM), in bytes.</summary>
-    public long PeakMemoryBytes()
+    public long PeakMemoryBytes() => StatusBytes("VmHWM:");
+
+    /// <summary>Resident memory of the host now (VmRSS), in bytes.</summary>
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
             }

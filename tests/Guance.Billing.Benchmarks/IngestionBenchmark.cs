@@ -28,6 +28,10 @@ public static class IngestionBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--agents"))
+        {
+            return await AgentFleetBenchmark.RunAsync(args);
+        }
         long records = 5_000_000;
         int collectors = 4;
         int batchSize = 10_000;
@@ -45,6 +49,7 @@ public static class IngestionBenchmark
                 case "--no-spool": spool = false; break;
                 case "--synchronous": synchronous = args[++i].ToUpperInvariant(); break;
                 default:
+                    Console.Error.WriteLine("options: --records N (5000000) ...; or the fleet: --agents N --batch B --interval 5s --duration 120s --streams-per-connection K (see AgentFleetBenchmark)");
                     Console.Error.WriteLine("options: --records N (5000000) --collectors C (4) --batch B (10000) --no-spool --synchronous FULL|NORMAL (SQLite) --postgres ADMIN_CONNECTION_STRING|start");
                     return 2;
             }
@@ -313,7 +318,7 @@ public static class IngestionBenchmark
     }
 
     /// <summary>Makes the workspaces commercial (no experience quota) and gives one of them 30 days of hourly points.</summary>
-    private static async Task PrepareDatabaseAsync(BenchmarkDatabase database, IEnumerable<string> commercial, string withHistory)
+    internal static async Task PrepareDatabaseAsync(BenchmarkDatabase database, IEnumerable<string> commercial, string withHistory)
     {
         await using var connection = await database.OpenAsync();
         var upgradedAt = (DateTimeOffset.UtcNow.AddDays(-40) - DateTimeOffset.UnixEpoch).Ticks / 10;
@@ -363,16 +368,16 @@ public static class IngestionBenchmark
         return parameter;
     }
 
-    private static CallInvoker WithToken(GrpcChannel channel, string token) =>
+    internal static CallInvoker WithToken(GrpcChannel channel, string token) =>
         channel.CreateCallInvoker().Intercept(headers =>
         {
             headers.Add("authorization", "Bearer " + token);
             return headers;
         });
 
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

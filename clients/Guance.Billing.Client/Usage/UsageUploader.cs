@@ -68,6 +68,9 @@ public sealed class UsageUploader : IAsyncDisposable
     public event Action<UploaderConnected>? Connected;
     public event Action<UploaderDisconnected>? Disconnected;
 
+    /// <summary>A new stream waits to start, most likely for a free stream slot on its connection (see <see cref="Usage.StreamWaiting"/>).</summary>
+    public event Action<StreamWaiting>? StreamWaiting;
+
     public UsageUploaderStatistics Statistics { get; } = new();
 
     /// <summary>Sealed batches not yet answered by the host.</summary>
@@ -277,7 +280,7 @@ public sealed class UsageUploader : IAsyncDisposable
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var call = _invoker.AsyncDuplexStreamingCall(StreamMethod, null, new CallOptions(cancellationToken: stop.Token));
-        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = _options.CollectorId } }.ToByteArray(), stop.Token);
+        await OpenAsync(call.RequestStream, stop.Token);
         if (!await call.ResponseStream.MoveNext(stop.Token) || call.ResponseStream.Current.KindCase != StreamUsageResponse.KindOneofCase.Opened)
         {
             throw new IOException("The host ended the stream without opening it.");
@@ -312,6 +315,27 @@ public sealed class UsageUploader : IAsyncDisposable
                 _pending.Restart();
             }
         }
+    }
+
+    /// <summary>
+    /// Sends the open. The write completes once the HTTP/2 stream has started; a connection whose stream slots are
+    /// all taken queues it without a word, so a write still pending after the warning time is reported.
+    /// </summary>
+    private async Task OpenAsync(IClientStreamWriter<byte[]> requests, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var open = requests.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = _options.CollectorId } }.ToByteArray(), cancellationToken);
+        if (!open.IsCompleted && _options.StreamWaitWarning > TimeSpan.Zero)
+        {
+            using var warning = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var elapsed = Task.Delay(_options.StreamWaitWarning, warning.Token);
+            if (await Task.WhenAny(open, elapsed) == elapsed && !cancellationToken.IsCancellationRequested)
+            {
+                StreamWaiting?.Invoke(new StreamWaiting(_options.CollectorId, Stopwatch.GetElapsedTime(started)));
+            }
+            await warning.CancelAsync();
+        }
+        await open;
     }
 
     /// <summary>Drops what the host has committed already and starts sending from the first batch above its mark.</summary>

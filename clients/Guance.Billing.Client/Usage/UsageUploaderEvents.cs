@@ -17,6 +17,20 @@ public sealed record ItemStopped(BillingItem Item, string Reason, DateTimeOffset
 /// <summary>A stream opened; the host had committed up to <see cref="LastCommittedSequence"/>.</summary>
 public sealed record UploaderConnected(long LastCommittedSequence, int MaxBatchesInFlight, int ResentBatches);
 
+/// <summary>
+/// A new stream has not started after <see cref="Waited"/> (<see cref="UsageUploaderOptions.StreamWaitWarning"/>): the
+/// HTTP/2 connection most likely carries as many streams as the host allows on one connection (its
+/// <c>Kestrel:Limits:Http2:MaxStreamsPerConnection</c>, 100 by default), and this one waits, silently, until another
+/// ends. Give agents their own connections (or more of them: <c>SocketsHttpHandler.EnableMultipleHttp2Connections</c>),
+/// or raise the host's limit. <see cref="UploaderConnected"/> follows once the stream has its slot.
+/// </summary>
+public sealed record StreamWaiting(string CollectorId, TimeSpan Waited)
+{
+    /// <summary>A line to log.</summary>
+    public string Message => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"collector {CollectorId}: the usage stream has waited {Waited.TotalSeconds:0.0} s to start: the connection probably has no free stream slot (the host's Kestrel:Limits:Http2:MaxStreamsPerConnection); it starts when another stream on it ends");
+}
+
 /// <summary>A stream ended with an error; the uploader reconnects after <see cref="RetryIn"/>.</summary>
 public sealed record UploaderDisconnected(Exception Error, TimeSpan RetryIn);
 

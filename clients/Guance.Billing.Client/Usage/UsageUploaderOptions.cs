@@ -33,6 +33,12 @@ public sealed class UsageUploaderOptions
     /// <summary>How long sending pauses after the host says the workspace is locked.</summary>
     public TimeSpan LockedRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a new stream may wait to start (its open message not yet taken by the connection) before
+    /// <see cref="UsageUploader.StreamWaiting"/> fires: an HTTP/2 connection with no free stream slot queues the call silently.
+    /// </summary>
+    public TimeSpan StreamWaitWarning { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The clock that decides when a stopped item may be sent again (tests move it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -18,6 +18,9 @@ public static class HostEndpoints
 
     public const string DefaultGrpcUrl = "http://127.0.0.1:50051";
 
+    /// <summary>Kestrel's own key, read explicitly: the HTTP/2 streams one connection may carry at once (default 100).</summary>
+    public const string MaxStreamsPerConnectionKey = "Kestrel:Limits:Http2:MaxStreamsPerConnection";
+
     /// <summary>
     /// Takes the gRPC addresses out of the command line (<c>--urls</c>) and the environment
     /// (<c>ASPNETCORE_URLS</c>, <c>DOTNET_URLS</c>): the host binds them itself, with the ops endpoint

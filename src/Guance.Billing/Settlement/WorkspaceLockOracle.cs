@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Usage;
 
@@ -9,13 +10,12 @@ namespace Guance.Billing.Settlement;
 /// the date in the payment's own transaction. One indexed read per batch, so a lock and an unlock
 /// take effect at once on every host.
 /// </summary>
-public sealed class WorkspaceLockOracle(UsageDatabase database, TimeProvider clock) : IWorkspaceLockOracle
+public sealed class WorkspaceLockOracle(TimeProvider clock) : IWorkspaceLockOracle
 {
     private const string LockAtSql = "SELECT lock_at FROM workspace_settlements WHERE workspace_id = @workspace";
 
-    public async ValueTask<bool> IsLockedAsync(string workspaceId, CancellationToken cancellationToken)
+    public async ValueTask<bool> IsLockedAsync(DbConnection connection, string workspaceId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
         await using var command = connection.Command(LockAtSql).With("@workspace", workspaceId);
         return await command.ExecuteScalarAsync(cancellationToken) is long lockAt
             && UnixMicrosecondsConverter.FromMicroseconds(lockAt) <= clock.GetUtcNow();

@@ -86,7 +86,7 @@ public sealed class UsageIngestion(
             metrics.Rejected(e.Reason);
             throw;
         }
-        var workspace = await AdmitAsync(caller, cancellationToken);
+        var (workspace, locked) = await AdmitBatchAsync(caller, cancellationToken);
         var mark = await ReadMarkAsync(workspace.Id, collectorId!, cancellationToken);
         if (sequence <= mark)
         {
@@ -99,7 +99,7 @@ public sealed class UsageIngestion(
             Refused(sequence, tooFar);
             throw tooFar;
         }
-        var outcome = await await SubmitAsync(workspace, collectorId!, sequence, records, cancellationToken);
+        var outcome = await await SubmitAsync(workspace, locked, collectorId!, sequence, records, cancellationToken);
         if (outcome.Error is { } error)
         {
             throw error;
@@ -114,6 +114,22 @@ public sealed class UsageIngestion(
     internal async Task<WorkspaceSnapshot> AdmitAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
+        return await ReadAdmissionAsync(connection, caller, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="AdmitAsync"/> for a batch, and whether its workspace is locked, on one pooled connection
+    /// (a connection per read cost a fleet's small batches more than the reads).
+    /// </summary>
+    internal async Task<(WorkspaceSnapshot Workspace, bool Locked)> AdmitBatchAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        var workspace = await ReadAdmissionAsync(connection, caller, cancellationToken);
+        return (workspace, await locks.IsLockedAsync(connection, workspace.Id, cancellationToken));
+    }
+
+    private async Task<WorkspaceSnapshot> ReadAdmissionAsync(DbConnection connection, Caller caller, CancellationToken cancellationToken)
+    {
         await using var command = connection.Command(AdmissionSql).With("@token", caller.TokenId).With("@kind", (int)TokenKind.Collector);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -149,12 +165,12 @@ public sealed class UsageIngestion(
     /// Validates and aggregates a batch, then queues it for the writer (waiting while the queue is
     /// full). A refusal completes at once; the returned task completes after the commit otherwise.
     /// </summary>
-    internal async ValueTask<Task<BatchOutcome>> SubmitAsync(WorkspaceSnapshot workspace, string collectorId, long sequence, ReadOnlyMemory<UsageRecord> records, CancellationToken cancellationToken)
+    internal async ValueTask<Task<BatchOutcome>> SubmitAsync(WorkspaceSnapshot workspace, bool locked, string collectorId, long sequence, ReadOnlyMemory<UsageRecord> records, CancellationToken cancellationToken)
     {
         AggregatedBatch batch;
         try
         {
-            if (await locks.IsLockedAsync(workspace.Id, cancellationToken))
+            if (locked)
             {
                 throw UsageErrors.Locked(workspace.Id);
             }

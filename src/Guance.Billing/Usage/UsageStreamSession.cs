@@ -35,7 +35,7 @@ public sealed class UsageStreamSession : IDisposable
         {
             throw UsageErrors.WindowExceeded(Opened.MaxBatchesInFlight);
         }
-        var workspace = await _ingestion.AdmitAsync(_caller, cancellationToken);
+        var (workspace, locked) = await _ingestion.AdmitBatchAsync(_caller, cancellationToken);
         try
         {
             BatchAggregator.CheckShape(sequence, records.Length, _ingestion.Options);
@@ -65,7 +65,7 @@ public sealed class UsageStreamSession : IDisposable
             return Task.FromResult(_ingestion.Refused(sequence, tooFar));
         }
         _lastSequence = sequence;
-        return await _ingestion.SubmitAsync(workspace, Opened.CollectorId, sequence, records, cancellationToken);
+        return await _ingestion.SubmitAsync(workspace, locked, Opened.CollectorId, sequence, records, cancellationToken);
     }
 
     /// <summary>Called once the answer of a batch has been sent: it no longer counts against the window.</summary>

@@ -87,7 +87,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
             bool more;
             try
             {
-                more = reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+                more = WaitForBatches(reader);
             }
             catch (Exception e)
             {
@@ -112,6 +112,23 @@ public sealed class UsageWriter : IHostedService, IDisposable
         _connection?.Dispose();
         _store = null;
         _connection = null;
+    }
+
+    /// <summary>
+    /// Blocks the writer's thread until a batch is queued (true) or the queue is closed (false), without spinning:
+    /// a task's own blocking wait spins first, and with many agents sending small batches the queue empties after
+    /// almost every commit, so that spinning cost more host CPU than the commits (docs/performance.md, fleet).
+    /// </summary>
+    internal static bool WaitForBatches(ChannelReader<PendingBatch> reader)
+    {
+        var waiting = reader.WaitToReadAsync();
+        if (waiting.IsCompleted)
+        {
+            return waiting.GetAwaiter().GetResult();
+        }
+        var task = waiting.AsTask();
+        ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        return task.GetAwaiter().GetResult();
     }
 
     private void Commit(List<PendingBatch> queued)
