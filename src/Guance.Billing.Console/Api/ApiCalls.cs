@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace Guance.Billing.Console.Api;
@@ -24,6 +25,30 @@ internal static class ApiCalls
         catch (RpcException error)
         {
             return new ApiResult<T>(default, ConsoleError.From(error));
+        }
+    }
+
+    /// <summary>Reads a server stream of chunks (an export, a document) into one byte array.</summary>
+    public static async Task<ApiResult<byte[]>> ReadAllAsync<T>(Func<AsyncServerStreamingCall<T>> call, Func<T, ByteString> data, Func<bool> signedIn, Func<Task> onExpired)
+    {
+        try
+        {
+            using var pending = call();
+            using var bytes = new MemoryStream();
+            while (await pending.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                data(pending.ResponseStream.Current).WriteTo(bytes);
+            }
+            return new ApiResult<byte[]>(bytes.ToArray(), null);
+        }
+        catch (RpcException error) when (error.StatusCode == StatusCode.Unauthenticated && signedIn())
+        {
+            await onExpired();
+            return new ApiResult<byte[]>(default, ConsoleError.From(error));
+        }
+        catch (RpcException error)
+        {
+            return new ApiResult<byte[]>(default, ConsoleError.From(error));
         }
     }
 }

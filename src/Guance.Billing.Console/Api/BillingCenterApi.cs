@@ -31,11 +31,17 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
     private CallInvoker Invoker => connection.Invoker(session.Token);
 
     public Task<ApiResult<T>> CallAsync<T>(Func<BillingCenterApi, AsyncUnaryCall<T>> call) =>
-        ApiCalls.RunAsync(() => call(this), () => session.User is not null, async () =>
-        {
-            await session.EndAsync(ExpiredMessage);
-            navigation.NavigateTo(BillingCenterRoute.SignIn);
-        });
+        ApiCalls.RunAsync(() => call(this), () => session.User is not null, EndExpiredAsync);
+
+    /// <summary>Reads a streamed file (a CSV export, a document) whole.</summary>
+    public Task<ApiResult<byte[]>> DownloadAsync<T>(Func<BillingCenterApi, AsyncServerStreamingCall<T>> call, Func<T, Google.Protobuf.ByteString> data) =>
+        ApiCalls.ReadAllAsync(() => call(this), data, () => session.User is not null, EndExpiredAsync);
+
+    private async Task EndExpiredAsync()
+    {
+        await session.EndAsync(ExpiredMessage);
+        navigation.NavigateTo(BillingCenterRoute.SignIn);
+    }
 
     /// <summary>Signs in with the billing-center user name and keeps the session's token as the tab's billing-center session.</summary>
     public async Task<ConsoleError?> SignInAsync(string username, string password)
