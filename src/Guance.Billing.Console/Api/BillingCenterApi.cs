@@ -55,6 +55,9 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
         return result.Error;
     }
 
-    /// <summary>Ends the billing-center session and forgets its token.</summary>
+    /// <summary>
+    /// Ends the tab's billing-center session: forgets its token. The API has no call that ends a
+    /// billing-center session on the host yet, so the token itself stays valid until it expires.
+    /// </summary>
     public async Task SignOutAsync() => await session.EndAsync("You have signed out of the billing center.");
 }

@@ -57,6 +57,22 @@ public sealed class VouchersPageTests : ConsoleContext
         Assert.Single(Host.CallsOf<ListVouchersRequest>("BillingAccountService/ListVouchers"));
     }
 
+    [Fact]
+    public void An_unknown_code_is_explained_next_to_the_field_in_the_hosts_words()
+    {
+        Host.On<ListVouchersRequest, ListVouchersResponse>("BillingAccountService/ListVouchers", _ => new ListVouchersResponse());
+        Host.On<RedeemVoucherRequest, RedeemVoucherResponse>("BillingAccountService/RedeemVoucher",
+            _ => throw FakeHost.Failure(Grpc.Core.StatusCode.NotFound, "ACTIVATION_CODE_NOT_FOUND", "No voucher has this activation code."));
+        var page = Render<VouchersPage>();
+
+        page.Find("input").Change("NOPE-NOPE");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("No voucher has this activation code.", page.Find(".mud-input-error").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=error]"));
+        Assert.DoesNotContain("ACTIVATION_CODE_NOT_FOUND", page.Markup);
+    }
+
     private static Voucher Voucher() => new()
     {
         VoucherId = "vch_1", BillingAccountId = BillingAccountId, Kind = VoucherKind.Ordinary, State = LotState.Active,
