@@ -86,14 +86,26 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         var month = TimeZoneInfo.ConvertTime(used, Shanghai);
         var third = new DateTimeOffset(month.Year, month.Month, 1, 9, 30, 0, TimeSpan.FromHours(8)).AddMonths(1).AddDays(2);
         await console.AdvanceToAsync(third);
-        await host.Operator.MonthlyBills.GenerateMonthlyBillsAsync(new GenerateMonthlyBillsRequest { Year = month.Year, Month = month.Month });
+        var generated = await host.Operator.MonthlyBills.GenerateMonthlyBillsAsync(new GenerateMonthlyBillsRequest { Year = month.Year, Month = month.Month });
+        var bills = (await host.Operator.MonthlyBills.ListMonthlyBillsAsync(new ListMonthlyBillsRequest { BillingAccountId = account.BillingAccountId })).MonthlyBills;
+        Assert.True(bills.Count == 1, $"no monthly bill of {month:yyyy-MM} at {await console.NowAsync():O}: {generated}");
+        var bill = bills[0];
+        Assert.True(bill.Total.ToDecimal() > 0, "the month's usage was not billed");
 
+        // A month later the 12-hour billing-center session has expired: back to its sign-in, with a message.
+        await page.Locator("[data-testid=billing-center-menu]").GetByText("Monthly bills").ClickAsync();
+        await page.WaitForURLAsync("**/billing-center/signin**");
+        await Assertions.Expect(tab.ByTestId("sign-in-message")).ToContainTextAsync("expired");
+        await tab.Input("username").FillAsync(username);
+        await tab.Input("password").FillAsync(ConsoleHost.Password);
+        await page.Locator("[data-testid=sign-in]").ClickAsync();
+        await page.WaitForURLAsync("**/billing-center/wallet");
         await page.Locator("[data-testid=billing-center-menu]").GetByText("Monthly bills").ClickAsync();
         var monthText = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var link = page.Locator("[data-testid=monthly-bill-link]", new() { HasText = monthText });
+        await link.WaitForAsync();
         await tab.ScreenshotAsync("monthly-bills");
-        await page.Locator("[data-testid=monthly-bill-link]", new() { HasText = monthText }).ClickAsync();
-        var bill = (await host.Operator.MonthlyBills.ListMonthlyBillsAsync(new ListMonthlyBillsRequest { BillingAccountId = account.BillingAccountId })).MonthlyBills.Single();
-        Assert.True(bill.Total.ToDecimal() > 0, "the month's usage was not billed");
+        await link.ClickAsync();
         await Assertions.Expect(tab.ByTestId("bill-total")).ToHaveTextAsync("CNY " + bill.Total.ToDecimal().ToString("#,##0.00", CultureInfo.InvariantCulture));
         await Assertions.Expect(tab.ByTestId("bill-workspace")).ToContainTextAsync(workspaceId);
         await Assertions.Expect(tab.ByTestId("bill-workspace")).ToContainTextAsync("Time series");
