@@ -120,7 +120,9 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         // Signing out ends the billing-center session only there.
         await page.Locator("[data-testid=billing-center-sign-out]").ClickAsync();
         await page.WaitForURLAsync("**/billing-center/signin");
-        Assert.Empty(tab.Errors);
+        // The browser logs the refused calls of the expired session (HTTP status of the gRPC-Web response) itself; nothing else may fail.
+        Assert.All(tab.Errors, e => Assert.StartsWith("Failed to load resource: the server responded with a status of", e, StringComparison.Ordinal));
+        Assert.True(tab.Errors.Count <= 2, string.Join("\n", tab.Errors));
     }
 
     /// <summary>A commercial workspace on cn1 bound to the account (its Owner upgrades it with the account's binding code); returns it and its collector token.</summary>
