@@ -1,5 +1,6 @@
 using Guance.Billing.Console.Api;
 using Guance.Billing.Console.Session;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace Guance.Billing.Console;
@@ -18,11 +19,14 @@ public static class ConsoleServices
     public static IServiceCollection AddConsoleState(this IServiceCollection services)
     {
         services.AddMudServices();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ISessionStore, BrowserSessionStore>();
         services.AddScoped<ConsoleSession>();
         services.AddScoped<ConsoleApi>();
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<BillingCatalog>();
+        services.AddScoped<BillingCenterSession>();
+        services.AddScoped<BillingCenterApi>();
         return services;
     }
 }

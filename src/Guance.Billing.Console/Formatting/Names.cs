@@ -48,4 +48,47 @@ public static class Names
         DailyBillStatus.Unbound => "Not charged (no billing account)",
         _ => "",
     };
+
+    public static string Of(TransactionKind kind) => kind switch
+    {
+        TransactionKind.Recharge => "Recharge",
+        TransactionKind.VoucherGrant => "Voucher",
+        TransactionKind.PrepaidCardPurchase => "Prepaid card bought",
+        TransactionKind.Charge => "Charge",
+        TransactionKind.Expiry => "Expired",
+        _ => "",
+    };
+
+    public static string Of(VoucherKind kind) => kind switch
+    {
+        VoucherKind.Ordinary => "Ordinary",
+        VoucherKind.FullReduction => "Full reduction",
+        _ => "",
+    };
+
+    public static string Of(LotState state) => state switch
+    {
+        LotState.Unredeemed => "Not redeemed",
+        LotState.NotYetValid => "Not valid yet",
+        LotState.Active => "Usable",
+        LotState.Exhausted => "Used up",
+        LotState.Expired => "Expired",
+        _ => "",
+    };
+
+    public static string Of(PrepaidCardOrigin origin) => origin switch
+    {
+        PrepaidCardOrigin.BillingCenter => "Billing center",
+        PrepaidCardOrigin.HuaweiCloud => "Huawei Cloud",
+        _ => "",
+    };
+
+    /// <summary>The cloud of a cloud settlement method; unspecified for the billing center.</summary>
+    public static CloudProvider CloudOf(SettlementMethod method) => method switch
+    {
+        SettlementMethod.AlibabaCloud => CloudProvider.AlibabaCloud,
+        SettlementMethod.Aws => CloudProvider.Aws,
+        SettlementMethod.HuaweiCloud => CloudProvider.HuaweiCloud,
+        _ => CloudProvider.Unspecified,
+    };
 }

@@ -56,6 +56,10 @@ public sealed class BillingOverviewPageTests : ConsoleContext
         Assert.Equal("CNY 0.00", page.Find("[data-testid=arrears]").TextContent.Trim());
         Assert.Equal(["Recharge", "Billing center", "Settlement method", "Change binding"],
             page.FindAll("[data-testid=action]").Select(a => a.TextContent.Trim()));
+        Assert.Equal(
+            ["billing-center/wallet#recharge", "billing-center/wallet", $"billing-center/workspaces?workspace={WorkspaceId}", $"workspaces/{WorkspaceId}/billing/binding"],
+            page.FindAll("[data-testid=action]").Select(a => a.GetAttribute("href")));
+        Assert.All(page.FindAll("[data-testid=action]"), a => Assert.Null(a.GetAttribute("disabled")));
     }
 
     [Fact]

@@ -23,6 +23,13 @@ public sealed class FakeHost : ConsoleConnection
         return this;
     }
 
+    /// <summary>Answers the server-streaming <paramref name="method"/> with <paramref name="answer"/>'s messages, in order.</summary>
+    public FakeHost OnStream<TRequest, TResponse>(string method, Func<TRequest, IEnumerable<TResponse>> answer)
+    {
+        _answers[method] = request => answer((TRequest)request).ToList();
+        return this;
+    }
+
     public IEnumerable<TRequest> CallsOf<TRequest>(string method) =>
         Calls.Where(c => c.Method == method).Select(c => (TRequest)c.Request);
 
@@ -67,13 +74,46 @@ public sealed class FakeHost : ConsoleConnection
         public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options, TRequest request) =>
             throw new NotSupportedException("The console makes no blocking calls.");
 
-        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options, TRequest request) =>
-            throw new NotSupportedException("The console makes no streaming calls.");
+        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options, TRequest request)
+        {
+            var name = method.ServiceName[(method.ServiceName.LastIndexOf('.') + 1)..] + "/" + method.Name;
+            host.Calls.Add((name, (IMessage)request, token));
+            IAsyncStreamReader<TResponse> reader;
+            try
+            {
+                reader = host._answers.TryGetValue(name, out var answer)
+                    ? new ListReader<TResponse>((List<TResponse>)answer(request), null)
+                    : throw Failure(StatusCode.Unimplemented, "NOT_FAKED", $"{name} is not faked in this test.");
+            }
+            catch (RpcException error)
+            {
+                reader = new ListReader<TResponse>([], error);
+            }
+            return new AsyncServerStreamingCall<TResponse>(reader, Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => new Metadata(), () => { });
+        }
 
         public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options) =>
             throw new NotSupportedException("The console makes no streaming calls.");
 
         public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options) =>
             throw new NotSupportedException("The console makes no streaming calls.");
+    }
+
+    /// <summary>A canned stream: its messages, then the failure (if any) at the first read.</summary>
+    private sealed class ListReader<T>(List<T> messages, RpcException? failure) : IAsyncStreamReader<T>
+    {
+        private int _next = -1;
+
+        public T Current => messages[_next];
+
+        public Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            if (failure is not null)
+            {
+                return Task.FromException<bool>(failure);
+            }
+            _next++;
+            return Task.FromResult(_next < messages.Count);
+        }
     }
 }

@@ -26,6 +26,12 @@ public sealed class BufCurlConsoleTests
             ["-H", $"authorization: Bearer {token}", $"{console}guance.billing.v1.IdentityService/GetCurrentUser"])).Json();
         Assert.Equal("ann@example.com", me.GetProperty("user").GetProperty("email").GetString());
 
+        // The billing center's sign-in, as its page makes it.
+        await host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest { Username = "acme", Password = "correct horse battery", Email = "acme@example.com" });
+        var billingCenter = (await BufCurl.RunAsync(BufCurl.GrpcWebTransport,
+            ["-d", """{"username": "acme", "password": "correct horse battery"}""", $"{console}guance.billing.v1.BillingAccountService/SignInBillingAccount"])).Json();
+        Assert.StartsWith("gcb_", billingCenter.GetProperty("token").GetString(), StringComparison.Ordinal);
+
         // Over h2c, the gRPC endpoint's protocol: only the host's restriction can refuse it.
         var onGrpcPort = await BufCurl.RunAsync(BufCurl.GrpcWebTransport, ["--http2-prior-knowledge", $"{host.Address}guance.billing.v1.WorkspaceService/ListSites"]);
         Assert.NotEqual(0, onGrpcPort.ExitCode);

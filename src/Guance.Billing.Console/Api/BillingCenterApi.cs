@@ -1,0 +1,63 @@
+using Grpc.Core;
+using Guance.Billing.Console.Layout;
+using Guance.Billing.Console.Session;
+using Guance.Billing.V1;
+using Microsoft.AspNetCore.Components;
+
+namespace Guance.Billing.Console.Api;
+
+/// <summary>
+/// The public API as the billing center calls it: with the billing-center session's token (gcb_...),
+/// never the console account's. An expired or revoked session ends it and returns the person to the
+/// billing-center sign-in with a message.
+/// </summary>
+public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenterSession session, NavigationManager navigation)
+{
+    public const string ExpiredMessage = "Your billing-center session has expired. Sign in again to continue.";
+
+    public BillingAccountService.BillingAccountServiceClient Accounts => new(Invoker);
+
+    public SettlementService.SettlementServiceClient Settlement => new(Invoker);
+
+    public MonthlyBillService.MonthlyBillServiceClient MonthlyBills => new(Invoker);
+
+    public InvoiceService.InvoiceServiceClient Invoices => new(Invoker);
+
+    public TicketService.TicketServiceClient Tickets => new(Invoker);
+
+    /// <summary>The signed-in billing account; empty when signed out.</summary>
+    public string AccountId => session.User?.BillingAccountId ?? "";
+
+    private CallInvoker Invoker => connection.Invoker(session.Token);
+
+    public Task<ApiResult<T>> CallAsync<T>(Func<BillingCenterApi, AsyncUnaryCall<T>> call) =>
+        ApiCalls.RunAsync(() => call(this), () => session.User is not null, EndExpiredAsync);
+
+    /// <summary>Reads a streamed file (a CSV export, a document) whole.</summary>
+    public Task<ApiResult<byte[]>> DownloadAsync<T>(Func<BillingCenterApi, AsyncServerStreamingCall<T>> call, Func<T, Google.Protobuf.ByteString> data) =>
+        ApiCalls.ReadAllAsync(() => call(this), data, () => session.User is not null, EndExpiredAsync);
+
+    private async Task EndExpiredAsync()
+    {
+        await session.EndAsync(ExpiredMessage);
+        navigation.NavigateTo(BillingCenterRoute.SignIn);
+    }
+
+    /// <summary>Signs in with the billing-center user name and keeps the session's token as the tab's billing-center session.</summary>
+    public async Task<ConsoleError?> SignInAsync(string username, string password)
+    {
+        var result = await CallAsync(a => a.Accounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = username, Password = password }));
+        if (result.Value is { } signedIn)
+        {
+            var account = signedIn.BillingAccount;
+            await session.SignInAsync(new SignedInBillingAccount(signedIn.Token, signedIn.Session.SessionId, account.BillingAccountId, account.Username, account.DisplayName));
+        }
+        return result.Error;
+    }
+
+    /// <summary>
+    /// Ends the tab's billing-center session: forgets its token. The API has no call that ends a
+    /// billing-center session on the host yet, so the token itself stays valid until it expires.
+    /// </summary>
+    public async Task SignOutAsync() => await session.EndAsync("You have signed out of the billing center.");
+}

@@ -1,0 +1,50 @@
+using Guance.Billing.Client;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.Console.Formatting;
+
+/// <summary>
+/// One line of income and expenditure: how a wallet transaction changed cash, vouchers, prepaid cards
+/// and arrears (the sums of its postings to those ledger accounts; docs/domain.md §6).
+/// </summary>
+public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash, decimal Vouchers, decimal PrepaidCards, decimal Arrears)
+{
+    public string Currency => Transaction.Amount?.CurrencyCode is { Length: > 0 } currency ? currency : MoneyAmounts.Cny;
+
+    public static WalletMovement Of(WalletTransaction transaction)
+    {
+        decimal Sum(params LedgerAccountKind[] kinds) =>
+            transaction.Postings.Where(p => kinds.Contains(p.AccountKind)).Sum(p => p.Amount.ToDecimal());
+        // Arrears are a negative balance: a posting of -10 adds 10 owed.
+        return new WalletMovement(
+            transaction,
+            Sum(LedgerAccountKind.Cash),
+            Sum(LedgerAccountKind.OrdinaryVoucher, LedgerAccountKind.FullReductionVoucher),
+            Sum(LedgerAccountKind.PrepaidCard),
+            -Sum(LedgerAccountKind.Arrears));
+    }
+
+    public static readonly string[] CsvHeader = ["time", "kind", "amount", "currency", "cash", "vouchers", "prepaid_cards", "arrears", "reference", "description", "transaction_id"];
+
+    /// <summary>The CSV row: exact amounts (invariant, two decimals, no grouping) with their currency.</summary>
+    public IEnumerable<string> CsvRow(TimeZoneInfo zone) =>
+    [
+        Display.Instant(Transaction.CreateTime, zone),
+        Names.Of(Transaction.Kind),
+        Exact(Transaction.Amount.ToDecimal()),
+        Currency,
+        Exact(Cash),
+        Exact(Vouchers),
+        Exact(PrepaidCards),
+        Exact(Arrears),
+        Transaction.Reference,
+        Transaction.Description,
+        Transaction.TransactionId,
+    ];
+
+    /// <summary>A signed change, for example "+100.00 CNY", "-12.50 CNY", or "" when nothing changed.</summary>
+    public string Change(decimal amount) =>
+        amount == 0 ? "" : (amount > 0 ? "+" : "-") + Math.Abs(amount).ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture) + " " + Currency;
+
+    private static string Exact(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using Bunit;
+using Google.Protobuf;
+using Grpc.Core;
+using Guance.Billing.Client;
+using Guance.Billing.Console.Pages.BillingCenter;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.BrowserTests.Components;
+
+/// <summary>Monthly bills (docs/domain.md §5): the list, a bill per workspace and item, and its CSV as the host exports it.</summary>
+public sealed class MonthlyBillPagesTests : ConsoleContext
+{
+    public MonthlyBillPagesTests() => SignInBillingCenterAsync().GetAwaiter().GetResult();
+
+    [Fact]
+    public void The_list_pages_through_every_bill_and_links_each_month_to_its_detail()
+    {
+        Host.On<ListMonthlyBillsRequest, ListMonthlyBillsResponse>("MonthlyBillService/ListMonthlyBills", r => r.PageToken == ""
+            ? new ListMonthlyBillsResponse { MonthlyBills = { Bill("mb_11", 11) }, NextPageToken = "next" }
+            : new ListMonthlyBillsResponse { MonthlyBills = { Bill("mb_10", 10) } });
+
+        var page = Render<MonthlyBillsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=monthly-bill-link]").Count));
+        var links = page.FindAll("[data-testid=monthly-bill-link]");
+        Assert.Equal(("2026-11", "billing-center/monthly-bills/mb_11"), (links[0].TextContent.Trim(), links[0].GetAttribute("href")));
+        Assert.Equal("2026-10", links[1].TextContent.Trim());
+        Assert.Contains("CNY 1,234.56", page.Find("[data-testid=monthly-bills] tbody tr").TextContent);
+        Assert.All(Host.CallsOf<ListMonthlyBillsRequest>("MonthlyBillService/ListMonthlyBills"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
+    }
+
+    [Fact]
+    public void A_bill_shows_each_workspace_and_item_and_offers_the_hosts_csv_to_save()
+    {
+        var bill = Bill("mb_11", 11);
+        bill.Workspaces.Add(new MonthlyBillWorkspace
+        {
+            WorkspaceId = "ws_prod", SiteCode = "cn1", Days = 30, Total = MoneyAmounts.FromDecimal(1234.56m),
+            Items = { new MonthlyBillItem { Item = BillingItem.TimeSeries, Amount = MoneyAmounts.FromDecimal(1000m), Days = 30 }, new MonthlyBillItem { Item = BillingItem.Logs, Amount = MoneyAmounts.FromDecimal(234.56m), Days = 12 } },
+        });
+        Host.On<GetMonthlyBillRequest, GetMonthlyBillResponse>("MonthlyBillService/GetMonthlyBill", _ => new GetMonthlyBillResponse { MonthlyBill = bill })
+            .OnStream<ExportMonthlyBillRequest, ExportMonthlyBillResponse>("MonthlyBillService/ExportMonthlyBill", _ =>
+            [
+                new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("workspace_id,day\n"), Rows = 1 },
+                new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("ws_prod,2026-11-01\n"), Rows = 1 },
+            ]);
+
+        var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_11"));
+
+        page.WaitForAssertion(() => Assert.Equal("CNY 1,234.56", page.Find("[data-testid=bill-total]").TextContent.Trim()));
+        var workspace = page.Find("[data-testid=bill-workspace]").TextContent;
+        Assert.Contains("ws_prod", workspace);
+        Assert.Contains("Time series", workspace);
+        Assert.Contains("CNY 1,000.00", workspace);
+        Assert.Contains("Logs", workspace);
+        Assert.Contains("CNY 234.56", workspace);
+        var download = page.Find("[data-testid=download-csv]");
+        Assert.Equal("monthly-bill-2026-11.csv", download.GetAttribute("download"));
+        Assert.Equal("workspace_id,day\nws_prod,2026-11-01\n", TransactionsPageTests.CsvOf(download.GetAttribute("href")!));
+    }
+
+    [Fact]
+    public void A_bill_of_another_account_is_not_found_in_words()
+    {
+        Host.On<GetMonthlyBillRequest, GetMonthlyBillResponse>("MonthlyBillService/GetMonthlyBill",
+            _ => throw FakeHost.Failure(StatusCode.NotFound, "NOT_FOUND", "Monthly bill mb_x does not exist."));
+
+        var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_x"));
+
+        page.WaitForAssertion(() => Assert.Contains("Monthly bill mb_x does not exist.", page.Find("[data-testid=error]").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=download-csv]"));
+        Assert.Empty(Host.CallsOf<ExportMonthlyBillRequest>("MonthlyBillService/ExportMonthlyBill"));
+    }
+
+    private static MonthlyBill Bill(string id, int month) => new()
+    {
+        MonthlyBillId = id, BillingAccountId = BillingAccountId, Year = 2026, Month = month, Total = MoneyAmounts.FromDecimal(1234.56m), WorkspaceCount = 1, DailyBills = 30,
+        Payments = new MonthlyPayments
+        {
+            PaidByVouchers = MoneyAmounts.FromDecimal(34.56m), PaidByPrepaidCards = MoneyAmounts.FromDecimal(0m), PaidByCash = MoneyAmounts.FromDecimal(1200m),
+            Arrears = MoneyAmounts.FromDecimal(0m), CloudAmount = MoneyAmounts.FromDecimal(0m),
+        },
+    };
+}
