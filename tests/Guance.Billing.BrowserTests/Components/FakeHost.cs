@@ -13,6 +13,7 @@ namespace Guance.Billing.BrowserTests.Components;
 public sealed class FakeHost : ConsoleConnection
 {
     private readonly Dictionary<string, Func<object, object>> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<object, IEnumerable<object>>> _streams = new(StringComparer.Ordinal);
 
     public List<(string Method, IMessage Request, string? Token)> Calls { get; } = new();
 
@@ -20,6 +21,13 @@ public sealed class FakeHost : ConsoleConnection
     public FakeHost On<TRequest, TResponse>(string method, Func<TRequest, TResponse> answer)
     {
         _answers[method] = request => answer((TRequest)request)!;
+        return this;
+    }
+
+    /// <summary>Answers the server-streaming <paramref name="method"/> with the messages of <paramref name="answer"/>; it may throw an RpcException.</summary>
+    public FakeHost OnStream<TRequest, TResponse>(string method, Func<TRequest, IEnumerable<TResponse>> answer)
+    {
+        _streams[method] = request => answer((TRequest)request).Cast<object>().ToList();
         return this;
     }
 
@@ -67,13 +75,40 @@ public sealed class FakeHost : ConsoleConnection
         public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options, TRequest request) =>
             throw new NotSupportedException("The console makes no blocking calls.");
 
-        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options, TRequest request) =>
-            throw new NotSupportedException("The console makes no streaming calls.");
+        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options, TRequest request)
+        {
+            var name = method.ServiceName[(method.ServiceName.LastIndexOf('.') + 1)..] + "/" + method.Name;
+            host.Calls.Add((name, (IMessage)request, token));
+            IEnumerable<TResponse> messages;
+            RpcException? failure = null;
+            try
+            {
+                messages = host._streams.TryGetValue(name, out var answer)
+                    ? answer(request).Cast<TResponse>().ToList()
+                    : throw Failure(StatusCode.Unimplemented, "NOT_FAKED", $"{name} is not faked in this test.");
+            }
+            catch (RpcException error)
+            {
+                (messages, failure) = ([], error);
+            }
+            return new AsyncServerStreamingCall<TResponse>(new Reader<TResponse>(messages, failure), Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => new Metadata(), () => { });
+        }
 
         public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options) =>
             throw new NotSupportedException("The console makes no streaming calls.");
 
         public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options) =>
             throw new NotSupportedException("The console makes no streaming calls.");
+    }
+
+    /// <summary>The messages of a faked stream, then its failure if any.</summary>
+    private sealed class Reader<T>(IEnumerable<T> messages, RpcException? failure) : IAsyncStreamReader<T>
+    {
+        private readonly IEnumerator<T> _messages = messages.GetEnumerator();
+
+        public T Current => _messages.Current;
+
+        public Task<bool> MoveNext(CancellationToken cancellationToken) =>
+            _messages.MoveNext() ? Task.FromResult(true) : failure is null ? Task.FromResult(false) : Task.FromException<bool>(failure);
     }
 }
