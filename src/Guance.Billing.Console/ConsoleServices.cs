@@ -23,6 +23,8 @@ public static class ConsoleServices
         services.AddScoped<ConsoleApi>();
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<BillingCatalog>();
+        services.AddScoped<BillingCenterSession>();
+        services.AddScoped<BillingCenterApi>();
         return services;
     }
 }

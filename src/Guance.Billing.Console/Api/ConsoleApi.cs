@@ -32,24 +32,12 @@ public sealed class ConsoleApi(ConsoleConnection connection, ConsoleSession sess
 
     private CallInvoker Invoker => connection.Invoker(session.Token);
 
-    public async Task<ApiResult<T>> CallAsync<T>(Func<ConsoleApi, AsyncUnaryCall<T>> call)
-    {
-        try
-        {
-            using var pending = call(this);
-            return new ApiResult<T>(await pending.ResponseAsync, null);
-        }
-        catch (RpcException error) when (error.StatusCode == StatusCode.Unauthenticated && session.User is not null)
+    public Task<ApiResult<T>> CallAsync<T>(Func<ConsoleApi, AsyncUnaryCall<T>> call) =>
+        ApiCalls.RunAsync(() => call(this), () => session.User is not null, async () =>
         {
             await session.EndAsync(ExpiredMessage);
             navigation.NavigateTo("signin");
-            return new ApiResult<T>(default, ConsoleError.From(error));
-        }
-        catch (RpcException error)
-        {
-            return new ApiResult<T>(default, ConsoleError.From(error));
-        }
-    }
+        });
 
     /// <summary>Signs in with an expiring console token and keeps it as the tab's session.</summary>
     public async Task<ConsoleError?> SignInAsync(string email, string password)

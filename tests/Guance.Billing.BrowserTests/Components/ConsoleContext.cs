@@ -35,6 +35,8 @@ public abstract class ConsoleContext : BunitContext, IAsyncLifetime
 {
     public const string WorkspaceId = "ws_test";
     public const string Token = "gcu_test_token";
+    public const string BillingAccountId = "ba_test";
+    public const string BillingCenterToken = "gcb_test_token";
 
     protected ConsoleContext()
     {
@@ -69,6 +71,12 @@ public abstract class ConsoleContext : BunitContext, IAsyncLifetime
 
     protected async Task SignInAsync() =>
         await Session.SignInAsync(new SignedInUser(Token, "tok_1", "usr_1", "ann@example.com", "Ann"));
+
+    protected BillingCenterSession BillingCenter => Services.GetRequiredService<BillingCenterSession>();
+
+    /// <summary>Signs the tab in to the billing center as account <see cref="BillingAccountId"/> ("acme").</summary>
+    protected async Task SignInBillingCenterAsync() =>
+        await BillingCenter.SignInAsync(new SignedInBillingAccount(BillingCenterToken, "bs_1", BillingAccountId, "acme", "Acme Ltd"));
 
     /// <summary>The workspace as GetWorkspace answers it to a caller of <paramref name="role"/>.</summary>
     protected void Workspace(WorkspaceRole role, Plan plan = Plan.Experience) =>

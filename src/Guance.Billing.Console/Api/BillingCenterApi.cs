@@ -1,0 +1,54 @@
+using Grpc.Core;
+using Guance.Billing.Console.Layout;
+using Guance.Billing.Console.Session;
+using Guance.Billing.V1;
+using Microsoft.AspNetCore.Components;
+
+namespace Guance.Billing.Console.Api;
+
+/// <summary>
+/// The public API as the billing center calls it: with the billing-center session's token (gcb_...),
+/// never the console account's. An expired or revoked session ends it and returns the person to the
+/// billing-center sign-in with a message.
+/// </summary>
+public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenterSession session, NavigationManager navigation)
+{
+    public const string ExpiredMessage = "Your billing-center session has expired. Sign in again to continue.";
+
+    public BillingAccountService.BillingAccountServiceClient Accounts => new(Invoker);
+
+    public SettlementService.SettlementServiceClient Settlement => new(Invoker);
+
+    public MonthlyBillService.MonthlyBillServiceClient MonthlyBills => new(Invoker);
+
+    public InvoiceService.InvoiceServiceClient Invoices => new(Invoker);
+
+    public TicketService.TicketServiceClient Tickets => new(Invoker);
+
+    /// <summary>The signed-in billing account; empty when signed out.</summary>
+    public string AccountId => session.User?.BillingAccountId ?? "";
+
+    private CallInvoker Invoker => connection.Invoker(session.Token);
+
+    public Task<ApiResult<T>> CallAsync<T>(Func<BillingCenterApi, AsyncUnaryCall<T>> call) =>
+        ApiCalls.RunAsync(() => call(this), () => session.User is not null, async () =>
+        {
+            await session.EndAsync(ExpiredMessage);
+            navigation.NavigateTo(BillingCenterRoute.SignIn);
+        });
+
+    /// <summary>Signs in with the billing-center user name and keeps the session's token as the tab's billing-center session.</summary>
+    public async Task<ConsoleError?> SignInAsync(string username, string password)
+    {
+        var result = await CallAsync(a => a.Accounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = username, Password = password }));
+        if (result.Value is { } signedIn)
+        {
+            var account = signedIn.BillingAccount;
+            await session.SignInAsync(new SignedInBillingAccount(signedIn.Token, signedIn.Session.SessionId, account.BillingAccountId, account.Username, account.DisplayName));
+        }
+        return result.Error;
+    }
+
+    /// <summary>Ends the billing-center session and forgets its token.</summary>
+    public async Task SignOutAsync() => await session.EndAsync("You have signed out of the billing center.");
+}

@@ -1,0 +1,133 @@
+using Bunit;
+using Grpc.Core;
+using Guance.Billing.Console.Api;
+using Guance.Billing.Console.Layout;
+using Guance.Billing.Console.Pages.BillingCenter;
+using Guance.Billing.V1;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guance.Billing.BrowserTests.Components;
+
+/// <summary>
+/// The billing center's own session (the billing-center user name, its own token beside the console
+/// account's), its menu, sign-out and an expired session.
+/// </summary>
+public sealed class BillingCenterSessionTests : ConsoleContext
+{
+    private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
+
+    [Fact]
+    public async Task Signing_in_keeps_the_billing_center_token_beside_the_console_token_and_opens_the_wallet()
+    {
+        await SignInAsync();
+        Host.On<SignInBillingAccountRequest, SignInBillingAccountResponse>("BillingAccountService/SignInBillingAccount", _ => new SignInBillingAccountResponse
+        {
+            Token = "gcb_secret_value",
+            Session = new BillingSession { SessionId = "bs_9" },
+            BillingAccount = new BillingAccount { BillingAccountId = "ba_9", Username = "acme", DisplayName = "Acme Ltd" },
+        });
+        var page = Render<BillingCenterSignIn>();
+
+        page.FindAll("input")[0].Change("acme");
+        page.Find("input[type=password]").Change("correct horse battery");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("gcb_secret_value", BillingCenter.Token));
+        var signIn = Host.CallsOf<SignInBillingAccountRequest>("BillingAccountService/SignInBillingAccount").Single();
+        Assert.Equal(("acme", "correct horse battery"), (signIn.Username, signIn.Password));
+        Assert.Equal(Token, Session.Token);
+        Assert.Equal(2, Store.Items.Count);
+        Assert.Contains(Store.Items.Values, v => v.Contains("gcb_secret_value", StringComparison.Ordinal));
+        Assert.EndsWith("/billing-center/wallet", Navigation.Uri);
+        Assert.DoesNotContain("gcb_secret_value", Navigation.Uri);
+    }
+
+    [Fact]
+    public void A_refused_sign_in_shows_the_hosts_words_next_to_the_field()
+    {
+        Host.On<SignInBillingAccountRequest, SignInBillingAccountResponse>("BillingAccountService/SignInBillingAccount",
+            _ => throw FakeHost.BadRequest(("username", "The user name must be 3 to 32 characters.")));
+        var page = Render<BillingCenterSignIn>();
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("The user name must be 3 to 32 characters.", page.Markup));
+        Assert.Null(BillingCenter.User);
+        Assert.DoesNotContain("INVALID_FIELD", page.Markup);
+    }
+
+    [Fact]
+    public async Task The_menu_lists_every_billing_center_page_and_the_calls_carry_the_billing_center_token()
+    {
+        await SignInAsync();
+        await SignInBillingCenterAsync();
+        Host.On<GetWalletRequest, GetWalletResponse>("BillingAccountService/GetWallet", _ => new GetWalletResponse { Wallet = new Wallet() });
+
+        var layout = Render<BillingCenterLayout>(p => p.Add(x => x.Body, (RenderFragment)(b =>
+        {
+            b.OpenComponent<WalletPage>(0);
+            b.CloseComponent();
+        })));
+
+        var menu = layout.Find("[data-testid=billing-center-menu]");
+        var links = menu.QuerySelectorAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
+        Assert.Equal(
+            [
+                ("Wallet", "billing-center/wallet"),
+                ("Income and expenditure", "billing-center/transactions"),
+                ("Vouchers", "billing-center/vouchers"),
+                ("Prepaid cards", "billing-center/prepaid-cards"),
+                ("Workspaces", "billing-center/workspaces"),
+                ("Binding codes", "billing-center/binding-codes"),
+                ("Monthly bills", "billing-center/monthly-bills"),
+                ("Invoices", "billing-center/invoices"),
+                ("Tickets", "billing-center/tickets"),
+                ("Account", "billing-center/account"),
+                ("Console", ""),
+            ],
+            links);
+        Assert.Contains("Acme Ltd (acme)", layout.Find("[data-testid=billing-center-user]").TextContent);
+        layout.WaitForElement("[data-testid=cash]");
+        var call = Assert.Single(Host.Calls, c => c.Method == "BillingAccountService/GetWallet");
+        Assert.Equal((BillingAccountId, BillingCenterToken), (((GetWalletRequest)call.Request).BillingAccountId, call.Token));
+    }
+
+    [Fact]
+    public void A_signed_out_person_is_sent_to_the_billing_center_sign_in()
+    {
+        Render<BillingCenterLayout>(p => p.Add(x => x.Body, (RenderFragment)(_ => { })));
+
+        Assert.EndsWith("/billing-center/signin", Navigation.Uri);
+    }
+
+    [Fact]
+    public async Task An_expired_billing_center_session_returns_to_its_sign_in_with_a_message_and_keeps_the_console_session()
+    {
+        await SignInAsync();
+        await SignInBillingCenterAsync();
+        Host.On<GetWalletRequest, GetWalletResponse>("BillingAccountService/GetWallet",
+            _ => throw FakeHost.Failure(StatusCode.Unauthenticated, "TOKEN_EXPIRED", "The token has expired."));
+
+        Render<WalletPage>();
+
+        Assert.EndsWith("/billing-center/signin", Navigation.Uri);
+        Assert.Null(BillingCenter.User);
+        Assert.Equal(Token, Session.Token);
+        var signIn = Render<BillingCenterSignIn>();
+        Assert.Contains(BillingCenterApi.ExpiredMessage, signIn.Find("[data-testid=sign-in-message]").TextContent);
+    }
+
+    [Fact]
+    public async Task Signing_out_of_the_billing_center_forgets_its_token_and_keeps_the_console_session()
+    {
+        await SignInAsync();
+        await SignInBillingCenterAsync();
+
+        await Services.GetRequiredService<BillingCenterApi>().SignOutAsync();
+
+        Assert.Null(BillingCenter.User);
+        Assert.Equal(Token, Session.Token);
+        Assert.Single(Store.Items);
+    }
+}
