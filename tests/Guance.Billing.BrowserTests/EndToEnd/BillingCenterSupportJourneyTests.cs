@@ -38,7 +38,7 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
         await Assertions.Expect(page.Locator("[data-testid=invoice-infos] tbody")).ToContainTextAsync("Electronic ordinary");
         var card = page.Locator("[data-testid=invoiceable-sources] tbody tr").First;
         await Assertions.Expect(card.Locator("[data-testid=remaining]")).ToHaveTextAsync("CNY 500.00");
-        await card.Locator("[data-testid=pick-source] input").CheckAsync();
+        await card.Locator("input[data-testid=pick-source], [data-testid=pick-source] input").First.CheckAsync();
         await Assertions.Expect(page.Locator("[data-testid=request-total]")).ToHaveTextAsync("Total: CNY 500.00");
         await tab.ScreenshotAsync("invoice-request");
         await page.Locator("[data-testid=request-invoice]").ClickAsync();
