@@ -170,4 +170,25 @@ public sealed class InvoicesPageTests : ConsoleContext
         Assert.Contains("has no document", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
         Assert.Empty(module.Invocations);
     }
+
+    [Fact]
+    public async Task Information_added_after_the_page_loaded_is_the_one_a_request_uses()
+    {
+        await SignInBillingCenterAsync();
+        _infos.Clear();
+        Host.On<CreateInvoiceInfoRequest, CreateInvoiceInfoResponse>("InvoiceService/CreateInvoiceInfo", r =>
+        {
+            _infos.Add(new InvoiceInfo(r.InvoiceInfo) { InvoiceInfoId = "ii_new" });
+            return new CreateInvoiceInfoResponse { InvoiceInfo = _infos[0] };
+        });
+        Host.On<RequestInvoiceRequest, RequestInvoiceResponse>("InvoiceService/RequestInvoice", _ => new RequestInvoiceResponse { Invoice = new Invoice() });
+        var page = Render<InvoicesPage>();
+
+        page.WaitForElement("[data-testid=save-invoice-info]").Closest("form")!.Submit();
+        page.WaitForAssertion(() => Assert.Contains("VAT ordinary", page.Find("[data-testid=invoice-infos] tbody").TextContent, StringComparison.Ordinal));
+        page.Find("input[data-testid=pick-source], [data-testid=pick-source] input").Change(true);
+        page.Find("[data-testid=request-invoice]").Closest("form")!.Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("ii_new", Host.CallsOf<RequestInvoiceRequest>("InvoiceService/RequestInvoice").Single().InvoiceInfoId));
+    }
 }

@@ -52,7 +52,8 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
             InvoiceId = invoice.InvoiceId, RequestId = "e2e-issue", InvoiceNumber = "E2E-" + accountId[^8..],
             IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 }, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
         });
-        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Wallet" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=invoice-state]")).ToHaveTextAsync("Issued");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=download-invoice]").ClickAsync());
         Assert.Equal($"invoice-E2E-{accountId[^8..]}.pdf", download.SuggestedFilename);
@@ -75,7 +76,8 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
         var ticketId = page.Url.Split('/')[^1];
         await console.Host.Operator.Tickets.AcceptTicketAsync(new AcceptTicketRequest { TicketId = ticketId });
         await console.Host.Operator.Tickets.ReplyToTicketAsync(new ReplyToTicketRequest { TicketId = ticketId, Text = "It is an electronic invoice: it was e-mailed.", RequestId = "e2e-reply" });
-        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "All tickets" }).ClickAsync();
+        await page.Locator("[data-testid=ticket-link]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=support-message]")).ToContainTextAsync("it was e-mailed");
         await Assertions.Expect(page.Locator("[data-testid=ticket-state]")).ToHaveTextAsync("Feedback provided");
         await tab.ScreenshotAsync("ticket-reply");
