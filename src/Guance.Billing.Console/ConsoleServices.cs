@@ -1,4 +1,5 @@
 using Guance.Billing.Console.Api;
+using Guance.Billing.Console.Components;
 using Guance.Billing.Console.Session;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
@@ -27,6 +28,7 @@ public static class ConsoleServices
         services.AddScoped<BillingCatalog>();
         services.AddScoped<BillingCenterSession>();
         services.AddScoped<BillingCenterApi>();
+        services.AddScoped<BrowserDownload>();
         return services;
     }
 }

@@ -40,8 +40,11 @@ public sealed class ConsoleError
     }
 
     /// <summary>A message of the console itself (for example a field it checks before calling).</summary>
-    public static ConsoleError Local(string field, string description) =>
-        new(StatusCode.InvalidArgument, "Some fields need correcting: see the messages next to them.", [new FieldViolation(field, description)]);
+    public static ConsoleError Local(string field, string description) => Local([new FieldViolation(field, description)]);
+
+    /// <summary>Several fields the console checks before calling (for example the files picked for upload).</summary>
+    public static ConsoleError Local(IReadOnlyList<FieldViolation> violations) =>
+        new(StatusCode.InvalidArgument, "Some fields need correcting: see the messages next to them.", violations);
 
     /// <summary>
     /// The description of the violation of <paramref name="field"/> or of a field inside it

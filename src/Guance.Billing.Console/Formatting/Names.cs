@@ -3,7 +3,7 @@ using Guance.Billing.V1;
 namespace Guance.Billing.Console.Formatting;
 
 /// <summary>The words for the contract's enums.</summary>
-public static class Names
+public static partial class Names
 {
     public static string Of(Plan plan) => plan switch
     {

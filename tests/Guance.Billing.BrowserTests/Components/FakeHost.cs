@@ -13,6 +13,7 @@ namespace Guance.Billing.BrowserTests.Components;
 public sealed class FakeHost : ConsoleConnection
 {
     private readonly Dictionary<string, Func<object, object>> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<object, IEnumerable<object>>> _streams = new(StringComparer.Ordinal);
 
     public List<(string Method, IMessage Request, string? Token)> Calls { get; } = new();
 
@@ -23,10 +24,10 @@ public sealed class FakeHost : ConsoleConnection
         return this;
     }
 
-    /// <summary>Answers the server-streaming <paramref name="method"/> with <paramref name="answer"/>'s messages, in order.</summary>
+    /// <summary>Answers the server-streaming <paramref name="method"/> with the messages of <paramref name="answer"/>; it may throw an RpcException.</summary>
     public FakeHost OnStream<TRequest, TResponse>(string method, Func<TRequest, IEnumerable<TResponse>> answer)
     {
-        _answers[method] = request => answer((TRequest)request).ToList();
+        _streams[method] = request => answer((TRequest)request).Cast<object>().ToList();
         return this;
     }
 
@@ -78,18 +79,19 @@ public sealed class FakeHost : ConsoleConnection
         {
             var name = method.ServiceName[(method.ServiceName.LastIndexOf('.') + 1)..] + "/" + method.Name;
             host.Calls.Add((name, (IMessage)request, token));
-            IAsyncStreamReader<TResponse> reader;
+            IEnumerable<TResponse> messages;
+            RpcException? failure = null;
             try
             {
-                reader = host._answers.TryGetValue(name, out var answer)
-                    ? new ListReader<TResponse>((List<TResponse>)answer(request), null)
+                messages = host._streams.TryGetValue(name, out var answer)
+                    ? answer(request).Cast<TResponse>().ToList()
                     : throw Failure(StatusCode.Unimplemented, "NOT_FAKED", $"{name} is not faked in this test.");
             }
             catch (RpcException error)
             {
-                reader = new ListReader<TResponse>([], error);
+                (messages, failure) = ([], error);
             }
-            return new AsyncServerStreamingCall<TResponse>(reader, Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => new Metadata(), () => { });
+            return new AsyncServerStreamingCall<TResponse>(new Reader<TResponse>(messages, failure), Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => new Metadata(), () => { });
         }
 
         public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host1, CallOptions options) =>
@@ -99,21 +101,14 @@ public sealed class FakeHost : ConsoleConnection
             throw new NotSupportedException("The console makes no streaming calls.");
     }
 
-    /// <summary>A canned stream: its messages, then the failure (if any) at the first read.</summary>
-    private sealed class ListReader<T>(List<T> messages, RpcException? failure) : IAsyncStreamReader<T>
+    /// <summary>The messages of a faked stream, then its failure if any.</summary>
+    private sealed class Reader<T>(IEnumerable<T> messages, RpcException? failure) : IAsyncStreamReader<T>
     {
-        private int _next = -1;
+        private readonly IEnumerator<T> _messages = messages.GetEnumerator();
 
-        public T Current => messages[_next];
+        public T Current => _messages.Current;
 
-        public Task<bool> MoveNext(CancellationToken cancellationToken)
-        {
-            if (failure is not null)
-            {
-                return Task.FromException<bool>(failure);
-            }
-            _next++;
-            return Task.FromResult(_next < messages.Count);
-        }
+        public Task<bool> MoveNext(CancellationToken cancellationToken) =>
+            _messages.MoveNext() ? Task.FromResult(true) : failure is null ? Task.FromResult(false) : Task.FromException<bool>(failure);
     }
 }

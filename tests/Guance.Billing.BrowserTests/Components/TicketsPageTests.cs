@@ -1,0 +1,169 @@
+using Bunit;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Guance.Billing.Console.Components;
+using Guance.Billing.Console.Pages.BillingCenter;
+using Guance.Billing.V1;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guance.Billing.BrowserTests.Components;
+
+/// <summary>The billing center's tickets (docs/domain.md §8): the list, a submission with attachments, the thread, reply, rating, downloads.</summary>
+public sealed class TicketsPageTests : ConsoleContext
+{
+    public TicketsPageTests()
+    {
+        Host.On<ListTicketsRequest, ListTicketsResponse>("TicketService/ListTickets", _ => new ListTicketsResponse
+        {
+            Tickets = { new Ticket { TicketId = "tk_1", Title = "Invoice missing", Type = TicketType.Invoice, State = TicketState.FeedbackProvided, CreateTime = Timestamp.FromDateTime(new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc)) } },
+        });
+    }
+
+    [Fact]
+    public async Task The_list_shows_the_accounts_tickets_with_their_states()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<TicketsPage>();
+
+        Assert.Equal("Feedback provided", page.WaitForElement("[data-testid=ticket-state]").TextContent);
+        Assert.Equal("2026-11-02 09:00", page.Find("[data-testid=tickets]").QuerySelectorAll("td")[3].TextContent);
+        Assert.Equal(BillingAccountId, Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").Single().BillingAccountId);
+    }
+
+    [Fact]
+    public async Task A_file_of_another_type_is_refused_before_anything_is_uploaded()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<TicketsPage>();
+
+        page.WaitForComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("MZ", "setup.exe"));
+        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Change("Setup");
+        page.Find("[data-testid=submit-ticket]").Closest("form")!.Submit();
+
+        Assert.Contains("setup.exe: must end in one of .png", page.WaitForElement("[data-testid=attachment-error]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(Host.Calls, c => c.Method == "TicketService/CreateTicket");
+    }
+
+    [Fact]
+    public async Task A_ticket_is_submitted_with_its_files_and_the_thread_opens()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<CreateTicketRequest, CreateTicketResponse>("TicketService/CreateTicket", r => new CreateTicketResponse { Ticket = new Ticket { TicketId = "tk_2", Title = r.Title } });
+        var page = Render<TicketsPage>();
+
+        page.WaitForComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("October's bill", "bill.txt"));
+        page.WaitForAssertion(() => Assert.Contains("bill.txt", page.Find("[data-testid=attached-file]").TextContent, StringComparison.Ordinal));
+        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Change("Invoice missing");
+        page.Find("[data-testid=ticket-description] textarea, textarea[data-testid=ticket-description]").Change("For October.");
+        page.Find("[data-testid=submit-ticket]").Closest("form")!.Submit();
+
+        page.WaitForAssertion(() => Assert.EndsWith("billing-center/tickets/tk_2", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal));
+        var sent = Host.CallsOf<CreateTicketRequest>("TicketService/CreateTicket").Single();
+        Assert.Equal((BillingAccountId, TicketType.BillingQuestion, "Invoice missing", "For October."), (sent.BillingAccountId, sent.Type, sent.Title, sent.Description));
+        Assert.Equal(("bill.txt", "October's bill"), (sent.Attachments.Single().FileName, sent.Attachments.Single().Content.ToStringUtf8()));
+        Assert.NotEmpty(sent.RequestId);
+    }
+
+    [Fact]
+    public async Task The_hosts_violations_are_shown_next_to_the_title_and_under_the_file_they_name()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<CreateTicketRequest, CreateTicketResponse>("TicketService/CreateTicket", _ =>
+            throw FakeHost.BadRequest(("title", "must be at most 100 characters"), ("attachments[0].content", "is not a PNG image")));
+        var page = Render<TicketsPage>();
+
+        page.WaitForComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("not an image", "shot.png"));
+        page.WaitForElement("[data-testid=attached-file]");
+        page.Find("[data-testid=submit-ticket]").Closest("form")!.Submit();
+
+        Assert.Contains("must be at most 100 characters", page.WaitForElement(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal);
+        Assert.Equal("shot.png: is not a PNG image", page.Find("[data-testid=attachment-error]").TextContent);
+        Assert.DoesNotContain("is not a PNG image", page.Find("[data-testid=error]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_thread_shows_supports_reply_and_a_reply_is_sent_and_shown()
+    {
+        await SignInBillingCenterAsync();
+        var messages = new List<TicketMessage>
+        {
+            new() { MessageId = "tkm_1", Author = TicketAuthor.Submitter, Text = "For October." },
+            new() { MessageId = "tkm_2", Author = TicketAuthor.Support, Text = "Issued today." },
+        };
+        Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", _ => new GetTicketResponse
+        {
+            Ticket = new Ticket { TicketId = "tk_1", Title = "Invoice missing", State = TicketState.FeedbackProvided }, Messages = { messages },
+        });
+        Host.On<ReplyToTicketRequest, ReplyToTicketResponse>("TicketService/ReplyToTicket", r =>
+        {
+            messages.Add(new TicketMessage { MessageId = "tkm_3", Author = TicketAuthor.Submitter, Text = r.Text });
+            return new ReplyToTicketResponse();
+        });
+        var page = Render<TicketPage>(p => p.Add(x => x.TicketId, "tk_1"));
+
+        Assert.Contains("Issued today.", page.WaitForElement("[data-testid=support-message]").TextContent, StringComparison.Ordinal);
+        page.Find("[data-testid=reply-text] textarea, textarea[data-testid=reply-text]").Change("Thanks, received.");
+        page.Find("[data-testid=reply]").Closest("form")!.Submit();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=submitter-message]").Count));
+        var sent = Host.CallsOf<ReplyToTicketRequest>("TicketService/ReplyToTicket").Single();
+        Assert.Equal(("tk_1", "Thanks, received."), (sent.TicketId, sent.Text));
+    }
+
+    [Fact]
+    public async Task A_closed_ticket_takes_no_reply_and_is_rated_once()
+    {
+        await SignInBillingCenterAsync();
+        var ticket = new Ticket { TicketId = "tk_1", Title = "Invoice missing", State = TicketState.Closed };
+        Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", _ => new GetTicketResponse { Ticket = ticket });
+        Host.On<RateTicketRequest, RateTicketResponse>("TicketService/RateTicket", r =>
+        {
+            ticket = new Ticket(ticket) { Rating = new TicketRating { Stars = r.Stars, Comment = r.Comment } };
+            return new RateTicketResponse { Ticket = ticket };
+        });
+        var page = Render<TicketPage>(p => p.Add(x => x.TicketId, "tk_1"));
+
+        page.WaitForElement("[data-testid=rate]");
+        Assert.Empty(page.FindAll("[data-testid=reply]"));
+        page.Find("[data-testid=rating-comment] input, input[data-testid=rating-comment]").Change("Quick.");
+        page.Find("[data-testid=rate]").Closest("form")!.Submit();
+
+        Assert.Contains("5 of 5", page.WaitForElement("[data-testid=rating]").TextContent, StringComparison.Ordinal);
+        Assert.Equal((5, "Quick."), Host.CallsOf<RateTicketRequest>("TicketService/RateTicket").Select(r => (r.Stars, r.Comment)).Single());
+    }
+
+    [Fact]
+    public async Task An_attachment_is_downloaded_through_the_api()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", _ => new GetTicketResponse
+        {
+            Ticket = new Ticket { TicketId = "tk_1", State = TicketState.WaitingForAssignment },
+            Messages = { new TicketMessage { Author = TicketAuthor.Submitter, Text = "See the file.", Attachments = { new TicketAttachment { AttachmentId = "tka_1", FileName = "bill.txt", SizeBytes = 4 } } } },
+        });
+        Host.OnStream<GetTicketAttachmentRequest, GetTicketAttachmentResponse>("TicketService/GetTicketAttachment", _ =>
+            [new GetTicketAttachmentResponse { Data = ByteString.CopyFromUtf8("ab"), FileName = "bill.txt", SizeBytes = 4 }, new GetTicketAttachmentResponse { Data = ByteString.CopyFromUtf8("cd") }]);
+        var module = JSInterop.SetupModule(BrowserDownload.ModulePath);
+        module.SetupVoid("saveFile", _ => true).SetVoidResult();
+        var page = Render<TicketPage>(p => p.Add(x => x.TicketId, "tk_1"));
+
+        page.WaitForElement("[data-testid=download-attachment]").Click();
+
+        page.WaitForAssertion(() => Assert.Single(module.Invocations["saveFile"]));
+        var saved = module.Invocations["saveFile"].Single().Arguments;
+        Assert.Equal(("bill.txt", "abcd"), ((string)saved[0]!, System.Text.Encoding.UTF8.GetString((byte[])saved[2]!)));
+        Assert.Equal("tka_1", Host.CallsOf<GetTicketAttachmentRequest>("TicketService/GetTicketAttachment").Single().AttachmentId);
+    }
+
+    [Fact]
+    public async Task Another_accounts_ticket_is_not_found()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", _ => throw FakeHost.Failure(Grpc.Core.StatusCode.NotFound, "NOT_FOUND", "Ticket tk_9 was not found."));
+        var page = Render<TicketPage>(p => p.Add(x => x.TicketId, "tk_9"));
+
+        page.WaitForElement("[data-testid=not-found]");
+    }
+}
