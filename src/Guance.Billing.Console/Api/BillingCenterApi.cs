@@ -55,9 +55,21 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
         return result.Error;
     }
 
-    /// <summary>
-    /// Ends the tab's billing-center session: forgets its token. The API has no call that ends a
-    /// billing-center session on the host yet, so the token itself stays valid until it expires.
-    /// </summary>
-    public async Task SignOutAsync() => await session.EndAsync("You have signed out of the billing center.");
+    /// <summary>Ends the billing-center session on the host, then forgets its token (also when the host already refused it).</summary>
+    public async Task SignOutAsync()
+    {
+        if (session.User is not null)
+        {
+            try
+            {
+                using var signOut = Accounts.SignOutBillingAccountAsync(new SignOutBillingAccountRequest());
+                await signOut.ResponseAsync;
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unauthenticated)
+            {
+                // Already expired or ended: nothing is left to end.
+            }
+        }
+        await session.EndAsync("You have signed out of the billing center.");
+    }
 }

@@ -38,6 +38,9 @@ public sealed class BillingAccountGrpcService(
         return new SignInBillingAccountResponse { BillingAccount = grant.Account.ToMessage(), Session = grant.Session.ToSession(), Token = grant.Bearer };
     }
 
+    public override async Task<SignOutBillingAccountResponse> SignOutBillingAccount(SignOutBillingAccountRequest request, ServerCallContext context) =>
+        new() { EndedAt = (await accounts.SignOutAsync(context.GetCaller(), context.CancellationToken)).ToTimestamp() };
+
     public override async Task<GetBillingAccountResponse> GetBillingAccount(GetBillingAccountRequest request, ServerCallContext context)
     {
         var account = await accounts.GetAsync(context.GetCaller(), request.BillingAccountId, context.CancellationToken);

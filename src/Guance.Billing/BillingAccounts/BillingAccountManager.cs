@@ -216,6 +216,21 @@ public sealed class BillingAccountManager(
         return (await DetailsAsync(account, cancellationToken), ended);
     }
 
+    /// <summary>Ends the caller's own billing-center session (signing out); its token is refused from then on.</summary>
+    public async Task<DateTimeOffset> SignOutAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        caller.RequireAuthenticated();
+        if (caller.Kind != CallerKind.BillingAccount || caller.TokenId is null)
+        {
+            throw Errors.PermissionDenied(ErrorReasons.BillingSessionRequired, "Only a billing-center session can sign out.");
+        }
+        var now = clock.GetUtcNow();
+        await db.AccessTokens
+            .Where(t => t.Id == caller.TokenId && t.Kind == TokenKind.BillingSession && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        return now;
+    }
+
     /// <summary>The account's latest certification submission, or null.</summary>
     public Task<EnterpriseCertification?> LatestCertificationAsync(string billingAccountId, CancellationToken cancellationToken) =>
         db.EnterpriseCertifications.AsNoTracking()

@@ -119,13 +119,17 @@ public sealed class BillingCenterSessionTests : ConsoleContext
     }
 
     [Fact]
-    public async Task Signing_out_of_the_billing_center_forgets_its_token_and_keeps_the_console_session()
+    public async Task Signing_out_of_the_billing_center_ends_its_session_on_the_host_and_keeps_the_console_session()
     {
         await SignInAsync();
         await SignInBillingCenterAsync();
+        var billingToken = BillingCenter.Token;
+        Host.On<SignOutBillingAccountRequest, SignOutBillingAccountResponse>("BillingAccountService/SignOutBillingAccount", _ => new SignOutBillingAccountResponse());
 
         await Services.GetRequiredService<BillingCenterApi>().SignOutAsync();
 
+        var signOut = Assert.Single(Host.Calls, c => c.Method == "BillingAccountService/SignOutBillingAccount");
+        Assert.Equal(billingToken, signOut.Token);
         Assert.Null(BillingCenter.User);
         Assert.Equal(Token, Session.Token);
         Assert.Single(Store.Items);

@@ -96,6 +96,36 @@ public sealed class BillingAccountTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task Signing_out_ends_that_session_only()
+    {
+        var account = await host.RegisterBillingAccountAsync("sign-out");
+        var other = await Anonymous.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = account.Username, Password = account.Password });
+        var now = host.Clock.GetUtcNow();
+
+        var ended = await account.Client.SignOutBillingAccountAsync(new SignOutBillingAccountRequest());
+
+        Assert.Equal(now, ended.EndedAt.ToDateTimeOffset());
+        await RpcAssert.Fails(StatusCode.Unauthenticated,
+            () => account.Client.GetBillingAccountAsync(new GetBillingAccountRequest { BillingAccountId = account.Id }), "TOKEN_REVOKED");
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => account.Client.SignOutBillingAccountAsync(new SignOutBillingAccountRequest()), "TOKEN_REVOKED");
+        await host.Api(other.Token).BillingAccounts.GetBillingAccountAsync(new GetBillingAccountRequest { BillingAccountId = account.Id });
+    }
+
+    [Fact]
+    public async Task Only_a_billing_center_session_signs_out()
+    {
+        var console = await host.SignUpAsync("sign-out");
+
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => Anonymous.SignOutBillingAccountAsync(new SignOutBillingAccountRequest()));
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => host.Operator.BillingAccounts.SignOutBillingAccountAsync(new SignOutBillingAccountRequest()), "BILLING_SESSION_REQUIRED");
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => console.Api.BillingAccounts.SignOutBillingAccountAsync(new SignOutBillingAccountRequest()), "BILLING_SESSION_REQUIRED");
+        // The console token still works: nothing was ended.
+        await console.Api.Identity.GetCurrentUserAsync(new GetCurrentUserRequest());
+    }
+
+    [Fact]
     public async Task SignIn_validates_its_fields()
     {
         await RpcAssert.InvalidFields(() => Anonymous.SignInBillingAccountAsync(new SignInBillingAccountRequest()), "username", "password");
