@@ -118,6 +118,12 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("email")
                         .UseCollation("C");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("language")
+                        .UseCollation("C");
+
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1236,9 +1242,21 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("dedupe_key")
                         .UseCollation("C");
 
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("html_body")
+                        .UseCollation("C");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("language")
+                        .UseCollation("C");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
