@@ -59,10 +59,6 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
         message.MessageId = $"{notification.Id}@{Domain(settings.FromAddress)}";
         message.Date = notification.CreatedAt;
         message.Headers.Add(NotificationIdHeader, notification.Id);
-        if (notification.Language.Length > 0)
-        {
-            message.Headers.Add(HeaderId.ContentLanguage, notification.Language);
-        }
         // multipart/alternative: the plain text and the HTML of the kind's template; a notice written
         // before templates has no HTML, and gets its text HTML-encoded.
         message.Body = new BodyBuilder
@@ -72,6 +68,11 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
                 ? html
                 : $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notification.Body)}</p></body></html>",
         }.ToMessageBody();
+        if (notification.Language.Length > 0)
+        {
+            // A Content-* header belongs to the body entity; on the message it would be dropped.
+            message.Body.Headers.Add(HeaderId.ContentLanguage, notification.Language);
+        }
         return message;
     }
 

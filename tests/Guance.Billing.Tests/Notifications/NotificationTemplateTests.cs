@@ -127,7 +127,7 @@ public sealed class NotificationTemplateTests
     [Theory]
     [InlineData(NotificationKind.ArrearsStarted, "recharge", "充值")]
     [InlineData(NotificationKind.WorkspaceLockWarning, "recharge", "充值")]
-    [InlineData(NotificationKind.WorkspaceLocked, "recharge to unlock", "充值补缴欠费即可立即解锁")]
+    [InlineData(NotificationKind.WorkspaceLocked, "Recharge to unlock", "充值补缴欠费即可立即解锁")]
     public void Arrears_notices_name_the_way_out(NotificationKind kind, string english, string chinese)
     {
         Assert.Contains(english, NotificationTemplates.Render(kind, NotificationLanguages.English, Values(false), Shanghai).Text, StringComparison.Ordinal);

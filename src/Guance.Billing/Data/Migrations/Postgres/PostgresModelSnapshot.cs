@@ -120,7 +120,9 @@ namespace Guance.Billing.Data.Migrations.Postgres
 
                     b.Property<string>("Language")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("text")
+                        .HasDefaultValue("")
                         .HasColumnName("language")
                         .UseCollation("C");
 
@@ -1244,7 +1246,9 @@ namespace Guance.Billing.Data.Migrations.Postgres
 
                     b.Property<string>("HtmlBody")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("text")
+                        .HasDefaultValue("")
                         .HasColumnName("html_body")
                         .UseCollation("C");
 
@@ -1254,7 +1258,9 @@ namespace Guance.Billing.Data.Migrations.Postgres
 
                     b.Property<string>("Language")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("text")
+                        .HasDefaultValue("")
                         .HasColumnName("language")
                         .UseCollation("C");
 

@@ -108,7 +108,9 @@ namespace Guance.Billing.Data.Migrations.Sqlite
 
                     b.Property<string>("Language")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
+                        .HasDefaultValue("")
                         .HasColumnName("language");
 
                     b.Property<string>("NormalizedUsername")
@@ -1136,7 +1138,9 @@ namespace Guance.Billing.Data.Migrations.Sqlite
 
                     b.Property<string>("HtmlBody")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
+                        .HasDefaultValue("")
                         .HasColumnName("html_body");
 
                     b.Property<int>("Kind")
@@ -1145,7 +1149,9 @@ namespace Guance.Billing.Data.Migrations.Sqlite
 
                     b.Property<string>("Language")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
+                        .HasDefaultValue("")
                         .HasColumnName("language");
 
                     b.Property<string>("Recipient")
