@@ -10,75 +10,45 @@ namespace Guance.Billing.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.AddColumn<string>(
                 name: "language",
                 table: "notifications",
                 type: "text",
                 nullable: false,
                 defaultValue: "",
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldCollation: "C");
+                collation: "C");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.AddColumn<string>(
                 name: "html_body",
                 table: "notifications",
                 type: "text",
                 nullable: false,
                 defaultValue: "",
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldCollation: "C");
+                collation: "C");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.AddColumn<string>(
                 name: "language",
                 table: "billing_accounts",
                 type: "text",
                 nullable: false,
                 defaultValue: "",
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldCollation: "C");
+                collation: "C");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.DropColumn(
                 name: "language",
-                table: "notifications",
-                type: "text",
-                nullable: false,
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldDefaultValue: "",
-                oldCollation: "C");
+                table: "notifications");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.DropColumn(
                 name: "html_body",
-                table: "notifications",
-                type: "text",
-                nullable: false,
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldDefaultValue: "",
-                oldCollation: "C");
+                table: "notifications");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.DropColumn(
                 name: "language",
-                table: "billing_accounts",
-                type: "text",
-                nullable: false,
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldDefaultValue: "",
-                oldCollation: "C");
+                table: "billing_accounts");
         }
     }
 }

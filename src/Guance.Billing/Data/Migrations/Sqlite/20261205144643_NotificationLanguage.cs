@@ -10,63 +10,42 @@ namespace Guance.Billing.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.AddColumn<string>(
                 name: "language",
                 table: "notifications",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "",
-                oldClrType: typeof(string),
-                oldType: "TEXT");
+                defaultValue: "");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.AddColumn<string>(
                 name: "html_body",
                 table: "notifications",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "",
-                oldClrType: typeof(string),
-                oldType: "TEXT");
+                defaultValue: "");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.AddColumn<string>(
                 name: "language",
                 table: "billing_accounts",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "",
-                oldClrType: typeof(string),
-                oldType: "TEXT");
+                defaultValue: "");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.DropColumn(
                 name: "language",
-                table: "notifications",
-                type: "TEXT",
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "TEXT",
-                oldDefaultValue: "");
+                table: "notifications");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.DropColumn(
                 name: "html_body",
-                table: "notifications",
-                type: "TEXT",
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "TEXT",
-                oldDefaultValue: "");
+                table: "notifications");
 
-            migrationBuilder.AlterColumn<string>(
+            migrationBuilder.DropColumn(
                 name: "language",
-                table: "billing_accounts",
-                type: "TEXT",
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "TEXT",
-                oldDefaultValue: "");
+                table: "billing_accounts");
         }
     }
 }
