@@ -14,6 +14,7 @@ public static class BillingAccountMapping
         Email = details.Account.Email,
         DisplayName = details.Account.DisplayName,
         ContactPhone = details.Account.ContactPhone,
+        Language = details.Account.Language,
         Certification = details.Certification?.ToMessage(),
         CreateTime = details.Account.CreatedAt.ToTimestamp(),
         UpdateTime = details.Account.UpdatedAt.ToTimestamp(),

@@ -50,7 +50,7 @@ public sealed class BillingAccountGrpcService(
     public override async Task<UpdateBillingAccountResponse> UpdateBillingAccount(UpdateBillingAccountRequest request, ServerCallContext context)
     {
         var account = await accounts.UpdateAsync(context.GetCaller(), request.BillingAccountId, request.BillingAccount?.Email,
-            request.BillingAccount?.DisplayName, request.BillingAccount?.ContactPhone, request.UpdateMask?.Paths.ToList() ?? [], context.CancellationToken);
+            request.BillingAccount?.DisplayName, request.BillingAccount?.ContactPhone, request.BillingAccount?.Language, request.UpdateMask?.Paths.ToList() ?? [], context.CancellationToken);
         return new UpdateBillingAccountResponse { BillingAccount = account.ToMessage() };
     }
 

@@ -66,19 +66,15 @@ public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOut
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var workspace = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId).Select(w => w.Name).FirstAsync(cancellationToken);
-        var recipients = await (from m in db.WorkspaceMembers.AsNoTracking()
-                                join u in db.Users.AsNoTracking() on m.UserId equals u.Id
-                                where m.WorkspaceId == workspaceId && (m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Administrator)
-                                orderby m.UserId
-                                select new { m.UserId, u.Email }).ToListAsync(cancellationToken);
         var info = BillingItems.Get(item);
-        var subject = $"High consumption of {info.DisplayName} in workspace {workspace} on {day:yyyy-MM-dd}";
-        var body = $"The daily bill of workspace {workspace} ({workspaceId}) for {day:yyyy-MM-dd} charges {Cny.Format(amount)} for {info.DisplayName}, "
-            + $"above the alert threshold of {Cny.Format(threshold)}.";
-        foreach (var recipient in recipients)
+        // The Owner and the Administrators, who set the alerts (docs/domain.md §2), each address once.
+        foreach (var recipient in await NoticeRecipients.OfWorkspaceAsync(db, workspaceId, accountEmail: null, cancellationToken))
         {
-            outbox.Add(new NotificationDraft(NotificationKind.ConsumptionAlert, billingAccountId, recipient.Email, subject, body, workspaceId,
-                $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}"), now);
+            var values = new NoticeValues()
+                .Text("workspace", workspace).Text("workspace_id", workspaceId).Text("item", info.DisplayName)
+                .Day("day", day).Money("amount", amount).Money("threshold", threshold);
+            outbox.Add(new NotificationDraft(NotificationKind.ConsumptionAlert, billingAccountId, recipient.Email, values, workspaceId,
+                $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}", workspaceId), now);
         }
     }
 }

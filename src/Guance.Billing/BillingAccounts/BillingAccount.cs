@@ -17,6 +17,9 @@ public sealed class BillingAccount
     public required string Email { get; set; }
     public required string DisplayName { get; set; }
     public string ContactPhone { get; set; } = "";
+
+    /// <summary>The language of its notices (<c>zh-CN</c> or <c>en</c>); empty: chosen by site (docs/domain.md §9).</summary>
+    public string Language { get; set; } = "";
     public required string PasswordHash { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,6 +1,7 @@
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed class BillingAccountManager(
     public const int MaxPasswordLength = 128;
     private const int MaxDisplayName = 64;
     private const string ThrottledMessage = "Too many failed sign-ins for this user name from this network address; try again later.";
-    private static readonly string[] UpdatableFields = ["email", "display_name", "contact_phone"];
+    private static readonly string[] UpdatableFields = ["email", "display_name", "contact_phone", "language"];
 
     /// <summary>
     /// Creates the account, its wallet and a first session. Anyone may register; a registration that
@@ -135,20 +136,20 @@ public sealed class BillingAccountManager(
         return await DetailsAsync(account, cancellationToken);
     }
 
-    /// <summary>Updates the fields named in the mask: email, display_name, contact_phone. The user name never changes.</summary>
+    /// <summary>Updates the fields named in the mask: email, display_name, contact_phone, language. The user name never changes.</summary>
     public async Task<BillingAccountDetails> UpdateAsync(
-        Caller caller, string billingAccountId, string? email, string? displayName, string? contactPhone, IReadOnlyCollection<string> updateMask,
+        Caller caller, string billingAccountId, string? email, string? displayName, string? contactPhone, string? language, IReadOnlyCollection<string> updateMask,
         CancellationToken cancellationToken)
     {
         var validator = new RequestValidator()
-            .Check(updateMask.Count > 0, "update_mask", "must name at least one field: email, display_name, contact_phone");
+            .Check(updateMask.Count > 0, "update_mask", "must name at least one field: email, display_name, contact_phone, language");
         if (validator.Size(updateMask.Count, "update_mask", RequestValidator.MaxUpdateMaskPaths))
         {
             foreach (var path in updateMask)
             {
                 validator.Check(path != "username", "update_mask", "'username' cannot be changed: the user name of a billing account is permanent");
                 validator.Check(path == "username" || UpdatableFields.Contains(path), "update_mask",
-                    $"'{Errors.Echo(path)}' cannot be updated; updatable fields are email, display_name and contact_phone");
+                    $"'{Errors.Echo(path)}' cannot be updated; updatable fields are email, display_name, contact_phone and language");
             }
         }
         if (updateMask.Contains("email"))
@@ -163,6 +164,12 @@ public sealed class BillingAccountManager(
         {
             validator.Check(IsPhone(contactPhone), "billing_account.contact_phone", "must be a phone number: 5 to 20 digits, spaces, '+', '-', '(' or ')'; empty to clear it");
         }
+        if (updateMask.Contains("language"))
+        {
+            // docs/domain.md §9: the notices' language; empty returns to the site's.
+            validator.Check(string.IsNullOrEmpty(language) || NotificationLanguages.IsSupported(language), "billing_account.language",
+                "must be zh-CN or en, or empty for the site's language");
+        }
         var account = await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Manage, cancellationToken, validator, tracked: true);
 
         if (updateMask.Contains("email"))
@@ -176,6 +183,10 @@ public sealed class BillingAccountManager(
         if (updateMask.Contains("contact_phone"))
         {
             account.ContactPhone = contactPhone?.Trim() ?? "";
+        }
+        if (updateMask.Contains("language"))
+        {
+            account.Language = language ?? "";
         }
         account.UpdatedAt = clock.GetUtcNow();
         account.Version++;

@@ -105,12 +105,10 @@ public sealed class CertificationManager(BillingDbContext db, BillingAccountAcce
         }
         outbox.Add(state == CertificationState.Approved
             ? new NotificationDraft(NotificationKind.CertificationApproved, billingAccountId, account.Email,
-                "Enterprise certification approved",
-                $"The enterprise certification of billing account {account.Username} for {pending.EnterpriseName} ({pending.TaxpayerId}) is approved.",
+                new NoticeValues().Text("account", account.Username).Text("enterprise", pending.EnterpriseName).Text("taxpayer_id", pending.TaxpayerId),
                 pending.Id, "certification_reviewed:" + pending.Id)
             : new NotificationDraft(NotificationKind.CertificationRejected, billingAccountId, account.Email,
-                "Enterprise certification rejected",
-                $"The enterprise certification of billing account {account.Username} for {pending.EnterpriseName} was rejected: {reason}. You may submit it again.",
+                new NoticeValues().Text("account", account.Username).Text("enterprise", pending.EnterpriseName).Text("reason", reason ?? ""),
                 pending.Id, "certification_reviewed:" + pending.Id), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

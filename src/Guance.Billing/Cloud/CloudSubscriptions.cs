@@ -102,22 +102,22 @@ public sealed class CloudSubscriptions(
     private async Task NotifyAsync(CloudAccount account, CancelledWorkspace workspace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var to = await (from w in db.Workspaces.AsNoTracking()
-                        join u in db.Users.AsNoTracking() on w.OwnerUserId equals u.Id
                         join a in db.BillingAccounts.AsNoTracking() on account.BillingAccountId equals a.Id
                         where w.Id == workspace.WorkspaceId
-                        select new { w.Name, OwnerEmail = u.Email, AccountEmail = a.Email, a.Username }).FirstAsync(cancellationToken);
-        var cloud = SettlementMethods.Of(account.Provider).Name();
-        var subject = $"The cloud subscription of workspace {to.Name} is cancelled";
-        var body = workspace.Method == SettlementMethod.BillingCenter
-            ? $"The marketplace subscription of {cloud} {account.ProviderAccountId} was cancelled. Workspace {to.Name} ({workspace.WorkspaceId}) "
-              + $"now settles through billing account {to.Username}: its daily bills are paid from that wallet from today on."
-            : $"The marketplace subscription of {cloud} {account.ProviderAccountId} was cancelled. Workspace {to.Name} ({workspace.WorkspaceId}) "
-              + $"is locked on {NotificationTexts.Time(workspace.LockAt!.Value)} unless its Owner changes the settlement method (for example to "
-              + $"billing account {to.Username}) before then. Until then its daily bills are paid from billing account {to.Username}.";
+                        select new { w.Name, AccountEmail = a.Email, a.Username }).FirstAsync(cancellationToken);
         var key = $"cloud_subscription_cancelled:{workspace.WorkspaceId}:{account.Id}";
-        outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, to.AccountEmail, subject, body,
-            workspace.WorkspaceId, key + ":account"), now);
-        outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, to.OwnerEmail, subject, body,
-            workspace.WorkspaceId, key + ":owner"), now);
+        foreach (var recipient in await NoticeRecipients.OfWorkspaceAsync(db, workspace.WorkspaceId, to.AccountEmail, cancellationToken))
+        {
+            var values = new NoticeValues()
+                .Text("cloud", SettlementMethods.Of(account.Provider).Name()).Text("cloud_account", account.ProviderAccountId)
+                .Text("workspace", to.Name).Text("workspace_id", workspace.WorkspaceId).Text("account", to.Username)
+                .Flag("locks", workspace.Method != SettlementMethod.BillingCenter);
+            if (workspace.LockAt is { } lockAt)
+            {
+                values.Time("lock_at", lockAt);
+            }
+            outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, recipient.Email, values,
+                workspace.WorkspaceId, key + ":" + recipient.Key, workspace.WorkspaceId), now);
+        }
     }
 }

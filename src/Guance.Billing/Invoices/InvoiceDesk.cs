@@ -59,10 +59,9 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
                         $"Another invoice has the number {Errors.Echo(number)}.");
                 }
             },
-            invoice => (NotificationKind.InvoiceIssued, $"Invoice {invoice.InvoiceNumber} is issued",
-                $"The invoice {invoice.InvoiceNumber} of {Cny.Format(invoice.Amount)} for {invoice.Title} was issued on "
-                + $"{invoice.IssueDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}"
-                + (invoice.Type.IsPaper() ? "; it will be mailed to " + invoice.Recipient + "." : "; download it from the billing center."))), cancellationToken);
+            invoice => (NotificationKind.InvoiceIssued, new NoticeValues()
+                .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("title", invoice.Title)
+                .Day("issue_day", invoice.IssueDate!.Value).Flag("paper", invoice.Type.IsPaper()).Text("recipient", invoice.Recipient ?? ""))), cancellationToken);
     }
 
     public async Task<InvoiceView> RejectAsync(Caller caller, string invoiceId, string requestId, string reason, CancellationToken cancellationToken)
@@ -73,8 +72,8 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
         return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
             InvoiceState.Rejected, [InvoiceState.Requested], "only a requested invoice can be rejected", RequestFingerprint.Of("reject", invoiceId, text),
             (invoice, now) => { invoice.RejectReason = text; invoice.ClosedAt = now; },
-            Notice: invoice => (NotificationKind.InvoiceRejected, "Your invoice request was rejected",
-                $"The invoice request {invoice.Id} of {Cny.Format(invoice.Amount)} was rejected: {text} The amount can be requested again.")), cancellationToken);
+            Notice: invoice => (NotificationKind.InvoiceRejected, new NoticeValues()
+                .Text("invoice", invoice.Id).Money("amount", invoice.Amount).Text("reason", text))), cancellationToken);
     }
 
     public async Task<InvoiceView> MarkMailedAsync(Caller caller, string invoiceId, string requestId, string carrier, string trackingNumber, CancellationToken cancellationToken)
@@ -92,8 +91,8 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
                     throw Errors.Precondition(ErrorReasons.InvoiceNotPaper, $"invoices/{invoice.Id}", $"Invoice {invoice.Id} is electronic: it is e-mailed, not mailed.");
                 }
             },
-            invoice => (NotificationKind.InvoiceMailed, $"Invoice {invoice.InvoiceNumber} is on its way",
-                $"The invoice {invoice.InvoiceNumber} was sent to {invoice.Recipient} by {via}, tracking number {tracking}.")), cancellationToken);
+            invoice => (NotificationKind.InvoiceMailed, new NoticeValues()
+                .Text("invoice_number", invoice.InvoiceNumber ?? "").Text("recipient", invoice.Recipient ?? "").Text("carrier", via).Text("tracking_number", tracking))), cancellationToken);
     }
 
     public async Task<InvoiceView> ReverseAsync(Caller caller, string invoiceId, string requestId, string redLetterNumber, string reason, CancellationToken cancellationToken)
@@ -107,9 +106,8 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             InvoiceState.Reversed, [InvoiceState.Issued, InvoiceState.Mailed], "only an issued (or mailed) invoice can be reversed",
             RequestFingerprint.Of("reverse", invoiceId, number, text),
             (invoice, now) => { invoice.RedLetterNumber = number; invoice.ReverseReason = text; invoice.ClosedAt = now; },
-            Notice: invoice => (NotificationKind.InvoiceReversed, $"Invoice {invoice.InvoiceNumber} was reversed",
-                $"The invoice {invoice.InvoiceNumber} of {Cny.Format(invoice.Amount)} was reversed by the red-letter invoice {number}: {text} "
-                + "The amount can be invoiced again.")), cancellationToken);
+            Notice: invoice => (NotificationKind.InvoiceReversed, new NoticeValues()
+                .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("red_letter_number", number).Text("reason", text))), cancellationToken);
     }
 
     private static RequestValidator Common(string invoiceId, string requestId) =>

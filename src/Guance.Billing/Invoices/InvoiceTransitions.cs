@@ -14,7 +14,7 @@ namespace Guance.Billing.Invoices;
 /// <param name="Notice">The notice to the account, or null for none.</param>
 public sealed record InvoiceTransition(
     InvoiceState To, InvoiceState[] From, string Rule, string Fingerprint, Action<Invoice, DateTimeOffset> Apply,
-    Action<Invoice>? Check = null, Func<Invoice, (NotificationKind Kind, string Subject, string Body)>? Notice = null);
+    Action<Invoice>? Check = null, Func<Invoice, (NotificationKind Kind, NoticeValues Values)>? Notice = null);
 
 /// <summary>
 /// Runs the state changes after a request (docs/domain.md §8), each one transaction under the
@@ -53,9 +53,9 @@ public sealed class InvoiceTransitions(BillingDbContext db, InvoiceWrites writes
             db.InvoiceEvents.Add(new InvoiceEvent { InvoiceId = invoiceId, RequestId = requestId, State = transition.To, Fingerprint = transition.Fingerprint, CreatedAt = now });
             if (transition.Notice is not null)
             {
-                var (kind, subject, body) = transition.Notice(invoice);
+                var (kind, values) = transition.Notice(invoice);
                 var email = await db.BillingAccounts.AsNoTracking().Where(a => a.Id == invoice.BillingAccountId).Select(a => a.Email).FirstAsync(cancellationToken);
-                outbox.Add(new NotificationDraft(kind, invoice.BillingAccountId, email, subject, body, invoice.Id,
+                outbox.Add(new NotificationDraft(kind, invoice.BillingAccountId, email, values, invoice.Id,
                     $"{kind.ToString().ToLowerInvariant()}:{invoice.Id}"), now);
             }
             await db.SaveChangesAsync(cancellationToken);

@@ -7,7 +7,7 @@ using MimeKit;
 namespace Guance.Billing.Notifications;
 
 /// <summary>
-/// The e-mail channel: one message per delivery over SMTP (MailKit) when <c>Guance:Email:Host</c> is set,
+/// The e-mail channel: one multipart/alternative message (text and HTML) per delivery over SMTP (MailKit) when <c>Guance:Email:Host</c> is set,
 /// else the log. The Message-ID is made of the notice id (<c>&lt;ntf_...@domain&gt;</c>) and the header
 /// <c>X-Guance-Notification-Id</c> carries it too, so that a mailbox or a mail filter drops the copy
 /// that a retry after a lost acknowledgement makes (docs/domain.md §9).
@@ -59,12 +59,20 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
         message.MessageId = $"{notification.Id}@{Domain(settings.FromAddress)}";
         message.Date = notification.CreatedAt;
         message.Headers.Add(NotificationIdHeader, notification.Id);
-        // The text as written, and the same text HTML-encoded for mail programs that show HTML.
+        // multipart/alternative: the plain text and the HTML of the kind's template; a notice written
+        // before templates has no HTML, and gets its text HTML-encoded.
         message.Body = new BodyBuilder
         {
             TextBody = notification.Body,
-            HtmlBody = $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notification.Body)}</p></body></html>",
+            HtmlBody = notification.HtmlBody is { Length: > 0 } html
+                ? html
+                : $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notification.Body)}</p></body></html>",
         }.ToMessageBody();
+        if (notification.Language.Length > 0)
+        {
+            // A Content-* header belongs to the body entity; on the message it would be dropped.
+            message.Body.Headers.Add(HeaderId.ContentLanguage, notification.Language);
+        }
         return message;
     }
 

@@ -42,7 +42,15 @@ public sealed class Notification
     public required string Recipient { get; init; }
 
     public required string Subject { get; init; }
+
+    /// <summary>The plain-text body, rendered from the kind's template in <see cref="Language"/>.</summary>
     public required string Body { get; init; }
+
+    /// <summary>The same in HTML (values HTML-encoded); empty for notices written before templates.</summary>
+    public string HtmlBody { get; init; } = "";
+
+    /// <summary>The language it was written in: <c>zh-CN</c> or <c>en</c>; empty for notices written before templates.</summary>
+    public string Language { get; init; } = "";
 
     /// <summary>The card, voucher, transaction or bill it is about.</summary>
     public required string Reference { get; init; }

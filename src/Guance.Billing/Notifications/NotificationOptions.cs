@@ -23,6 +23,12 @@ public sealed class NotificationOptions
     /// <summary>How long after a notice its deliveries are still retried: the last retry is due then (a day, docs/domain.md §9).</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>The language of a notice when neither its account nor a workspace's site decides it.</summary>
+    public string DefaultLanguage { get; set; } = NotificationLanguages.English;
+
+    /// <summary>The time zone (IANA id) of the instants in an English notice without a site; Chinese ones use Asia/Shanghai.</summary>
+    public string DefaultTimeZone { get; set; } = "UTC";
+
     /// <summary>How long one POST to a webhook endpoint may take before it counts as a failed attempt.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -6,9 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Notifications;
 
-/// <summary>What to tell whom; <see cref="NotificationOutbox.Add"/> turns it into an outbox row.</summary>
+/// <summary>
+/// What to tell whom; <see cref="NotificationOutbox.Add"/> renders it from its kind's template with
+/// <paramref name="Values"/> and turns it into an outbox row. <paramref name="WorkspaceId"/> names the
+/// workspace of a workspace notice, whose site decides the language and time zone.
+/// </summary>
 public sealed record NotificationDraft(
-    NotificationKind Kind, string? BillingAccountId, string Recipient, string Subject, string Body, string Reference, string DedupeKey);
+    NotificationKind Kind, string? BillingAccountId, string Recipient, NoticeValues Values, string Reference, string DedupeKey, string? WorkspaceId = null);
 
 /// <summary>A notice with its deliveries, as ListNotifications shows it.</summary>
 public sealed record NotificationWithDeliveries(Notification Notification, IReadOnlyList<NoticeDelivery> Deliveries);
@@ -17,7 +21,7 @@ public sealed record NotificationWithDeliveries(Notification Notification, IRead
 /// Writes notifications and their deliveries into the caller's unit of work, so that they commit
 /// (or not) with the event that causes them (docs/domain.md §9), and lists them for operators.
 /// </summary>
-public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess access, TimeProvider clock)
+public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess access, NoticeAudiences audiences, TimeProvider clock)
 {
     private const string NotificationList = "notifications";
 
@@ -28,14 +32,19 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
     public Notification Add(NotificationDraft draft, DateTimeOffset? now = null)
     {
         var at = now ?? clock.GetUtcNow();
+        var id = Ids.New("ntf", clock);
+        var (language, zone) = audiences.Of(draft.BillingAccountId, draft.WorkspaceId);
+        var rendered = NotificationTemplates.Render(draft.Kind, language, draft.Values.Text(NotificationTemplates.IdValue, id), zone);
         var notification = new Notification
         {
-            Id = Ids.New("ntf", clock),
+            Id = id,
             Kind = draft.Kind,
             BillingAccountId = draft.BillingAccountId,
             Recipient = draft.Recipient,
-            Subject = draft.Subject,
-            Body = draft.Body,
+            Subject = rendered.Subject,
+            Body = rendered.Text,
+            HtmlBody = rendered.Html,
+            Language = language,
             Reference = draft.Reference,
             DedupeKey = draft.DedupeKey,
             CreatedAt = at,

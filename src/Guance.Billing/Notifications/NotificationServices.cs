@@ -12,6 +12,7 @@ public static class NotificationServices
     {
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
         services.AddScoped<NotificationOutbox>();
+        services.AddScoped<NoticeAudiences>();
         services.AddScoped<NotificationDelivery>();
         services.AddScoped<DeliveryClaims>();
         services.AddSingleton<NotificationDeliveryInstance>();

@@ -13,19 +13,16 @@ public sealed class TicketNotices(BillingDbContext db, NotificationOutbox outbox
 {
     public async Task RepliedAsync(Ticket ticket, string messageId, DateTimeOffset now, CancellationToken cancellationToken) =>
         await AddAsync(ticket, NotificationKind.TicketReplied, $"ticket_replied:{messageId}",
-            $"Support replied to your ticket \"{ticket.Title}\"",
-            $"Support replied to ticket {ticket.Id} \"{ticket.Title}\" at {NotificationTexts.Time(now)}. "
-            + $"Answer within {TicketRules.AutoCloseAfter.TotalDays:0} days, or the ticket closes by itself.", now, cancellationToken);
+            Values(ticket).Time("replied_at", now), now, cancellationToken);
 
     public async Task ClosedAsync(Ticket ticket, bool automatically, DateTimeOffset now, CancellationToken cancellationToken) =>
         await AddAsync(ticket, NotificationKind.TicketClosed, $"ticket_closed:{ticket.Id}",
-            $"Your ticket \"{ticket.Title}\" is closed",
-            automatically
-                ? $"Ticket {ticket.Id} \"{ticket.Title}\" was closed at {NotificationTexts.Time(now)}, {TicketRules.AutoCloseAfter.TotalDays:0} days after support's last reply without an answer. You can rate it."
-                : $"Ticket {ticket.Id} \"{ticket.Title}\" was closed at {NotificationTexts.Time(now)}. You can rate it.",
-            now, cancellationToken);
+            Values(ticket).Time("closed_at", now).Flag("automatically", automatically), now, cancellationToken);
 
-    private async Task AddAsync(Ticket ticket, NotificationKind kind, string dedupeKey, string subject, string body, DateTimeOffset now,
+    private static NoticeValues Values(Ticket ticket) => new NoticeValues()
+        .Text("ticket", ticket.Id).Text("title", ticket.Title).Number("days", (long)TicketRules.AutoCloseAfter.TotalDays);
+
+    private async Task AddAsync(Ticket ticket, NotificationKind kind, string dedupeKey, NoticeValues values, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var recipient = ticket.BillingAccountId is { } accountId
@@ -35,6 +32,6 @@ public sealed class TicketNotices(BillingDbContext db, NotificationOutbox outbox
         {
             return; // the submitting user's account is gone: nobody to tell
         }
-        outbox.Add(new NotificationDraft(kind, ticket.BillingAccountId, recipient, subject, body, ticket.Id, dedupeKey), now);
+        outbox.Add(new NotificationDraft(kind, ticket.BillingAccountId, recipient, values, ticket.Id, dedupeKey, ticket.WorkspaceId), now);
     }
 }

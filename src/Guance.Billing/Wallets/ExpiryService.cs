@@ -64,9 +64,7 @@ public sealed class ExpiryService(
                         continue; // another run sent it
                     }
                     outbox.Add(new NotificationDraft(NotificationKind.CardExpiringSoon, card.BillingAccountId, card.Email,
-                        $"Prepaid card {card.Id} expires on {NotificationTexts.Time(card.ExpiresAt)}",
-                        $"Prepaid card {card.Id} of billing account {card.Username} still holds {Cny.Format(card.Balance)} and expires on "
-                        + $"{NotificationTexts.Time(card.ExpiresAt)}; what is left then is cleared and cannot be refunded.",
+                        new NoticeValues().Text("card", card.Id).Text("account", card.Username).Money("balance", card.Balance).Time("expires_at", card.ExpiresAt),
                         card.Id, "card_expiring:" + card.Id), now);
                     await db.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
@@ -81,8 +79,8 @@ public sealed class ExpiryService(
         }
     }
 
-    /// <summary>A card or voucher whose validity has ended, with its holder and how its notice names it.</summary>
-    private sealed record DueLot(string Id, string BillingAccountId, string Email, string Username, string Name);
+    /// <summary>A card or voucher whose validity has ended, with its holder (and, for a voucher, whether it is a full-reduction one).</summary>
+    private sealed record DueLot(string Id, string BillingAccountId, string Email, string Username, bool FullReduction);
 
     private Task<(int Expired, long Cleared)> ExpireCardsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ExpireLotsAsync(now,
@@ -90,15 +88,14 @@ public sealed class ExpiryService(
                      join b in db.BillingAccounts.AsNoTracking() on c.BillingAccountId equals b.Id
                      where c.ExpiredAt == null && c.ExpiresAt <= now && string.Compare(c.Id, last) > 0
                      orderby c.Id
-                     select new DueLot(c.Id, c.BillingAccountId, b.Email, b.Username, "Prepaid card " + c.Id))
+                     select new DueLot(c.Id, c.BillingAccountId, b.Email, b.Username, false))
                 .Take(Batch).ToListAsync(cancellationToken),
             (card, at) => db.PrepaidCards
                 .Where(c => c.Id == card.Id && c.ExpiredAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExpiredAt, at), cancellationToken),
             "Prepaid card expired",
             (card, amount) => new NotificationDraft(NotificationKind.CardExpired, card.BillingAccountId, card.Email,
-                $"{card.Name} has expired",
-                $"{card.Name} of billing account {card.Username} expired; its remaining {Cny.Format(amount)} was cleared.",
+                new NoticeValues().Text("card", card.Id).Text("account", card.Username).Money("amount", amount),
                 card.Id, "card_expired:" + card.Id),
             cancellationToken);
 
@@ -113,15 +110,14 @@ public sealed class ExpiryService(
                      join b in db.BillingAccounts.AsNoTracking() on v.BillingAccountId equals b.Id
                      where v.ExpiredAt == null && v.ExpiresAt <= now && string.Compare(v.Id, last) > 0
                      orderby v.Id
-                     select new DueLot(v.Id, b.Id, b.Email, b.Username, (v.Kind == VoucherKind.Ordinary ? "Ordinary" : "Full-reduction") + " voucher " + v.Id))
+                     select new DueLot(v.Id, b.Id, b.Email, b.Username, v.Kind != VoucherKind.Ordinary))
                 .Take(Batch).ToListAsync(cancellationToken),
             (voucher, at) => db.Vouchers
                 .Where(v => v.Id == voucher.Id && v.ExpiredAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.ExpiredAt, at), cancellationToken),
             "Voucher expired",
             (voucher, amount) => new NotificationDraft(NotificationKind.VoucherExpired, voucher.BillingAccountId, voucher.Email,
-                $"Voucher {voucher.Id} has expired",
-                $"{voucher.Name} of billing account {voucher.Username} reached the end of its validity; its remaining {Cny.Format(amount)} was cleared.",
+                new NoticeValues().Text("voucher", voucher.Id).Text("account", voucher.Username).Money("amount", amount).Flag("full_reduction", voucher.FullReduction),
                 voucher.Id, "voucher_expired:" + voucher.Id),
             cancellationToken);
         return (unredeemed + expired, cleared);

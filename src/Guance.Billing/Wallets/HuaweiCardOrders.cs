@@ -122,9 +122,8 @@ public sealed class HuaweiCardOrders(
             order.Version++;
             var account = await AccountAsync(order.BillingAccountId, cancellationToken);
             outbox.Add(new NotificationDraft(NotificationKind.HuaweiCardOrderConfirmed, order.BillingAccountId, account.Email,
-                $"Huawei Cloud order {order.OrderNumber} is a prepaid card now",
-                $"Huawei Cloud order {order.OrderNumber} of billing account {account.Username} was confirmed: prepaid card {card.Id} of "
-                + $"{Cny.Format(faceValue)}, valid until {NotificationTexts.Time(card.ExpiresAt)}.",
+                new NoticeValues().Text("order", order.OrderNumber).Text("account", account.Username).Text("card", card.Id)
+                    .Money("face_value", faceValue).Time("expires_at", card.ExpiresAt),
                 order.Id, $"huawei_card_order_confirmed:{order.Id}"), book.Now);
             return new HuaweiCardConfirmation(order, PrepaidCardManager.View(card, lot.Balance, book.Now), arrearsPaid, Replayed: false);
         }, cancellationToken);
@@ -163,8 +162,7 @@ public sealed class HuaweiCardOrders(
         }
         var account = await AccountAsync(order.BillingAccountId, cancellationToken);
         outbox.Add(new NotificationDraft(NotificationKind.HuaweiCardOrderRejected, order.BillingAccountId, account.Email,
-            $"Huawei Cloud order {order.OrderNumber} was rejected",
-            $"Huawei Cloud order {order.OrderNumber} of billing account {account.Username} was not redeemed: {trimmed}",
+            new NoticeValues().Text("order", order.OrderNumber).Text("account", account.Username).Text("reason", trimmed),
             order.Id, $"huawei_card_order_rejected:{order.Id}"), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -158,13 +158,10 @@ public sealed class WalletLedger(
             .FirstAsync(cancellationToken);
         outbox.Add(change.Kind == ArrearsChangeKind.Started
             ? new NotificationDraft(NotificationKind.ArrearsStarted, book.BillingAccountId, account.Email,
-                $"Billing account {account.Username} is in arrears",
-                $"A charge left {Cny.Format(change.Arrears)} unpaid on billing account {account.Username}. The settlement period starts now; "
-                + "recharge to pay the arrears, or the workspaces it pays for will be locked when the period ends.",
+                new NoticeValues().Text("account", account.Username).Money("arrears", change.Arrears),
                 change.TransactionId, $"arrears_started:{change.TransactionId}")
             : new NotificationDraft(NotificationKind.ArrearsPaid, book.BillingAccountId, account.Email,
-                $"Arrears of billing account {account.Username} are paid",
-                $"The arrears of billing account {account.Username}, owed since {NotificationTexts.Time(change.ArrearsSince)}, are paid in full.",
+                new NoticeValues().Text("account", account.Username).Time("arrears_since", change.ArrearsSince),
                 change.TransactionId, $"arrears_paid:{change.TransactionId}"),
             book.Now);
         foreach (var listener in listeners)

@@ -222,6 +222,27 @@ public sealed class BillingAccountTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task UpdateBillingAccount_sets_the_language_of_the_notices_and_refuses_one_not_offered()
+    {
+        var account = await host.RegisterBillingAccountAsync("language");
+        Assert.Equal("", account.Account.Language);
+        UpdateBillingAccountRequest Language(string language) => new()
+        {
+            BillingAccountId = account.Id,
+            BillingAccount = new BillingAccount { Language = language, DisplayName = "ignored" },
+            UpdateMask = new FieldMask { Paths = { "language" } },
+        };
+        var chinese = (await account.Client.UpdateBillingAccountAsync(Language("zh-CN"))).BillingAccount;
+        Assert.Equal(("zh-CN", account.Account.DisplayName), (chinese.Language, chinese.DisplayName));
+
+        await RpcAssert.InvalidFields(() => account.Client.UpdateBillingAccountAsync(Language("fr")), "billing_account.language");
+        await RpcAssert.InvalidFields(() => account.Client.UpdateBillingAccountAsync(Language("zh-cn")), "billing_account.language");
+        Assert.Equal("zh-CN", (await account.Client.GetBillingAccountAsync(new GetBillingAccountRequest { BillingAccountId = account.Id })).BillingAccount.Language);
+
+        Assert.Equal("", (await account.Client.UpdateBillingAccountAsync(Language(""))).BillingAccount.Language); // back to the site's
+    }
+
+    [Fact]
     public async Task ChangePassword_ends_every_other_session_and_keeps_this_one()
     {
         var account = await host.RegisterBillingAccountAsync("password");

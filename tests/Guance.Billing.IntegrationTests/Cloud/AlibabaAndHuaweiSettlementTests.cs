@@ -44,8 +44,10 @@ public sealed class AlibabaAndHuaweiSettlementTests
         var settlement = await host.SettlementAsync(alibaba.Id);
         Assert.Equal((SettlementMethod.BillingCenter, "", false, false), (settlement.Method, settlement.CloudAccountId, settlement.Locked, settlement.CloudLockedIn));
         var notices = await host.NotificationsAsync(alibaba.Account.Id, NotificationKind.CloudSubscriptionCancelled);
-        Assert.Equal(new[] { alibaba.Account.Account.Email, alibaba.Workspace.Owner.Email }.Order(), notices.Select(n => n.Recipient).Order());
-        Assert.All(notices, n => Assert.Contains("billing account", n.Body));
+        Assert.Equal(new[] { alibaba.Account.Account.Email, alibaba.Workspace.Owner.Email, alibaba.Workspace.Administrator.Email }.Order(),
+            notices.Select(n => n.Recipient).Order());
+        // In Simplified Chinese, the China site's language: now settled by billing account ... (费用中心账号).
+        Assert.All(notices, n => Assert.Contains($"改由费用中心账号 {alibaba.Account.Username} 结算", n.Body, StringComparison.Ordinal));
 
         // The next day is paid from the wallet: 58.00 with no cash is arrears; no metering record.
         await alibaba.ReportAsync(host, CloudKit.AllItems.Select(x => (x.Item, x.Quantity)).ToArray());

@@ -135,6 +135,13 @@ public sealed class AwsSettlementTests
     {
         using var host = new BillingHost();
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        // The account reads its notices in English, whatever the (China) site's default (docs/domain.md §9).
+        await aws.Account.Client.UpdateBillingAccountAsync(new UpdateBillingAccountRequest
+        {
+            BillingAccountId = aws.Account.Id,
+            BillingAccount = new BillingAccount { Language = "en" },
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "language" } },
+        });
         var cancelledAt = host.Clock.GetUtcNow();
 
         var response = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
@@ -149,18 +156,18 @@ public sealed class AwsSettlementTests
         Assert.False(settlement.Locked);
         Assert.False(settlement.CloudLockedIn); // cancelled: the workspace may leave the AWS account
         var notices = await host.NotificationsAsync(aws.Account.Id, NotificationKind.CloudSubscriptionCancelled);
-        Assert.Equal(new[] { aws.Account.Account.Email, aws.Workspace.Owner.Email }.Order(), notices.Select(n => n.Recipient).Order());
+        Assert.Equal(new[] { aws.Account.Account.Email, aws.Workspace.Owner.Email, aws.Workspace.Administrator.Email }.Order(), notices.Select(n => n.Recipient).Order());
 
         // The marketplace's notice again: nothing more happens.
         var repeated = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = aws.CloudAccountId });
         Assert.Empty(repeated.Workspaces);
-        Assert.Equal(2, (await host.NotificationsAsync(aws.Account.Id, NotificationKind.CloudSubscriptionCancelled)).Count);
+        Assert.Equal(3, (await host.NotificationsAsync(aws.Account.Id, NotificationKind.CloudSubscriptionCancelled)).Count);
 
         // The countdown's notices name the cancellation and the way out, not arrears.
         host.Clock.Advance(lockAt.AddDays(-3) - host.Clock.GetUtcNow());
         await host.Operator.Settlement.ProcessArrearsAsync(new ProcessArrearsRequest());
         var warnings = await host.NotificationsAsync(aws.Account.Id, NotificationKind.WorkspaceLockWarning);
-        Assert.Equal(2, warnings.Count);
+        Assert.Equal(3, warnings.Count);
         Assert.All(warnings, n => Assert.Contains("subscription", n.Body));
         Assert.All(warnings, n => Assert.Contains("changes the settlement method", n.Body));
         Assert.All(warnings, n => Assert.DoesNotContain("arrears", n.Body));
@@ -173,7 +180,7 @@ public sealed class AwsSettlementTests
         Assert.True((await host.SettlementAsync(aws.Id)).Locked);
         await host.Operator.Settlement.ProcessArrearsAsync(new ProcessArrearsRequest());
         var locked = await host.NotificationsAsync(aws.Account.Id, NotificationKind.WorkspaceLocked);
-        Assert.Equal(2, locked.Count);
+        Assert.Equal(3, locked.Count);
         Assert.All(locked, n => Assert.Equal($"Workspace {aws.Workspace.Workspace.Name} is locked: its cloud subscription was cancelled", n.Subject));
         Assert.All(locked, n => Assert.Contains("Changing the settlement method", n.Body));
     }

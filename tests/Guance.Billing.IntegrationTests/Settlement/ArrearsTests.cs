@@ -71,8 +71,10 @@ public sealed class ArrearsTests : IDisposable
         return locked;
     }
 
+    /// <summary>Workspace notices go to the paying account, the Owner and the Administrators (docs/domain.md §9).</summary>
     private static void ToOwnerAndAccount(Debtor debtor, IEnumerable<Notification> notices) =>
-        Assert.Equal(new[] { debtor.Account.Account.Email, debtor.Workspace.Owner.Email }.Order(), notices.Select(n => n.Recipient).Order());
+        Assert.Equal(new[] { debtor.Account.Account.Email, debtor.Workspace.Owner.Email, debtor.Workspace.Administrator.Email }.Order(),
+            notices.Select(n => n.Recipient).Order());
 
     [Fact]
     public async Task The_lock_takes_effect_exactly_at_the_end_of_the_14_days_and_not_before()
@@ -120,7 +122,7 @@ public sealed class ArrearsTests : IDisposable
         host.Clock.SetUtcNow(LockAt.AddDays(1));
         Assert.Equal((0, 0), await ProcessAsync());
         ToOwnerAndAccount(debtor, await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLocked));
-        Assert.Equal(2, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLockWarning)).Count);
+        Assert.Equal(3, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLockWarning)).Count);
         Assert.True(await LockedAsync(debtor));
 
         // The countdown moves no money.
@@ -191,14 +193,14 @@ public sealed class ArrearsTests : IDisposable
         await RefusedAsync(debtor);
         await RpcAssert.Fails(StatusCode.FailedPrecondition,
             () => secondCollector.ReportAsync(Agent, 1, UsageTestKit.Record(BillingItem.Logs, 1_000, LockAt)), "WORKSPACE_LOCKED");
-        Assert.Equal(4, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLocked)).Count); // 2 workspaces × (Owner, account)
+        Assert.Equal(6, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLocked)).Count); // 2 workspaces × (account, Owner, Administrator)
 
         await host.RechargeAsync(debtor.Account.Id, 3m);
         Assert.False((await host.SettlementAsync(second.Id)).Locked);
         Assert.False(await LockedAsync(debtor));
         await secondCollector.ReportAsync(Agent, 2, UsageTestKit.Record(BillingItem.Logs, 1_000, LockAt));
         await ReportNowAsync(debtor);
-        Assert.Equal(4, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceUnlocked)).Count);
+        Assert.Equal(6, (await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceUnlocked)).Count);
     }
 
     [Fact]

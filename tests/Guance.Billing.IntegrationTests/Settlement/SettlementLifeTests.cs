@@ -175,7 +175,7 @@ public sealed class SettlementLifeTests : IDisposable
         // --- Nov 20: the warning 3 days before the lock (Nov 20 00:30), to the account and to the Owner.
         await LiveDayAsync(collector, new DateOnly(2026, 11, 20));
         var warnings = await host.NoticesAsync(account.Id, NotificationKind.WorkspaceLockWarning);
-        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email }.Order(), warnings.Select(n => n.Recipient).Order());
+        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(), warnings.Select(n => n.Recipient).Order());
         Assert.All(warnings, n => Assert.Equal(Local(11, 20, 0, 30), n.CreateTime.ToDateTimeOffset()));
         Assert.All(warnings, n => Assert.Equal(workspace.Id, n.Reference));
         Assert.False((await host.SettlementAsync(workspace.Id)).Locked);
@@ -201,7 +201,7 @@ public sealed class SettlementLifeTests : IDisposable
         Assert.True(settlement.Locked);
         Assert.Equal(lockTime, settlement.LockTime.ToDateTimeOffset());
         var locked = await host.NoticesAsync(account.Id, NotificationKind.WorkspaceLocked);
-        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email }.Order(), locked.Select(n => n.Recipient).Order());
+        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(), locked.Select(n => n.Recipient).Order());
         Assert.All(locked, n => Assert.Equal(lockTime, n.CreateTime.ToDateTimeOffset()));
         AssertPaid(await host.BillAsync(workspace.Id, new DateOnly(2026, 11, 22)), vouchers: 0, cards: 0, cash: 0, arrears: DayTotal);
 
@@ -223,7 +223,7 @@ public sealed class SettlementLifeTests : IDisposable
         Assert.Null(settlement.LockTime);
         Assert.Null(settlement.ArrearsSince);
         var unlocked = await host.NoticesAsync(account.Id, NotificationKind.WorkspaceUnlocked);
-        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email }.Order(), unlocked.Select(n => n.Recipient).Order());
+        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(), unlocked.Select(n => n.Recipient).Order());
         Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsPaid));
         // Usage accepted at once, same instant.
         await ReportStandardDayAsync(collector, new DateOnly(2026, 11, 25));

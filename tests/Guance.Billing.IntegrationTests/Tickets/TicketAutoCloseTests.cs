@@ -46,7 +46,7 @@ public sealed class TicketAutoCloseTests
         Assert.Equal(0, await RunAsync(host));
         var notice = Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketClosed));
         Assert.Equal(ticket.TicketId, notice.Reference);
-        Assert.Contains("7 days", notice.Body, StringComparison.Ordinal);
+        Assert.Contains("7 天", notice.Body, StringComparison.Ordinal); // a China site's workspace: Simplified Chinese
         Assert.Equal(TicketState.WaitingForAssignment, (await member.Api.GetAsync(untouched.TicketId)).State);
 
         // Closed automatically, it is rated like any closed ticket.

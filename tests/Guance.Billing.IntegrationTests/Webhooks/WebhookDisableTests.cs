@@ -20,7 +20,8 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
             var outbox = scope.ServiceProvider.GetRequiredService<NotificationOutbox>();
             for (var i = 0; i < count; i++)
             {
-                outbox.Add(new NotificationDraft(Billing.Notifications.NotificationKind.BillReady, account.Id, account.Account.Email, "Bill", "Your bill.", "mb_x",
+                outbox.Add(new NotificationDraft(Billing.Notifications.NotificationKind.BillReady, account.Id, account.Account.Email,
+                    new NoticeValues().Text("account", account.Username).Text("month", "2026-11").Money("amount", 100), "mb_x",
                     $"test:{Guid.NewGuid():N}"));
             }
             await scope.ServiceProvider.GetRequiredService<BillingDbContext>().SaveChangesAsync();

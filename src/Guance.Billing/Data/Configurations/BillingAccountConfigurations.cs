@@ -12,6 +12,7 @@ internal sealed class BillingAccountConfiguration : IEntityTypeConfiguration<Bil
         account.HasKey(a => a.Id);
         account.HasIndex(a => a.NormalizedUsername).IsUnique();
         account.Property(a => a.Version).IsConcurrencyToken();
+        account.Property(a => a.Language).HasDefaultValue(""); // none chosen: the site's (docs/domain.md §9)
     }
 }
 

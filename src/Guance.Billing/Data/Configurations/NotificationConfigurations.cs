@@ -12,6 +12,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.HasKey(n => n.Id);
         notification.HasIndex(n => n.DedupeKey).IsUnique();
         notification.HasIndex(n => n.BillingAccountId);
+        // Notices written before templates have neither.
+        notification.Property(n => n.HtmlBody).HasDefaultValue("");
+        notification.Property(n => n.Language).HasDefaultValue("");
     }
 }
 

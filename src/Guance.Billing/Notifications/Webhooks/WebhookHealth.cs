@@ -34,9 +34,7 @@ public sealed class WebhookHealth(BillingDbContext db, NotificationOutbox outbox
             var email = await db.BillingAccounts.AsNoTracking().Where(a => a.Id == endpoint.BillingAccountId).Select(a => a.Email).SingleAsync(cancellationToken);
             outbox.Add(new NotificationDraft(
                 NotificationKind.WebhookEndpointDisabled, endpoint.BillingAccountId, email,
-                "Webhook endpoint disabled",
-                $"Your webhook endpoint {endpoint.Url} failed {MaxConsecutiveFailures} deliveries in a row, each retried for a day, and was disabled at {NotificationTexts.Time(now)}. " +
-                "Fix the receiver, then enable it again (UpdateWebhookEndpoint) and replay what it missed (RetryWebhookDelivery).",
+                new NoticeValues().Text("url", endpoint.Url).Number("failures", MaxConsecutiveFailures).Time("disabled_at", now),
                 endpoint.Id, $"webhook-disabled:{endpoint.Id}:{Ids.New("x", clock)}"), now);
             await db.SaveChangesAsync(cancellationToken);
         }

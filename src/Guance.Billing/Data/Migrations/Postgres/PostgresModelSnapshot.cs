@@ -118,6 +118,14 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("email")
                         .UseCollation("C");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("language")
+                        .UseCollation("C");
+
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1236,9 +1244,25 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("dedupe_key")
                         .UseCollation("C");
 
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("html_body")
+                        .UseCollation("C");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("language")
+                        .UseCollation("C");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
