@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["ingestion"] = (Guance.Billing.Benchmarks.IngestionBenchmark.Description, Guance.Billing.Benchmarks.IngestionBenchmark.RunAsync),
     ["usage-writer"] = (Guance.Billing.Benchmarks.UsageWriterBenchmark.Description, Guance.Billing.Benchmarks.UsageWriterBenchmark.RunAsync),
     ["closeday"] = (Guance.Billing.Benchmarks.CloseDayBenchmark.Description, Guance.Billing.Benchmarks.CloseDayBenchmark.RunAsync),
+    ["reads"] = (Guance.Billing.Benchmarks.ReadsBenchmark.Description, Guance.Billing.Benchmarks.ReadsBenchmark.RunAsync),
     ["monthly"] = (Guance.Billing.Benchmarks.MonthlyBillsBenchmark.Description, Guance.Billing.Benchmarks.MonthlyBillsBenchmark.RunAsync),
 };
 
