@@ -358,6 +358,8 @@ public static class IngestionBenchmark
             }
         }
         await transaction.CommitAsync();
+        // The statistics read the rollups that the usage writer keeps; points written here get theirs here.
+        await ReadsHistory.FillRollupsAsync(connection, withHistory);
     }
 
     private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object value)

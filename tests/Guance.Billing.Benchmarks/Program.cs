@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["usage-writer"] = (Guance.Billing.Benchmarks.UsageWriterBenchmark.Description, Guance.Billing.Benchmarks.UsageWriterBenchmark.RunAsync),
     ["closeday"] = (Guance.Billing.Benchmarks.CloseDayBenchmark.Description, Guance.Billing.Benchmarks.CloseDayBenchmark.RunAsync),
     ["startup"] = (Guance.Billing.Benchmarks.StartupBenchmark.Description, Guance.Billing.Benchmarks.StartupBenchmark.RunAsync),
+    ["reads"] = (Guance.Billing.Benchmarks.ReadsBenchmark.Description, Guance.Billing.Benchmarks.ReadsBenchmark.RunAsync),
     ["monthly"] = (Guance.Billing.Benchmarks.MonthlyBillsBenchmark.Description, Guance.Billing.Benchmarks.MonthlyBillsBenchmark.RunAsync),
 };
 

@@ -41,6 +41,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Notifications.Webhooks.WebhookAttempt> WebhookAttempts => Set<Notifications.Webhooks.WebhookAttempt>();
     public DbSet<UsagePoint> UsagePoints => Set<UsagePoint>();
     public DbSet<UsageCollector> UsageCollectors => Set<UsageCollector>();
+    public DbSet<UsageHourlyRollup> UsageHourlyRollups => Set<UsageHourlyRollup>();
+    public DbSet<UsageDailyRollup> UsageDailyRollups => Set<UsageDailyRollup>();
     public DbSet<CollectorSequenceReset> CollectorSequenceResets => Set<CollectorSequenceReset>();
     public DbSet<PriceList> PriceLists => Set<PriceList>();
     public DbSet<PriceListEntry> PriceListEntries => Set<PriceListEntry>();

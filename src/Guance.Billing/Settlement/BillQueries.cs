@@ -79,16 +79,20 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var yesterdayClosed = await db.DayCloses.AnyAsync(c => c.SiteCode == site.Code && c.BillingDay == yesterday && c.CompletedAt != null, cancellationToken);
 
-        // Sums are taken here, not in SQL: a workspace has at most a line per item and day.
-        var lines = await (from l in db.DailyBillLines.AsNoTracking()
-                           join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
-                           where b.WorkspaceId == workspaceId
-                           select new { l.Item, b.BillingDay, l.Amount }).ToListAsync(cancellationToken);
-        var items = lines.GroupBy(l => l.Item).OrderBy(g => (int)g.Key)
-            .Select(g => new ItemConsumption(g.Key,
-                g.Where(l => l.BillingDay == yesterday).Sum(l => l.Amount),
-                g.Where(l => l.BillingDay >= monthStart).Sum(l => l.Amount),
-                g.Sum(l => l.Amount)))
+        // Summed in SQL per item: a workspace with a year of bills has thousands of lines, a dozen sums.
+        var items = (await (from l in db.DailyBillLines.AsNoTracking()
+                            join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
+                            where b.WorkspaceId == workspaceId
+                            group new { l.Amount, b.BillingDay } by l.Item into g
+                            select new
+                            {
+                                Item = g.Key,
+                                Yesterday = g.Sum(x => x.BillingDay == yesterday ? x.Amount : 0),
+                                MonthToDate = g.Sum(x => x.BillingDay >= monthStart ? x.Amount : 0),
+                                Total = g.Sum(x => x.Amount),
+                            }).ToListAsync(cancellationToken))
+            .OrderBy(i => (int)i.Item)
+            .Select(i => new ItemConsumption(i.Item, i.Yesterday, i.MonthToDate, i.Total))
             .ToList();
         return new ConsumptionSummary(workspaceId, today, yesterday, yesterdayClosed,
             items.Sum(i => i.Yesterday), items.Sum(i => i.MonthToDate), items.Sum(i => i.Total), items);

@@ -46,4 +46,10 @@ public interface IUsageStore : IDisposable
     /// Batches of one collector must come in rising sequence order.
     /// </summary>
     void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied);
+
+    /// <summary>
+    /// Recomputes the hourly and daily rollups of the hours and days that the applied batches of this
+    /// transaction touched (<see cref="UsageRollupKeys"/>), after the last <see cref="Apply"/> and before the commit.
+    /// </summary>
+    void RefreshRollups(UsageRollupKeys keys);
 }

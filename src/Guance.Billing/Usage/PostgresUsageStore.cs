@@ -143,6 +143,8 @@ public sealed class PostgresUsageStore : IUsageStore
         rows.ExecuteNonQuery();
     }
 
+    public void RefreshRollups(UsageRollupKeys keys) => PostgresRollupRefresh.Run(_connection, _transaction, keys);
+
     public void Dispose()
     {
         _lockWorkspace.Dispose();

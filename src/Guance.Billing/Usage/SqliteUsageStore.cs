@@ -57,6 +57,7 @@ public sealed class SqliteUsageStore : IUsageStore
     private readonly DbCommand _readDayRows;
     private readonly DbCommand _readDayClose;
     private readonly DbCommand[] _all;
+    private readonly SqliteRollupRefresh _rollups;
 
     public SqliteUsageStore(DbConnection connection)
     {
@@ -67,6 +68,7 @@ public sealed class SqliteUsageStore : IUsageStore
         _readDayRows = connection.Reusable(ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
         _readDayClose = connection.Reusable(ReadDayCloseSql, "@site", "@day");
         _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose];
+        _rollups = new SqliteRollupRefresh(connection);
     }
 
     public void Enlist(DbTransaction? transaction)
@@ -75,6 +77,7 @@ public sealed class SqliteUsageStore : IUsageStore
         {
             command.Transaction = transaction;
         }
+        _rollups.Enlist(transaction);
     }
 
     /// <summary>Nothing to take: SQLite's write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
@@ -121,11 +124,14 @@ public sealed class SqliteUsageStore : IUsageStore
         }
     }
 
+    public void RefreshRollups(UsageRollupKeys keys) => _rollups.Run(keys);
+
     public void Dispose()
     {
         foreach (var command in _all)
         {
             command.Dispose();
         }
+        _rollups.Dispose();
     }
 }

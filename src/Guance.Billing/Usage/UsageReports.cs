@@ -10,7 +10,8 @@ namespace Guance.Billing.Usage;
 
 /// <summary>
 /// Statistics and chart points for members with the ViewBilling permission (Owner, Administrator).
-/// Reads workspace hourly points (the sum over collectors) with no tracking; after an upgrade only
+/// Reads the rollups the usage writer keeps exact in its transaction (<see cref="UsageHourlyRollup"/>,
+/// <see cref="UsageDailyRollup"/>), never the raw points, with no tracking; after an upgrade only
 /// commercial-period usage is shown (docs/domain.md §2), from the upgrade instant on.
 /// </summary>
 public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IOptions<UsageOptions> options, TimeProvider clock)
@@ -18,8 +19,6 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
     public static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
     public static readonly TimeSpan MaxDailyRange = TimeSpan.FromDays(400);
     private const string PointList = "usage_points";
-
-    private sealed record HourPoint(BillingItem Item, DateOnly BillingDay, DateTimeOffset HourStart, long Quantity);
 
     public async Task<UsageStatistics> GetStatisticsAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
     {
@@ -31,10 +30,11 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var from = yesterday < monthStart ? yesterday : monthStart;
 
-        var points = await HourPointsAsync(workspace, from, today, item: null, cancellationToken);
-        var byItemAndDay = points
-            .GroupBy(p => (p.Item, p.BillingDay))
-            .ToDictionary(g => g.Key, g => DailyQuantity.Of(BillingItems.Get(g.Key.Item).Aggregation, g.Select(p => p.Quantity)));
+        var byItemAndDay = (await db.UsageDailyRollups.AsNoTracking()
+                .Where(r => r.WorkspaceId == workspace.Id && r.Plan == workspace.Plan && r.BillingDay >= from && r.BillingDay <= today)
+                .Select(r => new { r.Item, r.BillingDay, r.Quantity })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(r => (r.Item, r.BillingDay), r => r.Quantity);
 
         var items = new List<ItemStatistics>();
         foreach (var item in BillingItems.AvailableTo(workspace.Plan, site, options.Value))
@@ -79,13 +79,9 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         var site = workspace.Site;
         var firstDay = site.BillingDayOf(start!.Value);
         var lastDay = site.BillingDayOf(end!.Value);
-        var hours = await HourPointsAsync(workspace, firstDay, lastDay, info!.Item, cancellationToken);
-        IEnumerable<UsagePointView> points = granularity == PointGranularity.Hourly
-            ? hours.Where(h => h.HourStart >= start && h.HourStart < end)
-                .Select(h => new UsagePointView(h.HourStart, h.HourStart.AddHours(1), h.BillingDay, h.Quantity))
-            : hours.GroupBy(h => h.BillingDay)
-                .Select(g => new UsagePointView(site.StartOf(g.Key), site.StartOf(g.Key.AddDays(1)), g.Key, DailyQuantity.Of(info.Aggregation, g.Select(h => h.Quantity))))
-                .Where(d => d.Start >= start && d.Start < end);
+        var points = granularity == PointGranularity.Hourly
+            ? await HourlyAsync(workspace, info!.Item, firstDay, lastDay, start.Value, end.Value, cancellationToken)
+            : await DailyAsync(workspace, info!.Item, firstDay, lastDay, start.Value, end.Value, cancellationToken);
         var ordered = points.OrderBy(p => p.Start).ToList();
         if (afterMicros is not null)
         {
@@ -96,21 +92,30 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         return Paging.Page(fetched, size, PointList, p => UnixMicrosecondsConverter.ToMicroseconds(p.Start).ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The workspace's hourly points (summed over collectors) of the days from..to, of its current plan's period.</summary>
-    private async Task<List<HourPoint>> HourPointsAsync(Workspace workspace, DateOnly from, DateOnly to, BillingItem? item, CancellationToken cancellationToken)
+    /// <summary>The workspace's hourly points (its collectors' sum) of one item in [start, end), of its current plan's period.</summary>
+    private async Task<List<UsagePointView>> HourlyAsync(
+        Workspace workspace, BillingItem item, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        var query = db.UsagePoints.AsNoTracking()
-            .Where(p => p.WorkspaceId == workspace.Id && p.BillingDay >= from && p.BillingDay <= to);
-        if (item is { } only)
-        {
-            query = query.Where(p => p.Item == only);
-        }
         // Experience-period usage is no longer shown after the upgrade; an experience workspace has no other.
-        query = query.Where(p => p.Plan == workspace.Plan);
-        var rows = await query
-            .GroupBy(p => new { p.BillingDay, p.Item, p.HourStart })
-            .Select(g => new { g.Key.BillingDay, g.Key.Item, g.Key.HourStart, Quantity = g.Sum(p => p.Quantity) })
+        var rows = await db.UsageHourlyRollups.AsNoTracking()
+            .Where(r => r.WorkspaceId == workspace.Id && r.Item == item && r.Plan == workspace.Plan
+                && r.BillingDay >= firstDay && r.BillingDay <= lastDay && r.HourStart >= start && r.HourStart < end)
+            .Select(r => new { r.HourStart, r.BillingDay, r.Quantity })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new HourPoint(r.Item, r.BillingDay, r.HourStart, r.Quantity)).ToList();
+        return rows.Select(r => new UsagePointView(r.HourStart, r.HourStart.AddHours(1), r.BillingDay, r.Quantity)).ToList();
+    }
+
+    /// <summary>The workspace's daily quantities (docs/domain.md §3) of one item whose day starts in [start, end).</summary>
+    private async Task<List<UsagePointView>> DailyAsync(
+        Workspace workspace, BillingItem item, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var site = workspace.Site;
+        var rows = await db.UsageDailyRollups.AsNoTracking()
+            .Where(r => r.WorkspaceId == workspace.Id && r.Plan == workspace.Plan && r.Item == item && r.BillingDay >= firstDay && r.BillingDay <= lastDay)
+            .Select(r => new { r.BillingDay, r.Quantity })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new UsagePointView(site.StartOf(r.BillingDay), site.StartOf(r.BillingDay.AddDays(1)), r.BillingDay, r.Quantity))
+            .Where(d => d.Start >= start && d.Start < end)
+            .ToList();
     }
 }

@@ -30,6 +30,9 @@ public sealed class UsageWriter : IHostedService, IDisposable
     private DbConnection? _connection;
     private IUsageStore? _store;
 
+    // The hours and days whose rollups this commit recomputes (docs/performance.md, "Dashboard reads").
+    private readonly UsageRollupKeys _rollupKeys = new();
+
     public UsageWriter(UsageDatabase database, IOptions<UsageOptions> options, TimeProvider clock, UsageMetrics metrics, ILogger<UsageWriter> logger)
     {
         _database = database;
@@ -139,6 +142,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         try
         {
             EnsureConnection();
+            _rollupKeys.Clear();
             using var transaction = _connection!.BeginTransaction();
             _store!.Enlist(transaction);
             var now = UnixMicrosecondsConverter.ToMicroseconds(_clock.GetUtcNow());
@@ -168,6 +172,10 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 }
             }
             ApplyRun(group, run, outcomes, now);
+            if (!_rollupKeys.IsEmpty)
+            {
+                _store.RefreshRollups(_rollupKeys);
+            }
             transaction.Commit();
             _store.Enlist(null);
         }
@@ -247,6 +255,10 @@ public sealed class UsageWriter : IHostedService, IDisposable
         _store!.Apply(writes, nowMicros, applied);
         for (int k = 0; k < run.Count; k++)
         {
+            if (applied[k])
+            {
+                _rollupKeys.Add(writes[k]);
+            }
             var sequence = group[run[k]].Batch.Sequence;
             outcomes[run[k]] = applied[k] ? BatchOutcome.Applied(sequence) : BatchOutcome.Duplicate(sequence);
         }
@@ -265,7 +277,12 @@ public sealed class UsageWriter : IHostedService, IDisposable
             return BatchOutcome.Rejected(batch.Sequence, exceeded);
         }
         Span<bool> applied = stackalloc bool[1];
-        _store.Apply([Write(pending)], nowMicros, applied);
+        var write = Write(pending);
+        _store.Apply([write], nowMicros, applied);
+        if (applied[0])
+        {
+            _rollupKeys.Add(write);
+        }
         return applied[0] ? BatchOutcome.Applied(batch.Sequence) : BatchOutcome.Duplicate(batch.Sequence);
     }
 

@@ -37,3 +37,24 @@ internal sealed class CollectorSequenceResetConfiguration : IEntityTypeConfigura
         reset.HasIndex(r => new { r.WorkspaceId, r.CollectorId, r.Id });
     }
 }
+
+internal sealed class UsageHourlyRollupConfiguration : IEntityTypeConfiguration<UsageHourlyRollup>
+{
+    public void Configure(EntityTypeBuilder<UsageHourlyRollup> rollup)
+    {
+        rollup.ToTable("usage_hourly_rollups");
+        // The day is in the key (the hour determines it) so that the daily refresh and the hourly chart seek a range of days.
+        rollup.HasKey(r => new { r.WorkspaceId, r.Item, r.Plan, r.BillingDay, r.HourStart });
+    }
+}
+
+internal sealed class UsageDailyRollupConfiguration : IEntityTypeConfiguration<UsageDailyRollup>
+{
+    public void Configure(EntityTypeBuilder<UsageDailyRollup> rollup)
+    {
+        rollup.ToTable("usage_daily_rollups");
+        // The daily chart reads one item's days; the statistics read all items of a few days (covering index).
+        rollup.HasKey(r => new { r.WorkspaceId, r.Plan, r.Item, r.BillingDay });
+        rollup.HasIndex(r => new { r.WorkspaceId, r.Plan, r.BillingDay, r.Item, r.Quantity }).HasDatabaseName("ix_usage_daily_rollups_by_day");
+    }
+}

@@ -2140,6 +2140,71 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("usage_collectors", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Usage.UsageDailyRollup", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Plan")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan");
+
+                    b.Property<int>("Item")
+                        .HasColumnType("integer")
+                        .HasColumnName("item");
+
+                    b.Property<DateOnly>("BillingDay")
+                        .HasColumnType("date")
+                        .HasColumnName("billing_day");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("WorkspaceId", "Plan", "Item", "BillingDay")
+                        .HasName("pk_usage_daily_rollups");
+
+                    b.HasIndex("WorkspaceId", "Plan", "BillingDay", "Item", "Quantity")
+                        .HasDatabaseName("ix_usage_daily_rollups_by_day");
+
+                    b.ToTable("usage_daily_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Usage.UsageHourlyRollup", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Item")
+                        .HasColumnType("integer")
+                        .HasColumnName("item");
+
+                    b.Property<int>("Plan")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan");
+
+                    b.Property<DateOnly>("BillingDay")
+                        .HasColumnType("date")
+                        .HasColumnName("billing_day");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hour_start");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("WorkspaceId", "Item", "Plan", "BillingDay", "HourStart")
+                        .HasName("pk_usage_hourly_rollups");
+
+                    b.ToTable("usage_hourly_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Usage.UsagePoint", b =>
                 {
                     b.Property<string>("WorkspaceId")

@@ -1962,6 +1962,69 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("usage_collectors", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Usage.UsageDailyRollup", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<int>("Plan")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plan");
+
+                    b.Property<int>("Item")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item");
+
+                    b.Property<DateOnly>("BillingDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_day");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("WorkspaceId", "Plan", "Item", "BillingDay")
+                        .HasName("pk_usage_daily_rollups");
+
+                    b.HasIndex("WorkspaceId", "Plan", "BillingDay", "Item", "Quantity")
+                        .HasDatabaseName("ix_usage_daily_rollups_by_day");
+
+                    b.ToTable("usage_daily_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Guance.Billing.Usage.UsageHourlyRollup", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<int>("Item")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item");
+
+                    b.Property<int>("Plan")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plan");
+
+                    b.Property<DateOnly>("BillingDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_day");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour_start");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("WorkspaceId", "Item", "Plan", "BillingDay", "HourStart")
+                        .HasName("pk_usage_hourly_rollups");
+
+                    b.ToTable("usage_hourly_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Usage.UsagePoint", b =>
                 {
                     b.Property<string>("WorkspaceId")

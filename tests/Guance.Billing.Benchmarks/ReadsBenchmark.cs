@@ -1,0 +1,249 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Guance.Billing.Client.Usage;
+using Guance.Billing.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Guance.Billing.Benchmarks;
+
+/// <summary>
+/// Dashboard reads on a commercial workspace with 400 days of history (10 collectors, 11 items, hourly
+/// points, a daily bill a day): GetUsageStatistics, ListUsagePoints hourly (7 days) and daily (30 days),
+/// GetConsumptionSummary and ListDailyBills (this month) through gRPC, idle, at half and at full
+/// ingestion load (10 collectors streaming into the same workspace: full = flat out, half = paced at
+/// half the full rate), and the daily chart over 400 days idle. Baseline in the same run: the raw-point
+/// queries the reads ran before the rollups (kept here only) beside the rollup queries, on one connection.
+/// </summary>
+public static class ReadsBenchmark
+{
+    public const string Description = "dashboard reads on 400 days of history, idle and under half/full ingestion (10 collectors); raw-point queries beside the rollup ones";
+
+    private static readonly BillingItem[] Items =
+    [
+        BillingItem.TimeSeries, BillingItem.Logs, BillingItem.BackupLogs, BillingItem.NetworkHosts, BillingItem.SessionReplay, BillingItem.ApmTrace,
+        BillingItem.ApmProfile, BillingItem.RumPv, BillingItem.SyntheticTests, BillingItem.Triggers, BillingItem.Sms,
+    ];
+
+    private static readonly string[] Reads = ["GetUsageStatistics", "ListUsagePoints hourly 7 d", "ListUsagePoints daily 30 d", "GetConsumptionSummary", "ListDailyBills month"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int days = 400, collectors = 10, calls = 300, seconds = 20;
+        string? postgres = BenchmarkDatabase.PostgresOption(args);
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--postgres": i += i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? 1 : 0; break;
+                case "--days": days = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--collectors": collectors = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--calls": calls = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default:
+                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --postgres ADMIN_CONNECTION_STRING|start");
+                    return 2;
+            }
+        }
+
+        await using var database = await BenchmarkDatabase.CreateAsync(postgres);
+        Console.WriteLine($"reads: {database.Engine}, {days} days of history x 24 hours x {Items.Length} items x {collectors} collectors, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        await using var host = await BenchmarkHost.StartAsync(database, "--Guance:Usage:SqliteSynchronous=FULL");
+        using var channel = host.Channel();
+        var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
+        {
+            Email = $"reads.{Guid.NewGuid():N}@example.com", Password = "correct horse battery", DisplayName = "Reads",
+        });
+        var owner = WithToken(channel, signUp.Token);
+        var workspaces = new WorkspaceService.WorkspaceServiceClient(owner);
+        var workspaceId = (await workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest { Name = "History", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite })).Workspace.WorkspaceId;
+        var token = (await workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspaceId, DisplayName = "bench" })).Token;
+
+        var seeding = Stopwatch.StartNew();
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).DateTime);
+        var seeded = await ReadsHistory.SeedAsync(database, workspaceId, days, collectors, today, Items.Select(i => (int)i).ToArray());
+        Console.WriteLine($"seeded {seeded:N0} points, their rollups and {days} daily bills in {seeding.Elapsed.TotalSeconds:0.0} s");
+
+        var usage = new UsageService.UsageServiceClient(owner);
+        var settlement = new SettlementService.SettlementServiceClient(owner);
+        var now = DateTimeOffset.UtcNow;
+        Func<Task>[] reads =
+        [
+            async () => await usage.GetUsageStatisticsAsync(new GetUsageStatisticsRequest { WorkspaceId = workspaceId }),
+            async () => await usage.ListUsagePointsAsync(Points(workspaceId, UsagePointGranularity.Hourly, now.AddDays(-7), now)),
+            async () => await usage.ListUsagePointsAsync(Points(workspaceId, UsagePointGranularity.Daily, now.AddDays(-30), now)),
+            async () => await settlement.GetConsumptionSummaryAsync(new GetConsumptionSummaryRequest { WorkspaceId = workspaceId }),
+            async () => await settlement.ListDailyBillsAsync(new ListDailyBillsRequest { WorkspaceId = workspaceId, Year = today.Year, Month = today.Month, PageSize = 100 }),
+        ];
+        Func<Task> chart400 = async () => await usage.ListUsagePointsAsync(Points(workspaceId, UsagePointGranularity.Daily, now.AddDays(-399), now));
+
+        // Warm-up (JIT, caches), then idle.
+        foreach (var read in reads.Append(chart400))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                await read();
+            }
+        }
+        var idle = new List<double>[reads.Length];
+        for (int r = 0; r < reads.Length; r++)
+        {
+            idle[r] = await TimeAsync(reads[r], calls);
+        }
+        var idleChart = await TimeAsync(chart400, calls);
+
+        Console.WriteLine();
+        Console.WriteLine("baseline, the queries alone on one connection (idle): raw points (before) vs rollups (now), p50 / p99 ms");
+        await using (var connection = await database.OpenAsync())
+        {
+            foreach (var (name, before, after) in ReadsQueries.Pairs(connection, workspaceId, today, now))
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    await before();
+                    await after();
+                }
+                var old = await TimeAsync(before, Math.Max(20, calls / 5));
+                var rollup = await TimeAsync(after, calls);
+                Console.WriteLine($"  {name,-28} raw {P(old, 0.50),7:0.00} / {P(old, 0.99),7:0.00}   rollups {P(rollup, 0.50),6:0.00} / {P(rollup, 0.99),6:0.00}   p99 ratio raw/rollups {P(old, 0.99) / P(rollup, 0.99),6:0.0}x");
+            }
+        }
+
+        var load = new IngestionLoad(host, token, collectors);
+        var full = await load.RunAsync(reads, TimeSpan.FromSeconds(seconds), recordsPerSecond: null);
+        var half = await load.RunAsync(reads, TimeSpan.FromSeconds(seconds), recordsPerSecond: full.RecordsPerSecond / 2);
+        await load.DisposeAsync();
+
+        Console.WriteLine();
+        Console.WriteLine($"gRPC reads, p50 / p99 ms (targets p99: idle 5, half 10, full 25); load: full {full.RecordsPerSecond:N0} records/s acked, half {half.RecordsPerSecond:N0} records/s");
+        for (int r = 0; r < reads.Length; r++)
+        {
+            Console.WriteLine($"  {Reads[r],-28} idle {P(idle[r], 0.5),6:0.0} / {P(idle[r], 0.99),6:0.0}   half {P(half.Latencies[r], 0.5),6:0.0} / {P(half.Latencies[r], 0.99),6:0.0}   full {P(full.Latencies[r], 0.5),6:0.0} / {P(full.Latencies[r], 0.99),6:0.0}   ({half.Latencies[r].Count}/{full.Latencies[r].Count} calls under load)");
+        }
+        Console.WriteLine($"  {"daily chart over 400 days",-28} idle {P(idleChart, 0.5),6:0.0} / {P(idleChart, 0.99),6:0.0}   (target p99 20)");
+        var exact = await ReadsHistory.RollupsMatchPointsAsync(database, workspaceId);
+        Console.WriteLine($"rollups equal the points after the run: {(exact ? "yes" : "NO")}; load average {LoadAverage()}");
+        return exact ? 0 : 1;
+    }
+
+    private static ListUsagePointsRequest Points(string workspaceId, UsagePointGranularity granularity, DateTimeOffset start, DateTimeOffset end) => new()
+    {
+        WorkspaceId = workspaceId, Item = BillingItem.Logs, Granularity = granularity, PageSize = 1000,
+        StartTime = Timestamp.FromDateTimeOffset(start), EndTime = Timestamp.FromDateTimeOffset(end),
+    };
+
+    private static async Task<List<double>> TimeAsync(Func<Task> call, int count)
+    {
+        var times = new List<double>(count);
+        for (int i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        times.Sort();
+        return times;
+    }
+
+    internal static double P(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1))];
+
+    internal static CallInvoker WithToken(GrpcChannel channel, string token) =>
+        channel.CreateCallInvoker().Intercept(headers =>
+        {
+            headers.Add("authorization", "Bearer " + token);
+            return headers;
+        });
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    /// <summary>
+    /// Collectors streaming into the workspace (one connection each, spool off) while a reader cycles
+    /// through the reads: flat out, or paced to a total rate.
+    /// </summary>
+    private sealed class IngestionLoad(BenchmarkHost host, string token, int collectors) : IAsyncDisposable
+    {
+        private readonly List<GrpcChannel> _channels = [];
+        private int _phase;
+
+        public sealed record Result(double RecordsPerSecond, List<double>[] Latencies);
+
+        public async Task<Result> RunAsync(Func<Task>[] reads, TimeSpan duration, double? recordsPerSecond)
+        {
+            _phase++;
+            var uploaders = new List<UsageUploader>();
+            for (int c = 0; c < collectors; c++)
+            {
+                var channel = GrpcChannel.ForAddress(host.Address);
+                _channels.Add(channel);
+                uploaders.Add(new UsageUploader(WithToken(channel, token), new UsageUploaderOptions
+                {
+                    CollectorId = $"load-{_phase}-{c + 1}",
+                    MaxRecordsPerBatch = 10_000,
+                    FlushInterval = TimeSpan.FromMilliseconds(100),
+                    MaxPendingBatches = 64,
+                }));
+            }
+            using var stop = new CancellationTokenSource();
+            var pumps = uploaders.Select(u => u.RunAsync(stop.Token)).ToList();
+            var latencies = reads.Select(_ => new List<double>()).ToArray();
+            var started = Stopwatch.StartNew();
+            var ackedBefore = 0L;
+            var producing = true;
+            var producers = uploaders.Select((u, c) => Task.Run(async () =>
+            {
+                var perCollector = recordsPerSecond / collectors;
+                long added = 0;
+                while (Volatile.Read(ref producing))
+                {
+                    var at = DateTimeOffset.UtcNow;
+                    var target = perCollector is { } rate ? (long)(started.Elapsed.TotalSeconds * rate) : added + 1_000;
+                    for (; added < target; added++)
+                    {
+                        await u.AddAsync(Items[(added + c) % Items.Length], 1 + added % 3, at);
+                    }
+                    if (perCollector is not null)
+                    {
+                        await Task.Delay(5);
+                    }
+                }
+            })).ToList();
+            // The first second is ramp-up: rates and latencies are taken after it.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            ackedBefore = uploaders.Sum(u => u.Statistics.RecordsAcknowledged);
+            var window = Stopwatch.StartNew();
+            while (window.Elapsed < duration)
+            {
+                for (int r = 0; r < reads.Length; r++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    await reads[r]();
+                    latencies[r].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    await Task.Delay(10);
+                }
+            }
+            var rate = (uploaders.Sum(u => u.Statistics.RecordsAcknowledged) - ackedBefore) / window.Elapsed.TotalSeconds;
+            Volatile.Write(ref producing, false);
+            await Task.WhenAll(producers);
+            await Task.WhenAll(uploaders.Select(u => u.DrainAsync()));
+            await stop.CancelAsync();
+            await Task.WhenAll(pumps);
+            foreach (var list in latencies)
+            {
+                list.Sort();
+            }
+            return new Result(rate, latencies);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _channels.ForEach(c => c.Dispose());
+            return ValueTask.CompletedTask;
+        }
+    }
+}
