@@ -74,7 +74,7 @@ public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOut
                 .Text("workspace", workspace).Text("workspace_id", workspaceId).Text("item", info.DisplayName)
                 .Day("day", day).Money("amount", amount).Money("threshold", threshold);
             outbox.Add(new NotificationDraft(NotificationKind.ConsumptionAlert, billingAccountId, recipient.Email, values, workspaceId,
-                $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}", workspaceId), now);
+                $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}", workspaceId, recipient.Primary), now);
         }
     }
 }

@@ -117,7 +117,7 @@ public sealed class CloudSubscriptions(
                 values.Time("lock_at", lockAt);
             }
             outbox.Add(new NotificationDraft(NotificationKind.CloudSubscriptionCancelled, account.BillingAccountId, recipient.Email, values,
-                workspace.WorkspaceId, key + ":" + recipient.Key, workspace.WorkspaceId), now);
+                workspace.WorkspaceId, key + ":" + recipient.Key, workspace.WorkspaceId, recipient.Primary), now);
         }
     }
 }

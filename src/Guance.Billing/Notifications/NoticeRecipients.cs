@@ -4,8 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Notifications;
 
-/// <summary>One address a notice goes to; <see cref="Key"/> makes its dedupe key unique per recipient.</summary>
-public sealed record NoticeRecipient(string Key, string Email, string? UserId);
+/// <summary>
+/// One address a notice goes to; <see cref="Key"/> makes its dedupe key unique per recipient. The
+/// <see cref="Primary"/> one (the first) is the notice's copy that the account's webhooks also get, so that
+/// an endpoint receives one event per notice, not one per address.
+/// </summary>
+public sealed record NoticeRecipient(string Key, string Email, string? UserId, bool Primary = false);
 
 /// <summary>Who is told of a workspace notice (docs/domain.md §9).</summary>
 public static class NoticeRecipients
@@ -35,5 +39,5 @@ public static class NoticeRecipients
 
     /// <summary>The first recipient of each address, compared case-insensitively.</summary>
     public static IReadOnlyList<NoticeRecipient> Distinct(IEnumerable<NoticeRecipient> recipients) =>
-        recipients.DistinctBy(r => r.Email.Trim(), StringComparer.OrdinalIgnoreCase).ToList();
+        recipients.DistinctBy(r => r.Email.Trim(), StringComparer.OrdinalIgnoreCase).Select((r, i) => r with { Primary = i == 0 }).ToList();
 }

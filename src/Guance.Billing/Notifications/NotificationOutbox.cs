@@ -9,10 +9,12 @@ namespace Guance.Billing.Notifications;
 /// <summary>
 /// What to tell whom; <see cref="NotificationOutbox.Add"/> renders it from its kind's template with
 /// <paramref name="Values"/> and turns it into an outbox row. <paramref name="WorkspaceId"/> names the
-/// workspace of a workspace notice, whose site decides the language and time zone.
+/// workspace of a workspace notice, whose site decides the language and time zone. A notice written
+/// once per address sets <paramref name="ToWebhooks"/> on one copy only (<see cref="NoticeRecipient.Primary"/>).
 /// </summary>
 public sealed record NotificationDraft(
-    NotificationKind Kind, string? BillingAccountId, string Recipient, NoticeValues Values, string Reference, string DedupeKey, string? WorkspaceId = null);
+    NotificationKind Kind, string? BillingAccountId, string Recipient, NoticeValues Values, string Reference, string DedupeKey, string? WorkspaceId = null,
+    bool ToWebhooks = true);
 
 /// <summary>A notice with its deliveries, as ListNotifications shows it.</summary>
 public sealed record NotificationWithDeliveries(Notification Notification, IReadOnlyList<NoticeDelivery> Deliveries);
@@ -59,7 +61,7 @@ public sealed class NotificationOutbox(BillingDbContext db, BillingAccountAccess
             CreatedAt = at,
             NextAttemptAt = at,
         });
-        if (draft.BillingAccountId is not null)
+        if (draft.BillingAccountId is not null && draft.ToWebhooks)
         {
             AddWebhookDeliveries(notification, at);
         }

@@ -36,7 +36,7 @@ internal sealed class WorkspaceLockNotices(BillingDbContext db, NotificationOutb
             var values = figures(new NoticeValues()
                 .Text("workspace", payer.WorkspaceName).Text("workspace_id", workspaceId).Text("account", payer.Username)
                 .Flag("cloud", payer.SubscriptionCancelled));
-            outbox.Add(new NotificationDraft(kind, payer.BillingAccountId, recipient.Email, values, workspaceId, key + ":" + recipient.Key, workspaceId), now);
+            outbox.Add(new NotificationDraft(kind, payer.BillingAccountId, recipient.Email, values, workspaceId, key + ":" + recipient.Key, workspaceId, recipient.Primary), now);
         }
     }
 

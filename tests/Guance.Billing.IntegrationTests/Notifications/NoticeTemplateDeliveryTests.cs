@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Usage;
+using Guance.Billing.IntegrationTests.Webhooks;
 using Guance.Billing.V1;
 using MimeKit;
 using static Guance.Billing.IntegrationTests.Infrastructure.BillingCenterScenario;
@@ -75,8 +76,16 @@ public sealed class NoticeTemplateDeliveryTests(EmailHostFixture fixture) : ICla
         await collector.ReportAsync("agent-1", 1, UsageTestKit.Record(BillingItem.Logs, 2_000_000, Local(11, 2, 10, 10)));
         host.Clock.SetUtcNow(Local(11, 3, 0, 30));
         await host.CloseDayAsync("cn1", new DateOnly(2026, 11, 2)); // 3.00 CNY of arrears; the lock on Nov 17 00:30
+        // The account's webhook gets the notice once, not once per address.
+        await account.CreateEndpointAsync("http://127.0.0.1:9/guance", NotificationKind.WorkspaceLockWarning);
         host.Clock.SetUtcNow(Local(11, 14, 0, 30));
         Assert.Equal(1, (await host.Operator.Settlement.ProcessArrearsAsync(new ProcessArrearsRequest())).LockWarnings);
+        var notices = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            BillingAccountId = account.Id, Kinds = { NotificationKind.WorkspaceLockWarning },
+        })).Notifications;
+        Assert.Equal(2, notices.Count);
+        Assert.Equal(1, notices.SelectMany(n => n.Channels).Where(c => c.Channel == NotificationChannel.Webhook).Sum(c => c.Pending + c.Sent + c.Failed));
 
         var before = smtp.Messages.Count;
         await fixture.DeliverAsync();
