@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -45,7 +46,8 @@ public sealed class WebhookNotificationSender(
         request.Headers.Add("webhook-signature", signature);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("guance-billing-webhooks", "1"));
 
-        var started = clock.GetTimestamp();
+        // A Stopwatch, not the injected clock: a simulated clock stands still while the endpoint answers.
+        var elapsed = Stopwatch.StartNew();
         int? status = null;
         string? error = null;
         try
@@ -80,7 +82,7 @@ public sealed class WebhookNotificationSender(
                 AttemptedAt = now,
                 StatusCode = status,
                 Error = error ?? (status is null ? "Cancelled." : null),
-                DurationMilliseconds = (long)clock.GetElapsedTime(started).TotalMilliseconds,
+                DurationMilliseconds = elapsed.ElapsedMilliseconds,
             });
             await db.SaveChangesAsync(CancellationToken.None);
         }

@@ -119,6 +119,8 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture) : IClassFix
         Assert.StartsWith("No answer within 1 s", channel.LastError, StringComparison.Ordinal);
         var attempt = Assert.Single(await AttemptsAsync(notice.NotificationId));
         Assert.Null(attempt.StatusCode);
+        // Real elapsed time, not the simulated clock (which stands still during the attempt): the timeout of 1 s passed.
+        Assert.True(attempt.DurationMilliseconds > 0, $"duration {attempt.DurationMilliseconds} ms");
 
         host.MoveClockTo(channel.NextAttemptTime.ToDateTimeOffset());
         await fixture.DeliverAsync();

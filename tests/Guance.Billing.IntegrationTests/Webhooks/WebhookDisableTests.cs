@@ -1,9 +1,6 @@
-using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
-using Guance.Billing.Notifications;
 using Guance.Billing.Notifications.Webhooks;
 using Guance.Billing.V1;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.IntegrationTests.Webhooks;
 
@@ -15,17 +12,7 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
     /// <summary>Writes <paramref name="count"/> notices of the account, as a rule of the domain would, and lets each fail for good: a first attempt, then the last a day later.</summary>
     private async Task FailForGoodAsync(TestBillingAccount account, int count)
     {
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var outbox = scope.ServiceProvider.GetRequiredService<NotificationOutbox>();
-            for (var i = 0; i < count; i++)
-            {
-                outbox.Add(new NotificationDraft(Billing.Notifications.NotificationKind.BillReady, account.Id, account.Account.Email,
-                    new NoticeValues().Text("account", account.Username).Text("month", "2026-11").Money("amount", 100), "mb_x",
-                    $"test:{Guid.NewGuid():N}"));
-            }
-            await scope.ServiceProvider.GetRequiredService<BillingDbContext>().SaveChangesAsync();
-        }
+        await host.WriteBillReadyAsync(account, count);
         await fixture.DeliverAsync();
         host.Clock.Advance(TimeSpan.FromHours(25));
         await fixture.DeliverAsync();

@@ -67,6 +67,7 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
             Validate(validator, input, updateMask);
         }
         validator.ThrowIfInvalid();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var endpoint = await FindAsync(caller, webhookEndpointId, tracked: true, cancellationToken);
         if (updateMask.Contains("url"))
         {
@@ -84,8 +85,14 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
         {
             endpoint.Enabled = input.Enabled;
         }
-        endpoint.UpdatedAt = clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        endpoint.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        if (!endpoint.Enabled)
+        {
+            await WebhookDeliveryCancellation.CancelPendingAsync(db, endpoint.Id, WebhookDeliveryCancellation.Disabled, now, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         return endpoint;
     }
 
@@ -93,8 +100,11 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
     {
         BillingAccountAccess.RequireCallerKind(caller, BillingAccountPermission.Consent);
         new RequestValidator().Id(webhookEndpointId, "webhook_endpoint_id", "whe").ThrowIfInvalid();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await FindAsync(caller, webhookEndpointId, tracked: false, cancellationToken);
+        await WebhookDeliveryCancellation.CancelPendingAsync(db, webhookEndpointId, WebhookDeliveryCancellation.Deleted, clock.GetUtcNow(), cancellationToken);
         await db.WebhookEndpoints.Where(e => e.Id == webhookEndpointId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>A new secret; the current one becomes the previous one and signs beside it for <see cref="RotationOverlap"/> (a secret older than that is dropped).</summary>
