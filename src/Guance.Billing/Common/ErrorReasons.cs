@@ -379,6 +379,9 @@ public static class ErrorReasons
     /// <summary>FAILED_PRECONDITION: the account keeps the most webhook endpoints allowed.</summary>
     public const string TooManyWebhookEndpoints = "TOO_MANY_WEBHOOK_ENDPOINTS";
 
+    /// <summary>FAILED_PRECONDITION: the delivery's endpoint is disabled, so it cannot be sent again.</summary>
+    public const string WebhookEndpointDisabled = "WEBHOOK_ENDPOINT_DISABLED";
+
     // Simulated clock and jobs (test and demo hosts).
 
     /// <summary>FAILED_PRECONDITION: AdvanceClock on a host that runs on the system clock.</summary>

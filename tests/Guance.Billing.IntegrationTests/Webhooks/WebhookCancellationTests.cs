@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.Notifications;
@@ -34,6 +35,14 @@ public sealed class WebhookCancellationTests(WebhookHostFixture fixture) : IClas
         Assert.Equal("Cancelled: the webhook endpoint was disabled.", delivery.LastError);
         Assert.Empty(delivery.Attempts);
         Assert.NotNull(delivery.CompleteTime);
+
+        // Retrying it while the endpoint is off is refused and changes nothing.
+        await RpcAssert.Fails(StatusCode.FailedPrecondition,
+            () => account.Api.Webhooks.RetryWebhookDeliveryAsync(new RetryWebhookDeliveryRequest { DeliveryId = delivery.DeliveryId }), "WEBHOOK_ENDPOINT_DISABLED");
+        await fixture.DeliverAsync();
+        Assert.Empty(fixture.Receiver.At("cancel-off"));
+        Assert.Equal(delivery, Assert.Single((await account.Api.Webhooks.ListWebhookDeliveriesAsync(
+            new ListWebhookDeliveriesRequest { WebhookEndpointId = endpoint.WebhookEndpointId })).Deliveries));
     }
 
     [Fact]

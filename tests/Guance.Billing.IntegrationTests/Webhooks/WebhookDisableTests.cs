@@ -30,8 +30,17 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
         Assert.Equal(19, failed.Count);
         Assert.All(failed, d => Assert.Equal((WebhookDeliveryState.Failed, 2), (d.State, d.Attempts.Count)));
 
-        await FailForGoodAsync(account, 1);
+        // The twentieth fails for good while another notice waits for the endpoint: that one is cancelled.
+        await host.WriteBillReadyAsync(account);
+        await fixture.DeliverAsync();
+        host.Clock.Advance(TimeSpan.FromHours(25));
+        await host.WriteBillReadyAsync(account);
+        await fixture.DeliverAsync();
         Assert.False(Assert.Single(await account.EndpointsAsync()).Enabled);
+        var deliveries = (await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpoint.WebhookEndpointId })).Deliveries;
+        Assert.Equal(21, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryState.Failed, d.State));
+        Assert.Single(deliveries, d => d.LastError == WebhookDeliveryCancellation.DisabledAfterFailures);
         var notice = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
         {
             BillingAccountId = account.Id, Kinds = { V1.NotificationKind.WebhookEndpointDisabled },

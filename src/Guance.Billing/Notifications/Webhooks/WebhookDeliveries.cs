@@ -45,15 +45,25 @@ public sealed class WebhookDeliveries(BillingDbContext db, TimeProvider clock)
         {
             throw Errors.NotFound(ResourceTypes.WebhookDelivery, deliveryId);
         }
+        if (!endpoint.Enabled)
+        {
+            throw EndpointDisabled(endpoint.Id);
+        }
         var now = clock.GetUtcNow();
+        // Conditional on the endpoint still being enabled: a disable in between leaves the delivery cancelled.
         var replayed = await db.NoticeDeliveries
             .Where(d => d.Id == deliveryId && (d.State != DeliveryState.Pending || d.LeaseUntil == null || d.LeaseUntil <= now))
+            .Where(d => db.WebhookEndpoints.Any(e => e.Id == d.Recipient && e.Enabled))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.State, DeliveryState.Pending)
                 .SetProperty(d => d.NextAttemptAt, now)
                 .SetProperty(d => d.ClaimedBy, (string?)null)
                 .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(d => d.CompletedAt, (DateTimeOffset?)null), cancellationToken);
+        if (replayed == 0 && !await db.WebhookEndpoints.AnyAsync(e => e.Id == endpoint.Id && e.Enabled, cancellationToken))
+        {
+            throw EndpointDisabled(endpoint.Id);
+        }
         if (replayed == 0)
         {
             throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, "The delivery is being sent right now; list the deliveries again.");
@@ -72,4 +82,8 @@ public sealed class WebhookDeliveries(BillingDbContext db, TimeProvider clock)
             .ToDictionaryAsync(n => n.Id, n => n.Kind, cancellationToken);
         return deliveries.Select(d => new WebhookDeliveryView(d, kinds[d.NotificationId], attempts[d.Id].OrderBy(a => a.Number).ThenBy(a => a.Id, StringComparer.Ordinal).ToList())).ToList();
     }
+
+    private static BillingException EndpointDisabled(string webhookEndpointId) =>
+        Errors.Precondition(ErrorReasons.WebhookEndpointDisabled, $"webhook_endpoints/{webhookEndpointId}",
+            "The delivery's webhook endpoint is disabled; enable it, then retry the delivery.");
 }

@@ -12,6 +12,7 @@ public static class WebhookDeliveryCancellation
 {
     public const string Disabled = "Cancelled: the webhook endpoint was disabled.";
     public const string Deleted = "Cancelled: the webhook endpoint was deleted.";
+    public const string DisabledAfterFailures = "Cancelled: the webhook endpoint was disabled after its deliveries kept failing.";
 
     public static Task<int> CancelPendingAsync(BillingDbContext db, string webhookEndpointId, string lastError, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.NoticeDeliveries

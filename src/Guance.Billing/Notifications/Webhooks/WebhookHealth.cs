@@ -30,6 +30,7 @@ public sealed class WebhookHealth(BillingDbContext db, NotificationOutbox outbox
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Enabled, false).SetProperty(e => e.UpdatedAt, now), cancellationToken);
         if (disabled == 1)
         {
+            await WebhookDeliveryCancellation.CancelPendingAsync(db, webhookEndpointId, WebhookDeliveryCancellation.DisabledAfterFailures, now, cancellationToken);
             var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(e => e.Id == webhookEndpointId, cancellationToken);
             var email = await db.BillingAccounts.AsNoTracking().Where(a => a.Id == endpoint.BillingAccountId).Select(a => a.Email).SingleAsync(cancellationToken);
             outbox.Add(new NotificationDraft(
