@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
 
@@ -43,7 +44,7 @@ public sealed class WebhookEndpointTests(BillingHost host) : IClassFixture<Billi
 
         await account.Api.Webhooks.DeleteWebhookEndpointAsync(new DeleteWebhookEndpointRequest { WebhookEndpointId = endpoint.WebhookEndpointId });
         Assert.Empty(await account.EndpointsAsync());
-        await RpcAssert.Fails(Grpc.Core.StatusCode.NotFound, () => account.Api.Webhooks.DeleteWebhookEndpointAsync(new DeleteWebhookEndpointRequest
+        await RpcAssert.Fails(StatusCode.NotFound, () => account.Api.Webhooks.DeleteWebhookEndpointAsync(new DeleteWebhookEndpointRequest
         {
             WebhookEndpointId = endpoint.WebhookEndpointId,
         }), "WEBHOOK_ENDPOINT_NOT_FOUND");
@@ -61,6 +62,33 @@ public sealed class WebhookEndpointTests(BillingHost host) : IClassFixture<Billi
         {
             BillingAccountId = account.Id, WebhookEndpoint = new WebhookEndpoint { Url = "https://hooks.example.com/11" },
         }), "TOO_MANY_WEBHOOK_ENDPOINTS");
+        Assert.Equal(10, (await account.EndpointsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_never_pass_the_cap()
+    {
+        var account = await host.RegisterBillingAccountAsync("webhook-race");
+        var creates = Enumerable.Range(0, 14).Select(async i =>
+        {
+            try
+            {
+                await account.Api.Webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest
+                {
+                    BillingAccountId = account.Id, WebhookEndpoint = new WebhookEndpoint { Url = $"https://hooks.example.com/race/{i}" },
+                });
+                return StatusCode.OK;
+            }
+            catch (RpcException error)
+            {
+                return error.StatusCode;
+            }
+        }).ToList();
+
+        var outcomes = await Task.WhenAll(creates);
+
+        Assert.Equal(10, outcomes.Count(s => s == StatusCode.OK));
+        Assert.Equal(4, outcomes.Count(s => s == StatusCode.FailedPrecondition));
         Assert.Equal(10, (await account.EndpointsAsync()).Count);
     }
 }

@@ -28,6 +28,10 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
         Validate(validator, input, CreateFields);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Consent, cancellationToken, validator);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A write to the account's row first (changing nothing): concurrent creates of one account wait here
+        // (the row lock on PostgreSQL, the write lock on SQLite), so the count below cannot pass the cap.
+        await db.BillingAccounts.Where(a => a.Id == billingAccountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, a => a.UpdatedAt), cancellationToken);
         if (await db.WebhookEndpoints.CountAsync(e => e.BillingAccountId == billingAccountId, cancellationToken) >= MaxPerAccount)
         {
             throw Errors.Precondition(ErrorReasons.TooManyWebhookEndpoints, $"billing_accounts/{billingAccountId}",
