@@ -256,7 +256,9 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
         // system clock, each running the scheduler every 100 ms, start together on the same database: their
         // first passes race to close every due day, from the day of the upgrades to yesterday.
         using var database = TestDatabase.Create();
-        var now = DateTimeOffset.UtcNow;
+        // An hour back: the day after the first is due (its late grace of 30 minutes over) whatever the
+        // time of day; from now itself, between 00:00 and 00:30 China time it was not, and the test waited in vain.
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddDays(-2);
         var firstDay = DateOnly.FromDateTime(start.ToOffset(TimeSpan.FromHours(8)).DateTime);
         var workspaces = new List<(ClusterWorkspace Workspace, int Profile)>();
