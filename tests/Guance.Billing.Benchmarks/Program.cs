@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["startup"] = (Guance.Billing.Benchmarks.StartupBenchmark.Description, Guance.Billing.Benchmarks.StartupBenchmark.RunAsync),
     ["reads"] = (Guance.Billing.Benchmarks.ReadsBenchmark.Description, Guance.Billing.Benchmarks.ReadsBenchmark.RunAsync),
     ["monthly"] = (Guance.Billing.Benchmarks.MonthlyBillsBenchmark.Description, Guance.Billing.Benchmarks.MonthlyBillsBenchmark.RunAsync),
+    ["console"] = (Guance.Billing.Benchmarks.ConsoleBenchmark.Description, Guance.Billing.Benchmarks.ConsoleBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

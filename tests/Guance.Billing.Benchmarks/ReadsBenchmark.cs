@@ -4,7 +4,6 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
-using Guance.Billing.Client.Usage;
 using Guance.Billing.V1;
 using Google.Protobuf.WellKnownTypes;
 
@@ -22,7 +21,7 @@ public static class ReadsBenchmark
 {
     public const string Description = "dashboard reads on 400 days of history, idle and under half/full ingestion (10 collectors); raw-point queries beside the rollup ones";
 
-    private static readonly BillingItem[] Items =
+    internal static readonly BillingItem[] Items =
     [
         BillingItem.TimeSeries, BillingItem.Logs, BillingItem.BackupLogs, BillingItem.NetworkHosts, BillingItem.SessionReplay, BillingItem.ApmTrace,
         BillingItem.ApmProfile, BillingItem.RumPv, BillingItem.SyntheticTests, BillingItem.Triggers, BillingItem.Sms,
@@ -159,91 +158,6 @@ public static class ReadsBenchmark
             return headers;
         });
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
-    /// <summary>
-    /// Collectors streaming into the workspace (one connection each, spool off) while a reader cycles
-    /// through the reads: flat out, or paced to a total rate.
-    /// </summary>
-    private sealed class IngestionLoad(BenchmarkHost host, string token, int collectors) : IAsyncDisposable
-    {
-        private readonly List<GrpcChannel> _channels = [];
-        private int _phase;
-
-        public sealed record Result(double RecordsPerSecond, List<double>[] Latencies);
-
-        public async Task<Result> RunAsync(Func<Task>[] reads, TimeSpan duration, double? recordsPerSecond)
-        {
-            _phase++;
-            var uploaders = new List<UsageUploader>();
-            for (int c = 0; c < collectors; c++)
-            {
-                var channel = GrpcChannel.ForAddress(host.Address);
-                _channels.Add(channel);
-                uploaders.Add(new UsageUploader(WithToken(channel, token), new UsageUploaderOptions
-                {
-                    CollectorId = $"load-{_phase}-{c + 1}",
-                    MaxRecordsPerBatch = 10_000,
-                    FlushInterval = TimeSpan.FromMilliseconds(100),
-                    MaxPendingBatches = 64,
-                }));
-            }
-            using var stop = new CancellationTokenSource();
-            var pumps = uploaders.Select(u => u.RunAsync(stop.Token)).ToList();
-            var latencies = reads.Select(_ => new List<double>()).ToArray();
-            var started = Stopwatch.StartNew();
-            var ackedBefore = 0L;
-            var producing = true;
-            var producers = uploaders.Select((u, c) => Task.Run(async () =>
-            {
-                var perCollector = recordsPerSecond / collectors;
-                long added = 0;
-                while (Volatile.Read(ref producing))
-                {
-                    var at = DateTimeOffset.UtcNow;
-                    var target = perCollector is { } rate ? (long)(started.Elapsed.TotalSeconds * rate) : added + 1_000;
-                    for (; added < target; added++)
-                    {
-                        await u.AddAsync(Items[(added + c) % Items.Length], 1 + added % 3, at);
-                    }
-                    if (perCollector is not null)
-                    {
-                        await Task.Delay(5);
-                    }
-                }
-            })).ToList();
-            // The first second is ramp-up: rates and latencies are taken after it.
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            ackedBefore = uploaders.Sum(u => u.Statistics.RecordsAcknowledged);
-            var window = Stopwatch.StartNew();
-            while (window.Elapsed < duration)
-            {
-                for (int r = 0; r < reads.Length; r++)
-                {
-                    var t = Stopwatch.GetTimestamp();
-                    await reads[r]();
-                    latencies[r].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                    await Task.Delay(10);
-                }
-            }
-            var rate = (uploaders.Sum(u => u.Statistics.RecordsAcknowledged) - ackedBefore) / window.Elapsed.TotalSeconds;
-            Volatile.Write(ref producing, false);
-            await Task.WhenAll(producers);
-            await Task.WhenAll(uploaders.Select(u => u.DrainAsync()));
-            await stop.CancelAsync();
-            await Task.WhenAll(pumps);
-            foreach (var list in latencies)
-            {
-                list.Sort();
-            }
-            return new Result(rate, latencies);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _channels.ForEach(c => c.Dispose());
-            return ValueTask.CompletedTask;
-        }
-    }
 }

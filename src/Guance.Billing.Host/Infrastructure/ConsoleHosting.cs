@@ -20,6 +20,9 @@ public static class ConsoleHosting
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>MapStaticAssets' own setting (on by default for a build output).</summary>
+    public const string ReloadStaticAssetsSetting = "ReloadStaticAssetsAtRuntime";
+
     private sealed class ConsoleOnly
     {
         public static readonly ConsoleOnly Instance = new();
@@ -38,6 +41,14 @@ public static class ConsoleHosting
             // manifest's own headers are right in every environment: immutable for fingerprinted files (a
             // rebuilt file gets a new fingerprint), no-cache with an ETag for the rest.
             builder.Configuration["EnableStaticAssetsDevelopmentCaching"] = "true";
+            // The build output's files do not change while the host runs (a rebuild renames them), so MapStaticAssets'
+            // reload of changed files stays off: it took the framework's .wasm files for changed (their times differ
+            // from the manifest's) and sent them gzip-framed but uncompressed, 38 MB instead of 13 MB on a first
+            // visit (docs/performance.md, "Web console: first load"). A setting given explicitly still wins.
+            if (builder.Configuration[ReloadStaticAssetsSetting] is null)
+            {
+                builder.Configuration[ReloadStaticAssetsSetting] = "false";
+            }
         }
     }
 

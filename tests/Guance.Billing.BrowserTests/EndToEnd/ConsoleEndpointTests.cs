@@ -60,6 +60,18 @@ public sealed partial class ConsoleEndpointTests(ConsoleHost console)
     }
 
     [Fact]
+    public async Task The_framework_assemblies_are_sent_really_compressed_from_the_build_output()
+    {
+        // The host of these tests runs from the build output: MapStaticAssets' reload of changed files once sent its
+        // .wasm files gzip-framed at CompressionLevel.NoCompression, as big as the files themselves.
+        using var http = new HttpClient { BaseAddress = console.ConsoleAddress };
+        var plain = await ContentLengthAsync(http, "identity");
+        var compressed = await ContentLengthAsync(http, "gzip");
+
+        Assert.True(compressed < plain / 2, $"System.Private.CoreLib.wasm: {compressed:N0} bytes gzip, {plain:N0} bytes plain");
+    }
+
+    [Fact]
     public async Task GrpcWeb_answers_on_the_browser_endpoint_only()
     {
         using var browser = GrpcWebChannel(console.ConsoleAddress);
@@ -89,6 +101,16 @@ public sealed partial class ConsoleEndpointTests(ConsoleHost console)
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("MALFORMED_REQUEST", BillingError.From(error).Reason);
+    }
+
+    private static async Task<long> ContentLengthAsync(HttpClient http, string encoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/_framework/System.Private.CoreLib.wasm", UriKind.Relative));
+        request.Headers.AcceptEncoding.ParseAdd(encoding);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(encoding == "identity" ? [] : [encoding], response.Content.Headers.ContentEncoding);
+        return (await response.Content.ReadAsByteArrayAsync()).LongLength;
     }
 
     /// <summary>gRPC-Web; by default over HTTP/1.1, as a browser speaks to a plaintext endpoint.</summary>
