@@ -101,6 +101,42 @@ public sealed class BindingCodeListTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task A_revocation_and_an_upgrade_at_the_same_moment_never_both_succeed()
+    {
+        var account = await host.RegisterBillingAccountAsync("revoke-race");
+        var code = await CreateAsync(account);
+        var workspace = await host.CreateWorkspaceAsync();
+
+        var upgrade = Succeeds(workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = workspace.Id, BindingCode = code.BindingCode }));
+        var revoke = Succeeds(account.Client.RevokeBindingCodeAsync(Revoke(account, code.BindingCodeId)));
+        var (upgraded, revoked) = (await upgrade, await revoke);
+
+        Assert.True(upgraded ^ revoked, $"upgraded {upgraded}, revoked {revoked}");
+        var listed = Assert.Single((await account.Client.ListBindingCodesAsync(new ListBindingCodesRequest { BillingAccountId = account.Id })).BindingCodes);
+        Assert.Equal(upgraded ? BindingCodeState.Used : BindingCodeState.Revoked, listed.State);
+        var bound = (await account.Client.ListBoundWorkspacesAsync(new ListBoundWorkspacesRequest { BillingAccountId = account.Id })).Workspaces;
+        Assert.Equal(upgraded ? 1 : 0, bound.Count);
+    }
+
+    /// <summary>True when the call succeeds, false when it fails with FAILED_PRECONDITION (the other call won).</summary>
+    private static async Task<bool> Succeeds<T>(AsyncUnaryCall<T> call)
+    {
+        try
+        {
+            await call;
+            return true;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+        {
+            return false;
+        }
+        finally
+        {
+            call.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Bad_requests_name_their_fields_and_another_account_s_code_is_not_found()
     {
         var account = await host.RegisterBillingAccountAsync("codes-bad");
