@@ -16,7 +16,7 @@ public sealed class WorkspaceCommands : ICommandGroup
         new Command("workspaces", "Workspaces: create, list, show, update, dissolve, transfer, upgrade; members, retention, collector tokens")
         {
             Create(), List(), Show(), Update(), Dissolve(), Transfer(), UpgradeCommand.Build(),
-            WorkspaceMemberCommands.Build(), WorkspaceRetentionCommands.Build(), CollectorTokenCommands.Build(),
+            WorkspaceMemberCommands.Build(), WorkspaceRetentionCommands.Build(), WorkspaceAlertCommands.Build(), CollectorTokenCommands.Build(),
         },
     ];
 

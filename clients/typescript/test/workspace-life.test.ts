@@ -9,6 +9,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import {
   ActivationChannel,
   BillingItem,
+  BindingCodeState,
   billingError,
   Code,
   createBillingClient,
@@ -187,6 +188,25 @@ describe("a workspace's life", () => {
     const failure = await owner.workspaces.updateRetention({ workspaceId, dataType: DataType.LOGS, days: 30 }).then(() => assert.fail("retention changed on an experience plan"), billingError);
     assert.equal(failure.code, Code.FailedPrecondition);
     assert.deepEqual(failure.preconditionViolations.map((v) => v.type), ["RETENTION_FIXED_ON_EXPERIENCE"]);
+  });
+
+  it("sets and removes a high-consumption alert; removing it again changes nothing", async () => {
+    await owner.consumptionAlerts.setConsumptionAlert({ workspaceId, item: BillingItem.LOGS, threshold: { currencyCode: "CNY", units: 10n } });
+    const removed = await owner.consumptionAlerts.removeConsumptionAlert({ workspaceId, item: BillingItem.LOGS });
+    assert.equal(removed.removed, true);
+    const again = await owner.consumptionAlerts.removeConsumptionAlert({ workspaceId, item: BillingItem.LOGS });
+    assert.equal(again.removed, false);
+    assert.deepEqual((await owner.consumptionAlerts.listConsumptionAlerts({ workspaceId })).alerts, []);
+  });
+
+  it("revokes a binding code, which then binds nothing, and lists it as revoked", async () => {
+    const { bindingCode, bindingCodeId } = await billingSession.billingAccounts.createBindingCode({ billingAccountId });
+    const revoked = await billingSession.billingAccounts.revokeBindingCode({ billingAccountId, bindingCodeId });
+    assert.equal(revoked.bindingCode?.state, BindingCodeState.REVOKED);
+    const refused = await owner.settlement.upgradeToCommercial({ workspaceId, bindingCode }).then(() => assert.fail("a revoked code bound the workspace"), billingError);
+    assert.deepEqual([refused.code, refused.reason], [Code.FailedPrecondition, "BINDING_CODE_REVOKED"]);
+    const { bindingCodes } = await billingSession.billingAccounts.listBindingCodes({ billingAccountId });
+    assert.deepEqual(bindingCodes.map((c) => [c.bindingCodeId, c.state]), [[bindingCodeId, BindingCodeState.REVOKED]]);
   });
 
   it("upgrades the workspace to the commercial plan, bound to that account (last: it ends the experience plan)", async () => {

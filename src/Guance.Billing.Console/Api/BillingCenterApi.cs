@@ -40,7 +40,7 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
     private async Task EndExpiredAsync()
     {
         await session.EndAsync(ExpiredMessage);
-        navigation.NavigateTo(BillingCenterRoute.SignIn);
+        navigation.NavigateTo(BillingCenterRoute.SignInReturningTo(navigation));
     }
 
     /// <summary>Signs in with the billing-center user name and keeps the session's token as the tab's billing-center session.</summary>

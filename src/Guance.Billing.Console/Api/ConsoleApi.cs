@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Guance.Billing.Console.Layout;
 using Guance.Billing.Console.Session;
 using Guance.Billing.V1;
 using Microsoft.AspNetCore.Components;
@@ -36,7 +37,7 @@ public sealed class ConsoleApi(ConsoleConnection connection, ConsoleSession sess
         ApiCalls.RunAsync(() => call(this), () => session.User is not null, async () =>
         {
             await session.EndAsync(ExpiredMessage);
-            navigation.NavigateTo("signin");
+            navigation.NavigateTo(ConsoleRoute.SignInReturningTo(navigation));
         });
 
     /// <summary>Signs in with an expiring console token and keeps it as the tab's session.</summary>

@@ -5,6 +5,15 @@ namespace Guance.Billing.Console.Formatting;
 /// <summary>The words for the enums of invoices, tickets and the billing account.</summary>
 public static partial class Names
 {
+    public static string Of(BindingCodeState state) => state switch
+    {
+        BindingCodeState.Unused => "Unused",
+        BindingCodeState.Used => "Used",
+        BindingCodeState.Expired => "Expired",
+        BindingCodeState.Revoked => "Revoked",
+        _ => "",
+    };
+
     public static string Of(InvoiceType type) => type switch
     {
         InvoiceType.VatOrdinary => "VAT ordinary (paper)",

@@ -16,10 +16,11 @@ public static class Csv
         return text.ToString();
     }
 
-    /// <summary>A data: address that saves <paramref name="csv"/> (UTF-8) when a link with a download name is followed; no script needed under the CSP.</summary>
-    public static string DataUrl(string csv) => DataUrl(Encoding.UTF8.GetBytes(csv));
+    /// <summary>The type a saved CSV file is handed to the browser with.</summary>
+    public const string ContentType = "text/csv;charset=utf-8";
 
-    public static string DataUrl(byte[] utf8) => "data:text/csv;charset=utf-8;base64," + Convert.ToBase64String(utf8);
+    /// <summary>The CSV as the bytes of a file (UTF-8), ready for <see cref="Components.CsvDownload"/>.</summary>
+    public static byte[] Utf8(IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows) => Encoding.UTF8.GetBytes(Write(header, rows));
 
     private static void AppendRow(StringBuilder text, IEnumerable<string> fields)
     {

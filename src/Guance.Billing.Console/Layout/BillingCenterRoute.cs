@@ -17,21 +17,14 @@ public static class BillingCenterRoute
     public const string Tickets = "billing-center/tickets";
     public const string Account = "billing-center/account";
 
-    /// <summary>The billing-center sign-in, returning to the current billing-center page afterwards.</summary>
-    public static string SignInReturningTo(NavigationManager navigation)
-    {
-        var current = navigation.ToBaseRelativePath(navigation.Uri);
-        return IsBillingCenterPage(current) && !current.StartsWith(SignIn, StringComparison.Ordinal)
-            ? SignIn + "?return=" + Uri.EscapeDataString(current)
-            : SignIn;
-    }
+    /// <summary>The billing-center sign-in, returning to the current billing-center page afterwards (<see cref="ReturnPath"/>).</summary>
+    public static string SignInReturningTo(NavigationManager navigation) => ReturnPath.SignInFrom(navigation, SignIn, IsReturnable);
 
-    /// <summary>Where to go after signing in: the page asked for when it is a billing-center page (never another site), else the wallet.</summary>
-    public static string AfterSignIn(string? returnTo) =>
-        returnTo is { Length: > 0 } && IsBillingCenterPage(returnTo) && !returnTo.StartsWith(SignIn, StringComparison.Ordinal) ? returnTo : Wallet;
+    /// <summary>Where to go after signing in: the page asked for when it is a local billing-center page, else the wallet.</summary>
+    public static string AfterSignIn(string? returnTo) => ReturnPath.IsLocal(returnTo) && IsReturnable(returnTo!) ? returnTo! : Wallet;
 
-    private static bool IsBillingCenterPage(string relative) =>
-        relative.StartsWith("billing-center/", StringComparison.Ordinal) && !relative.Contains("//", StringComparison.Ordinal) && !relative.Contains('\\', StringComparison.Ordinal);
+    private static bool IsReturnable(string relative) =>
+        relative.StartsWith("billing-center/", StringComparison.Ordinal) && !relative.StartsWith(SignIn, StringComparison.Ordinal);
 
     /// <summary>One monthly bill, for example <c>billing-center/monthly-bills/mb_...</c>.</summary>
     public static string MonthlyBill(string monthlyBillId) => $"{MonthlyBills}/{Uri.EscapeDataString(monthlyBillId)}";

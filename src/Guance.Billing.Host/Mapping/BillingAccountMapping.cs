@@ -55,4 +55,16 @@ public static class BillingAccountMapping
         SiteCode = workspace.SiteCode,
         BindTime = workspace.BoundAt.ToTimestamp(),
     };
+
+    public static V1.BindingCode ToMessage(this BindingCodeView view) => new()
+    {
+        BindingCodeId = view.Code.Id,
+        BillingAccountId = view.Code.BillingAccountId,
+        State = (V1.BindingCodeState)view.State,
+        CreateTime = view.Code.CreatedAt.ToTimestamp(),
+        ExpireTime = view.Code.ExpiresAt.ToTimestamp(),
+        UsedByWorkspaceId = view.Code.RedeemedByWorkspaceId ?? "",
+        UseTime = view.Code.RedeemedAt.ToTimestamp(),
+        RevokeTime = view.Code.RevokedAt.ToTimestamp(),
+    };
 }

@@ -99,7 +99,21 @@ public sealed class BillingAccountGrpcService(
     public override async Task<CreateBindingCodeResponse> CreateBindingCode(CreateBindingCodeRequest request, ServerCallContext context)
     {
         var grant = await bindingCodes.CreateAsync(context.GetCaller(), request.BillingAccountId, context.CancellationToken);
-        return new CreateBindingCodeResponse { BindingCode = grant.Code, ExpireTime = grant.BindingCode.ExpiresAt.ToTimestamp() };
+        return new CreateBindingCodeResponse { BindingCode = grant.Code, ExpireTime = grant.BindingCode.ExpiresAt.ToTimestamp(), BindingCodeId = grant.BindingCode.Id };
+    }
+
+    public override async Task<ListBindingCodesResponse> ListBindingCodes(ListBindingCodesRequest request, ServerCallContext context)
+    {
+        var (page, next) = await bindingCodes.ListAsync(context.GetCaller(), request.BillingAccountId, request.PageSize, request.PageToken, context.CancellationToken);
+        var response = new ListBindingCodesResponse { NextPageToken = next };
+        response.BindingCodes.Add(page.Select(c => c.ToMessage()));
+        return response;
+    }
+
+    public override async Task<RevokeBindingCodeResponse> RevokeBindingCode(RevokeBindingCodeRequest request, ServerCallContext context)
+    {
+        var revoked = await bindingCodes.RevokeAsync(context.GetCaller(), request.BillingAccountId, request.BindingCodeId, context.CancellationToken);
+        return new RevokeBindingCodeResponse { BindingCode = revoked.ToMessage() };
     }
 
     public override async Task<ListBoundWorkspacesResponse> ListBoundWorkspaces(ListBoundWorkspacesRequest request, ServerCallContext context)

@@ -23,4 +23,10 @@ public sealed class ConsumptionAlertGrpcService(ConsumptionAlerts alerts) : Cons
         response.Alerts.Add(list.Select(a => a.ToMessage()));
         return response;
     }
+
+    public override async Task<RemoveConsumptionAlertResponse> RemoveConsumptionAlert(RemoveConsumptionAlertRequest request, ServerCallContext context)
+    {
+        var removed = await alerts.RemoveAsync(context.GetCaller(), request.WorkspaceId, (Usage.BillingItem)request.Item, context.CancellationToken);
+        return new RemoveConsumptionAlertResponse { Removed = removed };
+    }
 }

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Guance.Billing.Alerts;
 
 /// <summary>
-/// SetConsumptionAlert and ListConsumptionAlerts (Owner, Administrator: <see cref="WorkspacePermission.SetAlerts"/>):
+/// SetConsumptionAlert, ListConsumptionAlerts and RemoveConsumptionAlert (Owner, Administrator: <see cref="WorkspacePermission.SetAlerts"/>):
 /// one threshold per billing item of a workspace. The day close compares each item's daily bill line
 /// with it (<see cref="ConsumptionAlertChecker"/>).
 /// </summary>
@@ -53,6 +53,20 @@ public sealed class ConsumptionAlerts(BillingDbContext db, WorkspaceAccess acces
             }
             return await db.ConsumptionAlerts.AsNoTracking().FirstAsync(a => a.WorkspaceId == workspaceId && a.Item == item, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Removes the item's threshold; true when there was one. Removing an absent threshold changes nothing and is
+    /// no error, so a repeat (or two people removing at once) answers OK. A day closed afterwards no longer notifies
+    /// for the item; a day that notified already keeps its notice.
+    /// </summary>
+    public async Task<bool> RemoveAsync(Caller caller, string workspaceId, BillingItem item, CancellationToken cancellationToken)
+    {
+        var validator = new RequestValidator()
+            .Check(item != 0 && BillingItems.Find((int)item) is not null, "item", "must be set to one of the billing items");
+        await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.SetAlerts, cancellationToken, validator);
+        var removed = await db.ConsumptionAlerts.Where(a => a.WorkspaceId == workspaceId && a.Item == item).ExecuteDeleteAsync(cancellationToken);
+        return removed > 0;
     }
 
     /// <summary>Every threshold of the workspace, in item order (at most one per item of the catalog, so never paged).</summary>

@@ -135,6 +135,12 @@ public static class ErrorReasons
     /// <summary>FAILED_PRECONDITION: the binding code has expired.</summary>
     public const string BindingCodeExpired = "BINDING_CODE_EXPIRED";
 
+    /// <summary>FAILED_PRECONDITION: the billing account revoked the binding code.</summary>
+    public const string BindingCodeRevoked = "BINDING_CODE_REVOKED";
+
+    /// <summary>NOT_FOUND: the billing account has no binding code with this id.</summary>
+    public const string BindingCodeNotFound = "BINDING_CODE_NOT_FOUND";
+
     /// <summary>FAILED_PRECONDITION: a certification is waiting for review already.</summary>
     public const string CertificationPending = "CERTIFICATION_PENDING";
 

@@ -9,6 +9,7 @@ public static class ResourceTypes
 {
     public const string ApiToken = "api token";
     public const string BillingAccount = "billing account";
+    public const string BindingCode = "binding code";
     public const string CloudAccount = "cloud account";
     public const string Collector = "collector";
     public const string CollectorToken = "collector token";

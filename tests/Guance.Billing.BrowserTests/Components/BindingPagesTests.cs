@@ -13,23 +13,81 @@ namespace Guance.Billing.BrowserTests.Components;
 public sealed class BindingPagesTests : ConsoleContext
 {
     [Fact]
-    public async Task The_billing_center_shows_each_code_it_creates_with_its_expiry()
+    public async Task The_billing_center_lists_the_codes_with_their_state_and_shows_a_new_code_once()
     {
         await SignInBillingCenterAsync();
-        var codes = new Queue<string>(["K7QM-3XPA-9WRT", "ABCD-EFGH-JKLM"]);
-        Host.On<CreateBindingCodeRequest, CreateBindingCodeResponse>("BillingAccountService/CreateBindingCode", _ => new CreateBindingCodeResponse
+        var codes = new List<BindingCode>
         {
-            BindingCode = codes.Dequeue(), ExpireTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 2, 1, 45, 0, TimeSpan.Zero)),
-        });
+            new() { BindingCodeId = "bc_2", State = BindingCodeState.Used, UsedByWorkspaceId = "ws_prod", UseTime = At(1, 40), CreateTime = At(1, 35), ExpireTime = At(1, 45) },
+            new() { BindingCodeId = "bc_1", State = BindingCodeState.Expired, CreateTime = At(1, 0), ExpireTime = At(1, 10) },
+        };
+        Host.On<ListBindingCodesRequest, ListBindingCodesResponse>("BillingAccountService/ListBindingCodes", _ => new ListBindingCodesResponse { BindingCodes = { codes } })
+            .On<CreateBindingCodeRequest, CreateBindingCodeResponse>("BillingAccountService/CreateBindingCode", _ =>
+            {
+                codes.Insert(0, new BindingCode { BindingCodeId = "bc_3", State = BindingCodeState.Unused, CreateTime = At(2, 0), ExpireTime = At(2, 10) });
+                return new CreateBindingCodeResponse { BindingCode = "K7QM-3XPA-9WRT", BindingCodeId = "bc_3", ExpireTime = At(2, 10) };
+            });
         var page = Render<BindingCodesPage>();
 
-        page.Find("[data-testid=create-binding-code]").Click();
+        page.WaitForAssertion(() => Assert.Equal(["Used", "Expired"], page.FindAll("[data-testid=binding-code-state]").Select(c => c.TextContent)));
+        Assert.Contains("Bound ws_prod at 2026-11-02 09:40", page.Find("tr[data-id=bc_2]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=revoke-binding-code]"));
         page.Find("[data-testid=create-binding-code]").Click();
 
-        page.WaitForAssertion(() => Assert.Equal(["ABCD-EFGH-JKLM", "K7QM-3XPA-9WRT"], page.FindAll("[data-testid=binding-code]").Select(c => c.TextContent.Trim())));
-        Assert.Contains("2026-11-02 09:45", page.Find("[data-testid=binding-codes]").TextContent);
-        Assert.All(Host.CallsOf<CreateBindingCodeRequest>("BillingAccountService/CreateBindingCode"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=binding-code-state]").Count));
+        var created = page.Find("tr[data-id=bc_3]");
+        Assert.Equal("K7QM-3XPA-9WRT", created.QuerySelector("code")!.TextContent);
+        Assert.Contains("2026-11-02 10:10", created.TextContent, StringComparison.Ordinal);
+        Assert.Single(page.FindAll("[data-testid=revoke-binding-code]"));
+        Assert.All(Host.CallsOf<ListBindingCodesRequest>("BillingAccountService/ListBindingCodes"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
     }
+
+    [Fact]
+    public async Task Revoking_a_code_asks_first_then_the_list_shows_it_revoked()
+    {
+        await SignInBillingCenterAsync();
+        var code = new BindingCode { BindingCodeId = "bc_1", State = BindingCodeState.Unused, CreateTime = At(1, 0), ExpireTime = At(1, 10) };
+        Host.On<ListBindingCodesRequest, ListBindingCodesResponse>("BillingAccountService/ListBindingCodes", _ => new ListBindingCodesResponse { BindingCodes = { code } })
+            .On<RevokeBindingCodeRequest, RevokeBindingCodeResponse>("BillingAccountService/RevokeBindingCode", _ =>
+            {
+                (code.State, code.RevokeTime) = (BindingCodeState.Revoked, At(1, 5));
+                return new RevokeBindingCodeResponse { BindingCode = code };
+            });
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<BindingCodesPage>();
+
+        page.WaitForElement("[data-testid=revoke-binding-code]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke the binding code?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Empty(Host.CallsOf<RevokeBindingCodeRequest>("BillingAccountService/RevokeBindingCode"));
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Revoke it", StringComparison.Ordinal)).Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Revoked", page.Find("[data-testid=binding-code-state]").TextContent));
+        Assert.Contains("Revoked at 2026-11-02 09:05", page.Find("tr[data-id=bc_1]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=revoke-binding-code]"));
+        var revoke = Host.CallsOf<RevokeBindingCodeRequest>("BillingAccountService/RevokeBindingCode").Single();
+        Assert.Equal((BillingAccountId, "bc_1"), (revoke.BillingAccountId, revoke.BindingCodeId));
+    }
+
+    [Fact]
+    public async Task A_code_used_meanwhile_is_explained_in_words()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<ListBindingCodesRequest, ListBindingCodesResponse>("BillingAccountService/ListBindingCodes", _ => new ListBindingCodesResponse
+        {
+            BindingCodes = { new BindingCode { BindingCodeId = "bc_1", State = BindingCodeState.Unused, CreateTime = At(1, 0), ExpireTime = At(1, 10) } },
+        }).On<RevokeBindingCodeRequest, RevokeBindingCodeResponse>("BillingAccountService/RevokeBindingCode",
+            _ => throw FakeHost.Failure(Grpc.Core.StatusCode.FailedPrecondition, "BINDING_CODE_USED", "This binding code was used already; ask the billing account for a new one."));
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<BindingCodesPage>();
+
+        page.WaitForElement("[data-testid=revoke-binding-code]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Contains("Revoke it", StringComparison.Ordinal)).Click());
+
+        Assert.Contains("was used already", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("BINDING_CODE_USED", page.Markup, StringComparison.Ordinal);
+    }
+
+    private static Timestamp At(int hour, int minute) => Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 2, hour, minute, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task The_owner_changes_the_binding_with_a_code_and_a_wrong_code_is_explained_next_to_the_field()

@@ -1,6 +1,7 @@
 using Bunit;
 using Guance.Billing.Console;
 using Guance.Billing.Console.Api;
+using Guance.Billing.Console.Components;
 using Guance.Billing.Console.Session;
 using Guance.Billing.V1;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,6 +78,21 @@ public abstract class ConsoleContext : BunitContext, IAsyncLifetime
     /// <summary>Signs the tab in to the billing center as account <see cref="BillingAccountId"/> ("acme").</summary>
     protected async Task SignInBillingCenterAsync() =>
         await BillingCenter.SignInAsync(new SignedInBillingAccount(BillingCenterToken, "bs_1", BillingAccountId, "acme", "Acme Ltd"));
+
+    /// <summary>The browser's side of <see cref="BrowserDownload"/>: the saveFile calls of its module, recorded.</summary>
+    protected BunitJSModuleInterop Downloads()
+    {
+        var module = JSInterop.SetupModule(BrowserDownload.ModulePath);
+        module.SetupVoid("saveFile", _ => true).SetVoidResult();
+        return module;
+    }
+
+    /// <summary>The one file handed to the browser: its name, type and content as text.</summary>
+    protected static (string FileName, string ContentType, string Text) SavedFile(BunitJSModuleInterop downloads)
+    {
+        var saved = Assert.Single(downloads.Invocations["saveFile"]).Arguments;
+        return ((string)saved[0]!, (string)saved[1]!, System.Text.Encoding.UTF8.GetString((byte[])saved[2]!));
+    }
 
     /// <summary>The workspace as GetWorkspace answers it to a caller of <paramref name="role"/>.</summary>
     protected void Workspace(WorkspaceRole role, Plan plan = Plan.Experience) =>

@@ -59,4 +59,25 @@ public sealed class ConsumptionAlertsPageTests : ConsoleContext
         var sent = Host.CallsOf<SetConsumptionAlertRequest>("ConsumptionAlertService/SetConsumptionAlert").Single();
         Assert.Equal((BillingItem.TimeSeries, "CNY", 12L, 340_000_000), (sent.Item, sent.Threshold.CurrencyCode, sent.Threshold.Units, sent.Threshold.Nanos));
     }
+
+    [Fact]
+    public async Task Remove_removes_the_items_threshold_and_the_list_is_reloaded()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Administrator);
+        var alerts = new List<ConsumptionAlert> { new() { WorkspaceId = WorkspaceId, Item = BillingItem.Logs, Threshold = Guance.Billing.Client.MoneyAmounts.FromDecimal(10m) } };
+        Host.On<ListConsumptionAlertsRequest, ListConsumptionAlertsResponse>("ConsumptionAlertService/ListConsumptionAlerts", _ => new ListConsumptionAlertsResponse { Alerts = { alerts } })
+            .On<RemoveConsumptionAlertRequest, RemoveConsumptionAlertResponse>("ConsumptionAlertService/RemoveConsumptionAlert", r =>
+            {
+                alerts.RemoveAll(a => a.Item == r.Item);
+                return new RemoveConsumptionAlertResponse { Removed = true };
+            });
+        var page = Render<ConsumptionAlertsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElement("[data-testid=remove-alert]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("No threshold set.", page.Find("[data-testid=alerts]").TextContent, StringComparison.Ordinal));
+        var removed = Host.CallsOf<RemoveConsumptionAlertRequest>("ConsumptionAlertService/RemoveConsumptionAlert").Single();
+        Assert.Equal((WorkspaceId, BillingItem.Logs), (removed.WorkspaceId, removed.Item));
+    }
 }

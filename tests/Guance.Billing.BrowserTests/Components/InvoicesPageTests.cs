@@ -53,6 +53,29 @@ public sealed class InvoicesPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task Invoices_beyond_the_first_page_are_read_with_the_hosts_page_token()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<ListInvoicesRequest, ListInvoicesResponse>("InvoiceService/ListInvoices", r => r.PageToken == ""
+            ? new ListInvoicesResponse { Invoices = { Requested("inv_2", 20m) }, NextPageToken = "p2" }
+            : new ListInvoicesResponse { Invoices = { Requested("inv_1", 10m) } });
+        var page = Render<InvoicesPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=invoice-state]")));
+        page.Find("[data-testid=more-invoices]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=invoice-state]").Count));
+        var rows = page.FindAll("[data-testid=invoices] tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Contains("CNY 20.00", rows[0], StringComparison.Ordinal);
+        Assert.Contains("CNY 10.00", rows[1], StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=more-invoices]"));
+        Assert.Equal(["", "p2"], Host.CallsOf<ListInvoicesRequest>("InvoiceService/ListInvoices").Select(r => r.PageToken));
+    }
+
+    private static Invoice Requested(string id, decimal amount) =>
+        new() { InvoiceId = id, State = InvoiceState.Requested, Type = InvoiceType.ElectronicOrdinary, Email = "finance@acme.example", Amount = MoneyAmounts.FromDecimal(amount) };
+
+    [Fact]
     public async Task Without_an_approved_certification_the_page_says_what_is_missing()
     {
         await SignInBillingCenterAsync();
@@ -144,15 +167,13 @@ public sealed class InvoicesPageTests : ConsoleContext
         _invoices.Add(new Invoice { InvoiceId = "inv_1", State = InvoiceState.Issued, Type = InvoiceType.ElectronicOrdinary, InvoiceNumber = "E-0001", DocumentSize = 9, Amount = MoneyAmounts.FromDecimal(10m) });
         Host.OnStream<GetInvoiceDocumentRequest, GetInvoiceDocumentResponse>("InvoiceService/GetInvoiceDocument", _ =>
             [new GetInvoiceDocumentResponse { Data = ByteString.CopyFromUtf8("%PDF-") }, new GetInvoiceDocumentResponse { Data = ByteString.CopyFromUtf8("1.7\n") }]);
-        var module = JSInterop.SetupModule(BrowserDownload.ModulePath);
-        module.SetupVoid("saveFile", _ => true).SetVoidResult();
+        var downloads = Downloads();
         var page = Render<InvoicesPage>();
 
         page.WaitForElement("[data-testid=download-invoice]").Click();
 
-        page.WaitForAssertion(() => Assert.Single(module.Invocations["saveFile"]));
-        var saved = module.Invocations["saveFile"].Single().Arguments;
-        Assert.Equal(("invoice-E-0001.pdf", "application/pdf", "%PDF-1.7\n"), ((string)saved[0]!, (string)saved[1]!, System.Text.Encoding.UTF8.GetString((byte[])saved[2]!)));
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        Assert.Equal(("invoice-E-0001.pdf", "application/pdf", "%PDF-1.7\n"), SavedFile(downloads));
     }
 
     [Fact]
@@ -162,13 +183,13 @@ public sealed class InvoicesPageTests : ConsoleContext
         _invoices.Add(new Invoice { InvoiceId = "inv_1", State = InvoiceState.Issued, Type = InvoiceType.ElectronicOrdinary, InvoiceNumber = "E-0001", DocumentSize = 9, Amount = MoneyAmounts.FromDecimal(10m) });
         Host.OnStream<GetInvoiceDocumentRequest, GetInvoiceDocumentResponse>("InvoiceService/GetInvoiceDocument", _ =>
             throw FakeHost.Failure(Grpc.Core.StatusCode.NotFound, "NOT_FOUND", "Invoice inv_1 has no document."));
-        var module = JSInterop.SetupModule(BrowserDownload.ModulePath);
+        var downloads = Downloads();
         var page = Render<InvoicesPage>();
 
         page.WaitForElement("[data-testid=download-invoice]").Click();
 
         Assert.Contains("has no document", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
-        Assert.Empty(module.Invocations);
+        Assert.Empty(downloads.Invocations);
     }
 
     [Fact]

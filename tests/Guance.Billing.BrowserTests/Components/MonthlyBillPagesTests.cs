@@ -46,6 +46,7 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
                 new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("ws_prod,2026-11-01\n"), Rows = 1 },
             ]);
 
+        var downloads = Downloads();
         var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_11"));
 
         page.WaitForAssertion(() => Assert.Equal("CNY 1,234.56", page.Find("[data-testid=bill-total]").TextContent.Trim()));
@@ -55,9 +56,9 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         Assert.Contains("CNY 1,000.00", workspace);
         Assert.Contains("Logs", workspace);
         Assert.Contains("CNY 234.56", workspace);
-        var download = page.Find("[data-testid=download-csv]");
-        Assert.Equal("monthly-bill-2026-11.csv", download.GetAttribute("download"));
-        Assert.Equal("workspace_id,day\nws_prod,2026-11-01\n", TransactionsPageTests.CsvOf(download.GetAttribute("href")!));
+        page.Find("[data-testid=download-csv]").Click();
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        Assert.Equal(("monthly-bill-2026-11.csv", "text/csv;charset=utf-8", "workspace_id,day\nws_prod,2026-11-01\n"), SavedFile(downloads));
     }
 
     [Fact]

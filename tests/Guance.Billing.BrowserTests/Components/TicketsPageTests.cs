@@ -33,6 +33,27 @@ public sealed class TicketsPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task More_tickets_are_read_page_by_page_with_the_search_s_filters()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<ListTicketsRequest, ListTicketsResponse>("TicketService/ListTickets", r => r.PageToken == ""
+            ? new ListTicketsResponse { Tickets = { new Ticket { TicketId = "tk_2", Title = "Second", State = TicketState.WaitingForAssignment } }, NextPageToken = "p2" }
+            : new ListTicketsResponse { Tickets = { new Ticket { TicketId = "tk_1", Title = "First", State = TicketState.Closed } } });
+        var page = Render<TicketsPage>();
+        page.WaitForElement("[data-testid=ticket-link]");
+        page.Find("[data-testid=filter-keyword] input, input[data-testid=filter-keyword]").Change("  ir  ");
+        page.Find("[data-testid=search-tickets]").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").Count()));
+
+        page.WaitForElement("[data-testid=more-tickets]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["Second", "First"], page.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent)));
+        Assert.Empty(page.FindAll("[data-testid=more-tickets]"));
+        var calls = Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").ToList();
+        Assert.Equal([("", ""), ("", "ir"), ("p2", "ir")], calls.Select(r => (r.PageToken, r.TitleKeyword)));
+    }
+
+    [Fact]
     public async Task A_file_of_another_type_is_refused_before_anything_is_uploaded()
     {
         await SignInBillingCenterAsync();
@@ -145,15 +166,13 @@ public sealed class TicketsPageTests : ConsoleContext
         });
         Host.OnStream<GetTicketAttachmentRequest, GetTicketAttachmentResponse>("TicketService/GetTicketAttachment", _ =>
             [new GetTicketAttachmentResponse { Data = ByteString.CopyFromUtf8("ab"), FileName = "bill.txt", SizeBytes = 4 }, new GetTicketAttachmentResponse { Data = ByteString.CopyFromUtf8("cd") }]);
-        var module = JSInterop.SetupModule(BrowserDownload.ModulePath);
-        module.SetupVoid("saveFile", _ => true).SetVoidResult();
+        var downloads = Downloads();
         var page = Render<TicketPage>(p => p.Add(x => x.TicketId, "tk_1"));
 
         page.WaitForElement("[data-testid=download-attachment]").Click();
 
-        page.WaitForAssertion(() => Assert.Single(module.Invocations["saveFile"]));
-        var saved = module.Invocations["saveFile"].Single().Arguments;
-        Assert.Equal(("bill.txt", "abcd"), ((string)saved[0]!, System.Text.Encoding.UTF8.GetString((byte[])saved[2]!)));
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        Assert.Equal(("bill.txt", "application/octet-stream", "abcd"), SavedFile(downloads));
         Assert.Equal("tka_1", Host.CallsOf<GetTicketAttachmentRequest>("TicketService/GetTicketAttachment").Single().AttachmentId);
     }
 

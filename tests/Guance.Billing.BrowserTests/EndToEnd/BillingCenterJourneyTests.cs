@@ -92,15 +92,15 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         var bill = bills[0];
         Assert.True(bill.Total.ToDecimal() > 0, "the month's usage was not billed");
 
-        // A month later the 12-hour billing-center session has expired: back to its sign-in, with a message.
+        // A month later the 12-hour billing-center session has expired: back to its sign-in, with a message, then to the page.
         await page.Locator("[data-testid=billing-center-menu]").GetByText("Monthly bills").ClickAsync();
-        await page.WaitForURLAsync("**/billing-center/signin**");
+        await page.WaitForURLAsync("**/billing-center/signin?return=billing-center%2Fmonthly-bills");
         await Assertions.Expect(tab.ByTestId("sign-in-message")).ToContainTextAsync("expired");
         await tab.Input("username").FillAsync(username);
         await tab.Input("password").FillAsync(ConsoleHost.Password);
         await page.Locator("[data-testid=sign-in]").ClickAsync();
-        await page.WaitForURLAsync("**/billing-center/wallet");
-        await page.Locator("[data-testid=billing-center-menu]").GetByText("Monthly bills").ClickAsync();
+        // Signing in again returns to the page the person was on.
+        await page.WaitForURLAsync("**/billing-center/monthly-bills");
         var monthText = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var link = page.Locator("[data-testid=monthly-bill-link]", new() { HasText = monthText });
         await link.WaitForAsync();

@@ -31,18 +31,23 @@ public sealed class SessionTests(ConsoleHost console)
     }
 
     [Fact]
-    public async Task An_expired_session_returns_to_sign_in_with_a_message()
+    public async Task An_expired_session_returns_to_sign_in_with_a_message_and_then_to_its_page()
     {
         var (email, _) = await console.SignUpAsync("eve");
-        await using var tab = await console.OpenAsync(nameof(An_expired_session_returns_to_sign_in_with_a_message));
+        await using var tab = await console.OpenAsync(nameof(An_expired_session_returns_to_sign_in_with_a_message_and_then_to_its_page));
         await tab.SignInAsync(email, ConsoleHost.Password);
 
         // A console token lives 7 days (Guance:Security:SignInTokenLifetime).
         await console.AdvanceToAsync((await console.NowAsync()).AddDays(7).AddMinutes(1));
-        await tab.Page.ReloadAsync();
+        await tab.Page.GotoAsync("workspaces/new");
 
-        await tab.Page.WaitForURLAsync("**/signin");
+        await tab.Page.WaitForURLAsync("**/signin?return=workspaces%2Fnew");
         await Assertions.Expect(tab.ByTestId("sign-in-message")).ToContainTextAsync("Your session has expired");
         await tab.ScreenshotAsync("expired");
+        // Signing in again returns to the page the person was on.
+        await tab.Input("email").FillAsync(email);
+        await tab.Input("password").FillAsync(ConsoleHost.Password);
+        await tab.ByTestId("sign-in").ClickAsync();
+        await tab.Page.WaitForURLAsync("**/workspaces/new");
     }
 }

@@ -61,6 +61,13 @@ public sealed class CliBillingTests(CliHost fixture)
         var code = await cli.RunAsync("billing", "binding-code", "-o", "json");
         code.Ok();
         Assert.Matches("^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", code.Json.GetProperty("bindingCode").GetString());
+        var codeId = code.Json.GetProperty("bindingCodeId").GetString()!;
+        var revoked = await cli.RunAsync("billing", "binding-codes", "revoke", codeId);
+        revoked.Ok();
+        Assert.Contains(codeId, revoked.Stdout, StringComparison.Ordinal);
+        var codes = await cli.RunAsync("billing", "binding-codes", "list", "-o", "json");
+        codes.Ok();
+        Assert.Equal("BINDING_CODE_STATE_REVOKED", codes.Json.At("bindingCodes").EnumerateArray().Single().GetProperty("state").GetString());
         var bound = await cli.RunAsync("billing", "bound-workspaces");
         Assert.Equal($"No workspaces are bound to {accountId}.", bound.Stdout.Trim());
 

@@ -153,6 +153,21 @@ public sealed class CliWorkspaceTests(CliHost fixture)
     }
 
     [Fact]
+    public async Task Alerts_are_set_listed_and_removed()
+    {
+        var (cli, ownerToken, workspaceId) = await WorkspaceAsync();
+        (await cli.RunAsync(As(ownerToken, "workspaces", "alerts", "set", workspaceId, "--item", "logs", "--threshold", "12.50"))).Ok();
+        var listed = await cli.RunAsync(As(ownerToken, "workspaces", "alerts", "list", workspaceId));
+        Assert.Contains("12.50 CNY", listed.Stdout, StringComparison.Ordinal);
+
+        var removed = await cli.RunAsync(As(ownerToken, "workspaces", "alerts", "remove", workspaceId, "--item", "logs"));
+        Assert.Equal("Removed the threshold of logs.", removed.Stdout.Trim());
+        var again = await cli.RunAsync(As(ownerToken, "workspaces", "alerts", "remove", workspaceId, "--item", "logs"));
+        Assert.Equal("logs had no threshold; nothing changed.", again.Stdout.Trim());
+        Assert.Equal("No thresholds.", (await cli.RunAsync(As(ownerToken, "workspaces", "alerts", "list", workspaceId))).Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Exit_codes_tell_scripts_what_went_wrong()
     {
         var (cli, ownerToken, workspaceId) = await WorkspaceAsync();

@@ -91,4 +91,58 @@ public sealed class ConsumptionAlertTests
         var alert = Assert.Single((await owner.ListConsumptionAlertsAsync(new ListConsumptionAlertsRequest { WorkspaceId = workspace.Id })).Alerts);
         Assert.Equal((100L, workspace.Administrator.Id), (alert.Threshold.Cents(), alert.UpdatedByUserId));
     }
+
+    private static RemoveConsumptionAlertRequest Removal(string workspaceId, BillingItem item) => new() { WorkspaceId = workspaceId, Item = item };
+
+    [Fact]
+    public async Task A_removed_threshold_no_longer_notifies_and_removing_it_again_changes_nothing()
+    {
+        using var host = new BillingHost();
+        var workspace = await host.CreateWorkspaceAsync("cn1");
+        var account = await host.UpgradeAsync(workspace);
+        await host.RechargeAsync(account.Id, 1000m);
+        var alerts = workspace.Owner.Api.ConsumptionAlerts;
+        await alerts.SetConsumptionAlertAsync(Alert(workspace.Id, BillingItem.Logs, 10m));
+        await alerts.SetConsumptionAlertAsync(Alert(workspace.Id, BillingItem.Sms, 1m));
+
+        Assert.True((await workspace.Administrator.Api.ConsumptionAlerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.Logs))).Removed);
+        Assert.False((await alerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.Logs))).Removed);
+        Assert.False((await alerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.ApmTrace))).Removed);
+        var left = (await alerts.ListConsumptionAlertsAsync(new ListConsumptionAlertsRequest { WorkspaceId = workspace.Id })).Alerts;
+        Assert.Equal([(BillingItem.Sms, 100L)], left.Select(a => (a.Item, a.Threshold.Cents())));
+
+        // Logs 15.00 would have passed the removed 10.00: only SMS (5.00 above 1.00) notifies, Owner and Administrator.
+        var collector = await host.CollectorAsync(workspace);
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        var now = host.Clock.GetUtcNow();
+        await collector.ReportAsync("agent", 1, UsageTestKit.Record(BillingItem.Logs, 10_000_000, now), UsageTestKit.Record(BillingItem.Sms, 50, now));
+        await host.EndDayAsync("cn1");
+        var notices = await host.NotificationsAsync(account.Id, NotificationKind.ConsumptionAlert);
+        Assert.Equal(2, notices.Count);
+        Assert.All(notices, n => Assert.Contains("1.00 CNY", n.Body, StringComparison.Ordinal));
+        Assert.DoesNotContain(notices, n => n.Body.Contains("15.00 CNY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Removing_an_alert_is_for_the_owner_and_administrators_with_a_valid_item()
+    {
+        using var host = new BillingHost();
+        var workspace = await host.CreateWorkspaceAsync("cn1");
+        await workspace.Owner.Api.ConsumptionAlerts.SetConsumptionAlertAsync(Alert(workspace.Id, BillingItem.Logs, 1m));
+        var owner = workspace.Owner.Api.ConsumptionAlerts;
+
+        await RpcAssert.InvalidFields(() => owner.RemoveConsumptionAlertAsync(new RemoveConsumptionAlertRequest { WorkspaceId = workspace.Id }), "item");
+        await RpcAssert.InvalidFields(() => owner.RemoveConsumptionAlertAsync(Removal(workspace.Id, (BillingItem)99)), "item");
+        await RpcAssert.InvalidFields(() => owner.RemoveConsumptionAlertAsync(new RemoveConsumptionAlertRequest { WorkspaceId = "x" }), "workspace_id", "item");
+        foreach (var user in new[] { workspace.Standard, workspace.ReadOnly })
+        {
+            await RpcAssert.Denied(() => user.Api.ConsumptionAlerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.Logs)));
+        }
+        await RpcAssert.NotFound(() => workspace.Outsider.Api.ConsumptionAlerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.Logs)));
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api().ConsumptionAlerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.Logs)), "TOKEN_MISSING");
+        // None of the refusals removed it.
+        Assert.Single((await owner.ListConsumptionAlertsAsync(new ListConsumptionAlertsRequest { WorkspaceId = workspace.Id })).Alerts);
+        Assert.True((await host.Operator.ConsumptionAlerts.RemoveConsumptionAlertAsync(Removal(workspace.Id, BillingItem.Logs))).Removed);
+        Assert.Empty((await owner.ListConsumptionAlertsAsync(new ListConsumptionAlertsRequest { WorkspaceId = workspace.Id })).Alerts);
+    }
 }

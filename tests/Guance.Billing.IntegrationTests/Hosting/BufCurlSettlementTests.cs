@@ -46,6 +46,18 @@ public sealed class BufCurlSettlementTests
         var overview = (await BufCurl.CallAsync(s, Service + "GetBillingOverview", $$"""{"workspace_id":"{{ws}}"}""", owner)).Json().GetProperty("overview");
         Assert.Contains("BILLING_ACTION_CHANGE_BINDING", overview.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
 
+        // The binding-code and alert lines of docs/api.md: revoke an unused code, list the codes; set and remove a threshold.
+        var spare = (await host.Api(session).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = ba })).BindingCodeId;
+        var revoked = (await BufCurl.CallAsync(s, "guance.billing.v1.BillingAccountService/RevokeBindingCode", $$"""{"billing_account_id":"{{ba}}","binding_code_id":"{{spare}}"}""", session)).Json();
+        Assert.Equal("BINDING_CODE_STATE_REVOKED", revoked.GetProperty("bindingCode").GetProperty("state").GetString());
+        var codes = (await BufCurl.CallAsync(s, "guance.billing.v1.BillingAccountService/ListBindingCodes", $$"""{"billing_account_id":"{{ba}}","page_size":20}""", session)).Json();
+        Assert.Equal(["BINDING_CODE_STATE_REVOKED", "BINDING_CODE_STATE_USED"], codes.GetProperty("bindingCodes").EnumerateArray().Select(c => c.GetProperty("state").GetString()));
+        const string Alerts = "guance.billing.v1.ConsumptionAlertService/";
+        await BufCurl.CallAsync(s, Alerts + "SetConsumptionAlert", $$$"""{"workspace_id":"{{{ws}}}","item":"BILLING_ITEM_LOGS","threshold":{"currency_code":"CNY","units":"50"}}""", owner);
+        Assert.Single((await BufCurl.CallAsync(s, Alerts + "ListConsumptionAlerts", $$"""{"workspace_id":"{{ws}}"}""", owner)).Json().GetProperty("alerts").EnumerateArray());
+        var removed = (await BufCurl.CallAsync(s, Alerts + "RemoveConsumptionAlert", $$"""{"workspace_id":"{{ws}}","item":"BILLING_ITEM_LOGS"}""", owner)).Json();
+        Assert.True(removed.GetProperty("removed").GetBoolean());
+
         var otherCode = (await host.Api(otherSession).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = otherBa })).BindingCode;
         var moved = (await BufCurl.CallAsync(s, Service + "ChangeBinding", $$"""{"workspace_id":"{{ws}}","binding_code":"{{otherCode}}"}""", owner)).Json();
         Assert.Equal((ba, otherBa), (moved.GetProperty("previousBillingAccountId").GetString(), moved.GetProperty("settlement").GetProperty("billingAccountId").GetString()));

@@ -21,7 +21,7 @@ public sealed class BillingAccountCommands : ICommandGroup
         {
             BillingLoginCommands.Register(), BillingLoginCommands.LogIn(), BillingLoginCommands.LogOut(),
             Show(), Update(), BillingLoginCommands.Password(),
-            CertificationCommands.Build(), CloudAccountCommands.Build(), BindingCode(), BoundWorkspaces(), Notifications(),
+            CertificationCommands.Build(), CloudAccountCommands.Build(), BindingCode(), BindingCodeCommands.Build(), BoundWorkspaces(), Notifications(),
         },
     ];
 
@@ -99,7 +99,7 @@ public sealed class BillingAccountCommands : ICommandGroup
             }, cancellationToken: cancellationToken);
             context.Output.Result(response, () =>
             {
-                context.Output.Fields(("Binding code", response.BindingCode), ("Expires", Display.Time(response.ExpireTime)));
+                context.Output.Fields(("Binding code", response.BindingCode), ("Expires", Display.Time(response.ExpireTime)), ("Id", response.BindingCodeId));
                 context.Output.Note("Give the code to the workspace Owner; it works once, until it expires, and is shown only now.");
             });
             return ExitCodes.Ok;

@@ -198,6 +198,10 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("redeemed_by_workspace_id")
                         .UseCollation("C");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revoked_at");
+
                     b.HasKey("Id")
                         .HasName("pk_binding_codes");
 

@@ -179,6 +179,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("redeemed_by_workspace_id");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
                     b.HasKey("Id")
                         .HasName("pk_binding_codes");
 
