@@ -1,10 +1,8 @@
 using System.Data.Common;
-using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using Item = Guance.Billing.Usage.BillingItem;
 
@@ -33,7 +31,7 @@ public sealed class UsageRollupChangeTests
         {
             await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
         }
-        await using var connection = Open(database);
+        await using var connection = UsageStoreTests.Open(database);
         using IUsageStore store = kind == "set-based" ? new PostgresUsageStore((NpgsqlConnection)connection) : new SqliteUsageStore(connection);
 
         await CommitAsync(connection, store,
@@ -117,12 +115,4 @@ public sealed class UsageRollupChangeTests
 
     private static AggregatedRow Row(Item item, long quantity, DateTimeOffset observedAt) =>
         new(BillingItems.Get(item), SiteHours.Compute(Sites.Get("cn1"), H)) { Quantity = quantity, ObservedAt = observedAt };
-
-    private static DbConnection Open(TestDatabase database)
-    {
-        var connectionString = DatabaseSetup.ConnectionString(database.Options());
-        DbConnection connection = database.Provider == DatabaseProvider.Postgres ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
-        connection.Open();
-        return connection;
-    }
 }
