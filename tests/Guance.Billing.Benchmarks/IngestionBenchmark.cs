@@ -37,6 +37,7 @@ public static class IngestionBenchmark
         int batchSize = 10_000;
         bool spool = true;
         string synchronous = "FULL";
+        string? hostDll = null;
         string? postgres = BenchmarkDatabase.PostgresOption(args);
         for (int i = 0; i < args.Length; i++)
         {
@@ -48,9 +49,10 @@ public static class IngestionBenchmark
                 case "--batch": batchSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-spool": spool = false; break;
                 case "--synchronous": synchronous = args[++i].ToUpperInvariant(); break;
+                case "--host": hostDll = Path.GetFullPath(args[++i]); break;
                 default:
                     Console.Error.WriteLine("options: --records N (5000000) ...; or the fleet: --agents N --batch B --interval 5s --duration 120s --streams-per-connection K (see AgentFleetBenchmark)");
-                    Console.Error.WriteLine("options: --records N (5000000) --collectors C (4) --batch B (10000) --no-spool --synchronous FULL|NORMAL (SQLite) --postgres ADMIN_CONNECTION_STRING|start");
+                    Console.Error.WriteLine("options: --records N (5000000) --collectors C (4) --batch B (10000) --no-spool --synchronous FULL|NORMAL (SQLite) --host HOST_DLL (another build) --postgres ADMIN_CONNECTION_STRING|start");
                     return 2;
             }
         }
@@ -58,7 +60,7 @@ public static class IngestionBenchmark
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         var source = new RecordSource(DateTimeOffset.UtcNow.AddMinutes(-11));
         Console.WriteLine($"ingestion: {records:N0} records ({string.Join(", ", Items)}), {collectors} collectors, batches of {batchSize:N0}, " +
-            $"{(database.IsPostgres ? "PostgreSQL" : $"SQLite synchronous={synchronous}")}, collector spool {(spool ? "on disk" : "off")}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+            $"{(database.IsPostgres ? "PostgreSQL" : $"SQLite synchronous={synchronous}")}, collector spool {(spool ? "on disk" : "off")}, {Environment.ProcessorCount} cores, load average {LoadAverage()}{(hostDll is null ? "" : $", host {hostDll}")}");
 
         double baseline;
         if (database.IsPostgres)
@@ -72,7 +74,7 @@ public static class IngestionBenchmark
             Console.WriteLine($"(a) baseline, one row per record, prepared INSERT, 5,000 rows/transaction, WAL: {baseline:N0} records/s");
         }
 
-        var streamed = await StreamAsync(database, source, records, collectors, batchSize, spool, synchronous);
+        var streamed = await StreamAsync(hostDll, database, source, records, collectors, batchSize, spool, synchronous);
         Console.WriteLine($"(b) StreamUsage through the collector's UsageUploader to the host process, acks after commit: {streamed.RecordsPerSecond:N0} records/s");
         Console.WriteLine($"    ratio (b)/(a): {streamed.RecordsPerSecond / baseline:0.00}");
         Console.WriteLine($"    ack latency: p50 {streamed.AckP50:0.0} ms, p99 {streamed.AckP99:0.0} ms ({streamed.Acks:N0} batches)");
@@ -178,9 +180,9 @@ public static class IngestionBenchmark
     private sealed record StreamResult(double RecordsPerSecond, double Seconds, double AckP50, double AckP99, int Acks, long HostPeakBytes,
         TimeSpan HostCpu, TimeSpan ClientCpu, double StatsP50, double StatsP99, int StatsCalls, bool TotalsExact, double IdleStatsP50, double IdleStatsP99, double IdleTrivialP50);
 
-    private static async Task<StreamResult> StreamAsync(BenchmarkDatabase database, RecordSource source, long records, int collectors, int batchSize, bool spool, string synchronous)
+    private static async Task<StreamResult> StreamAsync(string? hostDll, BenchmarkDatabase database, RecordSource source, long records, int collectors, int batchSize, bool spool, string synchronous)
     {
-        await using var host = await BenchmarkHost.StartAsync(database,
+        await using var host = await BenchmarkHost.StartAsync(hostDll, database,
             $"--Guance:Usage:SqliteSynchronous={synchronous}", $"--Guance:Usage:MaxRecordsPerBatch={Math.Max(10_000, batchSize)}");
         using var channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { MaxSendMessageSize = 64 * 1024 * 1024 });
 
@@ -358,8 +360,27 @@ public static class IngestionBenchmark
             }
         }
         await transaction.CommitAsync();
-        // The statistics read the rollups that the usage writer keeps; points written here get theirs here.
-        await ReadsHistory.FillRollupsAsync(connection, withHistory);
+        // The statistics read the rollups that the usage writer keeps; points written here get theirs here
+        // (unless --host is a build from before the rollups, whose schema has none).
+        if (await HasRollupsAsync(connection))
+        {
+            await ReadsHistory.FillRollupsAsync(connection, withHistory);
+        }
+    }
+
+    private static async Task<bool> HasRollupsAsync(System.Data.Common.DbConnection connection)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM usage_daily_rollups WHERE 1 = 0";
+        try
+        {
+            await probe.ExecuteScalarAsync();
+            return true;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return false;
+        }
     }
 
     private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object value)

@@ -40,6 +40,13 @@ public sealed class PostgresUsageStore : IUsageStore
         WHERE excluded.observed_at >= p.observed_at
         """;
 
+    // The stored values of the stock rows about to be upserted, to know what the upsert changes in their hours.
+    private const string ReadStockSql = """
+        SELECT k.n, p.quantity, p.observed_at
+        FROM unnest(@workspaces::text[], @items::integer[], @hours::bigint[], @periods::integer[], @collectors::text[]) WITH ORDINALITY AS k(w, i, h, pe, c, n)
+        JOIN usage_points p ON p.workspace_id = k.w AND p.item = k.i AND p.hour_start = k.h AND p.plan = k.pe AND p.collector_id = k.c
+        """;
+
     private readonly NpgsqlConnection _connection;
     private readonly DbCommand _lockWorkspace;
     private readonly DbCommand _readMark;
@@ -48,6 +55,7 @@ public sealed class PostgresUsageStore : IUsageStore
     private readonly DbCommand _readDayClose;
     private readonly Dictionary<PointKey, PointValue> _flow = new();
     private readonly Dictionary<PointKey, PointValue> _stock = new();
+    private readonly Dictionary<RollupHour, long> _hourChanges = new();
     private NpgsqlTransaction? _transaction;
 
     public PostgresUsageStore(NpgsqlConnection connection)
@@ -62,6 +70,7 @@ public sealed class PostgresUsageStore : IUsageStore
 
     public void Enlist(DbTransaction? transaction)
     {
+        _hourChanges.Clear();
         _transaction = (NpgsqlTransaction?)transaction;
         _lockWorkspace.Transaction = _readMark.Transaction = _readDayRows.Transaction = _transaction;
         _lockDayShared.Transaction = _readDayClose.Transaction = _transaction;
@@ -131,6 +140,7 @@ public sealed class PostgresUsageStore : IUsageStore
         {
             return;
         }
+        AddHourChanges();
         using var rows = new NpgsqlBatch(_connection, _transaction);
         if (_flow.Count > 0)
         {
@@ -143,7 +153,51 @@ public sealed class PostgresUsageStore : IUsageStore
         rows.ExecuteNonQuery();
     }
 
-    public void RefreshRollups(UsageRollupKeys keys) => PostgresRollupRefresh.Run(_connection, _transaction, keys);
+    public void RefreshRollups(UsageRollupKeys keys) => PostgresRollupRefresh.Run(_connection, _transaction, _hourChanges, keys);
+
+    /// <summary>
+    /// What the coming upserts change in each hour: a flow row adds its quantity; a stock row its value minus the
+    /// stored one when it replaces it (read first: this transaction holds the collectors' marks, so no other writer
+    /// changes their rows until it ends).
+    /// </summary>
+    private void AddHourChanges()
+    {
+        foreach (var (key, value) in _flow)
+        {
+            AddChange(key, value, value.Quantity);
+        }
+        if (_stock.Count == 0)
+        {
+            return;
+        }
+        var keys = _stock.Keys.ToArray();
+        var stored = new (long Quantity, long ObservedAt)?[keys.Length];
+        using (var read = new NpgsqlCommand(ReadStockSql, _connection, _transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<string[]>("@workspaces", keys.Select(k => k.WorkspaceId).ToArray()));
+            read.Parameters.Add(new NpgsqlParameter<int[]>("@items", keys.Select(k => k.Item).ToArray()));
+            read.Parameters.Add(new NpgsqlParameter<long[]>("@hours", keys.Select(k => k.HourStart).ToArray()));
+            read.Parameters.Add(new NpgsqlParameter<int[]>("@periods", keys.Select(k => k.Period).ToArray()));
+            read.Parameters.Add(new NpgsqlParameter<string[]>("@collectors", keys.Select(k => k.CollectorId).ToArray()));
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                stored[reader.GetInt64(0) - 1] = (reader.GetInt64(1), reader.GetInt64(2));
+            }
+        }
+        for (int i = 0; i < keys.Length; i++)
+        {
+            var value = _stock[keys[i]];
+            var change = stored[i] is not { } old ? value.Quantity : value.ObservedAt >= old.ObservedAt ? value.Quantity - old.Quantity : 0;
+            AddChange(keys[i], value, change);
+        }
+    }
+
+    private void AddChange(PointKey key, PointValue value, long change)
+    {
+        ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_hourChanges, new RollupHour(key.WorkspaceId, key.Item, key.Period, value.BillingDay, key.HourStart), out _);
+        total += change;
+    }
 
     public void Dispose()
     {

@@ -39,6 +39,11 @@ public sealed class SqliteUsageStore : IUsageStore
         WHERE excluded.observed_at >= usage_points.observed_at
         """;
 
+    private const string ReadPointSql = """
+        SELECT quantity, observed_at FROM usage_points
+        WHERE workspace_id = @workspace AND item = @item AND hour_start = @hour AND plan = @period AND collector_id = @collector
+        """;
+
     internal const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @workspace AND collector_id = @collector";
 
     internal const string ReadDayRowsSql = """
@@ -56,8 +61,12 @@ public sealed class SqliteUsageStore : IUsageStore
     private readonly DbCommand _readMark;
     private readonly DbCommand _readDayRows;
     private readonly DbCommand _readDayClose;
+    private readonly DbCommand _readPoint;
     private readonly DbCommand[] _all;
     private readonly SqliteRollupRefresh _rollups;
+
+    // What this transaction's upserts changed in each hour's total: the hourly rollups get exactly this added.
+    private readonly Dictionary<RollupHour, long> _hourChanges = [];
 
     public SqliteUsageStore(DbConnection connection)
     {
@@ -67,12 +76,14 @@ public sealed class SqliteUsageStore : IUsageStore
         _readMark = connection.Reusable(ReadMarkSql, "@workspace", "@collector");
         _readDayRows = connection.Reusable(ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
         _readDayClose = connection.Reusable(ReadDayCloseSql, "@site", "@day");
-        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose];
+        _readPoint = connection.Reusable(ReadPointSql, "@workspace", "@item", "@hour", "@period", "@collector");
+        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint];
         _rollups = new SqliteRollupRefresh(connection);
     }
 
     public void Enlist(DbTransaction? transaction)
     {
+        _hourChanges.Clear();
         foreach (var command in _all)
         {
             command.Transaction = transaction;
@@ -115,16 +126,37 @@ public sealed class SqliteUsageStore : IUsageStore
             }
             foreach (var row in batch.Rows)
             {
+                var hour = UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start);
+                var observed = UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt);
+                var change = row.Item.IsStock ? StockChange(batch, row, hour, observed) : row.Quantity;
                 var command = row.Item.IsStock ? _setStock : _addFlow;
-                command.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start))
+                command.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", hour)
                     .Set("@period", (int)row.Period).Set("@collector", batch.CollectorId).Set("@day", row.Hour.BillingDay)
-                    .Set("@quantity", row.Quantity).Set("@observed", UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt))
+                    .Set("@quantity", row.Quantity).Set("@observed", observed)
                     .ExecuteNonQuery();
+                var key = new RollupHour(batch.WorkspaceId, (int)row.Item.Item, (int)row.Period, row.Hour.BillingDay, hour);
+                _hourChanges[key] = _hourChanges.GetValueOrDefault(key) + change;
             }
         }
     }
 
-    public void RefreshRollups(UsageRollupKeys keys) => _rollups.Run(keys);
+    public void RefreshRollups(UsageRollupKeys keys) => _rollups.Run(_hourChanges, keys);
+
+    /// <summary>
+    /// What <see cref="SetStockSql"/> will change in the collector's row: the new value minus the stored one when it
+    /// replaces it, nothing when the stored value was observed later. Read in the writer's exclusive transaction,
+    /// so the row cannot change in between.
+    /// </summary>
+    private long StockChange(BatchWrite batch, AggregatedRow row, long hour, long observed)
+    {
+        using var reader = _readPoint.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", hour)
+            .Set("@period", (int)row.Period).Set("@collector", batch.CollectorId).ExecuteReader();
+        if (!reader.Read())
+        {
+            return row.Quantity;
+        }
+        return observed >= reader.GetInt64(1) ? row.Quantity - reader.GetInt64(0) : 0;
+    }
 
     public void Dispose()
     {

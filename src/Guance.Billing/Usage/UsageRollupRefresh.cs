@@ -5,19 +5,19 @@ using Npgsql;
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// Recomputes rollups from their sources, for the keys a commit touched: an hour from its collectors'
-/// points, then a day from its hours (docs/domain.md §3: max for stock items, sum for flow items).
-/// Recomputing rather than adding deltas keeps them exact whatever the upserts did (a late stock value
-/// that lost, a resend that was not applied) and costs a few index rows per key.
+/// The rollups of the keys a commit touched (docs/domain.md §3: a day is the max of its hours for stock
+/// items, the sum for flow items). An hour gets added what the commit's upserts changed in its points,
+/// which the stores know exactly (a flow row's quantity; a stock row's new value minus the one it
+/// replaced, nothing when it lost): recomputing the hour scanned every collector's row of it, a thousand
+/// for a workspace of a thousand agents, at every batch (docs/performance.md, "A fleet of small agents").
+/// A day is recomputed from its hours (at most 25 rows).
 /// </summary>
 internal static class UsageRollupSql
 {
-    public const string RefreshHourSql = """
+    public const string AddToHourSql = """
         INSERT INTO usage_hourly_rollups (workspace_id, item, plan, billing_day, hour_start, quantity)
-        SELECT workspace_id, item, plan, billing_day, hour_start, SUM(quantity) FROM usage_points
-        WHERE workspace_id = @workspace AND item = @item AND hour_start = @hour AND plan = @period
-        GROUP BY workspace_id, item, plan, billing_day, hour_start
-        ON CONFLICT (workspace_id, item, plan, billing_day, hour_start) DO UPDATE SET quantity = excluded.quantity
+        VALUES (@workspace, @item, @period, @day, @hour, @delta)
+        ON CONFLICT (workspace_id, item, plan, billing_day, hour_start) DO UPDATE SET quantity = usage_hourly_rollups.quantity + excluded.quantity
         """;
 
     public const string RefreshDaySql = """
@@ -28,24 +28,16 @@ internal static class UsageRollupSql
         ON CONFLICT (workspace_id, plan, item, billing_day) DO UPDATE SET quantity = excluded.quantity
         """;
 
-    // PostgreSQL, READ COMMITTED: a statement sees what was committed when it began, so two hosts that
-    // recompute one hour (different collectors) could each miss the other's points. Each first locks
-    // its rollup rows (an upsert that changes nothing, in key order: no deadlock), and recomputes in
-    // the next statement, whose snapshot then holds the other host's commit.
-    public const string LockHoursSql = """
+    // PostgreSQL: the hours' changes added in key order (two hosts adding to one hour lock its row in the same
+    // order: no deadlock; the second adds to what the first committed). A day is recomputed from its hours:
+    // under READ COMMITTED a statement sees what was committed when it began, so the day rows are locked first
+    // (an upsert that changes nothing, in key order), and recomputed in the next statement, whose snapshot
+    // then holds the other host's commit.
+    public const string AddToHoursSql = """
         INSERT INTO usage_hourly_rollups AS r (workspace_id, item, plan, billing_day, hour_start, quantity)
-        SELECT w, i, p, d, h, 0 FROM unnest(@workspaces::text[], @items::integer[], @periods::integer[], @days::date[], @hours::bigint[]) WITH ORDINALITY AS k(w, i, p, d, h, n)
+        SELECT w, i, p, d, h, q FROM unnest(@workspaces::text[], @items::integer[], @periods::integer[], @days::date[], @hours::bigint[], @changes::bigint[]) WITH ORDINALITY AS k(w, i, p, d, h, q, n)
         ORDER BY n
-        ON CONFLICT (workspace_id, item, plan, billing_day, hour_start) DO UPDATE SET quantity = r.quantity
-        """;
-
-    public const string RefreshHoursSql = """
-        UPDATE usage_hourly_rollups AS r SET quantity = s.quantity
-        FROM (SELECT p.workspace_id, p.item, p.plan, p.billing_day, p.hour_start, SUM(p.quantity)::bigint AS quantity
-              FROM unnest(@workspaces::text[], @items::integer[], @periods::integer[], @days::date[], @hours::bigint[]) AS k(w, i, p, d, h)
-              JOIN usage_points p ON p.workspace_id = k.w AND p.item = k.i AND p.hour_start = k.h AND p.plan = k.p
-              GROUP BY p.workspace_id, p.item, p.plan, p.billing_day, p.hour_start) AS s
-        WHERE r.workspace_id = s.workspace_id AND r.item = s.item AND r.plan = s.plan AND r.billing_day = s.billing_day AND r.hour_start = s.hour_start
+        ON CONFLICT (workspace_id, item, plan, billing_day, hour_start) DO UPDATE SET quantity = r.quantity + excluded.quantity
         """;
 
     public const string LockDaysSql = """
@@ -74,17 +66,19 @@ internal sealed class SqliteRollupRefresh : IDisposable
 
     public SqliteRollupRefresh(DbConnection connection)
     {
-        _hour = connection.Reusable(UsageRollupSql.RefreshHourSql, "@workspace", "@item", "@hour", "@period");
+        _hour = connection.Reusable(UsageRollupSql.AddToHourSql, "@workspace", "@item", "@period", "@day", "@hour", "@delta");
         _day = connection.Reusable(UsageRollupSql.RefreshDaySql, "@workspace", "@item", "@period", "@day", "@stock");
     }
 
     public void Enlist(DbTransaction? transaction) => _hour.Transaction = _day.Transaction = transaction;
 
-    public void Run(UsageRollupKeys keys)
+    /// <summary>Adds each hour's change (zero too: the hour then has its row, as its points do), then recomputes the days.</summary>
+    public void Run(IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys)
     {
-        foreach (var hour in keys.Hours())
+        foreach (var (hour, delta) in hourChanges)
         {
-            _hour.Set("@workspace", hour.WorkspaceId).Set("@item", hour.Item).Set("@hour", hour.HourStart).Set("@period", hour.Period).ExecuteNonQuery();
+            _hour.Set("@workspace", hour.WorkspaceId).Set("@item", hour.Item).Set("@period", hour.Period).Set("@day", hour.BillingDay)
+                .Set("@hour", hour.HourStart).Set("@delta", delta).ExecuteNonQuery();
         }
         foreach (var day in keys.Days())
         {
@@ -103,9 +97,10 @@ internal sealed class SqliteRollupRefresh : IDisposable
 /// <summary>The PostgreSQL refresh: the four statements of <see cref="UsageRollupSql"/> in one round trip.</summary>
 internal static class PostgresRollupRefresh
 {
-    public static void Run(NpgsqlConnection connection, NpgsqlTransaction? transaction, UsageRollupKeys keys)
+    public static void Run(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys)
     {
-        var hours = keys.Hours();
+        var hours = hourChanges.Keys.ToList();
+        hours.Sort(RollupHour.Compare);
         var days = keys.Days();
         var hourParameters = new NpgsqlParameter[]
         {
@@ -114,6 +109,7 @@ internal static class PostgresRollupRefresh
             new NpgsqlParameter<int[]>("@periods", hours.Select(h => h.Period).ToArray()),
             new NpgsqlParameter<DateOnly[]>("@days", hours.Select(h => h.BillingDay).ToArray()),
             new NpgsqlParameter<long[]>("@hours", hours.Select(h => h.HourStart).ToArray()),
+            new NpgsqlParameter<long[]>("@changes", hours.Select(h => hourChanges[h]).ToArray()),
         };
         NpgsqlParameter[] DayParameters(bool withStock)
         {
@@ -132,8 +128,7 @@ internal static class PostgresRollupRefresh
         }
 
         using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Command(UsageRollupSql.LockHoursSql, hourParameters));
-        batch.BatchCommands.Add(Command(UsageRollupSql.RefreshHoursSql, hourParameters.Select(p => p.Clone()).ToArray()));
+        batch.BatchCommands.Add(Command(UsageRollupSql.AddToHoursSql, hourParameters));
         batch.BatchCommands.Add(Command(UsageRollupSql.LockDaysSql, DayParameters(withStock: false)));
         batch.BatchCommands.Add(Command(UsageRollupSql.RefreshDaysSql, DayParameters(withStock: true)));
         batch.ExecuteNonQuery();

@@ -133,7 +133,7 @@ public sealed class UsageStoreTests
 
     private static long Micros(DateTimeOffset at) => UnixMicrosecondsConverter.ToMicroseconds(at);
 
-    private static DbConnection Open(TestDatabase database)
+    internal static DbConnection Open(TestDatabase database)
     {
         var connectionString = DatabaseSetup.ConnectionString(database.Options());
         DbConnection connection = database.Provider == DatabaseProvider.Postgres ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
