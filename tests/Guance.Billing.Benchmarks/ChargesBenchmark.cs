@@ -137,17 +137,6 @@ public static class ChargesBenchmark
 
     private static long Cents(Money money) => money.Units * 100 + money.Nanos / 10_000_000;
 
-    private sealed class HostsDisposer(List<BenchmarkHost> hosts) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync();
-            }
-        }
-    }
-
     /// <summary>Sends each call to the next host in turn.</summary>
     private sealed class RoundRobinInvoker(IReadOnlyList<CallInvoker> invokers) : CallInvoker
     {

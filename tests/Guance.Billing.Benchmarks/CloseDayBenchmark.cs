@@ -21,7 +21,9 @@ namespace Guance.Billing.Benchmarks;
 /// Options: --workspaces N (10000), --accounts N (1000), --postgres as in the other benchmarks;
 /// --charge-parallelism N (the host's default) sets Guance:Settlement:ChargeParallelism, and --compare
 /// runs the whole benchmark first with one charging connection, on a fresh database, as the baseline,
-/// then prints the ratio.
+/// then prints the ratio; --hosts N (PostgreSQL) runs it first with one host process as the baseline, then
+/// on a fresh database with N host processes that are all called CloseDay at once and share the day by
+/// claimed batches, and prints both times, the ratio and the batches each host did.
 /// </summary>
 public static class CloseDayBenchmark
 {
@@ -36,6 +38,21 @@ public static class CloseDayBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var parallelism = Option(args, "--charge-parallelism", 0);
+        var hostCount = Math.Max(1, Option(args, "--hosts", 1));
+        if (hostCount > 1)
+        {
+            if (BenchmarkDatabase.PostgresOption(args) is null)
+            {
+                Console.WriteLine("closeday --hosts: several hosts need one shared database: pass --postgres");
+                return 2;
+            }
+            var alone = await RunOnceAsync(args, parallelism, 1);
+            var shared = await RunOnceAsync(args, parallelism, hostCount);
+            Console.WriteLine($"closeday --hosts {hostCount}: one host {alone.Seconds:F2} s (charging {alone.Charging:F2} s), "
+                + $"{hostCount} hosts {shared.Seconds:F2} s (charging {shared.Charging:F2} s): ratio {alone.Seconds / shared.Seconds:F2} x overall, "
+                + $"{alone.Charging / shared.Charging:F2} x charging");
+            return Math.Max(alone.ExitCode, shared.ExitCode);
+        }
         if (!args.Contains("--compare"))
         {
             return (await RunOnceAsync(args, parallelism)).ExitCode;
@@ -48,12 +65,13 @@ public static class CloseDayBenchmark
         return Math.Max(baseline.ExitCode, measured.ExitCode);
     }
 
-    private static async Task<(int ExitCode, double Seconds, double Charging)> RunOnceAsync(string[] args, int parallelism)
+    private static async Task<(int ExitCode, double Seconds, double Charging)> RunOnceAsync(string[] args, int parallelism, int hostCount = 1)
     {
         var count = Option(args, "--workspaces", 10_000);
         var accountCount = Math.Clamp(Option(args, "--accounts", 1000), 1, count);
         await using var database = await BenchmarkDatabase.CreateAsync(BenchmarkDatabase.PostgresOption(args));
-        Console.WriteLine($"closeday: {count:N0} commercial workspaces on cn1, {Items.Length} items each, {accountCount:N0} billing accounts, {database.Engine}, gRPC over loopback h2c");
+        Console.WriteLine($"closeday: {count:N0} commercial workspaces on cn1, {Items.Length} items each, {accountCount:N0} billing accounts, {database.Engine}, "
+            + $"{hostCount} host process(es), gRPC over loopback h2c");
         string[] settings = parallelism > 0
             ? ["--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Settlement:ChargeParallelism={parallelism}"]
             : ["--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false"];
@@ -61,7 +79,13 @@ public static class CloseDayBenchmark
         {
             Console.WriteLine($"  ChargeParallelism {parallelism}");
         }
-        await using var host = await BenchmarkHost.StartAsync(database, settings);
+        var hosts = new List<BenchmarkHost>();
+        await using var stop = new HostsDisposer(hosts);
+        for (var i = 0; i < hostCount; i++)
+        {
+            hosts.Add(await BenchmarkHost.StartAsync(database, settings));
+        }
+        var host = hosts[0];
         using var channel = host.Channel();
         var operatorInvoker = channel.Intercept(m => { m.Add("authorization", "Bearer " + BenchmarkHost.OperatorToken); return m; });
         var settlement = new SettlementService.SettlementServiceClient(operatorInvoker);
@@ -77,15 +101,28 @@ public static class CloseDayBenchmark
         var points = await SeedAsync(database, template, accounts, count, site, day);
         Console.WriteLine($"  seed: {count:N0} workspaces and {points:N0} usage points of {day:yyyy-MM-dd} inserted set-based in {seed.Elapsed.TotalSeconds:F1} s");
 
-        var cpu = host.CpuTime;
+        var cpu = CpuOf(hosts);
         var startedAt = ToMicroseconds(DateTimeOffset.UtcNow);
         var watch = Stopwatch.StartNew();
-        var close = (await settlement.CloseDayAsync(new CloseDayRequest { SiteCode = site.Code, Day = new BillingDay { Year = day.Year, Month = day.Month, Day = day.Day } },
-            deadline: DateTime.UtcNow.AddMinutes(30))).DayClose;
+        // Every host is asked at once (as the day-close job of each would): they share the day by claimed batches.
+        var closes = await Task.WhenAll(hosts.Select(async h =>
+        {
+            using var hostChannel = h.Channel();
+            var client = new SettlementService.SettlementServiceClient(hostChannel.Intercept(m => { m.Add("authorization", "Bearer " + BenchmarkHost.OperatorToken); return m; }));
+            return (await client.CloseDayAsync(new CloseDayRequest { SiteCode = site.Code, Day = new BillingDay { Year = day.Year, Month = day.Month, Day = day.Day } },
+                deadline: DateTime.UtcNow.AddMinutes(60))).DayClose;
+        }));
+        var close = closes[0];
         var seconds = watch.Elapsed.TotalSeconds;
-        var hostCpu = (host.CpuTime - cpu).TotalSeconds;
+        var hostCpu = (CpuOf(hosts) - cpu).TotalSeconds;
         Console.WriteLine($"  CloseDay: {close.Bills:N0} bills ({close.BillsCharged:N0} charged) in {seconds:F2} s: {close.Bills / seconds:N0} bills/s "
             + $"(host CPU {hostCpu:F2} s, peak memory {host.PeakMemoryBytes() / (1024 * 1024):N0} MiB); target 10 s: {(seconds <= 10 ? "met" : "MISSED")}");
+        if (hostCount > 1)
+        {
+            Console.WriteLine("  batches done per host (rating/charging): " + string.Join(", ", await Task.WhenAll(hosts.Select(async (h, i) =>
+                $"host {i} {await ScalarAsync(database, $"SELECT COUNT(*) FROM day_close_claims WHERE site_code = 'cn1' AND billing_day = @day AND phase = 1 AND holder LIKE '%:{h.ProcessId}:%'", day)}"
+                + $"/{await ScalarAsync(database, $"SELECT COUNT(*) FROM day_close_claims WHERE site_code = 'cn1' AND billing_day = @day AND phase = 2 AND holder LIKE '%:{h.ProcessId}:%'", day)}"))));
+        }
 
         // Where the time went, from the bills' own timestamps (the host's clock is this machine's): rating writes
         // the bills a batch at a time (created_at), then the charges mark them charged (charged_at).
@@ -98,6 +135,8 @@ public static class CloseDayBenchmark
         // Every workspace has the same usage and retention: the day's total is the count times one bill.
         var one = (await settlement.ListDailyBillsAsync(new ListDailyBillsRequest { WorkspaceId = template, Year = day.Year, Month = day.Month })).DailyBills.Single();
         var expectedTotal = Cents(one.Total) * count;
+        var chargesInLedger = await ScalarAsync(database,
+            "SELECT COUNT(*) FROM ledger_transactions t JOIN daily_bills b ON b.id = t.reference WHERE b.site_code = 'cn1' AND b.billing_day = @day", day);
         var billsInDatabase = await ScalarAsync(database, "SELECT COUNT(*) FROM daily_bills WHERE site_code = 'cn1' AND billing_day = @day AND status = 2", day);
         var linesInDatabase = await ScalarAsync(database,
             "SELECT COUNT(*) FROM daily_bill_lines l JOIN daily_bills b ON b.id = l.daily_bill_id WHERE b.site_code = 'cn1' AND b.billing_day = @day", day);
@@ -105,8 +144,8 @@ public static class CloseDayBenchmark
         var second = (await settlement.CloseDayAsync(new CloseDayRequest { SiteCode = site.Code, Day = close.Day })).DayClose;
         var againSeconds = again.Elapsed.TotalSeconds;
         var exact = close.Bills == count && close.BillsCharged == count && billsInDatabase == count && linesInDatabase == (long)count * Items.Length
-            && Cents(close.Total) == expectedTotal && second.Equals(close);
-        Console.WriteLine($"  check: {billsInDatabase:N0} charged bills and {linesInDatabase:N0} lines in the database, one bill {Cents(one.Total) / 100}.{Cents(one.Total) % 100:00} CNY, "
+            && chargesInLedger == count && Cents(close.Total) == expectedTotal && second.Equals(close) && closes.All(c => c.Equals(close));
+        Console.WriteLine($"  check: {billsInDatabase:N0} charged bills, {linesInDatabase:N0} lines and {chargesInLedger:N0} charges in the database, one bill {Cents(one.Total) / 100}.{Cents(one.Total) % 100:00} CNY, "
             + $"day total {Cents(close.Total) / 100:N0}.{Cents(close.Total) % 100:00} (expected {expectedTotal / 100:N0}.{expectedTotal % 100:00}); "
             + $"CloseDay again {againSeconds:F2} s, unchanged: {(exact ? "exact" : "WRONG")}");
 
@@ -222,6 +261,8 @@ public static class CloseDayBenchmark
             return points;
         }
     }
+
+    private static TimeSpan CpuOf(List<BenchmarkHost> hosts) => hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
 
     private static long Scale(BillingItem item) => item switch
     {

@@ -49,6 +49,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<WorkspaceSettlement> WorkspaceSettlements => Set<WorkspaceSettlement>();
     public DbSet<SettlementChange> SettlementChanges => Set<SettlementChange>();
     public DbSet<DayClose> DayCloses => Set<DayClose>();
+    public DbSet<DayCloseClaim> DayCloseClaims => Set<DayCloseClaim>();
     public DbSet<DailyBill> DailyBills => Set<DailyBill>();
     public DbSet<DailyBillLine> DailyBillLines => Set<DailyBillLine>();
     public DbSet<MonthlyBill> MonthlyBills => Set<MonthlyBill>();

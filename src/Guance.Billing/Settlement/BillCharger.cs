@@ -1,3 +1,4 @@
+using System.Globalization;
 using Guance.Billing.Data;
 using Guance.Billing.Usage;
 using Guance.Billing.Wallets;
@@ -31,19 +32,32 @@ namespace Guance.Billing.Settlement;
 internal sealed class BillCharger(
     BillingDbContext db, ChargeEngine charges, WalletWriteRetry retry, IServiceScopeFactory scopes, IOptions<SettlementOptions> options)
 {
-    private const string DueSql = """
+    private const string DueSqlFormat = """
         SELECT id, workspace_id, billing_account_id, cloud_account_id FROM daily_bills
         WHERE site_code = @site AND billing_day = @day AND status = @status AND charged_at IS NULL
-          AND billing_account_id IS NOT NULL AND (status = 1 OR cloud_account_id IS NOT NULL)
+          AND billing_account_id IS NOT NULL AND (status = 1 OR cloud_account_id IS NOT NULL) {0}
         ORDER BY billing_account_id, id
         LIMIT @limit
         """;
 
+    private static readonly string DueSql = DueSqlFormat.Replace("{0}", "", StringComparison.Ordinal);
+    private static readonly string DueInRangeSql = DueSqlFormat.Replace("{0}", "AND billing_account_id > @after AND billing_account_id <= @last", StringComparison.Ordinal);
+
+    private const string DueAccountsSql = """
+        SELECT billing_account_id, COUNT(*) FROM daily_bills
+        WHERE site_code = @site AND billing_day = @day AND charged_at IS NULL AND billing_account_id IS NOT NULL
+          AND (status = 1 OR (status = 3 AND cloud_account_id IS NOT NULL))
+        GROUP BY billing_account_id
+        ORDER BY billing_account_id
+        """;
+
     /// <summary>
     /// Charges every bill of the site-day that <paramref name="mode"/> pays (Pending for the wallet,
-    /// AwaitingCloud for the cloud); returns how many this run charged.
+    /// AwaitingCloud for the cloud), of the billing accounts of <paramref name="accounts"/> when given (a
+    /// claimed batch of the close); returns how many this run charged.
     /// </summary>
-    public async Task<int> ChargeAllAsync(string siteCode, DateOnly day, ChargeMode mode, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> ChargeAllAsync(string siteCode, DateOnly day, ChargeMode mode, DateTimeOffset now, CancellationToken cancellationToken,
+        ClaimedBatch? accounts = null)
     {
         var status = mode == ChargeMode.Wallet ? DailyBillStatus.Pending : DailyBillStatus.AwaitingCloud;
         var batchSize = Math.Max(1, options.Value.ChargeBatchSize);
@@ -52,7 +66,7 @@ internal sealed class BillCharger(
         var charged = 0;
         while (true)
         {
-            var bills = await DueAsync(siteCode, day, status, batchSize * parallelism, cancellationToken);
+            var bills = await DueAsync(siteCode, day, status, batchSize * parallelism, accounts, cancellationToken);
             if (bills.Count == 0)
             {
                 return charged;
@@ -134,14 +148,40 @@ internal sealed class BillCharger(
         ? $"Daily bill {day:yyyy-MM-dd} of workspace {bill.WorkspaceId}"
         : $"Daily bill {day:yyyy-MM-dd} of workspace {bill.WorkspaceId} (cloud account {bill.CloudAccountId})";
 
-    private async Task<List<DueBill>> DueAsync(string siteCode, DateOnly day, DailyBillStatus status, int limit, CancellationToken cancellationToken)
+    /// <summary>The billing accounts with bills of the site-day still to charge (either mode), in order, with their number: the keys of the charging plan.</summary>
+    public async Task<List<(string Key, int Weight)>> DueAccountsAsync(string siteCode, DateOnly day, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.Command(DueSql)
+            await using var command = connection.Command(DueAccountsSql).With("@site", siteCode).With("@day", day);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var accounts = new List<(string, int)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                accounts.Add((reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)));
+            }
+            return accounts;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<List<DueBill>> DueAsync(string siteCode, DateOnly day, DailyBillStatus status, int limit, ClaimedBatch? accounts, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.Command(accounts is null ? DueSql : DueInRangeSql)
                 .With("@site", siteCode).With("@day", day).With("@status", (int)status).With("@limit", limit);
+            if (accounts is not null)
+            {
+                command.With("@after", accounts.AfterKey).With("@last", accounts.LastKey);
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var bills = new List<DueBill>(limit);
             while (await reader.ReadAsync(cancellationToken))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
@@ -32,7 +33,10 @@ public sealed record DayCloseTimings(TimeSpan Rating, TimeSpan Charging, int Bil
 /// <item>form the metering records that are now due (<see cref="Cloud.MeteringRecordFormer"/>).</item>
 /// </list>
 /// Every step skips what is done, so running it again resumes; unique keys and conditional updates,
-/// not this process, decide what is done.
+/// not this process, decide what is done. Rating and charging are planned as batches (ranges of
+/// workspaces, then of billing accounts) that hosts closing the same day claim with a lease
+/// (<see cref="DayCloseClaims"/>), so that they share the work; a batch whose host died is taken over
+/// when its lease expires.
 /// </summary>
 public sealed class DayCloser(
     BillingDbContext db,
@@ -84,14 +88,22 @@ public sealed class DayCloser(
             .Where(c => c.SiteCode == site.Code && c.BillingDay == day && c.PriceListId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.PriceListId, priceTable.List.Id), cancellationToken);
 
+        // One holder per run: a second close of the same day on this host waits for this one like another host's.
+        var holder = $"{Environment.MachineName}:{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}:{Guid.NewGuid():N}";
+        var claims = new DayCloseClaims(db, site.Code, day);
         var rating = Stopwatch.StartNew();
-        var written = await RateAsync(site, day, priceTable, cancellationToken);
+        await claims.PlanAsync(DayClosePhase.Rating, () => RatingKeysAsync(site, day, cancellationToken), options.Value.RatingBatchSize, cancellationToken);
+        var written = await WorkClaimsAsync(claims, DayClosePhase.Rating, holder, batch => RateAsync(site, day, priceTable, batch, cancellationToken), cancellationToken);
+        // What no plan covered (a plan is made once; normally nothing is left): skipped by its unique key if rated meanwhile.
+        written += await RateAsync(site, day, priceTable, null, cancellationToken);
         rating.Stop();
         await alerts.CheckAsync(site, day, cancellationToken);
         var charging = Stopwatch.StartNew();
         var charger = new BillCharger(db, charges, retry, scopes, options);
-        var charged = await charger.ChargeAllAsync(site.Code, day, ChargeMode.Wallet, clock.GetUtcNow(), cancellationToken);
-        charged += await charger.ChargeAllAsync(site.Code, day, ChargeMode.Cloud, clock.GetUtcNow(), cancellationToken);
+        var perClaim = Math.Max(1, options.Value.ChargeBatchSize) * (db.Database.IsNpgsql() ? Math.Max(1, options.Value.ChargeParallelism) : 1);
+        await claims.PlanAsync(DayClosePhase.Charging, () => charger.DueAccountsAsync(site.Code, day, cancellationToken), perClaim, cancellationToken);
+        var charged = await WorkClaimsAsync(claims, DayClosePhase.Charging, holder, batch => ChargeAsync(charger, site, day, batch, cancellationToken), cancellationToken);
+        charged += await ChargeAsync(charger, site, day, null, cancellationToken);
         charging.Stop();
         await CompleteAsync(site, day, cancellationToken);
         await metering.FormDueAsync(cancellationToken);
@@ -100,27 +112,90 @@ public sealed class DayCloser(
         return new DayCloseTimings(rating.Elapsed, charging.Elapsed, written, charged);
     }
 
-    private async Task<int> RateAsync(Site site, DateOnly day, PriceTable priceTable, CancellationToken cancellationToken)
+    /// <summary>
+    /// Works the batches of a phase's plan until none is open: claims a free one (not held, or its lease
+    /// expired), does it, marks it done; when every open batch is held by another host, waits for them (a
+    /// host that died leaves its lease to expire, and this one takes the batch over). A batch that fails
+    /// is let go at once, so that the next run need not wait for the lease.
+    /// </summary>
+    private async Task<int> WorkClaimsAsync(DayCloseClaims claims, DayClosePhase phase, string holder, Func<ClaimedBatch, Task<int>> work, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            var open = await claims.OpenAsync(phase, now, cancellationToken);
+            if (open.Count == 0)
+            {
+                return done;
+            }
+            ClaimedBatch? mine = null;
+            foreach (var (batch, free) in open)
+            {
+                if (free && await claims.TryClaimAsync(phase, batch.Batch, holder, now, now + options.Value.ClaimLease, cancellationToken))
+                {
+                    mine = batch;
+                    break;
+                }
+            }
+            if (mine is null)
+            {
+                await Task.Delay(options.Value.ClaimWait, cancellationToken);
+                continue;
+            }
+            try
+            {
+                done += await work(mine);
+            }
+            catch
+            {
+                await claims.TryReleaseAsync(phase, mine.Batch, holder);
+                throw;
+            }
+            await claims.CompleteAsync(phase, mine.Batch, holder, clock.GetUtcNow(), cancellationToken);
+        }
+    }
+
+    private async Task<List<(string Key, int Weight)>> RatingKeysAsync(Site site, DateOnly day, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var workspaces = await new DayRating(db.Database.GetDbConnection(), site, day).NextWorkspacesAsync("", null, int.MaxValue, cancellationToken);
+            return workspaces.Select(w => (w.Id, 1)).ToList();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<int> ChargeAsync(BillCharger charger, Site site, DateOnly day, ClaimedBatch? accounts, CancellationToken cancellationToken) =>
+        await charger.ChargeAllAsync(site.Code, day, ChargeMode.Wallet, clock.GetUtcNow(), cancellationToken, accounts)
+        + await charger.ChargeAllAsync(site.Code, day, ChargeMode.Cloud, clock.GetUtcNow(), cancellationToken, accounts);
+
+    /// <summary>Rates the workspaces of <paramref name="workspaces"/> (all of the day when null) that have no bill yet, a transaction per batch.</summary>
+    private async Task<int> RateAsync(Site site, DateOnly day, PriceTable priceTable, ClaimedBatch? workspaces, CancellationToken cancellationToken)
     {
         var batchSize = Math.Max(1, options.Value.RatingBatchSize);
         var written = 0;
-        var after = "";
+        var after = workspaces?.AfterKey ?? "";
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             var rating = new DayRating(db.Database.GetDbConnection(), site, day);
             while (true)
             {
-                var workspaces = await rating.NextWorkspacesAsync(after, batchSize, cancellationToken);
-                if (workspaces.Count == 0)
+                var batch = await rating.NextWorkspacesAsync(after, workspaces?.LastKey, batchSize, cancellationToken);
+                if (batch.Count == 0)
                 {
                     return written;
                 }
-                var first = workspaces[0].Id;
-                after = workspaces[^1].Id;
+                var first = batch[0].Id;
+                after = batch[^1].Id;
                 var usage = await rating.UsageAsync(first, after, cancellationToken);
                 var retention = await rating.RetentionAsync(first, after, cancellationToken);
-                var bills = workspaces.Select(w => Bill(w, usage.GetValueOrDefault(w.Id) ?? [], retention, priceTable)).ToList();
+                var bills = batch.Select(w => Bill(w, usage.GetValueOrDefault(w.Id) ?? [], retention, priceTable)).ToList();
 
                 var now = clock.GetUtcNow();
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

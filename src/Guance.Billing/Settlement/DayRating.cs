@@ -17,18 +17,21 @@ public sealed record WorkspaceToRate(string Id, DateTimeOffset UpgradedAt, strin
 /// </summary>
 internal sealed class DayRating(DbConnection connection, Site site, DateOnly day)
 {
-    private const string WorkspacesSql = """
+    private const string WorkspacesSqlFormat = """
         SELECT w.id, w.upgraded_at, b.billing_account_id, s.method, s.cloud_account_id, s.cloud_subscription_cancelled_at
         FROM workspaces w
         LEFT JOIN workspace_bindings b ON b.workspace_id = w.id
         LEFT JOIN workspace_settlements s ON s.workspace_id = w.id
         WHERE w.site_code = @site AND w.plan = 2 AND w.upgraded_at < @end
           AND (w.dissolved_at IS NULL OR w.dissolved_at >= @start)
-          AND w.id > @after
+          AND w.id > @after {0}
           AND NOT EXISTS (SELECT 1 FROM daily_bills d WHERE d.workspace_id = w.id AND d.billing_day = @day)
         ORDER BY w.id
         LIMIT @limit
         """;
+
+    private static readonly string WorkspacesSql = WorkspacesSqlFormat.Replace("{0}", "", StringComparison.Ordinal);
+    private static readonly string WorkspacesUpToSql = WorkspacesSqlFormat.Replace("{0}", "AND w.id <= @last", StringComparison.Ordinal);
 
     private const string UsageSql = """
         SELECT h.workspace_id, h.item, MAX(h.quantity), CAST(SUM(h.quantity) AS BIGINT)
@@ -53,13 +56,20 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     private readonly long _start = UnixMicrosecondsConverter.ToMicroseconds(site.StartOf(day));
     private readonly long _end = UnixMicrosecondsConverter.ToMicroseconds(site.StartOf(day.AddDays(1)));
 
-    /// <summary>The next workspaces (by id, after <paramref name="afterId"/>) that were commercial during the day and have no bill for it.</summary>
-    public async Task<List<WorkspaceToRate>> NextWorkspacesAsync(string afterId, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next workspaces (by id, after <paramref name="afterId"/>, up to <paramref name="lastId"/> when
+    /// given) that were commercial during the day and have no bill for it.
+    /// </summary>
+    public async Task<List<WorkspaceToRate>> NextWorkspacesAsync(string afterId, string? lastId, int limit, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(WorkspacesSql)
+        await using var command = connection.Command(lastId is null ? WorkspacesSql : WorkspacesUpToSql)
             .With("@site", site.Code).With("@end", _end).With("@start", _start).With("@after", afterId).With("@day", day).With("@limit", limit);
+        if (lastId is not null)
+        {
+            command.With("@last", lastId);
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var workspaces = new List<WorkspaceToRate>(limit);
+        var workspaces = new List<WorkspaceToRate>(Math.Min(limit, 1024));
         while (await reader.ReadAsync(cancellationToken))
         {
             var method = reader.IsDBNull(3) ? SettlementMethod.BillingCenter : (SettlementMethod)reader.GetInt32(3);

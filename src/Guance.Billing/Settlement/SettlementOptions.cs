@@ -23,6 +23,16 @@ public sealed class SettlementOptions
     /// </summary>
     public int ChargeParallelism { get; set; } = 4;
 
+    /// <summary>
+    /// How long a host holds a claimed batch of a day close (<see cref="DayCloseClaims"/>): after it, a
+    /// batch whose host died is taken over by another. Longer than a batch takes; a lease that lapses on a
+    /// live host costs the batch done twice, never a wrong bill or charge.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a host whose open batches are all held by other hosts looks again (real time: it waits for other processes).</summary>
+    public TimeSpan ClaimWait { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Attempts of a batch of charges that lost a race (or a deadlock) before the close gives up until its next run.</summary>
     public int ChargeAttempts { get; set; } = 5;
 }

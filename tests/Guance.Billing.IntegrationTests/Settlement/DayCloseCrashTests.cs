@@ -166,6 +166,8 @@ internal sealed class KillableHost : IAsyncDisposable
         // Small batches: many commits for the kills to fall between.
         options.Settings["Guance:Settlement:RatingBatchSize"] = "20";
         options.Settings["Guance:Settlement:ChargeBatchSize"] = "20";
+        // The killed host's claimed batch is taken over once its lease expires (real clock here).
+        options.Settings["Guance:Settlement:ClaimLease"] = "00:00:05";
         Process = await HostProcess.StartAsync(options);
     }
 

@@ -40,6 +40,15 @@ internal sealed class DayCloseConfiguration : IEntityTypeConfiguration<DayClose>
     }
 }
 
+internal sealed class DayCloseClaimConfiguration : IEntityTypeConfiguration<DayCloseClaim>
+{
+    public void Configure(EntityTypeBuilder<DayCloseClaim> claim)
+    {
+        claim.ToTable("day_close_claims");
+        claim.HasKey(c => new { c.SiteCode, c.BillingDay, c.Phase, c.Batch });
+    }
+}
+
 internal sealed class DailyBillConfiguration : IEntityTypeConfiguration<DailyBill>
 {
     public void Configure(EntityTypeBuilder<DailyBill> bill)

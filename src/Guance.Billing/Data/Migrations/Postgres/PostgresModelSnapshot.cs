@@ -1665,6 +1665,60 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("day_closes", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Settlement.DayCloseClaim", b =>
+                {
+                    b.Property<string>("SiteCode")
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
+
+                    b.Property<DateOnly>("BillingDay")
+                        .HasColumnType("date")
+                        .HasColumnName("billing_day");
+
+                    b.Property<int>("Phase")
+                        .HasColumnType("integer")
+                        .HasColumnName("phase");
+
+                    b.Property<int>("Batch")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch");
+
+                    b.Property<string>("AfterKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("after_key")
+                        .UseCollation("C");
+
+                    b.Property<int>("Claims")
+                        .HasColumnType("integer")
+                        .HasColumnName("claims");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Holder")
+                        .HasColumnType("text")
+                        .HasColumnName("holder")
+                        .UseCollation("C");
+
+                    b.Property<string>("LastKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("last_key")
+                        .UseCollation("C");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until");
+
+                    b.HasKey("SiteCode", "BillingDay", "Phase", "Batch")
+                        .HasName("pk_day_close_claims");
+
+                    b.ToTable("day_close_claims", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Settlement.SettlementChange", b =>
                 {
                     b.Property<long>("Id")

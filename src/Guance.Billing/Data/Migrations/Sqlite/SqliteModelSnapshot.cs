@@ -1528,6 +1528,56 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("day_closes", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Settlement.DayCloseClaim", b =>
+                {
+                    b.Property<string>("SiteCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
+
+                    b.Property<DateOnly>("BillingDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_day");
+
+                    b.Property<int>("Phase")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("phase");
+
+                    b.Property<int>("Batch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batch");
+
+                    b.Property<string>("AfterKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after_key");
+
+                    b.Property<int>("Claims")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claims");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Holder")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.Property<string>("LastKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_key");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.HasKey("SiteCode", "BillingDay", "Phase", "Batch")
+                        .HasName("pk_day_close_claims");
+
+                    b.ToTable("day_close_claims", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Settlement.SettlementChange", b =>
                 {
                     b.Property<long>("Id")
