@@ -84,7 +84,8 @@ public static class DatabaseSetup
     /// missing, sets WAL mode on SQLite and applies the pending migrations. Several hosts may start
     /// at once on one database: EF's migration lock (on PostgreSQL an exclusive lock on the history
     /// table, on SQLite a lock row) lets one apply the migrations while the others wait and then
-    /// find nothing left to do.
+    /// find nothing left to do. <paramref name="phaseDone"/> hears when the model is built and when the
+    /// migrations are checked (the host's start-up phases).
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken, Action<string>? phaseDone = null)
     {
