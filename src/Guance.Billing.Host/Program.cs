@@ -8,6 +8,7 @@ using Guance.Billing.Identity;
 // The content root is where the host's files are (appsettings.json among them), not the working
 // directory, so that `dotnet path/to/Guance.Billing.Host.dll` from anywhere serves h2c as configured.
 // Relative data paths (Guance:DataDirectory) still resolve against the working directory.
+var phases = new StartupPhases();
 var grpcUrls = HostEndpoints.TakeGrpcUrls(ref args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -45,9 +46,11 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.
 builder.Services.AddMalformedRequestAnswers();
 
 var app = builder.Build();
+phases.LogTo(app);
+phases.Mark("services configured, host built");
 
 app.Services.GetRequiredService<OperatorToken>();
-await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping, phases.Mark);
 
 app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics" && HostEndpoints.IsOpsRequest(context));
 app.UseConsole();
@@ -64,6 +67,7 @@ app.MapGrpcService<TicketGrpcService>();
 app.MapGrpcService<WebhookGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
+phases.Mark("endpoints mapped");
 
 await app.RunAsync();
 

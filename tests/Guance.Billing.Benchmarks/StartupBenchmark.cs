@@ -12,7 +12,8 @@ namespace Guance.Billing.Benchmarks;
 /// the first answered RPC; with the host's CPU time until SERVING. The baseline, timed in the same run:
 /// a trivial .NET program (this benchmark program printing its usage) from start to exit.
 /// Options: --runs N (10), --host-dll PATH (another build of the host, e.g. a ReadyToRun publish),
-/// --postgres as in the other benchmarks.
+/// --baseline-host-dll PATH (a build to compare with, e.g. the commit before a change: both are started
+/// in turns in the same run and the ratios printed), --postgres as in the other benchmarks.
 /// </summary>
 public static class StartupBenchmark
 {
@@ -28,8 +29,9 @@ public static class StartupBenchmark
     {
         var runs = Math.Max(1, Option(args, "--runs", 10));
         var hostDll = OptionText(args, "--host-dll") is { } given ? Path.GetFullPath(given) : BenchmarkHost.HostAssembly();
+        var baselineDll = OptionText(args, "--baseline-host-dll") is { } old ? Path.GetFullPath(old) : null;
         await using var database = await BenchmarkDatabase.CreateAsync(BenchmarkDatabase.PostgresOption(args));
-        Console.WriteLine($"startup: {runs} starts of {hostDll} on an existing {database.Engine} database; load average {LoadAverage()}");
+        Console.WriteLine($"startup: {runs} starts of {hostDll}{(baselineDll is null ? "" : $" and of the baseline {baselineDll}, taking turns,")} on an existing {database.Engine} database; load average {LoadAverage()}");
         await using (await BenchmarkHost.StartAsync(database))
         {
             // The first start creates the schema; the timed ones find it current.
@@ -40,21 +42,50 @@ public static class StartupBenchmark
         {
             trivial.Add(await TrivialProgramAsync());
         }
-        var serving = new List<double>();
-        var firstRpc = new List<double>();
-        var cpu = new List<double>();
+        var host = new Starts();
+        var baseline = new Starts();
         for (var i = 0; i < runs; i++)
         {
-            var (toServing, toRpc, cpuToServing) = await HostStartAsync(hostDll, database);
-            serving.Add(toServing);
-            firstRpc.Add(toRpc);
-            cpu.Add(cpuToServing);
+            // Taking turns, so that both builds see the same load on a shared machine.
+            if (baselineDll is not null)
+            {
+                baseline.Add(await HostStartAsync(baselineDll, database));
+            }
+            host.Add(await HostStartAsync(hostDll, database));
         }
         Console.WriteLine($"  trivial dotnet program, start to exit:    p50 {Median(trivial):F0} ms, max {trivial.Max():F0} ms");
-        Console.WriteLine($"  host, start to health SERVING:           p50 {Median(serving):F0} ms, max {serving.Max():F0} ms (host CPU p50 {Median(cpu):F0} ms)");
-        Console.WriteLine($"  host, start to the first answered RPC:   p50 {Median(firstRpc):F0} ms, max {firstRpc.Max():F0} ms");
-        Console.WriteLine($"  ratio: host SERVING / trivial program = {Median(serving) / Median(trivial):F1} (p50); load average after {LoadAverage()}");
+        if (baselineDll is not null)
+        {
+            baseline.Print("baseline host", Median(trivial));
+        }
+        host.Print("host", Median(trivial));
+        if (baselineDll is not null)
+        {
+            Console.WriteLine($"  host / baseline host (p50): SERVING {Median(host.Serving) / Median(baseline.Serving):F2}, CPU until SERVING {Median(host.Cpu) / Median(baseline.Cpu):F2}");
+        }
+        Console.WriteLine($"  load average after {LoadAverage()}");
         return 0;
+    }
+
+    private sealed class Starts
+    {
+        public List<double> Serving { get; } = [];
+        public List<double> FirstRpc { get; } = [];
+        public List<double> Cpu { get; } = [];
+
+        public void Add((double Serving, double FirstRpc, double CpuToServing) start)
+        {
+            Serving.Add(start.Serving);
+            FirstRpc.Add(start.FirstRpc);
+            Cpu.Add(start.CpuToServing);
+        }
+
+        public void Print(string name, double trivial)
+        {
+            Console.WriteLine($"  {name}, start to health SERVING: p50 {Median(Serving):F0} ms, max {Serving.Max():F0} ms; host CPU until SERVING p50 {Median(Cpu):F0} ms, max {Cpu.Max():F0} ms");
+            Console.WriteLine($"  {name}, start to the first answered RPC: p50 {Median(FirstRpc):F0} ms, max {FirstRpc.Max():F0} ms");
+            Console.WriteLine($"  {name}: SERVING / trivial program = {Median(Serving) / trivial:F1} (p50)");
+        }
     }
 
     private static async Task<double> TrivialProgramAsync()

@@ -84,9 +84,10 @@ public static class DatabaseSetup
     /// missing, sets WAL mode on SQLite and applies the pending migrations. Several hosts may start
     /// at once on one database: EF's migration lock (on PostgreSQL an exclusive lock on the history
     /// table, on SQLite a lock row) lets one apply the migrations while the others wait and then
-    /// find nothing left to do.
+    /// find nothing left to do. <paramref name="phaseDone"/> hears when the model is built and when the
+    /// migrations are checked (the host's start-up phases).
     /// </summary>
-    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken, Action<string>? phaseDone = null)
     {
         var options = services.GetRequiredService<IOptions<GuanceOptions>>().Value;
         if (options.Database.Provider == DatabaseProvider.Sqlite)
@@ -100,6 +101,8 @@ public static class DatabaseSetup
         }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        _ = db.Model;
+        phaseDone?.Invoke("EF Core model");
         if (db.Database.IsSqlite())
         {
             // WAL lets readers run beside the single writer; the setting stays with the file.
@@ -109,9 +112,11 @@ public static class DatabaseSetup
         {
             await CreatePostgresDatabaseAsync(db, cancellationToken);
             await MigratePostgresAsync(db, services.GetRequiredService<NpgsqlDataSource>(), cancellationToken);
+            phaseDone?.Invoke("migrations checked");
             return;
         }
         await db.Database.MigrateAsync(cancellationToken);
+        phaseDone?.Invoke("migrations checked");
     }
 
     /// <summary>
