@@ -106,7 +106,7 @@ internal sealed class DayCloseClaims(BillingDbContext db, string siteCode, DateO
     /// <summary>
     /// Lets a batch go that <paramref name="holder"/> failed to finish, so that the next run need not wait
     /// for the lease; a failure here (the database gone) is left to the lease.
-    /// </summary> here (the database gone) is left to the lease.
+    /// </summary>
     public async Task TryReleaseAsync(DayClosePhase phase, int batch, string holder)
     {
         try
