@@ -61,7 +61,7 @@ public sealed class ConsumptionAlertsPageTests : ConsoleContext
     }
 
     [Fact]
-    public async Task Remove_removes_the_items_threshold_and_the_list_is_reloaded()
+    public async Task Remove_asks_first_then_removes_the_items_threshold_and_the_list_is_reloaded()
     {
         await SignInAsync();
         Workspace(WorkspaceRole.Administrator);
@@ -72,12 +72,36 @@ public sealed class ConsumptionAlertsPageTests : ConsoleContext
                 alerts.RemoveAll(a => a.Item == r.Item);
                 return new RemoveConsumptionAlertResponse { Removed = true };
             });
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
         var page = Render<ConsumptionAlertsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
         page.WaitForElement("[data-testid=remove-alert]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Remove the threshold?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Empty(Host.CallsOf<RemoveConsumptionAlertRequest>("ConsumptionAlertService/RemoveConsumptionAlert"));
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Remove it", StringComparison.Ordinal)).Click();
 
         page.WaitForAssertion(() => Assert.Contains("No threshold set.", page.Find("[data-testid=alerts]").TextContent, StringComparison.Ordinal));
         var removed = Host.CallsOf<RemoveConsumptionAlertRequest>("ConsumptionAlertService/RemoveConsumptionAlert").Single();
         Assert.Equal((WorkspaceId, BillingItem.Logs), (removed.WorkspaceId, removed.Item));
+    }
+
+    [Fact]
+    public async Task Keeping_the_threshold_in_the_dialog_removes_nothing()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner);
+        Host.On<ListConsumptionAlertsRequest, ListConsumptionAlertsResponse>("ConsumptionAlertService/ListConsumptionAlerts", _ => new ListConsumptionAlertsResponse
+        {
+            Alerts = { new ConsumptionAlert { WorkspaceId = WorkspaceId, Item = BillingItem.Logs, Threshold = Guance.Billing.Client.MoneyAmounts.FromDecimal(10m) } },
+        });
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<ConsumptionAlertsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElement("[data-testid=remove-alert]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Contains("Keep it", StringComparison.Ordinal)).Click());
+
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain("Remove the threshold?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Empty(Host.CallsOf<RemoveConsumptionAlertRequest>("ConsumptionAlertService/RemoveConsumptionAlert"));
+        Assert.Contains("CNY 10.00", page.Find("[data-testid=alerts]").TextContent, StringComparison.Ordinal);
     }
 }
