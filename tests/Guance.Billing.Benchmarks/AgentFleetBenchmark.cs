@@ -32,6 +32,7 @@ internal static class AgentFleetBenchmark
         string? hostDll = null;
         string? postgres = BenchmarkDatabase.PostgresOption(args);
         var hostSettings = new List<string>();
+        var hostEnvironment = new Dictionary<string, string>();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -45,9 +46,11 @@ internal static class AgentFleetBenchmark
                 case "--baseline-records": baselineRecords = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--host": hostDll = Path.GetFullPath(args[++i]); break;
                 case "--set": hostSettings.Add("--" + args[++i]); break;
+                case "--env": var (name, value) = Setting(args[++i]); hostEnvironment[name] = value; break;
                 default:
                     Console.Error.WriteLine("options: --agents N (1000) --batch B (10) --interval 5s --duration 120s --streams-per-connection K (1) " +
-                        "--baseline-records N (2000000; 0 skips) --host HOST_DLL --set Key=Value (a host setting) --postgres [ADMIN_CONNECTION_STRING|start]");
+                        "--baseline-records N (2000000; 0 skips) --host HOST_DLL --set Key=Value (a host setting) --env NAME=VALUE (the host's environment, e.g. DOTNET_gcServer=0) " +
+                        "--postgres [ADMIN_CONNECTION_STRING|start]");
                     return 2;
             }
         }
@@ -55,7 +58,8 @@ internal static class AgentFleetBenchmark
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         Console.WriteLine($"ingestion fleet: {agents:N0} agents, a batch of {batch} records every {interval.TotalSeconds:0.#} s for {duration.TotalSeconds:0} s, " +
             $"{perConnection} stream(s) per connection ({(agents + perConnection - 1) / perConnection:N0} connections), {database.Engine}, " +
-            $"{Environment.ProcessorCount} cores, load average {IngestionBenchmark.LoadAverage()}{(hostDll is null ? "" : $", host {hostDll}")}");
+            $"{Environment.ProcessorCount} cores, load average {IngestionBenchmark.LoadAverage()}{(hostDll is null ? "" : $", host {hostDll}")}" +
+            string.Concat(hostEnvironment.Select(e => $", {e.Key}={e.Value}")));
 
         var settings = new List<string>
         {
@@ -65,7 +69,7 @@ internal static class AgentFleetBenchmark
             "--Guance:Usage:OpenTimeout=00:02:00",
         };
         settings.AddRange(hostSettings);
-        await using var host = await BenchmarkHost.StartAsync(hostDll, database, [.. settings]);
+        await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, [.. settings]);
         var workspaces = await SetUpAsync(host, database, (agents + AgentsPerWorkspace - 1) / AgentsPerWorkspace);
 
         var channels = new List<GrpcChannel>();
@@ -335,6 +339,9 @@ internal static class AgentFleetBenchmark
 
     private static string FirstFailure(Agent[] fleet) =>
         fleet.FirstOrDefault(a => a.Failure is not null) is { } failed ? $" (first: {failed.CollectorId}: {failed.Failure!.GetType().Name}: {failed.Failure.Message})" : "";
+
+    private static (string Name, string Value) Setting(string nameValue) =>
+        nameValue.IndexOf('=', StringComparison.Ordinal) is > 0 and var at ? (nameValue[..at], nameValue[(at + 1)..]) : throw new ArgumentException($"{nameValue}: expected NAME=VALUE.");
 
     private static TimeSpan Seconds(string value) =>
         TimeSpan.FromSeconds(double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture));

@@ -46,10 +46,18 @@ public sealed class BenchmarkHost : IAsyncDisposable
     /// The same with another build of the host (<paramref name="hostDll"/>, e.g. the commit before a change built in a
     /// scratch clone), so that the old and the new host are measured by one command; null is this repository's build.
     /// </summary>
-    public static async Task<BenchmarkHost> StartAsync(string? hostDll, BenchmarkDatabase database, params string[] settings)
+    public static Task<BenchmarkHost> StartAsync(string? hostDll, BenchmarkDatabase database, params string[] settings) =>
+        StartAsync(hostDll, database, new Dictionary<string, string>(), settings);
+
+    /// <summary>The same with environment variables for the host process (runtime settings such as <c>DOTNET_GCgen0size</c>).</summary>
+    public static async Task<BenchmarkHost> StartAsync(string? hostDll, BenchmarkDatabase database, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = StartInfo(hostDll ?? HostAssembly(), address, database, settings);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
         // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).

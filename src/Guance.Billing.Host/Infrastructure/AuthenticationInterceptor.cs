@@ -9,34 +9,38 @@ namespace Guance.Billing.Host.Infrastructure;
 /// Reads <c>authorization: Bearer &lt;token&gt;</c> and establishes the caller. A call without a
 /// token is anonymous (the services decide whether that is enough); a token that does not work
 /// fails the call at once with UNAUTHENTICATED.
+/// A unary call reads the token with its own scope's database context, which its service uses next. A
+/// streaming call reads it in a scope of its own, disposed at once: the call's scope lives as long as the
+/// stream, and a database context held there for every idle agent's stream was most of the memory a held
+/// stream cost (docs/performance.md, "Memory of held streams").
 /// </summary>
-public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Interceptor
+public sealed class AuthenticationInterceptor(IServiceProvider callServices, IServiceScopeFactory scopes) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthenticateAsync(context);
+        await AuthenticateAsync(context, callServices.GetRequiredService<AccessTokenService>());
         return await continuation(request, context);
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthenticateAsync(context);
+        await AuthenticateStreamAsync(context);
         return await continuation(requestStream, context);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthenticateAsync(context);
+        await AuthenticateStreamAsync(context);
         await continuation(request, responseStream, context);
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthenticateAsync(context);
+        await AuthenticateStreamAsync(context);
         await continuation(requestStream, responseStream, context);
     }
 
@@ -46,7 +50,13 @@ public sealed class AuthenticationInterceptor(AccessTokenService tokens) : Inter
     /// <summary>The longest value of any other request header accepted.</summary>
     public const int MaxHeaderLength = 8 * 1024;
 
-    private async Task AuthenticateAsync(ServerCallContext context)
+    private async Task AuthenticateStreamAsync(ServerCallContext context)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await AuthenticateAsync(context, scope.ServiceProvider.GetRequiredService<AccessTokenService>());
+    }
+
+    private static async Task AuthenticateAsync(ServerCallContext context, AccessTokenService tokens)
     {
         RefuseOversizedHeaders(context.RequestHeaders);
         // The connection's remote address: behind a proxy, forwarded headers must set it (README, "Sign-in throttling").

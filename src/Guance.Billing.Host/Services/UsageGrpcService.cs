@@ -16,9 +16,11 @@ namespace Guance.Billing.Host.Services;
 /// <summary>
 /// UsageService. StreamUsage reads batches and hands them to the domain in order; a second loop
 /// writes each batch's answer in the same order once the domain completes it (after the commit).
+/// The reports and resets (and their database context) are resolved by the unary calls that use them,
+/// not for every held stream (docs/performance.md, "Memory of held streams").
 /// </summary>
 public sealed class UsageGrpcService(
-    UsageIngestion ingestion, UsageReports reports, CollectorSequenceResets resets, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock)
+    UsageIngestion ingestion, IServiceProvider callServices, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock)
     : UsageService.UsageServiceBase
 {
     public override Task<ListBillingItemsResponse> ListBillingItems(ListBillingItemsRequest request, ServerCallContext context)
@@ -115,13 +117,13 @@ public sealed class UsageGrpcService(
 
     public override async Task<GetUsageStatisticsResponse> GetUsageStatistics(GetUsageStatisticsRequest request, ServerCallContext context)
     {
-        var statistics = await reports.GetStatisticsAsync(context.GetCaller(), request.WorkspaceId, context.CancellationToken);
+        var statistics = await callServices.GetRequiredService<UsageReports>().GetStatisticsAsync(context.GetCaller(), request.WorkspaceId, context.CancellationToken);
         return statistics.ToMessage();
     }
 
     public override async Task<ListUsagePointsResponse> ListUsagePoints(ListUsagePointsRequest request, ServerCallContext context)
     {
-        var (points, next) = await reports.ListPointsAsync(context.GetCaller(), request.WorkspaceId, (int)request.Item,
+        var (points, next) = await callServices.GetRequiredService<UsageReports>().ListPointsAsync(context.GetCaller(), request.WorkspaceId, (int)request.Item,
             (PointGranularity)request.Granularity, request.StartTime.ToOptionalInstant("start_time"), request.EndTime.ToOptionalInstant("end_time"),
             request.PageSize, request.PageToken, context.CancellationToken);
         var response = new ListUsagePointsResponse { NextPageToken = next };
@@ -131,7 +133,7 @@ public sealed class UsageGrpcService(
 
     public override async Task<ResetCollectorSequenceResponse> ResetCollectorSequence(ResetCollectorSequenceRequest request, ServerCallContext context)
     {
-        var (reset, replayed) = await resets.ResetAsync(context.GetCaller(), request.WorkspaceId, request.CollectorId, request.LastSequence,
+        var (reset, replayed) = await callServices.GetRequiredService<CollectorSequenceResets>().ResetAsync(context.GetCaller(), request.WorkspaceId, request.CollectorId, request.LastSequence,
             request.Reason, request.RequestId, context.CancellationToken);
         return reset.ToMessage(replayed);
     }

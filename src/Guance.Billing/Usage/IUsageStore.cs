@@ -48,8 +48,9 @@ public interface IUsageStore : IDisposable
     void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied);
 
     /// <summary>
-    /// Recomputes the hourly and daily rollups of the hours and days that the applied batches of this
-    /// transaction touched (<see cref="UsageRollupKeys"/>), after the last <see cref="Apply"/> and before the commit.
+    /// Adds to the hourly rollups what this transaction's upserts changed in their points, and recomputes
+    /// from its hours each day the applied batches touched (<see cref="UsageRollupKeys"/>), after the last
+    /// <see cref="Apply"/> and before the commit.
     /// </summary>
     void RefreshRollups(UsageRollupKeys keys);
 }

@@ -32,6 +32,7 @@ public sealed class PostgresUsageStore : IUsageStore
         SET quantity = p.quantity + excluded.quantity, observed_at = GREATEST(p.observed_at, excluded.observed_at)
         """;
 
+    // StockPoint's rule: an older value arriving late loses.
     private const string SetStockSql = """
         INSERT INTO usage_points AS p (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
         SELECT * FROM unnest(@workspaces::text[], @items::integer[], @hours::bigint[], @periods::integer[], @collectors::text[], @days::date[], @quantities::bigint[], @observed::bigint[])
@@ -188,8 +189,7 @@ public sealed class PostgresUsageStore : IUsageStore
         for (int i = 0; i < keys.Length; i++)
         {
             var value = _stock[keys[i]];
-            var change = stored[i] is not { } old ? value.Quantity : value.ObservedAt >= old.ObservedAt ? value.Quantity - old.Quantity : 0;
-            AddChange(keys[i], value, change);
+            AddChange(keys[i], value, StockPoint.Change(value.Quantity, value.ObservedAt, stored[i]));
         }
     }
 
@@ -227,7 +227,7 @@ public sealed class PostgresUsageStore : IUsageStore
             {
                 value = value with { Quantity = checked(value.Quantity + row.Quantity), ObservedAt = Math.Max(value.ObservedAt, observedAt) };
             }
-            else if (observedAt >= value.ObservedAt)
+            else if (StockPoint.Replaces(observedAt, value.ObservedAt))
             {
                 value = value with { Quantity = row.Quantity, ObservedAt = observedAt };
             }

@@ -30,7 +30,7 @@ public sealed class SqliteUsageStore : IUsageStore
             observed_at = CASE WHEN excluded.observed_at > usage_points.observed_at THEN excluded.observed_at ELSE usage_points.observed_at END
         """;
 
-    // A stock row keeps the collector's latest value of the hour; an older value arriving late loses.
+    // A stock row keeps the collector's latest value of the hour; an older value arriving late loses (StockPoint).
     private const string SetStockSql = """
         INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
         VALUES (@workspace, @item, @hour, @period, @collector, @day, @quantity, @observed)
@@ -143,19 +143,14 @@ public sealed class SqliteUsageStore : IUsageStore
     public void RefreshRollups(UsageRollupKeys keys) => _rollups.Run(_hourChanges, keys);
 
     /// <summary>
-    /// What <see cref="SetStockSql"/> will change in the collector's row: the new value minus the stored one when it
-    /// replaces it, nothing when the stored value was observed later. Read in the writer's exclusive transaction,
-    /// so the row cannot change in between.
+    /// What <see cref="SetStockSql"/> will change in the collector's row (<see cref="StockPoint.Change"/>), from the
+    /// stored row read in the writer's exclusive transaction, so the row cannot change in between.
     /// </summary>
     private long StockChange(BatchWrite batch, AggregatedRow row, long hour, long observed)
     {
         using var reader = _readPoint.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", hour)
             .Set("@period", (int)row.Period).Set("@collector", batch.CollectorId).ExecuteReader();
-        if (!reader.Read())
-        {
-            return row.Quantity;
-        }
-        return observed >= reader.GetInt64(1) ? row.Quantity - reader.GetInt64(0) : 0;
+        return StockPoint.Change(row.Quantity, observed, reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null);
     }
 
     public void Dispose()

@@ -1,8 +1,6 @@
-using Guance.Billing.Data;
-
 namespace Guance.Billing.Usage;
 
-/// <summary>A workspace hour whose rollups a commit must recompute (times in Unix microseconds).</summary>
+/// <summary>A workspace hour whose rollup a commit adds its change to (times in Unix microseconds).</summary>
 public readonly record struct RollupHour(string WorkspaceId, int Item, int Period, DateOnly BillingDay, long HourStart)
 {
     /// <summary>The lock order: workspace (ordinal), item, period, day, hour.</summary>
@@ -30,32 +28,23 @@ public readonly record struct RollupDay(string WorkspaceId, int Period, int Item
 }
 
 /// <summary>
-/// The hours and days that the applied batches of one commit touched; only applied batches are added,
-/// so a duplicate (resent) batch recomputes nothing. Sorted, so that two hosts lock rollup rows in one
-/// order (<see cref="IUsageStore.RefreshRollups"/>).
+/// The days that the applied batches of one commit touched, whose daily rollups it recomputes from their hours
+/// (the hours themselves get the stores' changes added); only applied batches are added, so a duplicate
+/// (resent) batch recomputes nothing. Sorted, so that two hosts lock rollup rows in one order
+/// (<see cref="IUsageStore.RefreshRollups"/>).
 /// </summary>
 public sealed class UsageRollupKeys
 {
-    private readonly HashSet<RollupHour> _hours = [];
     private readonly HashSet<RollupDay> _days = [];
 
-    public bool IsEmpty => _hours.Count == 0;
+    public bool IsEmpty => _days.Count == 0;
 
     public void Add(BatchWrite batch)
     {
         foreach (var row in batch.Rows)
         {
-            var item = (int)row.Item.Item;
-            _hours.Add(new RollupHour(batch.WorkspaceId, item, (int)row.Period, row.Hour.BillingDay, UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start)));
-            _days.Add(new RollupDay(batch.WorkspaceId, (int)row.Period, item, row.Hour.BillingDay, row.Item.IsStock));
+            _days.Add(new RollupDay(batch.WorkspaceId, (int)row.Period, (int)row.Item.Item, row.Hour.BillingDay, row.Item.IsStock));
         }
-    }
-
-    public List<RollupHour> Hours()
-    {
-        var hours = _hours.ToList();
-        hours.Sort(RollupHour.Compare);
-        return hours;
     }
 
     public List<RollupDay> Days()
@@ -65,9 +54,5 @@ public sealed class UsageRollupKeys
         return days;
     }
 
-    public void Clear()
-    {
-        _hours.Clear();
-        _days.Clear();
-    }
+    public void Clear() => _days.Clear();
 }

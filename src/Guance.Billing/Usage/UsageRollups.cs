@@ -4,8 +4,8 @@ namespace Guance.Billing.Usage;
 
 /// <summary>
 /// A workspace's point of one item, site-local hour and period: the sum over its collectors' points.
-/// Recomputed from <see cref="UsagePoint"/> rows in the usage writer's transaction for every hour a
-/// committed batch touched (<see cref="UsageRollupKeys"/>), so it always equals that sum.
+/// The usage writer adds to it, in the transaction of the points, exactly what that commit's upserts
+/// changed in them (<see cref="StockPoint.Change"/> for stock rows), so it always equals that sum.
 /// </summary>
 public sealed class UsageHourlyRollup
 {

@@ -30,7 +30,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     private DbConnection? _connection;
     private IUsageStore? _store;
 
-    // The hours and days whose rollups this commit recomputes (docs/performance.md, "Dashboard reads").
+    // The days whose rollups this commit recomputes from their hours (docs/performance.md, "Dashboard reads").
     private readonly UsageRollupKeys _rollupKeys = new();
 
     public UsageWriter(UsageDatabase database, IOptions<UsageOptions> options, TimeProvider clock, UsageMetrics metrics, ILogger<UsageWriter> logger)
