@@ -21,8 +21,8 @@ namespace Guance.Billing.Benchmarks;
 /// Options: --workspaces N (10000), --accounts N (1000), --postgres as in the other benchmarks;
 /// --charge-parallelism N (the host's default) sets Guance:Settlement:ChargeParallelism, and --compare
 /// runs the whole benchmark first with one charging connection, on a fresh database, as the baseline,
-/// then prints the ratio; with --host HOST_DLL (another build of the host, e.g. main's copied aside) --compare
-/// runs that build first as the baseline, then this one, with the same settings; --hosts N (PostgreSQL) runs it first with one host process as the baseline, then
+/// then prints the ratio; --host HOST_DLL runs another build of the host (e.g. main's copied aside), and with
+/// --compare that build first as the baseline, then this one, with the same settings; --hosts N (PostgreSQL) runs it first with one host process as the baseline, then
 /// on a fresh database with N host processes that are all called CloseDay at once and share the day by
 /// claimed batches, and prints both times, the ratio and the batches each host did.
 /// </summary>
@@ -54,14 +54,14 @@ public static class CloseDayBenchmark
                 + $"{alone.Charging / shared.Charging:F2} x charging");
             return Math.Max(alone.ExitCode, shared.ExitCode);
         }
+        var hostIndex = Array.IndexOf(args, "--host");
+        var oldHost = hostIndex >= 0 && hostIndex + 1 < args.Length ? Path.GetFullPath(args[hostIndex + 1]) : null;
         if (!args.Contains("--compare"))
         {
-            return (await RunOnceAsync(args, parallelism)).ExitCode;
+            return (await RunOnceAsync(args, parallelism, hostDll: oldHost)).ExitCode;
         }
-        var hostIndex = Array.IndexOf(args, "--host");
-        if (hostIndex >= 0 && hostIndex + 1 < args.Length)
+        if (oldHost is not null)
         {
-            var oldHost = Path.GetFullPath(args[hostIndex + 1]);
             var before = await RunOnceAsync(args, parallelism, hostDll: oldHost);
             var after = await RunOnceAsync(args, parallelism);
             Console.WriteLine($"closeday --compare --host: that build {before.Seconds:F2} s (rating {before.Rating:F2} s, charging {before.Charging:F2} s), "
