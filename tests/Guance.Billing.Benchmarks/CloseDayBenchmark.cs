@@ -21,7 +21,8 @@ namespace Guance.Billing.Benchmarks;
 /// Options: --workspaces N (10000), --accounts N (1000), --postgres as in the other benchmarks;
 /// --charge-parallelism N (the host's default) sets Guance:Settlement:ChargeParallelism, and --compare
 /// runs the whole benchmark first with one charging connection, on a fresh database, as the baseline,
-/// then prints the ratio; --hosts N (PostgreSQL) runs it first with one host process as the baseline, then
+/// then prints the ratio; --host HOST_DLL runs another build of the host (e.g. main's copied aside), and with
+/// --compare that build first as the baseline, then this one, with the same settings; --hosts N (PostgreSQL) runs it first with one host process as the baseline, then
 /// on a fresh database with N host processes that are all called CloseDay at once and share the day by
 /// claimed batches, and prints both times, the ratio and the batches each host did.
 /// </summary>
@@ -53,9 +54,21 @@ public static class CloseDayBenchmark
                 + $"{alone.Charging / shared.Charging:F2} x charging");
             return Math.Max(alone.ExitCode, shared.ExitCode);
         }
+        var hostIndex = Array.IndexOf(args, "--host");
+        var oldHost = hostIndex >= 0 && hostIndex + 1 < args.Length ? Path.GetFullPath(args[hostIndex + 1]) : null;
         if (!args.Contains("--compare"))
         {
-            return (await RunOnceAsync(args, parallelism)).ExitCode;
+            return (await RunOnceAsync(args, parallelism, hostDll: oldHost)).ExitCode;
+        }
+        if (oldHost is not null)
+        {
+            var before = await RunOnceAsync(args, parallelism, hostDll: oldHost);
+            var after = await RunOnceAsync(args, parallelism);
+            Console.WriteLine($"closeday --compare --host: that build {before.Seconds:F2} s (rating {before.Rating:F2} s, charging {before.Charging:F2} s), "
+                + $"this build {after.Seconds:F2} s (rating {after.Rating:F2} s, charging {after.Charging:F2} s): "
+                + $"ratio {before.Seconds / after.Seconds:F2} x overall, {before.Rating / after.Rating:F2} x rating, "
+                + $"{before.Charging / after.Charging:F2} x charging");
+            return Math.Max(before.ExitCode, after.ExitCode);
         }
         var baseline = await RunOnceAsync(args, 1);
         var measured = await RunOnceAsync(args, parallelism);
@@ -65,13 +78,13 @@ public static class CloseDayBenchmark
         return Math.Max(baseline.ExitCode, measured.ExitCode);
     }
 
-    private static async Task<(int ExitCode, double Seconds, double Charging)> RunOnceAsync(string[] args, int parallelism, int hostCount = 1)
+    private static async Task<(int ExitCode, double Seconds, double Charging, double Rating)> RunOnceAsync(string[] args, int parallelism, int hostCount = 1, string? hostDll = null)
     {
         var count = Option(args, "--workspaces", 10_000);
         var accountCount = Math.Clamp(Option(args, "--accounts", 1000), 1, count);
         await using var database = await BenchmarkDatabase.CreateAsync(BenchmarkDatabase.PostgresOption(args));
         Console.WriteLine($"closeday: {count:N0} commercial workspaces on cn1, {Items.Length} items each, {accountCount:N0} billing accounts, {database.Engine}, "
-            + $"{hostCount} host process(es), gRPC over loopback h2c");
+            + $"{hostCount} host process(es){(hostDll is null ? "" : " of " + hostDll)}, gRPC over loopback h2c");
         string[] settings = parallelism > 0
             ? ["--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Settlement:ChargeParallelism={parallelism}"]
             : ["--Guance:Jobs:Enabled=false", "--Guance:Wallet:ExpiryJobEnabled=false"];
@@ -83,7 +96,7 @@ public static class CloseDayBenchmark
         await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
-            hosts.Add(await BenchmarkHost.StartAsync(database, settings));
+            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, settings));
         }
         var host = hosts[0];
         using var channel = host.Channel();
@@ -99,7 +112,7 @@ public static class CloseDayBenchmark
         Console.WriteLine($"  setup: 1 workspace upgraded and {accountCount:N0} accounts funded through gRPC in {setup.Elapsed.TotalSeconds:F1} s");
         var seed = Stopwatch.StartNew();
         var points = await SeedAsync(database, template, accounts, count, site, day);
-        Console.WriteLine($"  seed: {count:N0} workspaces and {points:N0} usage points of {day:yyyy-MM-dd} inserted set-based in {seed.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"  seed: {count:N0} workspaces and {points:N0} usage points of {day:yyyy-MM-dd} with their rollups inserted set-based in {seed.Elapsed.TotalSeconds:F1} s");
 
         var cpu = CpuOf(hosts);
         var startedAt = ToMicroseconds(DateTimeOffset.UtcNow);
@@ -152,7 +165,7 @@ public static class CloseDayBenchmark
         var verify = Stopwatch.StartNew();
         var report = await accountsByOperator.VerifyLedgerAsync(new VerifyLedgerRequest(), deadline: DateTime.UtcNow.AddMinutes(10));
         Console.WriteLine($"  VerifyLedger: {(report.Clean ? "clean" : "NOT CLEAN")}, {report.TransactionsChecked:N0} transactions in {verify.Elapsed.TotalSeconds:F1} s");
-        return (exact && report.Clean ? 0 : 1, seconds, chargingSeconds);
+        return (exact && report.Clean ? 0 : 1, seconds, chargingSeconds, (lastWritten - startedAt) / 1e6);
     }
 
     /// <summary>A workspace upgraded through gRPC and the funded billing accounts (the first one bound to it).</summary>
@@ -196,7 +209,8 @@ public static class CloseDayBenchmark
     /// <summary>
     /// Copies the template workspace's rows (workspace, binding, settlement, retention) to count - 1 new
     /// workspaces, all upgraded two days ago, and gives every workspace 24 hourly points of every item of
-    /// <paramref name="day"/>; set-based statements on one connection. Returns the number of points.
+    /// <paramref name="day"/> and their hourly and daily rollups, computed from the points as the usage writer
+    /// keeps them; set-based statements on one connection. Returns the number of points.
     /// </summary>
     private static async Task<long> SeedAsync(BenchmarkDatabase database, string template, List<string> accounts, int count, Site site, DateOnly day)
     {
@@ -256,6 +270,31 @@ public static class CloseDayBenchmark
             Add(insert, "@start", ToMicroseconds(site.StartOf(day)));
             Add(insert, "@day", day);
             var points = await insert.ExecuteNonQueryAsync();
+            // The rollups that the usage writer would have kept beside these points (the close rates from the daily ones):
+            // per hour the sum over collectors, per day the largest hour of a stock item or the sum of a flow item's hours.
+            var stock = string.Join(", ", Items.Where(i => Usage.BillingItems.Get((Usage.BillingItem)(int)i).IsStock).Select(i => (int)i));
+            foreach (var rollup in new[]
+            {
+                """
+                INSERT INTO usage_hourly_rollups (workspace_id, item, plan, billing_day, hour_start, quantity)
+                SELECT workspace_id, item, plan, billing_day, hour_start, SUM(quantity) FROM usage_points WHERE billing_day = @day
+                GROUP BY workspace_id, item, plan, billing_day, hour_start
+                """,
+                $"""
+                INSERT INTO usage_daily_rollups (workspace_id, plan, item, billing_day, quantity)
+                SELECT workspace_id, plan, item, billing_day, CASE WHEN item IN ({stock}) THEN MAX(quantity) ELSE SUM(quantity) END
+                FROM usage_hourly_rollups WHERE billing_day = @day
+                GROUP BY workspace_id, plan, item, billing_day
+                """,
+            })
+            {
+                await using var insertRollups = connection.CreateCommand();
+                insertRollups.Transaction = transaction;
+                insertRollups.CommandTimeout = 600;
+                insertRollups.CommandText = rollup;
+                Add(insertRollups, "@day", day);
+                await insertRollups.ExecuteNonQueryAsync();
+            }
             await transaction.CommitAsync();
             await ExecuteAsync(connection, "ANALYZE");
             return points;

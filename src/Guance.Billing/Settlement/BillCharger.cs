@@ -19,9 +19,9 @@ namespace Guance.Billing.Settlement;
 /// bill stays AwaitingCloud (charged_at set) until the marketplace acknowledged its metering records.</item>
 /// </list>
 /// Bills are charged in batches, one database transaction per batch; the bills of one billing account
-/// in a batch are one wallet write (<see cref="ChargeEngine.ChargeAllAsync"/>), and each bill is marked
-/// charged by a conditional update in the same transaction, so that a bill is marked exactly when its
-/// charge commits, by the one run that moves it from its status. A batch takes the wallets in
+/// in a batch are one wallet write (<see cref="ChargeEngine.ChargeAllAsync"/>), and the batch's bills are
+/// marked charged by one conditional update (set-based) in the same transaction, so that a bill is marked
+/// exactly when its charge commits, by the one run that moves it from its status. A batch takes the wallets in
 /// billing-account order, so that two closes (two sites, or two hosts) never deadlock; a batch that
 /// loses a race is retried whole.
 /// On PostgreSQL, <see cref="SettlementOptions.ChargeParallelism"/> batches run at once, each on a
@@ -99,20 +99,30 @@ internal sealed class BillCharger(
     {
         return await writes.RunAsync($"A batch of {bills.Count} charges ({batch.Mode}) of {batch.Day:yyyy-MM-dd}", options.Value.ChargeAttempts, async transaction =>
         {
-            var store = new BillStore(context.Database.GetDbConnection(), transaction.GetDbTransaction());
-            var charged = 0;
+            var paid = new List<(DueBill Bill, ChargeResult? Result)>(bills.Count);
             foreach (var account in bills.GroupBy(b => b.BillingAccountId, StringComparer.Ordinal))
             {
-                charged += await ChargeAccountAsync(engine, store, account.Key, account.ToList(), lines, batch, cancellationToken);
+                paid.AddRange(await ChargeAccountAsync(engine, account.Key, account.ToList(), lines, batch, cancellationToken));
                 context.ChangeTracker.Clear();
             }
-            return charged;
+            // The batch's bills marked, and the cloud bills' metering lines written, set-based, in the charges' transaction.
+            var store = new BillStore(context.Database.GetDbConnection(), transaction.GetDbTransaction());
+            var marked = await store.MarkChargedAsync([.. paid.Select(p => (p.Bill.Id, p.Result))], batch.Status, batch.Now, cancellationToken);
+            if (batch.Mode == ChargeMode.Cloud)
+            {
+                await store.InsertMeteringLinesAsync([.. paid.Where(p => p.Result is not null && marked.Contains(p.Bill.Id)).Select(p => (p.Bill, p.Result!))],
+                    batch.SiteCode, batch.Day, cancellationToken);
+            }
+            return marked.Count;
         }, cancellationToken);
     }
 
-    /// <summary>One wallet write for the account's bills of the batch, then each bill marked (a bill with nothing to pay is marked without a charge).</summary>
-    private static async Task<int> ChargeAccountAsync(
-        ChargeEngine engine, BillStore store, string billingAccountId, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch,
+    /// <summary>
+    /// One wallet write for the account's bills of the batch; each bill with what paid it (null: nothing to pay, no charge).
+    /// A bill that another run charged meanwhile gets its charge replayed here, and is then left as it is by the marking.
+    /// </summary>
+    private static async Task<List<(DueBill Bill, ChargeResult? Result)>> ChargeAccountAsync(
+        ChargeEngine engine, string billingAccountId, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch,
         CancellationToken cancellationToken)
     {
         var toCharge = bills.Where(b => lines[b.Id].Any()).ToList();
@@ -126,22 +136,7 @@ internal sealed class BillCharger(
                 results.Add(outcome.Result.Reference, outcome.Result);
             }
         }
-        var charged = 0;
-        foreach (var bill in bills)
-        {
-            var result = results.GetValueOrDefault(bill.Id);
-            // A bill another run charged meanwhile is left as it is (its charge here was a replay).
-            if (!await store.MarkChargedAsync(bill.Id, batch.Status, result, batch.Now, cancellationToken))
-            {
-                continue;
-            }
-            charged++;
-            if (batch.Mode == ChargeMode.Cloud && result is not null)
-            {
-                await store.InsertMeteringLinesAsync(bill.Id, bill.CloudAccountId!, billingAccountId, batch.SiteCode, batch.Day, result, cancellationToken);
-            }
-        }
-        return charged;
+        return bills.Select(b => (b, results.GetValueOrDefault(b.Id))).ToList();
     }
 
     private static string Description(DueBill bill, DateOnly day) => bill.CloudAccountId is null

@@ -3,6 +3,7 @@ using System.Data.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Usage;
 using Guance.Billing.Wallets;
+using Npgsql;
 
 namespace Guance.Billing.Settlement;
 
@@ -41,10 +42,21 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
         WHERE id = @id AND status = @from AND charged_at IS NULL
         """;
 
-    private const string MeteringLineSql = """
-        INSERT INTO cloud_metering_lines (daily_bill_id, item, cloud_account_id, billing_account_id, site_code, billing_day, amount, record_id)
-        VALUES (@bill, @item, @cloud_account, @billing_account, @site, @day, @amount, NULL)
+    // The same update for a whole batch on PostgreSQL, the values as arrays (ids are unique in a batch).
+    private const string ChargedAllSql = """
+        UPDATE daily_bills AS b SET status = u.to_status, paid_by_vouchers = u.vouchers, paid_by_prepaid_cards = u.cards, paid_by_cash = u.cash,
+            arrears = u.arrears, cloud_amount = u.cloud, transaction_id = u.transaction_id, charged_at = u.at
+        FROM unnest(@ids::text[], @to::integer[], @vouchers::bigint[], @cards::bigint[], @cash::bigint[], @arrears::bigint[], @cloud::bigint[],
+                    @transactions::text[], @at::bigint[]) AS u(id, to_status, vouchers, cards, cash, arrears, cloud, transaction_id, at)
+        WHERE b.id = u.id AND b.status = @from AND b.charged_at IS NULL
+        RETURNING b.id
         """;
+
+    private static readonly (string Name, DbType Type)[] MeteringLineColumns =
+    [
+        ("daily_bill_id", DbType.String), ("item", DbType.Int32), ("cloud_account_id", DbType.String), ("billing_account_id", DbType.String),
+        ("site_code", DbType.String), ("billing_day", DbType.Date), ("amount", DbType.Int64),
+    ];
 
     /// <summary>Inserts the bills that do not exist yet, and the lines of those; returns how many were inserted.</summary>
     public async Task<int> InsertAsync(IReadOnlyList<NewBill> bills, string siteCode, DateOnly day, string priceListId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -63,43 +75,81 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     }
 
     /// <summary>
-    /// Marks an uncharged bill of status <paramref name="from"/> charged with what paid it (nothing when
-    /// <paramref name="result"/> is null: the bill had nothing to pay); false when another run charged it.
-    /// A cloud-settled bill whose cloud account owes a part stays AwaitingCloud until the marketplace
-    /// acknowledged all its metering records (<see cref="Cloud.CloudMarketplace"/>); otherwise it is Charged.
+    /// Marks the uncharged bills of status <paramref name="from"/> charged, each with what paid it (nothing
+    /// when its result is null: the bill had nothing to pay); returns the ids marked, without those another
+    /// run charged meanwhile. A cloud-settled bill whose cloud account owes a part stays AwaitingCloud until
+    /// the marketplace acknowledged all its metering records (<see cref="Cloud.CloudMarketplace"/>);
+    /// otherwise it is Charged. PostgreSQL: one statement over arrays (a round trip for the whole batch
+    /// instead of one per bill); SQLite: one prepared statement per bill (in-process, no round trip).
     /// </summary>
-    public async Task<bool> MarkChargedAsync(string billId, DailyBillStatus from, ChargeResult? result, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<HashSet<string>> MarkChargedAsync(
+        IReadOnlyList<(string BillId, ChargeResult? Result)> bills, DailyBillStatus from, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var to = from == DailyBillStatus.AwaitingCloud && result?.CloudAmount > 0 ? DailyBillStatus.AwaitingCloud : DailyBillStatus.Charged;
-        await using var command = connection.Command(ChargedSql, transaction)
-            .With("@vouchers", result is null ? 0 : result.PaidBy(FundingSource.OrdinaryVoucher) + result.PaidBy(FundingSource.FullReductionVoucher))
-            .With("@cards", result?.PaidBy(FundingSource.PrepaidCard) ?? 0)
-            .With("@cash", result?.PaidBy(FundingSource.Cash) ?? 0)
-            .With("@arrears", result?.AddedArrears ?? 0)
-            .With("@cloud", result?.CloudAmount ?? 0)
-            .With("@transaction", result?.TransactionId, DbType.String)
-            .With("@at", UnixMicrosecondsConverter.ToMicroseconds(result?.CreatedAt ?? now))
-            .With("@id", billId)
-            .With("@from", (int)from)
-            .With("@to", (int)to);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var marked = new HashSet<string>(StringComparer.Ordinal);
+        if (bills.Count == 0)
+        {
+            return marked;
+        }
+        var rows = bills.Select(b => new ChargedRow(b.BillId, b.Result, from, now)).ToList();
+        if (connection is NpgsqlConnection)
+        {
+            await using var command = connection.Command(ChargedAllSql, transaction).With("@from", (int)from);
+            command.Parameters.AddRange(new NpgsqlParameter[]
+            {
+                new NpgsqlParameter<string[]>("@ids", [.. rows.Select(r => r.BillId)]),
+                new NpgsqlParameter<int[]>("@to", [.. rows.Select(r => (int)r.To)]),
+                new NpgsqlParameter<long[]>("@vouchers", [.. rows.Select(r => r.Vouchers)]),
+                new NpgsqlParameter<long[]>("@cards", [.. rows.Select(r => r.Cards)]),
+                new NpgsqlParameter<long[]>("@cash", [.. rows.Select(r => r.Cash)]),
+                new NpgsqlParameter<long[]>("@arrears", [.. rows.Select(r => r.Arrears)]),
+                new NpgsqlParameter<long[]>("@cloud", [.. rows.Select(r => r.Cloud)]),
+                new NpgsqlParameter<string?[]>("@transactions", [.. rows.Select(r => r.TransactionId)]),
+                new NpgsqlParameter<long[]>("@at", [.. rows.Select(r => r.At)]),
+            });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                marked.Add(reader.GetString(0));
+            }
+            return marked;
+        }
+        await using var update = connection.Reusable(ChargedSql, "@vouchers", "@cards", "@cash", "@arrears", "@cloud", "@transaction", "@at", "@id", "@from", "@to");
+        update.Transaction = transaction;
+        foreach (var row in rows)
+        {
+            update.Set("@vouchers", row.Vouchers).Set("@cards", row.Cards).Set("@cash", row.Cash).Set("@arrears", row.Arrears).Set("@cloud", row.Cloud)
+                .Set("@transaction", row.TransactionId).Set("@at", row.At).Set("@id", row.BillId).Set("@from", (int)from).Set("@to", (int)row.To);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                marked.Add(row.BillId);
+            }
+        }
+        return marked;
     }
 
-    /// <summary>The cloud account's part of each item of a cloud-settled bill, as metering lines (keyed by bill and item).</summary>
+    /// <summary>The cloud account's part of each item of cloud-settled bills, as metering lines (keyed by bill and item), in one set-based insert.</summary>
     public async Task InsertMeteringLinesAsync(
-        string billId, string cloudAccountId, string billingAccountId, string siteCode, DateOnly day, ChargeResult result, CancellationToken cancellationToken)
+        IReadOnlyList<(DueBill Bill, ChargeResult Result)> bills, string siteCode, DateOnly day, CancellationToken cancellationToken)
     {
-        foreach (var item in result.Allocations.Where(a => a.Source == FundingSource.CloudAccount).GroupBy(a => a.ItemCode, StringComparer.Ordinal))
-        {
-            await using var insert = connection.Command(MeteringLineSql, transaction)
-                .With("@bill", billId)
-                .With("@item", (int)BillingItems.FindByCode(item.Key)!.Item)
-                .With("@cloud_account", cloudAccountId)
-                .With("@billing_account", billingAccountId)
-                .With("@site", siteCode)
-                .With("@day", day)
-                .With("@amount", item.Sum(a => a.Amount));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var lines = bills.SelectMany(b => b.Result.Allocations
+                .Where(a => a.Source == FundingSource.CloudAccount)
+                .GroupBy(a => a.ItemCode, StringComparer.Ordinal)
+                .Select(item => (b.Bill, Item: (int)BillingItems.FindByCode(item.Key)!.Item, Amount: item.Sum(a => a.Amount))))
+            .ToList();
+        await MultiRowInsert.InsertAsync(connection, transaction, "cloud_metering_lines", MeteringLineColumns, lines, line => [
+            line.Bill.Id, line.Item, line.Bill.CloudAccountId, line.Bill.BillingAccountId, siteCode, day, line.Amount], cancellationToken);
+    }
+
+    /// <summary>The values a charged bill is marked with.</summary>
+    private sealed record ChargedRow(string BillId, ChargeResult? Result, DailyBillStatus From, DateTimeOffset Now)
+    {
+        public DailyBillStatus To { get; } = From == DailyBillStatus.AwaitingCloud && Result?.CloudAmount > 0 ? DailyBillStatus.AwaitingCloud : DailyBillStatus.Charged;
+        public long Vouchers => Result is null ? 0 : Result.PaidBy(FundingSource.OrdinaryVoucher) + Result.PaidBy(FundingSource.FullReductionVoucher);
+        public long Cards => Result?.PaidBy(FundingSource.PrepaidCard) ?? 0;
+        public long Cash => Result?.PaidBy(FundingSource.Cash) ?? 0;
+        public long Arrears => Result?.AddedArrears ?? 0;
+        public long Cloud => Result?.CloudAmount ?? 0;
+        public string? TransactionId => Result?.TransactionId;
+        public long At => UnixMicrosecondsConverter.ToMicroseconds(Result?.CreatedAt ?? Now);
     }
 }

@@ -10,9 +10,8 @@ public sealed record WorkspaceToRate(string Id, DateTimeOffset UpgradedAt, strin
 
 /// <summary>
 /// The set-based reads of a day close, one batch of workspaces (a range of ids) at a time: which
-/// workspaces still need a bill, their usage per item (per hour summed over collectors, then the
-/// largest hour and the sum of hours, counting only commercial-period points: billing starts at the
-/// upgrade instant, docs/domain.md §2), and the retention in force at the end of the day.
+/// workspaces still need a bill, their usage per item (the daily rollups of the commercial period:
+/// billing starts at the upgrade instant, docs/domain.md §2), and the retention in force at the end of the day.
 /// Portable SQL on the context's connection, no change tracking.
 /// </summary>
 internal sealed class DayRating(DbConnection connection, Site site, DateOnly day)
@@ -33,17 +32,33 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
     private static readonly string WorkspacesSql = WorkspacesSqlFormat.Replace("{0}", "", StringComparison.Ordinal);
     private static readonly string WorkspacesUpToSql = WorkspacesSqlFormat.Replace("{0}", "AND w.id <= @last", StringComparison.Ordinal);
 
+    // The day's quantities come from the daily rollups, not the raw points: the same figures for every
+    // bill, at a fraction of the reads (one row per item, against 24 hours x collectors of points).
+    // Why they are the same (docs/domain.md §3, the rating of a day from its 24 site-local hours):
+    // - the usage writer keeps both rollups in the transaction that writes the points (UsageRollupRefresh):
+    //   an hour's rollup gets exactly the change its points got (a flow row's quantity; a stock row's new
+    //   value minus the one it replaced, nothing for a late stock value that lost, nothing for a resent
+    //   batch), so it is the sum over collectors of the hour's points; the day row is then recomputed from
+    //   the hours, MAX for stock items and SUM for flow items, by BillingItemInfo.Aggregation, the same
+    //   property that DailyBillCalculator picks with. That is the rating of the points: per hour summed over
+    //   collectors, then the largest hour or the sum of hours;
+    // - rollups are keyed like the points by workspace, period (plan), item and site-local billing day
+    //   (BatchWrite's hour gives both), so an upgrade during the day (the upgrade hour kept as two points,
+    //   one per period) splits alike, and only the commercial period (plan 2) is read here, as before;
+    // - a late report lands before the close or not at all: the close marks the day closed under the
+    //   lock that every usage commit of the day takes (DayCloseMarker, SiteDayLock), so what a batch of
+    //   rating reads, points or rollups, is one committed state with both in it;
+    // - an item whose points are all zero has a day row of 0, as the points gave a 0 line;
+    // - usage written before the rollups existed: the migration that created them filled them from the
+    //   points (UsageRollupBackfill, in the same migration), so no database has points without rollups.
+    // DayRatingRollupTests rates random usage both ways. The covering index (workspace, period, day, item,
+    // quantity) serves the read; the CROSS JOIN makes SQLite loop over the batch's workspaces (see below).
     private const string UsageSql = """
-        SELECT h.workspace_id, h.item, MAX(h.quantity), CAST(SUM(h.quantity) AS BIGINT)
-        FROM (
-            SELECT w.id AS workspace_id, p.item, p.hour_start, CAST(SUM(p.quantity) AS BIGINT) AS quantity
-            FROM workspaces w
-            CROSS JOIN usage_points p
-            WHERE w.site_code = @site AND w.plan = 2 AND w.id >= @first AND w.id <= @last
-              AND p.workspace_id = w.id AND p.billing_day = @day AND p.plan = 2
-            GROUP BY w.id, p.item, p.hour_start
-        ) h
-        GROUP BY h.workspace_id, h.item
+        SELECT w.id, r.item, r.quantity
+        FROM workspaces w
+        CROSS JOIN usage_daily_rollups r
+        WHERE w.site_code = @site AND w.plan = 2 AND w.id >= @first AND w.id <= @last
+          AND r.workspace_id = w.id AND r.plan = 2 AND r.billing_day = @day
         """;
 
     private const string RetentionSql = """
@@ -91,11 +106,8 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
         return workspaces;
     }
 
-    // PostgreSQL sums bigints into numeric: the casts keep every engine's result a 64-bit integer.
-    // The CROSS JOIN makes SQLite loop over the batch's workspaces and read each one's points of the day
-    // from the covering index (workspace, day, period, item, hour), already in group order: 0.2 s for 1,000
-    // workspaces, against 0.5 s with the plan it picks for a JOIN (the primary key, then the table).
-    // PostgreSQL plans both alike.
+    // The CROSS JOIN makes SQLite loop over the batch's workspaces and read each one's rows of the day from
+    // the covering index, where with a JOIN it picks the primary key, then the table. PostgreSQL plans both alike.
 
     /// <summary>Usage per workspace of the id range, per item.</summary>
     public async Task<Dictionary<string, List<ItemUsage>>> UsageAsync(string firstId, string lastId, CancellationToken cancellationToken)
@@ -112,7 +124,9 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
                 items = new List<ItemUsage>(12);
                 usage.Add(workspaceId, items);
             }
-            items.Add(new ItemUsage((BillingItem)reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3)));
+            // The day row holds the item's daily quantity already (its largest hour or its sum of hours).
+            var quantity = reader.GetInt64(2);
+            items.Add(new ItemUsage((BillingItem)reader.GetInt32(1), quantity, quantity));
         }
         return usage;
     }

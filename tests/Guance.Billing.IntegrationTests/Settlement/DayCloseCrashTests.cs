@@ -247,7 +247,7 @@ internal static class WorkspaceCopies
         await db.Database.CloseConnectionAsync();
     }
 
-    /// <summary>Every commercial workspace of the site: logs 1,000,000 + 234,567 in two hours, time series 2,000 then 2,500.</summary>
+    /// <summary>Every commercial workspace of the site: logs 1,000,000 + 234,567 in two hours, time series 2,000 then 2,500 (points and their rollups).</summary>
     public static async Task UsageAsync(Guance.Billing.Data.BillingDbContext db, Site site, DateOnly day)
     {
         var connection = db.Database.GetDbConnection();
@@ -261,6 +261,21 @@ internal static class WorkspaceCopies
                 SELECT id, @i, @h, 2, 'seed', @d, @q, @h FROM workspaces WHERE site_code = @s AND plan = 2
                 """, ("@i", item), ("@h", start + offset * hour), ("@d", day), ("@q", quantity), ("@s", site.Code));
         }
+        // The rollups of the day rebuilt from its points, as the usage writer keeps them (the close rates from them;
+        // stock items 1, 3, 4, 5, 12 take the largest hour).
+        await ExecuteAsync(connection, null, "DELETE FROM usage_hourly_rollups WHERE billing_day = @d", ("@d", day));
+        await ExecuteAsync(connection, null, "DELETE FROM usage_daily_rollups WHERE billing_day = @d", ("@d", day));
+        await ExecuteAsync(connection, null, """
+            INSERT INTO usage_hourly_rollups (workspace_id, item, plan, billing_day, hour_start, quantity)
+            SELECT workspace_id, item, plan, billing_day, hour_start, SUM(quantity) FROM usage_points WHERE billing_day = @d
+            GROUP BY workspace_id, item, plan, billing_day, hour_start
+            """, ("@d", day));
+        await ExecuteAsync(connection, null, """
+            INSERT INTO usage_daily_rollups (workspace_id, plan, item, billing_day, quantity)
+            SELECT workspace_id, plan, item, billing_day, CASE WHEN item IN (1, 3, 4, 5, 12) THEN MAX(quantity) ELSE SUM(quantity) END
+            FROM usage_hourly_rollups WHERE billing_day = @d
+            GROUP BY workspace_id, plan, item, billing_day
+            """, ("@d", day));
         await db.Database.CloseConnectionAsync();
     }
 
