@@ -97,6 +97,18 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
             var toLock = requests.Where((_, i) => !made.ContainsKey(keyed[i].IdempotencyKey)).Select(r => r.BillingAccountId);
             return await ledger.WriteManyAsync(toLock, async books =>
             {
+                // Looked up again under the locks: a charge that another writer of these accounts committed
+                // meanwhile is a replay here, as it is for one charge alone, not a duplicate key at the save.
+                var fresh = keyed.Where(k => !made.ContainsKey(k.IdempotencyKey)).ToList();
+                var late = fresh.Count == 0 ? new Dictionary<string, LedgerTransaction>() : await ledger.FindTransactionsAsync(fresh, cancellationToken);
+                if (late.Count > 0)
+                {
+                    foreach (var replay in await ledger.LoadPostedAsync(late.Values.ToList(), cancellationToken))
+                    {
+                        made.Add(replay.Transaction.IdempotencyKey, replay.Transaction);
+                        replays.Add(replay.Transaction.IdempotencyKey, replay);
+                    }
+                }
                 var posted = new Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)>(StringComparer.Ordinal);
                 var attempts = new ChargeAttempt[requests.Count];
                 for (var i = 0; i < requests.Count; i++)
