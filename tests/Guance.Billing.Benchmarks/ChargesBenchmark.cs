@@ -13,11 +13,30 @@ namespace Guance.Billing.Benchmarks;
 /// Options: --accounts N (1000), --charges N per phase (2000), --concurrency N (32), --warm-up N charges (1500);
 /// --postgres to use PostgreSQL instead (a fresh database on the server whose administrative connection
 /// string follows, or "start" for a throwaway server), and --hosts N (1) to spread the calls over N
-/// host processes on that one database (the multi-host case).
+/// host processes on that one database (the multi-host case); --host DLL to run another build of the
+/// host, and --baseline-host DLL to run the whole benchmark first with that build (for example main's,
+/// copied aside) on a fresh database, then with this one, and print the ratios of the two.
 /// </summary>
 public static class ChargesBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
+    {
+        var baseline = OptionText(args, "--baseline-host") is { } old ? Path.GetFullPath(old) : null;
+        var host = OptionText(args, "--host") is { } given ? Path.GetFullPath(given) : null;
+        if (baseline is null)
+        {
+            return (await RunOnceAsync(args, host)).Exact ? 0 : 1;
+        }
+        Console.WriteLine($"baseline: {baseline}");
+        var before = await RunOnceAsync(args, baseline);
+        Console.WriteLine($"this build: {host ?? BenchmarkHost.HostAssembly()}");
+        var after = await RunOnceAsync(args, host);
+        Console.WriteLine($"  ratio this build / baseline: one hot account {after.HotRate / before.HotRate:F2} times the charges/s, "
+            + $"spread {after.SpreadRate / before.SpreadRate:F2} times the charges/s, {after.SpreadCpu / before.SpreadCpu:F2} times the host CPU per charge");
+        return before.Exact && after.Exact ? 0 : 1;
+    }
+
+    private static async Task<(double HotRate, double SpreadRate, double SpreadCpu, bool Exact)> RunOnceAsync(string[] args, string? hostDll)
     {
         var accounts = Option(args, "--accounts", 1000);
         var charges = Option(args, "--charges", 2000);
@@ -30,14 +49,14 @@ public static class ChargesBenchmark
         if (postgres is null && hostCount > 1)
         {
             Console.WriteLine("  several hosts need one shared database: pass --postgres");
-            return 2;
+            return (0, 0, 0, false);
         }
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         var hosts = new List<BenchmarkHost>();
         await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
-            hosts.Add(await BenchmarkHost.StartAsync(database, "--Guance:Wallet:ExpiryJobEnabled=false"));
+            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, "--Guance:Wallet:ExpiryJobEnabled=false"));
         }
         var channels = hosts.Select(h => h.Channel()).ToList();
         var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
@@ -83,8 +102,8 @@ public static class ChargesBenchmark
         var warmUp = Option(args, "--warm-up", 1500);
         await RunPhaseAsync(hosts, client, "warm-up", warmUp, concurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
 
-        var hotRate = await RunPhaseAsync(hosts, client, "one hot account", charges, concurrency, _ => hot);
-        var spreadRate = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
+        var (hotRate, _) = await RunPhaseAsync(hosts, client, "one hot account", charges, concurrency, _ => hot);
+        var (spreadRate, spreadCpu) = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
         Console.WriteLine($"  ratio: {accounts} accounts / one hot account = {spreadRate / hotRate:F2}");
 
         var verify = Stopwatch.StartNew();
@@ -109,10 +128,11 @@ public static class ChargesBenchmark
         });
         var exact = held == expected && arrears == 0;
         Console.WriteLine($"  balances: {totalCharges} charges, all wallets hold {held / 100}.{held % 100:00} CNY, expected {expected / 100}.{expected % 100:00}: {(exact ? "exact" : "WRONG")}");
-        return report.Clean && exact ? 0 : 1;
+        return (hotRate, spreadRate, spreadCpu, report.Clean && exact);
     }
 
-    private static async Task<double> RunPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
+    /// <summary>Runs a phase; its charges/s and host CPU (ms) per charge.</summary>
+    private static async Task<(double Rate, double CpuPerCharge)> RunPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
     {
         var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
         var watch = Stopwatch.StartNew();
@@ -126,8 +146,8 @@ public static class ChargesBenchmark
         });
         var rate = charges / watch.Elapsed.TotalSeconds;
         var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
-        Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F2} ms per charge)");
-        return rate;
+        Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F3} ms per charge)");
+        return (rate, cpuPerCharge);
     }
 
     private static async Task ForEachAsync(IEnumerable<int> items, int concurrency, Func<int, Task> body) =>
@@ -158,6 +178,12 @@ public static class ChargesBenchmark
 
         public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
             Next.AsyncDuplexStreamingCall(method, host, options);
+    }
+
+    private static string? OptionText(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static int Option(string[] args, string name, int fallback)

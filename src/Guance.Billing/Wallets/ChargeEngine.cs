@@ -1,6 +1,7 @@
 using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Wallets;
 
@@ -10,9 +11,11 @@ namespace Guance.Billing.Wallets;
 /// operators through the Charge RPC. Only commercial usage may be charged here: vouchers pay only
 /// commercial-plan usage, and the engine lets them pay every item except SMS and synthetic tests.
 /// Deduction follows <see cref="ChargeAllocator"/>; the whole charge is one ledger transaction keyed
-/// by its reference, so a retry (or a second host) returns the first result.
+/// by its reference, so a retry (or a second host) returns the first result. The Charge RPC's charges
+/// go through <see cref="ChargeWriter"/>, which commits those that arrive together as one group
+/// (<see cref="ChargeGroupAsync"/>).
 /// </summary>
-public sealed class ChargeEngine(WalletLedger ledger)
+public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, ChargeWriter writer, IOptions<WalletOptions> options)
 {
     public const int MaxLines = 100;
     private const int MaxDescription = 256;
@@ -39,7 +42,7 @@ public sealed class ChargeEngine(WalletLedger ledger)
         }
         var request = new ChargeRequest(billingAccountId, reference, parsed, mode ?? ChargeMode.Wallet, description);
         Validate(request, validator);
-        return ChargeValidAsync(request, cancellationToken);
+        return writer.ChargeAsync(request, cancellationToken);
     }
 
     /// <summary>
@@ -72,15 +75,104 @@ public sealed class ChargeEngine(WalletLedger ledger)
         return ChargeValidAsync(billingAccountId, requests, cancellationToken);
     }
 
+    /// <summary>
+    /// Charges valid requests of any accounts in ONE database transaction, with the results that one
+    /// charge after the other in the given order would have: the accounts' wallets are locked (in id
+    /// order) and their books loaded once, each request is replayed, refused or posted in turn, and all
+    /// is saved and committed together. A refusal (an unknown account, a reference used for another
+    /// request) is that request's result and changes nothing; the others still commit. A reference
+    /// given twice in the group is charged once: the second is a replay of the first, or refused when
+    /// its request differs. A lost race reruns the whole group (<see cref="WalletWriteRetry"/>).
+    /// </summary>
+    public Task<IReadOnlyList<ChargeAttempt>> ChargeGroupAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    {
+        var keyed = requests.Select(KeyOf).ToList();
+        return retry.RunAsync<IReadOnlyList<ChargeAttempt>>($"A group of {requests.Count} charges", options.Value.WriteAttempts, async _ =>
+        {
+            var made = await ledger.FindTransactionsAsync(keyed, cancellationToken);
+            var replays = made.Count == 0
+                ? new Dictionary<string, PostedTransaction>(StringComparer.Ordinal)
+                : (await ledger.LoadPostedAsync(made.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
+            // Only accounts with a charge to post are locked: a replay or a refusal changes nothing.
+            var toLock = requests.Where((_, i) => !made.ContainsKey(keyed[i].IdempotencyKey)).Select(r => r.BillingAccountId);
+            return await ledger.WriteManyAsync(toLock, async books =>
+            {
+                // Looked up again under the locks: a charge that another writer of these accounts committed
+                // meanwhile is a replay here, as it is for one charge alone, not a duplicate key at the save.
+                var fresh = keyed.Where(k => !made.ContainsKey(k.IdempotencyKey)).ToList();
+                var late = fresh.Count == 0 ? new Dictionary<string, LedgerTransaction>() : await ledger.FindTransactionsAsync(fresh, cancellationToken);
+                if (late.Count > 0)
+                {
+                    foreach (var replay in await ledger.LoadPostedAsync(late.Values.ToList(), cancellationToken))
+                    {
+                        made.Add(replay.Transaction.IdempotencyKey, replay.Transaction);
+                        replays.Add(replay.Transaction.IdempotencyKey, replay);
+                    }
+                }
+                var posted = new Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)>(StringComparer.Ordinal);
+                var attempts = new ChargeAttempt[requests.Count];
+                for (var i = 0; i < requests.Count; i++)
+                {
+                    try
+                    {
+                        attempts[i] = new ChargeAttempt(await ChargeInGroupAsync(requests[i], keyed[i], books, made, replays, posted, cancellationToken), null);
+                    }
+                    catch (BillingException refused)
+                    {
+                        attempts[i] = new ChargeAttempt(null, refused);
+                    }
+                }
+                return attempts;
+            }, cancellationToken);
+        }, cancellationToken);
+    }
+
+    private async Task<ChargeOutcome> ChargeInGroupAsync(
+        ChargeRequest request, ReplayKey key, IReadOnlyDictionary<string, WalletBook> books, Dictionary<string, LedgerTransaction> made,
+        Dictionary<string, PostedTransaction> replays, Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)> posted,
+        CancellationToken cancellationToken)
+    {
+        var account = request.BillingAccountId;
+        if (made.TryGetValue(key.IdempotencyKey, out var earlier))
+        {
+            // As one charge alone: an unknown account is NOT_FOUND before its reference is looked at.
+            if (earlier.BillingAccountId != account && !books.ContainsKey(account) && !await ledger.ExistsAsync(account, cancellationToken))
+            {
+                throw BillingAccountAccess.NotFound(account);
+            }
+            if (WalletLedger.Mismatch(key, account, earlier, ErrorReasons.ReferenceReused) is { } reused)
+            {
+                throw reused;
+            }
+            var wallet = books.TryGetValue(account, out var lockedBook) ? lockedBook.View() : await ledger.ViewAsync(account, cancellationToken);
+            return new ChargeOutcome(ChargeResult.From(replays[key.IdempotencyKey]), wallet, Replayed: true);
+        }
+        if (!books.TryGetValue(account, out var book))
+        {
+            throw BillingAccountAccess.NotFound(account);
+        }
+        if (posted.TryGetValue(key.IdempotencyKey, out var inGroup))
+        {
+            if (WalletLedger.Mismatch(key, account, inGroup.Transaction.Transaction, ErrorReasons.ReferenceReused) is { } reused)
+            {
+                throw reused;
+            }
+            return new ChargeOutcome(ChargeResult.From(inGroup.Transaction), book.View(), Replayed: true);
+        }
+        var outcome = await PostAsync(book, request, key, cancellationToken);
+        posted.Add(key.IdempotencyKey, (request, book.Posted[^1]));
+        return outcome;
+    }
+
+    /// <summary>Charges one valid request alone, in a wallet write of its own (what <see cref="ChargeWriter"/> falls back to).</summary>
+    public Task<ChargeOutcome> ChargeAloneAsync(ChargeRequest request, CancellationToken cancellationToken) => ChargeValidAsync(request, cancellationToken);
+
     private async Task<ChargeOutcome> ChargeValidAsync(ChargeRequest request, CancellationToken cancellationToken) =>
         (await ChargeValidAsync(request.BillingAccountId, [request], cancellationToken))[0];
 
     private Task<IReadOnlyList<ChargeOutcome>> ChargeValidAsync(string billingAccountId, IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
     {
-        var keyed = requests.Select(r => new ReplayKey(
-            "charge:" + r.Reference,
-            RequestFingerprint.Of(["charge", r.BillingAccountId, (int)r.Mode, .. r.Lines.SelectMany(l => new object[] { l.ItemCode, l.Amount })]),
-            $"reference {r.Reference}")).ToList();
+        var keyed = requests.Select(KeyOf).ToList();
         return ledger.WriteAsync<IReadOnlyList<ChargeOutcome>>(billingAccountId, async book =>
         {
             var replays = await ledger.FindReplaysAsync(billingAccountId, keyed, ErrorReasons.ReferenceReused, cancellationToken);
@@ -94,6 +186,11 @@ public sealed class ChargeEngine(WalletLedger ledger)
             return outcomes;
         }, cancellationToken);
     }
+
+    private static ReplayKey KeyOf(ChargeRequest request) => new(
+        "charge:" + request.Reference,
+        RequestFingerprint.Of(["charge", request.BillingAccountId, (int)request.Mode, .. request.Lines.SelectMany(l => new object[] { l.ItemCode, l.Amount })]),
+        $"reference {request.Reference}");
 
     private static async Task<ChargeOutcome> PostAsync(WalletBook book, ChargeRequest request, ReplayKey key, CancellationToken cancellationToken)
     {

@@ -74,3 +74,6 @@ public sealed record ChargeResult(
 
 /// <summary>A charge's result, the wallet after it, and whether it was a replay of an earlier one.</summary>
 public sealed record ChargeOutcome(ChargeResult Result, WalletView Wallet, bool Replayed);
+
+/// <summary>One request's result in a group of charges: its outcome, or why it was refused.</summary>
+public sealed record ChargeAttempt(ChargeOutcome? Outcome, Common.BillingException? Refusal);

@@ -65,23 +65,42 @@ public sealed class WalletLedger(
     public async Task<IReadOnlyDictionary<string, PostedTransaction>> FindReplaysAsync(
         string billingAccountId, IReadOnlyList<ReplayKey> keys, string reason, CancellationToken cancellationToken)
     {
-        var wanted = keys.Select(k => k.IdempotencyKey).ToList();
-        var existing = await db.LedgerTransactions.AsNoTracking().Where(t => wanted.Contains(t.IdempotencyKey)).ToListAsync(cancellationToken);
-        if (existing.Count == 0)
+        var byKey = await FindTransactionsAsync(keys, cancellationToken);
+        if (byKey.Count == 0)
         {
             return new Dictionary<string, PostedTransaction>();
         }
-        var byKey = existing.ToDictionary(t => t.IdempotencyKey, StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            if (byKey.TryGetValue(key.IdempotencyKey, out var made) && (made.BillingAccountId != billingAccountId || made.Fingerprint != key.Fingerprint))
+            if (byKey.TryGetValue(key.IdempotencyKey, out var made) && Mismatch(key, billingAccountId, made, reason) is { } error)
             {
-                var error = Errors.Precondition(reason, key.Subject, $"{key.Subject} was already used for a different request; use a new one.");
-                // Another account's transaction is not named: its id would tell about another tenant.
-                throw made.BillingAccountId == billingAccountId ? error.With("transaction_id", made.Id) : error;
+                throw error;
             }
         }
-        return (await LoadPostedAsync(existing, cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
+        return (await LoadPostedAsync(byKey.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
+    }
+
+    /// <summary>The transactions that the keys already made, by key, whoever made them (one query).</summary>
+    public async Task<Dictionary<string, LedgerTransaction>> FindTransactionsAsync(IReadOnlyList<ReplayKey> keys, CancellationToken cancellationToken)
+    {
+        var wanted = keys.Select(k => k.IdempotencyKey).Distinct(StringComparer.Ordinal).ToList();
+        var existing = await db.LedgerTransactions.AsNoTracking().Where(t => wanted.Contains(t.IdempotencyKey)).ToListAsync(cancellationToken);
+        return existing.ToDictionary(t => t.IdempotencyKey, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// FAILED_PRECONDITION with <paramref name="reason"/> when <paramref name="key"/> made
+    /// <paramref name="made"/> for another account or for a request with other parameters; null for a true replay.
+    /// </summary>
+    public static BillingException? Mismatch(ReplayKey key, string billingAccountId, LedgerTransaction made, string reason)
+    {
+        if (made.BillingAccountId == billingAccountId && made.Fingerprint == key.Fingerprint)
+        {
+            return null;
+        }
+        var error = Errors.Precondition(reason, key.Subject, $"{key.Subject} was already used for a different request; use a new one.");
+        // Another account's transaction is not named: its id would tell about another tenant.
+        return made.BillingAccountId == billingAccountId ? error.With("transaction_id", made.Id) : error;
     }
 
     /// <summary>Transactions with their entries, in the given order.</summary>
@@ -106,13 +125,55 @@ public sealed class WalletLedger(
         return WalletView.Of(wallet, accounts, clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the books of several accounts inside the transaction that the caller
+    /// opened (and owns: commit and retry), with the same steps as one write: each account's wallet is
+    /// locked first, in ordinal order of the ids (two writers of overlapping groups never deadlock), then
+    /// the books are loaded (two queries for all), and after the work the arrears changes are recorded
+    /// and everything is saved at once. An unknown account has no book in the dictionary.
+    /// </summary>
+    public async Task<T> WriteManyAsync<T>(IEnumerable<string> billingAccountIds, Func<IReadOnlyDictionary<string, WalletBook>, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A write of several wallets runs inside a transaction of its caller.");
+        }
+        var now = clock.GetUtcNow();
+        var ids = billingAccountIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var books = new Dictionary<string, WalletBook>(StringComparer.Ordinal);
+        if (ids.Length > 0 && await LockAllAsync(ids, now, cancellationToken) > 0)
+        {
+            // The wallets locked are those that exist.
+            var wallets = await db.Wallets.Where(w => ids.Contains(w.BillingAccountId)).ToListAsync(cancellationToken);
+            var locked = wallets.Select(w => w.BillingAccountId).ToList();
+            var accounts = (await db.LedgerAccounts
+                .Where(a => locked.Contains(a.BillingAccountId) && (a.LotId == null || a.Balance != 0))
+                .ToListAsync(cancellationToken)).ToLookup(a => a.BillingAccountId, StringComparer.Ordinal);
+            foreach (var wallet in wallets.OrderBy(w => w.BillingAccountId, StringComparer.Ordinal))
+            {
+                books.Add(wallet.BillingAccountId, new WalletBook(db, clock, wallet, accounts[wallet.BillingAccountId].ToList(), now));
+            }
+        }
+
+        var result = await work(books);
+
+        foreach (var book in books.Values)
+        {
+            await RecordArrearsChangeAsync(book, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await LedgerEntryWriter.InsertAsync(db, books.Values.SelectMany(b => b.NewEntries).ToList(), cancellationToken);
+        return result;
+    }
+
+    /// <summary>Whether a wallet of that id exists, read without locking.</summary>
+    public Task<bool> ExistsAsync(string billingAccountId, CancellationToken cancellationToken) =>
+        db.Wallets.AnyAsync(w => w.BillingAccountId == billingAccountId, cancellationToken);
+
     private async Task<T> WriteOnceAsync<T>(string billingAccountId, Func<WalletBook, Task<T>> work, DateTimeOffset? at, CancellationToken cancellationToken)
     {
         var now = at ?? clock.GetUtcNow();
-        var locked = await db.Wallets
-            .Where(w => w.BillingAccountId == billingAccountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken);
-        if (locked == 0)
+        if (!await LockAsync(billingAccountId, now, cancellationToken))
         {
             throw BillingAccountAccess.NotFound(billingAccountId);
         }
@@ -127,6 +188,33 @@ public sealed class WalletLedger(
         await LedgerEntryWriter.InsertAsync(db, book.NewEntries, cancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// <see cref="LockAsync"/> of several wallets in one statement; how many exist. On PostgreSQL the rows
+    /// are locked in the order of the ids (<c>FOR UPDATE</c> after <c>ORDER BY</c>), as every writer of
+    /// several wallets does, so that two never wait for each other; SQLite's write lock is the database's.
+    /// </summary>
+    private async Task<int> LockAllAsync(string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            return await db.Wallets
+                .Where(w => ids.Contains(w.BillingAccountId))
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+        }
+        var micros = UnixMicrosecondsConverter.ToMicroseconds(now);
+        return await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE wallets SET version = version + 1, updated_at = {micros}
+            WHERE billing_account_id IN (SELECT billing_account_id FROM wallets WHERE billing_account_id = ANY({ids}) ORDER BY billing_account_id FOR UPDATE)
+            """, cancellationToken);
+    }
+
+    /// <summary>Bumps the wallet's version: the lock of its writers until commit (see the class); false for no such wallet.</summary>
+    private async Task<bool> LockAsync(string billingAccountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Wallets
+            .Where(w => w.BillingAccountId == billingAccountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken) > 0;
 
     /// <summary>The singleton accounts and the lot accounts that hold something (with their validity): one query.</summary>
     private Task<List<LedgerAccount>> LoadAccountsAsync(string billingAccountId, bool tracked, CancellationToken cancellationToken) =>

@@ -18,6 +18,18 @@ public sealed class WalletOptions
     /// </summary>
     public bool QueueSqliteWrites { get; set; } = true;
 
+    /// <summary>
+    /// Charges (of the Charge RPC) that one database transaction may commit together; 1 commits each alone.
+    /// See <see cref="ChargeWriter"/>.
+    /// </summary>
+    public int MaxChargesPerCommit { get; set; } = 64;
+
+    /// <summary>
+    /// Groups of charges committed at once: 0 chooses 1 on SQLite (one writer anyway) and 4 on PostgreSQL
+    /// (groups of other accounts run on their own connections).
+    /// </summary>
+    public int ChargeWriters { get; set; }
+
     /// <summary>Attempts of a wallet write that lost to a concurrent one before the caller gets ABORTED.</summary>
     public int WriteAttempts { get; set; } = 5;
 }

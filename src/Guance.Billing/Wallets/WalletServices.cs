@@ -11,6 +11,7 @@ public static class WalletServices
     {
         services.Configure<WalletOptions>(configuration.GetSection(WalletOptions.Section));
         services.AddSingleton<WalletWriteGate>();
+        services.AddSingleton<ChargeWriter>();
         services.AddScoped<WalletLedger>();
         services.AddScoped<WalletWriteRetry>();
         services.AddScoped<ChargeEngine>();
