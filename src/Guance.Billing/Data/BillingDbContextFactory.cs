@@ -8,7 +8,8 @@ namespace Guance.Billing.Data;
 /// How <c>dotnet ef</c> makes the context: for the engine named after <c>--</c>, e.g.
 /// <c>dotnet ef migrations add AddX --output-dir Data/Migrations/Sqlite -- --engine sqlite</c>, and
 /// configured as the host configures its own, so that the tools see that engine's model, migrations
-/// and snapshot (docs/operations.md#migrations). The connection strings only name a database:
+/// and snapshot (docs/operations.md#migrations), but always with the model that <c>OnModelCreating</c>
+/// builds: <c>dotnet ef dbcontext optimize</c> makes the compiled models from it. The connection strings only name a database:
 /// <c>migrations add</c> connects to none, and <c>dotnet ef --connection</c> replaces them.
 /// </summary>
 public sealed class BillingDbContextFactory : IDesignTimeDbContextFactory<BillingDbContext>
@@ -26,7 +27,7 @@ public sealed class BillingDbContextFactory : IDesignTimeDbContextFactory<Billin
                     ? "Host=localhost;Database=guance_billing"
                     : $"Data Source={DatabaseSetup.SqliteFileName}",
             },
-        });
+        }, compiledModel: false);
         return new BillingDbContext(builder.Options);
     }
 

@@ -35,9 +35,11 @@ public static class DatabaseSetup
     /// <summary>
     /// Points a context at the configured engine; the host and the schema tests share it. On PostgreSQL
     /// the host passes its <paramref name="dataSource"/>; without one (design-time tools, a test's
-    /// context) the context connects by the connection string.
+    /// context) the context connects by the connection string. The engine's compiled model
+    /// (<see cref="EngineCompiledModel"/>) saves building the model at start; the design-time tools pass
+    /// <paramref name="compiledModel"/> false, since they make it.
     /// </summary>
-    public static void Configure(DbContextOptionsBuilder builder, GuanceOptions options, NpgsqlDataSource? dataSource = null)
+    public static void Configure(DbContextOptionsBuilder builder, GuanceOptions options, NpgsqlDataSource? dataSource = null, bool compiledModel = true)
     {
         var connectionString = ConnectionString(options);
         if (options.Database.Provider == DatabaseProvider.Postgres)
@@ -52,6 +54,10 @@ public static class DatabaseSetup
         // The hand-written migrations, then the engine's generated ones and its snapshot. EF's
         // PendingModelChangesWarning stays an error: a model change without a migration fails at start.
         builder.ReplaceService<IMigrationsAssembly, EngineMigrationsAssembly>();
+        if (compiledModel && EngineCompiledModel.For(options.Database.Provider) is { } model)
+        {
+            builder.UseModel(model);
+        }
     }
 
     public static string ConnectionString(GuanceOptions options)
@@ -84,10 +90,14 @@ public static class DatabaseSetup
     /// missing, sets WAL mode on SQLite and applies the pending migrations. Several hosts may start
     /// at once on one database: EF's migration lock (on PostgreSQL an exclusive lock on the history
     /// table, on SQLite a lock row) lets one apply the migrations while the others wait and then
-    /// find nothing left to do. <paramref name="phaseDone"/> hears when the model is built and when the
-    /// migrations are checked (the host's start-up phases).
+    /// find nothing left to do. A database that has every migration of the assembly in its history is
+    /// left alone: EF's <c>Migrate</c> would build the design-time model to check it against the
+    /// snapshot (0.6 s of CPU at every start, docs/performance.md "Start-up"); that check stays with
+    /// <c>Migrate</c> when something is pending, and with <c>MigrationToolingTests</c>.
+    /// <paramref name="phaseDone"/> hears when the model is built and when the migrations are checked
+    /// (the host's start-up phases). Returns whether migrations were pending (and are now applied).
     /// </summary>
-    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken, Action<string>? phaseDone = null)
+    public static async Task<bool> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken, Action<string>? phaseDone = null)
     {
         var options = services.GetRequiredService<IOptions<GuanceOptions>>().Value;
         if (options.Database.Provider == DatabaseProvider.Sqlite)
@@ -111,12 +121,22 @@ public static class DatabaseSetup
         else
         {
             await CreatePostgresDatabaseAsync(db, cancellationToken);
-            await MigratePostgresAsync(db, services.GetRequiredService<NpgsqlDataSource>(), cancellationToken);
-            phaseDone?.Invoke("migrations checked");
-            return;
         }
-        await db.Database.MigrateAsync(cancellationToken);
-        phaseDone?.Invoke("migrations checked");
+        if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            phaseDone?.Invoke("migrations checked, none pending");
+            return false;
+        }
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            await MigratePostgresAsync(db, services.GetRequiredService<NpgsqlDataSource>(), cancellationToken);
+        }
+        phaseDone?.Invoke("migrations applied");
+        return true;
     }
 
     /// <summary>

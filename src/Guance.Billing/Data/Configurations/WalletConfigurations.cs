@@ -70,8 +70,10 @@ internal sealed class PrepaidCardConfiguration : IEntityTypeConfiguration<Prepai
         card.HasIndex(c => c.BillingAccountId);
         card.HasIndex(c => c.IssueRequestId).IsUnique();
         card.HasIndex(c => c.ExpiresAt, "ix_prepaid_cards_due").HasFilter("expired_at IS NULL");
-        // Cards issued before origins were recorded were all bought in the billing center.
-        card.Property(c => c.Origin).HasDefaultValue(PrepaidCardOrigin.BillingCenter);
+        // Cards issued before origins were recorded were all bought in the billing center. The sentinel
+        // is that default too: EF leaves the column to the database only for a card of that origin, and
+        // no longer warns at every start that the CLR default (0, no origin) would take the database's.
+        card.Property(c => c.Origin).HasDefaultValue(PrepaidCardOrigin.BillingCenter).HasSentinel(PrepaidCardOrigin.BillingCenter);
     }
 }
 
