@@ -124,9 +124,7 @@ internal sealed class DayRating(DbConnection connection, Site site, DateOnly day
                 items = new List<ItemUsage>(12);
                 usage.Add(workspaceId, items);
             }
-            // The day row holds the item's daily quantity already (its largest hour or its sum of hours).
-            var quantity = reader.GetInt64(2);
-            items.Add(new ItemUsage((BillingItem)reader.GetInt32(1), quantity, quantity));
+            items.Add(new ItemUsage((BillingItem)reader.GetInt32(1), reader.GetInt64(2)));
         }
         return usage;
     }

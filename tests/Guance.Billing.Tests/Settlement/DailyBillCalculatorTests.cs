@@ -5,7 +5,7 @@ using Guance.Billing.Workspaces;
 
 namespace Guance.Billing.Tests.Settlement;
 
-/// <summary>Rating a workspace's day: the daily quantity rule, the price by retention and region, truncation and rounding.</summary>
+/// <summary>Rating a workspace's day from its daily quantities: the price by retention and region, truncation and rounding. The daily quantity rule (largest hour or sum) is the rollups' and DayCloseTests'.</summary>
 public sealed class DailyBillCalculatorTests
 {
     private static readonly PriceTable Cn = Table(PriceRegion.Cn);
@@ -24,35 +24,14 @@ public sealed class DailyBillCalculatorTests
         Assert.Single(DailyBillCalculator.Rate([usage], retention ?? Retention(), prices));
 
     [Fact]
-    public void Stock_items_take_the_largest_hour_and_flow_items_the_sum_of_hours()
+    public void A_day_quantity_is_priced_at_the_retention_in_force()
     {
-        // Time series (MAX): largest hour 6,000 series, 7-day retention: 6.00 units × 0.7 = 4.20.
-        var series = Single(new ItemUsage(BillingItem.TimeSeries, 6_000, 50_000), Cn, Retention((DataType.Metrics, 7)));
+        // Time series: 6,000 series (the day's largest hour), 7-day retention: 6.00 units × 0.7 = 4.20.
+        var series = Single(new ItemUsage(BillingItem.TimeSeries, 6_000), Cn, Retention((DataType.Metrics, 7)));
         Assert.Equal((6_000L, 600L, 700_000L, 7, 420L), (series.Quantity, series.UnitsHundredths, series.UnitPriceMicros, series.RetentionDays, series.Amount));
-        // Logs (SUM): 2,500,000 records over the day at 14 days: 2.50 units × 1.5 = 3.75.
-        var logs = Single(new ItemUsage(BillingItem.Logs, 900_000, 2_500_000), Cn, Retention((DataType.Logs, 14)));
+        // Logs: 2,500,000 records (the day's sum) at 14 days: 2.50 units × 1.5 = 3.75.
+        var logs = Single(new ItemUsage(BillingItem.Logs, 2_500_000), Cn, Retention((DataType.Logs, 14)));
         Assert.Equal((2_500_000L, 250L, 375L), (logs.Quantity, logs.UnitsHundredths, logs.Amount));
-    }
-
-    [Theory]
-    // Each stock item uses the largest hour, each flow item the sum (hourly max 10 of the unit, sum 30 of it).
-    [InlineData(BillingItem.TimeSeries, 1_000, true)]
-    [InlineData(BillingItem.BackupLogs, 1_000_000_000, true)]
-    [InlineData(BillingItem.NetworkHosts, 1, true)]
-    [InlineData(BillingItem.SessionReplay, 1_000, true)]
-    [InlineData(BillingItem.DataKit, 1, true)]
-    [InlineData(BillingItem.Logs, 1_000_000, false)]
-    [InlineData(BillingItem.ApmTrace, 1_000_000, false)]
-    [InlineData(BillingItem.ApmProfile, 10_000, false)]
-    [InlineData(BillingItem.RumPv, 10_000, false)]
-    [InlineData(BillingItem.SyntheticTests, 10_000, false)]
-    [InlineData(BillingItem.Triggers, 10_000, false)]
-    [InlineData(BillingItem.Sms, 10, false)]
-    public void Every_item_aggregates_its_day_by_its_rule(BillingItem item, long priceUnit, bool isStock)
-    {
-        var line = Single(new ItemUsage(item, 10 * priceUnit, 30 * priceUnit), Cn);
-        Assert.Equal(isStock ? 10 * priceUnit : 30 * priceUnit, line.Quantity);
-        Assert.Equal(isStock ? 1_000 : 3_000, line.UnitsHundredths);
     }
 
     public static TheoryData<PriceRegion, BillingItem, int> EveryPrice()
@@ -75,12 +54,12 @@ public sealed class DailyBillCalculatorTests
         var info = BillingItems.Get(item);
         var prices = region == PriceRegion.Cn ? Cn : Intl;
         var expected = PriceSeed.Entries.Single(e => e.PriceListId == prices.List.Id && e.Item == item && e.RetentionDays == tier).UnitPriceMicros;
-        // 12.34 price units, by MAX or SUM alike: amount = units × price, half-up to the cent, worked out
+        // 12.34 price units: amount = units × price, half-up to the cent, worked out
         // here in decimals. Items priced per 1 or per 10 cannot reach 12.34: 12 whole items, or 123 SMS = 12.30.
         var quantity = info.PriceUnit * 1234 / 100;
         var units = info.PriceUnit switch { 1 => 12m, 10 => 12.3m, _ => 12.34m };
         var retention = info.RetentionDataType is { } type ? Retention((type, tier)) : Retention();
-        var line = Single(new ItemUsage(item, quantity, quantity), prices, retention);
+        var line = Single(new ItemUsage(item, quantity), prices, retention);
         var amount = decimal.Round(units * expected / 1_000_000m, 2, MidpointRounding.AwayFromZero) * 100m;
         Assert.Equal(((long)(units * 100), expected, (long)amount), (line.UnitsHundredths, line.UnitPriceMicros, line.Amount));
     }
@@ -92,7 +71,7 @@ public sealed class DailyBillCalculatorTests
     public void A_longer_apm_retention_pays_the_14_day_profile_price_and_its_own_trace_price(int apmDays, long tracePrice, long traceAmount)
     {
         var lines = DailyBillCalculator.Rate(
-            [new ItemUsage(BillingItem.ApmTrace, 0, 1_000_000), new ItemUsage(BillingItem.ApmProfile, 0, 10_000)],
+            [new ItemUsage(BillingItem.ApmTrace, 1_000_000), new ItemUsage(BillingItem.ApmProfile, 10_000)],
             Retention((DataType.Apm, apmDays)), Cn);
         Assert.Equal([(BillingItem.ApmTrace, tracePrice, apmDays, traceAmount), (BillingItem.ApmProfile, 500_000L, apmDays, 50L)],
             lines.Select(l => (l.Item.Item, l.UnitPriceMicros, l.RetentionDays, l.Amount)));
@@ -106,10 +85,10 @@ public sealed class DailyBillCalculatorTests
     [InlineData(6_000, 5, 4_500, 315)] // 4.50 units × 0.7 = 3.15
     public void Each_DataKit_of_the_day_includes_300_time_series(long series, long dataKits, long billed, long amountCents)
     {
-        var usage = new List<ItemUsage> { new(BillingItem.TimeSeries, series, 24 * series) };
+        var usage = new List<ItemUsage> { new(BillingItem.TimeSeries, series) };
         if (dataKits > 0)
         {
-            usage.Add(new ItemUsage(BillingItem.DataKit, dataKits, 24 * dataKits));
+            usage.Add(new ItemUsage(BillingItem.DataKit, dataKits));
         }
         var lines = DailyBillCalculator.Rate(usage, Retention((DataType.Metrics, 7)), Cn).ToDictionary(l => l.Item.Item);
         Assert.Equal((billed, amountCents), (lines[BillingItem.TimeSeries].Quantity, lines[BillingItem.TimeSeries].Amount));
@@ -124,28 +103,28 @@ public sealed class DailyBillCalculatorTests
     public void Units_truncate_and_amounts_round_half_up()
     {
         // 1,999 series: 1.99 units (never 2.00) × 0.6 = 1.194 → 1.19.
-        Assert.Equal(119, Single(new ItemUsage(BillingItem.TimeSeries, 1_999, 1_999), Cn, Retention((DataType.Metrics, 3))).Amount);
+        Assert.Equal(119, Single(new ItemUsage(BillingItem.TimeSeries, 1_999), Cn, Retention((DataType.Metrics, 3))).Amount);
         // 9 series: 0.00 units → 0.00.
-        Assert.Equal(0, Single(new ItemUsage(BillingItem.TimeSeries, 9, 9), Cn, Retention((DataType.Metrics, 3))).Amount);
+        Assert.Equal(0, Single(new ItemUsage(BillingItem.TimeSeries, 9), Cn, Retention((DataType.Metrics, 3))).Amount);
         // Backup logs at 0.007 per GB: 71.43 GB → 0.50001 → 0.50; 2.15 GB → 0.01505 → 0.02.
-        Assert.Equal(50, Single(new ItemUsage(BillingItem.BackupLogs, 71_430_000_000, 0), Cn).Amount);
-        Assert.Equal(2, Single(new ItemUsage(BillingItem.BackupLogs, 2_150_000_000, 0), Cn).Amount);
+        Assert.Equal(50, Single(new ItemUsage(BillingItem.BackupLogs, 71_430_000_000), Cn).Amount);
+        Assert.Equal(2, Single(new ItemUsage(BillingItem.BackupLogs, 2_150_000_000), Cn).Amount);
         // Exactly half a cent rounds up: 0.05 thousand session replays × 2.5 = 0.125 → 0.13.
-        Assert.Equal(13, Single(new ItemUsage(BillingItem.SessionReplay, 50, 0), Cn).Amount);
+        Assert.Equal(13, Single(new ItemUsage(BillingItem.SessionReplay, 50), Cn).Amount);
     }
 
     [Fact]
     public void Without_a_retention_row_the_commercial_default_applies()
     {
         // Logs default to 14 days: 1.00 unit × 1.5.
-        var line = Single(new ItemUsage(BillingItem.Logs, 0, 1_000_000), Cn);
+        var line = Single(new ItemUsage(BillingItem.Logs, 1_000_000), Cn);
         Assert.Equal((14, 150L), (line.RetentionDays, line.Amount));
     }
 
     [Fact]
     public void An_item_the_list_does_not_offer_is_shown_at_price_zero()
     {
-        var line = Single(new ItemUsage(BillingItem.Sms, 0, 500), Intl);
+        var line = Single(new ItemUsage(BillingItem.Sms, 500), Intl);
         Assert.Equal((500L, 5_000L, 0L, 0L), (line.Quantity, line.UnitsHundredths, line.UnitPriceMicros, line.Amount));
     }
 
@@ -153,7 +132,7 @@ public sealed class DailyBillCalculatorTests
     public void Lines_come_in_catalog_order_and_sum_to_the_total()
     {
         var lines = DailyBillCalculator.Rate(
-            [new ItemUsage(BillingItem.Sms, 0, 100), new ItemUsage(BillingItem.TimeSeries, 2_000, 2_000), new ItemUsage(BillingItem.Triggers, 0, 20_000)],
+            [new ItemUsage(BillingItem.Sms, 100), new ItemUsage(BillingItem.TimeSeries, 2_000), new ItemUsage(BillingItem.Triggers, 20_000)],
             Retention((DataType.Metrics, 7)), Cn);
         Assert.Equal([BillingItem.TimeSeries, BillingItem.Triggers, BillingItem.Sms], lines.Select(l => l.Item.Item));
         // 2.00 × 0.7 = 1.40; 2.00 × 1 = 2.00; 10.00 × 1 = 10.00.
