@@ -41,8 +41,24 @@ public sealed class BillingHost : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>This host's own fresh database, dropped when the host is disposed.</summary>
-    public TestDatabase Database { get; } = TestDatabase.Create();
+    private readonly Lock _databaseLock = new();
+    private TestDatabase? _database;
+
+    /// <summary>
+    /// This host's own fresh database, made at first use and dropped when the host is disposed. Not made
+    /// in the constructor: a failure there (a PostgreSQL server gone) would leave a half-built factory whose
+    /// finalizer takes the whole test process down; here it fails the test that started the host.
+    /// </summary>
+    public TestDatabase Database
+    {
+        get
+        {
+            lock (_databaseLock)
+            {
+                return _database ??= TestDatabase.Create();
+            }
+        }
+    }
 
     public string DataDirectory => Database.DataDirectory;
 
@@ -127,6 +143,12 @@ public sealed class BillingHost : WebApplicationFactory<Program>
             _channels.ForEach(c => c.Dispose());
         }
         base.Dispose(disposing);
-        Database.Dispose();
+        if (disposing)
+        {
+            lock (_databaseLock)
+            {
+                _database?.Dispose();
+            }
+        }
     }
 }
