@@ -35,4 +35,5 @@ test -f "$work/host/wwwroot/index.html"
 # ... with the runtime settings that ingestion was measured with (docs/performance.md).
 grep -q '"System.Runtime.TieredCompilation.CallCountingDelayMs": 0' "$work/host/Guance.Billing.Host.runtimeconfig.json"
 grep -q '"System.Threading.ThreadPool.UnfairSemaphoreSpinLimit": 0' "$work/host/Guance.Billing.Host.runtimeconfig.json"
+grep -q '"System.Runtime.TieredCompilation.CallCountThreshold": 1000' "$work/host/Guance.Billing.Host.runtimeconfig.json"
 echo "the host publishes ReadyToRun, with the console's files"

@@ -1,5 +1,4 @@
 using Guance.Billing;
-using Guance.Billing.Data;
 using Guance.Billing.Host.Infrastructure;
 using Guance.Billing.Host.Services;
 using Guance.Billing.Host.Webhooks;
@@ -50,7 +49,8 @@ phases.LogTo(app);
 phases.Mark("services configured, host built");
 
 app.Services.GetRequiredService<OperatorToken>();
-await DatabaseSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping, phases.Mark);
+// Migrations and the first health check run beside the endpoint mapping; the host listens after both.
+var database = DatabaseStartup.PrepareAsync(app.Services, phases.Mark, app.Lifetime.ApplicationStopping);
 
 app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics" && HostEndpoints.IsOpsRequest(context));
 app.UseConsole();
@@ -68,6 +68,7 @@ app.MapGrpcService<WebhookGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 phases.Mark("endpoints mapped");
+await database;
 
 await app.RunAsync();
 

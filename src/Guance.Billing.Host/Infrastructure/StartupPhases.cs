@@ -15,6 +15,8 @@ public sealed class StartupPhases
 
     private readonly List<(string Phase, double Elapsed, double Cpu, double Jit, long Methods)> _phases = [];
     private readonly DateTime _processStart;
+    // The database's phases end on a thread of their own (DatabaseStartup).
+    private readonly Lock _lock = new();
     private ILogger? _logger;
 
     public StartupPhases()
@@ -28,17 +30,23 @@ public sealed class StartupPhases
     public void Mark(string phase)
     {
         using var process = Process.GetCurrentProcess();
-        _phases.Add((phase, (DateTime.UtcNow - _processStart).TotalMilliseconds, process.TotalProcessorTime.TotalMilliseconds,
-            JitInfo.GetCompilationTime().TotalMilliseconds, JitInfo.GetCompiledMethodCount()));
-        Flush();
+        lock (_lock)
+        {
+            _phases.Add((phase, (DateTime.UtcNow - _processStart).TotalMilliseconds, process.TotalProcessorTime.TotalMilliseconds,
+                JitInfo.GetCompilationTime().TotalMilliseconds, JitInfo.GetCompiledMethodCount()));
+            Flush();
+        }
     }
 
     /// <summary>Logs the phases noted so far and every later one as it ends, the last when the server has started.</summary>
     public void LogTo(WebApplication app)
     {
-        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+        lock (_lock)
+        {
+            _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+            Flush();
+        }
         app.Lifetime.ApplicationStarted.Register(() => Mark("server started"));
-        Flush();
     }
 
     private void Flush()

@@ -5,15 +5,15 @@ namespace Guance.Billing.IntegrationTests.Hosting;
 
 /// <summary>
 /// A start tells where its time went when asked (docs/performance.md, Start-up): each phase at Debug,
-/// in order, with the time since the process started, its CPU and JIT time; nothing when not asked.
-/// A restart on an up-to-date database does not run EF's <c>Migrate</c> (StartupMigrationTests).
+/// with the time since the process started, its CPU and JIT time; nothing when not asked. The database's
+/// phases (migrations, then a first health check) run beside the endpoint mapping and end before the server
+/// starts. A restart on an up-to-date database does not run EF's <c>Migrate</c> (StartupMigrationTests).
 /// </summary>
 public sealed class StartupPhasesTests
 {
-    private static readonly string[] Phases =
-    [
-        "runtime and Main", "services configured, host built", "EF Core model", "migrations checked, none pending", "endpoints mapped", "server started",
-    ];
+    private static readonly string[] MainThread = ["runtime and Main", "services configured, host built", "endpoints mapped", "server started"];
+
+    private static readonly string[] Database = ["EF Core model", "migrations checked, none pending", DatabaseStartup.HealthCheckedPhase];
 
     [Fact]
     public async Task A_start_logs_its_phases_in_order_at_Debug_and_nothing_of_them_otherwise()
@@ -30,7 +30,13 @@ public sealed class StartupPhasesTests
         await host.WaitForOutputAsync(line => line.Contains("start-up: server started done at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         var logged = host.OutputLines.Where(line => line.Contains("start-up: ", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(Phases, logged.Select(line => line[(line.IndexOf("start-up: ", StringComparison.Ordinal) + "start-up: ".Length)..line.IndexOf(" done at ", StringComparison.Ordinal)]));
+        var phases = logged.Select(line => line[(line.IndexOf("start-up: ", StringComparison.Ordinal) + "start-up: ".Length)..line.IndexOf(" done at ", StringComparison.Ordinal)]).ToList();
+
+        Assert.Equal(MainThread.Length + Database.Length, phases.Count);
+        Assert.Equal(MainThread, phases.Where(MainThread.Contains));
+        Assert.Equal(Database, phases.Where(Database.Contains));
+        Assert.Equal(MainThread[..2], phases[..2]);
+        Assert.Equal("server started", phases[^1]);
         Assert.All(logged, line => Assert.Matches(@"done at \d+ ms, CPU \d+ ms, JIT \d+ ms for \d+ methods$", line));
     }
 }
