@@ -33,6 +33,7 @@ public static class ReadsBenchmark
     {
         int days = 400, collectors = 10, calls = 300, seconds = 20;
         string? postgres = BenchmarkDatabase.PostgresOption(args);
+        string? hostDll = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,15 +43,17 @@ public static class ReadsBenchmark
                 case "--collectors": collectors = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--calls": calls = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--host": hostDll = Path.GetFullPath(args[++i]); break;
                 default:
-                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --postgres ADMIN_CONNECTION_STRING|start");
+                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --host HOST_DLL (another build, e.g. main's copied aside) --postgres ADMIN_CONNECTION_STRING|start");
                     return 2;
             }
         }
 
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         Console.WriteLine($"reads: {database.Engine}, {days} days of history x 24 hours x {Items.Length} items x {collectors} collectors, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        await using var host = await BenchmarkHost.StartAsync(database, "--Guance:Usage:SqliteSynchronous=FULL");
+        await using var host = await BenchmarkHost.StartAsync(hostDll, database, "--Guance:Usage:SqliteSynchronous=FULL");
+        Console.WriteLine($"host {hostDll ?? "of this build"} (pid {host.ProcessId})");
         using var channel = host.Channel();
         var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
         {
@@ -78,6 +81,7 @@ public static class ReadsBenchmark
             async () => await settlement.GetConsumptionSummaryAsync(new GetConsumptionSummaryRequest { WorkspaceId = workspaceId }),
             async () => await settlement.ListDailyBillsAsync(new ListDailyBillsRequest { WorkspaceId = workspaceId, Year = today.Year, Month = today.Month, PageSize = 100 }),
         ];
+        List<double> idleChart = [];
         Func<Task> chart400 = async () => await usage.ListUsagePointsAsync(Points(workspaceId, UsagePointGranularity.Daily, now.AddDays(-399), now));
 
         // Warm-up (JIT, caches), then idle.
@@ -88,12 +92,24 @@ public static class ReadsBenchmark
                 await read();
             }
         }
+        // Host CPU per call beside the latencies: on a machine shared with other builds the wall-clock
+        // figures wait for a core, the CPU a call costs the host does not.
         var idle = new List<double>[reads.Length];
-        for (int r = 0; r < reads.Length; r++)
+        var cpuPerCall = new double[reads.Length + 1];
+        for (int r = 0; r <= reads.Length; r++)
         {
-            idle[r] = await TimeAsync(reads[r], calls);
+            var cpuBefore = host.CpuTime;
+            var times = await TimeAsync(r < reads.Length ? reads[r] : chart400, calls);
+            cpuPerCall[r] = (host.CpuTime - cpuBefore).TotalMicroseconds / calls;
+            if (r < reads.Length)
+            {
+                idle[r] = times;
+            }
+            else
+            {
+                idleChart = times;
+            }
         }
-        var idleChart = await TimeAsync(chart400, calls);
 
         Console.WriteLine();
         Console.WriteLine("baseline, the queries alone on one connection (idle): raw points (before) vs rollups (now), p50 / p99 ms");
@@ -121,9 +137,9 @@ public static class ReadsBenchmark
         Console.WriteLine($"gRPC reads, p50 / p99 ms (targets p99: idle 5, half 10, full 25); load: full {full.RecordsPerSecond:N0} records/s acked, half {half.RecordsPerSecond:N0} records/s");
         for (int r = 0; r < reads.Length; r++)
         {
-            Console.WriteLine($"  {Reads[r],-28} idle {P(idle[r], 0.5),6:0.0} / {P(idle[r], 0.99),6:0.0}   half {P(half.Latencies[r], 0.5),6:0.0} / {P(half.Latencies[r], 0.99),6:0.0}   full {P(full.Latencies[r], 0.5),6:0.0} / {P(full.Latencies[r], 0.99),6:0.0}   ({half.Latencies[r].Count}/{full.Latencies[r].Count} calls under load)");
+            Console.WriteLine($"  {Reads[r],-28} idle {P(idle[r], 0.5),6:0.0} / {P(idle[r], 0.99),6:0.0}   host CPU {cpuPerCall[r],5:0} us/call   half {P(half.Latencies[r], 0.5),6:0.0} / {P(half.Latencies[r], 0.99),6:0.0}   full {P(full.Latencies[r], 0.5),6:0.0} / {P(full.Latencies[r], 0.99),6:0.0}   ({half.Latencies[r].Count}/{full.Latencies[r].Count} calls under load)");
         }
-        Console.WriteLine($"  {"daily chart over 400 days",-28} idle {P(idleChart, 0.5),6:0.0} / {P(idleChart, 0.99),6:0.0}   (target p99 20)");
+        Console.WriteLine($"  {"daily chart over 400 days",-28} idle {P(idleChart, 0.5),6:0.0} / {P(idleChart, 0.99),6:0.0}   host CPU {cpuPerCall[reads.Length],5:0} us/call   (target p99 20)");
         var exact = await ReadsHistory.RollupsMatchPointsAsync(database, workspaceId);
         Console.WriteLine($"rollups equal the points after the run: {(exact ? "yes" : "NO")}; load average {LoadAverage()}");
         return exact ? 0 : 1;

@@ -24,11 +24,13 @@ public static class DatabaseSetup
     public static IServiceCollection AddBillingDatabase(this IServiceCollection services)
     {
         services.TryAddSingleton(provider => NpgsqlDataSource.Create(ConnectionString(provider.GetRequiredService<IOptions<GuanceOptions>>().Value)));
+        // The options are built once (singleton), not per request scope: building them for every call was
+        // about a tenth of a dashboard read's host CPU (docs/performance.md, "Dashboard reads").
         services.AddDbContext<BillingDbContext>((provider, builder) =>
         {
             var options = provider.GetRequiredService<IOptions<GuanceOptions>>().Value;
             Configure(builder, options, options.Database.Provider == DatabaseProvider.Postgres ? provider.GetRequiredService<NpgsqlDataSource>() : null);
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 

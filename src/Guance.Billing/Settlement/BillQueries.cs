@@ -46,6 +46,8 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
             validator.Check(false, "workspace_id", "give workspace_id or billing_account_id (exactly one)");
             validator.ThrowIfInvalid();
         }
+        // One connection for the call's queries (the context's disposal closes it), not one per query.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         if (byWorkspace)
         {
             await workspaces.AuthorizeAsync(caller, workspaceId!, WorkspacePermission.ViewBilling, cancellationToken, validator);
@@ -72,31 +74,41 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
 
     public async Task<ConsumptionSummary> SummaryAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
     {
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var workspace = (await workspaces.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken)).Workspace;
         var site = workspace.Site;
         var today = site.BillingDayOf(clock.GetUtcNow());
         var yesterday = today.AddDays(-1);
         var monthStart = new DateOnly(today.Year, today.Month, 1);
-        var yesterdayClosed = await db.DayCloses.AnyAsync(c => c.SiteCode == site.Code && c.BillingDay == yesterday && c.CompletedAt != null, cancellationToken);
+        var yesterdayClosed = await DayClosed(db, site.Code, yesterday, cancellationToken);
 
-        // Summed in SQL per item: a workspace with a year of bills has thousands of lines, a dozen sums.
-        var items = (await (from l in db.DailyBillLines.AsNoTracking()
-                            join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
-                            where b.WorkspaceId == workspaceId
-                            group new { l.Amount, b.BillingDay } by l.Item into g
-                            select new
-                            {
-                                Item = g.Key,
-                                Yesterday = g.Sum(x => x.BillingDay == yesterday ? x.Amount : 0),
-                                MonthToDate = g.Sum(x => x.BillingDay >= monthStart ? x.Amount : 0),
-                                Total = g.Sum(x => x.Amount),
-                            }).ToListAsync(cancellationToken))
-            .OrderBy(i => (int)i.Item)
-            .Select(i => new ItemConsumption(i.Item, i.Yesterday, i.MonthToDate, i.Total))
-            .ToList();
+        var items = new List<ItemConsumption>();
+        await foreach (var item in ItemSums(db, workspaceId, yesterday, monthStart).WithCancellation(cancellationToken))
+        {
+            items.Add(item);
+        }
+        items.Sort((a, b) => ((int)a.Item).CompareTo((int)b.Item));
         return new ConsumptionSummary(workspaceId, today, yesterday, yesterdayClosed,
             items.Sum(i => i.Yesterday), items.Sum(i => i.MonthToDate), items.Sum(i => i.Total), items);
     }
+
+    // Compiled once: each dashboard call paid EF's LINQ translation lookup again (docs/performance.md, "Dashboard reads").
+    private static readonly Func<BillingDbContext, string, DateOnly, CancellationToken, Task<bool>> DayClosed =
+        EF.CompileAsyncQuery((BillingDbContext db, string siteCode, DateOnly day, CancellationToken _) =>
+            db.DayCloses.Any(c => c.SiteCode == siteCode && c.BillingDay == day && c.CompletedAt != null));
+
+    // Summed in SQL per item: a workspace with a year of bills has thousands of lines, a dozen sums.
+    private static readonly Func<BillingDbContext, string, DateOnly, DateOnly, IAsyncEnumerable<ItemConsumption>> ItemSums =
+        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, DateOnly yesterday, DateOnly monthStart) =>
+            from l in db.DailyBillLines.AsNoTracking()
+            join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
+            where b.WorkspaceId == workspaceId
+            group new { l.Amount, b.BillingDay } by l.Item into g
+            select new ItemConsumption(
+                g.Key,
+                g.Sum(x => x.BillingDay == yesterday ? x.Amount : 0),
+                g.Sum(x => x.BillingDay >= monthStart ? x.Amount : 0),
+                g.Sum(x => x.Amount)));
 
     private async Task<IReadOnlyList<DailyBillView>> WithLinesAsync(IReadOnlyList<DailyBill> bills, CancellationToken cancellationToken)
     {

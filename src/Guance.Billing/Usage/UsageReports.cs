@@ -22,6 +22,9 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
 
     public async Task<UsageStatistics> GetStatisticsAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
     {
+        // One connection from the access check to the end of the call (the context's disposal closes it),
+        // instead of EF opening and closing it around each query.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken)).Workspace;
         var now = clock.GetUtcNow();
         var site = workspace.Site;
@@ -30,11 +33,11 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var from = yesterday < monthStart ? yesterday : monthStart;
 
-        var byItemAndDay = (await db.UsageDailyRollups.AsNoTracking()
-                .Where(r => r.WorkspaceId == workspace.Id && r.Plan == workspace.Plan && r.BillingDay >= from && r.BillingDay <= today)
-                .Select(r => new { r.Item, r.BillingDay, r.Quantity })
-                .ToListAsync(cancellationToken))
-            .ToDictionary(r => (r.Item, r.BillingDay), r => r.Quantity);
+        var byItemAndDay = new Dictionary<(BillingItem, DateOnly), long>();
+        await foreach (var r in DaysOfAllItems(db, workspace.Id, workspace.Plan, from, today).WithCancellation(cancellationToken))
+        {
+            byItemAndDay.Add((r.Item, r.BillingDay), r.Quantity);
+        }
 
         var items = new List<ItemStatistics>();
         foreach (var item in BillingItems.AvailableTo(workspace.Plan, site, options.Value))
@@ -70,6 +73,7 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
             validator.Check(end > start, "end_time", "must be after start_time");
             validator.Check(end - start <= limit, "end_time", $"must be at most {limit.TotalDays:0} days after start_time for this granularity");
         }
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken, validator)).Workspace;
         var after = Paging.Decode(pageToken, PointList);
         long? afterMicros = after is null ? null : long.TryParse(after, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
@@ -97,12 +101,12 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         Workspace workspace, BillingItem item, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
         // Experience-period usage is no longer shown after the upgrade; an experience workspace has no other.
-        var rows = await db.UsageHourlyRollups.AsNoTracking()
-            .Where(r => r.WorkspaceId == workspace.Id && r.Item == item && r.Plan == workspace.Plan
-                && r.BillingDay >= firstDay && r.BillingDay <= lastDay && r.HourStart >= start && r.HourStart < end)
-            .Select(r => new { r.HourStart, r.BillingDay, r.Quantity })
-            .ToListAsync(cancellationToken);
-        return rows.Select(r => new UsagePointView(r.HourStart, r.HourStart.AddHours(1), r.BillingDay, r.Quantity)).ToList();
+        var points = new List<UsagePointView>();
+        await foreach (var r in Hours(db, workspace.Id, item, workspace.Plan, firstDay, lastDay, start, end).WithCancellation(cancellationToken))
+        {
+            points.Add(new UsagePointView(r.HourStart, r.HourStart.AddHours(1), r.BillingDay, r.Quantity));
+        }
+        return points;
     }
 
     /// <summary>The workspace's daily quantities (docs/domain.md §3) of one item whose day starts in [start, end).</summary>
@@ -110,12 +114,40 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         Workspace workspace, BillingItem item, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
         var site = workspace.Site;
-        var rows = await db.UsageDailyRollups.AsNoTracking()
-            .Where(r => r.WorkspaceId == workspace.Id && r.Plan == workspace.Plan && r.Item == item && r.BillingDay >= firstDay && r.BillingDay <= lastDay)
-            .Select(r => new { r.BillingDay, r.Quantity })
-            .ToListAsync(cancellationToken);
-        return rows.Select(r => new UsagePointView(site.StartOf(r.BillingDay), site.StartOf(r.BillingDay.AddDays(1)), r.BillingDay, r.Quantity))
-            .Where(d => d.Start >= start && d.Start < end)
-            .ToList();
+        var points = new List<UsagePointView>();
+        await foreach (var r in Days(db, workspace.Id, workspace.Plan, item, firstDay, lastDay).WithCancellation(cancellationToken))
+        {
+            var day = new UsagePointView(site.StartOf(r.BillingDay), site.StartOf(r.BillingDay.AddDays(1)), r.BillingDay, r.Quantity);
+            if (day.Start >= start && day.Start < end)
+            {
+                points.Add(day);
+            }
+        }
+        return points;
     }
+
+    private sealed record ItemDay(BillingItem Item, DateOnly BillingDay, long Quantity);
+
+    private sealed record Hour(DateTimeOffset HourStart, DateOnly BillingDay, long Quantity);
+
+    private sealed record Day(DateOnly BillingDay, long Quantity);
+
+    // Compiled once: a dashboard read's LINQ translation lookup cost more host CPU than its query (docs/performance.md, "Dashboard reads").
+    private static readonly Func<BillingDbContext, string, Plan, DateOnly, DateOnly, IAsyncEnumerable<ItemDay>> DaysOfAllItems =
+        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, Plan plan, DateOnly from, DateOnly to) => db.UsageDailyRollups.AsNoTracking()
+            .Where(r => r.WorkspaceId == workspaceId && r.Plan == plan && r.BillingDay >= from && r.BillingDay <= to)
+            .Select(r => new ItemDay(r.Item, r.BillingDay, r.Quantity)));
+
+    private static readonly Func<BillingDbContext, string, BillingItem, Plan, DateOnly, DateOnly, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<Hour>> Hours =
+        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, BillingItem item, Plan plan, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end) =>
+            db.UsageHourlyRollups.AsNoTracking()
+                .Where(r => r.WorkspaceId == workspaceId && r.Item == item && r.Plan == plan
+                    && r.BillingDay >= firstDay && r.BillingDay <= lastDay && r.HourStart >= start && r.HourStart < end)
+                .Select(r => new Hour(r.HourStart, r.BillingDay, r.Quantity)));
+
+    private static readonly Func<BillingDbContext, string, Plan, BillingItem, DateOnly, DateOnly, IAsyncEnumerable<Day>> Days =
+        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, Plan plan, BillingItem item, DateOnly firstDay, DateOnly lastDay) =>
+            db.UsageDailyRollups.AsNoTracking()
+                .Where(r => r.WorkspaceId == workspaceId && r.Plan == plan && r.Item == item && r.BillingDay >= firstDay && r.BillingDay <= lastDay)
+                .Select(r => new Day(r.BillingDay, r.Quantity)));
 }

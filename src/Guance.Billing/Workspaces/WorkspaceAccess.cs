@@ -26,7 +26,6 @@ public sealed class WorkspaceAccess(BillingDbContext db)
         var userId = caller.RequireUserOrOperator();
         (request ?? new RequestValidator()).Id(workspaceId, "workspace_id", "ws").ThrowIfInvalid();
 
-        var workspaces = tracked ? db.Workspaces : db.Workspaces.AsNoTracking();
         if (userId is null)
         {
             if (RolePermissions.IsOwnerAction(permission))
@@ -35,29 +34,50 @@ public sealed class WorkspaceAccess(BillingDbContext db)
                     .With("workspace_id", workspaceId)
                     .With("permission", permission.ToString());
             }
-            var any = await workspaces.FirstOrDefaultAsync(w => w.Id == workspaceId, cancellationToken)
+            var any = await (tracked ? TrackedWorkspace : Workspace)(db, workspaceId, cancellationToken)
                 ?? throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
             return new WorkspaceGrant(any, null);
         }
 
-        var role = await db.WorkspaceMembers.AsNoTracking()
-            .Where(m => m.WorkspaceId == workspaceId && m.UserId == userId)
-            .Select(m => (WorkspaceRole?)m.Role)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (role is null)
+        // The workspace and the caller's membership in one round trip, read afresh at every call: a removed
+        // member or a changed role counts from the next call on, on every host.
+        var membership = await (tracked ? TrackedMembership : Membership)(db, workspaceId, userId, cancellationToken);
+        if (membership?.Role is not { } role)
         {
             throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
         }
-        if (!RolePermissions.Allows(role.Value, permission))
+        if (!RolePermissions.Allows(role, permission))
         {
-            throw Errors.PermissionDenied(ErrorReasons.RoleNotPermitted, $"The {RoleName(role.Value)} role may not do this in this workspace.")
+            throw Errors.PermissionDenied(ErrorReasons.RoleNotPermitted, $"The {RoleName(role)} role may not do this in this workspace.")
                 .With("workspace_id", workspaceId)
-                .With("role", RoleName(role.Value))
+                .With("role", RoleName(role))
                 .With("permission", permission.ToString());
         }
-        var workspace = await workspaces.FirstAsync(w => w.Id == workspaceId, cancellationToken);
-        return new WorkspaceGrant(workspace, role);
+        return new WorkspaceGrant(membership.Workspace, role);
     }
+
+    /// <summary>A workspace and the role of one user in it (null when not a member).</summary>
+    private sealed record WorkspaceMembership(Workspace Workspace, WorkspaceRole? Role);
+
+    // Compiled once: the gate runs on every workspace call, and LINQ's per-call translation lookup was a
+    // visible part of a dashboard read's cost (docs/performance.md, "Dashboard reads").
+    private static readonly Func<BillingDbContext, string, CancellationToken, Task<Workspace?>> Workspace =
+        EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.AsNoTracking().FirstOrDefault(w => w.Id == id));
+
+    private static readonly Func<BillingDbContext, string, CancellationToken, Task<Workspace?>> TrackedWorkspace =
+        EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.FirstOrDefault(w => w.Id == id));
+
+    private static readonly Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>> Membership =
+        EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces.AsNoTracking()
+            .Where(w => w.Id == id)
+            .Select(w => new WorkspaceMembership(w, db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault()))
+            .FirstOrDefault());
+
+    private static readonly Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>> TrackedMembership =
+        EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces
+            .Where(w => w.Id == id)
+            .Select(w => new WorkspaceMembership(w, db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault()))
+            .FirstOrDefault());
 
     public static string RoleName(WorkspaceRole role) => role switch
     {
