@@ -61,9 +61,19 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
         // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).
+        // The indented lines after a printed error (its message and exception) are printed with it.
+        var failing = false;
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } line && line.StartsWith("fail:", StringComparison.Ordinal) && !line.Contains("Microsoft.EntityFrameworkCore.Database.", StringComparison.Ordinal))
+            if (e.Data is not { Length: > 0 } line)
+            {
+                return;
+            }
+            if (!char.IsWhiteSpace(line[0]))
+            {
+                failing = line.StartsWith("fail:", StringComparison.Ordinal) && !line.Contains("Microsoft.EntityFrameworkCore.Database.", StringComparison.Ordinal);
+            }
+            if (failing)
             {
                 Console.Error.WriteLine("host: " + line);
             }

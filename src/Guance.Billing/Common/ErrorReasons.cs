@@ -316,6 +316,9 @@ public static class ErrorReasons
     /// <summary>UNAVAILABLE: a batch could not be committed.</summary>
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
 
+    /// <summary>UNAVAILABLE: the workspace was upgraded while the stream was open; its batches are read again from a new stream.</summary>
+    public const string WorkspacePlanChanged = "WORKSPACE_PLAN_CHANGED";
+
     // Invoices.
 
     /// <summary>NOT_FOUND: no invoice with this id that the caller may see.</summary>

@@ -34,6 +34,12 @@ public interface IUsageStore : IDisposable
     /// </summary>
     DateTimeOffset? DayClosedAt(Site site, DateOnly day);
 
+    /// <summary>
+    /// The collector tokens <paramref name="tokenIds"/> with their workspaces, read in the transaction (one read for
+    /// the whole group commit), into <paramref name="admissions"/> by token id; a token that does not exist is left out.
+    /// </summary>
+    void ReadAdmissions(IReadOnlyCollection<string> tokenIds, Dictionary<string, TokenAdmission> admissions);
+
     /// <summary>The collector's high-water mark (0 when it never committed).</summary>
     long ReadMark(string workspaceId, string collectorId);
 

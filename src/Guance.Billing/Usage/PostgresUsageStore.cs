@@ -48,12 +48,15 @@ public sealed class PostgresUsageStore : IUsageStore
         JOIN usage_points p ON p.workspace_id = k.w AND p.item = k.i AND p.hour_start = k.h AND p.plan = k.pe AND p.collector_id = k.c
         """;
 
+    private const string ReadAdmissionsSql = TokenAdmission.SelectSql + " WHERE t.id = ANY(@tokens) AND t.kind = @kind";
+
     private readonly NpgsqlConnection _connection;
     private readonly DbCommand _lockWorkspace;
     private readonly DbCommand _readMark;
     private readonly DbCommand _readDayRows;
     private readonly DbCommand _lockDayShared;
     private readonly DbCommand _readDayClose;
+    private readonly DbCommand _readAdmissions;
     private readonly Dictionary<PointKey, PointValue> _flow = new();
     private readonly Dictionary<PointKey, PointValue> _stock = new();
     private readonly Dictionary<RollupHour, long> _hourChanges = new();
@@ -67,6 +70,7 @@ public sealed class PostgresUsageStore : IUsageStore
         _readDayRows = connection.Reusable(SqliteUsageStore.ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
         _lockDayShared = connection.Reusable("SELECT pg_advisory_xact_lock_shared(@class, @day)", "@class", "@day");
         _readDayClose = connection.Reusable(SqliteUsageStore.ReadDayCloseSql, "@site", "@day");
+        _readAdmissions = connection.Reusable(ReadAdmissionsSql, "@tokens", "@kind");
     }
 
     public void Enlist(DbTransaction? transaction)
@@ -74,7 +78,7 @@ public sealed class PostgresUsageStore : IUsageStore
         _hourChanges.Clear();
         _transaction = (NpgsqlTransaction?)transaction;
         _lockWorkspace.Transaction = _readMark.Transaction = _readDayRows.Transaction = _transaction;
-        _lockDayShared.Transaction = _readDayClose.Transaction = _transaction;
+        _lockDayShared.Transaction = _readDayClose.Transaction = _readAdmissions.Transaction = _transaction;
     }
 
     public void LockWorkspace(string workspaceId)
@@ -86,6 +90,21 @@ public sealed class PostgresUsageStore : IUsageStore
     {
         _lockDayShared.Set("@class", SiteDayLock.ClassId).Set("@day", SiteDayLock.ObjectId(site, day)).ExecuteNonQuery();
         return _readDayClose.Set("@site", site.Code).Set("@day", day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+    }
+
+    /// <summary>One round trip for all the tokens of the group.</summary>
+    public void ReadAdmissions(IReadOnlyCollection<string> tokenIds, Dictionary<string, TokenAdmission> admissions)
+    {
+        if (tokenIds.Count == 0)
+        {
+            return;
+        }
+        using var reader = _readAdmissions.Set("@tokens", tokenIds.ToArray()).Set("@kind", TokenAdmission.CollectorKind).ExecuteReader();
+        while (reader.Read())
+        {
+            var admission = TokenAdmission.Read(reader);
+            admissions[admission.TokenId] = admission;
+        }
     }
 
     public long ReadMark(string workspaceId, string collectorId)
@@ -206,6 +225,7 @@ public sealed class PostgresUsageStore : IUsageStore
         _readDayClose.Dispose();
         _readMark.Dispose();
         _readDayRows.Dispose();
+        _readAdmissions.Dispose();
     }
 
     /// <summary>

@@ -51,6 +51,8 @@ public sealed class SqliteUsageStore : IUsageStore
         WHERE workspace_id = @workspace AND item = @item AND billing_day = @day AND plan = @period
         """;
 
+    private const string ReadAdmissionSql = TokenAdmission.SelectSql + " WHERE t.id = @token AND t.kind = @kind";
+
     internal const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @site AND billing_day = @day";
 
     private static readonly string[] PointParameters = ["@workspace", "@item", "@hour", "@period", "@collector", "@day", "@quantity", "@observed"];
@@ -62,6 +64,7 @@ public sealed class SqliteUsageStore : IUsageStore
     private readonly DbCommand _readDayRows;
     private readonly DbCommand _readDayClose;
     private readonly DbCommand _readPoint;
+    private readonly DbCommand _readAdmission;
     private readonly DbCommand[] _all;
     private readonly SqliteRollupRefresh _rollups;
 
@@ -77,7 +80,8 @@ public sealed class SqliteUsageStore : IUsageStore
         _readDayRows = connection.Reusable(ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
         _readDayClose = connection.Reusable(ReadDayCloseSql, "@site", "@day");
         _readPoint = connection.Reusable(ReadPointSql, "@workspace", "@item", "@hour", "@period", "@collector");
-        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint];
+        _readAdmission = connection.Reusable(ReadAdmissionSql, "@token", "@kind");
+        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint, _readAdmission];
         _rollups = new SqliteRollupRefresh(connection);
     }
 
@@ -99,6 +103,20 @@ public sealed class SqliteUsageStore : IUsageStore
     /// <summary>No lock needed: SQLite's single writer orders this transaction and CloseDay's insert.</summary>
     public DateTimeOffset? DayClosedAt(Site site, DateOnly day) =>
         _readDayClose.Set("@site", site.Code).Set("@day", day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+
+    /// <summary>A prepared indexed read per token: in-process SQLite has no round trip to save.</summary>
+    public void ReadAdmissions(IReadOnlyCollection<string> tokenIds, Dictionary<string, TokenAdmission> admissions)
+    {
+        _readAdmission.Set("@kind", TokenAdmission.CollectorKind);
+        foreach (var tokenId in tokenIds)
+        {
+            using var reader = _readAdmission.Set("@token", tokenId).ExecuteReader();
+            if (reader.Read())
+            {
+                admissions[tokenId] = TokenAdmission.Read(reader);
+            }
+        }
+    }
 
     public long ReadMark(string workspaceId, string collectorId) =>
         _readMark.Set("@workspace", workspaceId).Set("@collector", collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;

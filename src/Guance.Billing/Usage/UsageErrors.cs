@@ -106,5 +106,14 @@ public static class UsageErrors
         new(ErrorKind.Unavailable, ErrorReasons.StorageUnavailable,
             "The batch could not be committed; reconnect and resend from the last committed sequence.");
 
+    /// <summary>
+    /// A batch aggregated with the workspace's plan as the stream opened, which an upgrade has changed since (the
+    /// period of its records would be wrong): not applied, and the stream ends so that the agent resumes on a new one.
+    /// </summary>
+    public static BillingException PlanChanged(string workspaceId) =>
+        new BillingException(ErrorKind.Unavailable, ErrorReasons.WorkspacePlanChanged,
+            "The workspace was upgraded while this stream was open; the batch was not applied. Reconnect and resume from the last committed sequence.")
+            .With("workspace_id", workspaceId);
+
     private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

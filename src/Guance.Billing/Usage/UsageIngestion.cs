@@ -1,8 +1,6 @@
-using System.Data.Common;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
-using Guance.Billing.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Usage;
@@ -11,8 +9,9 @@ namespace Guance.Billing.Usage;
 public sealed record StreamOpened(string WorkspaceId, string CollectorId, long LastCommittedSequence, int MaxBatchesInFlight, int MaxRecordsPerBatch);
 
 /// <summary>
-/// Usage ingestion for collector tokens: opening streams, admitting each batch (token, workspace,
-/// lock), validating and aggregating it, and handing it to the single writer.
+/// Usage ingestion for collector tokens: opening streams (the token and workspace read once), validating and
+/// aggregating each batch with that workspace, and handing it to the single writer, which admits every batch
+/// again (token, workspace, plan, lock) inside its group-commit transaction before writing it.
 /// </summary>
 public sealed class UsageIngestion(
     UsageDatabase database,
@@ -20,15 +19,10 @@ public sealed class UsageIngestion(
     CollectorStreams streams,
     IOptions<UsageOptions> options,
     IDayCloseOracle days,
-    IWorkspaceLockOracle locks,
     UsageMetrics metrics,
     TimeProvider clock)
 {
-    private const string AdmissionSql = """
-        SELECT t.revoked_at, t.expires_at, w.state, w.plan, w.upgraded_at, w.site_code, w.id
-        FROM access_tokens t JOIN workspaces w ON w.id = t.subject_id
-        WHERE t.id = @token AND t.kind = @kind
-        """;
+    private const string AdmissionSql = TokenAdmission.SelectSql + " WHERE t.id = @token AND t.kind = @kind";
 
     private const string ReadMarkSql = "SELECT last_sequence FROM usage_collectors WHERE workspace_id = @workspace AND collector_id = @collector";
 
@@ -63,7 +57,7 @@ public sealed class UsageIngestion(
         {
             var mark = await ReadMarkAsync(workspace.Id, collectorId!, cancellationToken);
             var opened = new StreamOpened(workspace.Id, collectorId!, mark, Math.Max(1, Options.MaxBatchesInFlight), Options.MaxRecordsPerBatch);
-            return new UsageStreamSession(this, caller, opened, registration);
+            return new UsageStreamSession(this, caller.TokenId!, workspace, opened, registration);
         }
         catch
         {
@@ -86,7 +80,7 @@ public sealed class UsageIngestion(
             metrics.Rejected(e.Reason);
             throw;
         }
-        var (workspace, locked) = await AdmitBatchAsync(caller, cancellationToken);
+        var workspace = await AdmitAsync(caller, cancellationToken);
         var mark = await ReadMarkAsync(workspace.Id, collectorId!, cancellationToken);
         if (sequence <= mark)
         {
@@ -99,7 +93,7 @@ public sealed class UsageIngestion(
             Refused(sequence, tooFar);
             throw tooFar;
         }
-        var outcome = await await SubmitAsync(workspace, locked, collectorId!, sequence, records, cancellationToken);
+        var outcome = await await SubmitAsync(workspace, caller.TokenId!, collectorId!, sequence, records, cancellationToken);
         if (outcome.Error is { } error)
         {
             throw error;
@@ -108,92 +102,55 @@ public sealed class UsageIngestion(
     }
 
     /// <summary>
-    /// Checks, per batch, that the collector token still works and its workspace takes usage. Fatal
-    /// failures (revoked token, dissolved workspace) are thrown: they end the stream.
+    /// Checks that the collector token works and its workspace takes usage, at a stream's open and before a unary
+    /// report. Fatal failures (revoked token, dissolved workspace) are thrown: they end the stream.
     /// </summary>
     internal async Task<WorkspaceSnapshot> AdmitAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return await ReadAdmissionAsync(connection, caller, cancellationToken);
-    }
-
-    /// <summary>
-    /// <see cref="AdmitAsync"/> for a batch, and whether its workspace is locked, on one pooled connection
-    /// (a connection per read cost a fleet's small batches more than the reads).
-    /// </summary>
-    internal async Task<(WorkspaceSnapshot Workspace, bool Locked)> AdmitBatchAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
-        var workspace = await ReadAdmissionAsync(connection, caller, cancellationToken);
-        return (workspace, await locks.IsLockedAsync(connection, workspace.Id, cancellationToken));
-    }
-
-    private async Task<WorkspaceSnapshot> ReadAdmissionAsync(DbConnection connection, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command(AdmissionSql).With("@token", caller.TokenId).With("@kind", (int)TokenKind.Collector);
+        await using var command = connection.Command(AdmissionSql).With("@token", caller.TokenId).With("@kind", TokenAdmission.CollectorKind);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        TokenAdmission? admission = await reader.ReadAsync(cancellationToken) ? TokenAdmission.Read(reader) : null;
+        if (TokenAdmission.Refusal(admission, caller.TokenId!, UnixMicrosecondsConverter.ToMicroseconds(clock.GetUtcNow())) is { } refusal)
         {
-            metrics.Rejected(ErrorReasons.TokenInvalid);
-            throw Errors.Unauthenticated(ErrorReasons.TokenInvalid, "The bearer token is not valid.");
+            metrics.Rejected(refusal.Reason);
+            throw refusal;
         }
-        var workspace = new WorkspaceSnapshot(
-            Id: reader.GetString(6),
-            Site: Sites.Get(reader.GetString(5)),
-            Plan: (Plan)reader.GetInt32(3),
-            State: (WorkspaceState)reader.GetInt32(2),
-            UpgradedAt: reader.IsDBNull(4) ? null : UnixMicrosecondsConverter.FromMicroseconds(reader.GetInt64(4)));
-        if (workspace.State == WorkspaceState.Dissolved)
-        {
-            metrics.Rejected(ErrorReasons.WorkspaceDissolved);
-            throw UsageErrors.Dissolved(workspace.Id);
-        }
-        if (!reader.IsDBNull(0))
-        {
-            metrics.Rejected(ErrorReasons.TokenRevoked);
-            throw Errors.Unauthenticated(ErrorReasons.TokenRevoked, "The collector token has been revoked; the stream ends.").With("token_id", caller.TokenId!);
-        }
-        if (!reader.IsDBNull(1) && reader.GetInt64(1) <= UnixMicrosecondsConverter.ToMicroseconds(clock.GetUtcNow()))
-        {
-            metrics.Rejected(ErrorReasons.TokenExpired);
-            throw Errors.Unauthenticated(ErrorReasons.TokenExpired, "The collector token has expired; the stream ends.").With("token_id", caller.TokenId!);
-        }
-        return workspace;
+        return admission!.Value.ToSnapshot();
     }
 
     /// <summary>
-    /// Validates and aggregates a batch, then queues it for the writer (waiting while the queue is
-    /// full). A refusal completes at once; the returned task completes after the commit otherwise.
+    /// Validates and aggregates a batch with <paramref name="workspace"/> as its stream read it, then queues it for
+    /// the writer (waiting while the queue is full), which admits it first. The returned task completes after the
+    /// commit, with the refusal of its records if they were refused (unless the workspace is locked or the token
+    /// no longer works, which come first), or faulted with an error that ends the stream.
     /// </summary>
-    internal async ValueTask<Task<BatchOutcome>> SubmitAsync(WorkspaceSnapshot workspace, bool locked, string collectorId, long sequence, ReadOnlyMemory<UsageRecord> records, CancellationToken cancellationToken)
+    internal async ValueTask<Task<BatchOutcome>> SubmitAsync(WorkspaceSnapshot workspace, string tokenId, string collectorId, long sequence, ReadOnlyMemory<UsageRecord> records, CancellationToken cancellationToken)
     {
-        AggregatedBatch batch;
+        PendingBatch pending;
         try
         {
-            if (locked)
-            {
-                throw UsageErrors.Locked(workspace.Id);
-            }
-            batch = BatchAggregator.Aggregate(workspace, sequence, records.Span, clock.GetUtcNow(), Options, days);
+            var batch = BatchAggregator.Aggregate(workspace, sequence, records.Span, clock.GetUtcNow(), Options, days);
+            pending = new PendingBatch(workspace, tokenId, collectorId, batch);
         }
         catch (BillingException e)
         {
-            return Task.FromResult(Refused(sequence, e));
+            pending = new PendingBatch(workspace, tokenId, collectorId, new AggregatedBatch(sequence, records.Length, []), BatchOutcome.Rejected(sequence, e));
         }
-        return await writer.EnqueueAsync(new PendingBatch(workspace, collectorId, batch), cancellationToken);
+        return await writer.EnqueueAsync(pending, cancellationToken);
     }
+
+    /// <summary>
+    /// A stream's batch answered without its records (a duplicate, a refused shape or sequence), queued only for the
+    /// writer's admission of its token and workspace, which may end the stream instead.
+    /// </summary>
+    internal ValueTask<Task<BatchOutcome>> AnswerAsync(WorkspaceSnapshot workspace, string tokenId, string collectorId, BatchOutcome outcome, int records, CancellationToken cancellationToken) =>
+        writer.EnqueueAsync(new PendingBatch(workspace, tokenId, collectorId, new AggregatedBatch(outcome.Sequence, records, []), outcome, lockDecides: false), cancellationToken);
 
     internal BatchOutcome Refused(long sequence, BillingException error)
     {
         var outcome = BatchOutcome.Rejected(sequence, error);
         metrics.Answered(outcome, 0);
-        return outcome;
-    }
-
-    internal BatchOutcome DuplicateAnswered(long sequence, int records)
-    {
-        var outcome = BatchOutcome.Duplicate(sequence);
-        metrics.Answered(outcome, records);
         return outcome;
     }
 

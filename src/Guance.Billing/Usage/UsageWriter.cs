@@ -26,6 +26,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     private readonly TimeProvider _clock;
     private readonly UsageMetrics _metrics;
     private readonly ILogger<UsageWriter> _logger;
+    private readonly IWorkspaceLockOracle _locks;
     private Thread? _thread;
     private DbConnection? _connection;
     private IUsageStore? _store;
@@ -33,8 +34,13 @@ public sealed class UsageWriter : IHostedService, IDisposable
     // The days whose rollups this commit recomputes from their hours (docs/performance.md, "Dashboard reads").
     private readonly UsageRollupKeys _rollupKeys = new();
 
-    public UsageWriter(UsageDatabase database, IOptions<UsageOptions> options, TimeProvider clock, UsageMetrics metrics, ILogger<UsageWriter> logger)
+    // The tokens of this commit's batches with their workspaces, read once in its transaction.
+    private readonly Dictionary<string, TokenAdmission> _admissions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tokens = new(StringComparer.Ordinal);
+
+    public UsageWriter(UsageDatabase database, IOptions<UsageOptions> options, TimeProvider clock, UsageMetrics metrics, IWorkspaceLockOracle locks, ILogger<UsageWriter> logger)
     {
+        _locks = locks;
         _database = database;
         _options = options.Value;
         _clock = clock;
@@ -138,7 +144,8 @@ public sealed class UsageWriter : IHostedService, IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var group = InLockOrder(queued);
-        var outcomes = new BatchOutcome[group.Count];
+        var outcomes = new BatchOutcome?[group.Count];
+        var refusals = new BillingException?[group.Count];
         try
         {
             EnsureConnection();
@@ -146,16 +153,17 @@ public sealed class UsageWriter : IHostedService, IDisposable
             using var transaction = _connection!.BeginTransaction();
             _store!.Enlist(transaction);
             var now = UnixMicrosecondsConverter.ToMicroseconds(_clock.GetUtcNow());
+            var admitted = Admit(group, outcomes, refusals, now);
             // Quota checks lock their workspace (PostgreSQL); taken up front in one order, so that two hosts never deadlock.
-            foreach (var workspaceId in group.Where(b => b.Batch.HasExperienceRows).Select(b => b.Workspace.Id).Distinct().Order(StringComparer.Ordinal))
+            foreach (var workspaceId in admitted.Where(i => group[i].Batch.HasExperienceRows).Select(i => group[i].Workspace.Id).Distinct().Order(StringComparer.Ordinal))
             {
                 _store.LockWorkspace(workspaceId);
             }
             // Commercial batches are written together (one round trip for a whole run on PostgreSQL); a batch
             // with experience usage needs its quota read first, so the run before it is written before that read.
-            var closedDays = ReadClosedDays(group);
+            var closedDays = ReadClosedDays(admitted.Select(i => group[i]));
             var run = new List<int>();
-            for (int i = 0; i < group.Count; i++)
+            foreach (var i in admitted)
             {
                 if (closedDays.Count > 0 && RefusedAsClosed(group[i], closedDays) is { } closedOutcome)
                 {
@@ -194,9 +202,59 @@ public sealed class UsageWriter : IHostedService, IDisposable
         _metrics.Committed(group.Count, Stopwatch.GetElapsedTime(started));
         for (int i = 0; i < group.Count; i++)
         {
-            _metrics.Answered(outcomes[i], group[i].Batch.RecordCount);
-            group[i].Completion.TrySetResult(outcomes[i]);
+            if (refusals[i] is { } refusal)
+            {
+                _metrics.Rejected(refusal.Reason);
+                group[i].Completion.TrySetException(refusal);
+                continue;
+            }
+            _metrics.Answered(outcomes[i]!, group[i].Batch.RecordCount);
+            group[i].Completion.TrySetResult(outcomes[i]!);
         }
+    }
+
+    /// <summary>
+    /// The per-batch admission, for the whole group in one read inside the transaction (docs/ingestion.md): a batch
+    /// whose token no longer works, whose workspace is dissolved, or whose workspace was upgraded since its stream
+    /// read it, gets a refusal that ends its stream (<paramref name="refusals"/>); a locked workspace's batch is
+    /// refused with WORKSPACE_LOCKED; a batch decided before gets that answer. The rest, returned, are written.
+    /// </summary>
+    private List<int> Admit(List<PendingBatch> group, BatchOutcome?[] outcomes, BillingException?[] refusals, long nowMicros)
+    {
+        _tokens.Clear();
+        _admissions.Clear();
+        foreach (var batch in group)
+        {
+            _tokens.Add(batch.TokenId);
+        }
+        _store!.ReadAdmissions(_tokens, _admissions);
+        var admitted = new List<int>(group.Count);
+        for (int i = 0; i < group.Count; i++)
+        {
+            var pending = group[i];
+            TokenAdmission? admission = _admissions.TryGetValue(pending.TokenId, out var found) ? found : null;
+            if (TokenAdmission.Refusal(admission, pending.TokenId, nowMicros) is { } refusal)
+            {
+                refusals[i] = refusal;
+            }
+            else if (!admission!.Value.Matches(pending.Workspace))
+            {
+                refusals[i] = UsageErrors.PlanChanged(pending.Workspace.Id);
+            }
+            else if (pending.LockDecides && _locks.IsLocked(pending.Workspace.Id, admission.Value.LockAt))
+            {
+                outcomes[i] = BatchOutcome.Rejected(pending.Batch.Sequence, UsageErrors.Locked(pending.Workspace.Id));
+            }
+            else if (pending.Decided is { } decided)
+            {
+                outcomes[i] = decided;
+            }
+            else
+            {
+                admitted.Add(i);
+            }
+        }
+        return admitted;
     }
 
     /// <summary>
@@ -212,7 +270,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     /// The site-days of the group that CloseDay has closed, read inside the transaction (under the
     /// site-day locks on PostgreSQL): the exact rule that no point lands in a day after its close.
     /// </summary>
-    private Dictionary<(string Site, DateOnly Day), DateTimeOffset> ReadClosedDays(List<PendingBatch> group)
+    private Dictionary<(string Site, DateOnly Day), DateTimeOffset> ReadClosedDays(IEnumerable<PendingBatch> group)
     {
         var closed = new Dictionary<(string Site, DateOnly Day), DateTimeOffset>();
         var siteDays = group.SelectMany(b => b.Batch.Rows.Select(r => (b.Workspace.Site, r.Hour.BillingDay))).Distinct()
@@ -244,7 +302,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         return null;
     }
 
-    private void ApplyRun(List<PendingBatch> group, List<int> run, BatchOutcome[] outcomes, long nowMicros)
+    private void ApplyRun(List<PendingBatch> group, List<int> run, BatchOutcome?[] outcomes, long nowMicros)
     {
         if (run.Count == 0)
         {

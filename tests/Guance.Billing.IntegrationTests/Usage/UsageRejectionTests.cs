@@ -324,6 +324,6 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
     {
         public HashSet<string> Locked { get; } = new();
 
-        public ValueTask<bool> IsLockedAsync(System.Data.Common.DbConnection connection, string workspaceId, CancellationToken cancellationToken) => ValueTask.FromResult(Locked.Contains(workspaceId));
+        public bool IsLocked(string workspaceId, long? lockAt) => Locked.Contains(workspaceId);
     }
 }

@@ -11,7 +11,7 @@ namespace Guance.Billing.Tests.Usage;
 public sealed class WriterLockOrderTests
 {
     private static PendingBatch Batch(string workspace, string collector, long sequence) =>
-        new(new WorkspaceSnapshot(workspace, Sites.Get("cn1"), Plan.Commercial, WorkspaceState.Active, null), collector,
+        new(new WorkspaceSnapshot(workspace, Sites.Get("cn1"), Plan.Commercial, WorkspaceState.Active, null), "tok_1", collector,
             new AggregatedBatch(sequence, 1, []));
 
     [Fact]

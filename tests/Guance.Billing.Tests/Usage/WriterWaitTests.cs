@@ -16,7 +16,7 @@ public sealed class WriterWaitTests
         var woken = Task.Factory.StartNew(() => UsageWriter.WaitForBatches(queue.Reader), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         await queue.Writer.WriteAsync(new PendingBatch(
-            new WorkspaceSnapshot("ws_a", Sites.Get("cn1"), Plan.Commercial, WorkspaceState.Active, null), "web-1", new AggregatedBatch(1, 1, [])));
+            new WorkspaceSnapshot("ws_a", Sites.Get("cn1"), Plan.Commercial, WorkspaceState.Active, null), "tok_1", "web-1", new AggregatedBatch(1, 1, [])));
 
         Assert.True(await woken.WaitAsync(Patience));
         Assert.True(queue.Reader.TryRead(out _));
