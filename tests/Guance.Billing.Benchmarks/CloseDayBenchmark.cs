@@ -153,13 +153,27 @@ public static class CloseDayBenchmark
         var billsInDatabase = await ScalarAsync(database, "SELECT COUNT(*) FROM daily_bills WHERE site_code = 'cn1' AND billing_day = @day AND status = 2", day);
         var linesInDatabase = await ScalarAsync(database,
             "SELECT COUNT(*) FROM daily_bill_lines l JOIN daily_bills b ON b.id = l.daily_bill_id WHERE b.site_code = 'cn1' AND b.billing_day = @day", day);
+        // The seed's rollups against its points, for the first 1,000 workspaces: what the usage writer would have kept.
+        var stock = string.Join(", ", Items.Where(i => Usage.BillingItems.Get((Usage.BillingItem)(int)i).IsStock).Select(i => (int)i));
+        var rollupsOff = await ScalarAsync(database, $"""
+            SELECT COUNT(*) FROM usage_daily_rollups d
+            WHERE d.billing_day = @day AND d.workspace_id IN (SELECT id FROM workspaces WHERE site_code = 'cn1' ORDER BY id LIMIT 1000)
+              AND d.quantity <> (SELECT CASE WHEN d.item IN ({stock}) THEN MAX(p.quantity) ELSE SUM(p.quantity) END FROM usage_points p
+                                 WHERE p.workspace_id = d.workspace_id AND p.item = d.item AND p.plan = d.plan AND p.billing_day = d.billing_day)
+            """, day) + await ScalarAsync(database, """
+            SELECT COUNT(*) FROM usage_points p LEFT JOIN usage_hourly_rollups r
+              ON r.workspace_id = p.workspace_id AND r.item = p.item AND r.plan = p.plan AND r.billing_day = p.billing_day AND r.hour_start = p.hour_start
+            WHERE p.billing_day = @day AND p.workspace_id IN (SELECT id FROM workspaces WHERE site_code = 'cn1' ORDER BY id LIMIT 1000)
+              AND (r.quantity IS NULL OR r.quantity <> p.quantity)
+            """, day);
         var again = Stopwatch.StartNew();
         var second = (await settlement.CloseDayAsync(new CloseDayRequest { SiteCode = site.Code, Day = close.Day })).DayClose;
         var againSeconds = again.Elapsed.TotalSeconds;
         var exact = close.Bills == count && close.BillsCharged == count && billsInDatabase == count && linesInDatabase == (long)count * Items.Length
-            && chargesInLedger == count && Cents(close.Total) == expectedTotal && second.Equals(close) && closes.All(c => c.Equals(close));
+            && chargesInLedger == count && Cents(close.Total) == expectedTotal && second.Equals(close) && closes.All(c => c.Equals(close)) && rollupsOff == 0;
         Console.WriteLine($"  check: {billsInDatabase:N0} charged bills, {linesInDatabase:N0} lines and {chargesInLedger:N0} charges in the database, one bill {Cents(one.Total) / 100}.{Cents(one.Total) % 100:00} CNY, "
             + $"day total {Cents(close.Total) / 100:N0}.{Cents(close.Total) % 100:00} (expected {expectedTotal / 100:N0}.{expectedTotal % 100:00}); "
+            + $"rollups of 1,000 workspaces against their points: {(rollupsOff == 0 ? "equal" : rollupsOff + " OFF")}; "
             + $"CloseDay again {againSeconds:F2} s, unchanged: {(exact ? "exact" : "WRONG")}");
 
         var verify = Stopwatch.StartNew();
@@ -210,7 +224,8 @@ public static class CloseDayBenchmark
     /// Copies the template workspace's rows (workspace, binding, settlement, retention) to count - 1 new
     /// workspaces, all upgraded two days ago, and gives every workspace 24 hourly points of every item of
     /// <paramref name="day"/> and their hourly and daily rollups, computed from the points as the usage writer
-    /// keeps them; set-based statements on one connection. Returns the number of points.
+    /// keeps them; set-based statements on one connection (on PostgreSQL by COPY and generate_series with the
+    /// usage tables' indexes built after the insert: <see cref="CloseDayPostgresSeed"/>). Returns the number of points.
     /// </summary>
     private static async Task<long> SeedAsync(BenchmarkDatabase database, string template, List<string> accounts, int count, Site site, DateOnly day)
     {
@@ -221,19 +236,25 @@ public static class CloseDayBenchmark
         await ExecuteAsync(connection, "UPDATE workspace_bindings SET bound_at = @a WHERE workspace_id = @t", ("@a", upgradedAt), ("@t", template));
 
         await ExecuteAsync(connection, "CREATE TEMPORARY TABLE bench_workspaces (n INTEGER NOT NULL, id VARCHAR(64) NOT NULL, account VARCHAR(64) NOT NULL)");
-        await using (var transaction = await connection.BeginTransactionAsync())
+        var clock = TimeProvider.System;
+        var newWorkspaces = Enumerable.Range(1, count - 1).Select(n => (N: n, Id: Ids.New("ws", clock), Account: accounts[n % accounts.Count]));
+        if (connection is Npgsql.NpgsqlConnection postgres)
         {
-            var clock = TimeProvider.System;
-            foreach (var chunk in Enumerable.Range(1, count - 1).Chunk(500))
+            await CloseDayPostgresSeed.FillWorkspacesAsync(postgres, newWorkspaces);
+        }
+        else
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            foreach (var chunk in newWorkspaces.Chunk(500))
             {
                 await using var insert = connection.CreateCommand();
                 insert.Transaction = transaction;
                 insert.CommandText = "INSERT INTO bench_workspaces (n, id, account) VALUES "
-                    + string.Join(", ", chunk.Select((n, i) => $"({n}, @i{i}, @a{i})"));
+                    + string.Join(", ", chunk.Select((_, i) => $"({chunk[i].N}, @i{i}, @a{i})"));
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    Add(insert, $"@i{i}", Ids.New("ws", clock));
-                    Add(insert, $"@a{i}", accounts[chunk[i] % accounts.Count]);
+                    Add(insert, $"@i{i}", chunk[i].Id);
+                    Add(insert, $"@a{i}", chunk[i].Account);
                 }
                 await insert.ExecuteNonQueryAsync();
             }
@@ -250,6 +271,14 @@ public static class CloseDayBenchmark
             await transaction.CommitAsync();
         }
 
+        if (connection is Npgsql.NpgsqlConnection server)
+        {
+            var seeded = await CloseDayPostgresSeed.SeedUsageAsync(server, Items, Scale, ToMicroseconds(site.StartOf(day)), day);
+            // A vacuum too: the autovacuum that millions of fresh inserts start would otherwise run during the
+            // close, which a database in service does not see.
+            await ExecuteAsync(connection, "VACUUM ANALYZE");
+            return seeded;
+        }
         // Hour h (0-23) of item i: (h + 1) x the item's scale, so stock items' MAX and flow items' SUM both bill something.
         var scales = string.Join(" ", Items.Select(item => $"WHEN {(int)item} THEN {Scale(item)}"));
         var itemList = string.Join(" UNION ALL ", Items.Select(item => $"SELECT {(int)item} AS item"));
@@ -296,9 +325,7 @@ public static class CloseDayBenchmark
                 await insertRollups.ExecuteNonQueryAsync();
             }
             await transaction.CommitAsync();
-            // A vacuum too on PostgreSQL: the autovacuum that millions of fresh inserts start would
-            // otherwise run during the close, which a database in service does not see.
-            await ExecuteAsync(connection, connection is Npgsql.NpgsqlConnection ? "VACUUM ANALYZE" : "ANALYZE");
+            await ExecuteAsync(connection, "ANALYZE");
             return points;
         }
     }
@@ -328,6 +355,7 @@ public static class CloseDayBenchmark
         var values = columns.Select(c => replaced.TryGetValue(c, out var expression) ? expression : "t." + c);
         await using var copy = connection.CreateCommand();
         copy.Transaction = transaction;
+        copy.CommandTimeout = 600;
         copy.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM {table} t CROSS JOIN bench_workspaces b WHERE t.{keyColumn} = @t";
         Add(copy, "@t", template);
         await copy.ExecuteNonQueryAsync();
@@ -355,6 +383,7 @@ public static class CloseDayBenchmark
         await using var connection = await database.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.CommandTimeout = 600;
         Add(command, "@day", day);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -363,6 +392,7 @@ public static class CloseDayBenchmark
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.CommandTimeout = 1800;
         foreach (var (name, value) in parameters)
         {
             Add(command, name, value);

@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Usage;
 using Guance.Billing.Wallets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Settlement;
@@ -18,24 +21,28 @@ namespace Guance.Billing.Settlement;
 /// billing account's cloud receivable, written per item as <see cref="Cloud.CloudMeteringLine"/>s; such a
 /// bill stays AwaitingCloud (charged_at set) until the marketplace acknowledged its metering records.</item>
 /// </list>
-/// Bills are charged in batches, one database transaction per batch; the bills of one billing account
-/// in a batch are one wallet write (<see cref="ChargeEngine.ChargeAllAsync"/>), and the batch's bills are
+/// Bills are charged in batches, one database transaction per batch; the bills of all the billing accounts
+/// of a batch are one wallet write (<see cref="ChargeEngine.ChargeBatchAsync"/>: the wallets locked in one
+/// statement, the books read in two, one save, one insert of the ledger entries), and the batch's bills are
 /// marked charged by one conditional update (set-based) in the same transaction, so that a bill is marked
 /// exactly when its charge commits, by the one run that moves it from its status. A batch takes the wallets in
 /// billing-account order, so that two closes (two sites, or two hosts) never deadlock; a batch that
-/// loses a race is retried whole.
+/// loses a race is retried whole. A charge that the wallet refuses (an account without a wallet, a bill id
+/// used as another charge's reference) fails only its bill: it stays due, the others commit, and
+/// <see cref="FirstRefusal"/> tells the close not to complete the day.
 /// On PostgreSQL, <see cref="SettlementOptions.ChargeParallelism"/> batches run at once, each on a
 /// connection (and a scope) of its own: the bills due are read in billing-account order and cut into
 /// slices at account boundaries, so the slices lock disjoint wallets, each in ascending order (no
 /// deadlock among them or with another host). SQLite has one writer: there a batch runs alone.
 /// </summary>
 internal sealed class BillCharger(
-    BillingDbContext db, ChargeEngine charges, WalletWriteRetry retry, IServiceScopeFactory scopes, IOptions<SettlementOptions> options)
+    BillingDbContext db, ChargeEngine charges, WalletWriteRetry retry, IServiceScopeFactory scopes, IOptions<SettlementOptions> options, ILogger logger)
 {
     private const string DueSqlFormat = """
         SELECT id, workspace_id, billing_account_id, cloud_account_id FROM daily_bills
         WHERE site_code = @site AND billing_day = @day AND status = @status AND charged_at IS NULL
-          AND billing_account_id IS NOT NULL AND (status = 1 OR cloud_account_id IS NOT NULL) {0}
+          AND billing_account_id IS NOT NULL AND (status = 1 OR cloud_account_id IS NOT NULL)
+          AND (billing_account_id > @cursor_account OR (billing_account_id = @cursor_account AND id > @cursor_id)) {0}
         ORDER BY billing_account_id, id
         LIMIT @limit
         """;
@@ -51,6 +58,13 @@ internal sealed class BillCharger(
         ORDER BY billing_account_id
         """;
 
+    // The bills whose charge the wallet refused in this charger's runs, with the first refusal: tried once per close.
+    private readonly ConcurrentDictionary<string, BillingException> _refused = new(StringComparer.Ordinal);
+    private BillingException? _firstRefusal;
+
+    /// <summary>The first charge that the wallet refused in this charger's runs (its bill stays due), or null.</summary>
+    public BillingException? FirstRefusal => Volatile.Read(ref _firstRefusal);
+
     /// <summary>
     /// Charges every bill of the site-day that <paramref name="mode"/> pays (Pending for the wallet,
     /// AwaitingCloud for the cloud), of the billing accounts of <paramref name="accounts"/> when given (a
@@ -64,12 +78,20 @@ internal sealed class BillCharger(
         var parallelism = db.Database.IsNpgsql() ? Math.Max(1, options.Value.ChargeParallelism) : 1;
         var batch = new BatchContext(siteCode, day, status, mode, now);
         var charged = 0;
+        // Read on after the last bill seen, so that a refused bill (still due) is not read again by this run.
+        var cursor = ("", "");
         while (true)
         {
-            var bills = await DueAsync(siteCode, day, status, batchSize * parallelism, accounts, cancellationToken);
+            var bills = await DueAsync(siteCode, day, status, batchSize * parallelism, accounts, cursor, cancellationToken);
             if (bills.Count == 0)
             {
                 return charged;
+            }
+            cursor = (bills[^1].BillingAccountId, bills[^1].Id);
+            bills.RemoveAll(b => _refused.ContainsKey(b.Id));
+            if (bills.Count == 0)
+            {
+                continue;
             }
             var lines = await LinesAsync(bills, cancellationToken);
             var slices = ChargeSlices.Cut(bills, parallelism, b => b.BillingAccountId);
@@ -97,14 +119,10 @@ internal sealed class BillCharger(
         BillingDbContext context, ChargeEngine engine, WalletWriteRetry writes, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch,
         CancellationToken cancellationToken)
     {
-        return await writes.RunAsync($"A batch of {bills.Count} charges ({batch.Mode}) of {batch.Day:yyyy-MM-dd}", options.Value.ChargeAttempts, async transaction =>
+        var (marked, refused) = await writes.RunAsync($"A batch of {bills.Count} charges ({batch.Mode}) of {batch.Day:yyyy-MM-dd}", options.Value.ChargeAttempts, async transaction =>
         {
-            var paid = new List<(DueBill Bill, ChargeResult? Result)>(bills.Count);
-            foreach (var account in bills.GroupBy(b => b.BillingAccountId, StringComparer.Ordinal))
-            {
-                paid.AddRange(await ChargeAccountAsync(engine, account.Key, account.ToList(), lines, batch, cancellationToken));
-                context.ChangeTracker.Clear();
-            }
+            var (paid, refusals) = await ChargeBillsAsync(engine, bills, lines, batch, cancellationToken);
+            context.ChangeTracker.Clear();
             // The batch's bills marked, and the cloud bills' metering lines written, set-based, in the charges' transaction.
             var store = new BillStore(context.Database.GetDbConnection(), transaction.GetDbTransaction());
             var marked = await store.MarkChargedAsync([.. paid.Select(p => (p.Bill.Id, p.Result))], batch.Status, batch.Now, cancellationToken);
@@ -113,30 +131,44 @@ internal sealed class BillCharger(
                 await store.InsertMeteringLinesAsync([.. paid.Where(p => p.Result is not null && marked.Contains(p.Bill.Id)).Select(p => (p.Bill, p.Result!))],
                     batch.SiteCode, batch.Day, cancellationToken);
             }
-            return marked.Count;
+            return (marked.Count, refusals);
         }, cancellationToken);
+        foreach (var (bill, refusal) in refused)
+        {
+            logger.LogWarning("The charge of daily bill {Bill} to billing account {Account} was refused ({Reason}): {Message}; the bill stays due.",
+                bill.Id, bill.BillingAccountId, refusal.Reason, refusal.Message);
+            _refused.TryAdd(bill.Id, refusal);
+            Interlocked.CompareExchange(ref _firstRefusal, refusal, null);
+        }
+        return marked;
     }
 
     /// <summary>
-    /// One wallet write for the account's bills of the batch; each bill with what paid it (null: nothing to pay, no charge).
-    /// A bill that another run charged meanwhile gets its charge replayed here, and is then left as it is by the marking.
+    /// One wallet write for all the bills of the batch; each bill with what paid it (null: nothing to pay, no charge), and
+    /// the refused ones apart. A bill that another run charged meanwhile gets its charge replayed here, and is then left as
+    /// it is by the marking.
     /// </summary>
-    private static async Task<List<(DueBill Bill, ChargeResult? Result)>> ChargeAccountAsync(
-        ChargeEngine engine, string billingAccountId, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch,
-        CancellationToken cancellationToken)
+    private static async Task<(List<(DueBill Bill, ChargeResult? Result)> Paid, List<(DueBill Bill, BillingException Refusal)> Refused)> ChargeBillsAsync(
+        ChargeEngine engine, List<DueBill> bills, ILookup<string, ChargeLine> lines, BatchContext batch, CancellationToken cancellationToken)
     {
         var toCharge = bills.Where(b => lines[b.Id].Any()).ToList();
+        var requests = toCharge.Select(b => new ChargeRequest(b.BillingAccountId, b.Id, lines[b.Id].ToList(), batch.Mode, Description(b, batch.Day))).ToList();
+        var attempts = await engine.ChargeBatchAsync(requests, cancellationToken);
         var results = new Dictionary<string, ChargeResult>(StringComparer.Ordinal);
-        if (toCharge.Count > 0)
+        var refused = new List<(DueBill, BillingException)>();
+        for (var i = 0; i < toCharge.Count; i++)
         {
-            var requests = toCharge.Select(b => new ChargeRequest(billingAccountId, b.Id, lines[b.Id].ToList(), batch.Mode, Description(b, batch.Day))).ToList();
-            var outcomes = await engine.ChargeAllAsync(billingAccountId, requests, cancellationToken);
-            foreach (var outcome in outcomes)
+            if (attempts[i].Outcome is { } outcome)
             {
-                results.Add(outcome.Result.Reference, outcome.Result);
+                results.Add(toCharge[i].Id, outcome.Result);
+            }
+            else
+            {
+                refused.Add((toCharge[i], attempts[i].Refusal!));
             }
         }
-        return bills.Select(b => (b, results.GetValueOrDefault(b.Id))).ToList();
+        var refusedIds = refused.Select(r => r.Item1.Id).ToHashSet(StringComparer.Ordinal);
+        return ([.. bills.Where(b => !refusedIds.Contains(b.Id)).Select(b => (b, results.GetValueOrDefault(b.Id)))], refused);
     }
 
     private static string Description(DueBill bill, DateOnly day) => bill.CloudAccountId is null
@@ -165,14 +197,16 @@ internal sealed class BillCharger(
         }
     }
 
-    private async Task<List<DueBill>> DueAsync(string siteCode, DateOnly day, DailyBillStatus status, int limit, ClaimedBatch? accounts, CancellationToken cancellationToken)
+    private async Task<List<DueBill>> DueAsync(
+        string siteCode, DateOnly day, DailyBillStatus status, int limit, ClaimedBatch? accounts, (string Account, string Id) cursor, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var command = connection.Command(accounts is null ? DueSql : DueInRangeSql)
-                .With("@site", siteCode).With("@day", day).With("@status", (int)status).With("@limit", limit);
+                .With("@site", siteCode).With("@day", day).With("@status", (int)status).With("@limit", limit)
+                .With("@cursor_account", cursor.Account).With("@cursor_id", cursor.Id);
             if (accounts is not null)
             {
                 command.With("@after", accounts.AfterKey).With("@last", accounts.LastKey);

@@ -28,7 +28,8 @@ public sealed record DayCloseTimings(TimeSpan Rating, TimeSpan Charging, int Bil
 /// <item>notify the high-consumption alerts of the day (<see cref="Alerts.ConsumptionAlertChecker"/>);</item>
 /// <item>charge every pending billing-center bill through the wallet, and settle the bills of
 /// cloud-settled workspaces: vouchers and cards first, the rest to the cloud receivable and the cloud
-/// account's metering lines (<see cref="BillCharger"/>, the bills of a billing account one wallet write);</item>
+/// account's metering lines (<see cref="BillCharger"/>, the bills of a batch one wallet write; a charge that the
+/// wallet refuses fails the close after the others, and its bill stays due);</item>
 /// <item>record the day's counts and total, and that it is complete;</item>
 /// <item>form the metering records that are now due (<see cref="Cloud.MeteringRecordFormer"/>).</item>
 /// </list>
@@ -99,12 +100,17 @@ public sealed class DayCloser(
         rating.Stop();
         await alerts.CheckAsync(site, day, cancellationToken);
         var charging = Stopwatch.StartNew();
-        var charger = new BillCharger(db, charges, retry, scopes, options);
+        var charger = new BillCharger(db, charges, retry, scopes, options, logger);
         var perClaim = Math.Max(1, options.Value.ChargeBatchSize) * (db.Database.IsNpgsql() ? Math.Max(1, options.Value.ChargeParallelism) : 1);
         await claims.PlanAsync(DayClosePhase.Charging, () => charger.DueAccountsAsync(site.Code, day, cancellationToken), perClaim, cancellationToken);
         var charged = await WorkClaimsAsync(claims, DayClosePhase.Charging, holder, batch => ChargeAsync(charger, site, day, batch, cancellationToken), cancellationToken);
         charged += await ChargeAsync(charger, site, day, null, cancellationToken);
         charging.Stop();
+        if (charger.FirstRefusal is { } refused)
+        {
+            // The others are charged; the refused bills stay due and the day incomplete, so that the next run charges them once repaired.
+            throw refused;
+        }
         await CompleteAsync(site, day, cancellationToken);
         await metering.FormDueAsync(cancellationToken);
         logger.LogInformation("Closed {Site} {Day}: {Bills} bills written in {Rating} ms, {Charges} charges in {Charging} ms",

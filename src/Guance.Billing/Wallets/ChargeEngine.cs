@@ -7,9 +7,9 @@ namespace Guance.Billing.Wallets;
 
 /// <summary>
 /// Charges commercial-plan usage to a billing account: the engine that daily settlement calls for
-/// each daily bill (<see cref="ChargeAsync(ChargeRequest, CancellationToken)"/>), also open to
-/// operators through the Charge RPC. Only commercial usage may be charged here: vouchers pay only
-/// commercial-plan usage, and the engine lets them pay every item except SMS and synthetic tests.
+/// a batch of daily bills (<see cref="ChargeBatchAsync"/>), also open to operators through the Charge RPC.
+/// Only commercial usage may be charged here: vouchers pay only commercial-plan usage, and the engine
+/// lets them pay every item except SMS and synthetic tests.
 /// Deduction follows <see cref="ChargeAllocator"/>; the whole charge is one ledger transaction keyed
 /// by its reference, so a retry (or a second host) returns the first result. The Charge RPC's charges
 /// go through <see cref="ChargeWriter"/>, which commits those that arrive together as one group
@@ -57,22 +57,37 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
     }
 
     /// <summary>
-    /// Charges several requests of one billing account under one wallet write (one lock, one load of
-    /// the book, one look-up of the references, one save), in the given order, each its own ledger
-    /// transaction: what daily settlement does with a billing account's bills of a day. The same rules
-    /// and results as one <see cref="ChargeAsync(ChargeRequest, CancellationToken)"/> per request.
+    /// Charges requests of any billing accounts as ONE wallet write inside the transaction that the caller
+    /// opened (and owns: commit and retry), with the results of <see cref="ChargeGroupAsync"/>: what daily
+    /// settlement does with a batch of bills. A request that is malformed, or refused (an unknown account,
+    /// a reference used for another request), is only that request's result and changes nothing.
     /// </summary>
-    public Task<IReadOnlyList<ChargeOutcome>> ChargeAllAsync(string billingAccountId, IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChargeAttempt>> ChargeBatchAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
     {
-        if (requests.Any(r => r.BillingAccountId != billingAccountId) || requests.DistinctBy(r => r.Reference, StringComparer.Ordinal).Count() != requests.Count)
+        var attempts = new ChargeAttempt[requests.Count];
+        var valid = new List<int>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
         {
-            throw new ArgumentException("The requests must all be of the billing account, each with its own reference.", nameof(requests));
+            try
+            {
+                Validate(requests[i], new RequestValidator());
+                valid.Add(i);
+            }
+            catch (BillingException refused)
+            {
+                attempts[i] = new ChargeAttempt(null, refused);
+            }
         }
-        foreach (var request in requests)
+        if (valid.Count == 0)
         {
-            Validate(request, new RequestValidator());
+            return attempts;
         }
-        return ChargeValidAsync(billingAccountId, requests, cancellationToken);
+        var charged = await ChargeGroupOnceAsync(valid.Select(i => requests[i]).ToList(), cancellationToken);
+        for (var v = 0; v < valid.Count; v++)
+        {
+            attempts[valid[v]] = charged[v];
+        }
+        return attempts;
     }
 
     /// <summary>
@@ -84,46 +99,47 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
     /// given twice in the group is charged once: the second is a replay of the first, or refused when
     /// its request differs. A lost race reruns the whole group (<see cref="WalletWriteRetry"/>).
     /// </summary>
-    public Task<IReadOnlyList<ChargeAttempt>> ChargeGroupAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChargeAttempt>> ChargeGroupAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken) =>
+        retry.RunAsync($"A group of {requests.Count} charges", options.Value.WriteAttempts, _ => ChargeGroupOnceAsync(requests, cancellationToken), cancellationToken);
+
+    /// <summary>One try of <see cref="ChargeGroupAsync"/>, in the transaction that the caller opened.</summary>
+    private async Task<IReadOnlyList<ChargeAttempt>> ChargeGroupOnceAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
     {
         var keyed = requests.Select(KeyOf).ToList();
-        return retry.RunAsync<IReadOnlyList<ChargeAttempt>>($"A group of {requests.Count} charges", options.Value.WriteAttempts, async _ =>
+        var made = await ledger.FindTransactionsAsync(keyed, cancellationToken);
+        var replays = made.Count == 0
+            ? new Dictionary<string, PostedTransaction>(StringComparer.Ordinal)
+            : (await ledger.LoadPostedAsync(made.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
+        // Only accounts with a charge to post are locked: a replay or a refusal changes nothing.
+        var toLock = requests.Where((_, i) => !made.ContainsKey(keyed[i].IdempotencyKey)).Select(r => r.BillingAccountId);
+        return await ledger.WriteManyAsync(toLock, async books =>
         {
-            var made = await ledger.FindTransactionsAsync(keyed, cancellationToken);
-            var replays = made.Count == 0
-                ? new Dictionary<string, PostedTransaction>(StringComparer.Ordinal)
-                : (await ledger.LoadPostedAsync(made.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
-            // Only accounts with a charge to post are locked: a replay or a refusal changes nothing.
-            var toLock = requests.Where((_, i) => !made.ContainsKey(keyed[i].IdempotencyKey)).Select(r => r.BillingAccountId);
-            return await ledger.WriteManyAsync(toLock, async books =>
+            // Looked up again under the locks: a charge that another writer of these accounts committed
+            // meanwhile is a replay here, as it is for one charge alone, not a duplicate key at the save.
+            var fresh = keyed.Where(k => !made.ContainsKey(k.IdempotencyKey)).ToList();
+            var late = fresh.Count == 0 ? new Dictionary<string, LedgerTransaction>() : await ledger.FindTransactionsAsync(fresh, cancellationToken);
+            if (late.Count > 0)
             {
-                // Looked up again under the locks: a charge that another writer of these accounts committed
-                // meanwhile is a replay here, as it is for one charge alone, not a duplicate key at the save.
-                var fresh = keyed.Where(k => !made.ContainsKey(k.IdempotencyKey)).ToList();
-                var late = fresh.Count == 0 ? new Dictionary<string, LedgerTransaction>() : await ledger.FindTransactionsAsync(fresh, cancellationToken);
-                if (late.Count > 0)
+                foreach (var replay in await ledger.LoadPostedAsync(late.Values.ToList(), cancellationToken))
                 {
-                    foreach (var replay in await ledger.LoadPostedAsync(late.Values.ToList(), cancellationToken))
-                    {
-                        made.Add(replay.Transaction.IdempotencyKey, replay.Transaction);
-                        replays.Add(replay.Transaction.IdempotencyKey, replay);
-                    }
+                    made.Add(replay.Transaction.IdempotencyKey, replay.Transaction);
+                    replays.Add(replay.Transaction.IdempotencyKey, replay);
                 }
-                var posted = new Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)>(StringComparer.Ordinal);
-                var attempts = new ChargeAttempt[requests.Count];
-                for (var i = 0; i < requests.Count; i++)
+            }
+            var posted = new Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)>(StringComparer.Ordinal);
+            var attempts = new ChargeAttempt[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
+            {
+                try
                 {
-                    try
-                    {
-                        attempts[i] = new ChargeAttempt(await ChargeInGroupAsync(requests[i], keyed[i], books, made, replays, posted, cancellationToken), null);
-                    }
-                    catch (BillingException refused)
-                    {
-                        attempts[i] = new ChargeAttempt(null, refused);
-                    }
+                    attempts[i] = new ChargeAttempt(await ChargeInGroupAsync(requests[i], keyed[i], books, made, replays, posted, cancellationToken), null);
                 }
-                return attempts;
-            }, cancellationToken);
+                catch (BillingException refused)
+                {
+                    attempts[i] = new ChargeAttempt(null, refused);
+                }
+            }
+            return (IReadOnlyList<ChargeAttempt>)attempts;
         }, cancellationToken);
     }
 
