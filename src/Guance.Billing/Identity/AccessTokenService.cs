@@ -38,7 +38,7 @@ public sealed class AccessTokenService(BillingDbContext db, OperatorToken operat
         var parsed = TokenCodec.Parse(bearer);
         var token = parsed is null
             ? null
-            : await TokenById(db, parsed.Id, cancellationToken);
+            : await TokenById.For(db)(db, parsed.Id, cancellationToken);
         if (parsed is null || token is null || token.Kind != parsed.Kind
             || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(token.SecretHash, parsed.SecretHash))
         {
@@ -70,8 +70,8 @@ public sealed class AccessTokenService(BillingDbContext db, OperatorToken operat
 
     // Read afresh at every call, never cached: a revoked token is refused by the next call on every host.
     // Compiled once, since every authenticated call runs it (docs/performance.md, "Dashboard reads").
-    private static readonly Func<BillingDbContext, string, CancellationToken, Task<AccessToken?>> TokenById =
-        EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.AccessTokens.AsNoTracking().FirstOrDefault(t => t.Id == id));
+    private static readonly ModelQuery<Func<BillingDbContext, string, CancellationToken, Task<AccessToken?>>> TokenById =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.AccessTokens.AsNoTracking().FirstOrDefault(t => t.Id == id)));
 
     /// <summary>Whether a token still works now; streams call it before every batch.</summary>
     public Task<bool> IsActiveAsync(string tokenId, CancellationToken cancellationToken)

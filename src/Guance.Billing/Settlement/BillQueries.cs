@@ -80,10 +80,10 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         var today = site.BillingDayOf(clock.GetUtcNow());
         var yesterday = today.AddDays(-1);
         var monthStart = new DateOnly(today.Year, today.Month, 1);
-        var yesterdayClosed = await DayClosed(db, site.Code, yesterday, cancellationToken);
+        var yesterdayClosed = await DayClosed.For(db)(db, site.Code, yesterday, cancellationToken);
 
         var items = new List<ItemConsumption>();
-        await foreach (var item in ItemSums(db, workspaceId, yesterday, monthStart).WithCancellation(cancellationToken))
+        await foreach (var item in ItemSums.For(db)(db, workspaceId, yesterday, monthStart).WithCancellation(cancellationToken))
         {
             items.Add(item);
         }
@@ -93,13 +93,13 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
     }
 
     // Compiled once: each dashboard call paid EF's LINQ translation lookup again (docs/performance.md, "Dashboard reads").
-    private static readonly Func<BillingDbContext, string, DateOnly, CancellationToken, Task<bool>> DayClosed =
-        EF.CompileAsyncQuery((BillingDbContext db, string siteCode, DateOnly day, CancellationToken _) =>
-            db.DayCloses.Any(c => c.SiteCode == siteCode && c.BillingDay == day && c.CompletedAt != null));
+    private static readonly ModelQuery<Func<BillingDbContext, string, DateOnly, CancellationToken, Task<bool>>> DayClosed =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string siteCode, DateOnly day, CancellationToken _) =>
+            db.DayCloses.Any(c => c.SiteCode == siteCode && c.BillingDay == day && c.CompletedAt != null)));
 
     // Summed in SQL per item: a workspace with a year of bills has thousands of lines, a dozen sums.
-    private static readonly Func<BillingDbContext, string, DateOnly, DateOnly, IAsyncEnumerable<ItemConsumption>> ItemSums =
-        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, DateOnly yesterday, DateOnly monthStart) =>
+    private static readonly ModelQuery<Func<BillingDbContext, string, DateOnly, DateOnly, IAsyncEnumerable<ItemConsumption>>> ItemSums =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, DateOnly yesterday, DateOnly monthStart) =>
             from l in db.DailyBillLines.AsNoTracking()
             join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
             where b.WorkspaceId == workspaceId
@@ -108,7 +108,7 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
                 g.Key,
                 g.Sum(x => x.BillingDay == yesterday ? x.Amount : 0),
                 g.Sum(x => x.BillingDay >= monthStart ? x.Amount : 0),
-                g.Sum(x => x.Amount)));
+                g.Sum(x => x.Amount))));
 
     private async Task<IReadOnlyList<DailyBillView>> WithLinesAsync(IReadOnlyList<DailyBill> bills, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         var from = yesterday < monthStart ? yesterday : monthStart;
 
         var byItemAndDay = new Dictionary<(BillingItem, DateOnly), long>();
-        await foreach (var r in DaysOfAllItems(db, workspace.Id, workspace.Plan, from, today).WithCancellation(cancellationToken))
+        await foreach (var r in DaysOfAllItems.For(db)(db, workspace.Id, workspace.Plan, from, today).WithCancellation(cancellationToken))
         {
             byItemAndDay.Add((r.Item, r.BillingDay), r.Quantity);
         }
@@ -102,7 +102,7 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
     {
         // Experience-period usage is no longer shown after the upgrade; an experience workspace has no other.
         var points = new List<UsagePointView>();
-        await foreach (var r in Hours(db, workspace.Id, item, workspace.Plan, firstDay, lastDay, start, end).WithCancellation(cancellationToken))
+        await foreach (var r in Hours.For(db)(db, workspace.Id, item, workspace.Plan, firstDay, lastDay, start, end).WithCancellation(cancellationToken))
         {
             points.Add(new UsagePointView(r.HourStart, r.HourStart.AddHours(1), r.BillingDay, r.Quantity));
         }
@@ -115,7 +115,7 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
     {
         var site = workspace.Site;
         var points = new List<UsagePointView>();
-        await foreach (var r in Days(db, workspace.Id, workspace.Plan, item, firstDay, lastDay).WithCancellation(cancellationToken))
+        await foreach (var r in Days.For(db)(db, workspace.Id, workspace.Plan, item, firstDay, lastDay).WithCancellation(cancellationToken))
         {
             var day = new UsagePointView(site.StartOf(r.BillingDay), site.StartOf(r.BillingDay.AddDays(1)), r.BillingDay, r.Quantity);
             if (day.Start >= start && day.Start < end)
@@ -133,21 +133,21 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
     private sealed record Day(DateOnly BillingDay, long Quantity);
 
     // Compiled once: a dashboard read's LINQ translation lookup cost more host CPU than its query (docs/performance.md, "Dashboard reads").
-    private static readonly Func<BillingDbContext, string, Plan, DateOnly, DateOnly, IAsyncEnumerable<ItemDay>> DaysOfAllItems =
-        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, Plan plan, DateOnly from, DateOnly to) => db.UsageDailyRollups.AsNoTracking()
+    private static readonly ModelQuery<Func<BillingDbContext, string, Plan, DateOnly, DateOnly, IAsyncEnumerable<ItemDay>>> DaysOfAllItems =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, Plan plan, DateOnly from, DateOnly to) => db.UsageDailyRollups.AsNoTracking()
             .Where(r => r.WorkspaceId == workspaceId && r.Plan == plan && r.BillingDay >= from && r.BillingDay <= to)
-            .Select(r => new ItemDay(r.Item, r.BillingDay, r.Quantity)));
+            .Select(r => new ItemDay(r.Item, r.BillingDay, r.Quantity))));
 
-    private static readonly Func<BillingDbContext, string, BillingItem, Plan, DateOnly, DateOnly, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<Hour>> Hours =
-        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, BillingItem item, Plan plan, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end) =>
+    private static readonly ModelQuery<Func<BillingDbContext, string, BillingItem, Plan, DateOnly, DateOnly, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<Hour>>> Hours =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, BillingItem item, Plan plan, DateOnly firstDay, DateOnly lastDay, DateTimeOffset start, DateTimeOffset end) =>
             db.UsageHourlyRollups.AsNoTracking()
                 .Where(r => r.WorkspaceId == workspaceId && r.Item == item && r.Plan == plan
                     && r.BillingDay >= firstDay && r.BillingDay <= lastDay && r.HourStart >= start && r.HourStart < end)
-                .Select(r => new Hour(r.HourStart, r.BillingDay, r.Quantity)));
+                .Select(r => new Hour(r.HourStart, r.BillingDay, r.Quantity))));
 
-    private static readonly Func<BillingDbContext, string, Plan, BillingItem, DateOnly, DateOnly, IAsyncEnumerable<Day>> Days =
-        EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, Plan plan, BillingItem item, DateOnly firstDay, DateOnly lastDay) =>
+    private static readonly ModelQuery<Func<BillingDbContext, string, Plan, BillingItem, DateOnly, DateOnly, IAsyncEnumerable<Day>>> Days =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, Plan plan, BillingItem item, DateOnly firstDay, DateOnly lastDay) =>
             db.UsageDailyRollups.AsNoTracking()
                 .Where(r => r.WorkspaceId == workspaceId && r.Plan == plan && r.Item == item && r.BillingDay >= firstDay && r.BillingDay <= lastDay)
-                .Select(r => new Day(r.BillingDay, r.Quantity)));
+                .Select(r => new Day(r.BillingDay, r.Quantity))));
 }

@@ -34,14 +34,14 @@ public sealed class WorkspaceAccess(BillingDbContext db)
                     .With("workspace_id", workspaceId)
                     .With("permission", permission.ToString());
             }
-            var any = await (tracked ? TrackedWorkspace : Workspace)(db, workspaceId, cancellationToken)
+            var any = await (tracked ? TrackedWorkspace : Workspace).For(db)(db, workspaceId, cancellationToken)
                 ?? throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
             return new WorkspaceGrant(any, null);
         }
 
         // The workspace and the caller's membership in one round trip, read afresh at every call: a removed
         // member or a changed role counts from the next call on, on every host.
-        var membership = await (tracked ? TrackedMembership : Membership)(db, workspaceId, userId, cancellationToken);
+        var membership = await (tracked ? TrackedMembership : Membership).For(db)(db, workspaceId, userId, cancellationToken);
         if (membership?.Role is not { } role)
         {
             throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
@@ -61,23 +61,23 @@ public sealed class WorkspaceAccess(BillingDbContext db)
 
     // Compiled once: the gate runs on every workspace call, and LINQ's per-call translation lookup was a
     // visible part of a dashboard read's cost (docs/performance.md, "Dashboard reads").
-    private static readonly Func<BillingDbContext, string, CancellationToken, Task<Workspace?>> Workspace =
-        EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.AsNoTracking().FirstOrDefault(w => w.Id == id));
+    private static readonly ModelQuery<Func<BillingDbContext, string, CancellationToken, Task<Workspace?>>> Workspace =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.AsNoTracking().FirstOrDefault(w => w.Id == id)));
 
-    private static readonly Func<BillingDbContext, string, CancellationToken, Task<Workspace?>> TrackedWorkspace =
-        EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.FirstOrDefault(w => w.Id == id));
+    private static readonly ModelQuery<Func<BillingDbContext, string, CancellationToken, Task<Workspace?>>> TrackedWorkspace =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.FirstOrDefault(w => w.Id == id)));
 
-    private static readonly Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>> Membership =
-        EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces.AsNoTracking()
+    private static readonly ModelQuery<Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>>> Membership =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces.AsNoTracking()
             .Where(w => w.Id == id)
             .Select(w => new WorkspaceMembership(w, db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault()))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
-    private static readonly Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>> TrackedMembership =
-        EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces
+    private static readonly ModelQuery<Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>>> TrackedMembership =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces
             .Where(w => w.Id == id)
             .Select(w => new WorkspaceMembership(w, db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault()))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     public static string RoleName(WorkspaceRole role) => role switch
     {
