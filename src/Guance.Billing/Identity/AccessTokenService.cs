@@ -72,12 +72,4 @@ public sealed class AccessTokenService(BillingDbContext db, OperatorToken operat
     // Compiled once, since every authenticated call runs it (docs/performance.md, "Dashboard reads").
     private static readonly ModelQuery<Func<BillingDbContext, string, CancellationToken, Task<AccessToken?>>> TokenById =
         new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.AccessTokens.AsNoTracking().FirstOrDefault(t => t.Id == id)));
-
-    /// <summary>Whether a token still works now; streams call it before every batch.</summary>
-    public Task<bool> IsActiveAsync(string tokenId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        return db.AccessTokens.AsNoTracking()
-            .AnyAsync(t => t.Id == tokenId && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), cancellationToken);
-    }
 }
