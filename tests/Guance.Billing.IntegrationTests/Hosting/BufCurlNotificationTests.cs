@@ -12,7 +12,7 @@ public sealed class BufCurlNotificationTests
     public async Task The_readme_notifications_example_shows_each_channel_of_a_mailed_notice()
     {
         await using var smtp = await SmtpTestServer.StartAsync();
-        var options = new HostProcessOptions { StartTimeout = TimeSpan.FromMinutes(2) };
+        var options = new HostProcessOptions();
         foreach (var (key, value) in smtp.HostSettings)
         {
             options.Settings[key] = value;

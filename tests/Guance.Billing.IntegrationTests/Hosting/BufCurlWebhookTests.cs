@@ -12,7 +12,7 @@ public sealed class BufCurlWebhookTests
     public async Task The_readme_webhook_example_creates_an_endpoint_and_lists_its_delivery()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var options = new HostProcessOptions { StartTimeout = TimeSpan.FromMinutes(2) };
+        var options = new HostProcessOptions();
         options.Settings["Guance:Security:PasswordHashIterations"] = "1000";
         options.Settings["Guance:Clock:Mode"] = "Simulated";
         options.Settings["Guance:Clock:Start"] = "2026-11-02T01:30:00Z";

@@ -27,7 +27,7 @@ public sealed class StartupPhasesTests
         var asked = new HostProcessOptions { Database = database };
         asked.Settings[$"Logging:LogLevel:{StartupPhases.Category}"] = "Debug";
         await using var host = await HostProcess.StartAsync(asked);
-        await host.WaitForOutputAsync(line => line.Contains("start-up: server started done at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        await host.WaitForOutputAsync(line => line.Contains("start-up: server started done at", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
         var logged = host.OutputLines.Where(line => line.Contains("start-up: ", StringComparison.Ordinal)).ToList();
 
         var phases = logged.Select(line => line[(line.IndexOf("start-up: ", StringComparison.Ordinal) + "start-up: ".Length)..line.IndexOf(" done at ", StringComparison.Ordinal)]).ToList();

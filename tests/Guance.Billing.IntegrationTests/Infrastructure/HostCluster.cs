@@ -43,7 +43,7 @@ public sealed class HostCluster : IAsyncDisposable
         var operatorToken = HostProcessOptions.NewOperatorToken();
         var starting = Enumerable.Range(0, hosts).Select(_ =>
         {
-            var options = new HostProcessOptions { Database = database, OperatorToken = operatorToken, StartTimeout = TimeSpan.FromSeconds(90) };
+            var options = new HostProcessOptions { Database = database, OperatorToken = operatorToken };
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 options.Settings[key] = value;

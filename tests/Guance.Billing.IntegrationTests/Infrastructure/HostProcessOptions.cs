@@ -26,8 +26,8 @@ public sealed class HostProcessOptions
     /// <summary>Environment variables of the host; a null value removes one inherited from the test run.</summary>
     public Dictionary<string, string?> Environment { get; } = new();
 
-    /// <summary>How long the host may take to serve (SERVING on gRPC health).</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long the host may take to serve (SERVING on gRPC health): generous, because a start on a machine at load 30 and more takes over a minute.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
     public static string NewOperatorToken() => "gco_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 }

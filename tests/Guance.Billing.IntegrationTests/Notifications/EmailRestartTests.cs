@@ -20,8 +20,7 @@ public sealed class EmailRestartTests
         using var database = TestDatabase.Create();
         HostProcessOptions Options(DateTimeOffset clockStart)
         {
-            // Starting a host process on a loaded machine (PostgreSQL, other hosts) may take a while.
-            var options = new HostProcessOptions { Database = database, StartTimeout = TimeSpan.FromMinutes(2) };
+            var options = new HostProcessOptions { Database = database };
             foreach (var (key, value) in smtp.HostSettings)
             {
                 options.Settings[key] = value;
