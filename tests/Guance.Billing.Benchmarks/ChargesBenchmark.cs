@@ -18,7 +18,8 @@ namespace Guance.Billing.Benchmarks;
 /// copied aside) on a fresh database, then with this one, and print the ratios of the two.
 /// --batch-size N (0: off) adds a phase of ChargeBatch calls of N charges over the same accounts
 /// (--batch-charges N in all, 20000; --batch-concurrency N calls in flight, 4), printed beside the
-/// single Charge phase of the same run (and the baseline build's, which has no ChargeBatch).
+/// single Charge phase of the same run (and the baseline build's, which has no ChargeBatch);
+/// --max-charges-per-commit N sets the hosts' group commit bound.
 /// </summary>
 public static class ChargesBenchmark
 {
@@ -65,7 +66,11 @@ public static class ChargesBenchmark
         await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
-            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, "--Guance:Wallet:ExpiryJobEnabled=false"));
+            // --max-charges-per-commit N: the group commit's bound (Guance:Wallet:MaxChargesPerCommit, 64 by default).
+            string[] settings = Option(args, "--max-charges-per-commit", 0) is > 0 and var max
+                ? ["--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Wallet:MaxChargesPerCommit={max}"]
+                : ["--Guance:Wallet:ExpiryJobEnabled=false"];
+            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, settings));
         }
         var channels = hosts.Select(h => h.Channel()).ToList();
         var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
