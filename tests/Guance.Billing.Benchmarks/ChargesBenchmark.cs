@@ -16,6 +16,10 @@ namespace Guance.Billing.Benchmarks;
 /// host processes on that one database (the multi-host case); --host DLL to run another build of the
 /// host, and --baseline-host DLL to run the whole benchmark first with that build (for example main's,
 /// copied aside) on a fresh database, then with this one, and print the ratios of the two.
+/// --batch-size N (0: off) adds a phase of ChargeBatch calls of N charges over the same accounts
+/// (--batch-charges N in all, 20000; --batch-concurrency N calls in flight, 4), printed beside the
+/// single Charge phase of the same run (and the baseline build's, which has no ChargeBatch);
+/// --max-charges-per-commit N sets the hosts' group commit bound.
 /// </summary>
 public static class ChargesBenchmark
 {
@@ -28,15 +32,21 @@ public static class ChargesBenchmark
             return (await RunOnceAsync(args, host)).Exact ? 0 : 1;
         }
         Console.WriteLine($"baseline: {baseline}");
-        var before = await RunOnceAsync(args, baseline);
+        var before = await RunOnceAsync(args, baseline, batches: false);
         Console.WriteLine($"this build: {host ?? BenchmarkHost.HostAssembly()}");
         var after = await RunOnceAsync(args, host);
         Console.WriteLine($"  ratio this build / baseline: one hot account {after.HotRate / before.HotRate:F2} times the charges/s, "
             + $"spread {after.SpreadRate / before.SpreadRate:F2} times the charges/s, {after.SpreadCpu / before.SpreadCpu:F2} times the host CPU per charge");
+        if (after.BatchRate > 0)
+        {
+            Console.WriteLine($"  ratio this build's ChargeBatch / baseline's Charge over {Option(args, "--accounts", 1000)} accounts: "
+                + $"{after.BatchRate / before.SpreadRate:F2} times the charges/s, {after.BatchCpu / before.SpreadCpu:F2} times the host CPU per charge");
+        }
         return before.Exact && after.Exact ? 0 : 1;
     }
 
-    private static async Task<(double HotRate, double SpreadRate, double SpreadCpu, bool Exact)> RunOnceAsync(string[] args, string? hostDll)
+    private static async Task<(double HotRate, double SpreadRate, double SpreadCpu, double BatchRate, double BatchCpu, bool Exact)> RunOnceAsync(
+        string[] args, string? hostDll, bool batches = true)
     {
         var accounts = Option(args, "--accounts", 1000);
         var charges = Option(args, "--charges", 2000);
@@ -49,14 +59,18 @@ public static class ChargesBenchmark
         if (postgres is null && hostCount > 1)
         {
             Console.WriteLine("  several hosts need one shared database: pass --postgres");
-            return (0, 0, 0, false);
+            return (0, 0, 0, 0, 0, false);
         }
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         var hosts = new List<BenchmarkHost>();
         await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
-            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, "--Guance:Wallet:ExpiryJobEnabled=false"));
+            // --max-charges-per-commit N: the group commit's bound (Guance:Wallet:MaxChargesPerCommit, 64 by default).
+            string[] settings = Option(args, "--max-charges-per-commit", 0) is > 0 and var max
+                ? ["--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Wallet:MaxChargesPerCommit={max}"]
+                : ["--Guance:Wallet:ExpiryJobEnabled=false"];
+            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, settings));
         }
         var channels = hosts.Select(h => h.Channel()).ToList();
         var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
@@ -106,6 +120,18 @@ public static class ChargesBenchmark
         var (spreadRate, spreadCpu) = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
         Console.WriteLine($"  ratio: {accounts} accounts / one hot account = {spreadRate / hotRate:F2}");
 
+        var batchSize = batches ? Option(args, "--batch-size", 0) : 0;
+        var batchCharges = batchSize > 0 ? Option(args, "--batch-charges", 20000) : 0;
+        double batchRate = 0, batchCpu = 0;
+        if (batchSize > 0)
+        {
+            var batchConcurrency = Option(args, "--batch-concurrency", 4);
+            // The batch path warmed up too, away from the measured phase.
+            await RunBatchPhaseAsync(hosts, client, "batch warm-up", warmUp, batchSize, batchConcurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
+            (batchRate, batchCpu) = await RunBatchPhaseAsync(hosts, client, $"{accounts} accounts, ChargeBatch of {batchSize}, {batchConcurrency} in flight", batchCharges, batchSize, batchConcurrency, i => ids[i % accounts]);
+            Console.WriteLine($"  ratio: ChargeBatch / Charge over {accounts} accounts = {batchRate / spreadRate:F2} times the charges/s, {batchCpu / spreadCpu:F2} times the host CPU per charge");
+        }
+
         var verify = Stopwatch.StartNew();
         var report = await client.VerifyLedgerAsync(new VerifyLedgerRequest());
         Console.WriteLine($"  VerifyLedger: {(report.Clean ? "clean" : "NOT CLEAN")}, {report.TransactionsChecked} transactions, {report.EntriesChecked} entries, "
@@ -117,7 +143,7 @@ public static class ChargesBenchmark
 
         // Every charge is 3.45 CNY and no account runs out, so what every wallet holds is exactly what
         // was put in (1,000,000 cash each, 1,500 of lots for some) less 3.45 per charge.
-        var totalCharges = (long)warmUp + 2L * charges;
+        var totalCharges = (long)warmUp + 2L * charges + (batchSize > 0 ? warmUp + batchCharges : 0);
         var expected = accounts * 1_000_000_00L + withLots.Count * 1500_00L - totalCharges * 345L;
         long held = 0, arrears = 0;
         await ForEachAsync(Enumerable.Range(0, accounts), 16, async i =>
@@ -128,7 +154,7 @@ public static class ChargesBenchmark
         });
         var exact = held == expected && arrears == 0;
         Console.WriteLine($"  balances: {totalCharges} charges, all wallets hold {held / 100}.{held % 100:00} CNY, expected {expected / 100}.{expected % 100:00}: {(exact ? "exact" : "WRONG")}");
-        return (hotRate, spreadRate, spreadCpu, report.Clean && exact);
+        return (hotRate, spreadRate, spreadCpu, batchRate, batchCpu, report.Clean && exact);
     }
 
     /// <summary>Runs a phase; its charges/s and host CPU (ms) per charge.</summary>
@@ -138,16 +164,48 @@ public static class ChargesBenchmark
         var watch = Stopwatch.StartNew();
         await ForEachAsync(Enumerable.Range(0, charges), concurrency, async i =>
         {
-            var request = new ChargeRequest { BillingAccountId = accountOf(i), Reference = $"bench-{i}-{Guid.NewGuid():N}" };
-            request.Lines.Add(new ChargeLine { ItemCode = "logs", Amount = Cny(2) });
-            request.Lines.Add(new ChargeLine { ItemCode = "time_series", Amount = Cny(1) });
-            request.Lines.Add(new ChargeLine { ItemCode = "sms", Amount = new Money { CurrencyCode = "CNY", Nanos = 450_000_000 } });
-            await client.ChargeAsync(request);
+            await client.ChargeAsync(Request(accountOf(i)));
         });
         var rate = charges / watch.Elapsed.TotalSeconds;
         var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
         Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F3} ms per charge)");
         return (rate, cpuPerCharge);
+    }
+
+    /// <summary>Runs a phase of ChargeBatch calls; its charges/s and host CPU (ms) per charge. Every entry must be charged.</summary>
+    private static async Task<(double Rate, double CpuPerCharge)> RunBatchPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int batchSize, int concurrency, Func<int, string> accountOf)
+    {
+        var calls = (charges + batchSize - 1) / batchSize;
+        var requests = Enumerable.Range(0, calls).Select(b =>
+        {
+            var request = new ChargeBatchRequest();
+            for (var i = b * batchSize; i < Math.Min(charges, (b + 1) * batchSize); i++)
+            {
+                request.Charges.Add(Request(accountOf(i)));
+            }
+            return request;
+        }).ToList();
+        var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
+        var refused = 0;
+        var watch = Stopwatch.StartNew();
+        await ForEachAsync(Enumerable.Range(0, calls), concurrency, async b =>
+        {
+            var response = await client.ChargeBatchAsync(requests[b]);
+            Interlocked.Add(ref refused, response.Outcomes.Count(o => o.Charged is null));
+        });
+        var rate = charges / watch.Elapsed.TotalSeconds;
+        var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
+        Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F3} ms per charge){(refused > 0 ? $", {refused} REFUSED" : "")}");
+        return (rate, cpuPerCharge);
+    }
+
+    private static ChargeRequest Request(string account)
+    {
+        var request = new ChargeRequest { BillingAccountId = account, Reference = $"bench-{Guid.NewGuid():N}" };
+        request.Lines.Add(new ChargeLine { ItemCode = "logs", Amount = Cny(2) });
+        request.Lines.Add(new ChargeLine { ItemCode = "time_series", Amount = Cny(1) });
+        request.Lines.Add(new ChargeLine { ItemCode = "sms", Amount = new Money { CurrencyCode = "CNY", Nanos = 450_000_000 } });
+        return request;
     }
 
     private static async Task ForEachAsync(IEnumerable<int> items, int concurrency, Func<int, Task> body) =>

@@ -22,6 +22,7 @@ public sealed class BillingAccountGrpcService(
     PrepaidCardManager prepaidCards,
     HuaweiCardOrders huaweiCardOrders,
     ChargeEngine charges,
+    ChargeBatches chargeBatches,
     LedgerVerifier verifier,
     ExpiryService expiry,
     NotificationOutbox notifications) : BillingAccountService.BillingAccountServiceBase
@@ -201,10 +202,17 @@ public sealed class BillingAccountGrpcService(
 
     public override async Task<ChargeResponse> Charge(V1.ChargeRequest request, ServerCallContext context)
     {
-        var lines = request.Lines.Select(l => new ChargeLineInput(l.ItemCode, l.Amount.ToInput())).ToList();
-        var mode = request.Mode == V1.ChargeMode.Unspecified ? (Domain.ChargeMode?)null : (Domain.ChargeMode)request.Mode;
-        var outcome = await charges.ChargeAsync(context.GetCaller(), request.BillingAccountId, request.Reference, lines, mode, request.Description, context.CancellationToken);
-        return new ChargeResponse { Result = outcome.Result.ToMessage(), Wallet = outcome.Wallet.ToMessage(), Replayed = outcome.Replayed };
+        var input = request.ToInput();
+        var outcome = await charges.ChargeAsync(context.GetCaller(), input.BillingAccountId, input.Reference, input.Lines, input.Mode, input.Description, context.CancellationToken);
+        return outcome.ToMessage();
+    }
+
+    public override async Task<ChargeBatchResponse> ChargeBatch(ChargeBatchRequest request, ServerCallContext context)
+    {
+        var attempts = await chargeBatches.ChargeAsync(context.GetCaller(), request.Charges.Select(c => c.ToInput()).ToList(), context.CancellationToken);
+        var response = new ChargeBatchResponse();
+        response.Outcomes.Add(attempts.Select(a => a.ToMessage()));
+        return response;
     }
 
     public override async Task<VerifyLedgerResponse> VerifyLedger(VerifyLedgerRequest request, ServerCallContext context)

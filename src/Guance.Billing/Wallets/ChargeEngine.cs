@@ -28,21 +28,33 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
     {
         BillingAccountAccess.RequireCallerKind(caller, BillingAccountPermission.Operate);
         var validator = new RequestValidator();
-        if (lines.Count > MaxLines)
+        var request = Read(new ChargeInput(billingAccountId, reference, lines, mode, description), validator, "");
+        validator.ThrowIfInvalid();
+        return writer.ChargeAsync(request!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a charge as the contract carries it, recording each bad field in <paramref name="validator"/>
+    /// under <paramref name="prefix"/> (for example "charges[3]."); null when it has too many lines to read.
+    /// </summary>
+    public static ChargeRequest? Read(ChargeInput input, RequestValidator validator, string prefix)
+    {
+        if (input.Lines.Count > MaxLines)
         {
             // Refused by its count alone, before any line is read.
-            validator.Check(false, "lines", LinesRule).ThrowIfInvalid();
+            validator.Check(false, prefix + "lines", LinesRule);
+            return null;
         }
-        var parsed = new List<ChargeLine>(lines.Count);
-        for (var i = 0; i < lines.Count; i++)
+        var parsed = new List<ChargeLine>(input.Lines.Count);
+        for (var i = 0; i < input.Lines.Count; i++)
         {
-            // 0 means the amount was refused (its violation is recorded); 1 keeps Validate from adding a second one.
-            var cents = validator.Money(lines[i].Amount, $"lines[{i}].amount");
-            parsed.Add(new ChargeLine(lines[i].ItemCode ?? "", cents == 0 ? 1 : cents));
+            // 0 means the amount was refused (its violation is recorded); 1 keeps Check from adding a second one.
+            var cents = validator.Money(input.Lines[i].Amount, $"{prefix}lines[{i}].amount");
+            parsed.Add(new ChargeLine(input.Lines[i].ItemCode ?? "", cents == 0 ? 1 : cents));
         }
-        var request = new ChargeRequest(billingAccountId, reference, parsed, mode ?? ChargeMode.Wallet, description);
-        Validate(request, validator);
-        return writer.ChargeAsync(request, cancellationToken);
+        var request = new ChargeRequest(input.BillingAccountId, input.Reference, parsed, input.Mode ?? ChargeMode.Wallet, input.Description);
+        Check(request, validator, prefix);
+        return request;
     }
 
     /// <summary>
@@ -232,27 +244,32 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
 
     private static void Validate(ChargeRequest request, RequestValidator validator)
     {
-        validator.Id(request.BillingAccountId, "billing_account_id", "ba")
-            .RequestKey(request.Reference, "reference")
-            .Check(request.Lines.Count is > 0 and <= MaxLines, "lines", LinesRule)
-            .Check(Enum.IsDefined(request.Mode), "mode", "must be CHARGE_MODE_WALLET or CHARGE_MODE_CLOUD")
-            .Text(request.Description, "description", MaxDescription, required: false);
+        Check(request, validator, "");
+        validator.ThrowIfInvalid();
+    }
+
+    private static void Check(ChargeRequest request, RequestValidator validator, string prefix)
+    {
+        validator.Id(request.BillingAccountId, prefix + "billing_account_id", "ba")
+            .RequestKey(request.Reference, prefix + "reference")
+            .Check(request.Lines.Count is > 0 and <= MaxLines, prefix + "lines", LinesRule)
+            .Check(Enum.IsDefined(request.Mode), prefix + "mode", "must be CHARGE_MODE_WALLET or CHARGE_MODE_CLOUD")
+            .Text(request.Description, prefix + "description", MaxDescription, required: false);
         if (request.Lines.Count > MaxLines)
         {
-            validator.ThrowIfInvalid();
+            return;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
         for (var i = 0; i < request.Lines.Count; i++)
         {
             var line = request.Lines[i];
-            validator.Check(ItemCodes.IsWellFormed(line.ItemCode), $"lines[{i}].item_code", "must be an item code in lower snake case, for example \"logs\" or \"sms\"");
-            validator.Check(!ItemCodes.IsWellFormed(line.ItemCode) || seen.Add(line.ItemCode), $"lines[{i}].item_code", "appears in an earlier line; give each item once");
-            validator.Check(line.Amount > 0, $"lines[{i}].amount", "must be positive");
+            validator.Check(ItemCodes.IsWellFormed(line.ItemCode), $"{prefix}lines[{i}].item_code", "must be an item code in lower snake case, for example \"logs\" or \"sms\"");
+            validator.Check(!ItemCodes.IsWellFormed(line.ItemCode) || seen.Add(line.ItemCode), $"{prefix}lines[{i}].item_code", "appears in an earlier line; give each item once");
+            validator.Check(line.Amount > 0, $"{prefix}lines[{i}].amount", "must be positive");
             total += Math.Clamp(line.Amount, 0, Cny.MaxUnits * Cny.CentsPerUnit);
         }
-        validator.Check(total <= Cny.MaxUnits * Cny.CentsPerUnit, "lines", "must total at most one trillion CNY");
-        validator.ThrowIfInvalid();
+        validator.Check(total <= Cny.MaxUnits * Cny.CentsPerUnit, prefix + "lines", "must total at most one trillion CNY");
     }
 
     private static FundingSource SourceOf(LedgerAccountKind kind) => kind switch

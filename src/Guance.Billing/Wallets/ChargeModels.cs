@@ -29,6 +29,9 @@ public sealed record ChargeLine(string ItemCode, long Amount);
 /// <summary>A line as the contract carries it, before its amount is validated.</summary>
 public sealed record ChargeLineInput(string? ItemCode, MoneyInput? Amount);
 
+/// <summary>A charge as the contract carries it (the Charge RPC, an entry of ChargeBatch), before it is validated.</summary>
+public sealed record ChargeInput(string BillingAccountId, string Reference, IReadOnlyList<ChargeLineInput> Lines, ChargeMode? Mode, string? Description);
+
 /// <summary>
 /// A charge of commercial-plan usage to a billing account: what the settlement of a daily bill asks
 /// for. <paramref name="Reference"/> (the daily bill id) makes it idempotent: charging it again

@@ -7,16 +7,18 @@ using Microsoft.Extensions.Options;
 namespace Guance.Billing.Wallets;
 
 /// <summary>
-/// Group commit of the Charge RPC (like the usage writer's): validated charges wait in one bounded
-/// queue; a writer takes every charge waiting (up to <see cref="WalletOptions.MaxChargesPerCommit"/>)
+/// Group commit of the Charge and ChargeBatch RPCs (like the usage writer's): validated charges wait in
+/// one bounded queue; a writer takes every charge waiting (up to <see cref="WalletOptions.MaxChargesPerCommit"/>)
 /// and charges them in one transaction (<see cref="ChargeEngine.ChargeGroupAsync"/>), so that charges
 /// of different accounts that arrive together share the locks' round trips, one save and one commit.
 /// Each caller is answered after the commit. When a group fails as a whole, each of its charges is
 /// charged again alone, so that nothing of one charge can fail another.
+/// A batch is queued in parts of at most that many charges, one part after the other; a part is never
+/// split between groups, so its charges are charged in their order as one after the other would be.
 /// </summary>
 public sealed class ChargeWriter : IDisposable
 {
-    private readonly Channel<PendingCharge> _queue = Channel.CreateBounded<PendingCharge>(new BoundedChannelOptions(4096)
+    private readonly Channel<PendingCharges> _queue = Channel.CreateBounded<PendingCharges>(new BoundedChannelOptions(4096)
     {
         FullMode = BoundedChannelFullMode.Wait,
     });
@@ -35,6 +37,8 @@ public sealed class ChargeWriter : IDisposable
         _writerCount = _options.ChargeWriters > 0 ? _options.ChargeWriters : guance.Value.Database.Provider == DatabaseProvider.Sqlite ? 1 : 4;
     }
 
+    private int MaxPerCommit => Math.Max(1, _options.MaxChargesPerCommit);
+
     /// <summary>
     /// Queues a valid charge and waits for its outcome, which comes after its commit. A caller that
     /// stops waiting does not take the charge back: it may still commit, and the same reference
@@ -42,8 +46,30 @@ public sealed class ChargeWriter : IDisposable
     /// </summary>
     public async Task<ChargeOutcome> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
+        var attempt = (await SubmitAsync([request], cancellationToken))[0];
+        return attempt.Outcome ?? throw attempt.Refusal!;
+    }
+
+    /// <summary>
+    /// Charges valid requests in their order, each with the result it would have alone (a refusal is only
+    /// its own): queued in parts of <see cref="WalletOptions.MaxChargesPerCommit"/>, each committed in one
+    /// group before the next part is queued. A caller that stops waiting leaves the parts committed so far;
+    /// the same references later replay them.
+    /// </summary>
+    public async Task<IReadOnlyList<ChargeAttempt>> ChargeManyAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    {
+        var attempts = new List<ChargeAttempt>(requests.Count);
+        foreach (var part in requests.Chunk(MaxPerCommit))
+        {
+            attempts.AddRange(await SubmitAsync(part, cancellationToken));
+        }
+        return attempts;
+    }
+
+    private async Task<IReadOnlyList<ChargeAttempt>> SubmitAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    {
         EnsureStarted();
-        var pending = new PendingCharge(request);
+        var pending = new PendingCharges(requests);
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken);
@@ -85,13 +111,16 @@ public sealed class ChargeWriter : IDisposable
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-        var group = new List<PendingCharge>();
+        var group = new List<PendingCharges>();
         while (await reader.WaitToReadAsync())
         {
             group.Clear();
-            while (group.Count < Math.Max(1, _options.MaxChargesPerCommit) && reader.TryRead(out var pending))
+            var charges = 0;
+            // A part that would overflow the group waits for the next one (unless the group is empty).
+            while (reader.TryPeek(out var next) && (charges == 0 || charges + next.Requests.Count <= MaxPerCommit) && reader.TryRead(out var pending))
             {
                 group.Add(pending);
+                charges += pending.Requests.Count;
             }
             if (group.Count > 0)
             {
@@ -100,49 +129,61 @@ public sealed class ChargeWriter : IDisposable
         }
     }
 
-    private async Task CommitAsync(List<PendingCharge> group)
+    private async Task CommitAsync(List<PendingCharges> group)
     {
         try
         {
             IReadOnlyList<ChargeAttempt> attempts;
             await using (var scope = _scopes.CreateAsyncScope())
             {
-                attempts = await scope.ServiceProvider.GetRequiredService<ChargeEngine>().ChargeGroupAsync(group.Select(p => p.Request).ToList(), CancellationToken.None);
+                attempts = await scope.ServiceProvider.GetRequiredService<ChargeEngine>().ChargeGroupAsync(group.SelectMany(p => p.Requests).ToList(), CancellationToken.None);
             }
-            for (var i = 0; i < group.Count; i++)
+            var offset = 0;
+            foreach (var pending in group)
             {
-                if (attempts[i].Outcome is { } outcome)
-                {
-                    group[i].Completion.TrySetResult(outcome);
-                }
-                else
-                {
-                    group[i].Completion.TrySetException(attempts[i].Refusal!);
-                }
+                pending.Completion.TrySetResult(attempts.Skip(offset).Take(pending.Requests.Count).ToList());
+                offset += pending.Requests.Count;
             }
             return;
         }
         catch (Exception e)
         {
-            _logger.LogWarning(e, "A group of {Charges} charges failed as a whole; each is charged alone.", group.Count);
+            _logger.LogWarning(e, "A group of {Charges} charges failed as a whole; each is charged alone.", group.Sum(p => p.Requests.Count));
         }
         foreach (var pending in group)
+        {
+            await ChargeEachAloneAsync(pending);
+        }
+    }
+
+    private async Task ChargeEachAloneAsync(PendingCharges pending)
+    {
+        var attempts = new List<ChargeAttempt>(pending.Requests.Count);
+        foreach (var request in pending.Requests)
         {
             try
             {
                 await using var scope = _scopes.CreateAsyncScope();
-                pending.Completion.TrySetResult(await scope.ServiceProvider.GetRequiredService<ChargeEngine>().ChargeAloneAsync(pending.Request, CancellationToken.None));
+                attempts.Add(new ChargeAttempt(await scope.ServiceProvider.GetRequiredService<ChargeEngine>().ChargeAloneAsync(request, CancellationToken.None), null));
+            }
+            catch (BillingException refused)
+            {
+                attempts.Add(new ChargeAttempt(null, refused));
             }
             catch (Exception e)
             {
+                // Not a refusal of this charge (the storage failed): the rest of the part is not tried, so that
+                // a retry charges them in their order; those committed replay.
                 pending.Completion.TrySetException(e);
+                return;
             }
         }
+        pending.Completion.TrySetResult(attempts);
     }
 
-    private sealed class PendingCharge(ChargeRequest request)
+    private sealed class PendingCharges(IReadOnlyList<ChargeRequest> requests)
     {
-        public ChargeRequest Request { get; } = request;
-        public TaskCompletionSource<ChargeOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public IReadOnlyList<ChargeRequest> Requests { get; } = requests;
+        public TaskCompletionSource<IReadOnlyList<ChargeAttempt>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -15,6 +15,7 @@ public static class WalletServices
         services.AddScoped<WalletLedger>();
         services.AddScoped<WalletWriteRetry>();
         services.AddScoped<ChargeEngine>();
+        services.AddScoped<ChargeBatches>();
         services.AddScoped<RechargeService>();
         services.AddScoped<VoucherManager>();
         services.AddScoped<PrepaidCardManager>();

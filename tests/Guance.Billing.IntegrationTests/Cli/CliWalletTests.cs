@@ -104,6 +104,46 @@ public sealed class CliWalletTests(CliHost fixture)
     }
 
     [Fact]
+    public async Task An_operator_charges_a_file_of_charges_and_a_retry_of_the_file_changes_nothing()
+    {
+        var account = await fixture.BillingAccountAsync("batch");
+        var ba = account.BillingAccountId;
+        var cli = fixture.NewCli();
+        var op = fixture.Host.OperatorToken!;
+        var file = Path.Combine(fixture.ConfigDirectory, $"charges-{Guid.NewGuid():N}.json");
+        Directory.CreateDirectory(fixture.ConfigDirectory);
+        await File.WriteAllTextAsync(file, $$$"""
+            {"charges": [
+              {"billing_account_id": "{{{ba}}}", "reference": "cli-batch-{{{ba}}}-1", "lines": [{"item_code": "logs", "amount": {"currency_code": "CNY", "units": "12", "nanos": 500000000}}]},
+              {"billing_account_id": "ba_01kb0000000000000000000000", "reference": "cli-batch-{{{ba}}}-2", "lines": [{"item_code": "logs", "amount": {"currency_code": "CNY", "units": "1"}}]}
+            ]}
+            """);
+
+        var unconfirmed = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file));
+        Assert.Equal(2, unconfirmed.ExitCode);
+        Assert.Contains("Charge 2 charge(s), 13.50 CNY in all? Pass --yes to confirm.", unconfirmed.Stderr);
+
+        var charged = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes"));
+        // The unknown account's refusal is the exit code (NOT_FOUND); the other charge went through.
+        Assert.Equal(4, charged.ExitCode);
+        Assert.Matches(@"│\s+0 │ " + ba + @"\s+│ cli-batch-\S+-1\s+│ charged\s+│\s+12\.50 CNY │\s+12\.50 CNY │ txn_", charged.Stdout);
+        Assert.Matches(@"│\s+1 │ ba_01kb0+\s+│ cli-batch-\S+-2\s+│ refused\s+│\s+│\s+│ BILLING_ACCOUNT_NOT_FOUND: ", charged.Stdout);
+        Assert.StartsWith("error: 1 of 2 charge(s) refused; the first, #1: ", charged.ErrorLines[0]);
+
+        var retried = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes", "-o", "json"));
+        Assert.Equal(4, retried.ExitCode);
+        var outcomes = retried.Json.GetProperty("outcomes");
+        Assert.True(outcomes[0].At("charged").GetProperty("replayed").GetBoolean());
+        Assert.Equal(12.5m, outcomes[0].At("charged", "wallet", "arrears").Yuan());
+        Assert.Equal("BILLING_ACCOUNT_NOT_FOUND", outcomes[1].At("refused").GetProperty("reason").GetString());
+
+        await File.WriteAllTextAsync(file, """{"charges": [{"billing_account_id": 7}]}""");
+        var malformed = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes"));
+        Assert.Equal(2, malformed.ExitCode);
+        Assert.StartsWith($"error: {file}: ", malformed.ErrorLines[0]);
+    }
+
+    [Fact]
     public async Task Wallet_mistakes_exit_with_their_codes()
     {
         var account = await fixture.BillingAccountAsync("mistakes");

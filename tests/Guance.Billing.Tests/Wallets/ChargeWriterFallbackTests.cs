@@ -44,6 +44,33 @@ public sealed class ChargeWriterFallbackTests
         await bed.AssertLedgerCleanAsync();
     }
 
+    [Fact]
+    public async Task A_batch_whose_group_fails_is_charged_again_entry_by_entry_in_its_order_with_its_refusals()
+    {
+        var fault = new FailNextCommit();
+        await using var bed = await WalletTestBed.CreateAsync(
+            configure: services => services.ConfigureDbContext<BillingDbContext>(options => options.AddInterceptors(fault)));
+        var account = await bed.RegisterAsync();
+        await bed.RechargeAsync(account, 3_00);
+        var writer = bed.Services.GetRequiredService<ChargeWriter>();
+        ChargeRequest Entry(string id, string reference, long cents) => new(id, reference, [new ChargeLine("logs", cents)]);
+
+        fault.Arm();
+        var attempts = await writer.ChargeManyAsync(
+            [Entry(account, "db_batch_1", 2_00), Entry("ba_01kb0000000000000000000000", "db_batch_2", 1_00), Entry(account, "db_batch_3", 2_00), Entry(account, "db_batch_1", 2_00)],
+            CancellationToken.None);
+
+        Assert.Equal(1, fault.Failures);
+        Assert.Equal(FundingSource.Cash, Assert.Single(attempts[0].Outcome!.Result.Allocations).Source);
+        Assert.Equal("BILLING_ACCOUNT_NOT_FOUND", attempts[1].Refusal!.Reason);
+        // In order: the third entry finds 1 CNY of cash left, and the rest becomes arrears.
+        Assert.Equal([FundingSource.Cash, FundingSource.Arrears], attempts[2].Outcome!.Result.Allocations.Select(a => a.Source));
+        Assert.True(attempts[3].Outcome!.Replayed);
+        Assert.Equal(attempts[0].Outcome!.Result.TransactionId, attempts[3].Outcome!.Result.TransactionId);
+        Assert.Equal(1_00, (await bed.WalletAsync(account)).Arrears);
+        await bed.AssertLedgerCleanAsync();
+    }
+
     /// <summary>Fails the first transaction commit after <see cref="Arm"/>, before anything is committed.</summary>
     private sealed class FailNextCommit : DbTransactionInterceptor
     {

@@ -16,11 +16,11 @@ public sealed class WalletCommands : ICommandGroup
 
     public IEnumerable<Command> Build() =>
     [
-        new Command("wallet", "The wallet of a billing account: show, recharge, vouchers, prepaid cards, transactions, verify-ledger, charge")
+        new Command("wallet", "The wallet of a billing account: show, recharge, vouchers, prepaid cards, transactions, verify-ledger, charge, charge-batch")
         {
             Show(), Recharge(),
             VoucherCommands.Voucher(), VoucherCommands.Vouchers(), CardCommands.Card(), CardCommands.Cards(),
-            WalletTransactionsCommand.Build(), LedgerCommands.VerifyLedger(), LedgerCommands.Charge(), LedgerCommands.RunExpiry(),
+            WalletTransactionsCommand.Build(), LedgerCommands.VerifyLedger(), LedgerCommands.Charge(), ChargeBatchCommand.Build(), LedgerCommands.RunExpiry(),
         },
     ];
 
