@@ -340,7 +340,7 @@ internal static class AgentFleetBenchmark
     private static string FirstFailure(Agent[] fleet) =>
         fleet.FirstOrDefault(a => a.Failure is not null) is { } failed ? $" (first: {failed.CollectorId}: {failed.Failure!.GetType().Name}: {failed.Failure.Message})" : "";
 
-    private static (string Name, string Value) Setting(string nameValue) =>
+    internal static (string Name, string Value) Setting(string nameValue) =>
         nameValue.IndexOf('=', StringComparison.Ordinal) is > 0 and var at ? (nameValue[..at], nameValue[(at + 1)..]) : throw new ArgumentException($"{nameValue}: expected NAME=VALUE.");
 
     private static TimeSpan Seconds(string value) =>

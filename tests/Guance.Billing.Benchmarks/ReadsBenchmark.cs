@@ -34,6 +34,7 @@ public static class ReadsBenchmark
         int days = 400, collectors = 10, calls = 300, seconds = 20;
         string? postgres = BenchmarkDatabase.PostgresOption(args);
         string? hostDll = null;
+        var hostEnvironment = new Dictionary<string, string>();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -44,16 +45,17 @@ public static class ReadsBenchmark
                 case "--calls": calls = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--host": hostDll = Path.GetFullPath(args[++i]); break;
+                case "--env": var (name, value) = AgentFleetBenchmark.Setting(args[++i]); hostEnvironment[name] = value; break;
                 default:
-                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --host HOST_DLL (another build, e.g. main's copied aside) --postgres ADMIN_CONNECTION_STRING|start");
+                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --host HOST_DLL (another build, e.g. main's copied aside) --env NAME=VALUE (the host's environment, e.g. DOTNET_gcServer=0) --postgres ADMIN_CONNECTION_STRING|start");
                     return 2;
             }
         }
 
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         Console.WriteLine($"reads: {database.Engine}, {days} days of history x 24 hours x {Items.Length} items x {collectors} collectors, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        await using var host = await BenchmarkHost.StartAsync(hostDll, database, "--Guance:Usage:SqliteSynchronous=FULL");
-        Console.WriteLine($"host {hostDll ?? "of this build"} (pid {host.ProcessId})");
+        await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, "--Guance:Usage:SqliteSynchronous=FULL");
+        Console.WriteLine($"host {hostDll ?? "of this build"} (pid {host.ProcessId}){string.Concat(hostEnvironment.Select(e => $" {e.Key}={e.Value}"))}");
         using var channel = host.Channel();
         var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
         {

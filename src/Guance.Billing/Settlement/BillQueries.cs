@@ -61,13 +61,18 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         var next = first.AddMonths(1);
         var bills = db.DailyBills.AsNoTracking().Where(b => b.BillingDay >= first && b.BillingDay < next);
         bills = byWorkspace ? bills.Where(b => b.WorkspaceId == workspaceId) : bills.Where(b => b.BillingAccountId == billingAccountId);
-        var monthTotal = (await bills.Select(b => b.Total).ToListAsync(cancellationToken)).Sum();
+        var monthBills = bills;
         if (after is not null)
         {
             bills = bills.Where(b => b.BillingDay > last.Day || (b.BillingDay == last.Day && string.Compare(b.WorkspaceId, last.WorkspaceId) > 0));
         }
         var size = Paging.Size(pageSize);
         var fetched = await bills.OrderBy(b => b.BillingDay).ThenBy(b => b.WorkspaceId).Take(size + 1).ToListAsync(cancellationToken);
+        // A first page that holds the whole month (a workspace's month always fits) is the month: its sum is the
+        // total, without another query over the same bills.
+        var monthTotal = after is null && fetched.Count <= size
+            ? fetched.Sum(b => b.Total)
+            : (await monthBills.Select(b => b.Total).ToListAsync(cancellationToken)).Sum();
         var (page, token) = Paging.Page(fetched, size, list, b => $"{b.BillingDay:yyyy-MM-dd}/{b.WorkspaceId}");
         return (await WithLinesAsync(page, cancellationToken), token, monthTotal);
     }

@@ -69,6 +69,11 @@ public sealed class MonthlyBillMonthTests(BillingHost host) : IClassFixture<Bill
         //   account A: 84.00 + 117.60 + 70.00 = 271.60, over 2 workspaces × 29 daily bills (Nov 2 is a zero bill).
         Assert.Equal(27_160, bill.Total.Cents());
         Assert.Equal(listed.MonthTotal.Cents(), bill.Total.Cents());
+        // The month total is the month's whatever the page: a later page, and one page that holds the whole month.
+        var second = await host.Operator.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest { BillingAccountId = a.Id, Year = 2026, Month = 11, PageSize = 1, PageToken = listed.NextPageToken });
+        var whole = await host.Operator.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest { BillingAccountId = a.Id, Year = 2026, Month = 11, PageSize = 100 });
+        Assert.Equal(bill.Total.Cents(), second.MonthTotal.Cents());
+        Assert.Equal((58, bill.Total.Cents()), (whole.DailyBills.Count, whole.MonthTotal.Cents()));
         Assert.Equal(dailyBills.Sum(d => d.Total.Cents()), bill.Total.Cents());
         Assert.Equal(58, bill.DailyBills);
         Assert.Equal(2, bill.WorkspaceCount);
