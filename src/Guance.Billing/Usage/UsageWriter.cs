@@ -30,6 +30,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     private Thread? _thread;
     private DbConnection? _connection;
     private IUsageStore? _store;
+    private int _committing;
 
     // The days whose rollups this commit recomputes from their hours (docs/performance.md, "Dashboard reads").
     private readonly UsageRollupKeys _rollupKeys = new();
@@ -49,8 +50,8 @@ public sealed class UsageWriter : IHostedService, IDisposable
         _queue = new WriterQueue(_options.WriterQueueCapacity);
     }
 
-    /// <summary>Batches waiting for the writer (diagnostics and tests).</summary>
-    public int QueuedBatches => _queue.Count;
+    /// <summary>Batches queued or in the commit under way (diagnostics and tests).</summary>
+    public int QueuedBatches => _queue.Count + Volatile.Read(ref _committing);
 
     /// <summary>Queues a validated batch; waits while the queue is full. The task completes after the commit.</summary>
     public async ValueTask<Task<BatchOutcome>> EnqueueAsync(PendingBatch batch, CancellationToken cancellationToken)
@@ -115,7 +116,9 @@ public sealed class UsageWriter : IHostedService, IDisposable
             }
             if (group.Count > 0)
             {
+                Volatile.Write(ref _committing, group.Count);
                 Commit(group);
+                Volatile.Write(ref _committing, 0);
             }
         }
         _store?.Dispose();

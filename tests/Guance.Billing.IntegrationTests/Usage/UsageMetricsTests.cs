@@ -51,7 +51,7 @@ public sealed class UsageMetricsTests
         var (stream, _) = await UsageStream.OpenAsync(collector, "group-1");
         await using (stream)
         {
-            // The writer is held in its first commit while the other five batches queue behind it: they commit together.
+            // The writer is held in its first commit while the batches it did not take queue behind it: they commit together.
             await using (await host.HoldWriteLockAsync())
             {
                 for (long sequence = 1; sequence <= 6; sequence++)
@@ -59,7 +59,7 @@ public sealed class UsageMetricsTests
                     await stream.SendAsync(sequence, Record(BillingItem.Logs, 2, now));
                 }
                 using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                while (writer.QueuedBatches < 5)
+                while (writer.QueuedBatches < 6)
                 {
                     await Task.Delay(10, patience.Token);
                 }
@@ -74,7 +74,7 @@ public sealed class UsageMetricsTests
         {
             var commits = measurements.Where(m => m.Instrument == "guance.usage.commit.batches").Select(m => m.Value).ToList();
             var applied = measurements.Where(m => m.Instrument == "guance.usage.batches" && m.Tag == "result=applied").Select(m => m.Value).ToList();
-            Assert.Contains(commits, c => c >= 5);
+            Assert.Contains(commits, c => c >= 2);
             Assert.Equal(commits.Count, applied.Count);
             Assert.Equal(6, applied.Sum());
             Assert.Equal(commits.Count, measurements.Count(m => m.Instrument == "guance.usage.records.accepted"));
