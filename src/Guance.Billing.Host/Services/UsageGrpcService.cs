@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Guance.Billing.Common;
@@ -14,8 +13,9 @@ using Domain = Guance.Billing.Usage;
 namespace Guance.Billing.Host.Services;
 
 /// <summary>
-/// UsageService. StreamUsage reads batches and hands them to the domain in order; a second loop
-/// writes each batch's answer in the same order once the domain completes it (after the commit).
+/// UsageService. StreamUsage reads batches and hands them to the domain in order; each batch's answer is
+/// written once the domain completes it (after the commit) and the answer before it is written, so answers
+/// keep the batches' order.
 /// The reports and resets (and their database context) are resolved by the unary calls that use them,
 /// not for every held stream (docs/performance.md, "Memory of held streams").
 /// </summary>
@@ -47,8 +47,8 @@ public sealed class UsageGrpcService(
 
         // A stopping host stops reading, answers what it took, and ends the stream so that the agent resumes elsewhere.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        var answers = Channel.CreateBounded<Task<BatchOutcome>>(new BoundedChannelOptions(session.Opened.MaxBatchesInFlight + 1) { SingleReader = true, SingleWriter = true });
-        var sender = SendAnswersAsync(answers.Reader, responseStream, session, stop, context.CancellationToken);
+        // The last answer's write; each answer waits for the one before it (at most the window of them).
+        var answered = Task.CompletedTask;
         Exception? failure = null;
         try
         {
@@ -65,8 +65,7 @@ public sealed class UsageGrpcService(
                 {
                     UsageMapping.ToRecords(batch.Records, buffer);
                     var outcome = await session.SubmitAsync(batch.Sequence, buffer.AsMemory(0, batch.Records.Count), stop.Token);
-                    // Taken means answered: the window keeps the channel from filling, so this never waits.
-                    await answers.Writer.WriteAsync(outcome, context.CancellationToken);
+                    answered = AnswerAsync(answered, outcome, responseStream, session, stop, context.CancellationToken);
                 }
                 finally
                 {
@@ -79,10 +78,9 @@ public sealed class UsageGrpcService(
             failure = e;
         }
         // Answer what was taken before ending the stream, so that the agent learns what committed.
-        answers.Writer.TryComplete();
         try
         {
-            await sender;
+            await answered;
         }
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
@@ -154,23 +152,25 @@ public sealed class UsageGrpcService(
         }
     }
 
-    /// <summary>Writes the answers in order; a failed commit ends the stream (the agent resends from its mark).</summary>
-    private static async Task SendAnswersAsync(ChannelReader<Task<BatchOutcome>> answers, IServerStreamWriter<StreamUsageResponse> responseStream,
+    /// <summary>
+    /// Writes a batch's answer after the answer before it (<paramref name="previous"/>) and the batch's commit; a failed
+    /// commit or write ends the stream (the agent resends from its mark). Chained per batch rather than read from a
+    /// queue by a loop: the queue's wake-up was one more thread-pool hop per batch (docs/performance.md, fleet).
+    /// </summary>
+    private static async Task AnswerAsync(Task previous, Task<BatchOutcome> pending, IServerStreamWriter<StreamUsageResponse> responseStream,
         UsageStreamSession session, CancellationTokenSource stop, CancellationToken call)
     {
         try
         {
-            await foreach (var pending in answers.ReadAllAsync(CancellationToken.None))
-            {
-                var outcome = await pending;
-                var response = outcome.Result == BatchResult.Rejected
-                    ? new StreamUsageResponse { Rejected = new UsageBatchRejected { Sequence = outcome.Sequence, Status = ErrorMapping.ToStatus(outcome.Error!) } }
-                    : new StreamUsageResponse { Ack = new UsageBatchAck { Sequence = outcome.Sequence, Duplicate = outcome.Result == BatchResult.Duplicate } };
-                // Released before the write: the agent may send its next batch as soon as it reads this answer.
-                session.Answered();
-                // The call's token, not the stop: a stopping host still answers what it took.
-                await responseStream.WriteAsync(response, call);
-            }
+            await previous;
+            var outcome = await pending;
+            var response = outcome.Result == BatchResult.Rejected
+                ? new StreamUsageResponse { Rejected = new UsageBatchRejected { Sequence = outcome.Sequence, Status = ErrorMapping.ToStatus(outcome.Error!) } }
+                : new StreamUsageResponse { Ack = new UsageBatchAck { Sequence = outcome.Sequence, Duplicate = outcome.Result == BatchResult.Duplicate } };
+            // Released before the write: the agent may send its next batch as soon as it reads this answer.
+            session.Answered();
+            // The call's token, not the stop: a stopping host still answers what it took.
+            await responseStream.WriteAsync(response, call);
         }
         catch (Exception)
         {

@@ -20,7 +20,7 @@ namespace Guance.Billing.Usage;
 /// </summary>
 public sealed class UsageWriter : IHostedService, IDisposable
 {
-    private readonly Channel<PendingBatch> _queue;
+    private readonly WriterQueue _queue;
     private readonly UsageDatabase _database;
     private readonly UsageOptions _options;
     private readonly TimeProvider _clock;
@@ -30,6 +30,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     private Thread? _thread;
     private DbConnection? _connection;
     private IUsageStore? _store;
+    private int _committing;
 
     // The days whose rollups this commit recomputes from their hours (docs/performance.md, "Dashboard reads").
     private readonly UsageRollupKeys _rollupKeys = new();
@@ -46,19 +47,18 @@ public sealed class UsageWriter : IHostedService, IDisposable
         _clock = clock;
         _metrics = metrics;
         _logger = logger;
-        _queue = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(Math.Max(1, _options.WriterQueueCapacity))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new WriterQueue(_options.WriterQueueCapacity);
     }
+
+    /// <summary>Batches queued or in the commit under way (diagnostics and tests).</summary>
+    public int QueuedBatches => _queue.Count + Volatile.Read(ref _committing);
 
     /// <summary>Queues a validated batch; waits while the queue is full. The task completes after the commit.</summary>
     public async ValueTask<Task<BatchOutcome>> EnqueueAsync(PendingBatch batch, CancellationToken cancellationToken)
     {
         try
         {
-            await _queue.Writer.WriteAsync(batch, cancellationToken);
+            await _queue.EnqueueAsync(batch, cancellationToken);
         }
         catch (ChannelClosedException)
         {
@@ -83,20 +83,22 @@ public sealed class UsageWriter : IHostedService, IDisposable
     /// <summary>Stops taking batches and commits what is queued, so that a graceful stop loses nothing.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _thread?.Join(TimeSpan.FromSeconds(30));
+        _queue.Complete();
+        if (_thread is null || _thread.Join(TimeSpan.FromSeconds(30)))
+        {
+            _queue.Dispose();
+        }
     }
 
     private void Run()
     {
         var group = new List<PendingBatch>(_options.MaxBatchesPerCommit);
-        var reader = _queue.Reader;
         while (true)
         {
             bool more;
             try
             {
-                more = WaitForBatches(reader);
+                more = _queue.WaitForBatches();
             }
             catch (Exception e)
             {
@@ -108,36 +110,21 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 break;
             }
             group.Clear();
-            while (group.Count < _options.MaxBatchesPerCommit && reader.TryRead(out var batch))
+            while (group.Count < _options.MaxBatchesPerCommit && _queue.TryRead(out var batch))
             {
                 group.Add(batch);
             }
             if (group.Count > 0)
             {
+                Volatile.Write(ref _committing, group.Count);
                 Commit(group);
+                Volatile.Write(ref _committing, 0);
             }
         }
         _store?.Dispose();
         _connection?.Dispose();
         _store = null;
         _connection = null;
-    }
-
-    /// <summary>
-    /// Blocks the writer's thread until a batch is queued (true) or the queue is closed (false), without spinning:
-    /// a task's own blocking wait spins first, and with many agents sending small batches the queue empties after
-    /// almost every commit, so that spinning cost more host CPU than the commits (docs/performance.md, fleet).
-    /// </summary>
-    internal static bool WaitForBatches(ChannelReader<PendingBatch> reader)
-    {
-        var waiting = reader.WaitToReadAsync();
-        if (waiting.IsCompleted)
-        {
-            return waiting.GetAwaiter().GetResult();
-        }
-        var task = waiting.AsTask();
-        ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
-        return task.GetAwaiter().GetResult();
     }
 
     private void Commit(List<PendingBatch> queued)
@@ -200,6 +187,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         }
 
         _metrics.Committed(group.Count, Stopwatch.GetElapsedTime(started));
+        _metrics.AnsweredCommit(outcomes, group);
         for (int i = 0; i < group.Count; i++)
         {
             if (refusals[i] is { } refusal)
@@ -208,7 +196,6 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 group[i].Completion.TrySetException(refusal);
                 continue;
             }
-            _metrics.Answered(outcomes[i]!, group[i].Batch.RecordCount);
             group[i].Completion.TrySetResult(outcomes[i]!);
         }
     }
