@@ -10,9 +10,11 @@ namespace Guance.Billing.Data;
 /// <summary>
 /// Set-based inserts, done the way each engine does them best (measured with the closeday benchmark):
 /// <list type="bullet">
-/// <item>PostgreSQL: one <c>INSERT ... SELECT * FROM unnest(arrays)</c>, a parameter per column however
-/// many rows, so the server parses and plans one short statement (a wallet write's 220 ledger entries:
-/// 3 ms, against 8.6 ms as one multi-row VALUES statement);</item>
+/// <item>PostgreSQL: a binary <c>COPY</c> (Npgsql's binary import), which the server writes a page of rows at a
+/// time, without a statement to parse or arrays to unnest; when the insert returns something (a suffix such as
+/// <c>ON CONFLICT ... RETURNING</c>, which COPY cannot do), one <c>INSERT ... SELECT * FROM unnest(arrays)</c>, a
+/// parameter per column however many rows (a wallet write's 220 ledger entries: 3 ms, against 8.6 ms as one
+/// multi-row VALUES statement);</item>
 /// <item>SQLite: one single-row statement, prepared once and run per row: in-process a statement costs
 /// no round trip, while Microsoft.Data.Sqlite binds parameters by name at a cost that grows with the
 /// square of their number (a row costs half of a row in a multi-row statement).</item>
@@ -38,6 +40,11 @@ internal static class MultiRowInsert
         var columnList = string.Join(", ", columns.Select(c => c.Name));
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        if (connection is NpgsqlConnection postgres && suffix.Length == 0)
+        {
+            await CopyAsync(postgres, table, columnList, columns, rows, values, cancellationToken);
+            return returned;
+        }
         if (connection is NpgsqlConnection)
         {
             var arrays = columns.Select(c => Array(c.Type, rows.Count)).ToArray();
@@ -79,6 +86,32 @@ internal static class MultiRowInsert
             await ExecuteAsync(command, returned, suffix, cancellationToken);
         }
         return returned;
+    }
+
+    /// <summary>The rows by binary COPY, in the connection's current transaction.</summary>
+    private static async Task CopyAsync<T>(
+        NpgsqlConnection connection, string table, string columnList, IReadOnlyList<(string Name, DbType Type)> columns,
+        IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken cancellationToken)
+    {
+        var types = columns.Select(c => ElementType(c.Type)).ToArray();
+        await using var import = await connection.BeginBinaryImportAsync($"COPY {table} ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            var rowValues = values(row);
+            await import.StartRowAsync(cancellationToken);
+            for (var column = 0; column < types.Length; column++)
+            {
+                if (rowValues[column] is { } value)
+                {
+                    await import.WriteAsync(value, types[column], cancellationToken);
+                }
+                else
+                {
+                    await import.WriteNullAsync(cancellationToken);
+                }
+            }
+        }
+        await import.CompleteAsync(cancellationToken);
     }
 
     private static Array Array(DbType type, int length) => type switch

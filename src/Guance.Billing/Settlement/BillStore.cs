@@ -42,13 +42,16 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
         WHERE id = @id AND status = @from AND charged_at IS NULL
         """;
 
-    // The same update for a whole batch on PostgreSQL, the values as arrays (ids are unique in a batch).
+    // The same update for a whole batch on PostgreSQL, the values as arrays (ids are unique in a batch). The bills are
+    // found by their primary key ("= ANY"), and "status + 0" keeps the planner off the (site, day, status) index: its
+    // statistics, from before rating wrote the day's bills, count few Pending ones, and it read every due bill of the
+    // day for each batch (up to a second a batch at 10,000 workspaces; 45 s of one close logged).
     private const string ChargedAllSql = """
         UPDATE daily_bills AS b SET status = u.to_status, paid_by_vouchers = u.vouchers, paid_by_prepaid_cards = u.cards, paid_by_cash = u.cash,
             arrears = u.arrears, cloud_amount = u.cloud, transaction_id = u.transaction_id, charged_at = u.at
         FROM unnest(@ids::text[], @to::integer[], @vouchers::bigint[], @cards::bigint[], @cash::bigint[], @arrears::bigint[], @cloud::bigint[],
                     @transactions::text[], @at::bigint[]) AS u(id, to_status, vouchers, cards, cash, arrears, cloud, transaction_id, at)
-        WHERE b.id = u.id AND b.status = @from AND b.charged_at IS NULL
+        WHERE b.id = ANY(@ids) AND b.id = u.id AND b.status + 0 = @from AND b.charged_at IS NULL
         RETURNING b.id
         """;
 

@@ -42,6 +42,9 @@ public sealed class WalletBook
 
     public IReadOnlyList<PostedTransaction> Posted => _posted;
 
+    /// <summary>The transactions started by this write, which <see cref="WalletLedger"/> writes set-based (they are not tracked).</summary>
+    internal IEnumerable<LedgerTransaction> NewTransactions => _posted.Select(p => p.Transaction);
+
     /// <summary>The entries posted by this write, which <see cref="WalletLedger"/> writes set-based (they are not tracked).</summary>
     internal IReadOnlyList<LedgerEntry> NewEntries => _newEntries;
 
@@ -118,7 +121,6 @@ public sealed class WalletBook
             Description = description,
             CreatedAt = Now,
         };
-        _db.LedgerTransactions.Add(transaction);
         var posted = new PostedTransaction(transaction, new List<PostedEntry>());
         _posted.Add(posted);
         return posted;

@@ -17,7 +17,7 @@ namespace Guance.Billing.Wallets;
 /// <item>load the book (balances and lots) after the lock, so nothing read is stale;</item>
 /// <item>let the operation look up its idempotency key and post its movements;</item>
 /// <item>record arrears that began or were paid (wallet state, outbox, <see cref="IArrearsListener"/>s);</item>
-/// <item>save (the entries set-based, <see cref="LedgerEntryWriter"/>) and commit.</item>
+/// <item>save (the balances, transactions and entries set-based, <see cref="LedgerWriter"/>) and commit.</item>
 /// </list>
 /// Balances are also concurrency tokens and entries are keyed by (account, sequence), so even a
 /// writer that skipped the lock could not lose an update: it would fail and be retried. Idempotency
@@ -161,8 +161,7 @@ public sealed class WalletLedger(
         {
             await RecordArrearsChangeAsync(book, cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        await LedgerEntryWriter.InsertAsync(db, books.Values.SelectMany(b => b.NewEntries).ToList(), cancellationToken);
+        await LedgerWriter.SaveAsync(db, books.Values, cancellationToken);
         return result;
     }
 
@@ -184,8 +183,7 @@ public sealed class WalletLedger(
         var result = await work(book);
 
         await RecordArrearsChangeAsync(book, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await LedgerEntryWriter.InsertAsync(db, book.NewEntries, cancellationToken);
+        await LedgerWriter.SaveAsync(db, [book], cancellationToken);
         return result;
     }
 

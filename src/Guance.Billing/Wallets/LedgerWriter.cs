@@ -1,0 +1,115 @@
+using System.Data;
+using Guance.Billing.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Guance.Billing.Wallets;
+
+/// <summary>
+/// Saves a wallet write: what the change tracker holds (wallets, new lots, vouchers, cards, notifications), then
+/// the moved balances, the new ledger transactions and their entries set-based (<see cref="MultiRowInsert"/>, and
+/// one update over arrays on PostgreSQL), in the write's database transaction. A charge batch of the day close
+/// moves some 2,500 balances and makes about 250 transactions and, two per item and funding source, some 5,500
+/// entries: through the change tracker that is a statement per row, and on PostgreSQL most of the close's time.
+/// Both engines write the same rows in the same order.
+/// A balance that is no longer what the book loaded (a writer that skipped the wallet lock) fails the write as
+/// a <see cref="DbUpdateConcurrencyException"/>, as the balance's concurrency token did; a transaction whose
+/// idempotency key exists already, or an entry whose account and sequence exist, as a
+/// <see cref="DbUpdateException"/>: a lost race either way, retried by <see cref="WalletWriteRetry"/>.
+/// </summary>
+internal static class LedgerWriter
+{
+    private static readonly (string Name, DbType Type)[] TransactionColumns =
+    [
+        ("id", DbType.String), ("billing_account_id", DbType.String), ("kind", DbType.Int32), ("idempotency_key", DbType.String),
+        ("reference", DbType.String), ("fingerprint", DbType.String), ("amount", DbType.Int64), ("description", DbType.String), ("created_at", DbType.Int64),
+    ];
+
+    private static readonly (string Name, DbType Type)[] EntryColumns =
+    [
+        ("ledger_account_id", DbType.String), ("sequence", DbType.Int64), ("transaction_id", DbType.String), ("billing_account_id", DbType.String),
+        ("amount", DbType.Int64), ("balance_after", DbType.Int64), ("position", DbType.Int32), ("item_code", DbType.String),
+    ];
+
+    private const string BalanceSql = "UPDATE ledger_accounts SET balance = @balance, entry_count = @count WHERE id = @id AND balance = @was";
+
+    // The ids also as "= ANY": the accounts found by their primary key whatever the planner believes of the table (see BillStore).
+    private const string BalancesSql = """
+        UPDATE ledger_accounts AS a SET balance = u.balance, entry_count = u.entry_count
+        FROM unnest(@ids::text[], @was::bigint[], @balances::bigint[], @counts::bigint[]) AS u(id, was, balance, entry_count)
+        WHERE a.id = ANY(@ids) AND a.id = u.id AND a.balance = u.was
+        """;
+
+    /// <summary>Saves the write of <paramref name="books"/>: the tracked changes, then the balances, transactions and entries set-based.</summary>
+    public static async Task SaveAsync(BillingDbContext db, IReadOnlyCollection<WalletBook> books, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A wallet write is saved inside its database transaction.");
+        // The balances that moved leave the change tracker (as saved) before it saves the rest; new lots stay with it.
+        var moved = db.ChangeTracker.Entries<LedgerAccount>().Where(e => e.State == EntityState.Modified)
+            .Select(e => new MovedBalance(e.Entity.Id, e.OriginalValues.GetValue<long>(nameof(LedgerAccount.Balance)), e.Entity.Balance, e.Entity.EntryCount, e))
+            .OrderBy(m => m.Id, StringComparer.Ordinal)
+            .ToList();
+        foreach (var balance in moved)
+        {
+            balance.Entry.OriginalValues.SetValues(balance.Entry.CurrentValues);
+            balance.Entry.State = EntityState.Unchanged;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var connection = db.Database.GetDbConnection();
+        if (await UpdateBalancesAsync(connection, transaction, moved, cancellationToken) != moved.Count)
+        {
+            throw new DbUpdateConcurrencyException("A balance of this write changed since it was loaded: another writer moved the account.");
+        }
+        try
+        {
+            await MultiRowInsert.InsertAsync(connection, transaction, "ledger_transactions", TransactionColumns,
+                books.SelectMany(b => b.NewTransactions).ToList(), t => [
+                    t.Id, t.BillingAccountId, (int)t.Kind, t.IdempotencyKey, t.Reference, t.Fingerprint, t.Amount, t.Description,
+                    UnixMicrosecondsConverter.ToMicroseconds(t.CreatedAt)], cancellationToken);
+            await MultiRowInsert.InsertAsync(connection, transaction, "ledger_entries", EntryColumns, books.SelectMany(b => b.NewEntries).ToList(), e => [
+                e.LedgerAccountId, e.Sequence, e.TransactionId, e.BillingAccountId, e.Amount, e.BalanceAfter, e.Position, e.ItemCode], cancellationToken);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new DbUpdateException("A ledger transaction or entry of this write exists already: another writer got there first.", e);
+        }
+    }
+
+    /// <summary>The balances updated where they still hold what the books loaded; how many rows did.</summary>
+    private static async Task<int> UpdateBalancesAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, List<MovedBalance> moved, CancellationToken cancellationToken)
+    {
+        if (moved.Count == 0)
+        {
+            return 0;
+        }
+        if (connection is NpgsqlConnection)
+        {
+            await using var command = connection.Command(BalancesSql, transaction);
+            command.Parameters.AddRange(new NpgsqlParameter[]
+            {
+                new NpgsqlParameter<string[]>("@ids", [.. moved.Select(m => m.Id)]),
+                new NpgsqlParameter<long[]>("@was", [.. moved.Select(m => m.Was)]),
+                new NpgsqlParameter<long[]>("@balances", [.. moved.Select(m => m.Balance)]),
+                new NpgsqlParameter<long[]>("@counts", [.. moved.Select(m => m.EntryCount)]),
+            });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var update = connection.Reusable(BalanceSql, "@balance", "@count", "@id", "@was");
+        update.Transaction = transaction;
+        update.Prepare();
+        var updated = 0;
+        foreach (var balance in moved)
+        {
+            updated += await update.Set("@balance", balance.Balance).Set("@count", balance.EntryCount).Set("@id", balance.Id).Set("@was", balance.Was)
+                .ExecuteNonQueryAsync(cancellationToken);
+        }
+        return updated;
+    }
+
+    private sealed record MovedBalance(string Id, long Was, long Balance, long EntryCount, EntityEntry<LedgerAccount> Entry);
+}
