@@ -10,7 +10,6 @@ using Guance.Billing.Identity;
 var phases = new StartupPhases();
 var grpcUrls = HostEndpoints.TakeGrpcUrls(ref args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-StartupJitProfile.Start(builder.Configuration);
 
 builder.ConfigureEndpoints(grpcUrls);
 builder.AddBillingTelemetry();
@@ -47,7 +46,6 @@ builder.Services.AddMalformedRequestAnswers();
 
 var app = builder.Build();
 phases.LogTo(app);
-app.Lifetime.ApplicationStarted.Register(() => StartupJitProfile.ServerStarted(app.Services.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping));
 phases.Mark("services configured, host built");
 
 app.Services.GetRequiredService<OperatorToken>();

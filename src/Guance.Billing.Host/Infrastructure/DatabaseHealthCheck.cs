@@ -12,7 +12,6 @@ public sealed class DatabaseHealthCheck(BillingDbContext db) : IHealthCheck
         try
         {
             await db.Workspaces.AsNoTracking().AnyAsync(cancellationToken);
-            StartupJitProfile.Serving();
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is not OperationCanceledException)
