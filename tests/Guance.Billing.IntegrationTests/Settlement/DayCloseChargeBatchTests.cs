@@ -1,11 +1,9 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using static Guance.Billing.IntegrationTests.Settlement.DayCloseKit;
 
@@ -23,7 +21,7 @@ public sealed partial class DayCloseChargeBatchTests
     [Fact]
     public async Task A_batch_of_accounts_in_every_state_is_one_wallet_write_and_a_refused_account_fails_only_its_bill()
     {
-        var locks = new WalletLockCounter();
+        var locks = new StatementCounter(WalletLock());
         await using var host = new BillingHost { ConfigureServices = s => s.ConfigureDbContext<BillingDbContext>((_, b) => b.AddInterceptors(locks)) };
         host.Settings["Guance:Settlement:ChargeParallelism"] = "1";
         var day = host.NextDay(China);
@@ -93,26 +91,7 @@ public sealed partial class DayCloseChargeBatchTests
         await host.AssertLedgerCleanAsync();
     }
 
-    /// <summary>Counts the statements that lock wallets (the version bump of WalletLedger) since the last reset.</summary>
-    private sealed partial class WalletLockCounter : DbCommandInterceptor
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Reset() => Interlocked.Exchange(ref _count, 0);
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            if (WalletLock().IsMatch(command.CommandText))
-            {
-                Interlocked.Increment(ref _count);
-            }
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        [GeneratedRegex("""UPDATE\s+"?wallets"?(\s+AS\s+"?\w+"?)?\s+SET\s+"?version"?""", RegexOptions.IgnoreCase)]
-        private static partial Regex WalletLock();
-    }
+    /// <summary>The statement that locks wallets (the version bump of WalletLedger).</summary>
+    [GeneratedRegex("""UPDATE\s+"?wallets"?(\s+AS\s+"?\w+"?)?\s+SET\s+"?version"?""", RegexOptions.IgnoreCase)]
+    private static partial Regex WalletLock();
 }

@@ -1,10 +1,8 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
 using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using static Guance.Billing.IntegrationTests.Settlement.DayCloseKit;
 
@@ -21,7 +19,7 @@ public sealed partial class DayCloseLedgerWriteTests
     [Fact]
     public async Task A_close_and_a_charge_write_their_ledger_rows_set_based_and_exactly()
     {
-        var writes = new LedgerRowCounter();
+        var writes = new StatementCounter(LedgerRowWrite());
         await using var host = new BillingHost { ConfigureServices = s => s.ConfigureDbContext<BillingDbContext>((_, b) => b.AddInterceptors(writes)) };
         host.Settings["Guance:Settlement:ChargeParallelism"] = "1";
         var day = host.NextDay(China);
@@ -69,32 +67,7 @@ public sealed partial class DayCloseLedgerWriteTests
         await host.AssertLedgerCleanAsync();
     }
 
-    /// <summary>Counts the change tracker's statements that insert ledger transactions or update balances, since the last reset.</summary>
-    private sealed partial class LedgerRowCounter : DbCommandInterceptor
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Reset() => Interlocked.Exchange(ref _count, 0);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Tally(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Tally(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        private void Tally(DbCommand command) => Interlocked.Add(ref _count, LedgerRowWrite().Count(command.CommandText));
-
-        [GeneratedRegex("""INSERT\s+INTO\s+"?ledger_transactions"?|UPDATE\s+"?ledger_accounts"?\s+SET""", RegexOptions.IgnoreCase)]
-        private static partial Regex LedgerRowWrite();
-    }
+    /// <summary>A statement of the change tracker that inserts a ledger transaction or updates a balance.</summary>
+    [GeneratedRegex("""INSERT\s+INTO\s+"?ledger_transactions"?|UPDATE\s+"?ledger_accounts"?\s+SET""", RegexOptions.IgnoreCase)]
+    private static partial Regex LedgerRowWrite();
 }
