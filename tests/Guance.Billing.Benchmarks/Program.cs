@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["reads"] = (Guance.Billing.Benchmarks.ReadsBenchmark.Description, Guance.Billing.Benchmarks.ReadsBenchmark.RunAsync),
     ["monthly"] = (Guance.Billing.Benchmarks.MonthlyBillsBenchmark.Description, Guance.Billing.Benchmarks.MonthlyBillsBenchmark.RunAsync),
     ["console"] = (Guance.Billing.Benchmarks.ConsoleBenchmark.Description, Guance.Billing.Benchmarks.ConsoleBenchmark.RunAsync),
+    ["collectors"] = (Guance.Billing.Benchmarks.CollectorLoad.Description, Guance.Billing.Benchmarks.CollectorLoad.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
