@@ -2,11 +2,10 @@
 # Runs every test of the product, on a fresh machine as on a developer's: installs what is missing
 # (npm packages for buf and the TypeScript client; Debian's chromium for the console's browser tests;
 # Debian's postgresql for the second pass), checks the contract (lint, breaking changes), runs the
-# .NET test projects of the solution on SQLite and, beside them, the integration tests once more on a
-# real PostgreSQL started for the run (tests/postgres.sh) and removed at the end, also on failure;
-# then checks that the packages install and runs the TypeScript client's tests against the built host.
-# The two passes run side by side because much of each waits on host processes, sockets and fsync:
-# together they take little more than the longer one alone (docs/operations.md, "Tests").
+# .NET test projects of the solution on SQLite, then the integration tests once more on a real
+# PostgreSQL started for the run (tests/postgres.sh) and removed at the end, also on failure; beside
+# that second pass it checks that the packages install and runs the TypeScript client's tests against
+# the built host (docs/operations.md, "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The first pass is the SQLite one, whatever server a developer's shell may point at.
@@ -26,6 +25,12 @@ bash tests/chromium.sh
 
 echo "== dotnet build"
 dotnet build Guance.Grpc.sln --configuration Release
+
+echo "== dotnet test (SQLite)"
+started=$(date +%s)
+dotnet test Guance.Grpc.sln --configuration Release --no-build
+sqlite_seconds=$(($(date +%s) - started))
+echo "(skipped in this pass: the [PostgresFact] tests, several host processes on one database, which needs PostgreSQL; they run in the PostgreSQL pass)"
 
 echo "== PostgreSQL"
 # A failed start cleans up after itself; once started, the server goes at exit whatever happens,
@@ -48,7 +53,7 @@ fi
 postgres_url=$GUANCE_TEST_POSTGRES
 unset GUANCE_TEST_POSTGRES
 
-echo "== dotnet test (PostgreSQL: integration tests), in the background; its output follows the SQLite pass"
+echo "== dotnet test (PostgreSQL: integration tests), in the background; its output follows the packaging and TypeScript checks"
 postgres_log=$(mktemp)
 started=$(date +%s)
 # The client and CLI tests are about the clients, not the engine: they run in the SQLite pass.
@@ -60,11 +65,6 @@ started=$(date +%s)
     exit $status
 ) &
 postgres_pass=$!
-
-echo "== dotnet test (SQLite)"
-dotnet test Guance.Grpc.sln --configuration Release --no-build
-sqlite_seconds=$(($(date +%s) - started))
-echo "(skipped in this pass: the [PostgresFact] tests, several host processes on one database, which needs PostgreSQL; they run in the PostgreSQL pass)"
 
 echo "== packages: dotnet pack, dotnet tool install guance-billing"
 bash tests/packaging.sh
@@ -83,4 +83,4 @@ if [[ $postgres_status -ne 0 ]]; then
     exit "$postgres_status"
 fi
 
-echo "== passed: SQLite pass ${sqlite_seconds}s (all projects) and the PostgreSQL pass (integration tests, its time above), side by side; all in $(($(date +%s) - started))s since they started"
+echo "== passed: SQLite pass ${sqlite_seconds}s (all projects); the PostgreSQL pass (integration tests) beside the packaging and TypeScript checks, all in $(($(date +%s) - started))s"
