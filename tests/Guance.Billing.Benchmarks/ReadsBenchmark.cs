@@ -27,6 +27,11 @@ public static class ReadsBenchmark
         BillingItem.ApmProfile, BillingItem.RumPv, BillingItem.SyntheticTests, BillingItem.Triggers, BillingItem.Sms,
     ];
 
+    // The reads' methods; the two ListUsagePoints reads share one.
+    private static readonly string[] Routes = ["UsageService/GetUsageStatistics", "UsageService/ListUsagePoints", "SettlementService/GetConsumptionSummary", "SettlementService/ListDailyBills"];
+
+    private static string Route(string method) => "/guance.billing.v1." + method;
+
     private static readonly string[] Reads = ["GetUsageStatistics", "ListUsagePoints hourly 7 d", "ListUsagePoints daily 30 d", "GetConsumptionSummary", "ListDailyBills month"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -54,7 +59,10 @@ public static class ReadsBenchmark
 
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         Console.WriteLine($"reads: {database.Engine}, {days} days of history x 24 hours x {Items.Length} items x {collectors} collectors, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, "--Guance:Usage:SqliteSynchronous=FULL");
+        // The ops endpoint, for the host's own request durations (HostRequestDurations).
+        var ops = new Uri($"http://127.0.0.1:{BenchmarkHost.FreePort()}");
+        await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, "--Guance:Usage:SqliteSynchronous=FULL", $"--Guance:Console:Url={ops}");
+        var durations = new HostRequestDurations(ops);
         Console.WriteLine($"host {hostDll ?? "of this build"} (pid {host.ProcessId}){string.Concat(hostEnvironment.Select(e => $" {e.Key}={e.Value}"))}");
         using var channel = host.Channel();
         var signUp = await new IdentityService.IdentityServiceClient(channel).SignUpAsync(new SignUpRequest
@@ -131,8 +139,11 @@ public static class ReadsBenchmark
         }
 
         var load = new IngestionLoad(host, token, collectors);
+        var beforeFull = await durations.ReadAsync();
         var full = await load.RunAsync(reads, TimeSpan.FromSeconds(seconds), recordsPerSecond: null);
+        var afterFull = await durations.ReadAsync();
         var half = await load.RunAsync(reads, TimeSpan.FromSeconds(seconds), recordsPerSecond: full.RecordsPerSecond / 2);
+        var afterHalf = await durations.ReadAsync();
         await load.DisposeAsync();
 
         Console.WriteLine();
@@ -142,6 +153,11 @@ public static class ReadsBenchmark
             Console.WriteLine($"  {Reads[r],-28} idle {P(idle[r], 0.5),6:0.0} / {P(idle[r], 0.99),6:0.0}   host CPU {cpuPerCall[r],5:0} us/call   half {P(half.Latencies[r], 0.5),6:0.0} / {P(half.Latencies[r], 0.99),6:0.0}   full {P(full.Latencies[r], 0.5),6:0.0} / {P(full.Latencies[r], 0.99),6:0.0}   ({half.Latencies[r].Count}/{full.Latencies[r].Count} calls under load)");
         }
         Console.WriteLine($"  {"daily chart over 400 days",-28} idle {P(idleChart, 0.5),6:0.0} / {P(idleChart, 0.99),6:0.0}   host CPU {cpuPerCall[reads.Length],5:0} us/call   (target p99 20)");
+        Console.WriteLine("the host's own time (its request-duration histogram), share of calls within 5 / 10 / 25 ms");
+        foreach (var route in Routes)
+        {
+            Console.WriteLine($"  {route,-28} half {HostRequestDurations.Shares(afterFull, afterHalf, Route(route)),-28} full {HostRequestDurations.Shares(beforeFull, afterFull, Route(route))}");
+        }
         var exact = await ReadsHistory.RollupsMatchPointsAsync(database, workspaceId);
         Console.WriteLine($"rollups equal the points after the run: {(exact ? "yes" : "NO")}; load average {LoadAverage()}");
         return exact ? 0 : 1;
