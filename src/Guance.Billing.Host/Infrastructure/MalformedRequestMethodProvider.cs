@@ -4,7 +4,9 @@ using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Guance.Billing.Common;
+using Guance.Billing.Host.Mapping;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using V1 = Guance.Billing.V1;
 
 namespace Guance.Billing.Host.Infrastructure;
 
@@ -16,7 +18,7 @@ namespace Guance.Billing.Host.Infrastructure;
 /// sees that failure: unary and server-streaming calls answered UNKNOWN, and a stream read failed
 /// with an IOException that looked like a broken connection. A thrown RpcException's status and
 /// trailers are sent as they are, on every kind of call. The same marshaller bounds the request's
-/// strings (<see cref="RequestStringBounds"/>).
+/// strings (<see cref="RequestStringBounds"/>), and reads StreamUsage's batches with <see cref="UsageBatchDecoder"/>.
 /// </summary>
 public sealed class MalformedRequestMethodProvider<TService> : IServiceMethodProvider<TService> where TService : class
 {
@@ -84,16 +86,22 @@ public sealed class MalformedRequestMethodProvider<TService> : IServiceMethodPro
     }
 
     private static Method<TRequest, TResponse> Guarded<TRequest, TResponse>(Method<TRequest, TResponse> method)
+        where TRequest : class
+        where TResponse : class
     {
         var inner = method.RequestMarshaller;
         var messageType = (typeof(TRequest).GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as MessageDescriptor)?.FullName
             ?? typeof(TRequest).Name;
+        // StreamUsage's batches are read without an object per record where the message is plainly encoded (UsageBatchDecoder).
+        Func<DeserializationContext, TRequest?>? decode = typeof(TRequest) == typeof(V1.StreamUsageRequest)
+            ? payload => (TRequest?)(object?)UsageBatchDecoder.TryDecode(payload.PayloadAsReadOnlySequence())
+            : null;
         var marshaller = new Marshaller<TRequest>(inner.ContextualSerializer, context =>
         {
             TRequest request;
             try
             {
-                request = inner.ContextualDeserializer(context);
+                request = decode?.Invoke(context) ?? inner.ContextualDeserializer(context);
             }
             catch (Exception e) when (e is not RpcException)
             {

@@ -25,9 +25,13 @@ public static class TimeMapping
     /// years 1 to 9999, nanos outside 0 to 999,999,999), for callers that refuse it in their own words.
     /// </summary>
     public static DateTimeOffset? ToInstantOrNull(this Timestamp? timestamp) =>
-        timestamp is null || timestamp.Seconds is < MinSeconds or > MaxSeconds || timestamp.Nanos is < 0 or > 999_999_999
+        timestamp is null ? null : InstantOrNull(timestamp.Seconds, timestamp.Nanos);
+
+    /// <summary>The same reading of a timestamp's two fields, for <see cref="UsageBatchDecoder"/>, which reads them without a Timestamp.</summary>
+    public static DateTimeOffset? InstantOrNull(long seconds, int nanos) =>
+        seconds is < MinSeconds or > MaxSeconds || nanos is < 0 or > 999_999_999
             ? null
-            : new DateTimeOffset(DateTimeOffset.UnixEpoch.Ticks + timestamp.Seconds * TimeSpan.TicksPerSecond + timestamp.Nanos / 100, TimeSpan.Zero);
+            : new DateTimeOffset(DateTimeOffset.UnixEpoch.Ticks + seconds * TimeSpan.TicksPerSecond + nanos / 100, TimeSpan.Zero);
 
     /// <summary>An optional timestamp field of a request: null when unset; INVALID_ARGUMENT naming <paramref name="field"/> when out of range.</summary>
     public static DateTimeOffset? ToOptionalInstant(this Timestamp? timestamp, string field) =>

@@ -60,16 +60,15 @@ public sealed class UsageGrpcService(
                     throw Errors.InvalidArgument("open", "a stream is opened once; send only batches after it");
                 }
                 var batch = message.Batch;
-                var buffer = ArrayPool<Domain.UsageRecord>.Shared.Rent(Math.Max(1, batch.Records.Count));
+                var (records, count) = UsageBatchDecoder.RentRecords(batch);
                 try
                 {
-                    UsageMapping.ToRecords(batch.Records, buffer);
-                    var outcome = await session.SubmitAsync(batch.Sequence, buffer.AsMemory(0, batch.Records.Count), stop.Token);
+                    var outcome = await session.SubmitAsync(batch.Sequence, records.AsMemory(0, count), stop.Token);
                     answered = AnswerAsync(answered, outcome, responseStream, session, stop, context.CancellationToken);
                 }
                 finally
                 {
-                    ArrayPool<Domain.UsageRecord>.Shared.Return(buffer);
+                    ArrayPool<Domain.UsageRecord>.Shared.Return(records);
                 }
             }
         }
