@@ -148,9 +148,9 @@ public static class ConsoleBenchmark
 
         // Idle: the same loop as under load, with no collectors.
         var idleCalls = tour.Calls = [];
-        await using var quiet = new IngestionLoad(host, seed.CollectorToken, 0);
+        var quiet = new IngestionLoad(host, seed.CollectorToken, 0);
         var idle = await quiet.RunAsync(reads, TimeSpan.Zero, recordsPerSecond: null, rounds);
-        await using var load = new IngestionLoad(host, seed.CollectorToken, collectors);
+        var load = new IngestionLoad(host, seed.CollectorToken, collectors);
         var fullCalls = tour.Calls = [];
         var full = await load.RunAsync(reads, TimeSpan.FromSeconds(seconds), recordsPerSecond: null);
         var halfCalls = tour.Calls = [];

@@ -9,7 +9,7 @@ namespace Guance.Billing.Benchmarks;
 /// run apart from the people who read dashboards: in the reader's process their producer loops held its
 /// thread pool, so that a read's time was mostly the benchmark's own wait for a thread.
 /// </summary>
-internal sealed class IngestionLoad(BenchmarkHost host, string token, int collectors) : IAsyncDisposable
+internal sealed class IngestionLoad(BenchmarkHost host, string token, int collectors)
 {
     private int _phase;
 
@@ -42,6 +42,4 @@ internal sealed class IngestionLoad(BenchmarkHost host, string token, int collec
         }
         return new Result(rate, latencies);
     }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -144,7 +144,6 @@ public static class ReadsBenchmark
         var afterFull = await durations.ReadAsync();
         var half = await load.RunAsync(reads, TimeSpan.FromSeconds(seconds), recordsPerSecond: full.RecordsPerSecond / 2);
         var afterHalf = await durations.ReadAsync();
-        await load.DisposeAsync();
 
         Console.WriteLine();
         Console.WriteLine($"gRPC reads, p50 / p99 ms (targets p99: idle 5, half 10, full 25); load: full {full.RecordsPerSecond:N0} records/s acked, half {half.RecordsPerSecond:N0} records/s");
