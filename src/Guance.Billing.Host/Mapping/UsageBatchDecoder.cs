@@ -9,7 +9,7 @@ namespace Guance.Billing.Host.Mapping;
 /// Reads a StreamUsage batch message straight into pooled <see cref="UsageRecord"/>s, without the generated parser's
 /// two objects per record (the record and its timestamp) and its record list's large arrays: at millions of records a
 /// second those were most of the host's allocations, and its collections paused every call, reads included
-/// (docs/performance.md, "Dashboard reads").
+/// (docs/performance.md, "Ingestion without an object per record").
 /// It takes only the plain encoding that clients send: one batch field holding the sequence and the records, each
 /// record holding its item, quantity and at most one observed_at of seconds and nanos. It declines anything else (an
 /// open, an unknown field or wire type, a message field given twice, which protobuf would merge, truncated or
