@@ -36,7 +36,7 @@ public static class ReadsBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int days = 400, collectors = 10, calls = 300, seconds = 20;
+        int days = 400, collectors = 10, calls = 300, seconds = 20, warmUp = 1_100;
         string? postgres = BenchmarkDatabase.PostgresOption(args);
         string? hostDll = null;
         var hostEnvironment = new Dictionary<string, string>();
@@ -49,10 +49,11 @@ public static class ReadsBenchmark
                 case "--collectors": collectors = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--calls": calls = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warm-up": warmUp = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--host": hostDll = Path.GetFullPath(args[++i]); break;
                 case "--env": var (name, value) = AgentFleetBenchmark.Setting(args[++i]); hostEnvironment[name] = value; break;
                 default:
-                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --host HOST_DLL (another build, e.g. main's copied aside) --env NAME=VALUE (the host's environment, e.g. DOTNET_gcServer=0) --postgres ADMIN_CONNECTION_STRING|start");
+                    Console.Error.WriteLine("options: --days N (400) --collectors C (10) --calls N (300, per read idle) --seconds S (20, per load phase) --warm-up N (1,100 calls of each read before timing) --host HOST_DLL (another build, e.g. main's copied aside) --env NAME=VALUE (the host's environment, e.g. DOTNET_gcServer=0) --postgres ADMIN_CONNECTION_STRING|start");
                     return 2;
             }
         }
@@ -94,10 +95,11 @@ public static class ReadsBenchmark
         List<double> idleChart = [];
         Func<Task> chart400 = async () => await usage.ListUsagePointsAsync(Points(workspaceId, UsagePointGranularity.Daily, now.AddDays(-399), now));
 
-        // Warm-up (JIT, caches), then idle.
+        // Warm-up, then idle. The host compiles a method again, optimized, after 1,000 calls (its runtimeconfig's
+        // CallCountThreshold): each read is called past that first, so that the figures are a running host's.
         foreach (var read in reads.Append(chart400))
         {
-            for (int i = 0; i < 20; i++)
+            for (int i = 0; i < warmUp; i++)
             {
                 await read();
             }
