@@ -4,7 +4,6 @@ using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using static Guance.Billing.IntegrationTests.Settlement.DayCloseKit;
 
 namespace Guance.Billing.IntegrationTests.Settlement;
@@ -22,16 +21,9 @@ public sealed partial class DayCloseChargeBatchTests
     public async Task A_batch_of_accounts_in_every_state_is_one_wallet_write_and_a_refused_account_fails_only_its_bill()
     {
         var locks = new StatementCounter(WalletLock());
-        await using var host = new BillingHost { ConfigureServices = s => s.ConfigureDbContext<BillingDbContext>((_, b) => b.AddInterceptors(locks)) };
-        host.Settings["Guance:Settlement:ChargeParallelism"] = "1";
+        await using var host = CountingStatements(locks);
         var day = host.NextDay(China);
-        var payers = new List<(TestWorkspace Workspace, TestBillingAccount Payer, Agent Agent)>();
-        for (var i = 0; i < 5; i++)
-        {
-            var workspace = await host.CreateWorkspaceAsync("cn1");
-            var payer = await host.UpgradeAsync(workspace);
-            payers.Add((workspace, payer, await host.AgentAsync(workspace)));
-        }
+        var payers = await host.PayingWorkspacesAsync(5);
         var (cash, lots, owing, short_, noWallet) = (payers[0].Payer.Id, payers[1].Payer.Id, payers[2].Payer.Id, payers[3].Payer.Id, payers[4].Payer.Id);
         await host.RechargeAsync(cash, 100m);
         await host.GrantVoucherAsync(lots, 3m);

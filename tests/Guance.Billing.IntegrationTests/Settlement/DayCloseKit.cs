@@ -39,6 +39,30 @@ public static class DayCloseKit
         return new Agent(host.Api(created.Token), "agent-" + Guid.NewGuid().ToString("N")[..8]);
     }
 
+    /// <summary>
+    /// A host whose database statements <paramref name="counter"/> counts, charging one batch of a close at a
+    /// time, so that a test can count a close's statements.
+    /// </summary>
+    public static BillingHost CountingStatements(StatementCounter counter)
+    {
+        var host = new BillingHost { ConfigureServices = s => s.ConfigureDbContext<BillingDbContext>((_, b) => b.AddInterceptors(counter)) };
+        host.Settings["Guance:Settlement:ChargeParallelism"] = "1";
+        return host;
+    }
+
+    /// <summary><paramref name="count"/> commercial workspaces of cn1, each with the billing account that pays it and an agent.</summary>
+    public static async Task<List<(TestWorkspace Workspace, TestBillingAccount Payer, Agent Agent)>> PayingWorkspacesAsync(this BillingHost host, int count)
+    {
+        var payers = new List<(TestWorkspace Workspace, TestBillingAccount Payer, Agent Agent)>();
+        for (var i = 0; i < count; i++)
+        {
+            var workspace = await host.CreateWorkspaceAsync("cn1");
+            var payer = await host.UpgradeAsync(workspace);
+            payers.Add((workspace, payer, await host.AgentAsync(workspace)));
+        }
+        return payers;
+    }
+
     public static async Task<Wallet> FundedWalletAsync(this BillingHost host, TestBillingAccount account, decimal cash)
     {
         await host.RechargeAsync(account.Id, cash);

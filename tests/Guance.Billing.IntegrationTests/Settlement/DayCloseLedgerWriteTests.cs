@@ -3,7 +3,6 @@ using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using static Guance.Billing.IntegrationTests.Settlement.DayCloseKit;
 
 namespace Guance.Billing.IntegrationTests.Settlement;
@@ -20,16 +19,9 @@ public sealed partial class DayCloseLedgerWriteTests
     public async Task A_close_and_a_charge_write_their_ledger_rows_set_based_and_exactly()
     {
         var writes = new StatementCounter(LedgerRowWrite());
-        await using var host = new BillingHost { ConfigureServices = s => s.ConfigureDbContext<BillingDbContext>((_, b) => b.AddInterceptors(writes)) };
-        host.Settings["Guance:Settlement:ChargeParallelism"] = "1";
+        await using var host = CountingStatements(writes);
         var day = host.NextDay(China);
-        var payers = new List<(TestWorkspace Workspace, TestBillingAccount Payer, Agent Agent)>();
-        for (var i = 0; i < 3; i++)
-        {
-            var workspace = await host.CreateWorkspaceAsync("cn1");
-            var payer = await host.UpgradeAsync(workspace);
-            payers.Add((workspace, payer, await host.AgentAsync(workspace)));
-        }
+        var payers = await host.PayingWorkspacesAsync(3);
         await host.RechargeAsync(payers[0].Payer.Id, 100m);
         await host.GrantVoucherAsync(payers[1].Payer.Id, 3m);
         await host.RechargeAsync(payers[2].Payer.Id, 2m);
