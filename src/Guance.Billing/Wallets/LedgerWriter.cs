@@ -1,7 +1,6 @@
 using System.Data;
 using Guance.Billing.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -9,8 +8,9 @@ namespace Guance.Billing.Wallets;
 
 /// <summary>
 /// Saves a wallet write: what the change tracker holds (wallets, new lots, vouchers, cards, notifications), then
-/// the moved balances, the new ledger transactions and their entries set-based (<see cref="MultiRowInsert"/>, and
-/// one update over arrays on PostgreSQL), in the write's database transaction. A charge batch of the day close
+/// the balances that the books moved (<see cref="WalletBook.MovedBalances"/>), the new ledger transactions and
+/// their entries set-based (<see cref="MultiRowInsert"/>, and one update over arrays on PostgreSQL), in the
+/// write's database transaction. A charge batch of the day close
 /// moves some 2,500 balances and makes about 250 transactions and, two per item and funding source, some 5,500
 /// entries: through the change tracker that is a statement per row, and on PostgreSQL most of the close's time.
 /// Both engines write the same rows in the same order.
@@ -47,16 +47,10 @@ internal static class LedgerWriter
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("A wallet write is saved inside its database transaction.");
-        // The balances that moved leave the change tracker (as saved) before it saves the rest; new lots stay with it.
-        var moved = db.ChangeTracker.Entries<LedgerAccount>().Where(e => e.State == EntityState.Modified)
-            .Select(e => new MovedBalance(e.Entity.Id, e.OriginalValues.GetValue<long>(nameof(LedgerAccount.Balance)), e.Entity.Balance, e.Entity.EntryCount, e))
+        var moved = books.SelectMany(b => b.MovedBalances)
+            .Select(m => new MovedBalance(m.Account.Id, m.Was, m.Account.Balance, m.Account.EntryCount))
             .OrderBy(m => m.Id, StringComparer.Ordinal)
             .ToList();
-        foreach (var balance in moved)
-        {
-            balance.Entry.OriginalValues.SetValues(balance.Entry.CurrentValues);
-            balance.Entry.State = EntityState.Unchanged;
-        }
         await db.SaveChangesAsync(cancellationToken);
 
         var connection = db.Database.GetDbConnection();
@@ -111,5 +105,5 @@ internal static class LedgerWriter
         return updated;
     }
 
-    private sealed record MovedBalance(string Id, long Was, long Balance, long EntryCount, EntityEntry<LedgerAccount> Entry);
+    private sealed record MovedBalance(string Id, long Was, long Balance, long EntryCount);
 }

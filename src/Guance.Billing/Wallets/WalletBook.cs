@@ -14,6 +14,8 @@ public sealed class WalletBook
     private readonly BillingDbContext _db;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, LedgerAccount> _accounts;
+    // Each account that was loaded (not opened by this write) as loaded: its update checks the balance.
+    private readonly Dictionary<string, (long Balance, long EntryCount)> _loaded;
     private readonly List<PostedTransaction> _posted = new();
     private readonly List<LedgerEntry> _newEntries = new();
 
@@ -24,6 +26,7 @@ public sealed class WalletBook
         Wallet = wallet;
         Now = now;
         _accounts = accounts.ToDictionary(a => a.Id);
+        _loaded = accounts.ToDictionary(a => a.Id, a => (a.Balance, a.EntryCount));
         ArrearsAtStart = this[LedgerAccountKind.Arrears].Balance;
         ArrearsSinceAtStart = wallet.ArrearsSince;
     }
@@ -47,6 +50,16 @@ public sealed class WalletBook
 
     /// <summary>The entries posted by this write, which <see cref="WalletLedger"/> writes set-based (they are not tracked).</summary>
     internal IReadOnlyList<LedgerEntry> NewEntries => _newEntries;
+
+    /// <summary>
+    /// The loaded accounts that this write moved, with the balance they were loaded with, which <see cref="LedgerWriter"/>
+    /// updates set-based where the stored balance still is that one. The accounts are read untracked (a write may load
+    /// hundreds, and the change tracker would compare every one of them at the save); a lot opened by this write is
+    /// tracked instead, and inserted with its final balance.
+    /// </summary>
+    internal IEnumerable<(LedgerAccount Account, long Was)> MovedBalances =>
+        _loaded.Where(loaded => _accounts[loaded.Key].EntryCount != loaded.Value.EntryCount)
+            .Select(loaded => (_accounts[loaded.Key], loaded.Value.Balance));
 
     /// <summary>
     /// The transaction of this write that last took the arrears from zero to owed, or from owed to
@@ -98,10 +111,11 @@ public sealed class WalletBook
         {
             return account;
         }
-        account = await _db.LedgerAccounts.FirstOrDefaultAsync(a => a.Id == lotId && a.BillingAccountId == BillingAccountId, cancellationToken);
+        account = await _db.LedgerAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == lotId && a.BillingAccountId == BillingAccountId, cancellationToken);
         if (account is not null)
         {
             _accounts.Add(account.Id, account);
+            _loaded.Add(account.Id, (account.Balance, account.EntryCount));
         }
         return account;
     }

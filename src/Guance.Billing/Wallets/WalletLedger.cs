@@ -121,7 +121,7 @@ public sealed class WalletLedger(
     {
         var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.BillingAccountId == billingAccountId, cancellationToken)
             ?? throw BillingAccountAccess.NotFound(billingAccountId);
-        var accounts = await LoadAccountsAsync(billingAccountId, tracked: false, cancellationToken);
+        var accounts = await LoadAccountsAsync(billingAccountId, cancellationToken);
         return WalletView.Of(wallet, accounts, clock.GetUtcNow());
     }
 
@@ -146,7 +146,7 @@ public sealed class WalletLedger(
             // The wallets locked are those that exist.
             var wallets = await db.Wallets.Where(w => ids.Contains(w.BillingAccountId)).ToListAsync(cancellationToken);
             var locked = wallets.Select(w => w.BillingAccountId).ToList();
-            var accounts = (await db.LedgerAccounts
+            var accounts = (await db.LedgerAccounts.AsNoTracking()
                 .Where(a => locked.Contains(a.BillingAccountId) && (a.LotId == null || a.Balance != 0))
                 .ToListAsync(cancellationToken)).ToLookup(a => a.BillingAccountId, StringComparer.Ordinal);
             foreach (var wallet in wallets.OrderBy(w => w.BillingAccountId, StringComparer.Ordinal))
@@ -177,7 +177,7 @@ public sealed class WalletLedger(
             throw BillingAccountAccess.NotFound(billingAccountId);
         }
         var wallet = await db.Wallets.FirstAsync(w => w.BillingAccountId == billingAccountId, cancellationToken);
-        var accounts = await LoadAccountsAsync(billingAccountId, tracked: true, cancellationToken);
+        var accounts = await LoadAccountsAsync(billingAccountId, cancellationToken);
         var book = new WalletBook(db, clock, wallet, accounts, now);
 
         var result = await work(book);
@@ -214,9 +214,12 @@ public sealed class WalletLedger(
             .Where(w => w.BillingAccountId == billingAccountId)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken) > 0;
 
-    /// <summary>The singleton accounts and the lot accounts that hold something (with their validity): one query.</summary>
-    private Task<List<LedgerAccount>> LoadAccountsAsync(string billingAccountId, bool tracked, CancellationToken cancellationToken) =>
-        (tracked ? db.LedgerAccounts : db.LedgerAccounts.AsNoTracking())
+    /// <summary>
+    /// The singleton accounts and the lot accounts that hold something (with their validity): one query, untracked
+    /// (a book reports what it moved, <see cref="WalletBook.MovedBalances"/>).
+    /// </summary>
+    private Task<List<LedgerAccount>> LoadAccountsAsync(string billingAccountId, CancellationToken cancellationToken) =>
+        db.LedgerAccounts.AsNoTracking()
             .Where(a => a.BillingAccountId == billingAccountId && (a.LotId == null || a.Balance != 0))
             .ToListAsync(cancellationToken);
 
