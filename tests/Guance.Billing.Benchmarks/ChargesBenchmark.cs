@@ -66,7 +66,7 @@ public static class ChargesBenchmark
         await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
-            // --max-charges-per-commit N: the group commit's bound (Guance:Wallet:MaxChargesPerCommit, 64 by default).
+            // --max-charges-per-commit N: the group commit's bound (Guance:Wallet:MaxChargesPerCommit, 128 by default).
             string[] settings = Option(args, "--max-charges-per-commit", 0) is > 0 and var max
                 ? ["--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Wallet:MaxChargesPerCommit={max}"]
                 : ["--Guance:Wallet:ExpiryJobEnabled=false"];
