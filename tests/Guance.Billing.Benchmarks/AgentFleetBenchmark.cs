@@ -26,6 +26,7 @@ internal static class AgentFleetBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         int agents = 1_000, batch = 10, perConnection = 1, bigAgents = 4, openParallelism = 200;
+        var floor = false;
         var interval = TimeSpan.FromSeconds(5);
         var duration = TimeSpan.FromSeconds(120);
         long baselineRecords = 2_000_000;
@@ -45,11 +46,12 @@ internal static class AgentFleetBenchmark
                 case "--streams-per-connection": perConnection = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--baseline-records": baselineRecords = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--host": hostDll = Path.GetFullPath(args[++i]); break;
+                case "--floor": floor = true; break;
                 case "--set": hostSettings.Add("--" + args[++i]); break;
                 case "--env": var (name, value) = Setting(args[++i]); hostEnvironment[name] = value; break;
                 default:
                     Console.Error.WriteLine("options: --agents N (1000) --batch B (10) --interval 5s --duration 120s --streams-per-connection K (1) " +
-                        "--baseline-records N (2000000; 0 skips) --host HOST_DLL --set Key=Value (a host setting) --env NAME=VALUE (the host's environment, e.g. DOTNET_gcServer=0) " +
+                        "--baseline-records N (2000000; 0 skips) --floor (the same fleet against a bare gRPC server after) --host HOST_DLL --set Key=Value (a host setting) --env NAME=VALUE (the host's environment, e.g. DOTNET_gcServer=0) " +
                         "--postgres [ADMIN_CONNECTION_STRING|start]");
                     return 2;
             }
@@ -72,6 +74,34 @@ internal static class AgentFleetBenchmark
         await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, [.. settings]);
         var workspaces = await SetUpAsync(host, database, (agents + AgentsPerWorkspace - 1) / AgentsPerWorkspace);
 
+        var (fleet, perBatch) = await SendAsync(host, "(b) fleet", a => workspaces[a / AgentsPerWorkspace], agents, perConnection, openParallelism, interval, duration, batch);
+
+        var exact = await TotalsExactAsync(database, fleet);
+        Console.WriteLine($"    totals in the database equal the records acknowledged: {(exact ? "yes" : "NO")}");
+
+        if (baselineRecords > 0)
+        {
+            var big = await BigBatchesAsync(host, workspaces[0], bigAgents, baselineRecords);
+            Console.WriteLine($"(a) baseline on the same host: {bigAgents} agents, batches of 10,000 back to back: {big.Records:N0} records in {big.Seconds:0.0} s, " +
+                $"host CPU {big.PerRecord:0.00} us per record");
+            Console.WriteLine($"    ratio of host CPU per record, fleet (b) / big batches (a): {perBatch / batch / big.PerRecord:0.0}");
+        }
+        if (floor)
+        {
+            await using var bare = await BenchmarkHost.StartFloorAsync();
+            var (_, floorPerBatch) = await SendAsync(bare, "(c) floor", _ => ("floor", "floor"), agents, perConnection, openParallelism, interval, duration, batch);
+            Console.WriteLine($"    ratio of host CPU per batch, the host (b) / the floor (c): {perBatch / floorPerBatch:0.00}");
+        }
+        return exact && fleet.All(a => a.Failure is null) ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Opens the fleet's streams to <paramref name="host"/>, sends their rounds, prints what the host paid and the agents
+    /// saw under <paramref name="label"/>, and closes them: the agents, and the host's CPU per acknowledged batch.
+    /// </summary>
+    private static async Task<(Agent[] Fleet, double PerBatch)> SendAsync(BenchmarkHost host, string label, Func<int, (string Id, string Token)> workspaceOf,
+        int agents, int perConnection, int openParallelism, TimeSpan interval, TimeSpan duration, int batch)
+    {
         var channels = new List<GrpcChannel>();
         GrpcChannel ChannelOf(int agent)
         {
@@ -90,7 +120,7 @@ internal static class AgentFleetBenchmark
         var fleet = new Agent[agents];
         for (int a = 0; a < agents; a++)
         {
-            var workspace = workspaces[a / AgentsPerWorkspace];
+            var workspace = workspaceOf(a);
             fleet[a] = new Agent($"agent-{a + 1}", IngestionBenchmark.WithToken(ChannelOf(a), workspace.Token), workspace.Id);
         }
 
@@ -139,7 +169,7 @@ internal static class AgentFleetBenchmark
         var batches = fleet.Sum(a => a.Acknowledged);
         var failed = fleet.Count(a => a.Failure is not null);
         var perBatch = hostCpu.TotalMicroseconds / Math.Max(1, batches);
-        Console.WriteLine($"(b) fleet: {batches:N0} batches acknowledged in {seconds:0.0} s ({batches / seconds:N0} batches/s, {batches * batch / seconds:N0} records/s), " +
+        Console.WriteLine($"{label}: {batches:N0} batches acknowledged in {seconds:0.0} s ({batches / seconds:N0} batches/s, {batches * batch / seconds:N0} records/s), " +
             $"{failed:N0} streams failed{FirstFailure(fleet)}");
         Console.WriteLine($"    host CPU per batch of {batch}: {perBatch:0} us ({perBatch / batch:0.00} us per record); host CPU {hostCpu.TotalSeconds:0.0} s = " +
             $"{hostCpu.TotalSeconds / seconds:0.000} cores ({kernelCpu / hostCpu:P0} of it in the kernel); the benchmark's own CPU {clientCpu.TotalSeconds:0.0} s");
@@ -149,18 +179,7 @@ internal static class AgentFleetBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(fleet.Select(a => a.CloseAsync()));
         channels.ForEach(c => c.Dispose());
-
-        var exact = await TotalsExactAsync(database, fleet);
-        Console.WriteLine($"    totals in the database equal the records acknowledged: {(exact ? "yes" : "NO")}");
-
-        if (baselineRecords > 0)
-        {
-            var big = await BigBatchesAsync(host, workspaces[0], bigAgents, baselineRecords);
-            Console.WriteLine($"(a) baseline on the same host: {bigAgents} agents, batches of 10,000 back to back: {big.Records:N0} records in {big.Seconds:0.0} s, " +
-                $"host CPU {big.PerRecord:0.00} us per record");
-            Console.WriteLine($"    ratio of host CPU per record, fleet (b) / big batches (a): {perBatch / batch / big.PerRecord:0.0}");
-        }
-        return exact && failed == 0 ? 0 : 1;
+        return (fleet, perBatch);
     }
 
     /// <summary>One agent's stream and what it saw.</summary>

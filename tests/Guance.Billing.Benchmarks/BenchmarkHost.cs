@@ -58,6 +58,28 @@ public sealed class BenchmarkHost : IAsyncDisposable
         {
             start.Environment[name] = value;
         }
+        return await LaunchAsync(start, address);
+    }
+
+    /// <summary>
+    /// The fleet's floor (<see cref="FloorHost"/>, this program's <c>floor-host</c> verb) as a child process, with the
+    /// host's runtime settings that matter to a stream's cost (its tier-up threshold, no spinning of idle workers).
+    /// </summary>
+    public static Task<BenchmarkHost> StartFloorAsync()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { typeof(BenchmarkHost).Assembly.Location, "floor-host", "--port", port.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_TC_CallCountThreshold"] = "3E8"; // hexadecimal: 1,000, as the host's runtimeconfig
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        return LaunchAsync(start, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    private static async Task<BenchmarkHost> LaunchAsync(ProcessStartInfo start, Uri address)
+    {
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         // Errors only, and not EF Core's failed-command events: EF logs the failures it expects and handles
         // as errors too (the history table of a new PostgreSQL database, npgsql/efcore.pg#3407).

@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["monthly"] = (Guance.Billing.Benchmarks.MonthlyBillsBenchmark.Description, Guance.Billing.Benchmarks.MonthlyBillsBenchmark.RunAsync),
     ["console"] = (Guance.Billing.Benchmarks.ConsoleBenchmark.Description, Guance.Billing.Benchmarks.ConsoleBenchmark.RunAsync),
     ["collectors"] = (Guance.Billing.Benchmarks.CollectorLoad.Description, Guance.Billing.Benchmarks.CollectorLoad.RunAsync),
+    ["floor-host"] = (Guance.Billing.Benchmarks.FloorHost.Description, Guance.Billing.Benchmarks.FloorHost.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
