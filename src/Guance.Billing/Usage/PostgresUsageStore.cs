@@ -54,8 +54,6 @@ public sealed class PostgresUsageStore : IUsageStore
     private readonly DbCommand _lockWorkspace;
     private readonly DbCommand _readMark;
     private readonly DbCommand _readDayRows;
-    private readonly DbCommand _lockDayShared;
-    private readonly DbCommand _readDayClose;
     private readonly DbCommand _readAdmissions;
     private readonly Dictionary<PointKey, PointValue> _flow = new();
     private readonly Dictionary<PointKey, PointValue> _stock = new();
@@ -68,8 +66,6 @@ public sealed class PostgresUsageStore : IUsageStore
         _lockWorkspace = connection.Reusable("SELECT pg_advisory_xact_lock(@key)", "@key");
         _readMark = connection.Reusable(SqliteUsageStore.ReadMarkSql, "@workspace", "@collector");
         _readDayRows = connection.Reusable(SqliteUsageStore.ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
-        _lockDayShared = connection.Reusable("SELECT pg_advisory_xact_lock_shared(@class, @day)", "@class", "@day");
-        _readDayClose = connection.Reusable(SqliteUsageStore.ReadDayCloseSql, "@site", "@day");
         _readAdmissions = connection.Reusable(ReadAdmissionsSql, "@tokens", "@kind");
     }
 
@@ -78,7 +74,7 @@ public sealed class PostgresUsageStore : IUsageStore
         _hourChanges.Clear();
         _transaction = (NpgsqlTransaction?)transaction;
         _lockWorkspace.Transaction = _readMark.Transaction = _readDayRows.Transaction = _transaction;
-        _lockDayShared.Transaction = _readDayClose.Transaction = _readAdmissions.Transaction = _transaction;
+        _readAdmissions.Transaction = _transaction;
     }
 
     public void LockWorkspace(string workspaceId)
@@ -88,8 +84,25 @@ public sealed class PostgresUsageStore : IUsageStore
 
     public DateTimeOffset? DayClosedAt(Site site, DateOnly day)
     {
-        _lockDayShared.Set("@class", SiteDayLock.ClassId).Set("@day", SiteDayLock.ObjectId(site, day)).ExecuteNonQuery();
-        return _readDayClose.Set("@site", site.Code).Set("@day", day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+        // The shared lock, then the close, in one round trip: each statement of a batch reads with a snapshot of its
+        // own (READ COMMITTED), so the read sees a close that committed while the lock waited.
+        using var read = new NpgsqlBatch(_connection, _transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(@class, @day)")
+                {
+                    Parameters = { new NpgsqlParameter<int>("@class", SiteDayLock.ClassId), new NpgsqlParameter<int>("@day", SiteDayLock.ObjectId(site, day)) },
+                },
+                new NpgsqlBatchCommand(SqliteUsageStore.ReadDayCloseSql)
+                {
+                    Parameters = { new NpgsqlParameter<string>("@site", site.Code), new NpgsqlParameter<DateOnly>("@day", day) },
+                },
+            },
+        };
+        using var reader = read.ExecuteReader();
+        reader.NextResult();
+        return reader.Read() ? UnixMicrosecondsConverter.FromMicroseconds(reader.GetInt64(0)) : null;
     }
 
     /// <summary>One round trip for all the tokens of the group.</summary>
@@ -221,8 +234,6 @@ public sealed class PostgresUsageStore : IUsageStore
     public void Dispose()
     {
         _lockWorkspace.Dispose();
-        _lockDayShared.Dispose();
-        _readDayClose.Dispose();
         _readMark.Dispose();
         _readDayRows.Dispose();
         _readAdmissions.Dispose();
