@@ -180,7 +180,18 @@ public sealed class BenchmarkHost : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+            {
+                // Finding the children reads /proc, which a process holding thousands of sockets may have no descriptor left for.
+            }
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
