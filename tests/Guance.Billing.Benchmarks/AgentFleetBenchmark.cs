@@ -15,7 +15,9 @@ namespace Guance.Billing.Benchmarks;
 /// host's CPU per batch (the host process's CPU time over the sending window), the ack latency, the host's
 /// resident memory with every stream held, and the streams that failed; then, on the same host, the baseline:
 /// a few agents sending big batches back to back, whose host CPU per record is the cost without the per-batch
-/// overhead. <c>--host PATH</c> runs another build of the host (for example the commit before a change).
+/// overhead. <c>--host PATH</c> runs another build of the host (for example the commit before a change); <c>--floor</c>
+/// then sends the same fleet to a bare gRPC server (<see cref="FloorHost"/>), whose CPU per batch is what the protocol
+/// alone costs on the machine.
 /// </summary>
 internal static class AgentFleetBenchmark
 {
