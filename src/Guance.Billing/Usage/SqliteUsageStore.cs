@@ -5,10 +5,9 @@ using Guance.Billing.Workspaces;
 namespace Guance.Billing.Usage;
 
 /// <summary>
-/// The SQLite store: statements prepared once on the writer's connection, run a row at a time, which
-/// in-process SQLite does at no round-trip cost. The SQL is portable (PostgreSQL takes
-/// <c>INSERT ... ON CONFLICT ... DO UPDATE ... WHERE</c> too; it was its path before
-/// <see cref="PostgresUsageStore"/>, and the writer benchmark still runs it there for comparison).
+/// The SQLite store: statements prepared once on the writer's connection (<see cref="SqliteStatement"/>), run
+/// a row at a time, which in-process SQLite does at no round-trip cost. Its marks, points and rollups
+/// follow the same rules as <see cref="PostgresUsageStore"/>'s (<c>UsageStoreTests</c>).
 /// </summary>
 public sealed class SqliteUsageStore : IUsageStore
 {
@@ -55,17 +54,16 @@ public sealed class SqliteUsageStore : IUsageStore
 
     internal const string ReadDayCloseSql = "SELECT closed_at FROM day_closes WHERE site_code = @site AND billing_day = @day";
 
-    private static readonly string[] PointParameters = ["@workspace", "@item", "@hour", "@period", "@collector", "@day", "@quantity", "@observed"];
-
-    private readonly DbCommand _advanceMark;
-    private readonly DbCommand _addFlow;
-    private readonly DbCommand _setStock;
-    private readonly DbCommand _readMark;
-    private readonly DbCommand _readDayRows;
-    private readonly DbCommand _readDayClose;
-    private readonly DbCommand _readPoint;
+    private readonly SqliteStatement _advanceMark;
+    private readonly SqliteStatement _addFlow;
+    private readonly SqliteStatement _setStock;
+    private readonly SqliteStatement _readMark;
+    private readonly SqliteStatement _readDayRows;
+    private readonly SqliteStatement _readDayClose;
+    private readonly SqliteStatement _readPoint;
+    // Through ADO.NET: TokenAdmission.Read is shared with PostgreSQL and the stream's open, and this read runs
+    // once per token and commit, not per row.
     private readonly DbCommand _readAdmission;
-    private readonly DbCommand[] _all;
     private readonly SqliteRollupRefresh _rollups;
 
     // What this transaction's upserts changed in each hour's total: the hourly rollups get exactly this added.
@@ -73,26 +71,21 @@ public sealed class SqliteUsageStore : IUsageStore
 
     public SqliteUsageStore(DbConnection connection)
     {
-        _advanceMark = connection.Reusable(AdvanceMarkSql, "@workspace", "@collector", "@sequence", "@now");
-        _addFlow = connection.Reusable(AddFlowSql, PointParameters);
-        _setStock = connection.Reusable(SetStockSql, PointParameters);
-        _readMark = connection.Reusable(ReadMarkSql, "@workspace", "@collector");
-        _readDayRows = connection.Reusable(ReadDayRowsSql, "@workspace", "@item", "@day", "@period");
-        _readDayClose = connection.Reusable(ReadDayCloseSql, "@site", "@day");
-        _readPoint = connection.Reusable(ReadPointSql, "@workspace", "@item", "@hour", "@period", "@collector");
+        _advanceMark = new SqliteStatement(connection, AdvanceMarkSql);
+        _addFlow = new SqliteStatement(connection, AddFlowSql);
+        _setStock = new SqliteStatement(connection, SetStockSql);
+        _readMark = new SqliteStatement(connection, ReadMarkSql);
+        _readDayRows = new SqliteStatement(connection, ReadDayRowsSql);
+        _readDayClose = new SqliteStatement(connection, ReadDayCloseSql);
+        _readPoint = new SqliteStatement(connection, ReadPointSql);
         _readAdmission = connection.Reusable(ReadAdmissionSql, "@token", "@kind");
-        _all = [_advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint, _readAdmission];
         _rollups = new SqliteRollupRefresh(connection);
     }
 
     public void Enlist(DbTransaction? transaction)
     {
         _hourChanges.Clear();
-        foreach (var command in _all)
-        {
-            command.Transaction = transaction;
-        }
-        _rollups.Enlist(transaction);
+        _readAdmission.Transaction = transaction;
     }
 
     /// <summary>Nothing to take: SQLite's write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
@@ -101,8 +94,11 @@ public sealed class SqliteUsageStore : IUsageStore
     }
 
     /// <summary>No lock needed: SQLite's single writer orders this transaction and CloseDay's insert.</summary>
-    public DateTimeOffset? DayClosedAt(Site site, DateOnly day) =>
-        _readDayClose.Set("@site", site.Code).Set("@day", day).ExecuteScalar() is long closedAt ? UnixMicrosecondsConverter.FromMicroseconds(closedAt) : null;
+    public DateTimeOffset? DayClosedAt(Site site, DateOnly day)
+    {
+        using var rows = _readDayClose.Bind("@site", site.Code).Bind("@day", day).Query();
+        return rows.Next() && !rows.IsNull(0) ? UnixMicrosecondsConverter.FromMicroseconds(rows.Int64(0)) : null;
+    }
 
     /// <summary>A prepared indexed read per token: in-process SQLite has no round trip to save.</summary>
     public void ReadAdmissions(IReadOnlyCollection<string> tokenIds, Dictionary<string, TokenAdmission> admissions)
@@ -118,18 +114,21 @@ public sealed class SqliteUsageStore : IUsageStore
         }
     }
 
-    public long ReadMark(string workspaceId, string collectorId) =>
-        _readMark.Set("@workspace", workspaceId).Set("@collector", collectorId).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    public long ReadMark(string workspaceId, string collectorId)
+    {
+        using var rows = _readMark.Bind("@workspace", workspaceId).Bind("@collector", collectorId).Query();
+        return rows.Next() ? rows.Int64(0) : 0;
+    }
 
     public List<StoredPoint> ReadDayRows(string workspaceId, BillingItem item, DateOnly day, Plan period)
     {
-        var rows = new List<StoredPoint>();
-        using var reader = _readDayRows.Set("@workspace", workspaceId).Set("@item", (int)item).Set("@day", day).Set("@period", (int)period).ExecuteReader();
-        while (reader.Read())
+        var points = new List<StoredPoint>();
+        using var rows = _readDayRows.Bind("@workspace", workspaceId).Bind("@item", (int)item).Bind("@day", day).Bind("@period", (int)period).Query();
+        while (rows.Next())
         {
-            rows.Add(new StoredPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+            points.Add(new StoredPoint(rows.Int64(0), rows.Text(1), rows.Int64(2), rows.Int64(3)));
         }
-        return rows;
+        return points;
     }
 
     public void Apply(IReadOnlyList<BatchWrite> batches, long nowMicros, Span<bool> applied)
@@ -137,7 +136,7 @@ public sealed class SqliteUsageStore : IUsageStore
         for (int i = 0; i < batches.Count; i++)
         {
             var batch = batches[i];
-            applied[i] = _advanceMark.Set("@workspace", batch.WorkspaceId).Set("@collector", batch.CollectorId).Set("@sequence", batch.Sequence).Set("@now", nowMicros).ExecuteNonQuery() == 1;
+            applied[i] = _advanceMark.Bind("@workspace", batch.WorkspaceId).Bind("@collector", batch.CollectorId).Bind("@sequence", batch.Sequence).Bind("@now", nowMicros).Execute() == 1;
             if (!applied[i])
             {
                 continue;
@@ -147,11 +146,11 @@ public sealed class SqliteUsageStore : IUsageStore
                 var hour = UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start);
                 var observed = UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt);
                 var change = row.Item.IsStock ? StockChange(batch, row, hour, observed) : row.Quantity;
-                var command = row.Item.IsStock ? _setStock : _addFlow;
-                command.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", hour)
-                    .Set("@period", (int)row.Period).Set("@collector", batch.CollectorId).Set("@day", row.Hour.BillingDay)
-                    .Set("@quantity", row.Quantity).Set("@observed", observed)
-                    .ExecuteNonQuery();
+                var statement = row.Item.IsStock ? _setStock : _addFlow;
+                statement.Bind("@workspace", batch.WorkspaceId).Bind("@item", (int)row.Item.Item).Bind("@hour", hour)
+                    .Bind("@period", (int)row.Period).Bind("@collector", batch.CollectorId).Bind("@day", row.Hour.BillingDay)
+                    .Bind("@quantity", row.Quantity).Bind("@observed", observed)
+                    .Execute();
                 var key = new RollupHour(batch.WorkspaceId, (int)row.Item.Item, (int)row.Period, row.Hour.BillingDay, hour);
                 _hourChanges[key] = _hourChanges.GetValueOrDefault(key) + change;
             }
@@ -166,17 +165,18 @@ public sealed class SqliteUsageStore : IUsageStore
     /// </summary>
     private long StockChange(BatchWrite batch, AggregatedRow row, long hour, long observed)
     {
-        using var reader = _readPoint.Set("@workspace", batch.WorkspaceId).Set("@item", (int)row.Item.Item).Set("@hour", hour)
-            .Set("@period", (int)row.Period).Set("@collector", batch.CollectorId).ExecuteReader();
-        return StockPoint.Change(row.Quantity, observed, reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null);
+        using var rows = _readPoint.Bind("@workspace", batch.WorkspaceId).Bind("@item", (int)row.Item.Item).Bind("@hour", hour)
+            .Bind("@period", (int)row.Period).Bind("@collector", batch.CollectorId).Query();
+        return StockPoint.Change(row.Quantity, observed, rows.Next() ? (rows.Int64(0), rows.Int64(1)) : null);
     }
 
     public void Dispose()
     {
-        foreach (var command in _all)
+        foreach (var statement in new[] { _advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint })
         {
-            command.Dispose();
+            statement.Dispose();
         }
+        _readAdmission.Dispose();
         _rollups.Dispose();
     }
 }

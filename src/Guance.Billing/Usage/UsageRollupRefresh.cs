@@ -59,31 +59,23 @@ internal static class UsageRollupSql
 }
 
 /// <summary>The SQLite refresh: two prepared statements run per key (in-process, no round trips).</summary>
-internal sealed class SqliteRollupRefresh : IDisposable
+internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
 {
-    private readonly DbCommand _hour;
-    private readonly DbCommand _day;
-
-    public SqliteRollupRefresh(DbConnection connection)
-    {
-        _hour = connection.Reusable(UsageRollupSql.AddToHourSql, "@workspace", "@item", "@period", "@day", "@hour", "@delta");
-        _day = connection.Reusable(UsageRollupSql.RefreshDaySql, "@workspace", "@item", "@period", "@day", "@stock");
-    }
-
-    public void Enlist(DbTransaction? transaction) => _hour.Transaction = _day.Transaction = transaction;
+    private readonly SqliteStatement _hour = new(connection, UsageRollupSql.AddToHourSql);
+    private readonly SqliteStatement _day = new(connection, UsageRollupSql.RefreshDaySql);
 
     /// <summary>Adds each hour's change (zero too: the hour then has its row, as its points do), then recomputes the days.</summary>
     public void Run(IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys)
     {
         foreach (var (hour, delta) in hourChanges)
         {
-            _hour.Set("@workspace", hour.WorkspaceId).Set("@item", hour.Item).Set("@period", hour.Period).Set("@day", hour.BillingDay)
-                .Set("@hour", hour.HourStart).Set("@delta", delta).ExecuteNonQuery();
+            _hour.Bind("@workspace", hour.WorkspaceId).Bind("@item", hour.Item).Bind("@period", hour.Period).Bind("@day", hour.BillingDay)
+                .Bind("@hour", hour.HourStart).Bind("@delta", delta).Execute();
         }
         foreach (var day in keys.Days())
         {
-            _day.Set("@workspace", day.WorkspaceId).Set("@item", day.Item).Set("@period", day.Period).Set("@day", day.BillingDay)
-                .Set("@stock", day.Stock ? 1 : 0).ExecuteNonQuery();
+            _day.Bind("@workspace", day.WorkspaceId).Bind("@item", day.Item).Bind("@period", day.Period).Bind("@day", day.BillingDay)
+                .Bind("@stock", day.Stock ? 1 : 0).Execute();
         }
     }
 

@@ -3,13 +3,12 @@ using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
-using Npgsql;
 using Item = Guance.Billing.Usage.BillingItem;
 
 namespace Guance.Billing.IntegrationTests.Usage;
 
 /// <summary>
-/// Both stores add to an hour's rollup exactly what their upserts changed in the hour's points, instead of
+/// The engine's store adds to an hour's rollup exactly what its upserts changed in the hour's points, instead of
 /// summing every collector's point of the hour again (a thousand rows at every batch for a workspace of a
 /// thousand agents): a flow row adds its quantity, a stock row its new value minus the one it replaced, a
 /// late stock value that loses nothing, a batch committed before nothing.
@@ -20,11 +19,8 @@ public sealed class UsageRollupChangeTests
     private static readonly DateOnly Day = new(2026, 11, 2);
     private const long Offset = 1_000_000;
 
-    public static TheoryData<string> Stores() => UsageStoreTests.Stores();
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task An_hour_gets_exactly_the_change_of_its_points_added(string kind)
+    [Fact]
+    public async Task An_hour_gets_exactly_the_change_of_its_points_added()
     {
         using var database = TestDatabase.Create();
         await using (var services = database.Services())
@@ -32,7 +28,7 @@ public sealed class UsageRollupChangeTests
             await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
         }
         await using var connection = UsageStoreTests.Open(database);
-        using IUsageStore store = kind == "set-based" ? new PostgresUsageStore((NpgsqlConnection)connection) : new SqliteUsageStore(connection);
+        using var store = UsageDatabase.CreateStore(connection);
 
         await CommitAsync(connection, store,
             Batch("c1", 1, Row(Item.Logs, 10, H.AddMinutes(10)), Row(Item.TimeSeries, 100, H.AddMinutes(20))),

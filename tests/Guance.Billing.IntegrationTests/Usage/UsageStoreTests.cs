@@ -11,30 +11,19 @@ using Item = Guance.Billing.Usage.BillingItem;
 namespace Guance.Billing.IntegrationTests.Usage;
 
 /// <summary>
-/// The writer's stores on the engine of the test run: the row-at-a-time one (SQLite's, whose SQL is
-/// portable) and, on PostgreSQL, the set-based one (one batch of mark upserts, then unnest upserts of
-/// rows merged in memory). Both must give exactly the same marks and points for the same batches,
-/// including what the merge has to get right: several batches on one row, stock ties and late stock
-/// values, a sequence repeated inside one call, a sequence below the mark.
+/// The writer's store of the engine of the test run: SQLite's, row at a time, or PostgreSQL's set-based
+/// one (one batch of mark upserts, then unnest upserts of rows merged in memory). Both must give exactly
+/// these marks and points for the same batches, including what the merge has to get right: several
+/// batches on one row, stock ties and late stock values, a sequence repeated inside one call, a sequence
+/// below the mark.
 /// </summary>
 public sealed class UsageStoreTests
 {
-    public static TheoryData<string> Stores()
-    {
-        var stores = new TheoryData<string> { "row-at-a-time" };
-        if (TestDatabase.Engine == DatabaseProvider.Postgres)
-        {
-            stores.Add("set-based");
-        }
-        return stores;
-    }
-
     private static readonly DateTimeOffset H = new(2026, 11, 2, 3, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Day = new(2026, 11, 2);
 
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task Both_stores_apply_marks_and_points_with_the_same_rules(string kind)
+    [Fact]
+    public async Task Both_stores_apply_marks_and_points_with_the_same_rules()
     {
         using var database = TestDatabase.Create();
         await using (var services = database.Services())
@@ -42,7 +31,7 @@ public sealed class UsageStoreTests
             await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
         }
         await using var connection = Open(database);
-        using IUsageStore store = kind == "set-based" ? new PostgresUsageStore((NpgsqlConnection)connection) : new SqliteUsageStore(connection);
+        using var store = UsageDatabase.CreateStore(connection);
 
         var first = new[]
         {
@@ -82,9 +71,8 @@ public sealed class UsageStoreTests
         Assert.Equal(0, store.ReadMark("ws_1", "c9"));
     }
 
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task A_group_of_many_collectors_and_hours_adds_up(string kind)
+    [Fact]
+    public async Task A_group_of_many_collectors_and_hours_adds_up()
     {
         using var database = TestDatabase.Create();
         await using (var services = database.Services())
@@ -92,7 +80,7 @@ public sealed class UsageStoreTests
             await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
         }
         await using var connection = Open(database);
-        using IUsageStore store = kind == "set-based" ? new PostgresUsageStore((NpgsqlConnection)connection) : new SqliteUsageStore(connection);
+        using var store = UsageDatabase.CreateStore(connection);
 
         // 120 batches (10 collectors x 12 sequences), 24 rows each over 12 hours, in two calls.
         var batches = new List<BatchWrite>();
