@@ -53,7 +53,7 @@ public static class DatabaseSetup
         }
         else
         {
-            builder.UseSqlite(connectionString);
+            builder.UseSqlite(connectionString).AddInterceptors(SqliteLockWait.Instance);
         }
         // The hand-written migrations, then the engine's generated ones and its snapshot. EF's
         // PendingModelChangesWarning stays an error: a model change without a migration fails at start.

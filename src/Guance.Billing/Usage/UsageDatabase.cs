@@ -25,6 +25,7 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
     {
         var connection = Create();
         await connection.OpenAsync(cancellationToken);
+        SqliteLockWait.Apply(connection);
         return connection;
     }
 
@@ -33,6 +34,7 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
     {
         var connection = Create();
         connection.Open();
+        SqliteLockWait.Apply(connection);
         if (!IsPostgres)
         {
             var synchronous = usage.Value.SqliteSynchronous.Trim().ToUpperInvariant();
