@@ -32,7 +32,7 @@ public static class RequestStringBounds
     /// <summary>Throws INVALID_ARGUMENT naming each string field (by its path) that is too long.</summary>
     public static void Check(IMessage request)
     {
-        if (!HasStrings(request.Descriptor, []))
+        if (!HasStrings(request.Descriptor))
         {
             return;
         }
@@ -43,10 +43,11 @@ public static class RequestStringBounds
 
     private static void Walk(IMessage message, string prefix, RequestValidator validator)
     {
-        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        var fields = message.Descriptor.Fields.InFieldNumberOrder();
+        for (var i = 0; i < fields.Count; i++)
         {
-            var path = prefix + field.Name;
-            if (field.IsMap || (field.FieldType == FieldType.Message && !HasStrings(field.MessageType, [])))
+            var field = fields[i];
+            if (field.IsMap || (field.FieldType == FieldType.Message && !HasStrings(field.MessageType)))
             {
                 continue;
             }
@@ -59,12 +60,12 @@ public static class RequestStringBounds
                 var index = 0;
                 foreach (var element in (IList)field.Accessor.GetValue(message))
                 {
-                    Visit(element, string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]"), validator);
+                    Visit(element, string.Create(CultureInfo.InvariantCulture, $"{prefix}{field.Name}[{index++}]"), validator);
                 }
             }
             else if (field.FieldType == FieldType.String || field.Accessor.HasValue(message))
             {
-                Visit(field.Accessor.GetValue(message), path, validator, LongerFields.GetValueOrDefault(field.FullName, MaxLength));
+                Visit(field.Accessor.GetValue(message), prefix + field.Name, validator, LongerFields.GetValueOrDefault(field.FullName, MaxLength));
             }
         }
     }
@@ -73,13 +74,20 @@ public static class RequestStringBounds
     {
         if (value is string text)
         {
-            validator.Check(text.Length <= maxLength, path, $"must be at most {maxLength} characters");
+            if (text.Length > maxLength)
+            {
+                validator.Check(false, path, $"must be at most {maxLength} characters");
+            }
         }
         else if (value is IMessage message)
         {
             Walk(message, path + ".", validator);
         }
     }
+
+    // Looked up without allocating: every message of every call asks, and a stream's batches are most of them.
+    private static bool HasStrings(MessageDescriptor descriptor) =>
+        HoldsStrings.TryGetValue(descriptor, out var known) ? known : HasStrings(descriptor, []);
 
     private static bool HasStrings(MessageDescriptor descriptor, HashSet<MessageDescriptor> visiting)
     {

@@ -100,6 +100,10 @@ public static class BatchAggregator
     /// <summary>The checks that need no record: the sequence and the batch size.</summary>
     public static void CheckShape(long sequence, int recordCount, UsageOptions options)
     {
+        if (sequence >= 1 && recordCount >= 1 && recordCount <= options.MaxRecordsPerBatch)
+        {
+            return;
+        }
         var validator = new RequestValidator()
             .Check(sequence >= 1, "sequence", "must be at least 1")
             .Check(recordCount >= 1, "records", "must have at least one record")

@@ -64,4 +64,23 @@ public sealed class RequestValidatorTests
         Assert.True(notFound.Message.Length < 200);
         Assert.Equal(new string('w', 100) + "…", notFound.Metadata["workspace_id"]);
     }
+
+    [Fact]
+    public void A_valid_request_allocates_nothing_beyond_the_validator()
+    {
+        static long Allocated(Action check)
+        {
+            check();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            check();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        var validator = Allocated(() => new RequestValidator().Check(true, "name", "is required").Check(true, "email", "is fine").ThrowIfInvalid());
+        Assert.InRange(validator, 1, 32); // the validator object alone: no list or set until a field is bad
+
+        // A batch's shape is checked for every batch of every agent.
+        var options = new Guance.Billing.Usage.UsageOptions();
+        Assert.Equal(0, Allocated(() => Guance.Billing.Usage.BatchAggregator.CheckShape(7, 10, options)));
+    }
 }
