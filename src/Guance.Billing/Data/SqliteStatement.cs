@@ -9,7 +9,7 @@ namespace Guance.Billing.Data;
 /// A statement prepared once on an open SQLite connection and run many times through SQLite's own API,
 /// for the usage writer's statements, which run for every row of every batch. Microsoft.Data.Sqlite makes,
 /// at each run, a binder and a boxed value for each parameter, a UTF-8 copy of each string and a data
-/// reader: about half of what the host allocated under a fleet of agents, and every gen0 collection pauses
+/// reader: about two thirds of what the host allocated under a fleet of agents, and every gen0 collection pauses
 /// all streams (docs/performance.md). A run here allocates nothing. The statement runs in whatever
 /// transaction the connection is in, and binds values as Microsoft.Data.Sqlite does (a <see cref="DateOnly"/>
 /// as <c>yyyy-MM-dd</c> text), so what it writes and compares is what EF Core and ADO.NET write and read.
