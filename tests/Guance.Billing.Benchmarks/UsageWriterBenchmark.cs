@@ -9,10 +9,10 @@ namespace Guance.Billing.Benchmarks;
 
 /// <summary>
 /// The usage writer's database work alone: the same commits (groups of batches, each advancing its
-/// collector's mark and upserting its rows, one transaction per group) through each store of the
+/// collector's mark and upserting its rows, one transaction per group) through the store of the
 /// engine: SQLite's, row at a time, or PostgreSQL's set-based one (one batch of mark upserts, one unnest
-/// upsert per kind of row), at several group sizes, since the writer commits whatever has queued up.
-/// (Until 2026-12-06 the SQLite store's portable SQL ran on PostgreSQL too, for comparison; it now runs on
+/// upsert per kind of row), at several group sizes, since the writer commits whatever has queued up;
+/// each group size beside the first one, the baseline of the run. (Until 2026-12-06 the SQLite store's portable SQL ran on PostgreSQL too, for comparison; it now runs on
 /// SQLite's own API.)
 /// Options: --postgres ADMIN_CONNECTION_STRING|start (without it: SQLite), --batches N per run (3000),
 /// --rows R per batch (8), --collectors C (200), --groups 1,16,64,256.
@@ -36,13 +36,15 @@ public static class UsageWriterBenchmark
             + $"one transaction per group; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         var exact = true;
+        double? baseline = null;
         foreach (var group in groups)
         {
             var (rate, total) = await RunOnceAsync(postgres, batches, rows, collectors, group);
+            baseline ??= rate;
             var expected = Expected(batches, rows, collectors);
             exact &= total == expected;
-            Console.WriteLine($"  group of {group,3}, {store,-13}: {rate,9:N0} batches/s, {rate * rows,10:N0} rows/s, {1000.0 * group / rate,7:0.00} ms per commit"
-                + (total == expected ? "" : $"  TOTALS WRONG: {total} stored, {expected} sent"));
+            Console.WriteLine($"  group of {group,3}, {store,-13}: {rate,9:N0} batches/s, {rate * rows,10:N0} rows/s, {1000.0 * group / rate,7:0.00} ms per commit, "
+                + $"{rate / baseline:0.00} times the group of {groups[0]}" + (total == expected ? "" : $"  TOTALS WRONG: {total} stored, {expected} sent"));
         }
         Console.WriteLine($"  flow totals in the database equal what was written: {(exact ? "yes" : "NO")}");
         return exact ? 0 : 1;
