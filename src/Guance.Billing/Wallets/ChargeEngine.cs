@@ -195,24 +195,13 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
     /// <summary>Charges one valid request alone, in a wallet write of its own (what <see cref="ChargeWriter"/> falls back to).</summary>
     public Task<ChargeOutcome> ChargeAloneAsync(ChargeRequest request, CancellationToken cancellationToken) => ChargeValidAsync(request, cancellationToken);
 
-    private async Task<ChargeOutcome> ChargeValidAsync(ChargeRequest request, CancellationToken cancellationToken) =>
-        (await ChargeValidAsync(request.BillingAccountId, [request], cancellationToken))[0];
-
-    private Task<IReadOnlyList<ChargeOutcome>> ChargeValidAsync(string billingAccountId, IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
+    private Task<ChargeOutcome> ChargeValidAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
-        var keyed = requests.Select(KeyOf).ToList();
-        return ledger.WriteAsync<IReadOnlyList<ChargeOutcome>>(billingAccountId, async book =>
-        {
-            var replays = await ledger.FindReplaysAsync(billingAccountId, keyed, ErrorReasons.ReferenceReused, cancellationToken);
-            var outcomes = new List<ChargeOutcome>(requests.Count);
-            for (var i = 0; i < requests.Count; i++)
-            {
-                outcomes.Add(replays.TryGetValue(keyed[i].IdempotencyKey, out var replay)
-                    ? new ChargeOutcome(ChargeResult.From(replay), book.View(), Replayed: true)
-                    : await PostAsync(book, requests[i], keyed[i], cancellationToken));
-            }
-            return outcomes;
-        }, cancellationToken);
+        var key = KeyOf(request);
+        return ledger.WriteAsync(request.BillingAccountId, async book =>
+            await ledger.FindReplayAsync(request.BillingAccountId, key.IdempotencyKey, key.Fingerprint, ErrorReasons.ReferenceReused, key.Subject, cancellationToken) is { } replay
+                ? new ChargeOutcome(ChargeResult.From(replay), book.View(), Replayed: true)
+                : await PostAsync(book, request, key, cancellationToken), cancellationToken);
     }
 
     private static ReplayKey KeyOf(ChargeRequest request) => new(

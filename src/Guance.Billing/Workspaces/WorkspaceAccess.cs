@@ -17,7 +17,8 @@ public sealed class WorkspaceAccess(BillingDbContext db)
 {
     /// <summary>
     /// Authenticates, then validates the request (the workspace id plus whatever
-    /// <paramref name="request"/> collected), then authorizes, in that order.
+    /// <paramref name="request"/> collected), then authorizes, in that order. With <paramref name="tracked"/> the
+    /// workspace is attached to the context, for a caller that changes and saves it.
     /// </summary>
     public async Task<WorkspaceGrant> AuthorizeAsync(
         Caller caller, string workspaceId, WorkspacePermission permission, CancellationToken cancellationToken,
@@ -34,14 +35,14 @@ public sealed class WorkspaceAccess(BillingDbContext db)
                     .With("workspace_id", workspaceId)
                     .With("permission", permission.ToString());
             }
-            var any = await (tracked ? TrackedWorkspace : Workspace).For(db)(db, workspaceId, cancellationToken)
+            var any = await Workspace.For(db)(db, workspaceId, cancellationToken)
                 ?? throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
-            return new WorkspaceGrant(any, null);
+            return Grant(any, null, tracked);
         }
 
         // The workspace and the caller's membership in one round trip, read afresh at every call: a removed
         // member or a changed role counts from the next call on, on every host.
-        var membership = await (tracked ? TrackedMembership : Membership).For(db)(db, workspaceId, userId, cancellationToken);
+        var membership = await Membership.For(db)(db, workspaceId, userId, cancellationToken);
         if (membership?.Role is not { } role)
         {
             throw Errors.NotFound(ResourceTypes.Workspace, workspaceId);
@@ -53,28 +54,29 @@ public sealed class WorkspaceAccess(BillingDbContext db)
                 .With("role", RoleName(role))
                 .With("permission", permission.ToString());
         }
-        return new WorkspaceGrant(membership.Workspace, role);
+        return Grant(membership.Workspace, role, tracked);
+    }
+
+    private WorkspaceGrant Grant(Workspace workspace, WorkspaceRole? role, bool tracked)
+    {
+        if (tracked)
+        {
+            db.Workspaces.Attach(workspace);
+        }
+        return new WorkspaceGrant(workspace, role);
     }
 
     /// <summary>A workspace and the role of one user in it (null when not a member).</summary>
     private sealed record WorkspaceMembership(Workspace Workspace, WorkspaceRole? Role);
 
     // Compiled once: the gate runs on every workspace call, and LINQ's per-call translation lookup was a
-    // visible part of a dashboard read's cost (docs/performance.md, "Dashboard reads").
+    // visible part of a dashboard read's cost (docs/performance.md, "Dashboard reads"). Untracked only: a
+    // caller that saves the workspace has it attached (Grant), so one compiled copy of each query serves both.
     private static readonly ModelQuery<Func<BillingDbContext, string, CancellationToken, Task<Workspace?>>> Workspace =
         new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.AsNoTracking().FirstOrDefault(w => w.Id == id)));
 
-    private static readonly ModelQuery<Func<BillingDbContext, string, CancellationToken, Task<Workspace?>>> TrackedWorkspace =
-        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, CancellationToken _) => db.Workspaces.FirstOrDefault(w => w.Id == id)));
-
     private static readonly ModelQuery<Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>>> Membership =
         new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces.AsNoTracking()
-            .Where(w => w.Id == id)
-            .Select(w => new WorkspaceMembership(w, db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault()))
-            .FirstOrDefault()));
-
-    private static readonly ModelQuery<Func<BillingDbContext, string, string, CancellationToken, Task<WorkspaceMembership?>>> TrackedMembership =
-        new(() => EF.CompileAsyncQuery((BillingDbContext db, string id, string userId, CancellationToken _) => db.Workspaces
             .Where(w => w.Id == id)
             .Select(w => new WorkspaceMembership(w, db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault()))
             .FirstOrDefault()));
