@@ -158,6 +158,7 @@ internal static class AgentFleetBenchmark
         var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sending = Stopwatch.StartNew();
         var start = Stopwatch.GetTimestamp();
+        var startedAt = DateTime.UtcNow;
         await Task.WhenAll(fleet.Select(agent => agent.Failure is null
             ? agent.SendRoundsAsync(start, TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * interval.Ticks)), interval, rounds, batch, stop.Token)
             : Task.CompletedTask));
@@ -176,12 +177,33 @@ internal static class AgentFleetBenchmark
         Console.WriteLine($"    host CPU per batch of {batch}: {perBatch:0} us ({perBatch / batch:0.00} us per record); host CPU {hostCpu.TotalSeconds:0.0} s = " +
             $"{hostCpu.TotalSeconds / seconds:0.000} cores ({kernelCpu / hostCpu:P0} of it in the kernel); the benchmark's own CPU {clientCpu.TotalSeconds:0.0} s");
         Console.WriteLine($"    ack latency: p50 {IngestionBenchmark.Percentile(acks, 0.50):0.0} ms, p99 {IngestionBenchmark.Percentile(acks, 0.99):0.0} ms, max {(acks.Count == 0 ? double.NaN : acks[^1]):0.0} ms");
+        Console.WriteLine(SlowAcks(fleet, IngestionBenchmark.Percentile(acks, 0.99), seconds, startedAt));
         Console.WriteLine($"    host RSS: {Megabytes(loadedRss)} MB at the end of the sending, peak (VmHWM) {Megabytes(host.PeakMemoryBytes())} MB");
 
         await stop.CancelAsync();
         await Task.WhenAll(fleet.Select(a => a.CloseAsync()));
         channels.ForEach(c => c.Dispose());
         return (fleet, perBatch);
+    }
+
+    /// <summary>
+    /// Whether the slowest acks came together (pauses of the whole host: a collection, a long commit) or spread over
+    /// the run (queueing): the 100-ms windows of the sending in which the acks slower than the p99 were sent, and the
+    /// UTC clock time of the worst ones, to set beside a trace of the host.
+    /// </summary>
+    private static string SlowAcks(Agent[] fleet, double p99, double seconds, DateTime startedAt)
+    {
+        var windows = fleet.SelectMany(a => a.Latencies.Zip(a.SentAt))
+            .Where(ack => ack.First > p99)
+            .GroupBy(ack => (int)(ack.Second * 10))
+            .Select(window => (Start: window.Key, Acks: window.Count()))
+            .OrderByDescending(window => window.Acks)
+            .ToList();
+        var slow = windows.Sum(w => w.Acks);
+        var worst = windows.Take(10).ToList();
+        var times = string.Join(", ", worst.OrderBy(w => w.Start).Select(w => $"{startedAt.AddSeconds(w.Start / 10.0):HH:mm:ss.f} ({w.Acks})"));
+        return $"    acks slower than the p99: {slow:N0}, sent in {windows.Count:N0} of the run's {seconds * 10:N0} 100-ms windows; " +
+            $"the 10 worst hold {(slow == 0 ? 0 : (double)worst.Sum(w => w.Acks) / slow):P0} of them, at {times} UTC";
     }
 
     /// <summary>One agent's stream and what it saw.</summary>
@@ -193,6 +215,8 @@ internal static class AgentFleetBenchmark
         public string CollectorId { get; } = collectorId;
         public string WorkspaceId { get; } = workspaceId;
         public List<double> Latencies { get; } = [];
+        /// <summary>When each batch of <see cref="Latencies"/> was sent, in seconds from the start of the sending.</summary>
+        public List<double> SentAt { get; } = [];
         public long Acknowledged { get; private set; }
         public long[] Quantities { get; } = new long[Items.Length];
         public Exception? Failure { get; private set; }
@@ -244,6 +268,7 @@ internal static class AgentFleetBenchmark
                         throw new InvalidOperationException($"Batch {_sequence} was answered {answer}.");
                     }
                     Latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    SentAt.Add(Stopwatch.GetElapsedTime(start, sent).TotalSeconds);
                     Acknowledged++;
                     for (int r = 0; r < batchSize; r++)
                     {
