@@ -29,8 +29,9 @@ public static class BatchAggregator
         var latestAllowed = now + options.MaxClockSkew;
         var hours = new SiteHours(workspace.Site);
         var rows = new List<AggregatedRow>(8);
-        // The last row of each item: consecutive records of an item nearly always share its hour.
-        var lastRowOfItem = new AggregatedRow?[BillingItems.All.Count + 1];
+        // The index in rows of each item's last row, plus one (0: none yet): consecutive records of an item nearly
+        // always share its hour. On the stack, as a batch of a fleet's agent is a handful of records.
+        Span<int> lastRowOfItem = stackalloc int[BillingItems.All.Count + 1];
         List<FieldViolation>? violations = null;
         string? reason = null;
 
@@ -55,14 +56,21 @@ public static class BatchAggregator
                 continue;
             }
 
-            var row = lastRowOfItem[(int)item.Item];
+            var last = lastRowOfItem[(int)item.Item];
+            var row = last == 0 ? null : rows[last - 1];
             var ticks = observedAt.UtcTicks;
             var period = PeriodOf(workspace, observedAt);
             if (row is null || row.Period != period || ticks < row.Hour.Start.UtcTicks || ticks >= row.Hour.Start.UtcTicks + TimeSpan.TicksPerHour)
             {
                 var hour = hours.HourOf(observedAt);
-                row = Find(rows, item, hour.Start, period) ?? Add(rows, item, hour, period);
-                lastRowOfItem[(int)item.Item] = row;
+                var index = IndexOf(rows, item, hour.Start, period);
+                if (index < 0)
+                {
+                    index = rows.Count;
+                    rows.Add(new AggregatedRow(item, hour, period));
+                }
+                row = rows[index];
+                lastRowOfItem[(int)item.Item] = index + 1;
             }
             if (item.IsStock)
             {
@@ -197,22 +205,15 @@ public static class BatchAggregator
         return first;
     }
 
-    private static AggregatedRow? Find(List<AggregatedRow> rows, BillingItemInfo item, DateTimeOffset hourStart, Plan period)
+    private static int IndexOf(List<AggregatedRow> rows, BillingItemInfo item, DateTimeOffset hourStart, Plan period)
     {
-        foreach (var row in rows)
+        for (int i = 0; i < rows.Count; i++)
         {
-            if (row.Item == item && row.Hour.Start == hourStart && row.Period == period)
+            if (rows[i].Item == item && rows[i].Hour.Start == hourStart && rows[i].Period == period)
             {
-                return row;
+                return i;
             }
         }
-        return null;
-    }
-
-    private static AggregatedRow Add(List<AggregatedRow> rows, BillingItemInfo item, SiteHour hour, Plan period)
-    {
-        var row = new AggregatedRow(item, hour, period);
-        rows.Add(row);
-        return row;
+        return -1;
     }
 }

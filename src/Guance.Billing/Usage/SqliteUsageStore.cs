@@ -141,8 +141,10 @@ public sealed class SqliteUsageStore : IUsageStore
             {
                 continue;
             }
-            foreach (var row in batch.Rows)
+            // By index: a foreach over the IReadOnlyList would box its enumerator at every batch.
+            for (int r = 0; r < batch.Rows.Count; r++)
             {
+                var row = batch.Rows[r];
                 var hour = UnixMicrosecondsConverter.ToMicroseconds(row.Hour.Start);
                 var observed = UnixMicrosecondsConverter.ToMicroseconds(row.ObservedAt);
                 var change = row.Item.IsStock ? StockChange(batch, row, hour, observed) : row.Quantity;

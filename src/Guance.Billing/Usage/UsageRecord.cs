@@ -28,5 +28,17 @@ public sealed class AggregatedRow(BillingItemInfo item, SiteHour hour, Plan peri
 public sealed record AggregatedBatch(long Sequence, int RecordCount, IReadOnlyList<AggregatedRow> Rows)
 {
     /// <summary>Whether a row belongs to the experience period, and so counts against the experience quotas.</summary>
-    public bool HasExperienceRows => Rows.Any(r => r.Period == Plan.Experience);
+    public bool HasExperienceRows { get; } = HasExperience(Rows);
+
+    private static bool HasExperience(IReadOnlyList<AggregatedRow> rows)
+    {
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Period == Plan.Experience)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -41,8 +41,9 @@ public sealed class UsageRollupKeys
 
     public void Add(BatchWrite batch)
     {
-        foreach (var row in batch.Rows)
+        for (int r = 0; r < batch.Rows.Count; r++)
         {
+            var row = batch.Rows[r];
             _days.Add(new RollupDay(batch.WorkspaceId, (int)row.Period, (int)row.Item.Item, row.Hour.BillingDay, row.Item.IsStock));
         }
     }

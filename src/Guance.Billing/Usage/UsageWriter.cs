@@ -38,6 +38,8 @@ public sealed class UsageWriter : IHostedService, IDisposable
     // The tokens of this commit's batches with their workspaces, read once in its transaction.
     private readonly Dictionary<string, TokenAdmission> _admissions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tokens = new(StringComparer.Ordinal);
+    // The site-days of this commit's batches, for the closed-day read.
+    private readonly List<(Site Site, DateOnly Day)> _siteDays = [];
 
     public UsageWriter(UsageDatabase database, IOptions<UsageOptions> options, TimeProvider clock, UsageMetrics metrics, IWorkspaceLockOracle locks, ILogger<UsageWriter> logger)
     {
@@ -142,13 +144,13 @@ public sealed class UsageWriter : IHostedService, IDisposable
             var now = UnixMicrosecondsConverter.ToMicroseconds(_clock.GetUtcNow());
             var admitted = Admit(group, outcomes, refusals, now);
             // Quota checks lock their workspace (PostgreSQL); taken up front in one order, so that two hosts never deadlock.
-            foreach (var workspaceId in admitted.Where(i => group[i].Batch.HasExperienceRows).Select(i => group[i].Workspace.Id).Distinct().Order(StringComparer.Ordinal))
+            foreach (var workspaceId in ExperienceWorkspaces(group, admitted))
             {
                 _store.LockWorkspace(workspaceId);
             }
             // Commercial batches are written together (one round trip for a whole run on PostgreSQL); a batch
             // with experience usage needs its quota read first, so the run before it is written before that read.
-            var closedDays = ReadClosedDays(admitted.Select(i => group[i]));
+            var closedDays = ReadClosedDays(group, admitted);
             var run = new List<int>();
             foreach (var i in admitted)
             {
@@ -253,16 +255,48 @@ public sealed class UsageWriter : IHostedService, IDisposable
     internal static List<PendingBatch> InLockOrder(List<PendingBatch> group) =>
         group.OrderBy(b => b.Workspace.Id, StringComparer.Ordinal).ThenBy(b => b.CollectorId, StringComparer.Ordinal).ToList();
 
+    /// <summary>The workspaces of the admitted batches with experience usage, in ordinal order.</summary>
+    private static IEnumerable<string> ExperienceWorkspaces(List<PendingBatch> group, List<int> admitted)
+    {
+        List<string>? workspaceIds = null;
+        foreach (var i in admitted)
+        {
+            if (group[i].Batch.HasExperienceRows)
+            {
+                (workspaceIds ??= []).Add(group[i].Workspace.Id);
+            }
+        }
+        return workspaceIds is null ? [] : workspaceIds.Distinct().Order(StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// The site-days of the group that CloseDay has closed, read inside the transaction (under the
     /// site-day locks on PostgreSQL): the exact rule that no point lands in a day after its close.
     /// </summary>
-    private Dictionary<(string Site, DateOnly Day), DateTimeOffset> ReadClosedDays(IEnumerable<PendingBatch> group)
+    private Dictionary<(string Site, DateOnly Day), DateTimeOffset> ReadClosedDays(List<PendingBatch> group, List<int> admitted)
     {
+        // Loops rather than LINQ: this runs at every commit, and a fleet's commits are many and small.
+        _siteDays.Clear();
+        foreach (var i in admitted)
+        {
+            var site = group[i].Workspace.Site;
+            var rows = group[i].Batch.Rows;
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var siteDay = (site, rows[r].Hour.BillingDay);
+                if (!_siteDays.Contains(siteDay))
+                {
+                    _siteDays.Add(siteDay);
+                }
+            }
+        }
+        _siteDays.Sort(static (a, b) =>
+        {
+            var bySite = string.CompareOrdinal(a.Site.Code, b.Site.Code);
+            return bySite != 0 ? bySite : a.Day.CompareTo(b.Day);
+        });
         var closed = new Dictionary<(string Site, DateOnly Day), DateTimeOffset>();
-        var siteDays = group.SelectMany(b => b.Batch.Rows.Select(r => (b.Workspace.Site, r.Hour.BillingDay))).Distinct()
-            .OrderBy(d => d.Site.Code, StringComparer.Ordinal).ThenBy(d => d.BillingDay);
-        foreach (var (site, day) in siteDays)
+        foreach (var (site, day) in _siteDays)
         {
             if (_store!.DayClosedAt(site, day) is { } closedAt)
             {
