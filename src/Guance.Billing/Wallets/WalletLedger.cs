@@ -53,31 +53,16 @@ public sealed class WalletLedger(
     public async Task<PostedTransaction?> FindReplayAsync(
         string billingAccountId, string idempotencyKey, string fingerprint, string reason, string subject, CancellationToken cancellationToken)
     {
-        var replays = await FindReplaysAsync(billingAccountId, [new ReplayKey(idempotencyKey, fingerprint, subject)], reason, cancellationToken);
-        return replays.GetValueOrDefault(idempotencyKey);
-    }
-
-    /// <summary>
-    /// The transactions that the keys already made, by key (two queries however many keys), under the
-    /// rules of <see cref="FindReplayAsync"/>: the first key that another account or another request
-    /// used fails the whole look-up.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, PostedTransaction>> FindReplaysAsync(
-        string billingAccountId, IReadOnlyList<ReplayKey> keys, string reason, CancellationToken cancellationToken)
-    {
-        var byKey = await FindTransactionsAsync(keys, cancellationToken);
-        if (byKey.Count == 0)
+        var key = new ReplayKey(idempotencyKey, fingerprint, subject);
+        if (!(await FindTransactionsAsync([key], cancellationToken)).TryGetValue(idempotencyKey, out var made))
         {
-            return new Dictionary<string, PostedTransaction>();
+            return null;
         }
-        foreach (var key in keys)
+        if (Mismatch(key, billingAccountId, made, reason) is { } error)
         {
-            if (byKey.TryGetValue(key.IdempotencyKey, out var made) && Mismatch(key, billingAccountId, made, reason) is { } error)
-            {
-                throw error;
-            }
+            throw error;
         }
-        return (await LoadPostedAsync(byKey.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
+        return (await LoadPostedAsync([made], cancellationToken))[0];
     }
 
     /// <summary>The transactions that the keys already made, by key, whoever made them (one query).</summary>
