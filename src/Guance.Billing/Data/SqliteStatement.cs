@@ -86,6 +86,8 @@ internal sealed class SqliteStatement : IDisposable
 
     internal bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
+    internal int Int32(int column) => raw.sqlite3_column_int(_statement, column);
+
     internal long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
 
     internal string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
@@ -107,11 +109,13 @@ internal sealed class SqliteStatement : IDisposable
 }
 
 /// <summary>The rows of a <see cref="SqliteStatement.Query"/>, read forward; columns are numbered from 0.</summary>
-internal readonly struct SqliteRows(SqliteStatement statement) : IDisposable
+internal readonly struct SqliteRows(SqliteStatement statement) : IRowColumns, IDisposable
 {
     public bool Next() => statement.Step();
 
     public bool IsNull(int column) => statement.IsNull(column);
+
+    public int Int32(int column) => statement.Int32(column);
 
     public long Int64(int column) => statement.Int64(column);
 

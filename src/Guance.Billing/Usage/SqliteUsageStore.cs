@@ -61,9 +61,7 @@ public sealed class SqliteUsageStore : IUsageStore
     private readonly SqliteStatement _readDayRows;
     private readonly SqliteStatement _readDayClose;
     private readonly SqliteStatement _readPoint;
-    // Through ADO.NET: TokenAdmission.Read is shared with PostgreSQL and the stream's open, and this read runs
-    // once per token and commit, not per row.
-    private readonly DbCommand _readAdmission;
+    private readonly SqliteStatement _readAdmission;
     private readonly SqliteRollupRefresh _rollups;
 
     // What this transaction's upserts changed in each hour's total: the hourly rollups get exactly this added.
@@ -78,15 +76,12 @@ public sealed class SqliteUsageStore : IUsageStore
         _readDayRows = new SqliteStatement(connection, ReadDayRowsSql);
         _readDayClose = new SqliteStatement(connection, ReadDayCloseSql);
         _readPoint = new SqliteStatement(connection, ReadPointSql);
-        _readAdmission = connection.Reusable(ReadAdmissionSql, "@token", "@kind");
+        _readAdmission = new SqliteStatement(connection, ReadAdmissionSql);
         _rollups = new SqliteRollupRefresh(connection);
     }
 
-    public void Enlist(DbTransaction? transaction)
-    {
-        _hourChanges.Clear();
-        _readAdmission.Transaction = transaction;
-    }
+    /// <summary>SQLite's own statements run in their connection's transaction, whichever it is: only the hours' changes start afresh.</summary>
+    public void Enlist(DbTransaction? transaction) => _hourChanges.Clear();
 
     /// <summary>Nothing to take: SQLite's write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
     public void LockWorkspace(string workspaceId)
@@ -103,13 +98,12 @@ public sealed class SqliteUsageStore : IUsageStore
     /// <summary>A prepared indexed read per token: in-process SQLite has no round trip to save.</summary>
     public void ReadAdmissions(IReadOnlyCollection<string> tokenIds, Dictionary<string, TokenAdmission> admissions)
     {
-        _readAdmission.Set("@kind", TokenAdmission.CollectorKind);
         foreach (var tokenId in tokenIds)
         {
-            using var reader = _readAdmission.Set("@token", tokenId).ExecuteReader();
-            if (reader.Read())
+            using var rows = _readAdmission.Bind("@token", tokenId).Bind("@kind", TokenAdmission.CollectorKind).Query();
+            if (rows.Next())
             {
-                admissions[tokenId] = TokenAdmission.Read(reader);
+                admissions[tokenId] = TokenAdmission.Read(rows);
             }
         }
     }
@@ -174,11 +168,10 @@ public sealed class SqliteUsageStore : IUsageStore
 
     public void Dispose()
     {
-        foreach (var statement in new[] { _advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint })
+        foreach (var statement in new[] { _advanceMark, _addFlow, _setStock, _readMark, _readDayRows, _readDayClose, _readPoint, _readAdmission })
         {
             statement.Dispose();
         }
-        _readAdmission.Dispose();
         _rollups.Dispose();
     }
 }

@@ -24,16 +24,18 @@ public readonly record struct TokenAdmission(
 
     internal const int CollectorKind = (int)TokenKind.Collector;
 
-    internal static TokenAdmission Read(DbDataReader reader) => new(
-        TokenId: reader.GetString(0),
-        RevokedAt: reader.IsDBNull(1) ? null : reader.GetInt64(1),
-        ExpiresAt: reader.IsDBNull(2) ? null : reader.GetInt64(2),
-        State: (WorkspaceState)reader.GetInt32(3),
-        Plan: (Plan)reader.GetInt32(4),
-        UpgradedAt: reader.IsDBNull(5) ? null : reader.GetInt64(5),
-        SiteCode: reader.GetString(6),
-        WorkspaceId: reader.GetString(7),
-        LockAt: reader.IsDBNull(8) ? null : reader.GetInt64(8));
+    internal static TokenAdmission Read(DbDataReader reader) => Read(new ReaderColumns(reader));
+
+    internal static TokenAdmission Read<TRow>(TRow row) where TRow : IRowColumns => new(
+        TokenId: row.Text(0),
+        RevokedAt: row.IsNull(1) ? null : row.Int64(1),
+        ExpiresAt: row.IsNull(2) ? null : row.Int64(2),
+        State: (WorkspaceState)row.Int32(3),
+        Plan: (Plan)row.Int32(4),
+        UpgradedAt: row.IsNull(5) ? null : row.Int64(5),
+        SiteCode: row.Text(6),
+        WorkspaceId: row.Text(7),
+        LockAt: row.IsNull(8) ? null : row.Int64(8));
 
     public WorkspaceSnapshot ToSnapshot() =>
         new(WorkspaceId, Sites.Get(SiteCode), Plan, State, UpgradedAt is { } upgraded ? UnixMicrosecondsConverter.FromMicroseconds(upgraded) : null);

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Guance.Billing.Data;
+using Guance.Billing.Usage;
+using Guance.Billing.Workspaces;
 using Microsoft.Data.Sqlite;
 
 namespace Guance.Billing.Tests.Data;
@@ -110,6 +112,43 @@ public sealed class SqliteStatementTests : IDisposable
         Assert.Equal(0, AllocatedBy(RunStatement));
         Assert.True(AllocatedBy(RunCommand) > 100_000, "the same runs through ADO.NET, for contrast");
         Assert.Equal(2 * 500_500L, _connection.Command("SELECT quantity FROM points").ExecuteScalar());
+    }
+
+    [Fact]
+    public void A_row_maps_the_same_from_SQLite_s_statement_as_from_ADO_NET_s_reader()
+    {
+        // The usage writer reads its tokens through its own statement, the stream's open through ADO.NET: one mapping, TokenAdmission.Read.
+        _connection.Command("""
+            CREATE TABLE access_tokens (id TEXT PRIMARY KEY, kind INTEGER, subject_id TEXT, revoked_at INTEGER, expires_at INTEGER);
+            CREATE TABLE workspaces (id TEXT PRIMARY KEY, state INTEGER, plan INTEGER, upgraded_at INTEGER, site_code TEXT);
+            CREATE TABLE workspace_settlements (workspace_id TEXT PRIMARY KEY, lock_at INTEGER);
+            INSERT INTO workspaces VALUES ('ws_bare', 1, 1, NULL, 'cn1'), ('ws_full', 2, 2, 1700000000000000, 'eu1');
+            INSERT INTO workspace_settlements VALUES ('ws_full', 1700000300000000);
+            INSERT INTO access_tokens VALUES ('tok_bare', @kind, 'ws_bare', NULL, NULL), ('tok_full', @kind, 'ws_full', 1700000100000000, 1700000200000000);
+            """).With("@kind", TokenAdmission.CollectorKind).ExecuteNonQuery();
+        const string Sql = TokenAdmission.SelectSql + " WHERE t.id = @token";
+        using var statement = new SqliteStatement(_connection, Sql);
+
+        foreach (var token in new[] { "tok_bare", "tok_full" })
+        {
+            using var command = _connection.Command(Sql).With("@token", token);
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            using var rows = statement.Bind("@token", token).Query();
+            Assert.True(rows.Next());
+            var read = TokenAdmission.Read(rows);
+
+            Assert.Equal(TokenAdmission.Read(reader), read);
+            Assert.Equal(token, read.TokenId);
+        }
+        using (var full = statement.Bind("@token", "tok_full").Query())
+        {
+            Assert.True(full.Next());
+            Assert.Equal(
+                new TokenAdmission("tok_full", 1700000100000000, 1700000200000000, WorkspaceState.Dissolved,
+                    Plan.Commercial, 1700000000000000, "eu1", "ws_full", 1700000300000000),
+                TokenAdmission.Read(full));
+        }
     }
 
     public void Dispose() => _connection.Dispose();
