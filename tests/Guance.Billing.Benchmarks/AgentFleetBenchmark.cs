@@ -72,11 +72,17 @@ internal static class AgentFleetBenchmark
             // The agents' opens queue behind each other on a busy machine; the default 10 s would end some.
             "--Guance:Usage:OpenTimeout=00:02:00",
         };
+        // The ops endpoint, for the writer's commits (HostCommits).
+        var ops = new Uri($"http://127.0.0.1:{BenchmarkHost.FreePort()}");
+        settings.Add($"--Guance:Console:Url={ops}");
         settings.AddRange(hostSettings);
         await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, [.. settings]);
         var workspaces = await SetUpAsync(host, database, (agents + AgentsPerWorkspace - 1) / AgentsPerWorkspace);
 
+        var commits = new HostCommits(ops);
+        var commitsBefore = await commits.ReadAsync();
         var (fleet, perBatch) = await SendAsync(host, "(b) fleet", a => workspaces[a / AgentsPerWorkspace], agents, perConnection, openParallelism, interval, duration, batch);
+        Console.WriteLine($"    the writer: {HostCommits.Between(commitsBefore, await commits.ReadAsync())}");
 
         var exact = await TotalsExactAsync(database, fleet);
         Console.WriteLine($"    totals in the database equal the records acknowledged: {(exact ? "yes" : "NO")}");

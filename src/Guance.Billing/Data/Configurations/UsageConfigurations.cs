@@ -11,8 +11,9 @@ internal sealed class UsagePointConfiguration : IEntityTypeConfiguration<UsagePo
         point.ToTable("usage_points");
         // The upsert target of ingestion: one row per collector, item, site-local hour and period (experience or commercial).
         point.HasKey(p => new { p.WorkspaceId, p.Item, p.HourStart, p.Plan, p.CollectorId });
-        // Statistics, charts and day close read one period of a workspace's days: covering, in GROUP BY order, so no row lookups and no sort.
-        point.HasIndex(p => new { p.WorkspaceId, p.BillingDay, p.Plan, p.Item, p.HourStart, p.Quantity }).HasDatabaseName("ix_usage_points_by_day");
+        // The experience quota check reads one item's rows of a day. Without the quantity: an upsert that only adds to a
+        // row then writes no index (reports and the day close read the rollups, not the points).
+        point.HasIndex(p => new { p.WorkspaceId, p.BillingDay, p.Plan, p.Item, p.HourStart }).HasDatabaseName("ix_usage_points_by_day");
     }
 }
 

@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e71efa1b-d715-4296-a6bf-2f4c59b59650"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("c2ea3bbe-0f8b-49bd-94be-ae4590f3f039"), entityTypeCount: 52)
         {
         }
 

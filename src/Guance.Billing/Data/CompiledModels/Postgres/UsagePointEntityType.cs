@@ -108,7 +108,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             key.AddAnnotation("Relational:Name", "pk_usage_points");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { workspaceId, billingDay, plan, item, hourStart, quantity });
+                new[] { workspaceId, billingDay, plan, item, hourStart });
             index.AddAnnotation("Relational:Name", "ix_usage_points_by_day");
 
             return runtimeEntityType;

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3b725c37-72d4-4600-9b13-ea6d932a3cff"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("bad59e53-2386-4991-aeeb-a6b797c71797"), entityTypeCount: 52)
         {
         }
 

@@ -2302,7 +2302,7 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.HasKey("WorkspaceId", "Item", "HourStart", "Plan", "CollectorId")
                         .HasName("pk_usage_points");
 
-                    b.HasIndex("WorkspaceId", "BillingDay", "Plan", "Item", "HourStart", "Quantity")
+                    b.HasIndex("WorkspaceId", "BillingDay", "Plan", "Item", "HourStart")
                         .HasDatabaseName("ix_usage_points_by_day");
 
                     b.ToTable("usage_points", (string)null);

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Guance.Billing.Benchmarks;
+
+/// <summary>
+/// The usage writer's group commits, from the host's Prometheus endpoint (<c>guance.usage.commit.batches</c> and
+/// <c>guance.usage.commit.duration</c>): how many commits a phase took, how many batches each carried and how long
+/// each held the writer. Read before and after a phase and subtract.
+/// </summary>
+internal sealed partial class HostCommits(Uri opsEndpoint)
+{
+    public readonly record struct Reading(long Commits, double Batches, double Milliseconds);
+
+    public async Task<Reading> ReadAsync()
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(opsEndpoint, "/metrics"));
+        return new Reading((long)Sum(text, "guance_usage_commit_batches", "count"), Sum(text, "guance_usage_commit_batches", "sum"),
+            Sum(text, "guance_usage_commit_duration_milliseconds", "sum"));
+    }
+
+    /// <summary>"N commits, B batches a commit, M ms a commit" between two readings.</summary>
+    public static string Between(Reading before, Reading after)
+    {
+        var commits = after.Commits - before.Commits;
+        if (commits == 0)
+        {
+            return "no commits";
+        }
+        return $"{commits:N0} commits, {(after.Batches - before.Batches) / commits:0.00} batches a commit, " +
+            $"{(after.Milliseconds - before.Milliseconds) / commits:0.000} ms a commit";
+    }
+
+    private static double Sum(string text, string histogram, string part)
+    {
+        double total = 0;
+        foreach (Match line in Series().Matches(text))
+        {
+            if (line.Groups["name"].Value == $"{histogram}_{part}")
+            {
+                total += double.Parse(line.Groups["value"].Value, CultureInfo.InvariantCulture);
+            }
+        }
+        return total;
+    }
+
+    [GeneratedRegex("""^(?<name>[a-z_]+)(\{[^}]*\})? (?<value>[0-9.eE+-]+)""", RegexOptions.Multiline)]
+    private static partial Regex Series();
+}
