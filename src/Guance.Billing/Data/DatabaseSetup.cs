@@ -153,9 +153,14 @@ public static class DatabaseSetup
     {
         const long MigrationLockKey = 0x6775616e63650001; // "guance" + 1
         await using var gate = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", gate))
+        // Asked again every 250 ms rather than waited for in one statement: a waiting statement holds a snapshot, and a
+        // migration's CREATE INDEX CONCURRENTLY waits until every snapshot has ended, so it would wait for the waiting hosts.
+        await using (var acquire = new NpgsqlCommand($"SELECT pg_try_advisory_lock({MigrationLockKey})", gate))
         {
-            await acquire.ExecuteNonQueryAsync(cancellationToken);
+            while (await acquire.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
         }
         try
         {
