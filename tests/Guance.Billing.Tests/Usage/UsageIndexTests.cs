@@ -23,7 +23,7 @@ public sealed class UsageIndexTests
         var indexed = await QueryAsync(connection, """
             SELECT i.name || '.' || x.name FROM pragma_index_list(@table) AS i JOIN pragma_index_xinfo(i.name) AS x
             WHERE x.name IS NOT NULL
-            """, table);
+            """, ("@table", table));
 
         Assert.NotEmpty(indexed);
         foreach (var column in changed)
@@ -36,7 +36,8 @@ public sealed class UsageIndexTests
     public async Task The_experience_quota_read_still_seeks_the_day_index()
     {
         await using var connection = await CreatedAsync();
-        var plan = await QueryAsync(connection, "EXPLAIN QUERY PLAN " + SqliteUsageStore.ReadDayRowsSql, null);
+        var plan = await QueryAsync(connection, "EXPLAIN QUERY PLAN " + SqliteUsageStore.ReadDayRowsSql,
+            ("@workspace", "ws_a"), ("@item", 2), ("@day", "2026-11-02"), ("@period", 1));
 
         Assert.Contains(plan, step => step.Contains("USING INDEX ix_usage_points_by_day (workspace_id=? AND billing_day=? AND plan=? AND item=?)", StringComparison.Ordinal));
     }
@@ -51,14 +52,13 @@ public sealed class UsageIndexTests
         return connection;
     }
 
-    private static async Task<List<string>> QueryAsync(SqliteConnection connection, string sql, string? table)
+    private static async Task<List<string>> QueryAsync(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("@table", (object?)table ?? DBNull.Value);
-        foreach (var name in new[] { "@workspace", "@item", "@day", "@period" })
+        foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, DBNull.Value);
+            command.Parameters.AddWithValue(name, value);
         }
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
