@@ -52,6 +52,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<DayCloseClaim> DayCloseClaims => Set<DayCloseClaim>();
     public DbSet<DailyBill> DailyBills => Set<DailyBill>();
     public DbSet<DailyBillLine> DailyBillLines => Set<DailyBillLine>();
+    public DbSet<MonthlyConsumption> MonthlyConsumption => Set<MonthlyConsumption>();
     public DbSet<MonthlyBill> MonthlyBills => Set<MonthlyBill>();
     public DbSet<MonthlyBillWorkspace> MonthlyBillWorkspaces => Set<MonthlyBillWorkspace>();
     public DbSet<MonthlyBillLine> MonthlyBillLines => Set<MonthlyBillLine>();

@@ -87,14 +87,21 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var yesterdayClosed = await DayClosed.For(db)(db, site.Code, yesterday, cancellationToken);
 
-        var items = new List<ItemConsumption>();
-        await foreach (var item in ItemSums.For(db)(db, workspaceId, yesterday, monthStart).WithCancellation(cancellationToken))
+        // The months' totals (a dozen rows a year) and yesterday's bill lines, not every line since the upgrade.
+        var items = new SortedDictionary<BillingItem, ItemConsumption>();
+        await foreach (var month in Months.For(db)(db, workspaceId).WithCancellation(cancellationToken))
         {
-            items.Add(item);
+            var sum = items.GetValueOrDefault(month.Item) ?? new ItemConsumption(month.Item, 0, 0, 0);
+            items[month.Item] = sum with { MonthToDate = sum.MonthToDate + (month.Month == monthStart ? month.Amount : 0), Total = sum.Total + month.Amount };
         }
-        items.Sort((a, b) => ((int)a.Item).CompareTo((int)b.Item));
+        await foreach (var line in YesterdayLines.For(db)(db, workspaceId, yesterday).WithCancellation(cancellationToken))
+        {
+            var sum = items.GetValueOrDefault(line.Item) ?? new ItemConsumption(line.Item, 0, 0, 0);
+            items[line.Item] = sum with { Yesterday = sum.Yesterday + line.Amount };
+        }
+        var list = items.Values.ToList();
         return new ConsumptionSummary(workspaceId, today, yesterday, yesterdayClosed,
-            items.Sum(i => i.Yesterday), items.Sum(i => i.MonthToDate), items.Sum(i => i.Total), items);
+            list.Sum(i => i.Yesterday), list.Sum(i => i.MonthToDate), list.Sum(i => i.Total), list);
     }
 
     // Compiled once: each dashboard call paid EF's LINQ translation lookup again (docs/performance.md, "Dashboard reads").
@@ -102,18 +109,16 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         new(() => EF.CompileAsyncQuery((BillingDbContext db, string siteCode, DateOnly day, CancellationToken _) =>
             db.DayCloses.Any(c => c.SiteCode == siteCode && c.BillingDay == day && c.CompletedAt != null)));
 
-    // Summed in SQL per item: a workspace with a year of bills has thousands of lines, a dozen sums.
-    private static readonly ModelQuery<Func<BillingDbContext, string, DateOnly, DateOnly, IAsyncEnumerable<ItemConsumption>>> ItemSums =
-        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, DateOnly yesterday, DateOnly monthStart) =>
+    private static readonly ModelQuery<Func<BillingDbContext, string, IAsyncEnumerable<MonthlyConsumption>>> Months =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId) =>
+            db.MonthlyConsumption.AsNoTracking().Where(m => m.WorkspaceId == workspaceId)));
+
+    private static readonly ModelQuery<Func<BillingDbContext, string, DateOnly, IAsyncEnumerable<DailyBillLine>>> YesterdayLines =
+        new(() => EF.CompileAsyncQuery((BillingDbContext db, string workspaceId, DateOnly yesterday) =>
             from l in db.DailyBillLines.AsNoTracking()
             join b in db.DailyBills.AsNoTracking() on l.DailyBillId equals b.Id
-            where b.WorkspaceId == workspaceId
-            group new { l.Amount, b.BillingDay } by l.Item into g
-            select new ItemConsumption(
-                g.Key,
-                g.Sum(x => x.BillingDay == yesterday ? x.Amount : 0),
-                g.Sum(x => x.BillingDay >= monthStart ? x.Amount : 0),
-                g.Sum(x => x.Amount))));
+            where b.WorkspaceId == workspaceId && b.BillingDay == yesterday
+            select l));
 
     private async Task<IReadOnlyList<DailyBillView>> WithLinesAsync(IReadOnlyList<DailyBill> bills, CancellationToken cancellationToken)
     {

@@ -16,7 +16,8 @@ internal sealed record DueBill(string Id, string WorkspaceId, string BillingAcco
 /// <summary>
 /// The set-based writes of a day close: bills and their lines as multi-row inserts, where a bill that
 /// exists already (another run, another host) is skipped by its unique key and gets no lines, since
-/// only the ids the insert returns get them; the conditional update that marks a bill charged; and a
+/// only the ids the insert returns get them; the new lines added to their workspaces'
+/// <see cref="MonthlyConsumption"/>; the conditional update that marks a bill charged; and a
 /// cloud-settled bill's metering lines.
 /// </summary>
 internal sealed class BillStore(DbConnection connection, DbTransaction? transaction)
@@ -34,6 +35,11 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
     [
         ("daily_bill_id", DbType.String), ("item", DbType.Int32), ("quantity", DbType.Int64), ("units_hundredths", DbType.Int64),
         ("unit_price_micros", DbType.Int64), ("retention_days", DbType.Int32), ("amount", DbType.Int64),
+    ];
+
+    private static readonly (string Name, DbType Type)[] MonthColumns =
+    [
+        ("workspace_id", DbType.String), ("month", DbType.Date), ("item", DbType.Int32), ("amount", DbType.Int64),
     ];
 
     private const string ChargedSql = """
@@ -74,6 +80,18 @@ internal sealed class BillStore(DbConnection connection, DbTransaction? transact
         await MultiRowInsert.InsertAsync(connection, transaction, "daily_bill_lines", LineColumns, lines, row => [
             row.Id, (int)row.Line.Item.Item, row.Line.Quantity, row.Line.UnitsHundredths, row.Line.UnitPriceMicros, row.Line.RetentionDays, row.Line.Amount],
             cancellationToken);
+
+        // The same lines added to their workspaces' months, in key order so that two closes adding to the same
+        // rows (two days of one month, on two hosts) lock them in the same order.
+        var month = new DateOnly(day.Year, day.Month, 1);
+        var months = bills.Where(b => inserted.Contains(b.Id))
+            .SelectMany(b => b.Lines.Select(l => (b.Workspace.Id, Item: (int)l.Item.Item, l.Amount)))
+            .GroupBy(l => (l.Id, l.Item))
+            .Select(g => (g.Key.Id, g.Key.Item, Amount: g.Sum(l => l.Amount)))
+            .OrderBy(m => m.Id, StringComparer.Ordinal).ThenBy(m => m.Item)
+            .ToList();
+        await MultiRowInsert.InsertAsync(connection, transaction, "monthly_consumption", MonthColumns, months, m => [m.Id, month, m.Item, m.Amount],
+            cancellationToken, suffix: "ON CONFLICT (workspace_id, month, item) DO UPDATE SET amount = monthly_consumption.amount + excluded.amount");
         return inserted.Count;
     }
 

@@ -70,3 +70,12 @@ internal sealed class DailyBillLineConfiguration : IEntityTypeConfiguration<Dail
         line.HasKey(l => new { l.DailyBillId, l.Item });
     }
 }
+
+internal sealed class MonthlyConsumptionConfiguration : IEntityTypeConfiguration<MonthlyConsumption>
+{
+    public void Configure(EntityTypeBuilder<MonthlyConsumption> month)
+    {
+        month.ToTable("monthly_consumption");
+        month.HasKey(m => new { m.WorkspaceId, m.Month, m.Item });
+    }
+}

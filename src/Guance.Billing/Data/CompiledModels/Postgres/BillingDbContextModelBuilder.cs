@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c2ea3bbe-0f8b-49bd-94be-ae4590f3f039"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("f393d68a-eb99-413c-8612-9a9d0c9679a4"), entityTypeCount: 53)
         {
         }
 
@@ -49,6 +49,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             var dailyBillLine = DailyBillLineEntityType.Create(this);
             var dayClose = DayCloseEntityType.Create(this);
             var dayCloseClaim = DayCloseClaimEntityType.Create(this);
+            var monthlyConsumption = MonthlyConsumptionEntityType.Create(this);
             var settlementChange = SettlementChangeEntityType.Create(this);
             var workspaceSettlement = WorkspaceSettlementEntityType.Create(this);
             var ticket = TicketEntityType.Create(this);
@@ -105,6 +106,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             DailyBillLineEntityType.CreateAnnotations(dailyBillLine);
             DayCloseEntityType.CreateAnnotations(dayClose);
             DayCloseClaimEntityType.CreateAnnotations(dayCloseClaim);
+            MonthlyConsumptionEntityType.CreateAnnotations(monthlyConsumption);
             SettlementChangeEntityType.CreateAnnotations(settlementChange);
             WorkspaceSettlementEntityType.CreateAnnotations(workspaceSettlement);
             TicketEntityType.CreateAnnotations(ticket);

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bad59e53-2386-4991-aeeb-a6b797c71797"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("03242175-46e0-4afe-b982-b79c8a8288d4"), entityTypeCount: 53)
         {
         }
 
@@ -48,6 +48,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
             var dailyBillLine = DailyBillLineEntityType.Create(this);
             var dayClose = DayCloseEntityType.Create(this);
             var dayCloseClaim = DayCloseClaimEntityType.Create(this);
+            var monthlyConsumption = MonthlyConsumptionEntityType.Create(this);
             var settlementChange = SettlementChangeEntityType.Create(this);
             var workspaceSettlement = WorkspaceSettlementEntityType.Create(this);
             var ticket = TicketEntityType.Create(this);
@@ -104,6 +105,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
             DailyBillLineEntityType.CreateAnnotations(dailyBillLine);
             DayCloseEntityType.CreateAnnotations(dayClose);
             DayCloseClaimEntityType.CreateAnnotations(dayCloseClaim);
+            MonthlyConsumptionEntityType.CreateAnnotations(monthlyConsumption);
             SettlementChangeEntityType.CreateAnnotations(settlementChange);
             WorkspaceSettlementEntityType.CreateAnnotations(workspaceSettlement);
             TicketEntityType.CreateAnnotations(ticket);

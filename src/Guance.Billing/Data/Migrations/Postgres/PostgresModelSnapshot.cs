@@ -1719,6 +1719,31 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("day_close_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Settlement.MonthlyConsumption", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<int>("Item")
+                        .HasColumnType("integer")
+                        .HasColumnName("item");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.HasKey("WorkspaceId", "Month", "Item")
+                        .HasName("pk_monthly_consumption");
+
+                    b.ToTable("monthly_consumption", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Settlement.SettlementChange", b =>
                 {
                     b.Property<long>("Id")

@@ -1578,6 +1578,30 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("day_close_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Settlement.MonthlyConsumption", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("month");
+
+                    b.Property<int>("Item")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.HasKey("WorkspaceId", "Month", "Item")
+                        .HasName("pk_monthly_consumption");
+
+                    b.ToTable("monthly_consumption", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.Settlement.SettlementChange", b =>
                 {
                     b.Property<long>("Id")
