@@ -3,6 +3,7 @@ using System.Text;
 using Guance.Billing.Data;
 using Guance.Billing.Settlement;
 using Guance.Billing.Usage;
+using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,10 @@ namespace Guance.Billing.Cloud;
 /// sites of the workspaces that settle through the account now (a site that still has to close the
 /// day may add to it). Each record takes its lines by a conditional update in its own transaction and
 /// has a unique (cloud account, day, item, part), so two runs on two hosts form it once; lines that
-/// come after a record was formed make the next part.
+/// come after a record was formed make the next part. An AWS record reports the hour it is formed in, and
+/// AWS takes one per customer, dimension and hour: a second record of a customer and item (another day,
+/// closed in the same hour after an outage, or a later part) waits for a later hour, which the
+/// unique <c>ux_cloud_metering_records_aws_hour</c> also holds across hosts.
 /// </summary>
 public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRecordFormer> logger, TimeProvider clock)
 {
@@ -65,6 +69,15 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
         var formed = 0;
         foreach (var item in items.Order())
         {
+            if (account.Provider == CloudProvider.Aws && await db.CloudMeteringRecords.AnyAsync(
+                    r => r.Provider == CloudProvider.Aws && r.ProviderAccountId == account.ProviderAccountId && r.Item == item && r.UsageTime == usageTime,
+                    cancellationToken))
+            {
+                // AWS takes one quantity per customer, dimension and hour: another day's (or part's) record of this hour
+                // would be refused as a duplicate. These lines wait for a later hour's run.
+                logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} waits for the next hour: AWS has one of this hour", cloudAccountId, day, item);
+                continue;
+            }
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
@@ -101,7 +114,7 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
-                logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} was formed by another run", cloudAccountId, day, item);
+                logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} was formed by another run, or AWS's hour taken by one", cloudAccountId, day, item);
             }
             finally
             {
@@ -111,14 +124,14 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
         return formed;
     }
 
-    /// <summary>
-    /// The record's id, derived from what it meters: the same record always has the same id, so a
-    /// resend after a lost answer is a duplicate the marketplace accepts.
-    /// </summary>
     /// <summary>Whether <paramref name="value"/> has the form of a record id.</summary>
     public static bool IsRecordId(string? value) =>
         value is { Length: 36 } && value.StartsWith("cmr_", StringComparison.Ordinal) && value.AsSpan(4).ContainsAnyExcept(LowerHex) == false;
 
+    /// <summary>
+    /// The record's id, derived from what it meters: the same record always has the same id, so a
+    /// resend after a lost answer is a duplicate the marketplace accepts.
+    /// </summary>
     public static string RecordId(string cloudAccountId, DateOnly day, BillingItem item, int part)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{cloudAccountId}|{day:yyyy-MM-dd}|{BillingItems.Get(item).Code}|{part}"));

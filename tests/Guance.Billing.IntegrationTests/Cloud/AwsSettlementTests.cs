@@ -123,6 +123,37 @@ public sealed class AwsSettlementTests
         Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
     }
 
+    [Fact]
+    public async Task Two_days_closed_in_one_hour_meter_an_item_in_two_different_hours()
+    {
+        // The host was down across a day close: two days of an AWS workspace are closed in the same hour. AWS takes one
+        // quantity per customer, dimension and hour, so the second day's logs wait for the next hour instead of
+        // reporting the same hour with another quantity (which AWS refuses as a duplicate).
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, (BillingItem.Logs, 1_000_000));
+        var first = host.Today();
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        await aws.ReportAsync(host, (BillingItem.Logs, 3_000_000));
+        var second = await host.EndDayAsync();
+        await host.CloseDayAsync("cn2", first);
+        await host.CloseDayAsync("cn2", second);
+
+        var now = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
+        Assert.Equal((first, 150L), (now.Day.ToDateOnly(), now.Quantity)); // logs 1.00 unit x 1.50
+        Assert.Equal(DailyBillStatus.AwaitingCloud, (await host.BillAsync(aws.Id, second)).Status);
+
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        var records = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).OrderBy(r => r.Day.ToDateOnly()).ToList();
+        Assert.Equal([(first, 150L), (second, 450L)], records.Select(r => (r.Day.ToDateOnly(), r.Quantity)));
+        Assert.Equal(now, records[0]);
+        Assert.Equal(TimeSpan.FromHours(1), records[1].UsageTime.ToDateTimeOffset() - records[0].UsageTime.ToDateTimeOffset());
+
+        await host.AcknowledgeAsync(records.Select(r => r.RecordId));
+        Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(aws.Id, first)).Status);
+        Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(aws.Id, second)).Status);
+    }
+
     /// <summary>The counts of the day's close of cn2.</summary>
     private static async Task<(int AwaitingCloud, int Charged)> BillsAwaitingCloudAndChargedAsync(BillingHost host, DateOnly day)
     {

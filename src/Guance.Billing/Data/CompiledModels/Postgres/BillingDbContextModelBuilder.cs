@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f393d68a-eb99-413c-8612-9a9d0c9679a4"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("504f010e-5ef0-4c67-9728-60200443d593"), entityTypeCount: 53)
         {
         }
 

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("03242175-46e0-4afe-b982-b79c8a8288d4"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("2c47af71-2856-4b3a-88e5-3db4553049a4"), entityTypeCount: 53)
         {
         }
 

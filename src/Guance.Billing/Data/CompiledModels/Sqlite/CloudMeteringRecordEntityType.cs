@@ -22,7 +22,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
                 typeof(CloudMeteringRecord),
                 baseEntityType,
                 propertyCount: 17,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -167,13 +167,19 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
             key.AddAnnotation("Relational:Name", "pk_cloud_metering_records");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { cloudAccountId, billingDay, item, part },
+                new[] { providerAccountId, item, usageTime },
                 unique: true);
-            index.AddAnnotation("Relational:Name", "ux_cloud_metering_records_account_day_item_part");
+            index.AddAnnotation("Relational:Filter", "provider = 2");
+            index.AddAnnotation("Relational:Name", "ux_cloud_metering_records_aws_hour");
 
             var index0 = runtimeEntityType.AddIndex(
+                new[] { cloudAccountId, billingDay, item, part },
+                unique: true);
+            index0.AddAnnotation("Relational:Name", "ux_cloud_metering_records_account_day_item_part");
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { provider, status, cloudAccountId, id });
-            index0.AddAnnotation("Relational:Name", "ix_cloud_metering_records_provider_status_cloud_account_id_id");
+            index1.AddAnnotation("Relational:Name", "ix_cloud_metering_records_provider_status_cloud_account_id_id");
 
             return runtimeEntityType;
         }

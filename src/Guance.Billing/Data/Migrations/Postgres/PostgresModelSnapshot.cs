@@ -488,6 +488,11 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_cloud_metering_records");
 
+                    b.HasIndex("ProviderAccountId", "Item", "UsageTime")
+                        .IsUnique()
+                        .HasDatabaseName("ux_cloud_metering_records_aws_hour")
+                        .HasFilter("provider = 2");
+
                     b.HasIndex("CloudAccountId", "BillingDay", "Item", "Part")
                         .IsUnique()
                         .HasDatabaseName("ux_cloud_metering_records_account_day_item_part");
