@@ -3,6 +3,7 @@ using Guance.Billing.Data;
 using Guance.Billing.Identity;
 using Guance.Billing.Wallets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Usage;
 
@@ -11,7 +12,7 @@ namespace Guance.Billing.Usage;
 /// before <see cref="SequenceRule"/> existed, which makes every later batch a duplicate): sets the mark
 /// and writes an audit record in the same transaction. Idempotent by request id.
 /// </summary>
-public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider clock)
+public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider clock, IOptions<UsageOptions> options)
 {
     public const int MaxReasonLength = 500;
 
@@ -23,6 +24,9 @@ public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider cl
             .Id(workspaceId, "workspace_id", "ws")
             .Check(CollectorIds.IsValid(collectorId), "collector_id", CollectorIds.Rule)
             .Check(lastSequence >= 0, "last_sequence", "must be at least 0")
+            // The bound of a batch's sequence from a new collector (SequenceRule): a mark above it makes every later batch a duplicate.
+            .Check(lastSequence <= SequenceRule.Highest(0, clock.GetUtcNow(), options.Value), "last_sequence",
+                "must be at most the current time in microseconds since the epoch plus Guance:Usage:MaxSequenceJump; a higher mark makes every later batch a duplicate")
             .Text(reason?.Trim(), "reason", MaxReasonLength)
             .RequestKey(requestId, "request_id")
             .ThrowIfInvalid();

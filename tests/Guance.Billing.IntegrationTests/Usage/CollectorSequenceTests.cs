@@ -67,9 +67,13 @@ public sealed class CollectorSequenceTests(BillingHost host) : IClassFixture<Bil
         var workspace = await host.CreateWorkspaceAsync();
         var collector = await host.CollectorAsync(workspace);
         await collector.ReportAsync("ahead", 1, Record(BillingItem.Logs, 1, Now));
-        // Far beyond any clock, so that the mark alone sets the limit.
+        // Far beyond any clock, so that the mark alone sets the limit: a mark stored before the rule existed (no RPC sets it now).
         const long mark = 4_000_000_000_000_000_000;
-        await ResetAsync(workspace.Id, "ahead", mark);
+        await using (var db = host.Database.NewContext())
+        {
+            Assert.Equal(1, await db.UsageCollectors.Where(c => c.WorkspaceId == workspace.Id && c.CollectorId == "ahead")
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSequence, mark)));
+        }
 
         await RpcAssert.Fails(StatusCode.InvalidArgument,
             () => collector.Usage.ReportUsageAsync(Report("ahead", mark + Day + 1, Record(BillingItem.Logs, 1, Now))), "SEQUENCE_TOO_FAR_AHEAD");
@@ -95,6 +99,9 @@ public sealed class CollectorSequenceTests(BillingHost host) : IClassFixture<Bil
             "workspace_id", "collector_id", "last_sequence", "reason", "request_id");
         await RpcAssert.InvalidFields(() => host.Operator.Usage.ResetCollectorSequenceAsync(new ResetCollectorSequenceRequest(request) { CollectorId = "has space", Reason = new string('r', 501) }),
             "collector_id", "reason");
+        // The mark that would make every later batch a duplicate is refused as a batch's sequence is.
+        await RpcAssert.InvalidFields(() => host.Operator.Usage.ResetCollectorSequenceAsync(new ResetCollectorSequenceRequest(request) { LastSequence = long.MaxValue }),
+            "last_sequence");
         await RpcAssert.NotFound(() => host.Operator.Usage.ResetCollectorSequenceAsync(new ResetCollectorSequenceRequest(request) { CollectorId = "never-reported" }));
 
         // Nothing changed: 5 is still the mark, and nothing was audited.
