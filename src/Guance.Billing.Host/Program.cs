@@ -53,6 +53,7 @@ app.Services.GetRequiredService<OperatorToken>();
 var database = DatabaseStartup.PrepareAsync(app.Services, phases.Mark, app.Lifetime.ApplicationStopping);
 
 app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics" && HostEndpoints.IsOpsRequest(context));
+app.UseMiddleware<MalformedFrameMiddleware>();
 app.UseConsole();
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();

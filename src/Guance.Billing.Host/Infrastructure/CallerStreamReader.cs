@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Guance.Billing.Common;
 
 namespace Guance.Billing.Host.Infrastructure;
 
@@ -7,7 +8,9 @@ namespace Guance.Billing.Host.Infrastructure;
 /// <see cref="IOException"/> only when the caller's HTTP/2 stream or connection broke (Kestrel fails
 /// the read with "the client reset the request stream" before it cancels the call's token, and the
 /// exception's source differs by where the pipe rethrows it). The reader turns that into
-/// <see cref="CallerGoneException"/>, so that <see cref="ErrorInterceptor"/> tells it from a fault.
+/// <see cref="CallerGoneException"/>, so that <see cref="ErrorInterceptor"/> tells it from a fault; a broken
+/// message frame becomes INVALID_ARGUMENT MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>), as it is on a unary
+/// call (<see cref="MalformedFrameMiddleware"/>).
 /// </summary>
 public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
 {
@@ -23,7 +26,17 @@ public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncS
         {
             throw new CallerGoneException(e);
         }
+        catch (Exception e) when (e is InvalidDataException || (e is RpcException { StatusCode: StatusCode.Internal } && !cancellationToken.IsCancellationRequested))
+        {
+            // grpc-dotnet's frame reader: a compressed flag other than 0 or 1, a gzip payload that does not decompress
+            // (InvalidDataException), a compressed message without grpc-encoding or one cut short (its own INTERNAL).
+            throw ErrorMapping.ToRpcException(Errors.MalformedFrame(MessageType));
+        }
     }
+
+    private static string MessageType { get; } =
+        (typeof(T).GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
+            as Google.Protobuf.Reflection.MessageDescriptor)?.FullName ?? typeof(T).Name;
 }
 
 /// <summary>The caller's side of a call broke while the host was reading what it sent.</summary>

@@ -53,6 +53,16 @@ public static class Errors
             $"The request is not a well-formed {messageType} message: its bytes do not parse as protobuf (truncated, garbage, or a string field that is not valid UTF-8).")
             .With("message_type", messageType);
 
+    /// <summary>
+    /// A request whose gRPC message frame is broken before any protobuf is read: a compressed flag other than 0 or 1, a
+    /// compressed message without <c>grpc-encoding</c>, fewer bytes than the frame's length prefix, or a gzip payload that
+    /// does not decompress.
+    /// </summary>
+    public static BillingException MalformedFrame(string messageType) =>
+        new BillingException(ErrorKind.InvalidArgument, ErrorReasons.MalformedRequest,
+            $"The request's gRPC message frame is malformed: a compressed flag other than 0 or 1, a compressed message without grpc-encoding, fewer bytes than its length prefix, or a compressed payload that does not decompress (a {messageType} was expected).")
+            .With("message_type", messageType);
+
     /// <summary>A caller's value as it may be echoed in a message or metadata: cut to <see cref="MaxEchoedLength"/> characters with an ellipsis.</summary>
     public static string Echo(string value) =>
         value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "…");

@@ -99,6 +99,77 @@ public sealed class MalformedRequestTests
         }, "MALFORMED_REQUEST");
     }
 
+    [Fact]
+    public async Task A_broken_message_frame_answers_invalid_argument_on_a_unary_call_and_on_a_stream()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database);
+        using var http = new HttpClient();
+        var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
+        byte[] Frame(byte flag, byte[] payload, int? length = null) =>
+            [flag, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(length ?? payload.Length)), .. payload];
+        var frames = new List<(string Name, byte[] Body, string? Encoding)>
+        {
+            ("a compressed flag of 7", Frame(7, message), null),
+            ("a compressed message without grpc-encoding", Frame(1, message), null),
+            ("a frame that declares 100 bytes and sends fewer", Frame(0, message, length: 100), null),
+            ("a gzip message that is not gzip", Frame(1, "notgzip"u8.ToArray()), "gzip"),
+            ("three bytes of a frame header", [0, 0, 0], null),
+        };
+
+        var wrong = new List<string>();
+        foreach (var (name, body, encoding) in frames)
+        {
+            var (status, reason) = await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, body, encoding);
+            if (status != (int)StatusCode.InvalidArgument || reason != "MALFORMED_REQUEST")
+            {
+                wrong.Add($"GetWallet with {name}: {status} {reason}");
+            }
+        }
+        // A sound frame still reaches the service: the unknown account is its own answer.
+        Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(0, message), null));
+
+        // On StreamUsage the open is read, then the broken frame.
+        var open = new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray();
+        var collector = await CollectorTokenAsync(host);
+        foreach (var (name, body, encoding) in frames.Take(4))
+        {
+            var (status, reason) = await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), .. body], encoding);
+            if (status != (int)StatusCode.InvalidArgument || reason != "MALFORMED_REQUEST")
+            {
+                wrong.Add($"StreamUsage with {name}: {status} {reason}");
+            }
+        }
+        Assert.Empty(wrong);
+        Assert.DoesNotContain(host.OutputLines, line => line.Contains("fail:", StringComparison.Ordinal));
+    }
+
+    /// <summary>One raw gRPC call over HTTP/2: its grpc-status and ErrorInfo reason.</summary>
+    private static async Task<(int Status, string? Reason)> PostAsync(HttpClient http, HostProcess host, string path, string token, byte[] body, string? encoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Address, path))
+        {
+            Content = new ByteArrayContent(body), Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("authorization", "Bearer " + token);
+        if (encoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
+        }
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        var headers = response.TrailingHeaders.Concat(response.Headers).ToDictionary(h => h.Key, h => h.Value.First());
+        var details = headers.TryGetValue("grpc-status-details-bin", out var bin)
+            ? Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(bin.PadRight(bin.Length + (4 - bin.Length % 4) % 4, '='))).GetDetail<ErrorInfo>()?.Reason
+            : null;
+        return headers.TryGetValue("grpc-status", out var status)
+            ? (int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), details)
+            : (-(int)response.StatusCode, string.Join(", ", headers.Keys));
+    }
+
     /// <summary>A collector token of a new workspace.</summary>
     private static async Task<string> CollectorTokenAsync(HostProcess host)
     {
