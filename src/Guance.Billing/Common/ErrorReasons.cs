@@ -179,6 +179,9 @@ public static class ErrorReasons
     /// <summary>FAILED_PRECONDITION: a charge reference was charged before with other lines or another account.</summary>
     public const string ReferenceReused = "REFERENCE_REUSED";
 
+    /// <summary>FAILED_PRECONDITION: a charge would take a balance of the account's ledger beyond what it can hold.</summary>
+    public const string LedgerLimitExceeded = "LEDGER_LIMIT_EXCEEDED";
+
     // Prices.
 
     /// <summary>NOT_FOUND: no price list with this id (<see cref="ResourceTypes.PriceList"/>).</summary>

@@ -18,10 +18,11 @@ public static class Rating
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(priceUnit);
         ArgumentOutOfRangeException.ThrowIfNegative(unitPriceMicros);
 
-        var unitsHundredths = (long)((Int128)quantity * 100 / priceUnit);
+        // Checked: a quantity too large to rate fails the rating rather than wrapping into a wrong amount.
+        var unitsHundredths = checked((long)((Int128)quantity * 100 / priceUnit));
         // cents = units × price × 100 = (hundredths / 100) × (micros / 10^6) × 100 = hundredths × micros / 10^6
         var numerator = (Int128)unitsHundredths * unitPriceMicros;
         var cents = (numerator + MicrosPerUnit / 2) / MicrosPerUnit;
-        return new RatedAmount(unitsHundredths, (long)cents);
+        return new RatedAmount(unitsHundredths, checked((long)cents));
     }
 }

@@ -82,7 +82,8 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
         {
             try
             {
-                Validate(requests[i], new RequestValidator());
+                // A bill's lines are what rating made of the day's usage: charged whatever their total, not bounded as an RPC's input is.
+                Validate(requests[i], new RequestValidator(), boundTotal: false);
                 valid.Add(i);
             }
             catch (BillingException refused)
@@ -214,30 +215,59 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
         var lots = book.UsableLots().Select(a => new ChargeAllocator.Funding(SourceOf(a.Kind), a.Id, a.Balance)).ToList();
         var allocations = ChargeAllocator.Allocate(request.Lines, lots, book[LedgerAccountKind.Cash].Balance, request.Mode);
 
-        var total = request.Lines.Sum(l => l.Amount);
-        var transaction = book.Start(TransactionKind.Charge, key.IdempotencyKey, request.Reference, total, key.Fingerprint, request.Description?.Trim() ?? "");
         var revenue = book[LedgerAccountKind.Revenue];
+        var moves = new List<(LedgerAccount From, ChargeAllocation Allocation)>(allocations.Count);
         foreach (var allocation in allocations)
         {
-            var from = allocation.Source switch
+            moves.Add((allocation.Source switch
             {
                 FundingSource.Cash => book[LedgerAccountKind.Cash],
                 FundingSource.Arrears => book[LedgerAccountKind.Arrears],
                 FundingSource.CloudAccount => book[LedgerAccountKind.CloudReceivable],
                 _ => (await book.LotAccountAsync(allocation.LotId!, cancellationToken))!,
-            };
+            }, allocation));
+        }
+        // Refused before the book holds any of it: a charge half posted would be saved with the others of its group.
+        if (!FitsTheLedger(revenue, moves))
+        {
+            throw Errors.Precondition(ErrorReasons.LedgerLimitExceeded, $"billingAccounts/{book.BillingAccountId}",
+                $"This charge would take a balance of billing account {book.BillingAccountId} beyond what its ledger can hold; nothing of it was charged.");
+        }
+        var total = request.Lines.Sum(l => l.Amount);
+        var transaction = book.Start(TransactionKind.Charge, key.IdempotencyKey, request.Reference, total, key.Fingerprint, request.Description?.Trim() ?? "");
+        foreach (var (from, allocation) in moves)
+        {
             book.Move(transaction, from, revenue, allocation.Amount, allocation.ItemCode);
         }
         return new ChargeOutcome(ChargeResult.From(transaction), book.View(), Replayed: false);
     }
 
-    private static void Validate(ChargeRequest request, RequestValidator validator)
+    /// <summary>Whether every balance the moves change stays within a long (the ledger's integer cents).</summary>
+    private static bool FitsTheLedger(LedgerAccount revenue, List<(LedgerAccount From, ChargeAllocation Allocation)> moves)
     {
-        Check(request, validator, "");
+        try
+        {
+            var balances = new Dictionary<LedgerAccount, long> { [revenue] = revenue.Balance };
+            foreach (var (from, allocation) in moves)
+            {
+                balances[from] = checked(balances.GetValueOrDefault(from, from.Balance) - allocation.Amount);
+                balances[revenue] = checked(balances[revenue] + allocation.Amount);
+            }
+            return true;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static void Validate(ChargeRequest request, RequestValidator validator, bool boundTotal = true)
+    {
+        Check(request, validator, "", boundTotal);
         validator.ThrowIfInvalid();
     }
 
-    private static void Check(ChargeRequest request, RequestValidator validator, string prefix)
+    private static void Check(ChargeRequest request, RequestValidator validator, string prefix, bool boundTotal = true)
     {
         validator.Id(request.BillingAccountId, prefix + "billing_account_id", "ba")
             .RequestKey(request.Reference, prefix + "reference")
@@ -258,7 +288,7 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
             validator.Check(line.Amount > 0, $"{prefix}lines[{i}].amount", "must be positive");
             total += Math.Clamp(line.Amount, 0, Cny.MaxUnits * Cny.CentsPerUnit);
         }
-        validator.Check(total <= Cny.MaxUnits * Cny.CentsPerUnit, prefix + "lines", "must total at most one trillion CNY");
+        validator.Check(!boundTotal || total <= Cny.MaxUnits * Cny.CentsPerUnit, prefix + "lines", "must total at most one trillion CNY");
     }
 
     private static FundingSource SourceOf(LedgerAccountKind kind) => kind switch

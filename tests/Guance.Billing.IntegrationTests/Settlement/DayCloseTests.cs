@@ -343,6 +343,31 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task A_bill_beyond_one_charge_rpcs_bound_is_charged_and_the_day_completes()
+    {
+        // An agent may report up to 10^12 of an item in a record; rated, that can pass the 1 trillion CNY that one Charge
+        // RPC may carry. The close charges it all the same (the rest as arrears), instead of leaving the site's day open.
+        var day = new DateOnly(2026, 11, 10);
+        using var own = new BillingHost { Clock = new(Local(day, China, 8, 0)) };
+        var workspace = await own.CreateWorkspaceAsync("cn1");
+        var payer = await own.UpgradeAsync(workspace);
+        await own.FundedWalletAsync(payer, 100m);
+        var agent = await own.AgentAsync(workspace);
+        own.MoveClockTo(Local(day, China, 12, 0));
+        await agent.ReportAsync(Record(BillingItem.NetworkHosts, 1_000_000_000_000, Local(day, China, 11, 0)),
+            Record(BillingItem.TimeSeries, 1_000, Local(day, China, 11, 0)));
+        own.MoveClockTo(Local(day.AddDays(1), China, 0, 40));
+
+        Assert.Equal(DayCloseState.Completed, (await own.CloseDayAsync("cn1", day)).State);
+        // 10^12 hosts x 2.00 = 2,000,000,000,000.00 CNY, and time series 1.00 unit x 0.70: the cash pays 100.00, the rest is arrears.
+        const long total = 200_000_000_000_000 + 70;
+        var bill = await own.BillAsync(workspace.Id, day);
+        Assert.Equal((DailyBillStatus.Charged, total, 100_00L, total - 100_00),
+            (bill.Status, bill.Total.Cents(), bill.PaidByCash.Cents(), bill.Arrears.Cents()));
+        await own.AssertLedgerCleanAsync(payer.Id);
+    }
+
+    [Fact]
     public async Task A_close_refused_for_want_of_a_price_list_leaves_the_day_open()
     {
         // The seeded price lists start on 2024-01-01: 2023-12-31 has none. Its own host starts at 20:00

@@ -95,6 +95,31 @@ public sealed class ChargeGroupTests
     }
 
     [Fact]
+    public async Task A_charge_beyond_what_the_ledger_holds_is_refused_whole_and_the_others_commit()
+    {
+        await using var bed = await WalletTestBed.CreateAsync();
+        var huge = await FundedAccountAsync(bed, 1_00);
+        var other = await FundedAccountAsync(bed, 1_00);
+
+        // The first takes the account's revenue (and arrears) to within 1,000 cents of a long; the second would pass it.
+        var group = await GroupAsync(bed,
+            Request(huge, "db_huge", ("sms", long.MaxValue - 1_000)),
+            Request(huge, "db_beyond", ("logs", 600), ("sms", 5_000)),
+            Request(other, "db_other", ("sms", 50)));
+
+        Assert.NotNull(group[0].Outcome);
+        Assert.Equal(ErrorReasons.LedgerLimitExceeded, group[1].Refusal!.Reason);
+        Assert.NotNull(group[2].Outcome);
+        var wallet = await bed.WalletAsync(huge);
+        // SMS is paid by the card (100.00) and the cash (1.00), never by the voucher; the rest is arrears.
+        Assert.Equal(long.MaxValue - 1_000 - 100_00 - 1_00, wallet.Arrears);
+        Assert.Equal(100_00 + 1_00 - 50, (await bed.WalletAsync(other)).Available - 10_00);
+        // Nothing of the refused charge was posted, not even its logs line that the voucher could pay.
+        Assert.Equal(10_00, wallet.Available);
+        await bed.AssertLedgerCleanAsync();
+    }
+
+    [Fact]
     public async Task A_reference_given_twice_in_a_group_is_charged_once_and_replayed_or_refused()
     {
         await using var bed = await WalletTestBed.CreateAsync();
