@@ -120,11 +120,21 @@ public sealed class WebhookDeliveryException(string message) : Exception(message
 
 public static class WebhookSenderServices
 {
-    /// <summary>The webhook channel: a named HTTP client that follows no redirects, and the sender.</summary>
+    /// <summary>The webhook channel: a named HTTP client that follows no redirects and reaches only allowed addresses, and the sender.</summary>
     public static IServiceCollection AddWebhookSender(this IServiceCollection services)
     {
         services.AddHttpClient(WebhookNotificationSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var options = provider.GetRequiredService<IOptions<NotificationOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    // Every address the endpoint's name resolves to is checked at each connection (WebhookDestinations).
+                    ConnectCallback = (context, cancellationToken) => WebhookDestinations.ConnectAsync(context.DnsEndPoint, options, cancellationToken),
+                };
+            });
         services.AddSingleton<INotificationSender, WebhookNotificationSender>();
         return services;
     }

@@ -16,6 +16,15 @@ public sealed class WebhookValidationTests(BillingHost host) : IClassFixture<Bil
     [InlineData("/relative/path")]
     [InlineData("https://user:secret@hooks.example.com/x")]
     [InlineData("")]
+    // Internal addresses: the cloud's metadata service, private, shared, unique-local and unspecified ones.
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://10.0.0.1/x")]
+    [InlineData("https://192.168.1.20/x")]
+    [InlineData("https://172.20.0.5/x")]
+    [InlineData("https://100.64.0.1/x")]
+    [InlineData("https://[fd00::1]/x")]
+    [InlineData("https://[::ffff:10.0.0.1]/x")]
+    [InlineData("https://0.0.0.0/x")]
     public async Task A_bad_url_is_a_field_violation_and_creates_nothing(string url)
     {
         var account = await host.RegisterBillingAccountAsync("badurl");

@@ -3,6 +3,7 @@ using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Notifications.Webhooks;
 
@@ -11,7 +12,7 @@ namespace Guance.Billing.Notifications.Webhooks;
 /// the account's own session; read by it or the operator; another account's endpoint is NOT_FOUND;
 /// at most <see cref="MaxPerAccount"/> per account.
 /// </summary>
-public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess access, TimeProvider clock)
+public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess access, TimeProvider clock, IOptions<NotificationOptions> options)
 {
     public const int MaxPerAccount = 10;
     public const int MaxDescription = 200;
@@ -25,7 +26,7 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
     public async Task<WebhookEndpointWithSecret> CreateAsync(Caller caller, string billingAccountId, WebhookEndpointInput input, CancellationToken cancellationToken)
     {
         var validator = new RequestValidator();
-        Validate(validator, input, CreateFields);
+        Validate(validator, input, CreateFields, options.Value);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Consent, cancellationToken, validator);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // A write to the account's row first (changing nothing): concurrent creates of one account wait here
@@ -68,7 +69,7 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
         var validator = new RequestValidator().Id(webhookEndpointId, "webhook_endpoint.webhook_endpoint_id", "whe");
         if (CheckMask(validator, updateMask))
         {
-            Validate(validator, input, updateMask);
+            Validate(validator, input, updateMask, options.Value);
         }
         validator.ThrowIfInvalid();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -157,7 +158,7 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
         return valid;
     }
 
-    private static void Validate(RequestValidator validator, WebhookEndpointInput input, IReadOnlyCollection<string> fields)
+    private static void Validate(RequestValidator validator, WebhookEndpointInput input, IReadOnlyCollection<string> fields, NotificationOptions options)
     {
         const string prefix = "webhook_endpoint.";
         if (fields.Contains("url"))
@@ -166,7 +167,7 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
             validator.Text(url, prefix + "url", WebhookUrl.MaxLength);
             if (!string.IsNullOrEmpty(url))
             {
-                var problem = WebhookUrl.Problem(url);
+                var problem = WebhookUrl.Problem(url, options);
                 validator.Check(problem is null, prefix + "url", problem ?? "");
             }
         }

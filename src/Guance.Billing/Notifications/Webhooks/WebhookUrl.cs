@@ -2,13 +2,16 @@ using System.Net;
 
 namespace Guance.Billing.Notifications.Webhooks;
 
-/// <summary>Which URLs an endpoint may have: absolute https, or http to a loopback host for development.</summary>
+/// <summary>
+/// Which URLs an endpoint may have: absolute https, or http to a loopback host for development; an address written
+/// in it must be one that webhooks may reach (<see cref="WebhookDestinations"/>).
+/// </summary>
 public static class WebhookUrl
 {
     public const int MaxLength = 2000;
 
     /// <summary>Null when <paramref name="url"/> is acceptable, else what is wrong with it.</summary>
-    public static string? Problem(string url)
+    public static string? Problem(string url, NotificationOptions options)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
@@ -21,6 +24,16 @@ public static class WebhookUrl
         if (!string.IsNullOrEmpty(uri.Fragment))
         {
             return "must not have a fragment";
+        }
+        if (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var written) && !WebhookDestinations.IsAllowed(written, options))
+        {
+            return IPAddress.IsLoopback(written)
+                ? "must not point at a loopback address on this host (its settings allow loopback webhooks only in development)"
+                : "must not point at a private, link-local or otherwise internal address";
+        }
+        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase) && !options.WebhookLoopback)
+        {
+            return "must not point at a loopback address on this host (its settings allow loopback webhooks only in development)";
         }
         if (uri.Scheme == Uri.UriSchemeHttps)
         {

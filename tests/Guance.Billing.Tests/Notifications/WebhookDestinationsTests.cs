@@ -1,0 +1,62 @@
+using System.Net;
+using Guance.Billing.Notifications;
+using Guance.Billing.Notifications.Webhooks;
+
+namespace Guance.Billing.Tests.Notifications;
+
+/// <summary>Which addresses webhooks may reach, by the host's two settings, and the connection that checks a name's every address.</summary>
+public sealed class WebhookDestinationsTests
+{
+    private static readonly NotificationOptions Defaults = new();
+    private static readonly NotificationOptions Production = new() { WebhookLoopback = false };
+    private static readonly NotificationOptions Inside = new() { WebhookPrivateNetworks = true };
+
+    [Theory]
+    [InlineData("93.184.216.34", true, true, true)]
+    [InlineData("2606:2800:220:1:248:1893:25c8:1946", true, true, true)]
+    [InlineData("127.0.0.1", true, false, true)]
+    [InlineData("::1", true, false, true)]
+    [InlineData("::ffff:127.0.0.1", true, false, true)]
+    [InlineData("169.254.169.254", false, false, true)]
+    [InlineData("10.1.2.3", false, false, true)]
+    [InlineData("172.31.255.255", false, false, true)]
+    [InlineData("172.32.0.1", true, true, true)]
+    [InlineData("192.168.0.1", false, false, true)]
+    [InlineData("100.64.0.1", false, false, true)]
+    [InlineData("100.128.0.1", true, true, true)]
+    [InlineData("fd12:3456::1", false, false, true)]
+    [InlineData("fe80::1", false, false, true)]
+    [InlineData("::ffff:10.0.0.1", false, false, true)]
+    [InlineData("0.0.0.0", false, false, false)]
+    [InlineData("::", false, false, false)]
+    [InlineData("255.255.255.255", false, false, false)]
+    [InlineData("224.0.0.1", false, false, false)]
+    [InlineData("ff02::1", false, false, false)]
+    public void An_address_is_reached_only_where_the_settings_allow(string address, bool byDefault, bool inProduction, bool inside)
+    {
+        var ip = IPAddress.Parse(address);
+        Assert.Equal(byDefault, WebhookDestinations.IsAllowed(ip, Defaults));
+        Assert.Equal(inProduction, WebhookDestinations.IsAllowed(ip, Production));
+        Assert.Equal(inside, WebhookDestinations.IsAllowed(ip, Inside));
+    }
+
+    [Fact]
+    public async Task A_name_that_resolves_only_to_refused_addresses_is_not_connected()
+    {
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            WebhookDestinations.ConnectAsync(new DnsEndPoint("localhost", 9), Production, CancellationToken.None).AsTask());
+        Assert.Contains("localhost", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            WebhookDestinations.ConnectAsync(new DnsEndPoint("169.254.169.254", 80), Defaults, CancellationToken.None).AsTask());
+    }
+
+    [Theory]
+    [InlineData("http://localhost:9000/x")]
+    [InlineData("http://127.0.0.1:9000/x")]
+    [InlineData("https://[::1]/x")]
+    public void Loopback_urls_are_refused_where_loopback_webhooks_are_off(string url)
+    {
+        Assert.Null(WebhookUrl.Problem(url, Defaults));
+        Assert.NotNull(WebhookUrl.Problem(url, Production));
+    }
+}
