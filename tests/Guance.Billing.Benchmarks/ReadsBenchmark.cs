@@ -127,7 +127,7 @@ public static class ReadsBenchmark
         Console.WriteLine("baseline, the queries alone on one connection (idle): raw points (before) vs rollups (now), p50 / p99 ms");
         await using (var connection = await database.OpenAsync())
         {
-            foreach (var (name, before, after) in ReadsQueries.Pairs(connection, workspaceId, today, now))
+            foreach (var (name, before, after) in ReadsQueries.Pairs(connection, workspaceId, today, now, await ReadsHistory.HasMonthlyConsumptionAsync(connection)))
             {
                 for (int i = 0; i < 10; i++)
                 {

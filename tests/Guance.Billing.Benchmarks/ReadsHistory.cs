@@ -6,7 +6,7 @@ namespace Guance.Billing.Benchmarks;
 /// <summary>
 /// The history of the reads benchmark, written in SQL (one statement each, per engine): a commercial
 /// workspace's hourly points of every collector and item, their rollups (the UsageRollups migration's
-/// backfill), and a daily bill with a line per item for each day.
+/// backfill), and a daily bill with a line per item for each day, with their months (the MonthlyConsumption backfill).
 /// </summary>
 internal static class ReadsHistory
 {
@@ -60,11 +60,31 @@ internal static class ReadsHistory
             SELECT b.id, t.i, 1000, 100, 10000, 0, 1000 FROM daily_bills b CROSS JOIN (SELECT {items[0]} AS i{string.Concat(items.Skip(1).Select(i => $" UNION ALL SELECT {i}"))}) AS t
             WHERE b.workspace_id = @w
             """, ("@w", workspaceId));
+        if (await HasMonthlyConsumptionAsync(connection))
+        {
+            // The MonthlyConsumption migration's backfill for this workspace (a build from before it has no such table).
+            var month = database.IsPostgres ? "date_trunc('month', b.billing_day)::date" : "substr(b.billing_day, 1, 8) || '01'";
+            await ExecuteAsync(connection, $"""
+                INSERT INTO monthly_consumption (workspace_id, month, item, amount)
+                SELECT b.workspace_id, {month}, l.item, SUM(l.amount) FROM daily_bill_lines l JOIN daily_bills b ON b.id = l.daily_bill_id
+                WHERE b.workspace_id = @w GROUP BY b.workspace_id, {month}, l.item
+                """, ("@w", workspaceId));
+        }
         if (database.IsPostgres)
         {
             await ExecuteAsync(connection, "ANALYZE");
         }
         return inserted;
+    }
+
+    /// <summary>Whether the schema has the consumption summary's monthly table (the host's build decides).</summary>
+    public static async Task<bool> HasMonthlyConsumptionAsync(DbConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = connection is Npgsql.NpgsqlConnection
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'monthly_consumption'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'monthly_consumption'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>The rollups of a workspace whose points were written here (the UsageRollups migration's backfill for one workspace).</summary>

@@ -7,7 +7,7 @@ namespace Guance.Billing.Benchmarks;
 /// <summary>
 /// The reads' queries alone, for the baseline: the raw-point queries the reads ran before the rollups
 /// (kept here only: a GROUP BY over every collector's hourly points, and every bill line of the
-/// workspace summed in memory) beside the ones they run now. Each pair reads what one read needs.
+/// workspace summed per item) beside the ones they run now. Each pair reads what one read needs.
 /// </summary>
 internal static class ReadsQueries
 {
@@ -17,7 +17,8 @@ internal static class ReadsQueries
         GROUP BY billing_day, item, hour_start
         """;
 
-    public static IEnumerable<(string Name, Func<Task> Before, Func<Task> After)> Pairs(DbConnection connection, string workspaceId, DateOnly today, DateTimeOffset now)
+    public static IEnumerable<(string Name, Func<Task> Before, Func<Task> After)> Pairs(
+        DbConnection connection, string workspaceId, DateOnly today, DateTimeOffset now, bool monthlyConsumption)
     {
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var statsFrom = today.AddDays(-1) < monthStart ? today.AddDays(-1) : monthStart;
@@ -42,13 +43,19 @@ internal static class ReadsQueries
                 () => ReadAsync(connection, "SELECT billing_day, quantity FROM usage_daily_rollups WHERE workspace_id = @w AND plan = 2 AND item = 2 AND billing_day >= @from AND billing_day <= @to",
                     workspaceId, today.AddDays(-days + 1), today));
         }
+        // Every bill line of the workspace summed per item, as the summary read before the monthly table; then its months
+        // and yesterday's lines (a build without the table: the grouped sum again).
+        const string grouped = """
+            SELECT l.item, SUM(CASE WHEN b.billing_day = @from THEN l.amount ELSE 0 END), SUM(CASE WHEN b.billing_day >= @to THEN l.amount ELSE 0 END), SUM(l.amount)
+            FROM daily_bill_lines l JOIN daily_bills b ON l.daily_bill_id = b.id WHERE b.workspace_id = @w GROUP BY l.item
+            """;
         yield return ("consumption summary",
-            () => ReadAsync(connection, "SELECT l.item, b.billing_day, l.amount FROM daily_bill_lines l JOIN daily_bills b ON l.daily_bill_id = b.id WHERE b.workspace_id = @w",
-                workspaceId, today, today),
-            () => ReadAsync(connection, """
-                SELECT l.item, SUM(CASE WHEN b.billing_day = @from THEN l.amount ELSE 0 END), SUM(CASE WHEN b.billing_day >= @to THEN l.amount ELSE 0 END), SUM(l.amount)
-                FROM daily_bill_lines l JOIN daily_bills b ON l.daily_bill_id = b.id WHERE b.workspace_id = @w GROUP BY l.item
-                """, workspaceId, today.AddDays(-1), monthStart));
+            () => ReadAsync(connection, grouped, workspaceId, today.AddDays(-1), monthStart),
+            () => ReadAsync(connection, monthlyConsumption ? """
+                SELECT item, amount FROM monthly_consumption WHERE workspace_id = @w
+                UNION ALL
+                SELECT l.item, l.amount FROM daily_bill_lines l JOIN daily_bills b ON l.daily_bill_id = b.id WHERE b.workspace_id = @w AND b.billing_day = @from
+                """ : grouped, workspaceId, today.AddDays(-1), monthStart));
     }
 
     private static async Task ReadAsync(DbConnection connection, string sql, string workspaceId, DateOnly from, DateOnly to)

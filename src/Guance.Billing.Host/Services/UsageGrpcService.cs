@@ -55,9 +55,13 @@ public sealed class UsageGrpcService(
             while (await requestStream.MoveNext(stop.Token))
             {
                 var message = requestStream.Current;
-                if (message.KindCase != StreamUsageRequest.KindOneofCase.Batch)
+                if (message.KindCase == StreamUsageRequest.KindOneofCase.Open)
                 {
                     throw Errors.InvalidArgument("open", "a stream is opened once; send only batches after it");
+                }
+                if (message.KindCase != StreamUsageRequest.KindOneofCase.Batch)
+                {
+                    throw Errors.InvalidArgument("batch", "must be set: every message after the open carries a batch");
                 }
                 var batch = message.Batch;
                 var (records, count) = UsageBatchDecoder.RentRecords(batch);

@@ -9,9 +9,11 @@ namespace Guance.Billing.Usage;
 /// </summary>
 public static class UsageErrors
 {
-    public static BillingException InvalidBatch(string reason, IEnumerable<FieldViolation> violations, long sequence)
+    /// <summary>A refused batch; its message repeats the violations (at most <see cref="BatchAggregator.MaxReportedViolations"/>), as every INVALID_ARGUMENT does.</summary>
+    public static BillingException InvalidBatch(string reason, IReadOnlyCollection<FieldViolation> violations, long sequence)
     {
-        var error = new BillingException(ErrorKind.InvalidArgument, reason, "The batch has invalid fields; nothing of it was applied.")
+        var listed = violations.Count == 0 ? "" : ": " + string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
+        var error = new BillingException(ErrorKind.InvalidArgument, reason, $"The batch has invalid fields; nothing of it was applied{listed}.")
             .With("sequence", Text(sequence));
         error.FieldViolations.AddRange(violations);
         return error;

@@ -39,6 +39,22 @@ public sealed class UsageStreamTests(BillingHost host) : IClassFixture<BillingHo
         Assert.Equal(315, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
     }
 
+    [Theory]
+    [InlineData(true, "open")]
+    [InlineData(false, "batch")]
+    public async Task A_message_after_the_open_that_is_not_a_batch_ends_the_stream_naming_what_is_wrong(bool secondOpen, string field)
+    {
+        var workspace = await host.CreateWorkspaceAsync();
+        var collector = await host.CollectorAsync(workspace);
+        var (stream, _) = await UsageStream.OpenAsync(collector, "host-1");
+        await using (stream)
+        {
+            await stream.WriteAsync(secondOpen ? new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } } : new StreamUsageRequest());
+            var error = await stream.EndsWithAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT");
+            Assert.Equal(field, Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+        }
+    }
+
     [Fact]
     public async Task A_reconnect_resumes_after_the_last_committed_sequence_and_duplicates_are_not_applied_again()
     {
