@@ -63,7 +63,7 @@ internal static class ReadsHistory
         if (await HasMonthlyConsumptionAsync(connection))
         {
             // The MonthlyConsumption migration's backfill for this workspace (a build from before it has no such table).
-            var month = database.IsPostgres ? "date_trunc('month', b.billing_day)::date" : "substr(b.billing_day, 1, 8) || '01'";
+            var month = database.IsPostgres ? "date_trunc('month', b.billing_day::timestamp)::date" : "substr(b.billing_day, 1, 8) || '01'";
             await ExecuteAsync(connection, $"""
                 INSERT INTO monthly_consumption (workspace_id, month, item, amount)
                 SELECT b.workspace_id, {month}, l.item, SUM(l.amount) FROM daily_bill_lines l JOIN daily_bills b ON b.id = l.daily_bill_id

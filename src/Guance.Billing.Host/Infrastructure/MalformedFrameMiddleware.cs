@@ -7,6 +7,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Guance.Billing.Common;
 using Microsoft.Extensions.Options;
 
@@ -31,13 +32,25 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>();
+        var contentType = context.Request.ContentType ?? "";
         if (metadata is null || metadata.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
-            || context.Request.ContentType?.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase) != false)
+            || !HttpProtocol.IsHttp2(context.Request.Protocol)
+            || !contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
         }
-        if (await IsBrokenAsync(context, Limit(context, metadata.ServiceType)))
+        bool broken;
+        try
+        {
+            broken = await IsBrokenAsync(context, Limit(context, metadata.ServiceType));
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return; // the caller went away while its request was read
+        }
+        if (broken)
         {
             await AnswerAsync(context, MessageType(metadata.Method));
             return;
@@ -45,34 +58,52 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
         await next(context);
     }
 
+    /// <summary>
+    /// Reads until the frame is whole (or the body ends), examining what came but consuming nothing: the examined
+    /// position only moves forward, as a pipe requires, and grpc-dotnet then reads the same bytes from the start.
+    /// </summary>
     private static async Task<bool> IsBrokenAsync(HttpContext context, int limit)
     {
         var body = context.Request.BodyReader;
-        var header = await body.ReadAtLeastAsync(HeaderLength, context.RequestAborted);
-        if (header.Buffer.Length < HeaderLength)
-        {
-            body.AdvanceTo(header.Buffer.Start);
-            return true;
-        }
-        Span<byte> bytes = stackalloc byte[HeaderLength];
-        header.Buffer.Slice(0, HeaderLength).CopyTo(bytes);
-        body.AdvanceTo(header.Buffer.Start);
-        var compressed = bytes[0];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(bytes[1..]);
+        long needed = HeaderLength;
+        byte compressed = 0;
         var encoding = context.Request.Headers["grpc-encoding"].ToString();
-        if (compressed > 1 || (compressed == 1 && (encoding.Length == 0 || encoding == "identity")))
+        var headerRead = false;
+        while (true)
         {
-            return true;
+            var read = await body.ReadAsync(context.RequestAborted);
+            var buffer = read.Buffer;
+            if (!headerRead && buffer.Length >= HeaderLength)
+            {
+                var header = new byte[HeaderLength];
+                buffer.Slice(0, HeaderLength).CopyTo(header);
+                compressed = header[0];
+                var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
+                headerRead = true;
+                if (compressed > 1 || (compressed == 1 && (encoding.Length == 0 || encoding == "identity")))
+                {
+                    body.AdvanceTo(buffer.Start, buffer.End);
+                    return true;
+                }
+                if (length > (uint)limit)
+                {
+                    body.AdvanceTo(buffer.Start, buffer.End);
+                    return false; // grpc-dotnet's RESOURCE_EXHAUSTED
+                }
+                needed = HeaderLength + (long)length;
+            }
+            if (headerRead && buffer.Length >= needed)
+            {
+                var broken = compressed == 1 && encoding == "gzip" && !Decompresses(buffer.Slice(HeaderLength, needed - HeaderLength), limit);
+                body.AdvanceTo(buffer.Start, buffer.End);
+                return broken;
+            }
+            body.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                return true; // the body ended before the frame did (or before its header)
+            }
         }
-        if (length > (uint)limit)
-        {
-            return false;
-        }
-        var frame = await body.ReadAtLeastAsync(HeaderLength + (int)length, context.RequestAborted);
-        var broken = frame.Buffer.Length < HeaderLength + length
-            || (compressed == 1 && encoding == "gzip" && !Decompresses(frame.Buffer.Slice(HeaderLength, length), limit));
-        body.AdvanceTo(frame.Buffer.Start);
-        return broken;
     }
 
     /// <summary>Whether the gzip payload decompresses, read up to one byte past the limit (a bigger one is grpc-dotnet's to refuse).</summary>

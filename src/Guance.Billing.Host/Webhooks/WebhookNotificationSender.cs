@@ -131,6 +131,8 @@ public static class WebhookSenderServices
                 {
                     AllowAutoRedirect = false,
                     UseCookies = false,
+                    // Through a proxy the connection would go to the proxy, which would reach the endpoint unchecked.
+                    UseProxy = false,
                     // Every address the endpoint's name resolves to is checked at each connection (WebhookDestinations).
                     ConnectCallback = (context, cancellationToken) => WebhookDestinations.ConnectAsync(context.DnsEndPoint, options, cancellationToken),
                 };

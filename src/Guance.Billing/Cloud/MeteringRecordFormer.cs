@@ -16,7 +16,7 @@ namespace Guance.Billing.Cloud;
 /// day may add to it). Each record takes its lines by a conditional update in its own transaction and
 /// has a unique (cloud account, day, item, part), so two runs on two hosts form it once; lines that
 /// come after a record was formed make the next part. An AWS record reports the hour it is formed in, and
-/// AWS takes one per customer, dimension and hour: a second record of a customer and item (another day,
+/// AWS takes one per product and customer (the marketplace instance), dimension and hour: a second record of an instance and item (another day,
 /// closed in the same hour after an outage, or a later part) waits for a later hour, which the
 /// unique <c>ux_cloud_metering_records_aws_hour</c> also holds across hosts.
 /// </summary>
@@ -70,10 +70,10 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
         foreach (var item in items.Order())
         {
             if (account.Provider == CloudProvider.Aws && await db.CloudMeteringRecords.AnyAsync(
-                    r => r.Provider == CloudProvider.Aws && r.ProviderAccountId == account.ProviderAccountId && r.Item == item && r.UsageTime == usageTime,
+                    r => r.Provider == CloudProvider.Aws && r.MarketplaceInstanceId == account.MarketplaceInstanceId && r.Item == item && r.UsageTime == usageTime,
                     cancellationToken))
             {
-                // AWS takes one quantity per customer, dimension and hour: another day's (or part's) record of this hour
+                // AWS takes one quantity per product and customer, dimension and hour: another day's (or part's) record of this hour
                 // would be refused as a duplicate. These lines wait for a later hour's run.
                 logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} waits for the next hour: AWS has one of this hour", cloudAccountId, day, item);
                 continue;

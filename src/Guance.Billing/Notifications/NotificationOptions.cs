@@ -32,8 +32,8 @@ public sealed class NotificationOptions
     /// <summary>How long one POST to a webhook endpoint may take before it counts as a failed attempt.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Whether webhooks may go to a loopback address (http://localhost for development); turn off in production.</summary>
-    public bool WebhookLoopback { get; set; } = true;
+    /// <summary>Whether webhooks may go to a loopback address (http://localhost, for development): off, since a POST to a local admin endpoint is what an attacker would want.</summary>
+    public bool WebhookLoopback { get; set; }
 
     /// <summary>Whether webhooks may go to private, link-local, shared or unique-local addresses (receivers inside the operator's network).</summary>
     public bool WebhookPrivateNetworks { get; set; }

@@ -24,9 +24,6 @@ public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider cl
             .Id(workspaceId, "workspace_id", "ws")
             .Check(CollectorIds.IsValid(collectorId), "collector_id", CollectorIds.Rule)
             .Check(lastSequence >= 0, "last_sequence", "must be at least 0")
-            // The bound of a batch's sequence from a new collector (SequenceRule): a mark above it makes every later batch a duplicate.
-            .Check(lastSequence <= SequenceRule.Highest(0, clock.GetUtcNow(), options.Value), "last_sequence",
-                "must be at most the current time in microseconds since the epoch plus Guance:Usage:MaxSequenceJump; a higher mark makes every later batch a duplicate")
             .Text(reason?.Trim(), "reason", MaxReasonLength)
             .RequestKey(requestId, "request_id")
             .ThrowIfInvalid();
@@ -35,6 +32,12 @@ public sealed class CollectorSequenceResets(BillingDbContext db, TimeProvider cl
         {
             return (earlier, true);
         }
+        // After the replay, whose answer does not depend on the clock: the bound of a batch's sequence from a new collector
+        // (SequenceRule), since a mark above it makes every later batch a duplicate.
+        new RequestValidator()
+            .Check(lastSequence <= SequenceRule.Highest(0, clock.GetUtcNow(), options.Value), "last_sequence",
+                "must be at most the current time in microseconds since the epoch plus Guance:Usage:MaxSequenceJump; a higher mark makes every later batch a duplicate")
+            .ThrowIfInvalid();
         var collector = db.UsageCollectors.Where(c => c.WorkspaceId == workspaceId && c.CollectorId == collectorId);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {

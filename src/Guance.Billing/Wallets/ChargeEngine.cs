@@ -242,7 +242,10 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
         return new ChargeOutcome(ChargeResult.From(transaction), book.View(), Replayed: false);
     }
 
-    /// <summary>Whether every balance the moves change stays within a long (the ledger's integer cents).</summary>
+    /// <summary>
+    /// Whether every balance the moves change stays within a long (the ledger's integer cents), and above long.MinValue,
+    /// whose negation (what arrears show as owed) would not fit.
+    /// </summary>
     private static bool FitsTheLedger(LedgerAccount revenue, List<(LedgerAccount From, ChargeAllocation Allocation)> moves)
     {
         try
@@ -253,7 +256,7 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
                 balances[from] = checked(balances.GetValueOrDefault(from, from.Balance) - allocation.Amount);
                 balances[revenue] = checked(balances[revenue] + allocation.Amount);
             }
-            return true;
+            return !balances.ContainsValue(long.MinValue);
         }
         catch (OverflowException)
         {

@@ -133,6 +133,16 @@ public sealed class MalformedRequestTests
         // On StreamUsage the open is read, then the broken frame.
         var open = new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray();
         var collector = await CollectorTokenAsync(host);
+
+        // A sound request of a few hundred KB reaches the service over real HTTP/2, in many DATA frames that the
+        // check reads in pieces.
+        var big = new ReportUsageRequest { CollectorId = "big-1", Sequence = 1 };
+        big.Records.Add(Enumerable.Range(0, 10_000).Select(_ => new UsageRecord
+        {
+            Item = BillingItem.Logs, Quantity = 1, ObservedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        }));
+        Assert.True(big.CalculateSize() > 100_000);
+        Assert.False((await host.Api(collector).Usage.ReportUsageAsync(big)).Duplicate);
         foreach (var (name, body, encoding) in frames.Take(4))
         {
             var (status, reason) = await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), .. body], encoding);

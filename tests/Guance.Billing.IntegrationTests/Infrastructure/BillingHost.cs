@@ -86,6 +86,8 @@ public sealed class BillingHost : WebApplicationFactory<Program>
         builder.UseSetting("Guance:Security:PasswordHashIterations", "1000");
         // Tests run the jobs through their RPCs; a test of the scheduler itself turns it on.
         builder.UseSetting("Guance:Jobs:Enabled", "false");
+        // The tests' webhook receivers listen on loopback.
+        builder.UseSetting("Guance:Notifications:WebhookLoopback", "true");
         if (SimulatedClockStart is { } start)
         {
             builder.UseSetting("Guance:Clock:Mode", "Simulated");

@@ -52,6 +52,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.ArgumentList.Add("--Guance:Console:Url=");
         // The helper learns the port from the "Now listening on" line, whatever else a test sets.
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
+        // The tests' webhook receivers listen on loopback.
+        start.ArgumentList.Add("--Guance:Notifications:WebhookLoopback=true");
         foreach (var (key, value) in options.Database?.Settings ?? new Dictionary<string, string?>())
         {
             if (value is not null && key != "Guance:DataDirectory")

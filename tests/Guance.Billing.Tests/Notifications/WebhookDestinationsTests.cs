@@ -4,12 +4,12 @@ using Guance.Billing.Notifications.Webhooks;
 
 namespace Guance.Billing.Tests.Notifications;
 
-/// <summary>Which addresses webhooks may reach, by the host's two settings, and the connection that checks a name's every address.</summary>
+/// <summary>Which addresses webhooks may reach, by the host's two settings (loopback only where turned on), and the connection that checks a name's every address.</summary>
 public sealed class WebhookDestinationsTests
 {
+    private static readonly NotificationOptions Development = new() { WebhookLoopback = true };
     private static readonly NotificationOptions Defaults = new();
-    private static readonly NotificationOptions Production = new() { WebhookLoopback = false };
-    private static readonly NotificationOptions Inside = new() { WebhookPrivateNetworks = true };
+    private static readonly NotificationOptions Inside = new() { WebhookPrivateNetworks = true, WebhookLoopback = true };
 
     [Theory]
     [InlineData("93.184.216.34", true, true, true)]
@@ -27,16 +27,23 @@ public sealed class WebhookDestinationsTests
     [InlineData("fd12:3456::1", false, false, true)]
     [InlineData("fe80::1", false, false, true)]
     [InlineData("::ffff:10.0.0.1", false, false, true)]
+    [InlineData("64:ff9b::a00:1", false, false, true)]
+    [InlineData("64:ff9b::a9fe:a9fe", false, false, true)]
+    [InlineData("64:ff9b::5db8:d822", true, true, true)]
+    [InlineData("::ffff:0:a00:1", false, false, true)]
+    [InlineData("::a00:1", false, false, true)]
+    [InlineData("64:ff9b::7f00:1", true, false, true)]
+    [InlineData("192.0.0.8", false, false, true)]
     [InlineData("0.0.0.0", false, false, false)]
     [InlineData("::", false, false, false)]
     [InlineData("255.255.255.255", false, false, false)]
     [InlineData("224.0.0.1", false, false, false)]
     [InlineData("ff02::1", false, false, false)]
-    public void An_address_is_reached_only_where_the_settings_allow(string address, bool byDefault, bool inProduction, bool inside)
+    public void An_address_is_reached_only_where_the_settings_allow(string address, bool inDevelopment, bool byDefault, bool inside)
     {
         var ip = IPAddress.Parse(address);
+        Assert.Equal(inDevelopment, WebhookDestinations.IsAllowed(ip, Development));
         Assert.Equal(byDefault, WebhookDestinations.IsAllowed(ip, Defaults));
-        Assert.Equal(inProduction, WebhookDestinations.IsAllowed(ip, Production));
         Assert.Equal(inside, WebhookDestinations.IsAllowed(ip, Inside));
     }
 
@@ -44,7 +51,7 @@ public sealed class WebhookDestinationsTests
     public async Task A_name_that_resolves_only_to_refused_addresses_is_not_connected()
     {
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            WebhookDestinations.ConnectAsync(new DnsEndPoint("localhost", 9), Production, CancellationToken.None).AsTask());
+            WebhookDestinations.ConnectAsync(new DnsEndPoint("localhost", 9), Defaults, CancellationToken.None).AsTask());
         Assert.Contains("localhost", refused.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HttpRequestException>(() =>
             WebhookDestinations.ConnectAsync(new DnsEndPoint("169.254.169.254", 80), Defaults, CancellationToken.None).AsTask());
@@ -54,9 +61,9 @@ public sealed class WebhookDestinationsTests
     [InlineData("http://localhost:9000/x")]
     [InlineData("http://127.0.0.1:9000/x")]
     [InlineData("https://[::1]/x")]
-    public void Loopback_urls_are_refused_where_loopback_webhooks_are_off(string url)
+    public void Loopback_urls_are_refused_unless_loopback_webhooks_are_on(string url)
     {
-        Assert.Null(WebhookUrl.Problem(url, Defaults));
-        Assert.NotNull(WebhookUrl.Problem(url, Production));
+        Assert.Null(WebhookUrl.Problem(url, Development));
+        Assert.NotNull(WebhookUrl.Problem(url, Defaults));
     }
 }

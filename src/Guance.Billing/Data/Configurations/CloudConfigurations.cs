@@ -25,8 +25,8 @@ internal sealed class CloudMeteringRecordConfiguration : IEntityTypeConfiguratio
         // One record per cloud account, day, item and part, whatever forms it and however often.
         record.HasIndex(r => new { r.CloudAccountId, r.BillingDay, r.Item, r.Part }).IsUnique().HasDatabaseName("ux_cloud_metering_records_account_day_item_part"); // the conventional name passes PostgreSQL's 63 characters
         record.HasIndex(r => new { r.Provider, r.Status, r.CloudAccountId, r.Id });
-        // AWS takes one quantity per customer, dimension and hour (MeteringRecordFormer); 2 is CloudProvider.Aws.
-        record.HasIndex(r => new { r.ProviderAccountId, r.Item, r.UsageTime }).IsUnique().HasFilter("provider = 2")
+        // AWS takes one quantity per product and customer (the instance), dimension and hour (MeteringRecordFormer); 2 is CloudProvider.Aws.
+        record.HasIndex(r => new { r.MarketplaceInstanceId, r.Item, r.UsageTime }).IsUnique().HasFilter("provider = 2")
             .HasDatabaseName("ux_cloud_metering_records_aws_hour");
     }
 }

@@ -16,8 +16,8 @@ internal static class MonthlyConsumptionBackfill
 
     public const string Postgres = """
         INSERT INTO monthly_consumption (workspace_id, month, item, amount)
-        SELECT b.workspace_id, date_trunc('month', b.billing_day)::date, l.item, SUM(l.amount)
+        SELECT b.workspace_id, date_trunc('month', b.billing_day::timestamp)::date, l.item, SUM(l.amount)
         FROM daily_bill_lines l JOIN daily_bills b ON b.id = l.daily_bill_id
-        GROUP BY b.workspace_id, date_trunc('month', b.billing_day)::date, l.item;
+        GROUP BY b.workspace_id, date_trunc('month', b.billing_day::timestamp)::date, l.item;
         """;
 }

@@ -28,12 +28,12 @@ public static class WebhookUrl
         if (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var written) && !WebhookDestinations.IsAllowed(written, options))
         {
             return IPAddress.IsLoopback(written)
-                ? "must not point at a loopback address on this host (its settings allow loopback webhooks only in development)"
+                ? "must not point at a loopback address: this host sends no webhooks to itself (Guance:Notifications:WebhookLoopback is off)"
                 : "must not point at a private, link-local or otherwise internal address";
         }
         if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase) && !options.WebhookLoopback)
         {
-            return "must not point at a loopback address on this host (its settings allow loopback webhooks only in development)";
+            return "must not point at a loopback address: this host sends no webhooks to itself (Guance:Notifications:WebhookLoopback is off)";
         }
         if (uri.Scheme == Uri.UriSchemeHttps)
         {

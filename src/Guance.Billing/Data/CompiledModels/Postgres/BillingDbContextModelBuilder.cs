@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("504f010e-5ef0-4c67-9728-60200443d593"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("a57c42c9-a9c4-49dc-825a-543b5d0c4b66"), entityTypeCount: 53)
         {
         }
 

@@ -185,7 +185,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             key.AddAnnotation("Relational:Name", "pk_cloud_metering_records");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { providerAccountId, item, usageTime },
+                new[] { marketplaceInstanceId, item, usageTime },
                 unique: true);
             index.AddAnnotation("Relational:Filter", "provider = 2");
             index.AddAnnotation("Relational:Name", "ux_cloud_metering_records_aws_hour");

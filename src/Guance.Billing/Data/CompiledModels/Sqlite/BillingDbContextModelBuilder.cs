@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2c47af71-2856-4b3a-88e5-3db4553049a4"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("b45295d7-e9dd-421b-8315-40245ee056d3"), entityTypeCount: 53)
         {
         }
 

@@ -167,7 +167,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
             key.AddAnnotation("Relational:Name", "pk_cloud_metering_records");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { providerAccountId, item, usageTime },
+                new[] { marketplaceInstanceId, item, usageTime },
                 unique: true);
             index.AddAnnotation("Relational:Filter", "provider = 2");
             index.AddAnnotation("Relational:Name", "ux_cloud_metering_records_aws_hour");

@@ -488,7 +488,7 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_cloud_metering_records");
 
-                    b.HasIndex("ProviderAccountId", "Item", "UsageTime")
+                    b.HasIndex("MarketplaceInstanceId", "Item", "UsageTime")
                         .IsUnique()
                         .HasDatabaseName("ux_cloud_metering_records_aws_hour")
                         .HasFilter("provider = 2");

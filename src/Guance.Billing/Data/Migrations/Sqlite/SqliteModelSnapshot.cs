@@ -446,7 +446,7 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_cloud_metering_records");
 
-                    b.HasIndex("ProviderAccountId", "Item", "UsageTime")
+                    b.HasIndex("MarketplaceInstanceId", "Item", "UsageTime")
                         .IsUnique()
                         .HasDatabaseName("ux_cloud_metering_records_aws_hour")
                         .HasFilter("provider = 2");

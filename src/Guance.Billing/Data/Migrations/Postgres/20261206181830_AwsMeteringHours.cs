@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Guance.Billing.Data.Migrations.Sqlite
+namespace Guance.Billing.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class AwsMeteringHours : Migration
@@ -13,7 +13,7 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "ux_cloud_metering_records_aws_hour",
                 table: "cloud_metering_records",
-                columns: new[] { "provider_account_id", "item", "usage_time" },
+                columns: new[] { "marketplace_instance_id", "item", "usage_time" },
                 unique: true,
                 filter: "provider = 2");
         }
