@@ -7,8 +7,8 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using Guance.Billing.Common;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Host.Infrastructure;
