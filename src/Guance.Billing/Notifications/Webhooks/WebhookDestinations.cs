@@ -8,9 +8,9 @@ namespace Guance.Billing.Notifications.Webhooks;
 /// <see cref="NotificationOptions.WebhookLoopback"/> allows it (development; off by default); private, link-local (the
 /// cloud's metadata service at 169.254.169.254), shared and unique-local ones only when
 /// <see cref="NotificationOptions.WebhookPrivateNetworks"/> does (receivers inside the operator's network); unspecified,
-/// multicast and broadcast ones never. An IPv6 address that carries an IPv4 one is judged as that. Checked on the URL when an endpoint is saved (an address written in it) and on
-/// every address its name resolves to when it is sent (<see cref="ConnectAsync"/>), so that no account can point
-/// the host at the inside of its network.
+/// multicast and broadcast ones never. An IPv6 address that carries an IPv4 one is judged as that. Checked on the URL
+/// when an endpoint is saved (an address written in it) and on every address its name resolves to when it is sent
+/// (<see cref="ConnectAsync"/>), so that no account can point the host at the inside of its network.
 /// </summary>
 public static class WebhookDestinations
 {
@@ -67,7 +67,7 @@ public static class WebhookDestinations
     }
 
     /// <summary>
-    /// The webhook client's connection: the host's name resolved, its first allowed address connected; none allowed
+    /// The webhook client's connection: the host's name resolved, its allowed addresses tried in turn; none allowed
     /// fails the attempt as a connection error that names the reason (retried like any other).
     /// </summary>
     public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, NotificationOptions options, CancellationToken cancellationToken)
@@ -81,7 +81,6 @@ public static class WebhookDestinations
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            // Each allowed address in turn, as the handler's own connection does with all of them.
             await socket.ConnectAsync([.. allowed], endPoint.Port, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
