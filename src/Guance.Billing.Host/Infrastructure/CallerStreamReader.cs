@@ -34,9 +34,7 @@ public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncS
         }
     }
 
-    private static string MessageType { get; } =
-        (typeof(T).GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
-            as Google.Protobuf.Reflection.MessageDescriptor)?.FullName ?? typeof(T).Name;
+    private static string MessageType { get; } = ProtobufMessageNames.Of(typeof(T));
 }
 
 /// <summary>The caller's side of a call broke while the host was reading what it sent.</summary>

@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Reflection;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Guance.Billing.Common;
@@ -146,9 +144,5 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
     });
 
     private static string MessageType(IMethod method) => MessageTypes.GetOrAdd(method.GetType(), type =>
-    {
-        var request = type.IsGenericType ? type.GetGenericArguments()[0] : null;
-        return (request?.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as MessageDescriptor)?.FullName
-            ?? request?.Name ?? method.FullName;
-    });
+        type.IsGenericType ? ProtobufMessageNames.Of(type.GetGenericArguments()[0]) : method.FullName);
 }

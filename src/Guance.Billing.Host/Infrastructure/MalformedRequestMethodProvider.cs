@@ -1,6 +1,5 @@
 using System.Reflection;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Guance.Billing.Common;
@@ -90,8 +89,7 @@ public sealed class MalformedRequestMethodProvider<TService> : IServiceMethodPro
         where TResponse : class
     {
         var inner = method.RequestMarshaller;
-        var messageType = (typeof(TRequest).GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as MessageDescriptor)?.FullName
-            ?? typeof(TRequest).Name;
+        var messageType = ProtobufMessageNames.Of(typeof(TRequest));
         // StreamUsage's batches are read without an object per record where the message is plainly encoded (UsageBatchDecoder).
         Func<DeserializationContext, TRequest?>? decode = typeof(TRequest) == typeof(V1.StreamUsageRequest)
             ? payload => (TRequest?)(object?)UsageBatchDecoder.TryDecode(payload.PayloadAsReadOnlySequence())
