@@ -28,6 +28,16 @@ internal sealed record UsageRefusal(string Reason, BillingItem? StoppedItem, Dat
                     return new UsageRefusal(reason, item, until, false, records.Where(r => r.Item != item).ToList());
                 }
                 break;
+            case "DAY_QUANTITY_LIMIT_EXCEEDED":
+                // The item's day holds the most it may: stop the item for the rest of that day, keep every other record.
+                if (System.Enum.TryParse<BillingItem>(ToEnumName(Meta("billing_item")), out var full)
+                    && DateTimeOffset.TryParse(Meta("day_start"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dayStart)
+                    && DateTimeOffset.TryParse(Meta("day_end"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dayEnd))
+                {
+                    bool InTheDay(UsageRecord r) => r.ObservedAt is { } at && at.ToDateTimeOffset() >= dayStart && at.ToDateTimeOffset() < dayEnd;
+                    return new UsageRefusal(reason, full, dayEnd, false, records.Where(r => r.Item != full || !InTheDay(r)).ToList());
+                }
+                break;
             case "DAY_CLOSED":
                 if (DateTimeOffset.TryParse(Meta("day_start"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start)
                     && DateTimeOffset.TryParse(Meta("day_end"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var end))

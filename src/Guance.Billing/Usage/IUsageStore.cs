@@ -56,7 +56,8 @@ public interface IUsageStore : IDisposable
     /// <summary>
     /// Adds to the hourly rollups what this transaction's upserts changed in their points, and recomputes
     /// from its hours each day the applied batches touched (<see cref="UsageRollupKeys"/>), after the last
-    /// <see cref="Apply"/> and before the commit.
+    /// <see cref="Apply"/> and before the commit. Returns the recomputed days above <paramref name="dayLimit"/>
+    /// (none, unless a batch carries more than a day may hold: the caller then rolls back).
     /// </summary>
-    void RefreshRollups(UsageRollupKeys keys);
+    List<RollupDayTotal> RefreshRollups(UsageRollupKeys keys, long dayLimit);
 }

@@ -186,7 +186,7 @@ public sealed class PostgresUsageStore : IUsageStore
         rows.ExecuteNonQuery();
     }
 
-    public void RefreshRollups(UsageRollupKeys keys) => PostgresRollupRefresh.Run(_connection, _transaction, _hourChanges, keys);
+    public List<RollupDayTotal> RefreshRollups(UsageRollupKeys keys, long dayLimit) => PostgresRollupRefresh.Run(_connection, _transaction, _hourChanges, keys, dayLimit);
 
     /// <summary>
     /// What the coming upserts change in each hour: a flow row adds its quantity; a stock row its value minus the

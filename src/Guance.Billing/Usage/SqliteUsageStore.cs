@@ -153,7 +153,7 @@ public sealed class SqliteUsageStore : IUsageStore
         }
     }
 
-    public void RefreshRollups(UsageRollupKeys keys) => _rollups.Run(_hourChanges, keys);
+    public List<RollupDayTotal> RefreshRollups(UsageRollupKeys keys, long dayLimit) => _rollups.Run(_hourChanges, keys, dayLimit);
 
     /// <summary>
     /// What <see cref="SetStockSql"/> will change in the collector's row (<see cref="StockPoint.Change"/>), from the

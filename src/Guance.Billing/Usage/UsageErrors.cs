@@ -66,6 +66,20 @@ public static class UsageErrors
             .With("resets_at", resetsAt.ToString("O"))
             .With("sequence", Text(sequence));
 
+    /// <summary>
+    /// A batch that would take a workspace's day of an item past <see cref="UsageOptions.MaxDayQuantity"/>: far beyond any
+    /// real agent, so a broken or hostile one; refused so that the day can still be summed and rated.
+    /// </summary>
+    public static BillingException DayQuantityLimit(BillingItemInfo item, Site site, DateOnly day, long limit, long wouldBe, long sequence) =>
+        Errors.QuotaExhausted(ErrorReasons.DayQuantityLimitExceeded, item.ContractName,
+                $"{item.DisplayName} of {day:yyyy-MM-dd} would reach {wouldBe:N0} {item.CountedUnit}, more than the {limit:N0} that one billing day may hold; nothing of the batch was applied. Drop these records and check the agent that counts them.")
+            .With("billing_item", item.ContractName)
+            .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+            .With("day_start", site.StartOf(day).ToString("O"))
+            .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"))
+            .With("max_day_quantity", Text(limit))
+            .With("sequence", Text(sequence));
+
     public static BillingException WindowExceeded(int window) =>
         new BillingException(ErrorKind.ResourceExhausted, ErrorReasons.TooManyBatchesInFlight,
                 $"More than {window} batches were sent without being answered; keep at most max_batches_in_flight unanswered.")

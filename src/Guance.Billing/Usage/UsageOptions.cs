@@ -42,6 +42,13 @@ public sealed class UsageOptions
     /// <summary>Largest quantity of one record (so that sums stay far from overflowing).</summary>
     public long MaxQuantity { get; set; } = 1_000_000_000_000;
 
+    /// <summary>
+    /// Largest quantity of one item that a workspace's billing day may hold (the day's rollup: a flow item's sum,
+    /// a stock item's largest hour): a batch that would take a day past it is refused, so that a day's sums and
+    /// its rating can never overflow whatever agents send (docs/ingestion.md).
+    /// </summary>
+    public long MaxDayQuantity { get; set; } = 1_000_000_000_000_000;
+
     /// <summary>Whether the retired DataKit item is accepted.</summary>
     public bool DataKitItemEnabled { get; set; }
 

@@ -27,6 +27,14 @@ public readonly record struct RollupDay(string WorkspaceId, int Period, int Item
     }
 }
 
+/// <summary>A workspace day's rollup as a commit recomputed it, which <see cref="IUsageStore.RefreshRollups"/> found over the day's limit.</summary>
+public readonly record struct RollupDayTotal(string WorkspaceId, int Period, int Item, DateOnly BillingDay, long Quantity)
+{
+    /// <summary>Whether a batch's row adds to this day.</summary>
+    public bool Holds(string workspaceId, AggregatedRow row) =>
+        workspaceId == WorkspaceId && (int)row.Period == Period && (int)row.Item.Item == Item && row.Hour.BillingDay == BillingDay;
+}
+
 /// <summary>
 /// The days that the applied batches of one commit touched, whose daily rollups it recomputes from their hours
 /// (the hours themselves get the stores' changes added); only applied batches are added, so a duplicate

@@ -26,6 +26,7 @@ internal static class UsageRollupSql
         WHERE workspace_id = @workspace AND item = @item AND plan = @period AND billing_day = @day
         GROUP BY workspace_id, plan, item, billing_day
         ON CONFLICT (workspace_id, plan, item, billing_day) DO UPDATE SET quantity = excluded.quantity
+        RETURNING quantity
         """;
 
     // PostgreSQL: the hours' changes added in key order (two hosts adding to one hour lock its row in the same
@@ -47,14 +48,18 @@ internal static class UsageRollupSql
         ON CONFLICT (workspace_id, plan, item, billing_day) DO UPDATE SET quantity = r.quantity
         """;
 
+    // Answers only the days above the limit (none, normally).
     public const string RefreshDaysSql = """
-        UPDATE usage_daily_rollups AS r SET quantity = s.quantity
-        FROM (SELECT h.workspace_id, h.plan, h.item, h.billing_day,
-                     CASE WHEN bool_or(k.s) THEN MAX(h.quantity) ELSE SUM(h.quantity)::bigint END AS quantity
-              FROM unnest(@workspaces::text[], @periods::integer[], @items::integer[], @days::date[], @stock::boolean[]) AS k(w, p, i, d, s)
-              JOIN usage_hourly_rollups h ON h.workspace_id = k.w AND h.item = k.i AND h.plan = k.p AND h.billing_day = k.d
-              GROUP BY h.workspace_id, h.plan, h.item, h.billing_day) AS s
-        WHERE r.workspace_id = s.workspace_id AND r.plan = s.plan AND r.item = s.item AND r.billing_day = s.billing_day
+        WITH refreshed AS (
+            UPDATE usage_daily_rollups AS r SET quantity = s.quantity
+            FROM (SELECT h.workspace_id, h.plan, h.item, h.billing_day,
+                         CASE WHEN bool_or(k.s) THEN MAX(h.quantity) ELSE SUM(h.quantity)::bigint END AS quantity
+                  FROM unnest(@workspaces::text[], @periods::integer[], @items::integer[], @days::date[], @stock::boolean[]) AS k(w, p, i, d, s)
+                  JOIN usage_hourly_rollups h ON h.workspace_id = k.w AND h.item = k.i AND h.plan = k.p AND h.billing_day = k.d
+                  GROUP BY h.workspace_id, h.plan, h.item, h.billing_day) AS s
+            WHERE r.workspace_id = s.workspace_id AND r.plan = s.plan AND r.item = s.item AND r.billing_day = s.billing_day
+            RETURNING r.workspace_id, r.plan, r.item, r.billing_day, r.quantity)
+        SELECT workspace_id, plan, item, billing_day, quantity FROM refreshed WHERE quantity > @limit
         """;
 }
 
@@ -64,19 +69,28 @@ internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
     private readonly SqliteStatement _hour = new(connection, UsageRollupSql.AddToHourSql);
     private readonly SqliteStatement _day = new(connection, UsageRollupSql.RefreshDaySql);
 
-    /// <summary>Adds each hour's change (zero too: the hour then has its row, as its points do), then recomputes the days.</summary>
-    public void Run(IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys)
+    /// <summary>
+    /// Adds each hour's change (zero too: the hour then has its row, as its points do), then recomputes the days;
+    /// returns those above <paramref name="dayLimit"/>.
+    /// </summary>
+    public List<RollupDayTotal> Run(IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys, long dayLimit)
     {
         foreach (var (hour, delta) in hourChanges)
         {
             _hour.Bind("@workspace", hour.WorkspaceId).Bind("@item", hour.Item).Bind("@period", hour.Period).Bind("@day", hour.BillingDay)
                 .Bind("@hour", hour.HourStart).Bind("@delta", delta).Execute();
         }
+        var overLimit = new List<RollupDayTotal>();
         foreach (var day in keys.Days())
         {
-            _day.Bind("@workspace", day.WorkspaceId).Bind("@item", day.Item).Bind("@period", day.Period).Bind("@day", day.BillingDay)
-                .Bind("@stock", day.Stock ? 1 : 0).Execute();
+            using var rows = _day.Bind("@workspace", day.WorkspaceId).Bind("@item", day.Item).Bind("@period", day.Period).Bind("@day", day.BillingDay)
+                .Bind("@stock", day.Stock ? 1 : 0).Query();
+            if (rows.Next() && rows.Int64(0) is var quantity && quantity > dayLimit)
+            {
+                overLimit.Add(new RollupDayTotal(day.WorkspaceId, day.Period, day.Item, day.BillingDay, quantity));
+            }
         }
+        return overLimit;
     }
 
     public void Dispose()
@@ -89,7 +103,8 @@ internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
 /// <summary>The PostgreSQL refresh: the four statements of <see cref="UsageRollupSql"/> in one round trip.</summary>
 internal static class PostgresRollupRefresh
 {
-    public static void Run(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys)
+    /// <summary>Returns the recomputed days above <paramref name="dayLimit"/>.</summary>
+    public static List<RollupDayTotal> Run(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyDictionary<RollupHour, long> hourChanges, UsageRollupKeys keys, long dayLimit)
     {
         var hours = hourChanges.Keys.ToList();
         hours.Sort(RollupHour.Compare);
@@ -115,6 +130,7 @@ internal static class PostgresRollupRefresh
             if (withStock)
             {
                 parameters.Add(new NpgsqlParameter<bool[]>("@stock", days.Select(d => d.Stock).ToArray()));
+                parameters.Add(new NpgsqlParameter<long>("@limit", dayLimit));
             }
             return [.. parameters];
         }
@@ -123,7 +139,17 @@ internal static class PostgresRollupRefresh
         batch.BatchCommands.Add(Command(UsageRollupSql.AddToHoursSql, hourParameters));
         batch.BatchCommands.Add(Command(UsageRollupSql.LockDaysSql, DayParameters(withStock: false)));
         batch.BatchCommands.Add(Command(UsageRollupSql.RefreshDaysSql, DayParameters(withStock: true)));
-        batch.ExecuteNonQuery();
+        var overLimit = new List<RollupDayTotal>();
+        using var reader = batch.ExecuteReader();
+        do
+        {
+            while (reader.Read())
+            {
+                overLimit.Add(new RollupDayTotal(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetFieldValue<DateOnly>(3), reader.GetInt64(4)));
+            }
+        }
+        while (reader.NextResult());
+        return overLimit;
     }
 
     private static NpgsqlBatchCommand Command(string sql, NpgsqlParameter[] parameters)

@@ -135,6 +135,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
         var group = InLockOrder(queued);
         var outcomes = new BatchOutcome?[group.Count];
         var refusals = new BillingException?[group.Count];
+        List<RollupDayTotal> overLimit;
         try
         {
             EnsureConnection();
@@ -169,11 +170,19 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 }
             }
             ApplyRun(group, run, outcomes, now);
-            if (!_rollupKeys.IsEmpty)
+            overLimit = _rollupKeys.IsEmpty ? [] : _store.RefreshRollups(_rollupKeys, _options.MaxDayQuantity);
+            if (overLimit.Count > 0)
             {
-                _store.RefreshRollups(_rollupKeys);
+                transaction.Rollback();
+                if (group.Count == 1)
+                {
+                    outcomes[0] = BatchOutcome.Rejected(group[0].Batch.Sequence, DayQuantityRefusal(group[0], overLimit));
+                }
             }
-            transaction.Commit();
+            else
+            {
+                transaction.Commit();
+            }
             _store.Enlist(null);
         }
         catch (Exception e)
@@ -185,6 +194,11 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 _metrics.Rejected(ErrorReasons.StorageUnavailable);
                 batch.Completion.TrySetException(UsageErrors.Unavailable());
             }
+            return;
+        }
+        if (overLimit.Count > 0 && group.Count > 1)
+        {
+            CommitApart(group, overLimit);
             return;
         }
 
@@ -200,6 +214,44 @@ public sealed class UsageWriter : IHostedService, IDisposable
             }
             group[i].Completion.TrySetResult(outcomes[i]!);
         }
+    }
+
+    /// <summary>
+    /// A group in which some day went past <see cref="UsageOptions.MaxDayQuantity"/> (rolled back): the batches of every
+    /// collector with a batch adding to such a day are committed alone, in their order, so that only those that pass
+    /// the limit are refused; the others of the group together first (they add nothing to those days).
+    /// </summary>
+    private void CommitApart(List<PendingBatch> group, List<RollupDayTotal> overLimit)
+    {
+        var suspects = group.Where(b => b.Batch.Rows.Any(row => overLimit.Any(day => day.Holds(b.Workspace.Id, row))))
+            .Select(b => (b.Workspace.Id, b.CollectorId))
+            .ToHashSet();
+        var apart = group.Where(b => suspects.Contains((b.Workspace.Id, b.CollectorId))).ToList();
+        var rest = group.Where(b => !suspects.Contains((b.Workspace.Id, b.CollectorId))).ToList();
+        if (rest.Count > 0)
+        {
+            Commit(rest);
+        }
+        foreach (var batch in apart)
+        {
+            Commit([batch]);
+        }
+    }
+
+    /// <summary>The refusal of a batch alone whose commit took a day past the limit (the first such day of its rows).</summary>
+    private BillingException DayQuantityRefusal(PendingBatch pending, List<RollupDayTotal> overLimit)
+    {
+        foreach (var day in overLimit)
+        {
+            foreach (var row in pending.Batch.Rows)
+            {
+                if (day.Holds(pending.Workspace.Id, row))
+                {
+                    return UsageErrors.DayQuantityLimit(row.Item, pending.Workspace.Site, day.BillingDay, _options.MaxDayQuantity, day.Quantity, pending.Batch.Sequence);
+                }
+            }
+        }
+        throw new InvalidOperationException("A day over the limit that the batch does not add to.");
     }
 
     /// <summary>

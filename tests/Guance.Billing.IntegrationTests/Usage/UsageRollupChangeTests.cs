@@ -57,7 +57,36 @@ public sealed class UsageRollupChangeTests
         Assert.Equal((Offset + 22, Offset + 135), await DayAsync(connection));
     }
 
-    private static async Task<bool[]> CommitAsync(DbConnection connection, IUsageStore store, params BatchWrite[] batches)
+    [Fact]
+    public async Task The_refresh_answers_each_day_it_recomputed_above_the_limit()
+    {
+        using var database = TestDatabase.Create();
+        await using (var services = database.Services())
+        {
+            await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
+        }
+        await using var connection = UsageStoreTests.Open(database);
+        using var store = UsageDatabase.CreateStore(connection);
+
+        // Limit 100. Logs: 60 then 40 (exactly the limit) fit. Time series: hours of 70 and 90 (the day is its largest hour).
+        var (_, overLimit) = await CommitAsync(connection, store, 100,
+            Batch("c1", 1, Row(Item.Logs, 60, H.AddMinutes(10)), Row(Item.TimeSeries, 70, H.AddMinutes(10)), Row(Item.TimeSeries, 90, H.AddHours(1))));
+        Assert.Empty(overLimit);
+        (_, overLimit) = await CommitAsync(connection, store, 100, Batch("c2", 1, Row(Item.Logs, 40, H.AddHours(2))));
+        Assert.Empty(overLimit);
+
+        // One more log and a second collector's 20 series in the 90 hour: both days answered, with what they would be.
+        (_, overLimit) = await CommitAsync(connection, store, 100,
+            Batch("c2", 2, Row(Item.Logs, 1, H.AddHours(2)), Row(Item.TimeSeries, 20, H.AddHours(1))));
+        Assert.Equal(
+            [new RollupDayTotal("ws_1", (int)Plan.Commercial, (int)Item.TimeSeries, Day, 110), new RollupDayTotal("ws_1", (int)Plan.Commercial, (int)Item.Logs, Day, 101)],
+            overLimit.OrderByDescending(d => d.Item == (int)Item.TimeSeries));
+    }
+
+    private static async Task<bool[]> CommitAsync(DbConnection connection, IUsageStore store, params BatchWrite[] batches) =>
+        (await CommitAsync(connection, store, long.MaxValue, batches)).Applied;
+
+    private static async Task<(bool[] Applied, List<RollupDayTotal> OverLimit)> CommitAsync(DbConnection connection, IUsageStore store, long dayLimit, params BatchWrite[] batches)
     {
         await using var transaction = await connection.BeginTransactionAsync();
         store.Enlist(transaction);
@@ -71,10 +100,10 @@ public sealed class UsageRollupChangeTests
                 keys.Add(batches[i]);
             }
         }
-        store.RefreshRollups(keys);
+        var overLimit = store.RefreshRollups(keys, dayLimit);
         await transaction.CommitAsync();
         store.Enlist(null);
-        return applied;
+        return (applied, overLimit);
     }
 
     private static Task<(long Logs, long TimeSeries)> HourAsync(DbConnection connection) =>
@@ -110,5 +139,5 @@ public sealed class UsageRollupChangeTests
     private static BatchWrite Batch(string collector, long sequence, params AggregatedRow[] rows) => new("ws_1", collector, sequence, rows);
 
     private static AggregatedRow Row(Item item, long quantity, DateTimeOffset observedAt) =>
-        new(BillingItems.Get(item), SiteHours.Compute(Sites.Get("cn1"), H)) { Quantity = quantity, ObservedAt = observedAt };
+        new(BillingItems.Get(item), SiteHours.Compute(Sites.Get("cn1"), observedAt)) { Quantity = quantity, ObservedAt = observedAt };
 }

@@ -81,6 +81,6 @@ public sealed class UsageRollupConcurrencyTests
         store.Apply([write], UnixMicrosecondsConverter.ToMicroseconds(H.AddHours(1)), applied);
         var keys = new UsageRollupKeys();
         keys.Add(write);
-        store.RefreshRollups(keys);
+        Assert.Empty(store.RefreshRollups(keys, new UsageOptions().MaxDayQuantity));
     }
 }

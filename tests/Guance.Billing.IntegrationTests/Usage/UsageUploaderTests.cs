@@ -78,4 +78,38 @@ public sealed class UsageUploaderTests(BillingHost host) : IClassFixture<Billing
         Assert.False(afterStop);
         Assert.True(uploader.IsStopped(BillingItem.ApmProfile));
     }
+
+    [Fact]
+    public async Task An_item_whose_day_is_full_is_stopped_until_the_days_end_and_the_other_records_still_count()
+    {
+        using var small = new BillingHost();
+        small.Settings["Guance:Usage:MaxDayQuantity"] = "100";
+        var workspace = await small.CreateWorkspaceAsync();
+        await small.UpgradeAsync(workspace);
+        var collector = await small.CollectorAsync(workspace);
+        var now = small.Clock.GetUtcNow();
+        await using var uploader = new UsageUploader(collector.Invoker, new UsageUploaderOptions { CollectorId = "agent-1", MaxRecordsPerBatch = 4, Clock = small.Clock });
+        var stopped = new List<ItemStopped>();
+        uploader.ItemStopped += stopped.Add;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var run = uploader.RunAsync(stop.Token);
+
+        for (int i = 0; i < 10; i++)
+        {
+            await uploader.AddAsync(BillingItem.Logs, 30, now);
+            await uploader.AddAsync(BillingItem.ApmTrace, 1, now);
+        }
+        await uploader.DrainAsync(stop.Token);
+        await stop.CancelAsync();
+        await run;
+
+        var statistics = await workspace.StatisticsAsync();
+        Assert.Equal(10, statistics[BillingItem.ApmTrace].Today);
+        Assert.InRange(statistics[BillingItem.Logs].Today, 30, 100);
+        var item = Assert.Single(stopped.DistinctBy(s => s.Item));
+        Assert.Equal((BillingItem.Logs, "DAY_QUANTITY_LIMIT_EXCEEDED"), (item.Item, item.Reason));
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 16, 0, 0, TimeSpan.Zero), item.Until);
+        Assert.True(uploader.IsStopped(BillingItem.Logs));
+        Assert.False(uploader.IsStopped(BillingItem.ApmTrace));
+    }
 }
