@@ -34,6 +34,7 @@ public static class BatchAggregator
         Span<int> lastRowOfItem = stackalloc int[BillingItems.All.Count + 1];
         List<FieldViolation>? violations = null;
         string? reason = null;
+        int invalidRecords = 0, listedRecords = 0;
 
         for (int i = 0; i < records.Length; i++)
         {
@@ -43,11 +44,13 @@ public static class BatchAggregator
                 || record.ObservedAt is not { } observedAt || observedAt > latestAllowed || observedAt < EarliestObservedAt)
             {
                 violations ??= new List<FieldViolation>();
-                var first = Describe(record, item, latestAllowed, options, i, violations);
-                reason ??= first;
-                if (violations.Count >= MaxReportedViolations)
+                invalidRecords++;
+                // Past the violations listed, the rest are only counted (the message says how many records are invalid).
+                if (violations.Count < MaxReportedViolations)
                 {
-                    break;
+                    var first = Describe(record, item, latestAllowed, options, i, violations);
+                    reason ??= first;
+                    listedRecords++;
                 }
                 continue;
             }
@@ -92,7 +95,7 @@ public static class BatchAggregator
 
         if (violations is { Count: > 0 })
         {
-            throw UsageErrors.InvalidBatch(reason ?? ErrorReasons.InvalidArgument, violations, sequence);
+            throw UsageErrors.InvalidBatch(reason ?? ErrorReasons.InvalidArgument, violations, sequence, (invalidRecords, records.Length, invalidRecords - listedRecords));
         }
         CheckRules(workspace, sequence, rows, now, options, days);
         return new AggregatedBatch(sequence, records.Length, rows);

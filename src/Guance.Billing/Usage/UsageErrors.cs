@@ -9,11 +9,17 @@ namespace Guance.Billing.Usage;
 /// </summary>
 public static class UsageErrors
 {
-    /// <summary>A refused batch; its message repeats the violations (at most <see cref="BatchAggregator.MaxReportedViolations"/>), as every INVALID_ARGUMENT does.</summary>
-    public static BillingException InvalidBatch(string reason, IReadOnlyCollection<FieldViolation> violations, long sequence)
+    /// <summary>
+    /// A refused batch; its message repeats the violations (at most <see cref="BatchAggregator.MaxReportedViolations"/>), as every
+    /// INVALID_ARGUMENT does, and with <paramref name="records"/> says how many of the batch's records are invalid.
+    /// </summary>
+    public static BillingException InvalidBatch(string reason, IReadOnlyCollection<FieldViolation> violations, long sequence, (int Invalid, int Total, int Unlisted)? records = null)
     {
         var listed = violations.Count == 0 ? "" : ": " + string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
-        var error = new BillingException(ErrorKind.InvalidArgument, reason, $"The batch has invalid fields; nothing of it was applied{listed}.")
+        var counted = records is { } r
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" in {r.Invalid} of its {r.Total} records{(r.Unlisted > 0 ? $", {r.Unlisted} of them not listed" : "")}")
+            : "";
+        var error = new BillingException(ErrorKind.InvalidArgument, reason, $"The batch has invalid fields{counted}; nothing of it was applied{listed}.")
             .With("sequence", Text(sequence));
         error.FieldViolations.AddRange(violations);
         return error;

@@ -20,13 +20,16 @@ internal static class UsageRollupSql
         ON CONFLICT (workspace_id, item, plan, billing_day, hour_start) DO UPDATE SET quantity = usage_hourly_rollups.quantity + excluded.quantity
         """;
 
-    public const string RefreshDaySql = """
-        INSERT INTO usage_daily_rollups (workspace_id, plan, item, billing_day, quantity)
-        SELECT workspace_id, plan, item, billing_day, CASE WHEN @stock = 1 THEN MAX(quantity) ELSE SUM(quantity) END FROM usage_hourly_rollups
+    // SQLite: a day is read from its hours, then written (two cheap statements, cheaper than one with RETURNING).
+    public const string SumDaySql = """
+        SELECT CASE WHEN @stock = 1 THEN MAX(quantity) ELSE SUM(quantity) END FROM usage_hourly_rollups
         WHERE workspace_id = @workspace AND item = @item AND plan = @period AND billing_day = @day
-        GROUP BY workspace_id, plan, item, billing_day
+        """;
+
+    public const string SetDaySql = """
+        INSERT INTO usage_daily_rollups (workspace_id, plan, item, billing_day, quantity)
+        VALUES (@workspace, @period, @item, @day, @quantity)
         ON CONFLICT (workspace_id, plan, item, billing_day) DO UPDATE SET quantity = excluded.quantity
-        RETURNING quantity
         """;
 
     // PostgreSQL: the hours' changes added in key order (two hosts adding to one hour lock its row in the same
@@ -63,11 +66,12 @@ internal static class UsageRollupSql
         """;
 }
 
-/// <summary>The SQLite refresh: two prepared statements run per key (in-process, no round trips).</summary>
+/// <summary>The SQLite refresh: prepared statements run per key (in-process, no round trips).</summary>
 internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
 {
     private readonly SqliteStatement _hour = new(connection, UsageRollupSql.AddToHourSql);
-    private readonly SqliteStatement _day = new(connection, UsageRollupSql.RefreshDaySql);
+    private readonly SqliteStatement _sumDay = new(connection, UsageRollupSql.SumDaySql);
+    private readonly SqliteStatement _setDay = new(connection, UsageRollupSql.SetDaySql);
 
     /// <summary>
     /// Adds each hour's change (zero too: the hour then has its row, as its points do), then recomputes the days;
@@ -83,12 +87,20 @@ internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
         var overLimit = new List<RollupDayTotal>();
         foreach (var day in keys.Days())
         {
-            using var rows = _day.Bind("@workspace", day.WorkspaceId).Bind("@item", day.Item).Bind("@period", day.Period).Bind("@day", day.BillingDay)
-                .Bind("@stock", day.Stock ? 1 : 0).Query();
-            if (rows.Next() && rows.Int64(0) is var quantity && quantity > dayLimit)
+            long quantity;
+            using (var rows = _sumDay.Bind("@workspace", day.WorkspaceId).Bind("@item", day.Item).Bind("@period", day.Period).Bind("@day", day.BillingDay)
+                .Bind("@stock", day.Stock ? 1 : 0).Query())
+            {
+                // A touched day always has an hour (the hours' step writes a row for every change, zero too).
+                quantity = rows.Next() ? rows.Int64(0) : 0;
+            }
+            if (quantity > dayLimit)
             {
                 overLimit.Add(new RollupDayTotal(day.WorkspaceId, day.Period, day.Item, day.BillingDay, quantity));
+                continue;
             }
+            _setDay.Bind("@workspace", day.WorkspaceId).Bind("@period", day.Period).Bind("@item", day.Item).Bind("@day", day.BillingDay)
+                .Bind("@quantity", quantity).Execute();
         }
         return overLimit;
     }
@@ -96,7 +108,8 @@ internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
     public void Dispose()
     {
         _hour.Dispose();
-        _day.Dispose();
+        _sumDay.Dispose();
+        _setDay.Dispose();
     }
 }
 

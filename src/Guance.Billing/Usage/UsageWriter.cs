@@ -176,7 +176,10 @@ public sealed class UsageWriter : IHostedService, IDisposable
                 transaction.Rollback();
                 if (group.Count == 1)
                 {
-                    outcomes[0] = BatchOutcome.Rejected(group[0].Batch.Sequence, DayQuantityRefusal(group[0], overLimit));
+                    var refusal = DayQuantityRefusal(group[0], overLimit);
+                    _logger.LogWarning("Collector {Collector} of workspace {Workspace} sent a batch that would take a billing day past the most it may hold; refused: {Refusal}",
+                        group[0].CollectorId, group[0].Workspace.Id, refusal.Message);
+                    outcomes[0] = BatchOutcome.Rejected(group[0].Batch.Sequence, refusal);
                 }
             }
             else

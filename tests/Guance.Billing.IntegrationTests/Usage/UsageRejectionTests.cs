@@ -33,7 +33,7 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field);
         Assert.Equal(["records[1].item", "records[2].quantity", "records[3].observed_at", "records[4].observed_at", "records[5].quantity", "records[6].item"], fields);
         // The message names them too, for clients that show only the message.
-        Assert.StartsWith("The batch has invalid fields; nothing of it was applied: records[1].item ", error.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("The batch has invalid fields in 6 of its 7 records; nothing of it was applied: records[1].item ", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("records[6].item", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(0, (await workspace.StatisticsAsync())[BillingItem.Logs].Today);
 

@@ -90,10 +90,12 @@ public sealed class UsageRuleTests
         Assert.Equal("UNKNOWN_BILLING_ITEM", error.Reason);
         Assert.Equal(["records[1].item", "records[2].item", "records[3].quantity", "records[4].observed_at", "records[5].observed_at"], error.FieldViolations.Select(v => v.Field));
 
-        var many = Enumerable.Range(0, 50).Select(_ => R(BillingItem.Logs, -1, now)).ToArray();
+        var many = Enumerable.Range(0, 50).Select(_ => R(BillingItem.Logs, -1, now)).Prepend(R(BillingItem.Logs, 1, now)).ToArray();
         error = Assert.Throws<BillingException>(() => BatchAggregator.Aggregate(Workspace(), 1, many, now, Options, Days));
         Assert.Equal(BatchAggregator.MaxReportedViolations, error.FieldViolations.Count);
         Assert.Equal("NEGATIVE_QUANTITY", error.Reason);
+        // The message counts every invalid record, also those past the violations it lists.
+        Assert.StartsWith("The batch has invalid fields in 50 of its 51 records, 40 of them not listed; nothing of it was applied: records[1].quantity ", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
