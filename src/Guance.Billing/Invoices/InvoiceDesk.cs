@@ -32,7 +32,7 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             .Check(document.Length <= MaxDocumentBytes, "document", $"must be at most {MaxDocumentBytes / (1024 * 1024)} MB")
             .Check(document.Length == 0 || document.Span.StartsWith(PdfMagic), "document", "must be a PDF document (starting with %PDF-)")
             .ThrowIfInvalid();
-        var number = invoiceNumber.Trim();
+        var number = Canonical(invoiceNumber);
         var fingerprint = RequestFingerprint.Of("issue", invoiceId, number, issueDate!.Value.DayNumber, Convert.ToHexStringLower(SHA256.HashData(document.Span)));
         return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
             InvoiceState.Issued, [InvoiceState.Requested], "only a requested invoice can be issued", fingerprint,
@@ -53,11 +53,7 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
                     .Check(invoice.Type.IsPaper() || document.Length > 0, "document", "is required: an electronic invoice is issued with its PDF")
                     .Check(!invoice.Type.IsPaper() || document.Length == 0, "document", "must be empty: a paper invoice has no document here")
                     .ThrowIfInvalid();
-                if (db.Invoices.Any(i => i.InvoiceNumber == number && i.Id != invoice.Id))
-                {
-                    throw Errors.AlreadyExists(ErrorReasons.InvoiceNumberTaken, ResourceTypes.Invoice, number,
-                        $"Another invoice has the number {Errors.Echo(number)}.");
-                }
+                RequireUnused(number, invoice.Id);
             },
             invoice => (NotificationKind.InvoiceIssued, new NoticeValues()
                 .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("title", invoice.Title)
@@ -101,14 +97,36 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
         var validator = Common(invoiceId, requestId);
         Number(validator, redLetterNumber, "red_letter_number");
         validator.Text(reason?.Trim(), "reason", MaxReason).ThrowIfInvalid();
-        var (number, text) = (redLetterNumber.Trim(), reason!.Trim());
+        var (number, text) = (Canonical(redLetterNumber), reason!.Trim());
         return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
             InvoiceState.Reversed, [InvoiceState.Issued, InvoiceState.Mailed], "only an issued (or mailed) invoice can be reversed",
             RequestFingerprint.Of("reverse", invoiceId, number, text),
             (invoice, now) => { invoice.RedLetterNumber = number; invoice.ReverseReason = text; invoice.ClosedAt = now; },
-            Notice: invoice => (NotificationKind.InvoiceReversed, new NoticeValues()
+            invoice => RequireUnused(number, null),
+            invoice => (NotificationKind.InvoiceReversed, new NoticeValues()
                 .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("red_letter_number", number).Text("reason", text))), cancellationToken);
     }
+
+    /// <summary>
+    /// An invoice number and a red-letter number are numbers of documents of one series: each is used once, by one
+    /// invoice or one red-letter invoice (<paramref name="self"/>, the invoice being issued, is not a conflict with itself).
+    /// Numbers before they were kept in upper case are compared in upper case too.
+    /// </summary>
+    private void RequireUnused(string number, string? self)
+    {
+#pragma warning disable CA1304, CA1311, CA1862 // ToUpper here is SQL's upper() (the numbers are ASCII), not .NET's culture-bound one.
+        var used = db.Invoices.Any(i => (i.InvoiceNumber != null && i.InvoiceNumber.ToUpper() == number && i.Id != self)
+                                        || (i.RedLetterNumber != null && i.RedLetterNumber.ToUpper() == number));
+#pragma warning restore CA1304, CA1311, CA1862
+        if (used)
+        {
+            throw Errors.AlreadyExists(ErrorReasons.InvoiceNumberTaken, ResourceTypes.Invoice, number,
+                $"The number {Errors.Echo(number)} is already another invoice's number or a red-letter number; each number is used once.");
+        }
+    }
+
+    /// <summary>Numbers are letters, digits and '-', kept in upper case: E-0001 and e-0001 are one number.</summary>
+    private static string Canonical(string number) => number.Trim().ToUpperInvariant();
 
     private static RequestValidator Common(string invoiceId, string requestId) =>
         new RequestValidator().Id(invoiceId, "invoice_id", "inv").RequestKey(requestId, "request_id");

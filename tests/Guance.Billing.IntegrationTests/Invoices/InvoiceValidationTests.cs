@@ -142,6 +142,32 @@ public sealed class InvoiceValidationTests : IClassFixture<BillingHost>
         {
             InvoiceId = next.InvoiceId, RequestId = "i5", InvoiceNumber = "E-10MB", IssueDate = Day, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
         }), "INVOICE_NUMBER_TAKEN");
+        // In any case: numbers are kept in upper case.
+        await RpcAssert.Fails(Grpc.Core.StatusCode.AlreadyExists, () => desk.IssueInvoiceAsync(new IssueInvoiceRequest
+        {
+            InvoiceId = next.InvoiceId, RequestId = "i6", InvoiceNumber = "e-10mb", IssueDate = Day, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
+        }), "INVOICE_NUMBER_TAKEN");
+
+        // Invoice numbers and red-letter numbers are one series: a red-letter invoice cannot take an invoice's number
+        // (its own invoice's either), nor an invoice a red-letter number.
+        await RpcAssert.Fails(Grpc.Core.StatusCode.AlreadyExists, () => desk.ReverseInvoiceAsync(new ReverseInvoiceRequest
+        {
+            InvoiceId = invoice.InvoiceId, RequestId = "v1", RedLetterNumber = "E-10MB", Reason = "Wrong title.",
+        }), "INVOICE_NUMBER_TAKEN");
+        var reversed = (await desk.ReverseInvoiceAsync(new ReverseInvoiceRequest
+        {
+            InvoiceId = invoice.InvoiceId, RequestId = "v2", RedLetterNumber = "r-0004", Reason = "Wrong title.",
+        })).Invoice;
+        Assert.Equal("R-0004", reversed.RedLetterNumber);
+        await RpcAssert.Fails(Grpc.Core.StatusCode.AlreadyExists, () => desk.IssueInvoiceAsync(new IssueInvoiceRequest
+        {
+            InvoiceId = next.InvoiceId, RequestId = "i7", InvoiceNumber = "R-0004", IssueDate = Day, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
+        }), "INVOICE_NUMBER_TAKEN");
+        var issuedNext = (await desk.IssueInvoiceAsync(new IssueInvoiceRequest
+        {
+            InvoiceId = next.InvoiceId, RequestId = "i8", InvoiceNumber = "e-0002", IssueDate = Day, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
+        })).Invoice;
+        Assert.Equal("E-0002", issuedNext.InvoiceNumber);
         await host.AssertInvoicesCleanAsync(account.Id);
     }
 }
