@@ -9,8 +9,8 @@ namespace Guance.Billing.Host.Infrastructure;
 /// the read with "the client reset the request stream" before it cancels the call's token, and the
 /// exception's source differs by where the pipe rethrows it). The reader turns that into
 /// <see cref="CallerGoneException"/>, so that <see cref="ErrorInterceptor"/> tells it from a fault; a broken
-/// message frame becomes INVALID_ARGUMENT MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>), as it is on a unary
-/// call (<see cref="MalformedFrameMiddleware"/>).
+/// message frame becomes INVALID_ARGUMENT MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>) and a message above the
+/// limit RESOURCE_EXHAUSTED REQUEST_TOO_LARGE, as they are on a unary call (<see cref="MalformedFrameMiddleware"/>).
 /// </summary>
 public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
 {
@@ -31,6 +31,11 @@ public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncS
             // grpc-dotnet's frame reader: a compressed flag other than 0 or 1, a gzip payload that does not decompress
             // (InvalidDataException), a compressed message without grpc-encoding or one cut short (its own INTERNAL).
             throw ErrorMapping.ToRpcException(Errors.MalformedFrame(MessageType));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && !cancellationToken.IsCancellationRequested)
+        {
+            // grpc-dotnet's refusal of a message above the receive limit, which carries no ErrorInfo.
+            throw ErrorMapping.ToRpcException(Errors.RequestTooLarge(MessageType, null));
         }
     }
 

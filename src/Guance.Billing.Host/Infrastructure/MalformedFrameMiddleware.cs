@@ -16,9 +16,10 @@ namespace Guance.Billing.Host.Infrastructure;
 /// MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>). grpc-dotnet reads that frame before the request
 /// marshaller (<see cref="MalformedRequestMethodProvider{TService}"/>) or any interceptor, and answered UNKNOWN
 /// (a flag other than 0 or 1, a gzip payload that does not decompress) or INTERNAL with its own text (a
-/// compressed message without grpc-encoding, fewer bytes than the length prefix). The frame is only examined,
-/// never consumed: a sound one goes on to grpc-dotnet as it came, and one longer than the method's receive limit
-/// is left to grpc-dotnet's RESOURCE_EXHAUSTED. Streams from the caller are checked as they are read
+/// compressed message without grpc-encoding, fewer bytes than the length prefix). A message longer than the
+/// method's receive limit (as sent, or once decompressed) is answered RESOURCE_EXHAUSTED REQUEST_TOO_LARGE
+/// (<see cref="Errors.RequestTooLarge"/>) instead of grpc-dotnet's bare status. The frame is only examined,
+/// never consumed: a sound one goes on to grpc-dotnet as it came. Streams from the caller are checked as they are read
 /// (<see cref="CallerStreamReader{T}"/>). gRPC-Web calls come in through the console's endpoint and are left as they are.
 /// </summary>
 public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<GrpcServiceOptions> global)
@@ -39,18 +40,20 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
             await next(context);
             return;
         }
-        bool broken;
+        var limit = Limit(context, metadata.ServiceType);
+        Frame frame;
         try
         {
-            broken = await IsBrokenAsync(context, Limit(context, metadata.ServiceType));
+            frame = await ExamineAsync(context, limit);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             return; // the caller went away while its request was read
         }
-        if (broken)
+        if (frame != Frame.Sound)
         {
-            await AnswerAsync(context, MessageType(metadata.Method));
+            var messageType = MessageType(metadata.Method);
+            await AnswerAsync(context, frame == Frame.TooLarge ? Errors.RequestTooLarge(messageType, limit) : Errors.MalformedFrame(messageType));
             return;
         }
         await next(context);
@@ -60,7 +63,7 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
     /// Reads until the frame is whole (or the body ends), examining what came but consuming nothing: the examined
     /// position only moves forward, as a pipe requires, and grpc-dotnet then reads the same bytes from the start.
     /// </summary>
-    private static async Task<bool> IsBrokenAsync(HttpContext context, int limit)
+    private static async Task<Frame> ExamineAsync(HttpContext context, int limit)
     {
         var body = context.Request.BodyReader;
         long needed = HeaderLength;
@@ -81,31 +84,31 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
                 if (compressed > 1 || (compressed == 1 && (encoding.Length == 0 || encoding == "identity")))
                 {
                     body.AdvanceTo(buffer.Start, buffer.End);
-                    return true;
+                    return Frame.Malformed;
                 }
                 if (length > (uint)limit)
                 {
                     body.AdvanceTo(buffer.Start, buffer.End);
-                    return false; // grpc-dotnet's RESOURCE_EXHAUSTED
+                    return Frame.TooLarge;
                 }
                 needed = HeaderLength + (long)length;
             }
             if (headerRead && buffer.Length >= needed)
             {
-                var broken = compressed == 1 && encoding == "gzip" && !Decompresses(buffer.Slice(HeaderLength, needed - HeaderLength), limit);
+                var frame = compressed == 1 && encoding == "gzip" ? Decompressed(buffer.Slice(HeaderLength, needed - HeaderLength), limit) : Frame.Sound;
                 body.AdvanceTo(buffer.Start, buffer.End);
-                return broken;
+                return frame;
             }
             body.AdvanceTo(buffer.Start, buffer.End);
             if (read.IsCompleted || read.IsCanceled)
             {
-                return true; // the body ended before the frame did (or before its header)
+                return Frame.Malformed; // the body ended before the frame did (or before its header)
             }
         }
     }
 
-    /// <summary>Whether the gzip payload decompresses, read up to one byte past the limit (a bigger one is grpc-dotnet's to refuse).</summary>
-    private static bool Decompresses(ReadOnlySequence<byte> payload, int limit)
+    /// <summary>Whether the gzip payload decompresses, and within the limit (read up to the first byte past it).</summary>
+    private static Frame Decompressed(ReadOnlySequence<byte> payload, int limit)
     {
         try
         {
@@ -116,17 +119,17 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
             {
                 read += n;
             }
-            return true;
+            return read > limit ? Frame.TooLarge : Frame.Sound;
         }
         catch (InvalidDataException)
         {
-            return false;
+            return Frame.Malformed;
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, string messageType)
+    private static async Task AnswerAsync(HttpContext context, BillingException refusal)
     {
-        var status = ErrorMapping.ToStatus(Errors.MalformedFrame(messageType));
+        var status = ErrorMapping.ToStatus(refusal);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/grpc";
         context.Response.AppendTrailer("grpc-status", status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -142,6 +145,13 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
         var limit = (own?.GetType().GetProperty("Value")?.GetValue(own) as GrpcServiceOptions)?.MaxReceiveMessageSize;
         return limit ?? global.Value.MaxReceiveMessageSize ?? 4 * 1024 * 1024;
     });
+
+    private enum Frame
+    {
+        Sound,
+        Malformed,
+        TooLarge,
+    }
 
     private static string MessageType(IMethod method) => MessageTypes.GetOrAdd(method.GetType(), type =>
         type.IsGenericType ? ProtobufMessageNames.Of(type.GetGenericArguments()[0]) : method.FullName);

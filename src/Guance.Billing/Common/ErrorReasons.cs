@@ -301,6 +301,9 @@ public static class ErrorReasons
     /// <summary>RESOURCE_EXHAUSTED: the batch would pass the experience plan's free quota of the day.</summary>
     public const string ExperienceQuotaExhausted = "EXPERIENCE_QUOTA_EXHAUSTED";
 
+    /// <summary>RESOURCE_EXHAUSTED: a request message is larger than its method takes.</summary>
+    public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+
     /// <summary>RESOURCE_EXHAUSTED: the batch would take a billing day of an item past the most one day may hold.</summary>
     public const string DayQuantityLimitExceeded = "DAY_QUANTITY_LIMIT_EXCEEDED";
 

@@ -63,6 +63,19 @@ public static class Errors
             $"The request's gRPC message frame is malformed: a compressed flag other than 0 or 1, a compressed message without grpc-encoding, fewer bytes than its length prefix, or a compressed payload that does not decompress (a {messageType} was expected).")
             .With("message_type", messageType);
 
+    /// <summary>
+    /// RESOURCE_EXHAUSTED: a request message longer than the method takes, as sent or once decompressed (grpc-dotnet's own
+    /// answer carries no ErrorInfo). <paramref name="maxBytes"/> is the method's limit where the refusal knows it.
+    /// </summary>
+    public static BillingException RequestTooLarge(string messageType, int? maxBytes)
+    {
+        var limit = maxBytes is { } max ? string.Create(CultureInfo.InvariantCulture, $" of {max:N0} bytes") : "";
+        var error = new BillingException(ErrorKind.ResourceExhausted, ErrorReasons.RequestTooLarge,
+                $"The request message is larger than the method's limit{limit} (a {messageType}); send less in one message.")
+            .With("message_type", messageType);
+        return maxBytes is { } bytes ? error.With("max_bytes", bytes.ToString(CultureInfo.InvariantCulture)) : error;
+    }
+
     /// <summary>A caller's value as it may be echoed in a message or metadata: cut to <see cref="MaxEchoedLength"/> characters with an ellipsis.</summary>
     public static string Echo(string value) =>
         value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "…");

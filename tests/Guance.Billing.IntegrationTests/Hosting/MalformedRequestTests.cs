@@ -156,6 +156,36 @@ public sealed class MalformedRequestTests
         Assert.DoesNotContain(host.OutputLines, line => line.StartsWith("fail: Grpc.", StringComparison.Ordinal) || line.Contains("Unexpected failure", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_message_above_the_methods_limit_answers_resource_exhausted_with_its_reason()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database);
+        using var http = new HttpClient();
+        byte[] Frame(byte flag, byte[] payload, int? length = null) =>
+            [flag, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(length ?? payload.Length)), .. payload];
+        const int AboveTheLimit = 4 * 1024 * 1024 + 1;
+        var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
+        using var zipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(new byte[AboveTheLimit]);
+        }
+        var collector = await CollectorTokenAsync(host);
+        var open = new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray();
+
+        // Declared longer than GetWallet's 4 MB; a gzip message of a few KB that decompresses past it; a usage batch past MaxMessageBytes.
+        Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(0, message, length: AboveTheLimit), null));
+        Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(1, zipped.ToArray()), "gzip"));
+        Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
+            await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), .. Frame(0, message, length: AboveTheLimit)], null));
+        // A message within the limit still reaches the service.
+        Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(0, message), null));
+    }
+
     /// <summary>One raw gRPC call over HTTP/2: its grpc-status and ErrorInfo reason.</summary>
     private static async Task<(int Status, string? Reason)> PostAsync(HttpClient http, HostProcess host, string path, string token, byte[] body, string? encoding)
     {

@@ -310,8 +310,8 @@ public sealed class UsageRejectionTests(BillingHost host) : IClassFixture<Billin
         var collector = await small.CollectorAsync(workspace);
         var request = new ReportUsageRequest { CollectorId = "host-1", Sequence = 1 };
         request.Records.Add(Enumerable.Range(0, 200).Select(_ => Record(BillingItem.Logs, 1, small.Clock.GetUtcNow())));
-        var error = await Assert.ThrowsAsync<RpcException>(() => collector.Usage.ReportUsageAsync(request).ResponseAsync);
-        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        var error = await RpcAssert.Fails(StatusCode.ResourceExhausted, () => collector.Usage.ReportUsageAsync(request), "REQUEST_TOO_LARGE");
+        Assert.Equal("2048", error.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["max_bytes"]);
     }
 
     private static ReportUsageRequest Single(params UsageRecord[] records)
