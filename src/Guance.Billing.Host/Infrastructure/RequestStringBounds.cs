@@ -74,7 +74,7 @@ public static class RequestStringBounds
     {
         if (value is string text)
         {
-            if (text.Length > maxLength)
+            if (!RequestValidator.FitsIn(text, maxLength))
             {
                 validator.Check(false, path, $"must be at most {maxLength} characters");
             }

@@ -50,8 +50,29 @@ public sealed class RequestValidator
         {
             return required ? Check(false, field, "is required") : this;
         }
-        Check(value.Length <= maxLength, field, $"must be at most {maxLength} characters");
+        Check(FitsIn(value, maxLength), field, $"must be at most {maxLength} characters");
         return Check(!value.Any(char.IsControl), field, "must not contain control characters");
+    }
+
+    /// <summary>
+    /// Whether the text has at most <paramref name="maxCharacters"/> characters: Unicode code points, as PostgreSQL's
+    /// varchar(n) counts them (an emoji is one character, not two UTF-16 units).
+    /// </summary>
+    public static bool FitsIn(string value, int maxCharacters)
+    {
+        if (value.Length <= maxCharacters)
+        {
+            return true;
+        }
+        var count = 0;
+        foreach (var _ in value.EnumerateRunes())
+        {
+            if (++count > maxCharacters)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public RequestValidator Email(string? value, string field)

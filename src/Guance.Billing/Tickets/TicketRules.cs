@@ -30,7 +30,7 @@ public static class TicketRules
         {
             return required ? validator.Check(false, field, "is required") : validator;
         }
-        validator.Check(value.Length <= maxLength, field, $"must be at most {maxLength} characters");
+        validator.Check(RequestValidator.FitsIn(value, maxLength), field, $"must be at most {maxLength} characters");
         return validator.Check(!value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')), field,
             "must not contain control characters other than line breaks and tabs");
     }

@@ -41,6 +41,12 @@ public sealed class TicketRequestTests
         longest.Description = string.Concat(Enumerable.Repeat("line\r\n\txy ", 1_000));
         Assert.Equal(10_000, longest.Description.Length);
         await account.Api.CreateAsync(longest);
+        // A character is a code point: 100 emoji (200 UTF-16 units) are a title of 100 characters, 101 are too many.
+        var emoji = TicketKit.AccountTicket(account.Id, string.Concat(Enumerable.Repeat("😀", 100)));
+        emoji.Description = string.Concat(Enumerable.Repeat("😀", 10_000));
+        Assert.Equal("😀😀", (await account.Api.CreateAsync(emoji)).Title[..4]);
+        var overEmoji = TicketKit.AccountTicket(account.Id, string.Concat(Enumerable.Repeat("😀", 101)));
+        await RpcAssert.InvalidFields(() => tickets.CreateTicketAsync(overEmoji), "title");
 
         var user = workspace.Owner.Api.Tickets;
         await RpcAssert.InvalidFields(() => user.CreateTicketAsync(new CreateTicketRequest
@@ -67,9 +73,9 @@ public sealed class TicketRequestTests
         var badDownload = await RpcAssert.Fails(StatusCode.InvalidArgument, () => account.Api.DownloadAsync("x"), "INVALID_ARGUMENT");
         Assert.Equal("attachment_id", Assert.Single(badDownload.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field);
 
-        // Nothing was rated, and only the two good tickets exist.
+        // Nothing was rated, and only the three good tickets exist.
         Assert.Null((await account.Api.GetAsync(ticket.TicketId)).Rating);
-        Assert.Equal(2, (await tickets.ListTicketsAsync(new ListTicketsRequest())).Tickets.Count);
+        Assert.Equal(3, (await tickets.ListTicketsAsync(new ListTicketsRequest())).Tickets.Count);
     }
 
     [Fact]
