@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
+using Guance.Billing.Notifications;
 using Guance.Billing.Usage;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ public sealed record MonthlyBillRun(int Generated, int Existing, int Waiting);
 /// The unique key (billing account, year, month) makes a second run, or a run on another host, write
 /// nothing: only the bills this run's insert returns get workspaces and lines, in the same transaction.
 /// </summary>
-public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock)
+public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock, NotificationOutbox outbox)
 {
     private const int AccountsPerBatch = 250;
 
@@ -196,9 +197,27 @@ public sealed class MonthlyBillGenerator(BillingDbContext db, TimeProvider clock
                 AddList(statement, "b", inserted);
                 await statement.ExecuteNonQueryAsync(cancellationToken);
             }
+            await NoticesAsync(inserted, year, month, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return inserted.Count;
+    }
+
+    /// <summary>A BILL_READY notice to each new bill's account (docs/domain.md §9), in the transaction that writes the bills.</summary>
+    private async Task NoticesAsync(List<string> billIds, int year, int month, CancellationToken cancellationToken)
+    {
+        var bills = await (from b in db.MonthlyBills.AsNoTracking()
+                           join a in db.BillingAccounts.AsNoTracking() on b.BillingAccountId equals a.Id
+                           where billIds.Contains(b.Id)
+                           select new { b.Id, b.BillingAccountId, b.Total, a.Email, a.Username }).ToListAsync(cancellationToken);
+        var monthText = string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}");
+        foreach (var bill in bills)
+        {
+            outbox.Add(new NotificationDraft(NotificationKind.BillReady, bill.BillingAccountId, bill.Email,
+                new NoticeValues().Text("account", bill.Username).Text("month", monthText).Money("amount", bill.Total),
+                bill.Id, "bill_ready:" + bill.Id));
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static string Param(string prefix, int index) => string.Create(CultureInfo.InvariantCulture, $"@{prefix}{index}");

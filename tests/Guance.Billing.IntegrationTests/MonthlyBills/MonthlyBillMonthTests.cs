@@ -127,6 +127,18 @@ public sealed class MonthlyBillMonthTests(BillingHost host) : IClassFixture<Bill
         Assert.Equal([bill.MonthlyBillId], list.MonthlyBills.Select(m => m.MonthlyBillId));
         Assert.Empty(list.MonthlyBills[0].Workspaces);
         Assert.Equal(bill.GenerateTime, list.MonthlyBills[0].GenerateTime);
+
+        // Each account hears of its bill once (BILL_READY), with the month and the total, however often the bills are asked for.
+        foreach (var (account, total) in new[] { (a, "271.60"), (b, "42.00") })
+        {
+            var notices = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+            {
+                BillingAccountId = account.Id, Kinds = { NotificationKind.BillReady },
+            })).Notifications;
+            var notice = Assert.Single(notices);
+            Assert.Contains("2026-11", notice.Subject, StringComparison.Ordinal);
+            Assert.Contains(total, notice.Body, StringComparison.Ordinal);
+        }
     }
 
     private async Task RunJobAsync() =>
