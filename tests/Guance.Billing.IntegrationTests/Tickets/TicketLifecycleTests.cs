@@ -124,4 +124,27 @@ public sealed class TicketLifecycleTests
         Assert.Equal(workspace.ReadOnly.Email, Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketClosed), n => n.Reference == ticket.TicketId).Recipient);
         Assert.Equal(3, (await workspace.Administrator.Api.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.TicketId })).Messages.Count);
     }
+
+    [Fact]
+    public async Task A_workspace_tickets_notices_are_written_in_the_language_of_the_account_that_pays_for_the_workspace()
+    {
+        using var host = new BillingHost();
+        var workspace = await host.CreateWorkspaceAsync("cn1");
+        var ticket = await workspace.Owner.Api.CreateAsync(TicketKit.WorkspaceTicket(workspace.Id, "Usage missing"));
+        await host.AcceptAsync(ticket.TicketId);
+        await host.Operator.ReplyAsync(ticket.TicketId, "Which day?");
+        // A China site without a paying account: Simplified Chinese.
+        Assert.DoesNotContain("Support replied", Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketReplied)).Subject, StringComparison.Ordinal);
+
+        var account = await host.UpgradeAsync(workspace);
+        await account.Client.UpdateBillingAccountAsync(new UpdateBillingAccountRequest
+        {
+            BillingAccountId = account.Id, BillingAccount = new BillingAccount { Language = "en" }, UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "language" } },
+        });
+        await workspace.Owner.Api.ReplyAsync(ticket.TicketId, "2026-11-01");
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Operator.ReplyAsync(ticket.TicketId, "Found it.");
+        var replies = (await host.TicketNoticesAsync(NotificationKind.TicketReplied)).OrderBy(n => n.CreateTime.ToDateTimeOffset()).ToList();
+        Assert.Equal("Support replied to your ticket \"Usage missing\"", replies[^1].Subject);
+    }
 }
