@@ -38,7 +38,16 @@ public static class Cny
         ok &= Check(validator, m.Nanos is >= -MaxNanos and <= MaxNanos, $"{field}.nanos", "must be between -999,999,999 and 999,999,999");
         ok &= Check(validator, !(m.Units > 0 && m.Nanos < 0) && !(m.Units < 0 && m.Nanos > 0), field, "units and nanos must have the same sign");
         ok &= Check(validator, m.Nanos % NanosPerCent == 0, $"{field}.nanos", "must be whole cents (a multiple of 10,000,000 nanos): amounts have at most 2 decimals");
-        ok &= Check(validator, m.Units is >= -MaxUnits and <= MaxUnits, $"{field}.units", $"must be at most {MaxUnits.ToString("N0", CultureInfo.InvariantCulture)}");
+        var bound = MaxUnits.ToString("N0", CultureInfo.InvariantCulture);
+        if (positive && m.Units < 0)
+        {
+            // Not "must be at most 1,000,000,000,000" of a very negative amount, which would point the caller the wrong way.
+            ok &= Check(validator, false, field, "must be positive");
+        }
+        else
+        {
+            ok &= Check(validator, m.Units is >= -MaxUnits and <= MaxUnits, $"{field}.units", positive ? $"must be at most {bound}" : $"must be between -{bound} and {bound}");
+        }
         if (!ok)
         {
             return 0;

@@ -34,6 +34,7 @@ public sealed class CnyTests
     [InlineData("CNY", 1, -10_000_000, "amount")]
     [InlineData("CNY", 0, 0, "amount")]
     [InlineData("CNY", -1, 0, "amount")]
+    [InlineData("CNY", long.MinValue, 0, "amount")]
     [InlineData("CNY", 1_000_000_000_001, 0, "amount.units")]
     public void Anything_else_names_the_exact_field(string? currency, long units, int nanos, string field) =>
         Assert.Equal([field], Validate(new MoneyInput(currency, units, nanos)).Fields);
