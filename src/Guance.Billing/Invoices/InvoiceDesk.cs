@@ -69,7 +69,8 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             InvoiceState.Rejected, [InvoiceState.Requested], "only a requested invoice can be rejected", RequestFingerprint.Of("reject", invoiceId, text),
             (invoice, now) => { invoice.RejectReason = text; invoice.ClosedAt = now; },
             Notice: invoice => (NotificationKind.InvoiceRejected, new NoticeValues()
-                .Text("invoice", invoice.Id).Money("amount", invoice.Amount).Text("reason", text))), cancellationToken);
+                .Text("invoice", invoice.Id).Money("amount", invoice.Amount).Text("reason", text)
+                .Time("requested_at", invoice.RequestedAt).Text("title", invoice.Title))), cancellationToken);
     }
 
     public async Task<InvoiceView> MarkMailedAsync(Caller caller, string invoiceId, string requestId, string carrier, string trackingNumber, CancellationToken cancellationToken)
