@@ -25,6 +25,7 @@ public enum NotificationKind
     TicketReplied = 20,
     TicketClosed = 21,
     WebhookEndpointDisabled = 22,
+    WorkspaceUpgraded = 23,
 }
 
 /// <summary>

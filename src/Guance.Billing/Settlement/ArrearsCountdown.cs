@@ -35,7 +35,7 @@ public sealed class ArrearsCountdown(BillingDbContext db, NotificationOutbox out
 
     public async Task<ArrearsRun> ProcessAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var notices = new WorkspaceLockNotices(db, outbox);
+        var notices = new WorkspaceNotices(db, outbox);
         var horizon = now + options.Value.LockWarning;
         var warnings = await ClaimAllAsync(
             s => s.LockAt != null && s.LockWarningSentAt == null && s.LockAt > now && s.LockAt <= horizon,

@@ -34,7 +34,7 @@ public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox 
 
         var at = change.At;
         var locked = await countdown.AsNoTracking().Where(s => s.LockAt != null && s.LockAt <= at).Select(s => s.WorkspaceId).ToListAsync(cancellationToken);
-        var notices = new WorkspaceLockNotices(db, outbox);
+        var notices = new WorkspaceNotices(db, outbox);
         foreach (var workspaceId in locked)
         {
             await notices.UnlockedAsync(workspaceId, change.TransactionId, at, cancellationToken);

@@ -2,6 +2,7 @@ using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,8 @@ namespace Guance.Billing.Settlement;
 /// through the cloud account the upgrade names, of that marketplace's cloud and of the binding
 /// billing account, and only through it (docs/domain.md §2, §7).
 /// </summary>
-public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, BindingCodeManager codes, SettlementReader reader, TimeProvider clock)
+public sealed class UpgradeService(
+    BillingDbContext db, WorkspaceAccess access, BindingCodeManager codes, SettlementReader reader, NotificationOutbox outbox, TimeProvider clock)
 {
     public async Task<(WorkspaceDetails Workspace, SettlementView Settlement)> UpgradeAsync(
         Caller caller, string workspaceId, string? bindingCode, string? cloudAccountId, CancellationToken cancellationToken)
@@ -69,6 +71,9 @@ public sealed class UpgradeService(BillingDbContext db, WorkspaceAccess access, 
             }
             var lockAt = await reader.LockAtAsync(accountId, method, cancellationToken);
             StartCommercial(db, new CommercialStart(workspaceId, accountId, method, target, lockAt, caller.UserIdOrNull, now));
+            await db.SaveChangesAsync(cancellationToken);
+            // The notice reads the binding just saved, and commits with the upgrade.
+            await new WorkspaceNotices(db, outbox).UpgradedAsync(workspaceId, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -59,6 +59,22 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         Assert.Equal(settlement, await host.SettlementAsync(workspace.Id));
         var bound = await account.Client.ListBoundWorkspacesAsync(new ListBoundWorkspacesRequest { BillingAccountId = account.Id });
         Assert.Equal(new[] { workspace.Id }, bound.Workspaces.Select(w => w.WorkspaceId));
+
+        // The upgrade is a notice (docs/domain.md §9) to the paying account, the Owner and the Administrators, each once,
+        // in the site's language and time zone, with when the billing starts.
+        var notices = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            BillingAccountId = account.Id, Kinds = { NotificationKind.WorkspaceUpgraded },
+        })).Notifications;
+        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(StringComparer.Ordinal),
+            notices.Select(n => n.Recipient).Order(StringComparer.Ordinal));
+        Assert.All(notices, n =>
+        {
+            Assert.Equal($"工作空间 {workspace.Workspace.Name} 已升级为商业版", n.Subject);
+            Assert.Contains(workspace.Id, n.Body, StringComparison.Ordinal);
+            Assert.Contains(upgradedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " (UTC+08:00)", n.Body, StringComparison.Ordinal);
+            Assert.Contains(account.Username, n.Body, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class NotificationTemplateTests
         [NotificationKind.InvoiceReversed] = ["invoice_number", "amount", "red_letter_number"],
         [NotificationKind.TicketReplied] = ["ticket", "replied_at", "days"],
         [NotificationKind.TicketClosed] = ["ticket", "closed_at", "days"],
+        [NotificationKind.WorkspaceUpgraded] = ["workspace", "workspace_id", "account", "upgraded_at"],
         [NotificationKind.WebhookEndpointDisabled] = ["url", "failures", "disabled_at"],
     };
 
@@ -53,7 +54,7 @@ public sealed class NotificationTemplateTests
         ["recipient"] = "Li Lei", ["invoice"] = "inv_1", ["carrier"] = "SF Express", ["tracking_number"] = "SF123",
         ["red_letter_number"] = "RL-1", ["ticket"] = "tk_1", ["replied_at"] = MidnightInShanghai, ["days"] = "7",
         ["closed_at"] = MidnightInShanghai, ["url"] = "https://hooks.example.com/x?a=1&b=2", ["failures"] = "20", ["disabled_at"] = MidnightInShanghai,
-        ["requested_at"] = MidnightInShanghai,
+        ["requested_at"] = MidnightInShanghai, ["upgraded_at"] = MidnightInShanghai,
     };
 
     private static NoticeValues Values(bool flags) => new NoticeValues()
@@ -65,7 +66,7 @@ public sealed class NotificationTemplateTests
         .Money("face_value", 100000).Text("invoice_number", "INV-7").Text("title", "Acme Ltd").Day("issue_day", new DateOnly(2026, 11, 30))
         .Text("recipient", "Li Lei").Text("invoice", "inv_1").Text("carrier", "SF Express").Text("tracking_number", "SF123")
         .Text("red_letter_number", "RL-1").Text("ticket", "tk_1").Time("replied_at", Midnight).Number("days", 7)
-        .Time("closed_at", Midnight).Text("url", "https://hooks.example.com/x?a=1&b=2").Number("failures", 20).Time("disabled_at", Midnight).Time("requested_at", Midnight)
+        .Time("closed_at", Midnight).Text("url", "https://hooks.example.com/x?a=1&b=2").Number("failures", 20).Time("disabled_at", Midnight).Time("requested_at", Midnight).Time("upgraded_at", Midnight)
         .Text(NotificationTemplates.IdValue, "ntf_1")
         .Flag("full_reduction", flags).Flag("cloud", flags).Flag("locks", flags).Flag("paper", flags).Flag("automatically", flags);
 

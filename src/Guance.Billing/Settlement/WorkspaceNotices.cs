@@ -5,15 +5,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Guance.Billing.Settlement;
 
 /// <summary>
-/// The notifications of the lock countdown, each to the billing account that pays and to the
-/// workspace's Owner and Administrators, each address once (docs/domain.md §9), written into the
-/// caller's unit of work (so they commit with their cause) and keyed per workspace, lock date and
-/// recipient (so a second run writes nothing). They name the countdown's cause: arrears (paid by a
-/// recharge), or a cancelled AWS or Huawei Cloud subscription (ended by changing the settlement method).
+/// The notifications about a commercial workspace (its upgrade and the lock countdown), each to the billing
+/// account that pays and to the workspace's Owner and Administrators, each address once (docs/domain.md §9),
+/// written into the caller's unit of work (so they commit with their cause) and keyed per workspace, event and
+/// recipient (so a second run writes nothing). The countdown's notices name its cause: arrears (paid by a recharge), or a
+/// cancelled AWS or Huawei Cloud subscription (ended by changing the settlement method).
 /// </summary>
-internal sealed class WorkspaceLockNotices(BillingDbContext db, NotificationOutbox outbox)
+internal sealed class WorkspaceNotices(BillingDbContext db, NotificationOutbox outbox)
 {
     private sealed record Payer(string WorkspaceName, string BillingAccountId, string AccountEmail, string Username, bool SubscriptionCancelled);
+
+    /// <summary>The upgrade to the commercial plan: from when the account pays, and how.</summary>
+    public async Task UpgradedAsync(string workspaceId, DateTimeOffset upgradedAt, CancellationToken cancellationToken) =>
+        await AddAsync(NotificationKind.WorkspaceUpgraded, workspaceId, $"workspace_upgraded:{workspaceId}", upgradedAt,
+            values => values.Time("upgraded_at", upgradedAt), cancellationToken);
 
     public async Task WarnAsync(string workspaceId, DateTimeOffset lockAt, DateTimeOffset now, CancellationToken cancellationToken) =>
         await AddAsync(NotificationKind.WorkspaceLockWarning, workspaceId, $"lock_warning:{workspaceId}:{Key(lockAt)}", now,
