@@ -73,7 +73,7 @@ public sealed class UpgradeService(
             StartCommercial(db, new CommercialStart(workspaceId, accountId, method, target, lockAt, caller.UserIdOrNull, now));
             await db.SaveChangesAsync(cancellationToken);
             // The notice reads the binding just saved, and commits with the upgrade.
-            await new WorkspaceNotices(db, outbox).UpgradedAsync(workspaceId, now, cancellationToken);
+            await new WorkspaceNotices(db, outbox).UpgradedAsync(workspaceId, now, method != SettlementMethod.BillingCenter, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -15,10 +15,10 @@ internal sealed class WorkspaceNotices(BillingDbContext db, NotificationOutbox o
 {
     private sealed record Payer(string WorkspaceName, string BillingAccountId, string AccountEmail, string Username, bool SubscriptionCancelled);
 
-    /// <summary>The upgrade to the commercial plan: from when the account pays, and how.</summary>
-    public async Task UpgradedAsync(string workspaceId, DateTimeOffset upgradedAt, CancellationToken cancellationToken) =>
+    /// <summary>The upgrade to the commercial plan: from when the account pays, and whether through a cloud marketplace.</summary>
+    public async Task UpgradedAsync(string workspaceId, DateTimeOffset upgradedAt, bool throughMarketplace, CancellationToken cancellationToken) =>
         await AddAsync(NotificationKind.WorkspaceUpgraded, workspaceId, $"workspace_upgraded:{workspaceId}", upgradedAt,
-            values => values.Time("upgraded_at", upgradedAt), cancellationToken);
+            values => values.Time("upgraded_at", upgradedAt).Flag("marketplace", throughMarketplace), cancellationToken);
 
     public async Task WarnAsync(string workspaceId, DateTimeOffset lockAt, DateTimeOffset now, CancellationToken cancellationToken) =>
         await AddAsync(NotificationKind.WorkspaceLockWarning, workspaceId, $"lock_warning:{workspaceId}:{Key(lockAt)}", now,

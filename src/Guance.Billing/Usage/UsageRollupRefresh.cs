@@ -113,7 +113,7 @@ internal sealed class SqliteRollupRefresh(DbConnection connection) : IDisposable
     }
 }
 
-/// <summary>The PostgreSQL refresh: the four statements of <see cref="UsageRollupSql"/> in one round trip.</summary>
+/// <summary>The PostgreSQL refresh: the three statements of <see cref="UsageRollupSql"/> in one round trip.</summary>
 internal static class PostgresRollupRefresh
 {
     /// <summary>Returns the recomputed days above <paramref name="dayLimit"/>.</summary>

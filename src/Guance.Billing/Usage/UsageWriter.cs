@@ -235,9 +235,23 @@ public sealed class UsageWriter : IHostedService, IDisposable
         {
             Commit(rest);
         }
+        HashSet<(string, string)>? failed = null;
         foreach (var batch in apart)
         {
+            var collector = (batch.Workspace.Id, batch.CollectorId);
+            if (failed?.Contains(collector) == true)
+            {
+                // Not committed after an earlier batch of its collector failed: a later mark would tell the agent, on its
+                // reconnect, that the failed batch was committed.
+                _metrics.Rejected(ErrorReasons.StorageUnavailable);
+                batch.Completion.TrySetException(UsageErrors.Unavailable());
+                continue;
+            }
             Commit([batch]);
+            if (batch.Completion.Task.IsFaulted)
+            {
+                (failed ??= []).Add(collector);
+            }
         }
     }
 

@@ -49,14 +49,14 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
         var invoice = (await console.Host.Operator.Invoices.ListInvoicesAsync(new ListInvoicesRequest { BillingAccountId = accountId })).Invoices.Single();
         await console.Host.Operator.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
         {
-            InvoiceId = invoice.InvoiceId, RequestId = "e2e-issue", InvoiceNumber = "E2E-" + accountId[^8..],
+            InvoiceId = invoice.InvoiceId, RequestId = "e2e-issue", InvoiceNumber = "E2E-" + accountId[^8..].ToUpperInvariant(),
             IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 }, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
         });
         await page.GetByRole(AriaRole.Link, new() { Name = "Wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=invoice-state]")).ToHaveTextAsync("Issued");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=download-invoice]").ClickAsync());
-        Assert.Equal($"invoice-E2E-{accountId[^8..]}.pdf", download.SuggestedFilename);
+        Assert.Equal($"invoice-E2E-{accountId[^8..].ToUpperInvariant()}.pdf", download.SuggestedFilename);
         Assert.Equal(InvoiceKit.Pdf, await File.ReadAllBytesAsync(await download.PathAsync()));
         await tab.ScreenshotAsync("invoice-issued");
 

@@ -74,6 +74,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
             Assert.Contains(workspace.Id, n.Body, StringComparison.Ordinal);
             Assert.Contains(upgradedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " (UTC+08:00)", n.Body, StringComparison.Ordinal);
             Assert.Contains(account.Username, n.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("云市场", n.Body, StringComparison.Ordinal);
         });
     }
 
@@ -206,6 +207,12 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         Assert.Equal((account.Id, method, cloudAccount, true), (upgraded.BillingAccountId, upgraded.Method, upgraded.CloudAccountId, upgraded.CloudLockedIn));
         Assert.Equal(new[] { method }, upgraded.AllowedMethods);
         Assert.Equal(upgraded, await host.SettlementAsync(workspace.Id));
+        // The upgrade's notice says the usage goes through the cloud account (all three sites are China sites: Chinese).
+        var notice = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            BillingAccountId = account.Id, Kinds = { NotificationKind.WorkspaceUpgraded },
+        })).Notifications.First(n => n.Recipient == account.Account.Email);
+        Assert.Contains("每日通过其云市场账号结算", notice.Body, StringComparison.Ordinal);
 
         // Its first bill is metered to the cloud account; the cash is not touched.
         // 2,000,000 logs at 14 days on CN: 2.00 units × 1.5 = 3.00.

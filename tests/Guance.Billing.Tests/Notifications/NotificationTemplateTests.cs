@@ -68,7 +68,7 @@ public sealed class NotificationTemplateTests
         .Text("red_letter_number", "RL-1").Text("ticket", "tk_1").Time("replied_at", Midnight).Number("days", 7)
         .Time("closed_at", Midnight).Text("url", "https://hooks.example.com/x?a=1&b=2").Number("failures", 20).Time("disabled_at", Midnight).Time("requested_at", Midnight).Time("upgraded_at", Midnight)
         .Text(NotificationTemplates.IdValue, "ntf_1")
-        .Flag("full_reduction", flags).Flag("cloud", flags).Flag("locks", flags).Flag("paper", flags).Flag("automatically", flags);
+        .Flag("full_reduction", flags).Flag("cloud", flags).Flag("locks", flags).Flag("paper", flags).Flag("automatically", flags).Flag("marketplace", flags);
 
     public static TheoryData<NotificationKind, string> EveryKindAndLanguage()
     {
