@@ -4,7 +4,7 @@ namespace Guance.Billing.Usage;
 
 /// <summary>
 /// Ingestion metrics (meter <c>Guance.Billing.Usage</c>): records accepted, batches by result,
-/// rejections by reason, commit latency and batches per commit.
+/// rejections by reason, commit latency, batches per commit, and group commits split by the day limit.
 /// </summary>
 public sealed class UsageMetrics : IDisposable
 {
@@ -16,6 +16,7 @@ public sealed class UsageMetrics : IDisposable
     private readonly Counter<long> _rejections;
     private readonly Histogram<double> _commitLatency;
     private readonly Histogram<int> _batchesPerCommit;
+    private readonly Counter<long> _splits;
     private long _recordsAccepted;
 
     public UsageMetrics(IMeterFactory meters)
@@ -26,7 +27,12 @@ public sealed class UsageMetrics : IDisposable
         _rejections = _meter.CreateCounter<long>("guance.usage.rejections", "{batch}", "Batches or streams refused, by reason.");
         _commitLatency = _meter.CreateHistogram<double>("guance.usage.commit.duration", "ms", "Duration of one group commit.");
         _batchesPerCommit = _meter.CreateHistogram<int>("guance.usage.commit.batches", "{batch}", "Batches committed in one transaction.");
+        _splits = _meter.CreateCounter<long>("guance.usage.commit.splits", "{commit}",
+            "Group commits rolled back because a day went past MaxDayQuantity, then committed apart (an agent sends absurd quantities).");
     }
+
+    /// <summary>A group commit rolled back for the day limit and committed apart.</summary>
+    public void Split() => _splits.Add(1);
 
     /// <summary>Records committed since start (for tests and diagnostics).</summary>
     public long RecordsAccepted => Interlocked.Read(ref _recordsAccepted);

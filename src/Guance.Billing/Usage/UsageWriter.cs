@@ -226,6 +226,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
     /// </summary>
     private void CommitApart(List<PendingBatch> group, List<RollupDayTotal> overLimit)
     {
+        _metrics.Split();
         var suspects = group.Where(b => b.Batch.Rows.Any(row => overLimit.Any(day => day.Holds(b.Workspace.Id, row))))
             .Select(b => (b.Workspace.Id, b.CollectorId))
             .ToHashSet();

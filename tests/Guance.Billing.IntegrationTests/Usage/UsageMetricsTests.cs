@@ -14,7 +14,7 @@ public sealed class UsageMetricsTests
     public async Task Accepted_records_batches_refusals_by_reason_and_commits_are_measured()
     {
         using var host = new BillingHost();
-        var (listener, measurements) = Listen(host);
+        var (listener, measurements) = host.ListenToUsageMeter();
         using var listening = listener;
         var workspace = await host.CreateWorkspaceAsync();
         var collector = await host.CollectorAsync(workspace);
@@ -42,7 +42,7 @@ public sealed class UsageMetricsTests
     public async Task A_group_commit_counts_its_batches_in_one_update_per_result()
     {
         using var host = new BillingHost();
-        var (listener, measurements) = Listen(host);
+        var (listener, measurements) = host.ListenToUsageMeter();
         using var listening = listener;
         var workspace = await host.CreateWorkspaceAsync();
         var collector = await host.CollectorAsync(workspace);
@@ -80,39 +80,5 @@ public sealed class UsageMetricsTests
             Assert.Equal(commits.Count, measurements.Count(m => m.Instrument == "guance.usage.records.accepted"));
             Assert.Equal(6, measurements.Where(m => m.Instrument == "guance.usage.records.accepted").Sum(m => m.Value));
         }
-    }
-
-    /// <summary>Listens to this host's usage meter only: other test classes run hosts in the same process at the same time.</summary>
-    private static (MeterListener Listener, List<(string Instrument, double Value, string? Tag)> Measurements) Listen(BillingHost host)
-    {
-        var meters = host.Services.GetRequiredService<IMeterFactory>();
-        var measurements = new List<(string Instrument, double Value, string? Tag)>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == Guance.Billing.Usage.UsageMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        void Measured(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? tag = null;
-            foreach (var t in tags)
-            {
-                tag = $"{t.Key}={t.Value}";
-            }
-            lock (measurements)
-            {
-                measurements.Add((instrument.Name, value, tag));
-            }
-        }
-        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Measured(i, v, t));
-        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Measured(i, v, t));
-        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Measured(i, v, t));
-        listener.Start();
-        return (listener, measurements);
     }
 }

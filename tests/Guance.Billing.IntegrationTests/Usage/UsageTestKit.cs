@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Grpc.Core;
 using Guance.Billing.Data;
@@ -51,6 +52,40 @@ public static class UsageTestKit
             StartTime = Timestamp.FromDateTimeOffset(start), EndTime = Timestamp.FromDateTimeOffset(end), PageSize = 1000,
         });
         return response.Points.ToList();
+    }
+
+    /// <summary>Listens to this host's usage meter only: other test classes run hosts in the same process at the same time.</summary>
+    public static (MeterListener Listener, List<(string Instrument, double Value, string? Tag)> Measurements) ListenToUsageMeter(this BillingHost host)
+    {
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        var measurements = new List<(string Instrument, double Value, string? Tag)>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Guance.Billing.Usage.UsageMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Measured(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? tag = null;
+            foreach (var t in tags)
+            {
+                tag = $"{t.Key}={t.Value}";
+            }
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, tag));
+            }
+        }
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Measured(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Measured(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Measured(i, v, t));
+        listener.Start();
+        return (listener, measurements);
     }
 
     public static string DatabaseFile(this BillingHost host) => Path.Combine(host.DataDirectory, DatabaseSetup.SqliteFileName);
