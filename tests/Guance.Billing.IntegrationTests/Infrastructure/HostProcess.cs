@@ -225,10 +225,14 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM (a graceful stop: in-flight calls finish) and waits for the exit; returns the exit code.</summary>
+    /// <summary>
+    /// Sends SIGTERM (a graceful stop: in-flight calls finish) and waits for the exit; returns the exit code. A host
+    /// that was sent SIGTERM already is not sent another: arriving late in its shutdown, after the host has
+    /// unregistered its handler, a second one would end it with the signal's default action (exit code 143).
+    /// </summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
-        if (!HasExited)
+        if (!HasExited && Volatile.Read(ref _terminating) == 0)
         {
             Signal(Sigterm);
         }
@@ -252,11 +256,18 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             throw new PlatformNotSupportedException("Signals need Linux or macOS.");
         }
+        if (signal == Sigterm)
+        {
+            Volatile.Write(ref _terminating, 1);
+        }
         if (SendSignal(_process.Id, signal) != 0)
         {
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
+
+    // Whether SIGTERM was sent (1) or not (0).
+    private int _terminating;
 
     public const int Sigterm = 15;
 
