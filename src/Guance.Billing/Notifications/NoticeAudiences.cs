@@ -6,8 +6,8 @@ namespace Guance.Billing.Notifications;
 
 /// <summary>
 /// The language and time zone of a notice (docs/domain.md §9): the billing account's own language if it
-/// chose one (for a workspace's notice without an account, the account that pays for the workspace), else that of the workspace's site (Simplified Chinese on China sites, English elsewhere)
-/// for a workspace notice, or of the site of the account's first bound workspace, else
+/// chose one (for a workspace's notice without an account, the account that pays for the workspace), else
+/// that of the workspace's site (Simplified Chinese on China sites, English elsewhere) for a workspace notice, or of the site of the account's first bound workspace, else
 /// <see cref="NotificationOptions.DefaultLanguage"/>. Instants are written in the site's time zone, or
 /// without a site in Asia/Shanghai for Chinese and <see cref="NotificationOptions.DefaultTimeZone"/> for English.
 /// </summary>

@@ -10,6 +10,8 @@ public static class WebhookUrl
 {
     public const int MaxLength = 2000;
 
+    private const string LoopbackRefused = "must not point at a loopback address: this host sends no webhooks to itself (Guance:Notifications:WebhookLoopback is off)";
+
     /// <summary>Null when <paramref name="url"/> is acceptable, else what is wrong with it.</summary>
     public static string? Problem(string url, NotificationOptions options)
     {
@@ -28,12 +30,12 @@ public static class WebhookUrl
         if (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var written) && !WebhookDestinations.IsAllowed(written, options))
         {
             return IPAddress.IsLoopback(written)
-                ? "must not point at a loopback address: this host sends no webhooks to itself (Guance:Notifications:WebhookLoopback is off)"
+                ? LoopbackRefused
                 : "must not point at a private, link-local or otherwise internal address";
         }
         if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase) && !options.WebhookLoopback)
         {
-            return "must not point at a loopback address: this host sends no webhooks to itself (Guance:Notifications:WebhookLoopback is off)";
+            return LoopbackRefused;
         }
         if (uri.Scheme == Uri.UriSchemeHttps)
         {
