@@ -66,6 +66,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Invoices.InvoiceLine> InvoiceLines => Set<Invoices.InvoiceLine>();
     public DbSet<Invoices.InvoiceEvent> InvoiceEvents => Set<Invoices.InvoiceEvent>();
     public DbSet<Invoices.InvoiceDocument> InvoiceDocuments => Set<Invoices.InvoiceDocument>();
+    public DbSet<Invoices.TakenInvoiceNumber> TakenInvoiceNumbers => Set<Invoices.TakenInvoiceNumber>();
     public DbSet<Tickets.Ticket> Tickets => Set<Tickets.Ticket>();
     public DbSet<Tickets.TicketMessage> TicketMessages => Set<Tickets.TicketMessage>();
     public DbSet<Tickets.TicketAttachment> TicketAttachments => Set<Tickets.TicketAttachment>();

@@ -39,6 +39,7 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             (invoice, now) =>
             {
                 invoice.InvoiceNumber = number;
+                db.TakenInvoiceNumbers.Add(new TakenInvoiceNumber { Number = number, InvoiceId = invoice.Id });
                 invoice.IssueDate = issueDate;
                 invoice.IssuedAt = now;
                 if (document.Length > 0)
@@ -53,7 +54,7 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
                     .Check(invoice.Type.IsPaper() || document.Length > 0, "document", "is required: an electronic invoice is issued with its PDF")
                     .Check(!invoice.Type.IsPaper() || document.Length == 0, "document", "must be empty: a paper invoice has no document here")
                     .ThrowIfInvalid();
-                RequireUnused(number, invoice.Id);
+                RequireUnused(number);
             },
             invoice => (NotificationKind.InvoiceIssued, new NoticeValues()
                 .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("title", invoice.Title)
@@ -102,24 +103,26 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
         return await transitions.RunAsync(caller, invoiceId, requestId, new InvoiceTransition(
             InvoiceState.Reversed, [InvoiceState.Issued, InvoiceState.Mailed], "only an issued (or mailed) invoice can be reversed",
             RequestFingerprint.Of("reverse", invoiceId, number, text),
-            (invoice, now) => { invoice.RedLetterNumber = number; invoice.ReverseReason = text; invoice.ClosedAt = now; },
-            invoice => RequireUnused(number, null),
+            (invoice, now) =>
+            {
+                invoice.RedLetterNumber = number;
+                db.TakenInvoiceNumbers.Add(new TakenInvoiceNumber { Number = number, InvoiceId = invoice.Id, RedLetter = true });
+                invoice.ReverseReason = text;
+                invoice.ClosedAt = now;
+            },
+            invoice => RequireUnused(number),
             invoice => (NotificationKind.InvoiceReversed, new NoticeValues()
                 .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("red_letter_number", number).Text("reason", text))), cancellationToken);
     }
 
     /// <summary>
     /// An invoice number and a red-letter number are numbers of documents of one series: each is used once, by one
-    /// invoice or one red-letter invoice (<paramref name="self"/>, the invoice being issued, is not a conflict with itself).
-    /// Numbers before they were kept in upper case are compared in upper case too.
+    /// invoice or one red-letter invoice (<see cref="TakenInvoiceNumber"/>). Two writes that take one number at the
+    /// same instant both pass this look; the second's insert of the number then fails, and its retry finds it here.
     /// </summary>
-    private void RequireUnused(string number, string? self)
+    private void RequireUnused(string number)
     {
-#pragma warning disable CA1304, CA1311, CA1862 // ToUpper here is SQL's upper() (the numbers are ASCII), not .NET's culture-bound one.
-        var used = db.Invoices.Any(i => (i.InvoiceNumber != null && i.InvoiceNumber.ToUpper() == number && i.Id != self)
-                                        || (i.RedLetterNumber != null && i.RedLetterNumber.ToUpper() == number));
-#pragma warning restore CA1304, CA1311, CA1862
-        if (used)
+        if (db.TakenInvoiceNumbers.AsNoTracking().Any(n => n.Number == number))
         {
             throw Errors.AlreadyExists(ErrorReasons.InvoiceNumberTaken, ResourceTypes.Invoice, number,
                 $"The number {Errors.Echo(number)} is already another invoice's number or a red-letter number; each number is used once.");

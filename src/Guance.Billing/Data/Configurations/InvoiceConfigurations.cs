@@ -37,6 +37,15 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
     }
 }
 
+internal sealed class TakenInvoiceNumberConfiguration : IEntityTypeConfiguration<TakenInvoiceNumber>
+{
+    public void Configure(EntityTypeBuilder<TakenInvoiceNumber> number)
+    {
+        number.ToTable("taken_invoice_numbers");
+        number.HasKey(n => n.Number);
+    }
+}
+
 internal sealed class InvoiceLineConfiguration : IEntityTypeConfiguration<InvoiceLine>
 {
     public void Configure(EntityTypeBuilder<InvoiceLine> line)

@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a57c42c9-a9c4-49dc-825a-543b5d0c4b66"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("34c94316-e2fa-46e7-b1ff-b25d15ec1172"), entityTypeCount: 54)
         {
         }
 
@@ -36,6 +36,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             var invoiceInfo = InvoiceInfoEntityType.Create(this);
             var invoiceLine = InvoiceLineEntityType.Create(this);
             var mailingAddress = MailingAddressEntityType.Create(this);
+            var takenInvoiceNumber = TakenInvoiceNumberEntityType.Create(this);
             var monthlyBill = MonthlyBillEntityType.Create(this);
             var monthlyBillLine = MonthlyBillLineEntityType.Create(this);
             var monthlyBillWorkspace = MonthlyBillWorkspaceEntityType.Create(this);
@@ -93,6 +94,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             InvoiceInfoEntityType.CreateAnnotations(invoiceInfo);
             InvoiceLineEntityType.CreateAnnotations(invoiceLine);
             MailingAddressEntityType.CreateAnnotations(mailingAddress);
+            TakenInvoiceNumberEntityType.CreateAnnotations(takenInvoiceNumber);
             MonthlyBillEntityType.CreateAnnotations(monthlyBill);
             MonthlyBillLineEntityType.CreateAnnotations(monthlyBillLine);
             MonthlyBillWorkspaceEntityType.CreateAnnotations(monthlyBillWorkspace);

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b45295d7-e9dd-421b-8315-40245ee056d3"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("4691639b-b580-45ee-b55d-dd7beafe9765"), entityTypeCount: 54)
         {
         }
 
@@ -35,6 +35,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
             var invoiceInfo = InvoiceInfoEntityType.Create(this);
             var invoiceLine = InvoiceLineEntityType.Create(this);
             var mailingAddress = MailingAddressEntityType.Create(this);
+            var takenInvoiceNumber = TakenInvoiceNumberEntityType.Create(this);
             var monthlyBill = MonthlyBillEntityType.Create(this);
             var monthlyBillLine = MonthlyBillLineEntityType.Create(this);
             var monthlyBillWorkspace = MonthlyBillWorkspaceEntityType.Create(this);
@@ -92,6 +93,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
             InvoiceInfoEntityType.CreateAnnotations(invoiceInfo);
             InvoiceLineEntityType.CreateAnnotations(invoiceLine);
             MailingAddressEntityType.CreateAnnotations(mailingAddress);
+            TakenInvoiceNumberEntityType.CreateAnnotations(takenInvoiceNumber);
             MonthlyBillEntityType.CreateAnnotations(monthlyBill);
             MonthlyBillLineEntityType.CreateAnnotations(monthlyBillLine);
             MonthlyBillWorkspaceEntityType.CreateAnnotations(monthlyBillWorkspace);

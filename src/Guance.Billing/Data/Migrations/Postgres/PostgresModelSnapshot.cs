@@ -1005,6 +1005,29 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.ToTable("mailing_addresses", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Invoices.TakenInvoiceNumber", b =>
+                {
+                    b.Property<string>("Number")
+                        .HasColumnType("text")
+                        .HasColumnName("number")
+                        .UseCollation("C");
+
+                    b.Property<string>("InvoiceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
+
+                    b.Property<bool>("RedLetter")
+                        .HasColumnType("boolean")
+                        .HasColumnName("red_letter");
+
+                    b.HasKey("Number")
+                        .HasName("pk_taken_invoice_numbers");
+
+                    b.ToTable("taken_invoice_numbers", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBill", b =>
                 {
                     b.Property<string>("Id")

@@ -913,6 +913,27 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.ToTable("mailing_addresses", (string)null);
                 });
 
+            modelBuilder.Entity("Guance.Billing.Invoices.TakenInvoiceNumber", b =>
+                {
+                    b.Property<string>("Number")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<string>("InvoiceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<bool>("RedLetter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("red_letter");
+
+                    b.HasKey("Number")
+                        .HasName("pk_taken_invoice_numbers");
+
+                    b.ToTable("taken_invoice_numbers", (string)null);
+                });
+
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBill", b =>
                 {
                     b.Property<string>("Id")
