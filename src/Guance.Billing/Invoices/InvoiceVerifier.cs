@@ -31,7 +31,8 @@ public sealed record InvoiceProblem(InvoiceProblemKind Kind, string Subject, str
 /// Checks the invoices against the ledger and themselves, like VerifyLedger does the wallets: for every
 /// source, pending + invoiced ≤ invoiceable (recomputed from the ledger and the cards) and invoiced =
 /// issued − reversed (the lines of invoices with an issue event, minus those with a reversal event);
-/// for every invoice, amount = sum of its lines, and a state that its events, number and document back.
+/// for every invoice, amount = sum of its lines, and a state that its events, number and document back, with its
+/// numbers taken by it (<see cref="TakenInvoiceNumber"/>).
 /// </summary>
 public sealed class InvoiceVerifier(BillingDbContext db, BillingAccountAccess access, InvoiceableSources sources)
 {
@@ -66,6 +67,8 @@ public sealed class InvoiceVerifier(BillingDbContext db, BillingAccountAccess ac
             .ToLookup(e => e.InvoiceId, StringComparer.Ordinal);
         var documents = (await db.InvoiceDocuments.AsNoTracking().Where(d => ids.Contains(d.InvoiceId)).Select(d => d.InvoiceId).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
+        var taken = (await db.TakenInvoiceNumbers.AsNoTracking().Where(n => ids.Contains(n.InvoiceId)).ToListAsync(cancellationToken))
+            .Select(n => (n.InvoiceId, n.Number, n.RedLetter)).ToHashSet();
 
         var issued = new Dictionary<string, long>(StringComparer.Ordinal);
         var reversed = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -78,7 +81,7 @@ public sealed class InvoiceVerifier(BillingDbContext db, BillingAccountAccess ac
                     $"amount {invoice.Amount} but {own.Count} lines summing to {own.Sum(l => l.Amount)} (each must be above 0)"));
             }
             var states = events[invoice.Id].Select(e => e.State).ToHashSet();
-            var stateProblem = StateProblem(invoice, states, documents.Contains(invoice.Id));
+            var stateProblem = StateProblem(invoice, states, documents.Contains(invoice.Id)) ?? NumberProblem(invoice, taken);
             if (stateProblem is not null)
             {
                 problems.Add(new InvoiceProblem(InvoiceProblemKind.StateMismatch, invoice.Id, stateProblem));
@@ -116,6 +119,23 @@ public sealed class InvoiceVerifier(BillingDbContext db, BillingAccountAccess ac
                     $"invoiced {source.Invoiced}, but issued {issued.GetValueOrDefault(sourceId)} − reversed {reversed.GetValueOrDefault(sourceId)} = {expected}"));
             }
         }
+    }
+
+    /// <summary>
+    /// An issued invoice's number, and a reversed one's red-letter number, must be taken by it (in upper case, as the
+    /// numbers are kept since the series got its key); null when they are.
+    /// </summary>
+    private static string? NumberProblem(Invoice invoice, HashSet<(string InvoiceId, string Number, bool RedLetter)> taken)
+    {
+        if (invoice.State.WasIssued() && (invoice.InvoiceNumber is null || !taken.Contains((invoice.Id, invoice.InvoiceNumber.ToUpperInvariant(), false))))
+        {
+            return $"invoice number {invoice.InvoiceNumber} is not taken by this invoice in the series of numbers";
+        }
+        if (invoice.State == InvoiceState.Reversed && (invoice.RedLetterNumber is null || !taken.Contains((invoice.Id, invoice.RedLetterNumber.ToUpperInvariant(), true))))
+        {
+            return $"red-letter number {invoice.RedLetterNumber} is not taken by this invoice in the series of numbers";
+        }
+        return null;
     }
 
     /// <summary>What is wrong with an invoice's state given the changes recorded for it, or null.</summary>
