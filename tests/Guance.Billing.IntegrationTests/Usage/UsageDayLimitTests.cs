@@ -1,7 +1,9 @@
 using Google.Rpc;
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.Common;
 using Guance.Billing.V1;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Guance.Billing.IntegrationTests.Usage.UsageTestKit;
 
@@ -128,6 +130,85 @@ public sealed class UsageDayLimitTests(BillingHost host) : IClassFixture<Billing
     }
 
     [Fact]
+    public async Task A_storage_failure_while_committing_apart_commits_no_later_batch_of_that_collector()
+    {
+        using var small = new BillingHost();
+        small.Settings["Guance:Usage:MaxDayQuantity"] = "1000";
+        var workspace = await small.CreateWorkspaceAsync();
+        await small.UpgradeAsync(workspace);
+        var collector = await small.CollectorAsync(workspace);
+        var now = small.Clock.GetUtcNow();
+        var writer = small.Services.GetRequiredService<Guance.Billing.Usage.UsageWriter>();
+        // A storage failure of b's first batch when it is committed alone: the insert of its 777 fails unless a's 1,000
+        // is written in the same transaction (as it is in the group's commit, a coming first in the writer's order).
+        await ExecuteAsync(small, small.Database.Provider == DatabaseProvider.Postgres
+            ? """
+              CREATE FUNCTION fail_alone() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN
+                IF NEW.quantity = 777 AND NOT EXISTS (SELECT 1 FROM usage_points WHERE collector_id = 'a' AND quantity = 1000) THEN
+                  RAISE EXCEPTION 'injected storage failure';
+                END IF;
+                RETURN NEW;
+              END $$;
+              CREATE TRIGGER fail_alone BEFORE INSERT ON usage_points FOR EACH ROW EXECUTE FUNCTION fail_alone();
+              """
+            : """
+              CREATE TRIGGER fail_alone BEFORE INSERT ON usage_points
+              WHEN NEW.quantity = 777 AND NOT EXISTS (SELECT 1 FROM usage_points WHERE collector_id = 'a' AND quantity = 1000)
+              BEGIN SELECT RAISE(ABORT, 'injected storage failure'); END;
+              """);
+
+        var (a, _) = await UsageStream.OpenAsync(collector, "a");
+        var (b, _) = await UsageStream.OpenAsync(collector, "b");
+        var (r, _) = await UsageStream.OpenAsync(collector, "r");
+        var (z, _) = await UsageStream.OpenAsync(collector, "z");
+        await using (a)
+        await using (b)
+        await using (r)
+        await using (z)
+        {
+            await using (await small.HoldWriteLockAsync())
+            {
+                await z.SendAsync(1, Record(BillingItem.Logs, 1, now));
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                while (writer.QueuedBatches < 1)
+                {
+                    await Task.Delay(10, patience.Token);
+                }
+                await a.SendAsync(1, Record(BillingItem.Logs, 1000, now));
+                await b.SendAsync(1, Record(BillingItem.Logs, 777, now));
+                await b.SendAsync(2, Record(BillingItem.Logs, 1, now));
+                await r.SendAsync(1, Record(BillingItem.ApmTrace, 5, now));
+                while (writer.QueuedBatches < 5)
+                {
+                    await Task.Delay(10, patience.Token);
+                }
+            }
+
+            Assert.Equal(1, (await z.AckAsync()).Sequence);
+            // The group goes past the limit and is committed apart: r's batch with the rest, a's alone (refused), b's 1
+            // alone (the storage failure), and b's 2 not at all, since a mark of 2 would tell b that its 1 was committed.
+            Assert.Equal(1, (await r.AckAsync()).Sequence);
+            Assert.Equal("DAY_QUANTITY_LIMIT_EXCEEDED", (await a.RejectedAsync()).Status.GetDetail<ErrorInfo>().Reason);
+            await b.EndsWithAsync(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+        }
+
+        await ExecuteAsync(small, "DROP TRIGGER fail_alone" + (small.Database.Provider == DatabaseProvider.Postgres ? " ON usage_points" : ""));
+        var (again, opened) = await UsageStream.OpenAsync(collector, "b");
+        await using (again)
+        {
+            Assert.Equal(0, opened.LastCommittedSequence);
+            await again.SendAsync(1, Record(BillingItem.Logs, 777, now));
+            await again.SendAsync(2, Record(BillingItem.Logs, 1, now));
+            Assert.Equal(1, (await again.AckAsync()).Sequence);
+            Assert.Equal(2, (await again.AckAsync()).Sequence);
+        }
+        var statistics = await workspace.StatisticsAsync();
+        Assert.Equal(1 + 777 + 1, statistics[BillingItem.Logs].Today);
+        Assert.Equal(5, statistics[BillingItem.ApmTrace].Today);
+    }
+
+    [Fact]
     public async Task A_stock_items_limit_is_on_its_largest_hour_summed_over_collectors()
     {
         using var small = new BillingHost();
@@ -152,6 +233,12 @@ public sealed class UsageDayLimitTests(BillingHost host) : IClassFixture<Billing
         var points = await workspace.PointsAsync(BillingItem.TimeSeries, UsagePointGranularity.Hourly, hour, hour.AddHours(2));
         Assert.Equal([1_000L, 1_000L], points.Select(p => p.Quantity));
         Assert.Equal(1_000, (await workspace.StatisticsAsync())[BillingItem.TimeSeries].Today);
+    }
+
+    private static async Task ExecuteAsync(BillingHost host, string sql)
+    {
+        await using var db = host.Database.NewContext();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     private static UsageRecord[] Records(BillingItem item, int count, DateTimeOffset observedAt) =>
