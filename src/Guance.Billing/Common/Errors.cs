@@ -76,6 +76,19 @@ public static class Errors
         return maxBytes is { } bytes ? error.With("max_bytes", bytes.ToString(CultureInfo.InvariantCulture)) : error;
     }
 
+    /// <summary>An instant as errors give it, in metadata and messages: RFC 3339 in UTC, with a fraction of a second only when it has one.</summary>
+    public static string Instant(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>An instant for a person of a site: its local time, then the instant (2026-12-08 00:00 UTC+08:00, 2026-12-07T16:00:00Z).</summary>
+    public static string SiteTime(Workspaces.Site site, DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, site.TimeZone);
+        var offset = local.Offset;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{local:yyyy-MM-dd HH:mm} UTC{(offset < TimeSpan.Zero ? '-' : '+')}{offset:hh':'mm} ({Instant(at)})");
+    }
+
     /// <summary>A caller's value as it may be echoed in a message or metadata: cut to <see cref="MaxEchoedLength"/> characters with an ellipsis.</summary>
     public static string Echo(string value) =>
         value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "…");

@@ -72,7 +72,7 @@ public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IService
         }
         var now = simulated.GetUtcNow();
         new RequestValidator()
-            .Check(target > now, "target_time", $"must be after the clock's current time {now:O}")
+            .Check(target > now, "target_time", $"must be after the clock's current time {Errors.Instant(now)}")
             .Check(target - now <= MaxAdvance, "target_time", $"may be at most {MaxAdvance.TotalDays} days ahead")
             .ThrowIfInvalid();
 
@@ -87,9 +87,9 @@ public sealed class ClockAdvancer(TimeProvider clock, JobRunner runner, IService
             if (failures.Count > 0)
             {
                 throw Errors.Precondition(ErrorReasons.JobFailed, $"jobs/{failures[0].Job}",
-                        $"Job {failures[0].Job} failed at {now:O}; the clock stays there. Look at the host's log, fix the cause, and advance again (the job resumes).")
+                        $"Job {failures[0].Job} failed at {Errors.Instant(now)}; the clock stays there. Look at the host's log, fix the cause, and advance again (the job resumes).")
                     .With("job", failures[0].Job)
-                    .With("clock_time", now.ToString("O"));
+                    .With("clock_time", Errors.Instant(now));
             }
         }
         return stops;

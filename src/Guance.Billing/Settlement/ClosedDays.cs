@@ -8,8 +8,8 @@ namespace Guance.Billing.Settlement;
 /// <summary>
 /// Usage's day-close oracle once settlement exists. A site-day refuses records (DAY_CLOSED) once
 /// CloseDay has closed it, or once its end plus the late grace has passed, whichever comes first:
-/// the grace is the promise made to agents (docs/domain.md §5) and the day-close job closes days exactly
-/// then; an operator may close a day earlier. This answer is the early, in-memory refusal of a
+/// the grace is the promise made to agents (docs/domain.md §5), so neither the day-close job nor an operator's
+/// CloseDay closes a day before it (a close marked earlier, by an older version, still counts). This answer is the early, in-memory refusal of a
 /// batch; the exact one is the usage writer's, which reads the day's close row inside its
 /// transaction, so that no point lands in a day after CloseDay marked it (see <see cref="DayCloseMarker"/>).
 /// </summary>

@@ -52,7 +52,10 @@ public sealed class DayCloser(
     ILogger<DayCloser> logger,
     TimeProvider clock)
 {
-    /// <summary>The CloseDay RPC: operator only; the day must have ended on the site.</summary>
+    /// <summary>
+    /// The CloseDay RPC: operator only; the day's late grace must have passed (or the day be closed already, to resume
+    /// its close), so that no agent is told to drop records it was promised it could still send.
+    /// </summary>
     public async Task<DayClose> CloseAsync(Caller caller, string? siteCode, DateOnly? day, CancellationToken cancellationToken)
     {
         caller.RequireOperator();
@@ -61,12 +64,14 @@ public sealed class DayCloser(
             .Check(!string.IsNullOrEmpty(siteCode) && Sites.TryGet(siteCode, out site), "site_code", "must be the code of a site from ListSites")
             .Check(day is not null, "day", BillingDays.Rule)
             .ThrowIfInvalid();
-        if (clock.GetUtcNow() < site!.StartOf(day!.Value.AddDays(1)))
+        var (closing, billingDay) = (site!, day!.Value);
+        var closesAt = closedDays.ClosesAt(closing, billingDay);
+        if (clock.GetUtcNow() < closesAt)
         {
-            throw SettlementErrors.DayNotEnded(site, day.Value);
+            throw SettlementErrors.DayNotEnded(closing, billingDay, closesAt);
         }
-        await CloseAsync(site, day.Value, cancellationToken);
-        return await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == site.Code && c.BillingDay == day, cancellationToken);
+        await CloseAsync(closing, billingDay, cancellationToken);
+        return await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == closing.Code && c.BillingDay == billingDay, cancellationToken);
     }
 
     /// <summary>Closes (or resumes closing) <paramref name="day"/> of <paramref name="site"/>; the day must have ended.</summary>

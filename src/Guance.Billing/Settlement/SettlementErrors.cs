@@ -39,7 +39,7 @@ public static class SettlementErrors
     public static BillingException ArrearsOutstanding(string workspaceId, DateTimeOffset lockAt) =>
         Errors.Precondition(ErrorReasons.ArrearsOutstanding, $"workspaces/{workspaceId}",
                 "The billing account the workspace pays through is in arrears; pay the arrears first (the workspace is locked at the end of the settlement period).")
-            .With("lock_time", lockAt.ToString("O"));
+            .With("lock_time", Errors.Instant(lockAt));
 
     public static BillingException MethodNotAllowed(Site site, ActivationChannel channel, SettlementMethod method) =>
         Errors.Precondition(ErrorReasons.SettlementMethodNotAllowed, $"sites/{site.Code}", SettlementMethodRules.WhyNot(site, channel, method))
@@ -69,11 +69,13 @@ public static class SettlementErrors
     public static BillingException CloudAccountNotFound(string cloudAccountId, string billingAccountId) =>
         Errors.NotFound(ResourceTypes.CloudAccount, cloudAccountId).With("billing_account_id", billingAccountId);
 
-    public static BillingException DayNotEnded(Site site, DateOnly day) =>
+    /// <summary>A close asked for before the day's end plus the late grace: agents may still send that day's records.</summary>
+    public static BillingException DayNotEnded(Site site, DateOnly day, DateTimeOffset closesAt) =>
         Errors.Precondition(ErrorReasons.DayNotEnded, $"billing_days/{day:yyyy-MM-dd}",
-                $"The billing day {day:yyyy-MM-dd} of site {site.Code} has not ended yet ({site.StartOf(day.AddDays(1)):O}); a day closes only after it ends.")
+                $"The billing day {day:yyyy-MM-dd} of site {site.Code} takes late records until {Errors.SiteTime(site, closesAt)} (its end plus the late grace); close it after that.")
             .With("site_code", site.Code)
-            .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"));
+            .With("day_end", Errors.Instant(site.StartOf(day.AddDays(1))))
+            .With("closes_at", Errors.Instant(closesAt));
 
     public static BillingException NoPriceList(Site site, DateOnly day) =>
         Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No price list of the {site.PriceRegion} region is in force on {day:yyyy-MM-dd}.");

@@ -30,9 +30,9 @@ public static class UsageErrors
                 $"The billing day {day:yyyy-MM-dd} of site {site.Code} is closed to late records; drop them.")
             .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
             .With("site_code", site.Code)
-            .With("day_start", site.StartOf(day).ToString("O"))
-            .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"))
-            .With("closed_at", closedAt.ToString("O"))
+            .With("day_start", Errors.Instant(site.StartOf(day)))
+            .With("day_end", Errors.Instant(site.StartOf(day.AddDays(1))))
+            .With("closed_at", Errors.Instant(closedAt))
             .With("sequence", Text(sequence));
 
     public static BillingException Locked(string workspaceId) =>
@@ -63,13 +63,13 @@ public static class UsageErrors
             .With("billing_item", item.ContractName)
             .With("sequence", Text(sequence));
 
-    public static BillingException Quota(BillingItemInfo item, DateOnly day, long quota, long wouldBe, DateTimeOffset resetsAt, long sequence) =>
+    public static BillingException Quota(BillingItemInfo item, Site site, DateOnly day, long quota, long wouldBe, DateTimeOffset resetsAt, long sequence) =>
         Errors.QuotaExhausted(ErrorReasons.ExperienceQuotaExhausted, item.ContractName,
-                $"The experience plan's free {item.DisplayName} quota of {quota:N0} per day would be passed ({wouldBe:N0}) on {day:yyyy-MM-dd}; stop reporting {item.ContractName} until {resetsAt:O}.")
+                $"The experience plan's free {item.DisplayName} quota of {quota:N0} per day would be passed ({wouldBe:N0}) on {day:yyyy-MM-dd}; stop reporting {item.ContractName} until {Errors.SiteTime(site, resetsAt)}.")
             .With("billing_item", item.ContractName)
             .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
             .With("daily_quota", Text(quota))
-            .With("resets_at", resetsAt.ToString("O"))
+            .With("resets_at", Errors.Instant(resetsAt))
             .With("sequence", Text(sequence));
 
     /// <summary>
@@ -81,8 +81,8 @@ public static class UsageErrors
                 $"{item.DisplayName} of {day:yyyy-MM-dd} would reach {wouldBe:N0} {item.CountedUnit}, more than the {limit:N0} that one billing day may hold; nothing of the batch was applied. Drop these records and check the agent that counts them.")
             .With("billing_item", item.ContractName)
             .With("billing_day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
-            .With("day_start", site.StartOf(day).ToString("O"))
-            .With("day_end", site.StartOf(day.AddDays(1)).ToString("O"))
+            .With("day_start", Errors.Instant(site.StartOf(day)))
+            .With("day_end", Errors.Instant(site.StartOf(day.AddDays(1))))
             .With("max_day_quantity", Text(limit))
             .With("sequence", Text(sequence));
 

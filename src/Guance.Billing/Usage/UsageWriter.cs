@@ -462,7 +462,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
             if (after > quota)
             {
                 var resetsAt = workspace.Site.StartOf(key.BillingDay.AddDays(1));
-                return UsageErrors.Quota(key.Item, key.BillingDay, quota.Value, after, resetsAt, pending.Batch.Sequence);
+                return UsageErrors.Quota(key.Item, pending.Workspace.Site, key.BillingDay, quota.Value, after, resetsAt, pending.Batch.Sequence);
             }
         }
         return null;

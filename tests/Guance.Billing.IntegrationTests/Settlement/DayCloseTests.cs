@@ -59,7 +59,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await experienceAgent.ReportAsync(Record(BillingItem.Logs, 1_000, At(10)));
 
         // 00:00 of the next day (16:00 UTC) is the next day's.
-        host.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 40));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day.AddDays(1), China, 0, 0)));
 
         var close = await host.CloseDayAsync("cn1", day);
@@ -147,7 +147,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         host.MoveClockTo(Local(day, China, 23, 59));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 2_000, Local(day, China, 0, 0)), Record(BillingItem.TimeSeries, 3_000, Local(day, China, 23, 59)),
             Record(BillingItem.Logs, 1_000_000, Local(day, China, 0, 0)), Record(BillingItem.Logs, 1_000_000, Local(day, China, 23, 59)));
-        host.MoveClockTo(Local(day.AddDays(1), China, 0, 5));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 35));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 8_000, Local(day.AddDays(1), China, 0, 0)),
             Record(BillingItem.Logs, 700_000, Local(day.AddDays(1), China, 0, 0)));
 
@@ -182,7 +182,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         await RpcAssert.Precondition(() => host.Operator.Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "us1", Day = SettlementScenario.Day(day) }),
             "DAY_NOT_ENDED");
 
-        host.MoveClockTo(Local(day.AddDays(1), Oregon, 0, 5));
+        host.MoveClockTo(Local(day.AddDays(1), Oregon, 0, 35));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 9_000, Local(day.AddDays(1), Oregon, 0, 0)),
             Record(BillingItem.Logs, 700_000, Local(day.AddDays(1), Oregon, 0, 0)));
 
@@ -202,7 +202,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
     }
 
     [Fact]
-    public async Task Closing_a_day_closes_ingestion_for_it()
+    public async Task A_day_takes_late_records_until_its_grace_ends_and_closes_only_then()
     {
         var day = host.NextDay(China);
         var workspace = await host.CreateWorkspaceAsync("cn4");
@@ -211,10 +211,17 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
 
         host.MoveClockTo(Local(day, China, 12, 0));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day, China, 11, 0)));
-        // The day has ended, the close has not come: a late report is still taken for that day.
+        // The day has ended, its grace has not: a late report is still taken for that day, and the operator may not
+        // close the day before the grace ends (agents were promised until then).
         host.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
         await agent.ReportAsync(Record(BillingItem.Logs, 234_567, Local(day, China, 23, 30)));
+        var early = await RpcAssert.Fails(StatusCode.FailedPrecondition, () => host.Operator.Settlement.CloseDayAsync(
+            new CloseDayRequest { SiteCode = "cn4", Day = SettlementScenario.Day(day) }).ResponseAsync, "DAY_NOT_ENDED");
+        var closesAt = Local(day.AddDays(1), China, 0, 30);
+        Assert.Equal(closesAt, DateTimeOffset.Parse(early.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["closes_at"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("00:30 UTC+08:00", early.Status.Detail);
 
+        host.MoveClockTo(closesAt);
         await host.CloseDayAsync("cn4", day);
 
         var refused = await RpcAssert.Fails(StatusCode.FailedPrecondition,
@@ -237,7 +244,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         var ended = host.NextDay(berlin);
         var workspace = await host.CreateWorkspaceAsync("eu1");
         var account = await host.UpgradeAsync(workspace);
-        host.MoveClockTo(Local(ended.AddDays(1), berlin, 0, 10));
+        host.MoveClockTo(Local(ended.AddDays(1), berlin, 0, 40));
         account = await host.SignInAgainAsync(account);
         CloseDayRequest Request() => new() { SiteCode = "eu1", Day = SettlementScenario.Day(ended) };
 
@@ -371,7 +378,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
     public async Task A_close_refused_for_want_of_a_price_list_leaves_the_day_open()
     {
         // The seeded price lists start on 2024-01-01: 2023-12-31 has none. Its own host starts at 20:00
-        // that evening (Shanghai), so the day is seen from the inside, then closed within its late grace.
+        // that evening (Shanghai), so the day is seen from the inside, then closed once its late grace has passed.
         var day = new DateOnly(2023, 12, 31);
         using var early = new BillingHost { Clock = new(Local(day, China, 20, 0)) };
         var workspace = await early.CreateWorkspaceAsync("cn1");
@@ -380,11 +387,12 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
         early.MoveClockTo(Local(day, China, 21, 0));
         await agent.ReportAsync(Record(BillingItem.Logs, 2_000_000, Local(day, China, 21, 0)));
         early.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
+        await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day, China, 23, 50)));
+        early.MoveClockTo(Local(day.AddDays(1), China, 0, 40));
 
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => early.CloseDayAsync("cn1", day), "NO_PRICE_LIST");
-
-        // Nothing was closed: late usage of the day is still taken (the grace runs to 00:30).
-        await agent.ReportAsync(Record(BillingItem.Logs, 1_000_000, Local(day, China, 23, 50)));
+        // Nothing was rated.
+        Assert.Empty(await early.BillsAsync(workspace.Id, day.Year, day.Month));
 
         // Once a list is in force on the day (no RPC prices a past day, so it goes straight into the
         // database, as the seed did), the close goes through and rates all of the day's usage.

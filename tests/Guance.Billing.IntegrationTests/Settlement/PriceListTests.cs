@@ -169,7 +169,7 @@ public sealed class PriceListTests(BillingHost host) : IClassFixture<BillingHost
         host.MoveClockTo(Local(day.AddDays(1), China, 12));
         await agent.ReportAsync(Record(BillingItem.Logs, 1_234_567, Local(day.AddDays(1), China, 11)), Record(BillingItem.TimeSeries, 2_500, Local(day.AddDays(1), China, 11)));
         var first = await host.CloseDayAsync("cn1", day);
-        host.MoveClockTo(Local(day.AddDays(2), China, 0, 10));
+        host.MoveClockTo(Local(day.AddDays(2), China, 0, 40));
         var second = await host.CloseDayAsync("cn1", day.AddDays(1));
         Assert.Equal(CnPriceList, first.PriceListId);
         Assert.Equal(created.PriceListId, second.PriceListId);

@@ -30,7 +30,7 @@ public sealed class RatingRulesTests : IClassFixture<BillingHost>
 
         host.MoveClockTo(Local(day, China, 10));
         await agent.ReportAsync(Record(BillingItem.TimeSeries, 1_000, Local(day, China, 10)), Record(BillingItem.Datakit, 2, Local(day, China, 10)));
-        host.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 40));
         await host.CloseDayAsync("cn1", day);
 
         var bill = await host.BillAsync(workspace.Id, day);
@@ -55,7 +55,7 @@ public sealed class RatingRulesTests : IClassFixture<BillingHost>
             await (await host.AgentAsync(workspace)).ReportAsync(Record(BillingItem.ApmProfile, 25_000, Local(day, China, 10)));
             workspaces[days] = workspace;
         }
-        host.MoveClockTo(Local(day.AddDays(1), China, 0, 10));
+        host.MoveClockTo(Local(day.AddDays(1), China, 0, 40));
         await host.CloseDayAsync("cn1", day);
 
         foreach (var (days, workspace) in workspaces)

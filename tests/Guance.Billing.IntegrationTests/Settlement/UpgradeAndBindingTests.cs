@@ -371,7 +371,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         // Day 1 under the first account: 2,000,000 logs; 2.00 units × 1.5 = 3.00.
         host.MoveClockTo(At(day, 10));
         await collector.ReportAsync("host-1", 1, Record(BillingItem.Logs, 2_000_000, Now));
-        host.MoveClockTo(At(day.AddDays(1), 0, 10));
+        host.MoveClockTo(At(day.AddDays(1), 0, 40));
         await host.CloseDayAsync("cn1", day);
 
         var movedAt = Now;
@@ -389,7 +389,7 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         // Day 2 under the new account: 1,234,567 logs; 1.23 units (truncated) × 1.5 = 1.845, half-up 1.85.
         host.MoveClockTo(At(day.AddDays(1), 1, 0));
         await collector.ReportAsync("host-1", 2, Record(BillingItem.Logs, 1_234_567, Now));
-        host.MoveClockTo(At(day.AddDays(2), 0, 10));
+        host.MoveClockTo(At(day.AddDays(2), 0, 40));
         await host.CloseDayAsync("cn1", day.AddDays(1));
 
         var first = await host.BillAsync(workspace.Id, day);
