@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
 using static Guance.Billing.IntegrationTests.Cli.CliScenario;
 
@@ -80,9 +81,13 @@ public sealed class CliBillingTests(CliHost fixture)
         afterChange.Ok();
         Assert.Equal(accountId, afterChange.Json.At("wallet", "billingAccountId").GetString());
 
+        var session = JsonDocument.Parse(File.ReadAllText(cli.ConfigPath)).RootElement.GetProperty("billing_center").GetProperty("token").GetString()!;
         var loggedOut = await cli.RunAsync("billing", "logout");
         loggedOut.Ok();
         Assert.False(JsonDocument.Parse(File.ReadAllText(cli.ConfigPath)).RootElement.TryGetProperty("billing_center", out _));
+        // The session is ended on the host, not only forgotten here.
+        await RpcAssert.Fails(Grpc.Core.StatusCode.Unauthenticated,
+            () => fixture.Host.Api(session).BillingAccounts.GetWalletAsync(new GetWalletRequest { BillingAccountId = accountId }), "TOKEN_REVOKED");
         var whichAccount = await cli.RunAsync("billing", "show");
         Assert.Equal(2, whichAccount.ExitCode);
         Assert.StartsWith("error: which billing account? Pass --account ba_...", whichAccount.ErrorLines[0]);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grpc.Core;
 using Guance.Billing.Cli.Infrastructure;
 using Guance.Billing.V1;
 using Spectre.Console;
@@ -59,18 +60,29 @@ public static class BillingLoginCommands
 
     public static Command LogOut()
     {
-        var command = new Command("logout", "Forget the saved billing-center session (the console login stays)");
-        return command.Handle((context, _) =>
+        var command = new Command("logout", "End the saved billing-center session on the host and forget it (the console login stays)");
+        return command.Handle(async (context, cancellationToken) =>
         {
             var config = context.Config;
             if (config.BillingCenter is null)
             {
                 context.Output.Line("Not logged in to the billing center.");
-                return Task.FromResult(ExitCodes.Ok);
+                return ExitCodes.Ok;
+            }
+            if (config.BillingCenter.Token is { } token)
+            {
+                try
+                {
+                    await context.Connect(token).BillingAccounts.SignOutBillingAccountAsync(new SignOutBillingAccountRequest(), cancellationToken: cancellationToken);
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated)
+                {
+                    // Expired or ended already: nothing left to end.
+                }
             }
             context.ConfigFile.Write(config with { BillingCenter = null });
-            context.Output.Line($"Logged out of the billing center as {config.BillingCenter.Username}; removed the session from {context.ConfigFile.Path}.");
-            return Task.FromResult(ExitCodes.Ok);
+            context.Output.Line($"Logged out of the billing center as {config.BillingCenter.Username}; ended the session and removed it from {context.ConfigFile.Path}.");
+            return ExitCodes.Ok;
         });
     }
 
