@@ -37,4 +37,8 @@ public static class RolePermissions
     public static bool Allows(WorkspaceRole role, WorkspacePermission permission) => Table[role].Contains(permission);
 
     public static bool IsOwnerAction(WorkspacePermission permission) => OwnerActions.Contains(permission);
+
+    /// <summary>The roles that may, strongest first (the Owner may do everything).</summary>
+    public static IEnumerable<WorkspaceRole> RolesAllowing(WorkspacePermission permission) =>
+        Table.Where(r => r.Value.Contains(permission)).Select(r => r.Key).Order();
 }

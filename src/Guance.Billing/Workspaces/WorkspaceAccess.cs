@@ -49,9 +49,12 @@ public sealed class WorkspaceAccess(BillingDbContext db)
         }
         if (!RolePermissions.Allows(role, permission))
         {
-            throw Errors.PermissionDenied(ErrorReasons.RoleNotPermitted, $"The {RoleName(role)} role may not do this in this workspace.")
+            var allowed = string.Join(" or ", RolePermissions.RolesAllowing(permission).Select(RoleName));
+            var who = RolePermissions.IsOwnerAction(permission) ? "only the Owner may" : $"it takes the {allowed} role";
+            throw Errors.PermissionDenied(ErrorReasons.RoleNotPermitted, $"The {RoleName(role)} role may not do this in this workspace: {who}.")
                 .With("workspace_id", workspaceId)
                 .With("role", RoleName(role))
+                .With("required_role", allowed)
                 .With("permission", permission.ToString());
         }
         return Grant(membership.Workspace, role, tracked);

@@ -85,7 +85,10 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         var account = await host.RegisterBillingAccountAsync("payer");
         var code = await account.BindingCodeAsync();
 
-        await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.Administrator.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "ROLE_NOT_PERMITTED");
+        var administrator = await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.Administrator.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "ROLE_NOT_PERMITTED");
+        // The refusal says who may: the Owner only.
+        Assert.Equal("The Administrator role may not do this in this workspace: only the Owner may.", administrator.Status.Detail);
+        Assert.Equal("Owner", administrator.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["required_role"]);
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.Standard.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "ROLE_NOT_PERMITTED");
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.ReadOnly.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "ROLE_NOT_PERMITTED");
         await RpcAssert.Fails(StatusCode.NotFound, () => workspace.Outsider.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "WORKSPACE_NOT_FOUND");

@@ -46,7 +46,8 @@ public sealed class UsageReportTests(BillingHost host) : IClassFixture<BillingHo
             // Experience workspaces see only the items they may report.
             Assert.DoesNotContain(statistics.Items, i => i.Item is BillingItem.Sms or BillingItem.BackupLogs or BillingItem.NetworkHosts or BillingItem.Datakit);
         }
-        await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.Standard.Api.Usage.GetUsageStatisticsAsync(request), "ROLE_NOT_PERMITTED");
+        var standard = await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.Standard.Api.Usage.GetUsageStatisticsAsync(request), "ROLE_NOT_PERMITTED");
+        Assert.Equal("The Standard role may not do this in this workspace: it takes the Owner or Administrator role.", standard.Status.Detail);
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.ReadOnly.Api.Usage.GetUsageStatisticsAsync(request), "ROLE_NOT_PERMITTED");
         await RpcAssert.NotFound(() => workspace.Outsider.Api.Usage.GetUsageStatisticsAsync(request));
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api().Usage.GetUsageStatisticsAsync(request), "TOKEN_MISSING");
