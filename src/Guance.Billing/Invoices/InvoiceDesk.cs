@@ -14,7 +14,7 @@ namespace Guance.Billing.Invoices;
 /// red-letter invoice. Each is one transaction with its notice; rejecting and reversing return the
 /// amount to the sources.
 /// </summary>
-public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transitions)
+public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transitions, TimeProvider clock)
 {
     public const int MaxDocumentBytes = 10 * 1024 * 1024;
     public const int MaxNumber = 64;
@@ -51,6 +51,8 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             invoice =>
             {
                 new RequestValidator()
+                    .Check(IssueDayFits(invoice, issueDate.Value), "issue_date",
+                        $"must be a day from the invoice's request ({invoice.RequestedAt.UtcDateTime:yyyy-MM-dd}, UTC) to today, not {issueDate.Value:yyyy-MM-dd}")
                     .Check(invoice.Type.IsPaper() || document.Length > 0, "document", "is required: an electronic invoice is issued with its PDF")
                     .Check(!invoice.Type.IsPaper() || document.Length == 0, "document", "must be empty: a paper invoice has no document here")
                     .ThrowIfInvalid();
@@ -128,6 +130,14 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
                 $"The number {Errors.Echo(number)} is already another invoice's number or a red-letter number; each number is used once.");
         }
     }
+
+    /// <summary>
+    /// An invoice is dated no earlier than it was requested and no later than today, on the calendar of any time zone
+    /// (so from the request's day at UTC−12 to today's at UTC+14): a typo of a year is refused, a local date never.
+    /// </summary>
+    private bool IssueDayFits(Invoice invoice, DateOnly issueDate) =>
+        issueDate >= DateOnly.FromDateTime(invoice.RequestedAt.ToOffset(TimeSpan.FromHours(-12)).DateTime)
+        && issueDate <= DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(14)).DateTime);
 
     /// <summary>Numbers are letters, digits and '-', kept in upper case: E-0001 and e-0001 are one number.</summary>
     private static string Canonical(string number) => number.Trim().ToUpperInvariant();

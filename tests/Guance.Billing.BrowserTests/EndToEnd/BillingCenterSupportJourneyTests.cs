@@ -47,10 +47,11 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
 
         // The operator issues it with its PDF; the user sees it issued and downloads the PDF.
         var invoice = (await console.Host.Operator.Invoices.ListInvoicesAsync(new ListInvoicesRequest { BillingAccountId = accountId })).Invoices.Single();
+        var today = (await console.NowAsync()).ToOffset(TimeSpan.FromHours(8));
         await console.Host.Operator.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
         {
             InvoiceId = invoice.InvoiceId, RequestId = "e2e-issue", InvoiceNumber = "E2E-" + accountId[^8..].ToUpperInvariant(),
-            IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 }, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
+            IssueDate = new BillingDay { Year = today.Year, Month = today.Month, Day = today.Day }, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
         });
         await page.GetByRole(AriaRole.Link, new() { Name = "Wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();

@@ -52,9 +52,10 @@ public sealed class CliInvoiceTests(CliHost fixture)
         var pdf = Path.Combine(fixture.ConfigDirectory, Guid.NewGuid().ToString("N") + ".pdf");
         Directory.CreateDirectory(fixture.ConfigDirectory);
         await File.WriteAllBytesAsync(pdf, InvoiceKit.Pdf);
-        var refused = await cli.RunAsync(As(me, "invoices", "issue", electronicId, "--number", "E-1", "--date", "2026-11-02", "--document", pdf));
+        var today = (await fixture.Host.Operator.Settlement.GetClockAsync(new GetClockRequest())).Now.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var refused = await cli.RunAsync(As(me, "invoices", "issue", electronicId, "--number", "E-1", "--date", today, "--document", pdf));
         Assert.Equal(5, refused.ExitCode);
-        var issued = await cli.RunAsync(As(op, "invoices", "issue", electronicId, "--number", "E-" + Guid.NewGuid().ToString("N")[..10], "--date", "2026-11-02", "--document", pdf));
+        var issued = await cli.RunAsync(As(op, "invoices", "issue", electronicId, "--number", "E-" + Guid.NewGuid().ToString("N")[..10], "--date", today, "--document", pdf));
         issued.Ok();
         Assert.Matches(@"State:\s+issued", issued.Stdout);
         var downloaded = pdf + ".copy.pdf";
@@ -65,7 +66,7 @@ public sealed class CliInvoiceTests(CliHost fixture)
         paper.Ok();
         Assert.Equal(179.5m, paper.Json.At("invoice", "amount").Yuan());
         var paperId = paper.Json.At("invoice", "invoiceId").GetString()!;
-        (await cli.RunAsync(As(op, "invoices", "issue", paperId, "--number", "P-" + Guid.NewGuid().ToString("N")[..10], "--date", "2026-11-02"))).Ok();
+        (await cli.RunAsync(As(op, "invoices", "issue", paperId, "--number", "P-" + Guid.NewGuid().ToString("N")[..10], "--date", today))).Ok();
         var mailed = await cli.RunAsync(As(op, "invoices", "mail", paperId, "--carrier", "SF Express", "--tracking-number", "SF123"));
         mailed.Ok();
         Assert.Matches(@"Mailed:\s+SF Express SF123", mailed.Stdout);

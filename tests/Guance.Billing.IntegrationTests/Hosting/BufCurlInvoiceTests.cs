@@ -44,8 +44,9 @@ public sealed class BufCurlInvoiceTests
         var id = invoice.GetProperty("invoiceId").GetString();
 
         var pdf = Convert.ToBase64String(InvoiceKit.Pdf);
+        var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
         var issued = (await BufCurl.CallAsync(s, Service + "IssueInvoice",
-            $$"""{"invoice_id":"{{id}}","request_id":"issue-1","invoice_number":"E-0001","issue_date":{"year":2026,"month":11,"day":2},"document":"{{pdf}}"}""", op)).Json();
+            $$"""{"invoice_id":"{{id}}","request_id":"issue-1","invoice_number":"E-0001","issue_date":{"year":{{today.Year}},"month":{{today.Month}},"day":{{today.Day}}},"document":"{{pdf}}"}""", op)).Json();
         Assert.Equal("INVOICE_STATE_ISSUED", issued.GetProperty("invoice").GetProperty("state").GetString());
         var document = (await BufCurl.CallAsync(s, Service + "GetInvoiceDocument", $$"""{"invoice_id":"{{id}}"}""", token)).Json();
         Assert.Equal(pdf, document.GetProperty("data").GetString());

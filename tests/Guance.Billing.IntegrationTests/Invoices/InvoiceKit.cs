@@ -60,9 +60,16 @@ public static class InvoiceKit
             InvoiceId = invoice.InvoiceId,
             RequestId = Guid.NewGuid().ToString("N"),
             InvoiceNumber = number ?? "N" + Guid.NewGuid().ToString("N")[..12],
-            IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 },
+            IssueDate = await host.TodayAsync(),
             Document = invoice.Type == InvoiceType.ElectronicOrdinary ? Google.Protobuf.ByteString.CopyFrom(Pdf) : Google.Protobuf.ByteString.Empty,
         })).Invoice;
+
+    /// <summary>Today in China (UTC+8) on the host's clock (a simulated one too): a day an invoice may be issued on.</summary>
+    public static async Task<BillingDay> TodayAsync(this BillingHost host)
+    {
+        var now = (await host.Operator.Settlement.GetClockAsync(new GetClockRequest())).Now.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8));
+        return new BillingDay { Year = now.Year, Month = now.Month, Day = now.Day };
+    }
 
     /// <summary>The account's sources by id.</summary>
     public static async Task<Dictionary<string, InvoiceableSource>> SourcesAsync(this TestBillingAccount account) =>

@@ -124,6 +124,15 @@ public sealed class InvoiceValidationTests : IClassFixture<BillingHost>
         {
             InvoiceId = invoice.InvoiceId, RequestId = "v", RedLetterNumber = new string('9', 65),
         }), "red_letter_number", "reason");
+        // An invoice is dated between its request and today: not years ahead, not before it was asked for.
+        foreach (var (day, tag) in new[] { (new BillingDay { Year = 2030, Month = 1, Day = 1 }, "future"), (new BillingDay { Year = 2026, Month = 10, Day = 31 }, "past") })
+        {
+            var bad = await RpcAssert.InvalidFields(() => desk.IssueInvoiceAsync(new IssueInvoiceRequest
+            {
+                InvoiceId = invoice.InvoiceId, RequestId = "d-" + tag, InvoiceNumber = "E-DATE", IssueDate = day, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
+            }), "issue_date");
+            Assert.Contains("from the invoice's request (2026-11-02, UTC) to today", bad.FieldViolations.Single().Description, StringComparison.Ordinal);
+        }
         Assert.Equal(InvoiceState.Requested, (await desk.GetInvoiceAsync(new GetInvoiceRequest { InvoiceId = invoice.InvoiceId })).Invoice.State);
 
         var largest = new byte[10 * 1024 * 1024];
