@@ -13,12 +13,13 @@ public static class WorkspaceMemberCommands
 
     private static Option<string> RoleOption(bool required)
     {
-        var role = new Option<string>("--role") { Description = "administrator (Owner only), standard or read-only", Required = required };
+        var role = new Option<string>("--role") { Description = "administrator (Owner only), standard or read-only; to make someone the Owner, use 'workspaces transfer'", Required = required };
         if (!required)
         {
             role.DefaultValueFactory = _ => CliEnum.Name(WorkspaceRole.Standard);
         }
-        role.AcceptOnlyFromAmong(CliEnum.Names<WorkspaceRole>());
+        // The Owner is not a role to give: 'workspaces transfer' hands the workspace over.
+        role.AcceptOnlyFromAmong(CliEnum.Names<WorkspaceRole>().Where(name => name != CliEnum.Name(WorkspaceRole.Owner)).ToArray());
         return role;
     }
 

@@ -90,7 +90,7 @@ public sealed class RequestValidator
         {
             return Check(false, field, "is required");
         }
-        return Check(Ids.IsWellFormed(value, prefix), field, $"must be an id of the form {prefix}_...");
+        return Check(Ids.IsWellFormed(value, prefix), field, $"must be an id as the API returns it: {prefix}_ and 26 lower-case letters and digits");
     }
 
     public RequestValidator PageSize(int pageSize, string field = "page_size") =>

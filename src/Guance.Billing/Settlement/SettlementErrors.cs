@@ -63,7 +63,7 @@ public static class SettlementErrors
 
     public static BillingException ProviderMismatch(string cloudAccountId, CloudProvider provider, SettlementMethod method) =>
         Errors.Precondition(ErrorReasons.CloudProviderMismatch, $"cloud_accounts/{cloudAccountId}",
-                $"Cloud account {cloudAccountId} is a {provider} account; {method.Name()} is needed.")
+                $"Cloud account {cloudAccountId} is {SettlementMethods.Of(provider).Name()}; {method.Name()} is needed.")
             .With("cloud_account_id", cloudAccountId);
 
     public static BillingException CloudAccountNotFound(string cloudAccountId, string billingAccountId) =>
@@ -78,5 +78,5 @@ public static class SettlementErrors
             .With("closes_at", Errors.Instant(closesAt));
 
     public static BillingException NoPriceList(Site site, DateOnly day) =>
-        Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No price list of the {site.PriceRegion} region is in force on {day:yyyy-MM-dd}.");
+        Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No {(site.PriceRegion == PriceRegion.Cn ? "China" : "international")} price list is in force on {day:yyyy-MM-dd} (site {site.Code}), so the day cannot be rated; it stays open.");
 }

@@ -54,7 +54,12 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
         if (user is null)
         {
             await throttler.RecordFailureAsync(lookup, cancellationToken);
-            throw Errors.NotFound(ResourceTypes.User, normalized);
+            var echoed = Errors.Echo(normalized);
+            throw new BillingException(ErrorKind.NotFound, ErrorReasons.UserNotFound,
+                $"No console account has the e-mail address {echoed}; ask them to sign up first, then add them.")
+            {
+                Resource = new ResourceRef(ResourceTypes.User, echoed),
+            }.With("email", echoed);
         }
         if (await db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == user.Id, cancellationToken))
         {

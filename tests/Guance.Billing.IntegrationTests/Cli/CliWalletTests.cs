@@ -140,7 +140,12 @@ public sealed class CliWalletTests(CliHost fixture)
         await File.WriteAllTextAsync(file, """{"charges": [{"billing_account_id": 7}]}""");
         var malformed = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes"));
         Assert.Equal(2, malformed.ExitCode);
-        Assert.StartsWith($"error: {file}: ", malformed.ErrorLines[0]);
+        Assert.StartsWith($"error: {file}: not a ChargeBatch request in JSON: ", malformed.ErrorLines[0]);
+        // JSON cut short says where, not the parser's state.
+        await File.WriteAllTextAsync(file, "{\"charges\":\n  [{\"billing_account_id\": ");
+        var cut = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes"));
+        Assert.Equal(2, cut.ExitCode);
+        Assert.StartsWith($"error: {file}: not valid JSON at line 2, ", cut.ErrorLines[0]);
     }
 
     [Fact]

@@ -67,6 +67,10 @@ public sealed class CliWorkspaceTests(CliHost fixture)
 
         var updated = await cli.RunAsync(As(ownerToken, "workspaces", "update", workspaceId, "--name", "Renamed", "-o", "json"));
         var promoted = await cli.RunAsync(As(ownerToken, "workspaces", "members", "role", workspaceId, admin.Email, "--role", "administrator", "-o", "json"));
+        // The Owner is not a role that one gives: the CLI does not offer it (transfer does that).
+        var owned = await cli.RunAsync(As(ownerToken, "workspaces", "members", "role", workspaceId, admin.Email, "--role", "owner"));
+        Assert.Equal(2, owned.ExitCode);
+        Assert.Contains("owner", owned.Stderr, StringComparison.Ordinal);
         var shown = await cli.RunAsync(As(admin.Token, "workspaces", "show", workspaceId));
         var nothingToUpdate = await cli.RunAsync(As(ownerToken, "workspaces", "update", workspaceId));
 

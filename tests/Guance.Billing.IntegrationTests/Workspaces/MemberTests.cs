@@ -133,10 +133,14 @@ public sealed class MemberTests(BillingHost host) : IClassFixture<BillingHost>
         var ws = await host.CreateWorkspaceAsync();
         var api = ws.Owner.Api.Workspaces;
 
-        await RpcAssert.Fails(StatusCode.NotFound, () => api.AddMemberAsync(new AddMemberRequest
+        var nobody = $"nobody.{Guid.NewGuid():N}@example.com";
+        var unknown = await RpcAssert.Fails(StatusCode.NotFound, () => api.AddMemberAsync(new AddMemberRequest
         {
-            WorkspaceId = ws.Id, Email = $"nobody.{Guid.NewGuid():N}@example.com", Role = WorkspaceRole.Standard,
+            WorkspaceId = ws.Id, Email = nobody, Role = WorkspaceRole.Standard,
         }), "USER_NOT_FOUND");
+        // It says what to do, and names the address as an address.
+        Assert.Equal($"No console account has the e-mail address {nobody}; ask them to sign up first, then add them.", unknown.Status.Detail);
+        Assert.Equal(nobody, unknown.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["email"]);
         await RpcAssert.Fails(StatusCode.AlreadyExists, () => api.AddMemberAsync(new AddMemberRequest
         {
             WorkspaceId = ws.Id, Email = ws.Standard.Email, Role = WorkspaceRole.ReadOnly,

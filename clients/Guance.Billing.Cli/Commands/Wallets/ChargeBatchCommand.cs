@@ -52,15 +52,20 @@ public static class ChargeBatchCommand
         var text = path == "-" ? context.Environment.In.ReadToEnd() : File.ReadAllText(path);
         try
         {
+            // The JSON itself first: System.Text.Json says where it breaks, protobuf's parser only in which state.
+            using var _ = System.Text.Json.JsonDocument.Parse(text);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new CommandLineException($"{path}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1} of the line (cut short, or a stray character).");
+        }
+        try
+        {
             return JsonParser.Default.Parse<ChargeBatchRequest>(text);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
         {
             throw new CommandLineException($"{path}: not a ChargeBatch request in JSON: {e.Message}");
-        }
-        catch (InvalidJsonException e)
-        {
-            throw new CommandLineException($"{path}: not JSON: {e.Message}");
         }
     }
 
