@@ -71,7 +71,7 @@ public sealed class ConsumptionAlertChecker(BillingDbContext db, NotificationOut
         foreach (var recipient in await NoticeRecipients.OfWorkspaceAsync(db, workspaceId, accountEmail: null, cancellationToken))
         {
             var values = new NoticeValues()
-                .Text("workspace", workspace).Text("workspace_id", workspaceId).Text("item", info.DisplayName)
+                .Text("workspace", workspace).Text("workspace_id", workspaceId).Item("item", info)
                 .Day("day", day).Money("amount", amount).Money("threshold", threshold);
             outbox.Add(new NotificationDraft(NotificationKind.ConsumptionAlert, billingAccountId, recipient.Email, values, workspaceId,
                 $"consumption_alert:{workspaceId}:{day:yyyy-MM-dd}:{info.Code}:{recipient.UserId}", workspaceId, recipient.Primary), now);

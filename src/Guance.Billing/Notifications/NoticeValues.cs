@@ -26,6 +26,13 @@ public sealed class NoticeValues
         return this;
     }
 
+    /// <summary>A billing item, written by its name in the notice's language.</summary>
+    public NoticeValues Item(string name, Usage.BillingItemInfo item)
+    {
+        _values[name] = item;
+        return this;
+    }
+
     public NoticeValues Time(string name, DateTimeOffset at)
     {
         _values[name] = at;
@@ -53,9 +60,10 @@ public sealed class NoticeValues
     internal bool TryFlag(string name, out bool value) => _flags.TryGetValue(name, out value);
 
     /// <summary>The value of <paramref name="name"/> as people read it, or null when the notice has none.</summary>
-    internal string? Format(string name, TimeZoneInfo zone) => _values.TryGetValue(name, out var value)
+    internal string? Format(string name, TimeZoneInfo zone, string language) => _values.TryGetValue(name, out var value)
         ? value switch
         {
+            Usage.BillingItemInfo item => language == NotificationLanguages.SimplifiedChinese ? item.ChineseName : item.DisplayName,
             Cents cents => Cny.Format(cents.Value),
             DateTimeOffset at => NotificationTexts.Time(at, zone),
             DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -33,13 +33,14 @@ public static partial class NotificationTemplates
     /// <summary>Renders <paramref name="kind"/> in <paramref name="language"/> with <paramref name="values"/>, instants in <paramref name="zone"/>.</summary>
     public static RenderedNotice Render(NotificationKind kind, string language, NoticeValues values, TimeZoneInfo zone)
     {
-        var template = Cache.GetOrAdd((kind, NotificationLanguages.Normalize(language)), key => Load(key.Item1, key.Item2));
-        var subject = Fill(template.Subject, values, zone, html: false).Trim();
+        var normalized = NotificationLanguages.Normalize(language);
+        var template = Cache.GetOrAdd((kind, normalized), key => Load(key.Item1, key.Item2));
+        var subject = Fill(template.Subject, values, zone, normalized, html: false).Trim();
         values.Text(TitleValue, subject);
         return new RenderedNotice(
             subject,
-            Fill(template.Text, values, zone, html: false).Trim() + "\n",
-            Fill(template.Html, values, zone, html: true).Trim() + "\n");
+            Fill(template.Text, values, zone, normalized, html: false).Trim() + "\n",
+            Fill(template.Html, values, zone, normalized, html: true).Trim() + "\n");
     }
 
     /// <summary>The file name of a kind's template: <c>card_expiring_soon.zh-CN.txt</c>.</summary>
@@ -68,7 +69,7 @@ public static partial class NotificationTemplates
             content[(html + HtmlMarker.Length + 2)..]);
     }
 
-    private static string Fill(string part, NoticeValues values, TimeZoneInfo zone, bool html)
+    private static string Fill(string part, NoticeValues values, TimeZoneInfo zone, string language, bool html)
     {
         var kept = Section().Replace(part, m =>
         {
@@ -81,7 +82,7 @@ public static partial class NotificationTemplates
         });
         return Placeholder().Replace(kept, m =>
         {
-            var value = values.Format(m.Groups["name"].Value, zone)
+            var value = values.Format(m.Groups["name"].Value, zone, language)
                 ?? throw new InvalidOperationException($"The notice has no value '{m.Groups["name"].Value}'.");
             return html ? WebUtility.HtmlEncode(value) : value;
         });

@@ -19,6 +19,9 @@ public sealed record BillingItemInfo(
     bool Retired = false,
     bool CnPriceListOnly = false)
 {
+    /// <summary>The item's name in Simplified Chinese, as Chinese notices give it.</summary>
+    public string ChineseName { get; init; } = DisplayName;
+
     /// <summary>The enum name of the contract, used as the subject of quota failures.</summary>
     public string ContractName => "BILLING_ITEM_" + Code.ToUpperInvariant();
 

@@ -126,6 +126,26 @@ public sealed class NotificationTemplateTests
         }
     }
 
+    [Fact]
+    public void A_billing_item_is_named_in_the_notices_language()
+    {
+        var values = Values(true).Item("item", Guance.Billing.Usage.BillingItems.Get(Guance.Billing.Usage.BillingItem.Logs));
+        var chinese = NotificationTemplates.Render(NotificationKind.ConsumptionAlert, NotificationLanguages.SimplifiedChinese, values, Shanghai);
+        var english = NotificationTemplates.Render(NotificationKind.ConsumptionAlert, NotificationLanguages.English, values, Shanghai);
+        Assert.Contains("日志类数据", chinese.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("log-class", chinese.Text, StringComparison.Ordinal);
+        Assert.Contains("Logs (log-class data)", english.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_billing_item_has_a_chinese_name()
+    {
+        foreach (var item in Guance.Billing.Usage.BillingItems.All)
+        {
+            Assert.Contains(item.ChineseName, c => c is >= '\u4e00' and <= '\u9fff');
+        }
+    }
+
     [Theory]
     [InlineData(NotificationKind.ArrearsStarted, "recharge", "充值")]
     [InlineData(NotificationKind.WorkspaceLockWarning, "recharge", "充值")]
