@@ -1,6 +1,7 @@
 using Guance.Billing.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -54,6 +55,10 @@ public static class DatabaseSetup
         else
         {
             builder.UseSqlite(connectionString).AddInterceptors(SqliteLockWait.Instance);
+            // A migration that rebuilds a table turns SQLite's foreign keys off and on around its transaction, which EF
+            // reports as a warning on every new database. The setting belongs to the connection and is not stored, and
+            // the rebuild itself is transactional, so there is nothing for an operator to do about it.
+            builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
         }
         // The hand-written migrations, then the engine's generated ones and its snapshot. EF's
         // PendingModelChangesWarning stays an error: a model change without a migration fails at start.
