@@ -105,7 +105,8 @@ public static class CloseDayBenchmark
         var accountsByOperator = new BillingAccountService.BillingAccountServiceClient(operatorInvoker);
 
         var site = Sites.Get("cn1");
-        var day = site.BillingDayOf(DateTimeOffset.UtcNow).AddDays(-1);
+        // The last day whose late grace (30 minutes) is over: CloseDay takes no day before that.
+        var day = site.BillingDayOf(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(30)).AddDays(-1);
 
         var setup = Stopwatch.StartNew();
         var (template, accounts) = await TemplateAsync(channel, accountsByOperator, accountCount);

@@ -75,7 +75,10 @@ describe("an invoice", () => {
   });
 
   it("is issued by the operator only, and the account downloads its PDF", async () => {
-    const request = { invoiceId, requestId: "issue-1", invoiceNumber: "E-0001", issueDate: { year: 2026, month: 11, day: 2 }, document: pdf };
+    // Dated today in China (UTC+8): an invoice is dated from its request to today.
+    const today = new Date(Date.now() + 8 * 3600 * 1000);
+    const issueDate = { year: today.getUTCFullYear(), month: today.getUTCMonth() + 1, day: today.getUTCDate() };
+    const request = { invoiceId, requestId: "issue-1", invoiceNumber: "E-0001", issueDate, document: pdf };
     await assert.rejects(session.invoices.issueInvoice(request), (e: unknown) => billingError(e)?.code === Code.PermissionDenied);
     const issued = await operator.invoices.issueInvoice(request);
     assert.equal(issued.invoice?.state, InvoiceState.ISSUED);

@@ -80,14 +80,9 @@ public static class Errors
     public static string Instant(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>An instant for a person of a site: its local time, then the instant (2026-12-08 00:00 UTC+08:00, 2026-12-07T16:00:00Z).</summary>
-    public static string SiteTime(Workspaces.Site site, DateTimeOffset at)
-    {
-        var local = TimeZoneInfo.ConvertTime(at, site.TimeZone);
-        var offset = local.Offset;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{local:yyyy-MM-dd HH:mm} UTC{(offset < TimeSpan.Zero ? '-' : '+')}{offset:hh':'mm} ({Instant(at)})");
-    }
+    /// <summary>An instant for a person of a site: its local time as notices write it, then the instant (<c>2026-12-08 00:00 (UTC+08:00), 2026-12-07T16:00:00Z</c>).</summary>
+    public static string SiteTime(Workspaces.Site site, DateTimeOffset at) =>
+        $"{Notifications.NotificationTexts.Time(at, site.TimeZone)}, {Instant(at)}";
 
     /// <summary>A caller's value as it may be echoed in a message or metadata: cut to <see cref="MaxEchoedLength"/> characters with an ellipsis.</summary>
     public static string Echo(string value) =>

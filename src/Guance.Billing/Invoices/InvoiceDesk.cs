@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
@@ -50,9 +51,10 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             },
             invoice =>
             {
+                var (earliest, latest) = IssueDays(invoice);
                 new RequestValidator()
-                    .Check(IssueDayFits(invoice, issueDate.Value), "issue_date",
-                        $"must be a day from the invoice's request ({invoice.RequestedAt.UtcDateTime:yyyy-MM-dd}, UTC) to today, not {issueDate.Value:yyyy-MM-dd}")
+                    .Check(issueDate >= earliest && issueDate <= latest, "issue_date", string.Create(CultureInfo.InvariantCulture,
+                        $"must be a day from {earliest:yyyy-MM-dd} to {latest:yyyy-MM-dd} (from the invoice's request to today, on any time zone's calendar), not {issueDate:yyyy-MM-dd}"))
                     .Check(invoice.Type.IsPaper() || document.Length > 0, "document", "is required: an electronic invoice is issued with its PDF")
                     .Check(!invoice.Type.IsPaper() || document.Length == 0, "document", "must be empty: a paper invoice has no document here")
                     .ThrowIfInvalid();
@@ -132,12 +134,13 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
     }
 
     /// <summary>
-    /// An invoice is dated no earlier than it was requested and no later than today, on the calendar of any time zone
-    /// (so from the request's day at UTC−12 to today's at UTC+14): a typo of a year is refused, a local date never.
+    /// The days an invoice may be dated: no earlier than it was requested and no later than today, on the calendar of
+    /// any time zone (so from the request's day at UTC−12 to today's at UTC+14): a typo of a year is refused, a local
+    /// date never.
     /// </summary>
-    private bool IssueDayFits(Invoice invoice, DateOnly issueDate) =>
-        issueDate >= DateOnly.FromDateTime(invoice.RequestedAt.ToOffset(TimeSpan.FromHours(-12)).DateTime)
-        && issueDate <= DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(14)).DateTime);
+    private (DateOnly Earliest, DateOnly Latest) IssueDays(Invoice invoice) => (
+        DateOnly.FromDateTime(invoice.RequestedAt.ToOffset(TimeSpan.FromHours(-12)).DateTime),
+        DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(14)).DateTime));
 
     /// <summary>Numbers are letters, digits and '-', kept in upper case: E-0001 and e-0001 are one number.</summary>
     private static string Canonical(string number) => number.Trim().ToUpperInvariant();

@@ -77,7 +77,7 @@ public sealed class PriceListManager(BillingDbContext db, TimeProvider clock)
         }
         var on = day ?? site!.BillingDayOf(clock.GetUtcNow());
         return await InForceAsync(site!.PriceRegion, on, cancellationToken)
-            ?? throw Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No price list of the region is in force on {on:yyyy-MM-dd}.");
+            ?? throw Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No {site.PriceRegion.Name()} price list is in force on {on:yyyy-MM-dd} (site {site.Code}).");
     }
 
     /// <summary>The list in force on <paramref name="day"/> in <paramref name="region"/>: the latest effective on or before it.</summary>

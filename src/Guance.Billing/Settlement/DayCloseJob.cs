@@ -13,9 +13,11 @@ namespace Guance.Billing.Settlement;
 /// grace has passed (00:00 + <see cref="UsageOptions.LateGrace"/> of the next site-local day). Each
 /// pass first resumes closes a crash left unfinished, then closes, in order, every due day of a site
 /// that is not closed yet, from the day of the site's first upgrade on (before it no workspace of the
-/// site had anything to bill). Sites without a commercial workspace have nothing to close.
+/// site had anything to bill). Sites without a commercial workspace have nothing to close. Off where
+/// <see cref="SettlementOptions.DayCloseJobEnabled"/> is.
 /// </summary>
-public sealed class DayCloseJob(BillingDbContext db, DayCloser closer, IOptions<UsageOptions> usage, ILogger<DayCloseJob> logger) : IScheduledJob
+public sealed class DayCloseJob(
+    BillingDbContext db, DayCloser closer, IOptions<UsageOptions> usage, IOptions<SettlementOptions> options, ILogger<DayCloseJob> logger) : IScheduledJob
 {
     public string Name => "day-close";
 
@@ -23,6 +25,10 @@ public sealed class DayCloseJob(BillingDbContext db, DayCloser closer, IOptions<
 
     public async Task RunDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (!options.Value.DayCloseJobEnabled)
+        {
+            return;
+        }
         Exception? failure = null;
         var unfinished = await db.DayCloses.AsNoTracking().Where(c => c.CompletedAt == null).Select(c => new { c.SiteCode, c.BillingDay }).ToListAsync(cancellationToken);
         foreach (var close in unfinished.OrderBy(c => c.BillingDay))
@@ -56,6 +62,10 @@ public sealed class DayCloseJob(BillingDbContext db, DayCloser closer, IOptions<
 
     public async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken cancellationToken)
     {
+        if (!options.Value.DayCloseJobEnabled)
+        {
+            return null;
+        }
         var grace = usage.Value.LateGrace;
         DateTimeOffset? next = null;
         foreach (var (site, _) in await CommercialSites.WithFirstUpgradeDayAsync(db, cancellationToken))

@@ -66,7 +66,9 @@ public sealed class DayCloser(
             .ThrowIfInvalid();
         var (closing, billingDay) = (site!, day!.Value);
         var closesAt = closedDays.ClosesAt(closing, billingDay);
-        if (clock.GetUtcNow() < closesAt)
+        // A day closed already (by another host, or before a restart) may be closed again: that resumes its close.
+        if (clock.GetUtcNow() < closesAt
+            && !await db.DayCloses.AsNoTracking().AnyAsync(c => c.SiteCode == closing.Code && c.BillingDay == billingDay, cancellationToken))
         {
             throw SettlementErrors.DayNotEnded(closing, billingDay, closesAt);
         }
@@ -74,7 +76,7 @@ public sealed class DayCloser(
         return await db.DayCloses.AsNoTracking().FirstAsync(c => c.SiteCode == closing.Code && c.BillingDay == billingDay, cancellationToken);
     }
 
-    /// <summary>Closes (or resumes closing) <paramref name="day"/> of <paramref name="site"/>; the day must have ended.</summary>
+    /// <summary>Closes (or resumes closing) <paramref name="day"/> of <paramref name="site"/>; the day's late grace must have passed.</summary>
     public async Task<DayCloseTimings> CloseAsync(Site site, DateOnly day, CancellationToken cancellationToken)
     {
         using var activity = BillingTelemetry.StartDayClose(site.Code, day);

@@ -78,5 +78,5 @@ public static class SettlementErrors
             .With("closes_at", Errors.Instant(closesAt));
 
     public static BillingException NoPriceList(Site site, DateOnly day) =>
-        Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No {(site.PriceRegion == PriceRegion.Cn ? "China" : "international")} price list is in force on {day:yyyy-MM-dd} (site {site.Code}), so the day cannot be rated; it stays open.");
+        Errors.Precondition(ErrorReasons.NoPriceList, $"sites/{site.Code}", $"No {site.PriceRegion.Name()} price list is in force on {day:yyyy-MM-dd} (site {site.Code}), so the day cannot be rated; it stays open.");
 }

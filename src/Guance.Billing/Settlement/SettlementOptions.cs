@@ -5,6 +5,12 @@ public sealed class SettlementOptions
 {
     public const string Section = "Guance:Settlement";
 
+    /// <summary>
+    /// Whether this host's day-close job closes the days that fall due (on by default). Off, only CloseDay closes days:
+    /// for tests and drills that close a day by hand, or a host kept out of the closes.
+    /// </summary>
+    public bool DayCloseJobEnabled { get; set; } = true;
+
     /// <summary>How long arrears may stay unpaid before the workspaces they concern are locked (docs/domain.md §6).</summary>
     public TimeSpan SettlementPeriod { get; set; } = TimeSpan.FromDays(14);
 

@@ -55,6 +55,9 @@ public sealed class UsageWriter : IHostedService, IDisposable
     /// <summary>Batches queued or in the commit under way (diagnostics and tests).</summary>
     public int QueuedBatches => _queue.Count + Volatile.Read(ref _committing);
 
+    /// <summary>Batches of the commit under way (diagnostics and tests).</summary>
+    public int CommittingBatches => Volatile.Read(ref _committing);
+
     /// <summary>Queues a validated batch; waits while the queue is full. The task completes after the commit.</summary>
     public async ValueTask<Task<BatchOutcome>> EnqueueAsync(PendingBatch batch, CancellationToken cancellationToken)
     {
@@ -462,7 +465,7 @@ public sealed class UsageWriter : IHostedService, IDisposable
             if (after > quota)
             {
                 var resetsAt = workspace.Site.StartOf(key.BillingDay.AddDays(1));
-                return UsageErrors.Quota(key.Item, pending.Workspace.Site, key.BillingDay, quota.Value, after, resetsAt, pending.Batch.Sequence);
+                return UsageErrors.Quota(key.Item, workspace.Site, key.BillingDay, quota.Value, after, resetsAt, pending.Batch.Sequence);
             }
         }
         return null;

@@ -17,6 +17,12 @@ public enum PriceRegion
     Intl = 2,
 }
 
+public static class PriceRegions
+{
+    /// <summary>The region as people say it: "China" or "international".</summary>
+    public static string Name(this PriceRegion region) => region == PriceRegion.Cn ? "China" : "international";
+}
+
 /// <summary>How a workspace was activated.</summary>
 public enum ActivationChannel
 {

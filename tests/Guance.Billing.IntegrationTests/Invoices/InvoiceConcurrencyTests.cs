@@ -56,6 +56,7 @@ public sealed class InvoiceConcurrencyTests : IClassFixture<BillingHost>
     [Fact]
     public async Task An_invoice_and_a_red_letter_invoice_issued_at_once_with_one_number_take_it_once()
     {
+        var today = await host.TodayAsync();
         // Two accounts, so that their writes run side by side: each pair is a reversal of one's invoice and an issue of
         // the other's, with one number, sent at the same instant. The check before the insert sees neither, on
         // PostgreSQL, when they overlap; only the key tells the second.
@@ -80,7 +81,7 @@ public sealed class InvoiceConcurrencyTests : IClassFixture<BillingHost>
             }).ResponseAsync),
             TakesAsync(start, () => host.Api(BillingHost.OperatorToken).Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
             {
-                InvoiceId = toIssue[i].InvoiceId, RequestId = $"i{i}", InvoiceNumber = $"race-{i}", IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 },
+                InvoiceId = toIssue[i].InvoiceId, RequestId = $"i{i}", InvoiceNumber = $"race-{i}", IssueDate = today,
                 Document = Google.Protobuf.ByteString.CopyFrom(InvoiceKit.Pdf),
             }).ResponseAsync),
         }).ToList();

@@ -83,6 +83,7 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
     [Fact]
     public async Task A_paper_invoice_is_issued_then_mailed_with_notices_and_cannot_be_issued_twice()
     {
+        var today = await host.TodayAsync();
         var (account, bill) = await host.AccountWithCashBillAsync(50m);
         var info = await account.CreateInfoAsync(InvoiceType.VatSpecial);
         var address = await account.CreateAddressAsync();
@@ -95,13 +96,13 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
         // A paper invoice takes no document; with none it is issued.
         await RpcAssert.InvalidFields(() => host.Operator.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
         {
-            InvoiceId = requested.InvoiceId, RequestId = "issue-doc", InvoiceNumber = "P-1", IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 },
+            InvoiceId = requested.InvoiceId, RequestId = "issue-doc", InvoiceNumber = "P-1", IssueDate = today,
             Document = Google.Protobuf.ByteString.CopyFrom(InvoiceKit.Pdf),
         }), "document");
         var issued = await host.IssueAsync(requested, "P-1");
         await RpcAssert.Precondition(() => host.Operator.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
         {
-            InvoiceId = requested.InvoiceId, RequestId = "issue-again", InvoiceNumber = "P-2", IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 },
+            InvoiceId = requested.InvoiceId, RequestId = "issue-again", InvoiceNumber = "P-2", IssueDate = today,
         }), "INVOICE_STATE_CONFLICT");
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => account.Api.DocumentAsync(issued.InvoiceId), "INVOICE_DOCUMENT_MISSING");
 
@@ -130,6 +131,7 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
     [Fact]
     public async Task Cancelling_or_rejecting_a_request_returns_the_amount_and_ends_it()
     {
+        var today = await host.TodayAsync();
         var (account, bill) = await host.AccountWithCashBillAsync(30m);
         var info = await account.CreateInfoAsync();
         var part = InvoiceKit.Electronic(account, info);
@@ -153,7 +155,7 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
         {
             await RpcAssert.Precondition(() => host.Operator.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
             {
-                InvoiceId = ended.InvoiceId, RequestId = "i2", InvoiceNumber = "X-1", IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 },
+                InvoiceId = ended.InvoiceId, RequestId = "i2", InvoiceNumber = "X-1", IssueDate = today,
                 Document = Google.Protobuf.ByteString.CopyFrom(InvoiceKit.Pdf),
             }), "INVOICE_STATE_CONFLICT");
             await RpcAssert.Precondition(() => account.Api.Invoices.CancelInvoiceRequestAsync(new CancelInvoiceRequestRequest { InvoiceId = ended.InvoiceId, RequestId = "c2" }),

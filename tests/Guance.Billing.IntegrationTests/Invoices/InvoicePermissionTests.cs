@@ -26,6 +26,7 @@ public sealed class InvoicePermissionTests : IClassFixture<BillingHost>
     [Fact]
     public async Task Every_rpc_admits_exactly_its_callers()
     {
+        var today = await host.TodayAsync();
         var account = await host.CertifiedAccountAsync("perm");
         var card = await host.IssueCardAsync(account.Id, 1000m);
         var info = await account.CreateInfoAsync();
@@ -111,7 +112,7 @@ public sealed class InvoicePermissionTests : IClassFixture<BillingHost>
             ("IssueInvoice", BillingAccess.OperatorOnly, "", async api => await api.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
             {
                 InvoiceId = await toIssue(), RequestId = Fresh(), InvoiceNumber = "P" + Fresh()[..8],
-                IssueDate = new BillingDay { Year = 2026, Month = 11, Day = 2 },
+                IssueDate = today,
             })),
             ("RejectInvoiceRequest", BillingAccess.OperatorOnly, "", async api => await api.Invoices.RejectInvoiceRequestAsync(new RejectInvoiceRequestRequest
             {

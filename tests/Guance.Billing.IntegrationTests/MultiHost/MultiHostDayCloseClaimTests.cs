@@ -28,6 +28,7 @@ public sealed class MultiHostDayCloseClaimTests(ITestOutputHelper output)
             ["Guance:Settlement:RatingBatchSize"] = "2",
             ["Guance:Settlement:ChargeBatchSize"] = "1",
             ["Guance:Settlement:ChargeParallelism"] = "2",
+            ["Guance:Settlement:DayCloseJobEnabled"] = "false", // only the two CloseDay calls close the day
         });
         var owner = await hosts.SignUpAsync();
         var accounts = new List<(string Id, string Token)>();
@@ -44,7 +45,7 @@ public sealed class MultiHostDayCloseClaimTests(ITestOutputHelper output)
             // 1,000,000 log records at CN 1.50 per 1,000,000: 1.50 a workspace.
             await hosts.ReportAsync((i + 1) % 2, workspace, "agent-1", 1, UsageTestKit.Record(BillingItem.Logs, 1_000_000, hosts.Start));
         }
-        await hosts.AdvanceBothAsync(new DateTimeOffset(Day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).AddMinutes(1));
+        await hosts.AdvanceBothAsync(new DateTimeOffset(Day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).AddMinutes(30));
 
         var closes = await hosts.Cluster.OnEveryHostAtOnceAsync(async host =>
             (await host.Api(hosts.Cluster.OperatorToken).Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "cn1", Day = SettlementScenario.Day(Day) })).DayClose);

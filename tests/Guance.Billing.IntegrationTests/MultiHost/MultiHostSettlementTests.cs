@@ -54,10 +54,12 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
     public async Task CloseDay_called_on_both_hosts_at_once_bills_and_charges_every_workspace_exactly_once()
     {
         // Small batches, so that the two closes interleave over many rating and charging transactions.
+        // The day-close job off: it would close the day when the clocks reach its grace's end.
         await using var hosts = await SettlementCluster.StartAsync(output, new Dictionary<string, string>
         {
             ["Guance:Settlement:RatingBatchSize"] = "5",
             ["Guance:Settlement:ChargeBatchSize"] = "4",
+            ["Guance:Settlement:DayCloseJobEnabled"] = "false",
         });
         var owner = await hosts.SignUpAsync();
         var accounts = new List<(string Id, string Token)>();
@@ -80,8 +82,8 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             await hosts.ReportAsync((i + 1) % 2, workspace, "agent-1", 1, Records(Profiles[i % 3], hosts.Start));
         }
 
-        // The day has ended on both hosts, within the late grace: no job closes it on the way.
-        await hosts.AdvanceBothAsync(EndOf(Day).AddMinutes(1));
+        // The day and its late grace have ended on both hosts (a close comes no earlier).
+        await hosts.AdvanceBothAsync(EndOf(Day).AddMinutes(30));
         var closes = await hosts.Cluster.OnEveryHostAtOnceAsync(async host =>
             (await host.Api(hosts.Cluster.OperatorToken).Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "cn1", Day = SettlementScenario.Day(Day) })).DayClose);
 
@@ -338,7 +340,7 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task A_late_batch_racing_the_day_close_on_the_other_host_is_billed_or_refused_never_lost()
     {
-        await using var hosts = await SettlementCluster.StartAsync(output);
+        await using var hosts = await SettlementCluster.StartAsync(output, new Dictionary<string, string> { ["Guance:Settlement:DayCloseJobEnabled"] = "false" });
         var owner = await hosts.SignUpAsync();
         var account = await hosts.RegisterAccountAsync(0);
         await hosts.RechargeAsync(0, account.Id, 10_000m);
@@ -348,8 +350,10 @@ public sealed class MultiHostSettlementTests(ITestOutputHelper output)
             workspaces.Add(await hosts.CommercialWorkspaceAsync(w, owner, account));
         }
 
-        // The day has ended but its grace has not: host 0 still admits records of the day (it has not seen a close).
-        await hosts.AdvanceBothAsync(EndOf(Day).AddMinutes(1));
+        // On host 0 the day has ended but its grace has not: it still admits records of the day. Host 1's clock is at
+        // the grace's end, where the operator may close the day (the day-close job is off, so only the CloseDay below closes it).
+        await hosts.AdvanceAsync(0, EndOf(Day).AddMinutes(1));
+        await hosts.AdvanceAsync(1, EndOf(Day).AddMinutes(30));
         var late = EndOf(Day).AddMinutes(-10);
 
         // Three collectors per workspace stream to host 0, each batch one record of 20,000 log records of

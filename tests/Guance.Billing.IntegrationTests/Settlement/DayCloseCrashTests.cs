@@ -27,7 +27,8 @@ public sealed class DayCloseCrashTests(Xunit.Abstractions.ITestOutputHelper outp
     public async Task A_day_close_killed_while_rating_and_while_charging_bills_every_workspace_exactly_once()
     {
         var site = Sites.Get("cn1");
-        var day = site.BillingDayOf(DateTimeOffset.UtcNow).AddDays(-1);
+        // The last day whose late grace (30 minutes) is over: CloseDay takes no day before that.
+        var day = site.BillingDayOf(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(30)).AddDays(-1);
         await using var host = new KillableHost();
         await host.StartAsync();
 

@@ -219,7 +219,7 @@ public sealed class DayCloseTests(BillingHost host) : IClassFixture<BillingHost>
             new CloseDayRequest { SiteCode = "cn4", Day = SettlementScenario.Day(day) }).ResponseAsync, "DAY_NOT_ENDED");
         var closesAt = Local(day.AddDays(1), China, 0, 30);
         Assert.Equal(closesAt, DateTimeOffset.Parse(early.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Metadata["closes_at"], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Contains("00:30 UTC+08:00", early.Status.Detail);
+        Assert.Contains("00:30 (UTC+08:00)", early.Status.Detail);
 
         host.MoveClockTo(closesAt);
         await host.CloseDayAsync("cn4", day);

@@ -86,7 +86,8 @@ public sealed class UsageDayLimitTests(BillingHost host) : IClassFixture<Billing
             {
                 await z.SendAsync(1, Record(BillingItem.Logs, 1, now));
                 using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                while (writer.QueuedBatches < 1)
+                // z's batch in the held commit, not only queued: else the writer could take it with the others.
+                while (writer.CommittingBatches < 1)
                 {
                     await Task.Delay(10, patience.Token);
                 }
@@ -171,7 +172,8 @@ public sealed class UsageDayLimitTests(BillingHost host) : IClassFixture<Billing
             {
                 await z.SendAsync(1, Record(BillingItem.Logs, 1, now));
                 using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                while (writer.QueuedBatches < 1)
+                // z's batch in the held commit, not only queued: else the writer could take it with the others.
+                while (writer.CommittingBatches < 1)
                 {
                     await Task.Delay(10, patience.Token);
                 }

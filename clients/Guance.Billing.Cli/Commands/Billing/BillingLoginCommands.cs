@@ -79,9 +79,14 @@ public static class BillingLoginCommands
                 {
                     // Expired or ended already: nothing left to end.
                 }
+                catch (RpcException e)
+                {
+                    // Offline (or the host failing): the session is forgotten here anyway, and it ends when it expires.
+                    context.Environment.Error.WriteLine($"warning: the host could not end the session ({e.StatusCode}); it works until it expires.");
+                }
             }
             context.ConfigFile.Write(config with { BillingCenter = null });
-            context.Output.Line($"Logged out of the billing center as {config.BillingCenter.Username}; ended the session and removed it from {context.ConfigFile.Path}.");
+            context.Output.Line($"Logged out of the billing center as {config.BillingCenter.Username}; removed the session from {context.ConfigFile.Path}.");
             return ExitCodes.Ok;
         });
     }

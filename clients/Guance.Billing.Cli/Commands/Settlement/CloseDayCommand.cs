@@ -18,7 +18,7 @@ public static class CloseDayCommand
     public static Command Build()
     {
         var site = new Option<string>("--site") { Description = "Site code from 'guance-billing sites', e.g. cn1", Required = true };
-        var day = BillingDays.Option("--day", "The billing day to close; it must have ended on the site");
+        var day = BillingDays.Option("--day", "The billing day to close; it must have ended on the site, and its late grace (30 minutes) too");
         var to = BillingDays.Option("--to", "Close every day from --day to this one, in order", required: false);
         var command = new Command("close-day",
             "Close a site's billing day: its late usage is refused from then on, one daily bill per commercial workspace is written and charged. " +

@@ -43,6 +43,8 @@ internal sealed class TakenInvoiceNumberConfiguration : IEntityTypeConfiguration
     {
         number.ToTable("taken_invoice_numbers");
         number.HasKey(n => n.Number);
+        // VerifyInvoices reads an account's numbers by its invoices.
+        number.HasIndex(n => n.InvoiceId);
     }
 }
 

@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("34c94316-e2fa-46e7-b1ff-b25d15ec1172"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("3f7613bd-d032-4b07-a2ab-2ca38ac81517"), entityTypeCount: 54)
         {
         }
 

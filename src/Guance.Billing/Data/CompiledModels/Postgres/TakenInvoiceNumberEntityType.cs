@@ -21,6 +21,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 typeof(TakenInvoiceNumber),
                 baseEntityType,
                 propertyCount: 3,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var number = runtimeEntityType.AddProperty(
@@ -53,6 +54,10 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 new[] { number });
             runtimeEntityType.SetPrimaryKey(key);
             key.AddAnnotation("Relational:Name", "pk_taken_invoice_numbers");
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { invoiceId });
+            index.AddAnnotation("Relational:Name", "ix_taken_invoice_numbers_invoice_id");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4691639b-b580-45ee-b55d-dd7beafe9765"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("9ad51852-11fc-42a2-a689-d519adf941df"), entityTypeCount: 54)
         {
         }
 

@@ -20,6 +20,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
                 typeof(TakenInvoiceNumber),
                 baseEntityType,
                 propertyCount: 3,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var number = runtimeEntityType.AddProperty(
@@ -49,6 +50,10 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
                 new[] { number });
             runtimeEntityType.SetPrimaryKey(key);
             key.AddAnnotation("Relational:Name", "pk_taken_invoice_numbers");
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { invoiceId });
+            index.AddAnnotation("Relational:Name", "ix_taken_invoice_numbers_invoice_id");
 
             return runtimeEntityType;
         }

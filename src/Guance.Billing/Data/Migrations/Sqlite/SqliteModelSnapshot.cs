@@ -931,6 +931,9 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.HasKey("Number")
                         .HasName("pk_taken_invoice_numbers");
 
+                    b.HasIndex("InvoiceId")
+                        .HasDatabaseName("ix_taken_invoice_numbers_invoice_id");
+
                     b.ToTable("taken_invoice_numbers", (string)null);
                 });
 

@@ -23,6 +23,11 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     table.PrimaryKey("pk_taken_invoice_numbers", x => x.number);
                 });
 
+            migrationBuilder.CreateIndex(
+                name: "ix_taken_invoice_numbers_invoice_id",
+                table: "taken_invoice_numbers",
+                column: "invoice_id");
+
             // The numbers issued and reversed so far (each issue and reversal takes its own from now on).
             migrationBuilder.Sql(TakenInvoiceNumbersBackfill.Sqlite);
         }

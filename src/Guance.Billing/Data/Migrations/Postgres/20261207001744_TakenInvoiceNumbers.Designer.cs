@@ -5,46 +5,53 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Guance.Billing.Data.Migrations.Sqlite
+namespace Guance.Billing.Data.Migrations.Postgres
 {
     [DbContext(typeof(BillingDbContext))]
-    [Migration("20261206225551_TakenInvoiceNumbers")]
+    [Migration("20261207001744_TakenInvoiceNumbers")]
     partial class TakenInvoiceNumbers
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Guance.Billing.Alerts.ConsumptionAlert", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<long>("Threshold")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("threshold");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedByUserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_by_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by_user_id")
+                        .UseCollation("C");
 
                     b.HasKey("WorkspaceId", "Item")
                         .HasName("pk_consumption_alerts");
@@ -55,27 +62,28 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Alerts.ConsumptionAlertHit", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<long>("Threshold")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("threshold");
 
                     b.HasKey("WorkspaceId", "BillingDay", "Item")
@@ -87,57 +95,65 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.BillingAccounts.BillingAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("ContactPhone")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("contact_phone");
+                        .HasColumnType("text")
+                        .HasColumnName("contact_phone")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("display_name");
+                        .HasColumnType("text")
+                        .HasColumnName("display_name")
+                        .UseCollation("C");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("email");
+                        .HasColumnType("text")
+                        .HasColumnName("email")
+                        .UseCollation("C");
 
                     b.Property<string>("Language")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasDefaultValue("")
-                        .HasColumnName("language");
+                        .HasColumnName("language")
+                        .UseCollation("C");
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("normalized_username");
+                        .HasColumnType("text")
+                        .HasColumnName("normalized_username")
+                        .UseCollation("C");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("password_hash");
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash")
+                        .UseCollation("C");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Username")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("username");
+                        .HasColumnType("text")
+                        .HasColumnName("username")
+                        .UseCollation("C");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("Id")
@@ -153,37 +169,40 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.BillingAccounts.BindingCode", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<byte[]>("CodeHash")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("code_hash");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expires_at");
 
                     b.Property<long?>("RedeemedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("redeemed_at");
 
                     b.Property<string>("RedeemedByWorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("redeemed_by_workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("redeemed_by_workspace_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("revoked_at");
 
                     b.HasKey("Id")
@@ -202,39 +221,44 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.BillingAccounts.CloudAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("display_name");
+                        .HasColumnType("text")
+                        .HasColumnName("display_name")
+                        .UseCollation("C");
 
                     b.Property<string>("MarketplaceInstanceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("marketplace_instance_id");
+                        .HasColumnType("text")
+                        .HasColumnName("marketplace_instance_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Provider")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("provider");
 
                     b.Property<string>("ProviderAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("provider_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("provider_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("RemovedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("removed_at");
 
                     b.HasKey("Id")
@@ -254,39 +278,44 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.BillingAccounts.EnterpriseCertification", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<string>("EnterpriseName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("enterprise_name");
+                        .HasColumnType("text")
+                        .HasColumnName("enterprise_name")
+                        .UseCollation("C");
 
                     b.Property<string>("RejectReason")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reject_reason");
+                        .HasColumnType("text")
+                        .HasColumnName("reject_reason")
+                        .UseCollation("C");
 
                     b.Property<long?>("ReviewedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("reviewed_at");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.Property<long>("SubmittedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("submitted_at");
 
                     b.Property<string>("TaxpayerId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("taxpayer_id");
+                        .HasColumnType("text")
+                        .HasColumnName("taxpayer_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_enterprise_certifications");
@@ -305,16 +334,18 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.BillingAccounts.WorkspaceBinding", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("BoundAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("bound_at");
 
                     b.HasKey("WorkspaceId")
@@ -329,39 +360,44 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Cloud.CloudMeteringLine", b =>
                 {
                     b.Property<string>("DailyBillId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("daily_bill_id");
+                        .HasColumnType("text")
+                        .HasColumnName("daily_bill_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<string>("CloudAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("cloud_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("cloud_account_id")
+                        .UseCollation("C");
 
                     b.Property<string>("RecordId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("record_id");
+                        .HasColumnType("text")
+                        .HasColumnName("record_id")
+                        .UseCollation("C");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("site_code");
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
 
                     b.HasKey("DailyBillId", "Item")
                         .HasName("pk_cloud_metering_lines");
@@ -375,75 +411,81 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Cloud.CloudMeteringRecord", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("attempts");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<string>("CloudAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("cloud_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("cloud_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("FailureReason")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("failure_reason");
+                        .HasColumnType("text")
+                        .HasColumnName("failure_reason")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long?>("LastAttemptAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("last_attempt_at");
 
                     b.Property<string>("MarketplaceInstanceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("marketplace_instance_id");
+                        .HasColumnType("text")
+                        .HasColumnName("marketplace_instance_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Part")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("part");
 
                     b.Property<int>("Provider")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("provider");
 
                     b.Property<string>("ProviderAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("provider_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("provider_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("SentAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("sent_at");
 
                     b.Property<int>("Status")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("status");
 
                     b.Property<long>("UsageTime")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("usage_time");
 
                     b.HasKey("Id")
@@ -467,43 +509,47 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Identity.AccessToken", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedByUserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_by_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id")
+                        .UseCollation("C");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("display_name");
+                        .HasColumnType("text")
+                        .HasColumnName("display_name")
+                        .UseCollation("C");
 
                     b.Property<long?>("ExpiresAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expires_at");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("kind");
 
                     b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("revoked_at");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("secret_hash");
 
                     b.Property<string>("SubjectId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject_id");
+                        .HasColumnType("text")
+                        .HasColumnName("subject_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_access_tokens");
@@ -517,19 +563,20 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Identity.GuessThrottle", b =>
                 {
                     b.Property<string>("Key")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("key");
+                        .HasColumnType("text")
+                        .HasColumnName("key")
+                        .UseCollation("C");
 
                     b.Property<long?>("BlockedUntil")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("blocked_until");
 
                     b.Property<int>("Failures")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("failures");
 
                     b.Property<long>("WindowStartedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("window_started_at");
 
                     b.HasKey("Key")
@@ -541,27 +588,31 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Identity.User", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("display_name");
+                        .HasColumnType("text")
+                        .HasColumnName("display_name")
+                        .UseCollation("C");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("email");
+                        .HasColumnType("text")
+                        .HasColumnName("email")
+                        .UseCollation("C");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("password_hash");
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_users");
@@ -576,145 +627,167 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.Invoice", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("Address")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("address");
+                        .HasColumnType("text")
+                        .HasColumnName("address")
+                        .UseCollation("C");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<string>("BankAccountNumber")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("bank_account_number");
+                        .HasColumnType("text")
+                        .HasColumnName("bank_account_number")
+                        .UseCollation("C");
 
                     b.Property<string>("BankName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("bank_name");
+                        .HasColumnType("text")
+                        .HasColumnName("bank_name")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Carrier")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("carrier");
+                        .HasColumnType("text")
+                        .HasColumnName("carrier")
+                        .UseCollation("C");
 
                     b.Property<long?>("ClosedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("closed_at");
 
                     b.Property<long>("DocumentSize")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("document_size");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("email");
+                        .HasColumnType("text")
+                        .HasColumnName("email")
+                        .UseCollation("C");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
 
                     b.Property<string>("InvoiceInfoId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invoice_info_id");
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_info_id")
+                        .UseCollation("C");
 
                     b.Property<string>("InvoiceNumber")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invoice_number");
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_number")
+                        .UseCollation("C");
 
                     b.Property<DateOnly?>("IssueDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("issue_date");
 
                     b.Property<long?>("IssuedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("issued_at");
 
                     b.Property<long?>("MailedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("mailed_at");
 
                     b.Property<string>("MailingAddressId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("mailing_address_id");
+                        .HasColumnType("text")
+                        .HasColumnName("mailing_address_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Phone")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("phone");
+                        .HasColumnType("text")
+                        .HasColumnName("phone")
+                        .UseCollation("C");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recipient");
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
 
                     b.Property<string>("RedLetterNumber")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("red_letter_number");
+                        .HasColumnType("text")
+                        .HasColumnName("red_letter_number")
+                        .UseCollation("C");
 
                     b.Property<string>("RegisteredAddress")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("registered_address");
+                        .HasColumnType("text")
+                        .HasColumnName("registered_address")
+                        .UseCollation("C");
 
                     b.Property<string>("RegisteredPhone")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("registered_phone");
+                        .HasColumnType("text")
+                        .HasColumnName("registered_phone")
+                        .UseCollation("C");
 
                     b.Property<string>("RejectReason")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reject_reason");
+                        .HasColumnType("text")
+                        .HasColumnName("reject_reason")
+                        .UseCollation("C");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
 
                     b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("requested_at");
 
                     b.Property<string>("ReverseReason")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reverse_reason");
+                        .HasColumnType("text")
+                        .HasColumnName("reverse_reason")
+                        .UseCollation("C");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.Property<string>("TaxpayerId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("taxpayer_id");
+                        .HasColumnType("text")
+                        .HasColumnName("taxpayer_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("title");
+                        .HasColumnType("text")
+                        .HasColumnName("title")
+                        .UseCollation("C");
 
                     b.Property<string>("TrackingNumber")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tracking_number");
+                        .HasColumnType("text")
+                        .HasColumnName("tracking_number")
+                        .UseCollation("C");
 
                     b.Property<int>("Type")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("type");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -737,16 +810,17 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceDocument", b =>
                 {
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invoice_id");
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
 
                     b.Property<byte[]>("Content")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("content");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.HasKey("InvoiceId")
@@ -758,24 +832,27 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceEvent", b =>
                 {
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invoice_id");
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
 
                     b.Property<string>("RequestId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.HasKey("InvoiceId", "RequestId")
@@ -787,44 +864,50 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceInfo", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BankAccountNumber")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("bank_account_number");
+                        .HasColumnType("text")
+                        .HasColumnName("bank_account_number")
+                        .UseCollation("C");
 
                     b.Property<string>("BankName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("bank_name");
+                        .HasColumnType("text")
+                        .HasColumnName("bank_name")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("RegisteredAddress")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("registered_address");
+                        .HasColumnType("text")
+                        .HasColumnName("registered_address")
+                        .UseCollation("C");
 
                     b.Property<string>("RegisteredPhone")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("registered_phone");
+                        .HasColumnType("text")
+                        .HasColumnName("registered_phone")
+                        .UseCollation("C");
 
                     b.Property<int>("Type")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("type");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -839,24 +922,27 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceLine", b =>
                 {
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invoice_id");
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
 
                     b.Property<string>("SourceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("source_id");
+                        .HasColumnType("text")
+                        .HasColumnName("source_id")
+                        .UseCollation("C");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<int>("SourceKind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("source_kind");
 
                     b.HasKey("InvoiceId", "SourceId")
@@ -871,40 +957,46 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.MailingAddress", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("Address")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("address");
+                        .HasColumnType("text")
+                        .HasColumnName("address")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("email");
+                        .HasColumnType("text")
+                        .HasColumnName("email")
+                        .UseCollation("C");
 
                     b.Property<string>("Phone")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("phone");
+                        .HasColumnType("text")
+                        .HasColumnName("phone")
+                        .UseCollation("C");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recipient");
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -919,20 +1011,25 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Invoices.TakenInvoiceNumber", b =>
                 {
                     b.Property<string>("Number")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("number");
+                        .HasColumnType("text")
+                        .HasColumnName("number")
+                        .UseCollation("C");
 
                     b.Property<string>("InvoiceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invoice_id");
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
 
                     b.Property<bool>("RedLetter")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("red_letter");
 
                     b.HasKey("Number")
                         .HasName("pk_taken_invoice_numbers");
+
+                    b.HasIndex("InvoiceId")
+                        .HasDatabaseName("ix_taken_invoice_numbers_invoice_id");
 
                     b.ToTable("taken_invoice_numbers", (string)null);
                 });
@@ -940,56 +1037,58 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBill", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("Arrears")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arrears");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CloudAmount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("cloud_amount");
 
                     b.Property<int>("DailyBills")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("daily_bills");
 
                     b.Property<long>("GeneratedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("generated_at");
 
                     b.Property<int>("Month")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("month");
 
                     b.Property<long>("PaidByCash")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_cash");
 
                     b.Property<long>("PaidByPrepaidCards")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_prepaid_cards");
 
                     b.Property<long>("PaidByVouchers")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_vouchers");
 
                     b.Property<long>("Total")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("total");
 
                     b.Property<int>("Workspaces")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("workspaces");
 
                     b.Property<int>("Year")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("year");
 
                     b.HasKey("Id")
@@ -1005,23 +1104,25 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBillLine", b =>
                 {
                     b.Property<string>("MonthlyBillId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("monthly_bill_id");
+                        .HasColumnType("text")
+                        .HasColumnName("monthly_bill_id")
+                        .UseCollation("C");
 
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<int>("Days")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("days");
 
                     b.HasKey("MonthlyBillId", "WorkspaceId", "Item")
@@ -1033,44 +1134,47 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBillWorkspace", b =>
                 {
                     b.Property<string>("MonthlyBillId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("monthly_bill_id");
+                        .HasColumnType("text")
+                        .HasColumnName("monthly_bill_id")
+                        .UseCollation("C");
 
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<long>("Arrears")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arrears");
 
                     b.Property<long>("CloudAmount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("cloud_amount");
 
                     b.Property<int>("Days")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("days");
 
                     b.Property<long>("PaidByCash")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_cash");
 
                     b.Property<long>("PaidByPrepaidCards")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_prepaid_cards");
 
                     b.Property<long>("PaidByVouchers")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_vouchers");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("site_code");
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
 
                     b.Property<long>("Total")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("total");
 
                     b.HasKey("MonthlyBillId", "WorkspaceId")
@@ -1082,53 +1186,58 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Notifications.NoticeDelivery", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("attempts");
 
                     b.Property<int>("Channel")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("channel");
 
                     b.Property<string>("ClaimedBy")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("claimed_by");
+                        .HasColumnType("text")
+                        .HasColumnName("claimed_by")
+                        .UseCollation("C");
 
                     b.Property<long?>("CompletedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("completed_at");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("LastError")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_error");
+                        .HasColumnType("text")
+                        .HasColumnName("last_error")
+                        .UseCollation("C");
 
                     b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("lease_until");
 
                     b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("next_attempt_at");
 
                     b.Property<string>("NotificationId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("notification_id");
+                        .HasColumnType("text")
+                        .HasColumnName("notification_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recipient");
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.HasKey("Id")
@@ -1148,59 +1257,68 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Notifications.Notification", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("body");
+                        .HasColumnType("text")
+                        .HasColumnName("body")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DedupeKey")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("dedupe_key");
+                        .HasColumnType("text")
+                        .HasColumnName("dedupe_key")
+                        .UseCollation("C");
 
                     b.Property<string>("HtmlBody")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasDefaultValue("")
-                        .HasColumnName("html_body");
+                        .HasColumnName("html_body")
+                        .UseCollation("C");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("kind");
 
                     b.Property<string>("Language")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasDefaultValue("")
-                        .HasColumnName("language");
+                        .HasColumnName("language")
+                        .UseCollation("C");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recipient");
+                        .HasColumnType("text")
+                        .HasColumnName("recipient")
+                        .UseCollation("C");
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reference");
+                        .HasColumnType("text")
+                        .HasColumnName("reference")
+                        .UseCollation("C");
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
+                        .HasColumnType("text")
+                        .HasColumnName("subject")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_notifications");
@@ -1218,32 +1336,35 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookAttempt", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("AttemptedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("attempted_at");
 
                     b.Property<string>("DeliveryId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("delivery_id");
+                        .HasColumnType("text")
+                        .HasColumnName("delivery_id")
+                        .UseCollation("C");
 
                     b.Property<long>("DurationMilliseconds")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("duration_milliseconds");
 
                     b.Property<string>("Error")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("error");
+                        .HasColumnType("text")
+                        .HasColumnName("error")
+                        .UseCollation("C");
 
                     b.Property<int>("Number")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("number");
 
                     b.Property<int?>("StatusCode")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("status_code");
 
                     b.HasKey("Id")
@@ -1258,57 +1379,64 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookEndpoint", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<int>("ConsecutiveFailures")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("consecutive_failures");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
 
                     b.Property<bool>("Enabled")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("enabled");
 
                     b.Property<string>("Kinds")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("kinds");
+                        .HasColumnType("text")
+                        .HasColumnName("kinds")
+                        .UseCollation("C");
 
                     b.Property<string>("PreviousSecret")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previous_secret");
+                        .HasColumnType("text")
+                        .HasColumnName("previous_secret")
+                        .UseCollation("C");
 
                     b.Property<long?>("PreviousSecretExpiresAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("previous_secret_expires_at");
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret");
+                        .HasColumnType("text")
+                        .HasColumnName("secret")
+                        .UseCollation("C");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Url")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("url");
+                        .HasColumnType("text")
+                        .HasColumnName("url")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_webhook_endpoints");
@@ -1322,28 +1450,31 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Pricing.PriceList", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BasePriceListId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("base_price_list_id");
+                        .HasColumnType("text")
+                        .HasColumnName("base_price_list_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("EffectiveFrom")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("effective_from");
 
                     b.Property<int>("Region")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("region");
 
                     b.HasKey("Id")
@@ -1359,19 +1490,20 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Pricing.PriceListEntry", b =>
                 {
                     b.Property<string>("PriceListId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("price_list_id");
+                        .HasColumnType("text")
+                        .HasColumnName("price_list_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<int>("RetentionDays")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("retention_days");
 
                     b.Property<long>("UnitPriceMicros")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("unit_price_micros");
 
                     b.HasKey("PriceListId", "Item", "RetentionDays")
@@ -1383,79 +1515,86 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Settlement.DailyBill", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("Arrears")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arrears");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<long?>("ChargedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("charged_at");
 
                     b.Property<string>("CloudAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("cloud_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("cloud_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CloudAmount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("cloud_amount");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<int>("Method")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("method");
 
                     b.Property<long>("PaidByCash")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_cash");
 
                     b.Property<long>("PaidByPrepaidCards")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_prepaid_cards");
 
                     b.Property<long>("PaidByVouchers")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("paid_by_vouchers");
 
                     b.Property<string>("PriceListId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("price_list_id");
+                        .HasColumnType("text")
+                        .HasColumnName("price_list_id")
+                        .UseCollation("C");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("site_code");
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
 
                     b.Property<int>("Status")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("status");
 
                     b.Property<long>("Total")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("total");
 
                     b.Property<string>("TransactionId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("transaction_id");
+                        .HasColumnType("text")
+                        .HasColumnName("transaction_id")
+                        .UseCollation("C");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_daily_bills");
@@ -1476,31 +1615,32 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Settlement.DailyBillLine", b =>
                 {
                     b.Property<string>("DailyBillId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("daily_bill_id");
+                        .HasColumnType("text")
+                        .HasColumnName("daily_bill_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
                     b.Property<int>("RetentionDays")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("retention_days");
 
                     b.Property<long>("UnitPriceMicros")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("unit_price_micros");
 
                     b.Property<long>("UnitsHundredths")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("units_hundredths");
 
                     b.HasKey("DailyBillId", "Item")
@@ -1512,43 +1652,45 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Settlement.DayClose", b =>
                 {
                     b.Property<string>("SiteCode")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("site_code");
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<int>("Bills")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("bills");
 
                     b.Property<int>("BillsAwaitingCloud")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("bills_awaiting_cloud");
 
                     b.Property<int>("BillsCharged")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("bills_charged");
 
                     b.Property<int>("BillsUnbound")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("bills_unbound");
 
                     b.Property<long>("ClosedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("closed_at");
 
                     b.Property<long?>("CompletedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("PriceListId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("price_list_id");
+                        .HasColumnType("text")
+                        .HasColumnName("price_list_id")
+                        .UseCollation("C");
 
                     b.Property<long>("Total")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("total");
 
                     b.HasKey("SiteCode", "BillingDay")
@@ -1560,45 +1702,49 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Settlement.DayCloseClaim", b =>
                 {
                     b.Property<string>("SiteCode")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("site_code");
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<int>("Phase")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("phase");
 
                     b.Property<int>("Batch")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("batch");
 
                     b.Property<string>("AfterKey")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("after_key");
+                        .HasColumnType("text")
+                        .HasColumnName("after_key")
+                        .UseCollation("C");
 
                     b.Property<int>("Claims")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("claims");
 
                     b.Property<long?>("CompletedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("Holder")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("holder");
+                        .HasColumnType("text")
+                        .HasColumnName("holder")
+                        .UseCollation("C");
 
                     b.Property<string>("LastKey")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_key");
+                        .HasColumnType("text")
+                        .HasColumnName("last_key")
+                        .UseCollation("C");
 
                     b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("lease_until");
 
                     b.HasKey("SiteCode", "BillingDay", "Phase", "Batch")
@@ -1610,19 +1756,20 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Settlement.MonthlyConsumption", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("Month")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("month");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.HasKey("WorkspaceId", "Month", "Item")
@@ -1635,53 +1782,61 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
                     b.Property<long>("At")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("at");
 
                     b.Property<string>("ByUserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("by_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("by_user_id")
+                        .UseCollation("C");
 
                     b.Property<string>("ChangeMonth")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("change_month");
+                        .HasColumnType("text")
+                        .HasColumnName("change_month")
+                        .UseCollation("C");
 
                     b.Property<string>("CloudAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("cloud_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("cloud_account_id")
+                        .UseCollation("C");
 
                     b.Property<bool?>("Enabled")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("enabled");
 
                     b.Property<string>("FromBillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("from_billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("from_billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<int?>("FromMethod")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("from_method");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("kind");
 
                     b.Property<string>("ToBillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("to_billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("to_billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<int?>("ToMethod")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("to_method");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_settlement_changes");
@@ -1700,52 +1855,54 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Settlement.WorkspaceSettlement", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<bool>("ArbitrarySelection")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("arbitrary_selection");
 
                     b.Property<string>("CloudAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("cloud_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("cloud_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("CloudSubscriptionCancelledAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("cloud_subscription_cancelled_at");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<long?>("LockAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("lock_at");
 
                     b.Property<long?>("LockWarningSentAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("lock_warning_sent_at");
 
                     b.Property<long?>("LockedNoticeSentAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("locked_notice_sent_at");
 
                     b.Property<int>("Method")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("method");
 
                     b.Property<long?>("MethodChangedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("method_changed_at");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("WorkspaceId")
@@ -1764,89 +1921,99 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Tickets.Ticket", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("ClosedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("closed_at");
 
                     b.Property<bool>("ClosedAutomatically")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("closed_automatically");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedByUserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_by_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("FeedbackAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("feedback_at");
 
                     b.Property<int>("MessageCount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("message_count");
 
                     b.Property<long?>("RatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("rated_at");
 
                     b.Property<string>("RatingComment")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("rating_comment");
+                        .HasColumnType("text")
+                        .HasColumnName("rating_comment")
+                        .UseCollation("C");
 
                     b.Property<int?>("RatingStars")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("rating_stars");
 
                     b.Property<string>("RequestFingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("request_fingerprint")
+                        .UseCollation("C");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
 
                     b.Property<string>("SearchTitle")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("search_title");
+                        .HasColumnType("text")
+                        .HasColumnName("search_title")
+                        .UseCollation("C");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.Property<string>("SubmittedBy")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("submitted_by");
+                        .HasColumnType("text")
+                        .HasColumnName("submitted_by")
+                        .UseCollation("C");
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("title");
+                        .HasColumnType("text")
+                        .HasColumnName("title")
+                        .UseCollation("C");
 
                     b.Property<int>("Type")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("type");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_tickets");
@@ -1870,36 +2037,41 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachment", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("file_name");
+                        .HasColumnType("text")
+                        .HasColumnName("file_name")
+                        .UseCollation("C");
 
                     b.Property<string>("MessageId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
+                        .HasColumnType("text")
+                        .HasColumnName("message_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Position")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("position");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sha256");
+                        .HasColumnType("text")
+                        .HasColumnName("sha256")
+                        .UseCollation("C");
 
                     b.Property<long>("SizeBytes")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("size_bytes");
 
                     b.Property<string>("TicketId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("ticket_id");
+                        .HasColumnType("text")
+                        .HasColumnName("ticket_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_ticket_attachments");
@@ -1914,12 +2086,13 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachmentContent", b =>
                 {
                     b.Property<string>("AttachmentId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("attachment_id");
+                        .HasColumnType("text")
+                        .HasColumnName("attachment_id")
+                        .UseCollation("C");
 
                     b.Property<byte[]>("Content")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("content");
 
                     b.HasKey("AttachmentId")
@@ -1931,44 +2104,50 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Tickets.TicketMessage", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<int>("Author")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("author");
 
                     b.Property<string>("AuthorUserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("author_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("author_user_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("RequestFingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("request_fingerprint")
+                        .UseCollation("C");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Sequence")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("sequence");
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("text");
+                        .HasColumnType("text")
+                        .HasColumnName("text")
+                        .UseCollation("C");
 
                     b.Property<string>("TicketId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("ticket_id");
+                        .HasColumnType("text")
+                        .HasColumnName("ticket_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_ticket_messages");
@@ -1988,45 +2167,52 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<string>("CollectorId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("collector_id");
+                        .HasColumnType("text")
+                        .HasColumnName("collector_id")
+                        .UseCollation("C");
 
                     b.Property<long>("NewSequence")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("new_sequence");
 
                     b.Property<long>("PreviousSequence")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("previous_sequence");
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reason");
+                        .HasColumnType("text")
+                        .HasColumnName("reason")
+                        .UseCollation("C");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("request_id")
+                        .UseCollation("C");
 
                     b.Property<long>("ResetAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("reset_at");
 
                     b.Property<string>("ResetBy")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reset_by");
+                        .HasColumnType("text")
+                        .HasColumnName("reset_by")
+                        .UseCollation("C");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_collector_resets");
@@ -2044,23 +2230,25 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Usage.UsageCollector", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<string>("CollectorId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("collector_id");
+                        .HasColumnType("text")
+                        .HasColumnName("collector_id")
+                        .UseCollation("C");
 
                     b.Property<long>("FirstSeenAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("first_seen_at");
 
                     b.Property<long>("LastCommittedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("last_committed_at");
 
                     b.Property<long>("LastSequence")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("last_sequence");
 
                     b.HasKey("WorkspaceId", "CollectorId")
@@ -2072,23 +2260,24 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Usage.UsageDailyRollup", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("plan");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
                     b.HasKey("WorkspaceId", "Plan", "Item", "BillingDay")
@@ -2103,27 +2292,28 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Usage.UsageHourlyRollup", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("plan");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<long>("HourStart")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("hour_start");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
                     b.HasKey("WorkspaceId", "Item", "Plan", "BillingDay", "HourStart")
@@ -2135,35 +2325,37 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Usage.UsagePoint", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Item")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("item");
 
                     b.Property<long>("HourStart")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("hour_start");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("plan");
 
                     b.Property<string>("CollectorId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("collector_id");
+                        .HasColumnType("text")
+                        .HasColumnName("collector_id")
+                        .UseCollation("C");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("billing_day");
 
                     b.Property<long>("ObservedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("observed_at");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
                     b.HasKey("WorkspaceId", "Item", "HourStart", "Plan", "CollectorId")
@@ -2178,52 +2370,58 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.HuaweiCardOrder", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("DecidedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("decided_at");
 
                     b.Property<string>("HuaweiAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("huawei_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("huawei_account_id")
+                        .UseCollation("C");
 
                     b.Property<string>("OrderNumber")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("order_number");
+                        .HasColumnType("text")
+                        .HasColumnName("order_number")
+                        .UseCollation("C");
 
                     b.Property<string>("PrepaidCardId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("prepaid_card_id");
+                        .HasColumnType("text")
+                        .HasColumnName("prepaid_card_id")
+                        .UseCollation("C");
 
                     b.Property<string>("RejectReason")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reject_reason");
+                        .HasColumnType("text")
+                        .HasColumnName("reject_reason")
+                        .UseCollation("C");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.Property<long>("SubmittedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("submitted_at");
 
                     b.Property<int>("Units")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("units");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("Id")
@@ -2242,41 +2440,44 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("Balance")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("balance");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<long>("EntryCount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("entry_count");
 
                     b.Property<long?>("ExpiresAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expires_at");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("kind");
 
                     b.Property<string>("LotId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lot_id");
+                        .HasColumnType("text")
+                        .HasColumnName("lot_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("ValidFrom")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("valid_from");
 
                     b.HasKey("Id")
@@ -2294,38 +2495,42 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerEntry", b =>
                 {
                     b.Property<string>("LedgerAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("ledger_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("ledger_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<long>("BalanceAfter")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("balance_after");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<string>("ItemCode")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("item_code");
+                        .HasColumnType("text")
+                        .HasColumnName("item_code")
+                        .UseCollation("C");
 
                     b.Property<int>("Position")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("position");
 
                     b.Property<string>("TransactionId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("transaction_id");
+                        .HasColumnType("text")
+                        .HasColumnName("transaction_id")
+                        .UseCollation("C");
 
                     b.HasKey("LedgerAccountId", "Sequence")
                         .HasName("pk_ledger_entries");
@@ -2342,45 +2547,51 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerTransaction", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("amount");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
 
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("idempotency_key");
+                        .HasColumnType("text")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("C");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("kind");
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reference");
+                        .HasColumnType("text")
+                        .HasColumnName("reference")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_ledger_transactions");
@@ -2398,58 +2609,64 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.PrepaidCard", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("ExpiredAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expired_at");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expires_at");
 
                     b.Property<long?>("ExpiryNoticeSentAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expiry_notice_sent_at");
 
                     b.Property<long>("FaceValue")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("face_value");
 
                     b.Property<string>("FullReductionVoucherId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("full_reduction_voucher_id");
+                        .HasColumnType("text")
+                        .HasColumnName("full_reduction_voucher_id")
+                        .UseCollation("C");
 
                     b.Property<string>("IssueFingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("issue_fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("issue_fingerprint")
+                        .UseCollation("C");
 
                     b.Property<string>("IssueRequestId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("issue_request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("issue_request_id")
+                        .UseCollation("C");
 
                     b.Property<long>("IssuedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("issued_at");
 
                     b.Property<int>("Origin")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasDefaultValue(1)
                         .HasColumnName("origin");
 
                     b.Property<string>("PaymentReference")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("payment_reference");
+                        .HasColumnType("text")
+                        .HasColumnName("payment_reference")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_prepaid_cards");
@@ -2471,57 +2688,62 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.Voucher", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<byte[]>("ActivationCodeHash")
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("activation_code_hash");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("ExpiredAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expired_at");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expires_at");
 
                     b.Property<long>("FaceValue")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("face_value");
 
                     b.Property<string>("IssueFingerprint")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("issue_fingerprint");
+                        .HasColumnType("text")
+                        .HasColumnName("issue_fingerprint")
+                        .UseCollation("C");
 
                     b.Property<string>("IssueRequestId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("issue_request_id");
+                        .HasColumnType("text")
+                        .HasColumnName("issue_request_id")
+                        .UseCollation("C");
 
                     b.Property<long>("IssuedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("issued_at");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("kind");
 
                     b.Property<string>("PrepaidCardId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("prepaid_card_id");
+                        .HasColumnType("text")
+                        .HasColumnName("prepaid_card_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("RedeemedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("redeemed_at");
 
                     b.Property<long>("ValidFrom")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("valid_from");
 
                     b.HasKey("Id")
@@ -2548,19 +2770,20 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Wallets.Wallet", b =>
                 {
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("billing_account_id");
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id")
+                        .UseCollation("C");
 
                     b.Property<long?>("ArrearsSince")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arrears_since");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("updated_at");
 
                     b.Property<long>("Version")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("BillingAccountId")
@@ -2573,37 +2796,41 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
                     b.Property<int>("DataType")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("data_type");
 
                     b.Property<int>("Days")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("days");
 
                     b.Property<long>("EffectiveFrom")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("effective_from");
 
                     b.Property<DateOnly?>("ImmediateOnDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("immediate_on_day");
 
                     b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("requested_at");
 
                     b.Property<string>("RequestedByUserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("requested_by_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("requested_by_user_id")
+                        .UseCollation("C");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.HasKey("Id")
                         .HasName("pk_retention_changes");
@@ -2621,56 +2848,61 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Workspaces.Workspace", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<int>("ActivationChannel")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("activation_channel");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
 
                     b.Property<long?>("DissolvedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("dissolved_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
+                        .HasColumnType("text")
+                        .HasColumnName("name")
+                        .UseCollation("C");
 
                     b.Property<string>("OwnerUserId")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("owner_user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("owner_user_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("plan");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("site_code");
+                        .HasColumnType("text")
+                        .HasColumnName("site_code")
+                        .UseCollation("C");
 
                     b.Property<int>("State")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("state");
 
                     b.Property<long?>("UpgradedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("upgraded_at");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("Id")
@@ -2682,19 +2914,21 @@ namespace Guance.Billing.Data.Migrations.Sqlite
             modelBuilder.Entity("Guance.Billing.Workspaces.WorkspaceMember", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("workspace_id");
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id")
+                        .UseCollation("C");
 
                     b.Property<string>("UserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_id");
+                        .HasColumnType("text")
+                        .HasColumnName("user_id")
+                        .UseCollation("C");
 
                     b.Property<long>("JoinedAt")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("joined_at");
 
                     b.Property<int>("Role")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("role");
 
                     b.HasKey("WorkspaceId", "UserId")

@@ -5,53 +5,46 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Guance.Billing.Data.Migrations.Postgres
+namespace Guance.Billing.Data.Migrations.Sqlite
 {
     [DbContext(typeof(BillingDbContext))]
-    [Migration("20261206225617_TakenInvoiceNumbers")]
+    [Migration("20261207001722_TakenInvoiceNumbers")]
     partial class TakenInvoiceNumbers
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
-
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Guance.Billing.Alerts.ConsumptionAlert", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<long>("Threshold")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("threshold");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedByUserId")
-                        .HasColumnType("text")
-                        .HasColumnName("updated_by_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by_user_id");
 
                     b.HasKey("WorkspaceId", "Item")
                         .HasName("pk_consumption_alerts");
@@ -62,28 +55,27 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Alerts.ConsumptionAlertHit", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<long>("Threshold")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("threshold");
 
                     b.HasKey("WorkspaceId", "BillingDay", "Item")
@@ -95,65 +87,57 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.BillingAccounts.BillingAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("ContactPhone")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("contact_phone")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_phone");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("display_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("email")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
 
                     b.Property<string>("Language")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasDefaultValue("")
-                        .HasColumnName("language")
-                        .UseCollation("C");
+                        .HasColumnName("language");
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("normalized_username")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("password_hash")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Username")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("username")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("Id")
@@ -169,40 +153,37 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.BillingAccounts.BindingCode", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<byte[]>("CodeHash")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("code_hash");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
                     b.Property<long?>("RedeemedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("redeemed_at");
 
                     b.Property<string>("RedeemedByWorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("redeemed_by_workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("redeemed_by_workspace_id");
 
                     b.Property<long?>("RevokedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("revoked_at");
 
                     b.HasKey("Id")
@@ -221,44 +202,39 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.BillingAccounts.CloudAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("display_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
 
                     b.Property<string>("MarketplaceInstanceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("marketplace_instance_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("marketplace_instance_id");
 
                     b.Property<int>("Provider")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider");
 
                     b.Property<string>("ProviderAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("provider_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_account_id");
 
                     b.Property<long?>("RemovedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("removed_at");
 
                     b.HasKey("Id")
@@ -278,44 +254,39 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.BillingAccounts.EnterpriseCertification", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<string>("EnterpriseName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("enterprise_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enterprise_name");
 
                     b.Property<string>("RejectReason")
-                        .HasColumnType("text")
-                        .HasColumnName("reject_reason")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
 
                     b.Property<long?>("ReviewedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("reviewed_at");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.Property<long>("SubmittedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("submitted_at");
 
                     b.Property<string>("TaxpayerId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("taxpayer_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taxpayer_id");
 
                     b.HasKey("Id")
                         .HasName("pk_enterprise_certifications");
@@ -334,18 +305,16 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.BillingAccounts.WorkspaceBinding", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("BoundAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("bound_at");
 
                     b.HasKey("WorkspaceId")
@@ -360,44 +329,39 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Cloud.CloudMeteringLine", b =>
                 {
                     b.Property<string>("DailyBillId")
-                        .HasColumnType("text")
-                        .HasColumnName("daily_bill_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("daily_bill_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<string>("CloudAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("cloud_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cloud_account_id");
 
                     b.Property<string>("RecordId")
-                        .HasColumnType("text")
-                        .HasColumnName("record_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_id");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("site_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
 
                     b.HasKey("DailyBillId", "Item")
                         .HasName("pk_cloud_metering_lines");
@@ -411,81 +375,75 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Cloud.CloudMeteringRecord", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<string>("CloudAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("cloud_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cloud_account_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("FailureReason")
-                        .HasColumnType("text")
-                        .HasColumnName("failure_reason")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long?>("LastAttemptAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("last_attempt_at");
 
                     b.Property<string>("MarketplaceInstanceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("marketplace_instance_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("marketplace_instance_id");
 
                     b.Property<int>("Part")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("part");
 
                     b.Property<int>("Provider")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider");
 
                     b.Property<string>("ProviderAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("provider_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_account_id");
 
                     b.Property<long?>("SentAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
 
                     b.Property<int>("Status")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<long>("UsageTime")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("usage_time");
 
                     b.HasKey("Id")
@@ -509,47 +467,43 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Identity.AccessToken", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedByUserId")
-                        .HasColumnType("text")
-                        .HasColumnName("created_by_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_user_id");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("display_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
 
                     b.Property<long?>("ExpiresAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<long?>("RevokedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("revoked_at");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("secret_hash");
 
                     b.Property<string>("SubjectId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("subject_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_id");
 
                     b.HasKey("Id")
                         .HasName("pk_access_tokens");
@@ -563,20 +517,19 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Identity.GuessThrottle", b =>
                 {
                     b.Property<string>("Key")
-                        .HasColumnType("text")
-                        .HasColumnName("key")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
 
                     b.Property<long?>("BlockedUntil")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("blocked_until");
 
                     b.Property<int>("Failures")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("failures");
 
                     b.Property<long>("WindowStartedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("window_started_at");
 
                     b.HasKey("Key")
@@ -588,31 +541,27 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Identity.User", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("display_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("email")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("password_hash")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
 
                     b.HasKey("Id")
                         .HasName("pk_users");
@@ -627,167 +576,145 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.Invoice", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("Address")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("address")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<string>("BankAccountNumber")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("bank_account_number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_account_number");
 
                     b.Property<string>("BankName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("bank_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_name");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<string>("Carrier")
-                        .HasColumnType("text")
-                        .HasColumnName("carrier")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier");
 
                     b.Property<long?>("ClosedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("closed_at");
 
                     b.Property<long>("DocumentSize")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("document_size");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("email")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
 
                     b.Property<string>("InvoiceInfoId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("invoice_info_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_info_id");
 
                     b.Property<string>("InvoiceNumber")
-                        .HasColumnType("text")
-                        .HasColumnName("invoice_number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_number");
 
                     b.Property<DateOnly?>("IssueDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("issue_date");
 
                     b.Property<long?>("IssuedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("issued_at");
 
                     b.Property<long?>("MailedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("mailed_at");
 
                     b.Property<string>("MailingAddressId")
-                        .HasColumnType("text")
-                        .HasColumnName("mailing_address_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mailing_address_id");
 
                     b.Property<string>("Phone")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("phone")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("recipient")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
 
                     b.Property<string>("RedLetterNumber")
-                        .HasColumnType("text")
-                        .HasColumnName("red_letter_number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("red_letter_number");
 
                     b.Property<string>("RegisteredAddress")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("registered_address")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_address");
 
                     b.Property<string>("RegisteredPhone")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("registered_phone")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_phone");
 
                     b.Property<string>("RejectReason")
-                        .HasColumnType("text")
-                        .HasColumnName("reject_reason")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
 
                     b.Property<long>("RequestedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("requested_at");
 
                     b.Property<string>("ReverseReason")
-                        .HasColumnType("text")
-                        .HasColumnName("reverse_reason")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reverse_reason");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.Property<string>("TaxpayerId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("taxpayer_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taxpayer_id");
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("title")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
 
                     b.Property<string>("TrackingNumber")
-                        .HasColumnType("text")
-                        .HasColumnName("tracking_number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
 
                     b.Property<int>("Type")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("type");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -810,17 +737,16 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceDocument", b =>
                 {
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("text")
-                        .HasColumnName("invoice_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
 
                     b.Property<byte[]>("Content")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("content");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.HasKey("InvoiceId")
@@ -832,27 +758,24 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceEvent", b =>
                 {
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("text")
-                        .HasColumnName("invoice_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
 
                     b.Property<string>("RequestId")
-                        .HasColumnType("text")
-                        .HasColumnName("request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.HasKey("InvoiceId", "RequestId")
@@ -864,50 +787,44 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceInfo", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BankAccountNumber")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("bank_account_number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_account_number");
 
                     b.Property<string>("BankName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("bank_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_name");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("RegisteredAddress")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("registered_address")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_address");
 
                     b.Property<string>("RegisteredPhone")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("registered_phone")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_phone");
 
                     b.Property<int>("Type")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("type");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -922,27 +839,24 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.InvoiceLine", b =>
                 {
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("text")
-                        .HasColumnName("invoice_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
 
                     b.Property<string>("SourceId")
-                        .HasColumnType("text")
-                        .HasColumnName("source_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<int>("SourceKind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("source_kind");
 
                     b.HasKey("InvoiceId", "SourceId")
@@ -957,46 +871,40 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.MailingAddress", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("Address")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("address")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("email")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
 
                     b.Property<string>("Phone")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("phone")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("recipient")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -1011,22 +919,23 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Invoices.TakenInvoiceNumber", b =>
                 {
                     b.Property<string>("Number")
-                        .HasColumnType("text")
-                        .HasColumnName("number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
 
                     b.Property<string>("InvoiceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("invoice_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
 
                     b.Property<bool>("RedLetter")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("red_letter");
 
                     b.HasKey("Number")
                         .HasName("pk_taken_invoice_numbers");
+
+                    b.HasIndex("InvoiceId")
+                        .HasDatabaseName("ix_taken_invoice_numbers_invoice_id");
 
                     b.ToTable("taken_invoice_numbers", (string)null);
                 });
@@ -1034,58 +943,56 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBill", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("Arrears")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arrears");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("CloudAmount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("cloud_amount");
 
                     b.Property<int>("DailyBills")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("daily_bills");
 
                     b.Property<long>("GeneratedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("generated_at");
 
                     b.Property<int>("Month")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("month");
 
                     b.Property<long>("PaidByCash")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_cash");
 
                     b.Property<long>("PaidByPrepaidCards")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_prepaid_cards");
 
                     b.Property<long>("PaidByVouchers")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_vouchers");
 
                     b.Property<long>("Total")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("total");
 
                     b.Property<int>("Workspaces")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("workspaces");
 
                     b.Property<int>("Year")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("year");
 
                     b.HasKey("Id")
@@ -1101,25 +1008,23 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBillLine", b =>
                 {
                     b.Property<string>("MonthlyBillId")
-                        .HasColumnType("text")
-                        .HasColumnName("monthly_bill_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("monthly_bill_id");
 
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<int>("Days")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("days");
 
                     b.HasKey("MonthlyBillId", "WorkspaceId", "Item")
@@ -1131,47 +1036,44 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.MonthlyBills.MonthlyBillWorkspace", b =>
                 {
                     b.Property<string>("MonthlyBillId")
-                        .HasColumnType("text")
-                        .HasColumnName("monthly_bill_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("monthly_bill_id");
 
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<long>("Arrears")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arrears");
 
                     b.Property<long>("CloudAmount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("cloud_amount");
 
                     b.Property<int>("Days")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("days");
 
                     b.Property<long>("PaidByCash")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_cash");
 
                     b.Property<long>("PaidByPrepaidCards")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_prepaid_cards");
 
                     b.Property<long>("PaidByVouchers")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_vouchers");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("site_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
 
                     b.Property<long>("Total")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("total");
 
                     b.HasKey("MonthlyBillId", "WorkspaceId")
@@ -1183,58 +1085,53 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Notifications.NoticeDelivery", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
                     b.Property<int>("Channel")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("channel");
 
                     b.Property<string>("ClaimedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("claimed_by")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
 
                     b.Property<long?>("CompletedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("completed_at");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("LastError")
-                        .HasColumnType("text")
-                        .HasColumnName("last_error")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
 
                     b.Property<long?>("LeaseUntil")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lease_until");
 
                     b.Property<long>("NextAttemptAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
                     b.Property<string>("NotificationId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("notification_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("recipient")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.HasKey("Id")
@@ -1254,68 +1151,59 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Notifications.Notification", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("body")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DedupeKey")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("dedupe_key")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dedupe_key");
 
                     b.Property<string>("HtmlBody")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasDefaultValue("")
-                        .HasColumnName("html_body")
-                        .UseCollation("C");
+                        .HasColumnName("html_body");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<string>("Language")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasDefaultValue("")
-                        .HasColumnName("language")
-                        .UseCollation("C");
+                        .HasColumnName("language");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("recipient")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reference")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("subject")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
 
                     b.HasKey("Id")
                         .HasName("pk_notifications");
@@ -1333,35 +1221,32 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookAttempt", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("AttemptedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("attempted_at");
 
                     b.Property<string>("DeliveryId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("delivery_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivery_id");
 
                     b.Property<long>("DurationMilliseconds")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("duration_milliseconds");
 
                     b.Property<string>("Error")
-                        .HasColumnType("text")
-                        .HasColumnName("error")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
 
                     b.Property<int>("Number")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("number");
 
                     b.Property<int?>("StatusCode")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status_code");
 
                     b.HasKey("Id")
@@ -1376,64 +1261,57 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Notifications.Webhooks.WebhookEndpoint", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<int>("ConsecutiveFailures")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("consecutive_failures");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("description")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
 
                     b.Property<bool>("Enabled")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("enabled");
 
                     b.Property<string>("Kinds")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kinds")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kinds");
 
                     b.Property<string>("PreviousSecret")
-                        .HasColumnType("text")
-                        .HasColumnName("previous_secret")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_secret");
 
                     b.Property<long?>("PreviousSecretExpiresAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("previous_secret_expires_at");
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("secret")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Url")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("url")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
 
                     b.HasKey("Id")
                         .HasName("pk_webhook_endpoints");
@@ -1447,31 +1325,28 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Pricing.PriceList", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BasePriceListId")
-                        .HasColumnType("text")
-                        .HasColumnName("base_price_list_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base_price_list_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("description")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
 
                     b.Property<DateOnly>("EffectiveFrom")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("effective_from");
 
                     b.Property<int>("Region")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("region");
 
                     b.HasKey("Id")
@@ -1487,20 +1362,19 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Pricing.PriceListEntry", b =>
                 {
                     b.Property<string>("PriceListId")
-                        .HasColumnType("text")
-                        .HasColumnName("price_list_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_list_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<int>("RetentionDays")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("retention_days");
 
                     b.Property<long>("UnitPriceMicros")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("unit_price_micros");
 
                     b.HasKey("PriceListId", "Item", "RetentionDays")
@@ -1512,86 +1386,79 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Settlement.DailyBill", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("Arrears")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arrears");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<long?>("ChargedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("charged_at");
 
                     b.Property<string>("CloudAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("cloud_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cloud_account_id");
 
                     b.Property<long>("CloudAmount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("cloud_amount");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<int>("Method")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("method");
 
                     b.Property<long>("PaidByCash")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_cash");
 
                     b.Property<long>("PaidByPrepaidCards")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_prepaid_cards");
 
                     b.Property<long>("PaidByVouchers")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("paid_by_vouchers");
 
                     b.Property<string>("PriceListId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("price_list_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_list_id");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("site_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
 
                     b.Property<int>("Status")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<long>("Total")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("total");
 
                     b.Property<string>("TransactionId")
-                        .HasColumnType("text")
-                        .HasColumnName("transaction_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_id");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
                         .HasName("pk_daily_bills");
@@ -1612,32 +1479,31 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Settlement.DailyBillLine", b =>
                 {
                     b.Property<string>("DailyBillId")
-                        .HasColumnType("text")
-                        .HasColumnName("daily_bill_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("daily_bill_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
                     b.Property<int>("RetentionDays")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("retention_days");
 
                     b.Property<long>("UnitPriceMicros")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("unit_price_micros");
 
                     b.Property<long>("UnitsHundredths")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("units_hundredths");
 
                     b.HasKey("DailyBillId", "Item")
@@ -1649,45 +1515,43 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Settlement.DayClose", b =>
                 {
                     b.Property<string>("SiteCode")
-                        .HasColumnType("text")
-                        .HasColumnName("site_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<int>("Bills")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("bills");
 
                     b.Property<int>("BillsAwaitingCloud")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("bills_awaiting_cloud");
 
                     b.Property<int>("BillsCharged")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("bills_charged");
 
                     b.Property<int>("BillsUnbound")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("bills_unbound");
 
                     b.Property<long>("ClosedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("closed_at");
 
                     b.Property<long?>("CompletedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("PriceListId")
-                        .HasColumnType("text")
-                        .HasColumnName("price_list_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_list_id");
 
                     b.Property<long>("Total")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("total");
 
                     b.HasKey("SiteCode", "BillingDay")
@@ -1699,49 +1563,45 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Settlement.DayCloseClaim", b =>
                 {
                     b.Property<string>("SiteCode")
-                        .HasColumnType("text")
-                        .HasColumnName("site_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<int>("Phase")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("phase");
 
                     b.Property<int>("Batch")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("batch");
 
                     b.Property<string>("AfterKey")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("after_key")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after_key");
 
                     b.Property<int>("Claims")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("claims");
 
                     b.Property<long?>("CompletedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("Holder")
-                        .HasColumnType("text")
-                        .HasColumnName("holder")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
 
                     b.Property<string>("LastKey")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("last_key")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_key");
 
                     b.Property<long?>("LeaseUntil")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lease_until");
 
                     b.HasKey("SiteCode", "BillingDay", "Phase", "Batch")
@@ -1753,20 +1613,19 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Settlement.MonthlyConsumption", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<DateOnly>("Month")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("month");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.HasKey("WorkspaceId", "Month", "Item")
@@ -1779,61 +1638,53 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<long>("At")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("at");
 
                     b.Property<string>("ByUserId")
-                        .HasColumnType("text")
-                        .HasColumnName("by_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by_user_id");
 
                     b.Property<string>("ChangeMonth")
-                        .HasColumnType("text")
-                        .HasColumnName("change_month")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change_month");
 
                     b.Property<string>("CloudAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("cloud_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cloud_account_id");
 
                     b.Property<bool?>("Enabled")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("enabled");
 
                     b.Property<string>("FromBillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("from_billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_billing_account_id");
 
                     b.Property<int?>("FromMethod")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("from_method");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<string>("ToBillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("to_billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_billing_account_id");
 
                     b.Property<int?>("ToMethod")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("to_method");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
                         .HasName("pk_settlement_changes");
@@ -1852,54 +1703,52 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Settlement.WorkspaceSettlement", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<bool>("ArbitrarySelection")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arbitrary_selection");
 
                     b.Property<string>("CloudAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("cloud_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cloud_account_id");
 
                     b.Property<long?>("CloudSubscriptionCancelledAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("cloud_subscription_cancelled_at");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<long?>("LockAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lock_at");
 
                     b.Property<long?>("LockWarningSentAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lock_warning_sent_at");
 
                     b.Property<long?>("LockedNoticeSentAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("locked_notice_sent_at");
 
                     b.Property<int>("Method")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("method");
 
                     b.Property<long?>("MethodChangedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("method_changed_at");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("WorkspaceId")
@@ -1918,99 +1767,89 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Tickets.Ticket", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long?>("ClosedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("closed_at");
 
                     b.Property<bool>("ClosedAutomatically")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("closed_automatically");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedByUserId")
-                        .HasColumnType("text")
-                        .HasColumnName("created_by_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_user_id");
 
                     b.Property<long?>("FeedbackAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("feedback_at");
 
                     b.Property<int>("MessageCount")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("message_count");
 
                     b.Property<long?>("RatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("rated_at");
 
                     b.Property<string>("RatingComment")
-                        .HasColumnType("text")
-                        .HasColumnName("rating_comment")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rating_comment");
 
                     b.Property<int?>("RatingStars")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("rating_stars");
 
                     b.Property<string>("RequestFingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("request_fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
 
                     b.Property<string>("SearchTitle")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("search_title")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_title");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.Property<string>("SubmittedBy")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("submitted_by")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("submitted_by");
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("title")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
 
                     b.Property<int>("Type")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("type");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
                         .HasName("pk_tickets");
@@ -2034,41 +1873,36 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachment", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("file_name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
 
                     b.Property<string>("MessageId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("message_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
 
                     b.Property<int>("Position")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("sha256")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
 
                     b.Property<long>("SizeBytes")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("size_bytes");
 
                     b.Property<string>("TicketId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("ticket_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
 
                     b.HasKey("Id")
                         .HasName("pk_ticket_attachments");
@@ -2083,13 +1917,12 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Tickets.TicketAttachmentContent", b =>
                 {
                     b.Property<string>("AttachmentId")
-                        .HasColumnType("text")
-                        .HasColumnName("attachment_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attachment_id");
 
                     b.Property<byte[]>("Content")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("content");
 
                     b.HasKey("AttachmentId")
@@ -2101,50 +1934,44 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Tickets.TicketMessage", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<int>("Author")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("author");
 
                     b.Property<string>("AuthorUserId")
-                        .HasColumnType("text")
-                        .HasColumnName("author_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_user_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("RequestFingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("request_fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
 
                     b.Property<int>("Sequence")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("text")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
 
                     b.Property<string>("TicketId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("ticket_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
 
                     b.HasKey("Id")
                         .HasName("pk_ticket_messages");
@@ -2164,52 +1991,45 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<string>("CollectorId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("collector_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collector_id");
 
                     b.Property<long>("NewSequence")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("new_sequence");
 
                     b.Property<long>("PreviousSequence")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("previous_sequence");
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reason")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
 
                     b.Property<long>("ResetAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("reset_at");
 
                     b.Property<string>("ResetBy")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reset_by")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reset_by");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_collector_resets");
@@ -2227,25 +2047,23 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Usage.UsageCollector", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<string>("CollectorId")
-                        .HasColumnType("text")
-                        .HasColumnName("collector_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collector_id");
 
                     b.Property<long>("FirstSeenAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("first_seen_at");
 
                     b.Property<long>("LastCommittedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("last_committed_at");
 
                     b.Property<long>("LastSequence")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("last_sequence");
 
                     b.HasKey("WorkspaceId", "CollectorId")
@@ -2257,24 +2075,23 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Usage.UsageDailyRollup", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("plan");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
                     b.HasKey("WorkspaceId", "Plan", "Item", "BillingDay")
@@ -2289,28 +2106,27 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Usage.UsageHourlyRollup", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("plan");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<long>("HourStart")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("hour_start");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
                     b.HasKey("WorkspaceId", "Item", "Plan", "BillingDay", "HourStart")
@@ -2322,37 +2138,35 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Usage.UsagePoint", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<int>("Item")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("item");
 
                     b.Property<long>("HourStart")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("hour_start");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("plan");
 
                     b.Property<string>("CollectorId")
-                        .HasColumnType("text")
-                        .HasColumnName("collector_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collector_id");
 
                     b.Property<DateOnly>("BillingDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("billing_day");
 
                     b.Property<long>("ObservedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("observed_at");
 
                     b.Property<long>("Quantity")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
                     b.HasKey("WorkspaceId", "Item", "HourStart", "Plan", "CollectorId")
@@ -2367,58 +2181,52 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.HuaweiCardOrder", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long?>("DecidedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("decided_at");
 
                     b.Property<string>("HuaweiAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("huawei_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("huawei_account_id");
 
                     b.Property<string>("OrderNumber")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("order_number")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_number");
 
                     b.Property<string>("PrepaidCardId")
-                        .HasColumnType("text")
-                        .HasColumnName("prepaid_card_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prepaid_card_id");
 
                     b.Property<string>("RejectReason")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reject_reason")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.Property<long>("SubmittedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("submitted_at");
 
                     b.Property<int>("Units")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("units");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("Id")
@@ -2437,44 +2245,41 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("Balance")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("balance");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<long>("EntryCount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("entry_count");
 
                     b.Property<long?>("ExpiresAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<string>("LotId")
-                        .HasColumnType("text")
-                        .HasColumnName("lot_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot_id");
 
                     b.Property<long?>("ValidFrom")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("valid_from");
 
                     b.HasKey("Id")
@@ -2492,42 +2297,38 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerEntry", b =>
                 {
                     b.Property<string>("LedgerAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("ledger_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ledger_account_id");
 
                     b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<long>("BalanceAfter")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("balance_after");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<string>("ItemCode")
-                        .HasColumnType("text")
-                        .HasColumnName("item_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item_code");
 
                     b.Property<int>("Position")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
                     b.Property<string>("TransactionId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("transaction_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_id");
 
                     b.HasKey("LedgerAccountId", "Sequence")
                         .HasName("pk_ledger_entries");
@@ -2544,51 +2345,45 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerTransaction", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<long>("Amount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("description")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
 
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("idempotency_key")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reference")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
 
                     b.HasKey("Id")
                         .HasName("pk_ledger_transactions");
@@ -2606,64 +2401,58 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.PrepaidCard", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("BillingAccountId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long?>("ExpiredAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expired_at");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
                     b.Property<long?>("ExpiryNoticeSentAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expiry_notice_sent_at");
 
                     b.Property<long>("FaceValue")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("face_value");
 
                     b.Property<string>("FullReductionVoucherId")
-                        .HasColumnType("text")
-                        .HasColumnName("full_reduction_voucher_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("full_reduction_voucher_id");
 
                     b.Property<string>("IssueFingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("issue_fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issue_fingerprint");
 
                     b.Property<string>("IssueRequestId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("issue_request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issue_request_id");
 
                     b.Property<long>("IssuedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("issued_at");
 
                     b.Property<int>("Origin")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasDefaultValue(1)
                         .HasColumnName("origin");
 
                     b.Property<string>("PaymentReference")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("payment_reference")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_reference");
 
                     b.HasKey("Id")
                         .HasName("pk_prepaid_cards");
@@ -2685,62 +2474,57 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.Voucher", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<byte[]>("ActivationCodeHash")
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("activation_code_hash");
 
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long?>("ExpiredAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expired_at");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
                     b.Property<long>("FaceValue")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("face_value");
 
                     b.Property<string>("IssueFingerprint")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("issue_fingerprint")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issue_fingerprint");
 
                     b.Property<string>("IssueRequestId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("issue_request_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issue_request_id");
 
                     b.Property<long>("IssuedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("issued_at");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<string>("PrepaidCardId")
-                        .HasColumnType("text")
-                        .HasColumnName("prepaid_card_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prepaid_card_id");
 
                     b.Property<long?>("RedeemedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("redeemed_at");
 
                     b.Property<long>("ValidFrom")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("valid_from");
 
                     b.HasKey("Id")
@@ -2767,20 +2551,19 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Wallets.Wallet", b =>
                 {
                     b.Property<string>("BillingAccountId")
-                        .HasColumnType("text")
-                        .HasColumnName("billing_account_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_account_id");
 
                     b.Property<long?>("ArrearsSince")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arrears_since");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<long>("Version")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("BillingAccountId")
@@ -2793,41 +2576,37 @@ namespace Guance.Billing.Data.Migrations.Postgres
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<int>("DataType")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("data_type");
 
                     b.Property<int>("Days")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("days");
 
                     b.Property<long>("EffectiveFrom")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("effective_from");
 
                     b.Property<DateOnly?>("ImmediateOnDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("immediate_on_day");
 
                     b.Property<long>("RequestedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("requested_at");
 
                     b.Property<string>("RequestedByUserId")
-                        .HasColumnType("text")
-                        .HasColumnName("requested_by_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by_user_id");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
                         .HasName("pk_retention_changes");
@@ -2845,61 +2624,56 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Workspaces.Workspace", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<int>("ActivationChannel")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("activation_channel");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("description")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
 
                     b.Property<long?>("DissolvedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("dissolved_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
 
                     b.Property<string>("OwnerUserId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("owner_user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_user_id");
 
                     b.Property<int>("Plan")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("plan");
 
                     b.Property<string>("SiteCode")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("site_code")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
 
                     b.Property<int>("State")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
                     b.Property<long?>("UpgradedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("upgraded_at");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("Id")
@@ -2911,21 +2685,19 @@ namespace Guance.Billing.Data.Migrations.Postgres
             modelBuilder.Entity("Guance.Billing.Workspaces.WorkspaceMember", b =>
                 {
                     b.Property<string>("WorkspaceId")
-                        .HasColumnType("text")
-                        .HasColumnName("workspace_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
 
                     b.Property<string>("UserId")
-                        .HasColumnType("text")
-                        .HasColumnName("user_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
 
                     b.Property<long>("JoinedAt")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("joined_at");
 
                     b.Property<int>("Role")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("role");
 
                     b.HasKey("WorkspaceId", "UserId")
