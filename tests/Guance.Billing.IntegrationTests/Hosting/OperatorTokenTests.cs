@@ -19,8 +19,12 @@ public sealed partial class OperatorTokenTests
         string workspaceId;
         await using (var host = await HostProcess.StartAsync(new HostProcessOptions { Database = database, OperatorToken = null }))
         {
-            // A new database's migrations log no warning an operator cannot act on (EF's about SQLite's foreign keys).
-            Assert.DoesNotContain(host.OutputLines, l => l.Contains("cannot be executed in a transaction", StringComparison.Ordinal));
+            // A new SQLite database's migrations log no warning an operator cannot act on (EF's about the foreign keys'
+            // pragma). PostgreSQL's index rebuilt concurrently is outside a transaction indeed, and says so (operations.md).
+            if (database.Provider == Guance.Billing.Common.DatabaseProvider.Sqlite)
+            {
+                Assert.DoesNotContain(host.OutputLines, l => l.Contains("cannot be executed in a transaction", StringComparison.Ordinal));
+            }
             var line = Assert.Single(host.OutputLines, l => GeneratedToken().IsMatch(l));
             Assert.Contains("FOR LOCAL USE ONLY", line);
             generated = GeneratedToken().Match(line).Value;
