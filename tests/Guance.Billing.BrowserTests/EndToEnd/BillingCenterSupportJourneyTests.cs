@@ -47,11 +47,10 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
 
         // The operator issues it with its PDF; the user sees it issued and downloads the PDF.
         var invoice = (await console.Host.Operator.Invoices.ListInvoicesAsync(new ListInvoicesRequest { BillingAccountId = accountId })).Invoices.Single();
-        var today = (await console.NowAsync()).ToOffset(TimeSpan.FromHours(8));
         await console.Host.Operator.Invoices.IssueInvoiceAsync(new IssueInvoiceRequest
         {
             InvoiceId = invoice.InvoiceId, RequestId = "e2e-issue", InvoiceNumber = "E2E-" + accountId[^8..].ToUpperInvariant(),
-            IssueDate = new BillingDay { Year = today.Year, Month = today.Month, Day = today.Day }, Document = ByteString.CopyFrom(InvoiceKit.Pdf),
+            IssueDate = await console.Host.Operator.TodayAsync(), Document = ByteString.CopyFrom(InvoiceKit.Pdf),
         });
         await page.GetByRole(AriaRole.Link, new() { Name = "Wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();

@@ -52,7 +52,8 @@ public sealed class CliInvoiceTests(CliHost fixture)
         var pdf = Path.Combine(fixture.ConfigDirectory, Guid.NewGuid().ToString("N") + ".pdf");
         Directory.CreateDirectory(fixture.ConfigDirectory);
         await File.WriteAllBytesAsync(pdf, InvoiceKit.Pdf);
-        var today = (await fixture.Host.Operator.Settlement.GetClockAsync(new GetClockRequest())).Now.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var day = await fixture.Host.Operator.TodayAsync();
+        var today = $"{day.Year:D4}-{day.Month:D2}-{day.Day:D2}";
         var refused = await cli.RunAsync(As(me, "invoices", "issue", electronicId, "--number", "E-1", "--date", today, "--document", pdf));
         Assert.Equal(5, refused.ExitCode);
         var issued = await cli.RunAsync(As(op, "invoices", "issue", electronicId, "--number", "E-" + Guid.NewGuid().ToString("N")[..10], "--date", today, "--document", pdf));

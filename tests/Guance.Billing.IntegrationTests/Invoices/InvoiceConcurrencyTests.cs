@@ -56,7 +56,7 @@ public sealed class InvoiceConcurrencyTests : IClassFixture<BillingHost>
     [Fact]
     public async Task An_invoice_and_a_red_letter_invoice_issued_at_once_with_one_number_take_it_once()
     {
-        var today = await host.TodayAsync();
+        var today = await host.Operator.TodayAsync();
         // Two accounts, so that their writes run side by side: each pair is a reversal of one's invoice and an issue of
         // the other's, with one number, sent at the same instant. The check before the insert sees neither, on
         // PostgreSQL, when they overlap; only the key tells the second.

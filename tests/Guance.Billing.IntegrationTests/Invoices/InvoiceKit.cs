@@ -60,14 +60,14 @@ public static class InvoiceKit
             InvoiceId = invoice.InvoiceId,
             RequestId = Guid.NewGuid().ToString("N"),
             InvoiceNumber = number ?? "N" + Guid.NewGuid().ToString("N")[..12],
-            IssueDate = await host.TodayAsync(),
+            IssueDate = await host.Operator.TodayAsync(),
             Document = invoice.Type == InvoiceType.ElectronicOrdinary ? Google.Protobuf.ByteString.CopyFrom(Pdf) : Google.Protobuf.ByteString.Empty,
         })).Invoice;
 
-    /// <summary>Today in China (UTC+8) on the host's clock (a simulated one too): a day an invoice may be issued on.</summary>
-    public static async Task<BillingDay> TodayAsync(this BillingHost host)
+    /// <summary>Today in China (UTC+8) on the clock of the operator's host (a simulated one too): a day an invoice may be issued on.</summary>
+    public static async Task<BillingDay> TodayAsync(this Api @operator)
     {
-        var now = (await host.Operator.Settlement.GetClockAsync(new GetClockRequest())).Now.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8));
+        var now = (await @operator.Settlement.GetClockAsync(new GetClockRequest())).Now.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8));
         return new BillingDay { Year = now.Year, Month = now.Month, Day = now.Day };
     }
 

@@ -83,7 +83,7 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
     [Fact]
     public async Task A_paper_invoice_is_issued_then_mailed_with_notices_and_cannot_be_issued_twice()
     {
-        var today = await host.TodayAsync();
+        var today = await host.Operator.TodayAsync();
         var (account, bill) = await host.AccountWithCashBillAsync(50m);
         var info = await account.CreateInfoAsync(InvoiceType.VatSpecial);
         var address = await account.CreateAddressAsync();
@@ -131,7 +131,7 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
     [Fact]
     public async Task Cancelling_or_rejecting_a_request_returns_the_amount_and_ends_it()
     {
-        var today = await host.TodayAsync();
+        var today = await host.Operator.TodayAsync();
         var (account, bill) = await host.AccountWithCashBillAsync(30m);
         var info = await account.CreateInfoAsync();
         var part = InvoiceKit.Electronic(account, info);

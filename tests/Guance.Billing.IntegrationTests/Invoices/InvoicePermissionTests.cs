@@ -26,7 +26,7 @@ public sealed class InvoicePermissionTests : IClassFixture<BillingHost>
     [Fact]
     public async Task Every_rpc_admits_exactly_its_callers()
     {
-        var today = await host.TodayAsync();
+        var today = await host.Operator.TodayAsync();
         var account = await host.CertifiedAccountAsync("perm");
         var card = await host.IssueCardAsync(account.Id, 1000m);
         var info = await account.CreateInfoAsync();
