@@ -12,7 +12,7 @@ public static class WorkspaceAlertCommands
     private static Option<string> Item()
     {
         var item = new Option<string>("--item") { Description = "The billing item: " + string.Join(", ", CliEnum.Names<BillingItem>()), Required = true };
-        item.AcceptOnlyFromAmong(CliEnum.Names<BillingItem>());
+        CliEnum.AcceptOnly(item, CliEnum.Names<BillingItem>());
         return item;
     }
 

@@ -29,10 +29,10 @@ public sealed class WorkspaceCommands : ICommandGroup
         var site = new Option<string>("--site") { Description = "Site code from 'guance-billing sites', e.g. cn1", Required = true };
         var channel = new Option<string>("--channel")
         {
-            Description = "How the workspace is activated",
+            Description = "How the workspace is activated: " + string.Join(", ", CliEnum.Names<ActivationChannel>()),
             DefaultValueFactory = _ => CliEnum.Name(ActivationChannel.OfficialWebsite),
         };
-        channel.AcceptOnlyFromAmong(CliEnum.Names<ActivationChannel>());
+        CliEnum.AcceptOnly(channel, CliEnum.Names<ActivationChannel>());
         var description = new Option<string?>("--description") { Description = "Free text, at most 512 characters" };
         var command = new Command("create", "Create an experience-plan workspace; you become its Owner") { name, site, channel, description };
         return command.Handle(async (context, cancellationToken) =>

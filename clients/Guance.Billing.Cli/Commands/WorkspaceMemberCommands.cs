@@ -19,7 +19,7 @@ public static class WorkspaceMemberCommands
             role.DefaultValueFactory = _ => CliEnum.Name(WorkspaceRole.Standard);
         }
         // The Owner is not a role to give: 'workspaces transfer' hands the workspace over.
-        role.AcceptOnlyFromAmong(CliEnum.Names<WorkspaceRole>().Where(name => name != CliEnum.Name(WorkspaceRole.Owner)).ToArray());
+        CliEnum.AcceptOnly(role, CliEnum.Names<WorkspaceRole>().Where(name => name != CliEnum.Name(WorkspaceRole.Owner)).ToArray());
         return role;
     }
 

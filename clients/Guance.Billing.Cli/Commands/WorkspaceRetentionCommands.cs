@@ -25,7 +25,7 @@ public static class WorkspaceRetentionCommands
     {
         var id = WorkspaceCommands.WorkspaceId();
         var dataType = new Option<string>("--data-type") { Description = "The data type", Required = true };
-        dataType.AcceptOnlyFromAmong(CliEnum.Names<DataType>());
+        CliEnum.AcceptOnly(dataType, CliEnum.Names<DataType>());
         var days = new Option<int>("--days") { Description = "Days to keep: one of the data type's allowed values", Required = true };
         var command = new Command("set", "Change the retention of one data type; the first change of a day applies at once, later ones the next day") { id, dataType, days };
         return command.Handle(async (context, cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Reflection;
 using System.Text;
 using Google.Protobuf.Reflection;
@@ -27,6 +28,22 @@ public static class CliEnum
     /// <summary>The names an option accepts: every value but UNSPECIFIED.</summary>
     public static string[] Names<T>() where T : struct, Enum =>
         Enum.GetValues<T>().Select(Name).Where(n => n.Length > 0).ToArray();
+
+    /// <summary>
+    /// Lets <paramref name="option"/> take only <paramref name="names"/>. Help names a short list in the option's
+    /// label (<c>--mode &lt;cloud|wallet&gt;</c>) and a long one only in the description, which then lists it:
+    /// help aligns every option's description after the longest label.
+    /// </summary>
+    public static void AcceptOnly<T>(Option<T> option, params string[] names)
+    {
+        option.AcceptOnlyFromAmong(names);
+        if (string.Join('|', names).Length > MaxLabelChoices)
+        {
+            option.HelpName = option.Name.TrimStart('-');
+        }
+    }
+
+    public const int MaxLabelChoices = 32;
 
     public static T Parse<T>(string name) where T : struct, Enum
     {

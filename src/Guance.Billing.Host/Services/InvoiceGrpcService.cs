@@ -101,7 +101,7 @@ public sealed class InvoiceGrpcService(InvoiceProfileManager profiles, InvoiceMa
     public override async Task<IssueInvoiceResponse> IssueInvoice(IssueInvoiceRequest request, ServerCallContext context)
     {
         var day = request.IssueDate.ToDay(out _);
-        var view = await desk.IssueAsync(context.GetCaller(), request.InvoiceId, request.RequestId, request.InvoiceNumber, day, request.Document.Memory, context.CancellationToken);
+        var view = await desk.IssueAsync(context.GetCaller(), request.InvoiceId, request.RequestId, request.InvoiceNumber, day, request.IssueDate is not null, request.Document.Memory, context.CancellationToken);
         return new IssueInvoiceResponse { Invoice = view.ToMessage() };
     }
 

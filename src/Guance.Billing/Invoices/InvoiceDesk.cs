@@ -5,6 +5,7 @@ using Guance.Billing.Data;
 using Guance.Billing.Identity;
 using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
+using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Invoices;
@@ -24,12 +25,13 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
     private static readonly byte[] PdfMagic = "%PDF-"u8.ToArray();
 
     public async Task<InvoiceView> IssueAsync(
-        Caller caller, string invoiceId, string requestId, string invoiceNumber, DateOnly? issueDate, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+        Caller caller, string invoiceId, string requestId, string invoiceNumber, DateOnly? issueDate, bool issueDateGiven, ReadOnlyMemory<byte> document,
+        CancellationToken cancellationToken)
     {
         caller.RequireOperator();
         var validator = Common(invoiceId, requestId);
         Number(validator, invoiceNumber, "invoice_number");
-        validator.Check(issueDate is not null, "issue_date", "is required: a valid calendar day")
+        validator.Check(issueDate is not null, "issue_date", issueDateGiven ? BillingDays.Rule : "is required: the day the invoice was issued")
             .Check(document.Length <= MaxDocumentBytes, "document", $"must be at most {MaxDocumentBytes / (1024 * 1024)} MB")
             .Check(document.Length == 0 || document.Span.StartsWith(PdfMagic), "document", "must be a PDF document (starting with %PDF-)")
             .ThrowIfInvalid();

@@ -101,12 +101,15 @@ public sealed class InvoiceValidationTests : IClassFixture<BillingHost>
         var invoice = await account.RequestAsync(InvoiceKit.Electronic(account, await account.CreateInfoAsync(), bill));
         var desk = host.Operator.Invoices;
 
-        await RpcAssert.InvalidFields(() => desk.IssueInvoiceAsync(new IssueInvoiceRequest()), "invoice_id", "request_id", "invoice_number", "issue_date");
-        await RpcAssert.InvalidFields(() => desk.IssueInvoiceAsync(new IssueInvoiceRequest
+        var empty = await RpcAssert.InvalidFields(() => desk.IssueInvoiceAsync(new IssueInvoiceRequest()), "invoice_id", "request_id", "invoice_number", "issue_date");
+        Assert.StartsWith("is required", empty.FieldViolations.Single(v => v.Field == "issue_date").Description);
+        var malformed = await RpcAssert.InvalidFields(() => desk.IssueInvoiceAsync(new IssueInvoiceRequest
         {
             InvoiceId = invoice.InvoiceId, RequestId = "i1", InvoiceNumber = "No 1", IssueDate = new BillingDay { Year = 2026, Month = 2, Day = 30 },
             Document = ByteString.CopyFromUtf8("<html>not a pdf</html>"),
         }), "invoice_number", "issue_date", "document");
+        // February 30 is given, only not a day: the caller is told so, not that the date is missing.
+        Assert.StartsWith("must be a calendar date", malformed.FieldViolations.Single(v => v.Field == "issue_date").Description);
         var tooLarge = new byte[10 * 1024 * 1024 + 1];
         InvoiceKit.Pdf.CopyTo(tooLarge, 0);
         await RpcAssert.InvalidFields(() => desk.IssueInvoiceAsync(new IssueInvoiceRequest

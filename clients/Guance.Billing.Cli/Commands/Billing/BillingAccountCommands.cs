@@ -132,7 +132,7 @@ public sealed class BillingAccountCommands : ICommandGroup
     {
         var account = new Option<string?>("--account", "-a") { Description = "Only this billing account's notifications (default: all)" };
         var kinds = new Option<string[]>("--kind") { Description = "Only these kinds (repeat): " + string.Join(", ", CliEnum.Names<NotificationKind>()), Arity = ArgumentArity.ZeroOrMore };
-        kinds.AcceptOnlyFromAmong(CliEnum.Names<NotificationKind>());
+        CliEnum.AcceptOnly(kinds, CliEnum.Names<NotificationKind>());
         var command = new Command("notifications", "List the notifications of the outbox (card expiring, arrears, certification...), newest first, with delivery (operator)") { account, kinds };
         command.WithPaging();
         return command.Handle(async (context, cancellationToken) =>

@@ -13,7 +13,7 @@ public static class CloudAccountCommands
     {
         var account = BillingAccountCommands.Account();
         var provider = new Option<string>("--provider") { Description = "The cloud: " + string.Join(", ", CliEnum.Names<CloudProvider>()), Required = true };
-        provider.AcceptOnlyFromAmong(CliEnum.Names<CloudProvider>());
+        CliEnum.AcceptOnly(provider, CliEnum.Names<CloudProvider>());
         var providerAccount = new Option<string>("--provider-account-id") { Description = "The account ID at the cloud (12 digits for AWS)", Required = true };
         var instance = new Option<string>("--instance-id") { Description = "The marketplace instance ID (Alibaba, Huawei) or product/customer ID (AWS)", Required = true };
         var name = new Option<string?>("--name") { Description = "Name shown to people" };

@@ -126,7 +126,7 @@ public sealed class InvoiceCommands : ICommandGroup
             Description = "Only these states: " + string.Join(", ", CliEnum.Names<InvoiceState>()),
             Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true,
         };
-        states.AcceptOnlyFromAmong(CliEnum.Names<InvoiceState>());
+        CliEnum.AcceptOnly(states, CliEnum.Names<InvoiceState>());
         var command = new Command("list", "List the account's invoices, newest first") { account, states };
         command.WithPaging();
         return command.Handle(async (context, cancellationToken) =>

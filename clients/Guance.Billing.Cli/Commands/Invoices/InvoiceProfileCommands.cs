@@ -36,7 +36,7 @@ public static class InvoiceProfileCommands
         public static InfoOptions Create(bool typeRequired)
         {
             var type = new Option<string?>("--type") { Description = "The kind: " + string.Join(", ", CliEnum.Names<InvoiceType>()), Required = typeRequired };
-            type.AcceptOnlyFromAmong(CliEnum.Names<InvoiceType>());
+            CliEnum.AcceptOnly(type, CliEnum.Names<InvoiceType>());
             return new(type,
                 new Option<string?>("--bank-name") { Description = "The bank's name (VAT special)" },
                 new Option<string?>("--bank-account") { Description = "The bank account number (VAT special)" },

@@ -15,7 +15,7 @@ public static partial class PriceListCommands
     private static Option<string?> Region(string description)
     {
         var region = new Option<string?>("--region") { Description = description + ": " + string.Join(", ", CliEnum.Names<PriceRegion>()) };
-        region.AcceptOnlyFromAmong(CliEnum.Names<PriceRegion>());
+        CliEnum.AcceptOnly(region, CliEnum.Names<PriceRegion>());
         return region;
     }
 

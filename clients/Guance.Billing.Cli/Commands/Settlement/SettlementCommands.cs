@@ -99,7 +99,7 @@ public sealed class SettlementCommands : ICommandGroup
     {
         var id = WorkspaceCommands.WorkspaceId();
         var method = new Option<string>("--method") { Description = "The new method: " + string.Join(", ", CliEnum.Names<SettlementMethod>()), Required = true };
-        method.AcceptOnlyFromAmong(CliEnum.Names<SettlementMethod>());
+        CliEnum.AcceptOnly(method, CliEnum.Names<SettlementMethod>());
         var cloudAccount = new Option<string?>("--cloud-account") { Description = "For a cloud method: a cloud account (ca_...) of the bound billing account, of that cloud" };
         var command = new Command("change-method",
             "Change how the workspace's daily bills are paid: once a calendar month, within the site's and channel's methods; a cloud account holds it until its subscription is cancelled (Owner only)")

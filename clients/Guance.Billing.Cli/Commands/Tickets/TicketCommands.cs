@@ -32,8 +32,10 @@ public sealed class TicketCommands : ICommandGroup
         Description = "A file to attach (repeat for more, at most 5 of 8 MiB each: png, gif, jpg, jpeg, bmp, doc, docx, pdf, xls, xlsx, txt, zip, rar)",
     };
 
+    // HelpName: help would otherwise name the C# enum's members, not the names that the option takes.
     private static Option<TicketType> Type(string description) => new("--type")
     {
+        HelpName = "type",
         Description = description + ": " + string.Join(", ", CliEnum.Names<TicketType>()),
         CustomParser = result => CliEnum.Parse<TicketType>(result.Tokens.Single().Value),
     };
@@ -79,11 +81,13 @@ public sealed class TicketCommands : ICommandGroup
         var workspace = new Option<string?>("--workspace", "-w") { Description = "Only this workspace's tickets (calls with the console token)" };
         var state = new Option<TicketState?>("--state")
         {
+            HelpName = "state",
             Description = "Only tickets in this state: " + string.Join(", ", CliEnum.Names<TicketState>()),
             CustomParser = result => CliEnum.Parse<TicketState>(result.Tokens.Single().Value),
         };
         var type = new Option<TicketType?>("--type")
         {
+            HelpName = "type",
             Description = "Only tickets of this type: " + string.Join(", ", CliEnum.Names<TicketType>()),
             CustomParser = result => CliEnum.Parse<TicketType>(result.Tokens.Single().Value),
         };

@@ -24,7 +24,7 @@ public sealed class UsageCommands : ICommandGroup
     public static Option<string> Item(bool required = true)
     {
         var item = new Option<string>("--item") { Description = "The billing item: " + string.Join(", ", CliEnum.Names<BillingItem>()), Required = required };
-        item.AcceptOnlyFromAmong(CliEnum.Names<BillingItem>());
+        CliEnum.AcceptOnly(item, CliEnum.Names<BillingItem>());
         return item;
     }
 

@@ -43,7 +43,7 @@ public static class UsageReportCommand
             Required = true,
             Arity = ArgumentArity.OneOrMore,
         };
-        items.AcceptOnlyFromAmong(CliEnum.Names<BillingItem>());
+        CliEnum.AcceptOnly(items, CliEnum.Names<BillingItem>());
         var quantities = new Option<long[]>("--quantity")
         {
             Description = "The quantity of the --item at the same position: the current value (stock items) or the increment (flow items)",

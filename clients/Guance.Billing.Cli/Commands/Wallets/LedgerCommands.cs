@@ -69,7 +69,7 @@ public static class LedgerCommands
             },
         };
         var mode = new Option<string>("--mode") { Description = "wallet (then cash, then arrears) or cloud (the rest to the cloud account)", DefaultValueFactory = _ => CliEnum.Name(ChargeMode.Wallet) };
-        mode.AcceptOnlyFromAmong(CliEnum.Names<ChargeMode>());
+        CliEnum.AcceptOnly(mode, CliEnum.Names<ChargeMode>());
         var description = new Option<string?>("--description") { Description = "Free text, at most 256 characters" };
         var command = new Command("charge", "Charge usage through the charge engine that daily settlement uses: vouchers, cards, then cash or arrears (operator; idempotent by --reference)")
         {

@@ -22,7 +22,7 @@ public static class VoucherCommands
         var account = new Option<string?>("--account", "-a") { Description = "Grant it to this billing account, ba_..." };
         var code = new Option<string?>("--activation-code") { Description = "Or issue it as this activation code (8 to 64 letters, digits or -) for an account to redeem" };
         var kind = new Option<string>("--kind") { Description = "ordinary or full-reduction", DefaultValueFactory = _ => CliEnum.Name(VoucherKind.Ordinary) };
-        kind.AcceptOnlyFromAmong(CliEnum.Names<VoucherKind>());
+        CliEnum.AcceptOnly(kind, CliEnum.Names<VoucherKind>());
         var amount = Amounts.Option("--amount", "Its face value");
         var starts = TimeArgument.Option("--starts", "Usable from: a date (00:00 UTC), an instant, or a duration from now (default: now)");
         var expires = TimeArgument.Option("--expires", "Usable until: a date (00:00 UTC), an instant, or a duration from now such as 90d");

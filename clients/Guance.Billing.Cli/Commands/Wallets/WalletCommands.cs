@@ -44,7 +44,7 @@ public sealed class WalletCommands : ICommandGroup
         var account = new Option<string>("--account", "-a") { Description = "The billing account, ba_...", Required = true };
         var amount = Amounts.Option("--amount", "The amount received");
         var method = new Option<string>("--method") { Description = "How the money came: " + string.Join(", ", CliEnum.Names<PaymentMethod>()), Required = true };
-        method.AcceptOnlyFromAmong(CliEnum.Names<PaymentMethod>());
+        CliEnum.AcceptOnly(method, CliEnum.Names<PaymentMethod>());
         var reference = new Option<string?>("--reference") { Description = "The payment's reference: transfer number, order id (at most 128 characters)" };
         var requestId = RequestIds.Option();
         var command = new Command("recharge", "Confirm a cash payment: it pays arrears first, the rest becomes cash (operator; idempotent by --request-id)")

@@ -19,7 +19,7 @@ public static class WalletTransactionsCommand
             Description = "Only these kinds (repeat): " + string.Join(", ", CliEnum.Names<TransactionKind>()),
             Arity = ArgumentArity.ZeroOrMore,
         };
-        kinds.AcceptOnlyFromAmong(CliEnum.Names<TransactionKind>());
+        CliEnum.AcceptOnly(kinds, CliEnum.Names<TransactionKind>());
         var postings = new Option<bool>("--postings") { Description = "One row per ledger posting (what moved where, and the balance after) instead of one per transaction" };
         var command = new Command("transactions", "Income and expenditure: every movement of the wallet, newest first") { account, from, to, kinds, postings };
         command.WithPaging();

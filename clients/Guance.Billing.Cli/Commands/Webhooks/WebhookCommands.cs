@@ -27,7 +27,7 @@ public sealed class WebhookCommands : ICommandGroup
     private static Option<string[]> Kinds(string description)
     {
         var kinds = new Option<string[]>("--kind") { Description = description + " (repeat): " + string.Join(", ", CliEnum.Names<NotificationKind>()), Arity = ArgumentArity.ZeroOrMore };
-        kinds.AcceptOnlyFromAmong(CliEnum.Names<NotificationKind>());
+        CliEnum.AcceptOnly(kinds, CliEnum.Names<NotificationKind>());
         return kinds;
     }
 
