@@ -30,6 +30,8 @@ builder.Services.AddOperatorToken();
 builder.Services.AddGrpc(grpc =>
 {
     grpc.EnableDetailedErrors = false;
+    // gzip only, whole (deflate is not taken: MalformedFrameMiddleware and CallerStreamReader answer it).
+    grpc.CompressionProviders = [new WholeGzip.Provider()];
     grpc.Interceptors.Add<ErrorInterceptor>();
     grpc.Interceptors.Add<AuthenticationInterceptor>();
     grpc.Interceptors.Add<TelemetryInterceptor>();
@@ -53,8 +55,8 @@ app.Services.GetRequiredService<OperatorToken>();
 var database = DatabaseStartup.PrepareAsync(app.Services, phases.Mark, app.Lifetime.ApplicationStopping);
 
 app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics" && HostEndpoints.IsOpsRequest(context));
-app.UseMiddleware<MalformedFrameMiddleware>();
 app.UseConsole();
+app.UseMiddleware<MalformedFrameMiddleware>();
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcService<WorkspaceGrpcService>();
 app.MapGrpcService<BillingAccountGrpcService>();

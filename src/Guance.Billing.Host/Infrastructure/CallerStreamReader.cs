@@ -10,9 +10,10 @@ namespace Guance.Billing.Host.Infrastructure;
 /// exception's source differs by where the pipe rethrows it). The reader turns that into
 /// <see cref="CallerGoneException"/>, so that <see cref="ErrorInterceptor"/> tells it from a fault; a broken
 /// message frame becomes INVALID_ARGUMENT MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>) and a message above the
-/// limit RESOURCE_EXHAUSTED REQUEST_TOO_LARGE, as they are on a unary call (<see cref="MalformedFrameMiddleware"/>).
+/// limit RESOURCE_EXHAUSTED REQUEST_TOO_LARGE, and a compression other than gzip (<paramref name="encoding"/>)
+/// UNIMPLEMENTED ENCODING_NOT_SUPPORTED, as they are on a unary call (<see cref="MalformedFrameMiddleware"/>).
 /// </summary>
-public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
+public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner, string encoding) : IAsyncStreamReader<T>
 {
     public T Current => inner.Current;
 
@@ -22,15 +23,25 @@ public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner) : IAsyncS
         {
             return await inner.MoveNext(cancellationToken);
         }
+        catch (IOException e) when (e.GetType() == typeof(IOException) && e.Message.StartsWith("Message too large", StringComparison.Ordinal))
+        {
+            // grpc-dotnet's own refusal of a length prefix past 2^31 - 1, which it reads as a signed length.
+            throw ErrorMapping.ToRpcException(Errors.RequestTooLarge(MessageType, null));
+        }
         catch (IOException e)
         {
             throw new CallerGoneException(e);
         }
         catch (Exception e) when (e is InvalidDataException || (e is RpcException { StatusCode: StatusCode.Internal } && !cancellationToken.IsCancellationRequested))
         {
-            // grpc-dotnet's frame reader: a compressed flag other than 0 or 1, a gzip payload that does not decompress
-            // (InvalidDataException), a compressed message without grpc-encoding or one cut short (its own INTERNAL).
+            // grpc-dotnet's frame reader: a compressed flag other than 0 or 1, a gzip payload that does not decompress or
+            // is cut short (InvalidDataException), a compressed message without grpc-encoding or one cut short (its own INTERNAL).
             throw ErrorMapping.ToRpcException(Errors.MalformedFrame(MessageType));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented && !cancellationToken.IsCancellationRequested)
+        {
+            // grpc-dotnet's refusal of a grpc-encoding it has no provider for (WholeGzip.Provider is the one), without ErrorInfo.
+            throw ErrorMapping.ToRpcException(Errors.EncodingNotSupported(encoding, MessageType));
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && !cancellationToken.IsCancellationRequested)
         {

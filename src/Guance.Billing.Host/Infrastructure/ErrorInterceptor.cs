@@ -32,7 +32,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         try
         {
-            return await continuation(new CallerStreamReader<TRequest>(requestStream), context);
+            return await continuation(new CallerStreamReader<TRequest>(requestStream, context.RequestHeaders.GetValue("grpc-encoding") ?? ""), context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -58,7 +58,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         try
         {
-            await continuation(new CallerStreamReader<TRequest>(requestStream), responseStream, context);
+            await continuation(new CallerStreamReader<TRequest>(requestStream, context.RequestHeaders.GetValue("grpc-encoding") ?? ""), responseStream, context);
         }
         catch (Exception e) when (e is not RpcException)
         {

@@ -59,6 +59,7 @@ public static class ErrorMapping
         ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
         ErrorKind.Aborted => StatusCode.Aborted,
         ErrorKind.Unavailable => StatusCode.Unavailable,
+        ErrorKind.Unimplemented => StatusCode.Unimplemented,
         _ => StatusCode.Unknown,
     };
 

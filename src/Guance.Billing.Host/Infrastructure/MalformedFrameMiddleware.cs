@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
@@ -16,11 +15,13 @@ namespace Guance.Billing.Host.Infrastructure;
 /// MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>). grpc-dotnet reads that frame before the request
 /// marshaller (<see cref="MalformedRequestMethodProvider{TService}"/>) or any interceptor, and answered UNKNOWN
 /// (a flag other than 0 or 1, a gzip payload that does not decompress) or INTERNAL with its own text (a
-/// compressed message without grpc-encoding, fewer bytes than the length prefix). A message longer than the
+/// compressed message without grpc-encoding, fewer bytes than the length prefix, bytes after the message), or ran
+/// the call with an empty request (a gzip payload cut short: <see cref="WholeGzip"/>). A message longer than the
 /// method's receive limit (as sent, or once decompressed) is answered RESOURCE_EXHAUSTED REQUEST_TOO_LARGE
-/// (<see cref="Errors.RequestTooLarge"/>) instead of grpc-dotnet's bare status. The frame is only examined,
-/// never consumed: a sound one goes on to grpc-dotnet as it came. Streams from the caller are checked as they are read
-/// (<see cref="CallerStreamReader{T}"/>). gRPC-Web calls come in through the console's endpoint and are left as they are.
+/// (<see cref="Errors.RequestTooLarge"/>) instead of grpc-dotnet's bare status, and a compression other than gzip
+/// UNIMPLEMENTED ENCODING_NOT_SUPPORTED. The frame is only examined, never consumed: a sound one goes on to
+/// grpc-dotnet as it came. It runs after gRPC-Web's middleware, so that the console's endpoint answers the same.
+/// Streams from the caller are checked as they are read (<see cref="CallerStreamReader{T}"/>).
 /// </summary>
 public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<GrpcServiceOptions> global)
 {
@@ -32,6 +33,7 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
     {
         var metadata = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>();
         var contentType = context.Request.ContentType ?? "";
+        // gRPC-Web's middleware has made a browser's call look like gRPC over HTTP/2 by now; one it left alone is not examined.
         if (metadata is null || metadata.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
             || !HttpProtocol.IsHttp2(context.Request.Protocol)
             || !contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
@@ -41,34 +43,48 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
             return;
         }
         var limit = Limit(context, metadata.ServiceType);
+        var encoding = context.Request.Headers["grpc-encoding"].ToString();
         Frame frame;
         try
         {
-            frame = await ExamineAsync(context, limit);
+            frame = await ExamineAsync(context, encoding, limit);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             return; // the caller went away while its request was read
         }
+        catch (InvalidOperationException)
+        {
+            frame = Frame.Malformed; // gRPC-Web's reader of a text body that is not base64
+        }
         if (frame != Frame.Sound)
         {
             var messageType = MessageType(metadata.Method);
-            await AnswerAsync(context, frame == Frame.TooLarge ? Errors.RequestTooLarge(messageType, limit) : Errors.MalformedFrame(messageType));
+            if (frame == Frame.EncodingNotSupported)
+            {
+                context.Response.Headers["grpc-accept-encoding"] = Errors.SupportedEncodings;
+            }
+            await AnswerAsync(context, frame switch
+            {
+                Frame.TooLarge => Errors.RequestTooLarge(messageType, limit),
+                Frame.EncodingNotSupported => Errors.EncodingNotSupported(encoding, messageType),
+                _ => Errors.MalformedFrame(messageType),
+            });
             return;
         }
         await next(context);
     }
 
     /// <summary>
-    /// Reads until the frame is whole (or the body ends), examining what came but consuming nothing: the examined
-    /// position only moves forward, as a pipe requires, and grpc-dotnet then reads the same bytes from the start.
+    /// Reads until the body ends, examining what came but consuming nothing: the examined position only moves
+    /// forward, as a pipe requires, and grpc-dotnet then reads the same bytes from the start. A unary or
+    /// server-streaming call sends one message: a frame cut short, or anything after it, is malformed.
     /// </summary>
-    private static async Task<Frame> ExamineAsync(HttpContext context, int limit)
+    private static async Task<Frame> ExamineAsync(HttpContext context, string encoding, int limit)
     {
         var body = context.Request.BodyReader;
         long needed = HeaderLength;
         byte compressed = 0;
-        var encoding = context.Request.Headers["grpc-encoding"].ToString();
         var headerRead = false;
         while (true)
         {
@@ -81,38 +97,44 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
                 compressed = header[0];
                 var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
                 headerRead = true;
-                if (compressed > 1 || (compressed == 1 && (encoding.Length == 0 || encoding == "identity")))
+                var refusal = compressed switch
+                {
+                    > 1 => Frame.Malformed,
+                    1 when encoding.Length == 0 || encoding == "identity" => Frame.Malformed,
+                    1 when encoding != "gzip" => Frame.EncodingNotSupported,
+                    _ when length > (uint)limit => Frame.TooLarge,
+                    _ => Frame.Sound,
+                };
+                if (refusal != Frame.Sound)
                 {
                     body.AdvanceTo(buffer.Start, buffer.End);
-                    return Frame.Malformed;
-                }
-                if (length > (uint)limit)
-                {
-                    body.AdvanceTo(buffer.Start, buffer.End);
-                    return Frame.TooLarge;
+                    return refusal;
                 }
                 needed = HeaderLength + (long)length;
             }
-            if (headerRead && buffer.Length >= needed)
+            if (headerRead && buffer.Length > needed)
             {
-                var frame = compressed == 1 && encoding == "gzip" ? Decompressed(buffer.Slice(HeaderLength, needed - HeaderLength), limit) : Frame.Sound;
+                body.AdvanceTo(buffer.Start, buffer.End);
+                return Frame.Malformed; // bytes after the one message
+            }
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                var frame = !headerRead || buffer.Length < needed
+                    ? Frame.Malformed // the body ended before the frame did (or before its header)
+                    : compressed == 1 ? Decompressed(buffer.Slice(HeaderLength, needed - HeaderLength), limit) : Frame.Sound;
                 body.AdvanceTo(buffer.Start, buffer.End);
                 return frame;
             }
             body.AdvanceTo(buffer.Start, buffer.End);
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                return Frame.Malformed; // the body ended before the frame did (or before its header)
-            }
         }
     }
 
-    /// <summary>Whether the gzip payload decompresses, and within the limit (read up to the first byte past it).</summary>
+    /// <summary>Whether the gzip payload is whole and decompresses, and within the limit (read up to the first byte past it).</summary>
     private static Frame Decompressed(ReadOnlySequence<byte> payload, int limit)
     {
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(payload.ToArray()), CompressionMode.Decompress);
+            using var gzip = WholeGzip.Decompress(new MemoryStream(payload.ToArray()));
             var buffer = new byte[16 * 1024];
             long read = 0;
             for (int n; read <= limit && (n = gzip.Read(buffer)) > 0;)
@@ -151,6 +173,7 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
         Sound,
         Malformed,
         TooLarge,
+        EncodingNotSupported,
     }
 
     private static string MessageType(IMethod method) => MessageTypes.GetOrAdd(method.GetType(), type =>

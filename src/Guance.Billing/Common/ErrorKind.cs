@@ -12,4 +12,5 @@ public enum ErrorKind
     ResourceExhausted,
     Aborted,
     Unavailable,
+    Unimplemented,
 }

@@ -15,6 +15,9 @@ public static class ErrorReasons
     /// <summary>INVALID_ARGUMENT: the request's bytes are not a protobuf message of its type.</summary>
     public const string MalformedRequest = "MALFORMED_REQUEST";
 
+    /// <summary>UNIMPLEMENTED: a request message compressed with an encoding other than gzip.</summary>
+    public const string EncodingNotSupported = "ENCODING_NOT_SUPPORTED";
+
     /// <summary>ABORTED: a concurrent change to the same data won; read again and retry.</summary>
     public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
 

@@ -64,6 +64,22 @@ public static class Errors
             .With("message_type", messageType);
 
     /// <summary>
+    /// UNIMPLEMENTED, as gRPC's compression spec asks: a request message compressed with <paramref name="encoding"/>, which
+    /// the host does not take (only gzip, <see cref="SupportedEncodings"/>).
+    /// </summary>
+    public static BillingException EncodingNotSupported(string encoding, string messageType) =>
+        new BillingException(ErrorKind.Unimplemented, ErrorReasons.EncodingNotSupported,
+                $"The request message is compressed with grpc-encoding '{Printable(encoding)}', which this host does not take: send it uncompressed or with gzip (a {messageType} was expected).")
+            .With("message_type", messageType)
+            .With("supported", SupportedEncodings);
+
+    /// <summary>The grpc-encoding values that the host takes for a request message.</summary>
+    public const string SupportedEncodings = "identity,gzip";
+
+    // A header's value as the caller sent it, cut short: headers are bounded (HEADER_TOO_LARGE) but may still be long.
+    private static string Printable(string header) => header.Length <= 32 ? header : header[..32] + "…";
+
+    /// <summary>
     /// RESOURCE_EXHAUSTED: a request message longer than the method takes, as sent or once decompressed (grpc-dotnet's own
     /// answer carries no ErrorInfo). <paramref name="maxBytes"/> is the method's limit where the refusal knows it.
     /// </summary>

@@ -106,19 +106,30 @@ public sealed class MalformedRequestTests
         await using var host = await StartAsync(database);
         using var http = new HttpClient();
         var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
-        byte[] Frame(byte flag, byte[] payload, int? length = null) =>
-            [flag, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(length ?? payload.Length)), .. payload];
+        var zipped = Gzip(message);
+        // Broken in the frame itself, whatever the call: a unary one and each message of a stream.
         var frames = new List<(string Name, byte[] Body, string? Encoding)>
         {
             ("a compressed flag of 7", Frame(7, message), null),
             ("a compressed message without grpc-encoding", Frame(1, message), null),
             ("a frame that declares 100 bytes and sends fewer", Frame(0, message, length: 100), null),
             ("a gzip message that is not gzip", Frame(1, "notgzip"u8.ToArray()), "gzip"),
+            // .NET's gzip reads these as an empty message, or a shorter one, without complaint.
+            ("a gzip header alone", Frame(1, [0x1f, 0x8b]), "gzip"),
+            ("an empty gzip payload", Frame(1, []), "gzip"),
+            ("a gzip message cut inside its trailer", Frame(1, zipped[..^6]), "gzip"),
+            ("a gzip message without its trailer", Frame(1, zipped[..^8]), "gzip"),
+        };
+        // A unary call sends one whole message and nothing else.
+        var unaryOnly = new List<(string Name, byte[] Body, string? Encoding)>
+        {
             ("three bytes of a frame header", [0, 0, 0], null),
+            ("two messages", [.. Frame(0, message), .. Frame(0, message)], null),
+            ("two bytes after the message", [.. Frame(0, message), 0, 0], null),
         };
 
         var wrong = new List<string>();
-        foreach (var (name, body, encoding) in frames)
+        foreach (var (name, body, encoding) in frames.Concat(unaryOnly))
         {
             var (status, reason) = await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, body, encoding);
             if (status != (int)StatusCode.InvalidArgument || reason != "MALFORMED_REQUEST")
@@ -126,9 +137,11 @@ public sealed class MalformedRequestTests
                 wrong.Add($"GetWallet with {name}: {status} {reason}");
             }
         }
-        // A sound frame still reaches the service: the unknown account is its own answer.
+        // A sound frame still reaches the service, compressed or not: the unknown account is its own answer.
         Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
             await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(0, message), null));
+        Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(1, zipped), "gzip"));
 
         // On StreamUsage the open is read, then the broken frame.
         var open = new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray();
@@ -143,7 +156,7 @@ public sealed class MalformedRequestTests
         }));
         Assert.True(big.CalculateSize() > 100_000);
         Assert.False((await host.Api(collector).Usage.ReportUsageAsync(big)).Duplicate);
-        foreach (var (name, body, encoding) in frames.Take(4))
+        foreach (var (name, body, encoding) in frames)
         {
             var (status, reason) = await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), .. body], encoding);
             if (status != (int)StatusCode.InvalidArgument || reason != "MALFORMED_REQUEST")
@@ -157,13 +170,115 @@ public sealed class MalformedRequestTests
     }
 
     [Fact]
+    public async Task A_compression_other_than_gzip_answers_unimplemented_with_its_reason()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database);
+        using var http = new HttpClient();
+        var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
+        using var zlib = new MemoryStream();
+        using (var deflate = new System.IO.Compression.ZLibStream(zlib, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(message);
+        }
+        var open = new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray();
+
+        Assert.Equal(((int)StatusCode.Unimplemented, "ENCODING_NOT_SUPPORTED"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(1, zlib.ToArray()), "deflate"));
+        Assert.Equal(((int)StatusCode.Unimplemented, "ENCODING_NOT_SUPPORTED"),
+            await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", await CollectorTokenAsync(host), [.. Frame(0, open), .. Frame(1, zlib.ToArray())], "deflate"));
+    }
+
+    [Fact]
+    public async Task A_gzip_compressed_stream_of_batches_is_taken_batch_by_batch()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database);
+        var collector = await CollectorTokenAsync(host);
+        // grpc-dotnet's client compresses each message of the call as its own gzip member.
+        var gzip = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        using var call = host.Api(collector).Usage.StreamUsage(gzip, DateTime.UtcNow.AddMinutes(1));
+        await call.RequestStream.WriteAsync(new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-gz" } });
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal(StreamUsageResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+        for (var sequence = 1; sequence <= 3; sequence++)
+        {
+            var batch = new UsageBatch { Sequence = sequence };
+            batch.Records.Add(new UsageRecord { Item = BillingItem.Logs, Quantity = 1_000, ObservedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) });
+            await call.RequestStream.WriteAsync(new StreamUsageRequest { Batch = batch });
+            Assert.True(await call.ResponseStream.MoveNext());
+            Assert.Equal(sequence, call.ResponseStream.Current.Ack.Sequence);
+        }
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNext());
+    }
+
+    [Fact]
+    public async Task The_console_endpoint_answers_a_broken_grpc_web_frame_as_the_grpc_endpoint_does()
+    {
+        using var database = TestDatabase.Create();
+        var options = new HostProcessOptions { Database = database };
+        options.Settings["Guance:Jobs:Enabled"] = "false";
+        options.Settings["Guance:Console:Url"] = "http://127.0.0.1:0";
+        await using var host = await HostProcess.StartAsync(options);
+        var console = host.ListeningAddresses.Single(a => a != host.Address);
+        using var http = new HttpClient();
+        var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
+        var before = await CountRowsAsync(database);
+        using var bomb = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(bomb, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(new byte[4 * 1024 * 1024 + 1]);
+        }
+
+        var wrong = new List<string>();
+        foreach (var (name, body, encoding, expected) in new (string, byte[], string?, (int, string))[]
+        {
+            ("a frame that declares 100 bytes and sends fewer", Frame(0, message, length: 100), null, ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
+            ("two bytes after the message", [.. Frame(0, message), 0, 0], null, ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
+            ("a gzip message that is not gzip", Frame(1, "notgzip"u8.ToArray()), "gzip", ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
+            ("a gzip header alone", Frame(1, [0x1f, 0x8b]), "gzip", ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
+            ("a gzip message past the limit once decompressed", Frame(1, bomb.ToArray()), "gzip", ((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE")),
+            ("a sound message", Frame(0, message), null, ((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND")),
+        })
+        {
+            var answer = await PostWebAsync(http, new Uri(console, "guance.billing.v1.BillingAccountService/GetWallet"), host.OperatorToken!, body, encoding, text: false);
+            if (answer != expected)
+            {
+                wrong.Add($"gRPC-Web with {name}: {answer}");
+            }
+        }
+        var notBase64 = "AAAA$$$$"u8.ToArray();
+        var textAnswer = await PostWebAsync(http, new Uri(console, "guance.billing.v1.BillingAccountService/GetWallet"), host.OperatorToken!, notBase64, null, text: true);
+        if (textAnswer != ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST"))
+        {
+            wrong.Add($"gRPC-Web text that is not base64: {textAnswer}");
+        }
+
+        Assert.Empty(wrong);
+        Assert.Equal(before, await CountRowsAsync(database));
+    }
+
+    private static byte[] Frame(byte flag, byte[] payload, int? length = null) =>
+        [flag, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(length ?? payload.Length)), .. payload];
+
+    private static byte[] Gzip(byte[] payload)
+    {
+        using var zipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(payload);
+        }
+        return zipped.ToArray();
+    }
+
+    [Fact]
     public async Task A_message_above_the_methods_limit_answers_resource_exhausted_with_its_reason()
     {
         using var database = TestDatabase.Create();
         await using var host = await StartAsync(database);
         using var http = new HttpClient();
-        byte[] Frame(byte flag, byte[] payload, int? length = null) =>
-            [flag, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(length ?? payload.Length)), .. payload];
         const int AboveTheLimit = 4 * 1024 * 1024 + 1;
         var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
         using var zipped = new MemoryStream();
@@ -181,6 +296,9 @@ public sealed class MalformedRequestTests
             await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(1, zipped.ToArray()), "gzip"));
         Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
             await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), .. Frame(0, message, length: AboveTheLimit)], null));
+        // A length prefix past 2^31 on a stream (unsigned, as gRPC sends it).
+        Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
+            await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), 0, 0x80, 0, 0, 0, .. message], null));
         // A message within the limit still reaches the service.
         Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
             await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(0, message), null));
@@ -209,6 +327,48 @@ public sealed class MalformedRequestTests
         return headers.TryGetValue("grpc-status", out var status)
             ? (int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), details)
             : (-(int)response.StatusCode, string.Join(", ", headers.Keys));
+    }
+
+    /// <summary>
+    /// One raw gRPC-Web call over HTTP/1.1, as a browser makes it (binary, or base64 text with <paramref name="text"/>):
+    /// its grpc-status and ErrorInfo reason, from the headers of a trailers-only answer or the trailer frame of the body.
+    /// </summary>
+    private static async Task<(int Status, string? Reason)> PostWebAsync(HttpClient http, Uri url, string token, byte[] body, string? encoding, bool text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new ByteArrayContent(body), Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(text ? "application/grpc-web-text" : "application/grpc-web+proto");
+        request.Headers.TryAddWithoutValidation("accept", "application/grpc-web");
+        request.Headers.TryAddWithoutValidation("x-grpc-web", "1");
+        request.Headers.TryAddWithoutValidation("authorization", "Bearer " + token);
+        if (encoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
+        }
+        using var response = await http.SendAsync(request);
+        var fields = response.Headers.ToDictionary(h => h.Key, h => h.Value.First(), StringComparer.OrdinalIgnoreCase);
+        var content = await response.Content.ReadAsByteArrayAsync();
+        for (var at = 0; at + 5 <= content.Length;)
+        {
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(content.AsSpan(at + 1));
+            if ((content[at] & 0x80) != 0)
+            {
+                foreach (var line in System.Text.Encoding.ASCII.GetString(content, at + 5, length).Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var colon = line.IndexOf(':');
+                    fields[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+                }
+            }
+            at += 5 + length;
+        }
+        var reason = fields.TryGetValue("grpc-status-details-bin", out var bin)
+            ? Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(bin.PadRight(bin.Length + (4 - bin.Length % 4) % 4, '='))).GetDetail<ErrorInfo>()?.Reason
+            : null;
+        return fields.TryGetValue("grpc-status", out var status)
+            ? (int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), reason)
+            : (-(int)response.StatusCode, string.Join(", ", fields.Keys));
     }
 
     /// <summary>A collector token of a new workspace.</summary>
