@@ -286,8 +286,8 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
         for (var i = 0; i < request.Lines.Count; i++)
         {
             var line = request.Lines[i];
-            validator.Check(ItemCodes.IsWellFormed(line.ItemCode), $"{prefix}lines[{i}].item_code", "must be an item code in lower snake case, for example \"logs\" or \"sms\"");
-            validator.Check(!ItemCodes.IsWellFormed(line.ItemCode) || seen.Add(line.ItemCode), $"{prefix}lines[{i}].item_code", "appears in an earlier line; give each item once");
+            validator.Check(ItemCodes.IsKnown(line.ItemCode), $"{prefix}lines[{i}].item_code", ItemCodes.Rule);
+            validator.Check(!ItemCodes.IsKnown(line.ItemCode) || seen.Add(line.ItemCode), $"{prefix}lines[{i}].item_code", "appears in an earlier line; give each item once");
             validator.Check(line.Amount > 0, $"{prefix}lines[{i}].amount", "must be positive");
             total += Math.Clamp(line.Amount, 0, Cny.MaxUnits * Cny.CentsPerUnit);
         }

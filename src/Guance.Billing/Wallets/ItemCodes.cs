@@ -1,13 +1,12 @@
-using System.Text.RegularExpressions;
-
 namespace Guance.Billing.Wallets;
 
 /// <summary>
-/// The charge engine's billing items are strings in lower snake case: the names of the usage
+/// The charge engine's billing items are strings in lower snake case: the codes of the usage
 /// catalog's items (for example <c>time_series</c>, <c>logs</c>, <c>apm_trace</c>, <c>rum_pv</c>,
-/// <c>sms</c>, <c>synthetic_tests</c>). The engine knows only which of them vouchers may not pay.
+/// <c>sms</c>, <c>synthetic_tests</c>), and no other, so that a typo is refused rather than charged (and paid by
+/// vouchers, which pay every item but two).
 /// </summary>
-public static partial class ItemCodes
+public static class ItemCodes
 {
     public const string Sms = "sms";
     public const string SyntheticTests = "synthetic_tests";
@@ -17,8 +16,7 @@ public static partial class ItemCodes
 
     public static bool IsPayableByVouchers(string itemCode) => !NotPayableByVouchers.Contains(itemCode);
 
-    public static bool IsWellFormed(string? itemCode) => itemCode is not null && Pattern().IsMatch(itemCode);
+    public static bool IsKnown(string? itemCode) => itemCode is not null && Usage.BillingItems.FindByCode(itemCode) is not null;
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
-    private static partial Regex Pattern();
+    public const string Rule = "must be the code of a billing item (ListBillingItems), for example \"logs\", \"time_series\" or \"sms\"";
 }

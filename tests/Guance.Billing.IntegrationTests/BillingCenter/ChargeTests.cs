@@ -189,8 +189,11 @@ public sealed class ChargeTests : IClassFixture<BillingHost>
         request.Lines.Add(new ChargeLine { ItemCode = "sms", Amount = Yuan(1.234m) });
         request.Lines.Add(new ChargeLine { ItemCode = "apm_trace", Amount = new Money { CurrencyCode = "USD", Units = 1 } });
         request.Lines.Add(new ChargeLine { ItemCode = "rum_pv" });
+        // Well formed, but no billing item: a typo is refused, not charged (and paid by a voucher).
+        request.Lines.Add(new ChargeLine { ItemCode = "sms_messages", Amount = Yuan(1m) });
         await RpcAssert.InvalidFields(() => Operator.ChargeAsync(request),
-            "mode", "lines[0].item_code", "lines[1].amount", "lines[2].item_code", "lines[2].amount.nanos", "lines[3].amount.currency_code", "lines[4].amount");
+            "mode", "lines[0].item_code", "lines[1].amount", "lines[2].item_code", "lines[2].amount.nanos", "lines[3].amount.currency_code", "lines[4].amount",
+            "lines[5].item_code");
         Assert.Equal(Zero, (await host.WalletAsync(account.Id)).Arrears);
         await RpcAssert.Fails(StatusCode.NotFound, () => Operator.ChargeAsync(Charge(UnknownAccountId, ("logs", 1m))), "BILLING_ACCOUNT_NOT_FOUND");
     }

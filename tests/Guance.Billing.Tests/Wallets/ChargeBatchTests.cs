@@ -17,8 +17,8 @@ public sealed class ChargeBatchTests
     [
         [("logs", 2_000), ("sms", 300)],
         [("time_series", 4_500)],
-        [("logs", 1_000), ("traces", 2_500), ("sms", 700)],
-        [("traces", 9_000)],
+        [("logs", 1_000), ("apm_trace", 2_500), ("sms", 700)],
+        [("apm_trace", 9_000)],
         [("logs", 1_200)],
     ];
 

@@ -79,7 +79,7 @@ public sealed class ChargeGroupTests
             Request("ba_0000000000000000000000000", "db_nobody", ("logs", 100)),
             Request(first, "db_used", ("logs", 9_999)),
             Request(second, "db_used", ("logs", 1_000)),
-            Request(first, "db_two", ("traces", 3_000)));
+            Request(first, "db_two", ("apm_trace", 3_000)));
 
         Assert.Equal(ErrorKind.NotFound, group[1].Refusal!.Kind);
         Assert.Equal(ErrorReasons.ReferenceReused, group[2].Refusal!.Reason);
@@ -90,7 +90,7 @@ public sealed class ChargeGroupTests
         Assert.False(group[4].Outcome!.Replayed);
         Assert.Equal(100_00 + 10_00 + 100_00 - 1_000 - 2_000 - 3_000, (await bed.WalletAsync(first)).Available);
         Assert.Equal(secondBefore, await bed.WalletAsync(second));
-        Assert.True((await AloneAsync(bed, Request(first, "db_two", ("traces", 3_000)))).Replayed);
+        Assert.True((await AloneAsync(bed, Request(first, "db_two", ("apm_trace", 3_000)))).Replayed);
         await bed.AssertLedgerCleanAsync();
     }
 
