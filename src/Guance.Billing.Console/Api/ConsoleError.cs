@@ -26,13 +26,17 @@ public sealed class ConsoleError
 
     public IReadOnlyList<FieldViolation> FieldViolations => _fields;
 
+    private const string Unreachable = "The billing service cannot be reached right now. Try again in a moment.";
+
     public static ConsoleError From(RpcException error)
     {
         var details = BillingError.From(error);
         var message = error.StatusCode switch
         {
-            StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled =>
-                "The billing service cannot be reached right now. Try again in a moment.",
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled => Unreachable,
+            // Every answer of the host carries an ErrorInfo: one without it is the browser's own failure (the host stopped,
+            // the network dropped, a proxy answered), whose text ("Failed to fetch", a JSException) means nothing to a person.
+            _ when details.Reason is null => Unreachable,
             _ when details.FieldViolations.Count > 0 => "Some fields need correcting: see the messages next to them.",
             _ => details.Message,
         };

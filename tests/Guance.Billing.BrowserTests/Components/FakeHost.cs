@@ -24,6 +24,13 @@ public sealed class FakeHost : ConsoleConnection
         return this;
     }
 
+    /// <summary>Answers <paramref name="method"/> when <paramref name="answer"/>'s task completes: a call still under way.</summary>
+    public FakeHost OnAsync<TRequest, TResponse>(string method, Func<TRequest, Task<TResponse>> answer)
+    {
+        _answers[method] = request => answer((TRequest)request);
+        return this;
+    }
+
     /// <summary>Answers the server-streaming <paramref name="method"/> with the messages of <paramref name="answer"/>; it may throw an RpcException.</summary>
     public FakeHost OnStream<TRequest, TResponse>(string method, Func<TRequest, IEnumerable<TResponse>> answer)
     {
@@ -61,9 +68,10 @@ public sealed class FakeHost : ConsoleConnection
             Task<TResponse> response;
             try
             {
-                response = host._answers.TryGetValue(name, out var answer)
-                    ? Task.FromResult((TResponse)answer(request))
+                var answered = host._answers.TryGetValue(name, out var answer)
+                    ? answer(request)
                     : throw Failure(StatusCode.Unimplemented, "NOT_FAKED", $"{name} is not faked in this test.");
+                response = answered as Task<TResponse> ?? Task.FromResult((TResponse)answered);
             }
             catch (RpcException error)
             {

@@ -212,4 +212,22 @@ public sealed class InvoicesPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Equal("ii_new", Host.CallsOf<RequestInvoiceRequest>("InvoiceService/RequestInvoice").Single().InvoiceInfoId));
     }
+
+    [Fact]
+    public async Task Information_submitted_twice_while_its_call_is_under_way_is_added_once()
+    {
+        await SignInBillingCenterAsync();
+        var answer = new TaskCompletionSource<CreateInvoiceInfoResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Host.OnAsync<CreateInvoiceInfoRequest, CreateInvoiceInfoResponse>("InvoiceService/CreateInvoiceInfo", _ => answer.Task);
+        var page = Render<InvoicesPage>();
+
+        var form = page.WaitForElement("[data-testid=save-invoice-info]").Closest("form")!;
+        form.Submit();
+        // A double click: the second submit comes before the first call has answered.
+        page.Find("[data-testid=save-invoice-info]").Closest("form")!.Submit();
+        answer.SetResult(new CreateInvoiceInfoResponse { InvoiceInfo = new InvoiceInfo { InvoiceInfoId = "ii_new" } });
+
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=save-invoice-info]").HasAttribute("disabled")));
+        Assert.Single(Host.CallsOf<CreateInvoiceInfoRequest>("InvoiceService/CreateInvoiceInfo"));
+    }
 }

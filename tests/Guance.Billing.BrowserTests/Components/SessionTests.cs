@@ -101,4 +101,19 @@ public sealed class SessionTests : ConsoleContext
         Assert.DoesNotContain("DATABASE_UNAVAILABLE", page.Markup);
         Assert.NotNull(Session.User);
     }
+
+    [Fact]
+    public async Task A_host_that_has_stopped_is_said_in_words_not_in_the_browsers_exception_text()
+    {
+        await SignInAsync();
+        // What Grpc.Net.Client.Web raises in the browser when the fetch itself fails: INTERNAL, no ErrorInfo.
+        Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace",
+            _ => throw new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call. HttpRequestException: TypeError: Failed to fetch JSException: TypeError: Failed to fetch")));
+
+        var page = Render<BillingOverviewPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        Assert.Contains("cannot be reached right now", page.WaitForElement("[data-testid=error]").TextContent);
+        Assert.DoesNotContain("Failed to fetch", page.Markup);
+        Assert.NotNull(Session.User);
+    }
 }
