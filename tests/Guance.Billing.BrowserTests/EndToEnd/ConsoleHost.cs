@@ -64,10 +64,10 @@ public sealed class ConsoleHost : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context (its own session storage) with a page on the console.</summary>
-    public async Task<ConsolePage> OpenAsync(string testName)
+    /// <summary>A fresh browser context (its own session storage) with a page on the console, a laptop's screen unless told.</summary>
+    public async Task<ConsolePage> OpenAsync(string testName, int width = 1280, int height = 860)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = ConsoleAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 860 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = ConsoleAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         return new ConsolePage(context, page, testName);
