@@ -49,11 +49,24 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
         var result = await CallAsync(a => a.Accounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = username, Password = password }));
         if (result.Value is { } signedIn)
         {
-            var account = signedIn.BillingAccount;
-            await session.SignInAsync(new SignedInBillingAccount(signedIn.Token, signedIn.Session.SessionId, account.BillingAccountId, account.Username, account.DisplayName));
+            await StartAsync(signedIn.Token, signedIn.Session, signedIn.BillingAccount);
         }
         return result.Error;
     }
+
+    /// <summary>Creates a billing-center account and signs in with the session that comes with it.</summary>
+    public async Task<ConsoleError?> RegisterAsync(RegisterBillingAccountRequest request)
+    {
+        var result = await CallAsync(a => a.Accounts.RegisterBillingAccountAsync(request));
+        if (result.Value is { } registered)
+        {
+            await StartAsync(registered.Token, registered.Session, registered.BillingAccount);
+        }
+        return result.Error;
+    }
+
+    private Task StartAsync(string token, BillingSession started, BillingAccount account) =>
+        session.SignInAsync(new SignedInBillingAccount(token, started.SessionId, account.BillingAccountId, account.Username, account.DisplayName));
 
     /// <summary>Ends the billing-center session on the host, then forgets its token (also when the host already refused it).</summary>
     public async Task SignOutAsync()

@@ -6,6 +6,7 @@ namespace Guance.Billing.Console.Layout;
 public static class BillingCenterRoute
 {
     public const string SignIn = "billing-center/signin";
+    public const string Register = "billing-center/register";
     public const string Wallet = "billing-center/wallet";
     public const string Transactions = "billing-center/transactions";
     public const string Vouchers = "billing-center/vouchers";
@@ -24,7 +25,8 @@ public static class BillingCenterRoute
     public static string AfterSignIn(string? returnTo) => ReturnPath.IsLocal(returnTo) && IsReturnable(returnTo!) ? returnTo! : Wallet;
 
     private static bool IsReturnable(string relative) =>
-        relative.StartsWith("billing-center/", StringComparison.Ordinal) && !relative.StartsWith(SignIn, StringComparison.Ordinal);
+        relative.StartsWith("billing-center/", StringComparison.Ordinal) && !relative.StartsWith(SignIn, StringComparison.Ordinal)
+        && !relative.StartsWith(Register, StringComparison.Ordinal);
 
     /// <summary>One monthly bill, for example <c>billing-center/monthly-bills/mb_...</c>.</summary>
     public static string MonthlyBill(string monthlyBillId) => $"{MonthlyBills}/{Uri.EscapeDataString(monthlyBillId)}";

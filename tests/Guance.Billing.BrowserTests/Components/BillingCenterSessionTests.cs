@@ -44,6 +44,54 @@ public sealed class BillingCenterSessionTests : ConsoleContext
     }
 
     [Fact]
+    public async Task Registering_a_billing_center_account_signs_in_with_its_first_session_and_opens_the_wallet()
+    {
+        await SignInAsync();
+        Host.On<RegisterBillingAccountRequest, RegisterBillingAccountResponse>("BillingAccountService/RegisterBillingAccount", _ => new RegisterBillingAccountResponse
+        {
+            Token = "gcb_first_session",
+            Session = new BillingSession { SessionId = "bs_1" },
+            BillingAccount = new BillingAccount { BillingAccountId = "ba_1", Username = "acme", DisplayName = "Acme Ltd" },
+        });
+        var page = Render<BillingCenterRegister>();
+
+        page.Find("input[data-testid=username], [data-testid=username] input").Change("acme");
+        page.Find("input[data-testid=display-name], [data-testid=display-name] input").Change("Acme Ltd");
+        page.Find("input[data-testid=email], [data-testid=email] input").Change("billing@acme.example");
+        page.Find("input[data-testid=password], [data-testid=password] input").Change("correct horse battery");
+        page.Find("input[data-testid=password-again], [data-testid=password-again] input").Change("correct horse battery");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("gcb_first_session", BillingCenter.Token));
+        var sent = Host.CallsOf<RegisterBillingAccountRequest>("BillingAccountService/RegisterBillingAccount").Single();
+        Assert.Equal(("acme", "Acme Ltd", "billing@acme.example", "correct horse battery"), (sent.Username, sent.DisplayName, sent.Email, sent.Password));
+        Assert.Equal("ba_1", BillingCenter.User!.BillingAccountId);
+        Assert.EndsWith("/billing-center/wallet", Navigation.Uri);
+    }
+
+    [Fact]
+    public void Two_different_passwords_are_refused_before_anything_is_sent()
+    {
+        var page = Render<BillingCenterRegister>();
+
+        page.Find("input[data-testid=password], [data-testid=password] input").Change("correct horse battery");
+        page.Find("input[data-testid=password-again], [data-testid=password-again] input").Change("correct horse batery");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("is not the same password", page.Markup));
+        Assert.Empty(Host.CallsOf<RegisterBillingAccountRequest>("BillingAccountService/RegisterBillingAccount"));
+        Assert.Null(BillingCenter.User);
+    }
+
+    [Fact]
+    public void The_sign_in_page_leads_to_the_registration()
+    {
+        var page = Render<BillingCenterSignIn>();
+
+        Assert.Equal(BillingCenterRoute.Register, page.Find("[data-testid=register-link]").GetAttribute("href"));
+    }
+
+    [Fact]
     public void A_refused_sign_in_shows_the_hosts_words_next_to_the_field()
     {
         Host.On<SignInBillingAccountRequest, SignInBillingAccountResponse>("BillingAccountService/SignInBillingAccount",
