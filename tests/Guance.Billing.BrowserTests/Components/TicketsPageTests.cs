@@ -148,7 +148,12 @@ public sealed class TicketsPageTests : ConsoleContext
 
         page.WaitForElement("[data-testid=rate]");
         Assert.Empty(page.FindAll("[data-testid=reply]"));
+        // No stars are given until the person picks them.
+        Assert.True(page.Find("[data-testid=rate]").HasAttribute("disabled"));
+        Assert.NotNull(page.Find("[data-testid=stars-hint]"));
+        page.FindAll(".mud-rating-item")[4].Click();
         page.Find("[data-testid=rating-comment] input, input[data-testid=rating-comment]").Change("Quick.");
+        Assert.False(page.Find("[data-testid=rate]").HasAttribute("disabled"));
         page.Find("[data-testid=rate]").Closest("form")!.Submit();
 
         Assert.Contains("5 of 5", page.WaitForElement("[data-testid=rating]").TextContent, StringComparison.Ordinal);
