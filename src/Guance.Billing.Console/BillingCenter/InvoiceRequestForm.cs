@@ -80,6 +80,10 @@ public sealed class InvoiceRequestForm
     /// </summary>
     public (RequestInvoiceRequest? Request, ConsoleError? Error) Build(string billingAccountId, InvoiceType type)
     {
+        if (!Picks.Any(p => p.Picked))
+        {
+            return (null, ConsoleError.Local("sources", "Pick at least one monthly bill or prepaid card to invoice."));
+        }
         var request = new RequestInvoiceRequest
         {
             BillingAccountId = billingAccountId,

@@ -103,7 +103,7 @@ public sealed class InvoiceManager(
                 if (amount == 0 || amount > source.Remaining)
                 {
                     throw Errors.Precondition(ErrorReasons.InvoiceBalanceExceeded, $"invoice_sources/{id}",
-                            $"Source {id} has {Cny.Format(source.Remaining)} left to invoice; the request asks for {Cny.Format(amount)}.")
+                            $"{Named(source)} has {Cny.Format(source.Remaining)} left to invoice; the request asks for {Cny.Format(amount)}.")
                         .With("source_id", id).With("remaining", source.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
                 lines.Add(new InvoiceLine { InvoiceId = invoiceId, SourceId = id, SourceKind = source.Kind, BillingAccountId = billingAccountId, Amount = amount });
@@ -208,4 +208,9 @@ public sealed class InvoiceManager(
             ?? throw Errors.NotFound(ResourceTypes.MailingAddress, delivery.MailingAddressId!);
         return (address, address.Email);
     }
+
+    /// <summary>A source as its owner knows it: "The monthly bill of 2026-11 (mb_...)", "The prepaid card card_...".</summary>
+    private static string Named(InvoiceSourceBalance source) => source.Kind == InvoiceSourceKind.MonthlyBill
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The monthly bill of {source.Year:D4}-{source.Month:D2} ({source.SourceId})")
+        : $"The prepaid card {source.SourceId}";
 }

@@ -121,6 +121,19 @@ public sealed class InvoicesPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_request_with_nothing_picked_says_what_to_pick_and_is_never_sent()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<InvoicesPage>();
+
+        page.WaitForElement("[data-testid=request-invoice]").Closest("form")!.Submit();
+
+        Assert.Contains("Pick at least one monthly bill or prepaid card", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("elements", page.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(Host.Calls, c => c.Method == "InvoiceService/RequestInvoice");
+    }
+
+    [Fact]
     public async Task A_request_sends_exact_amounts_to_the_e_mail_address_and_reloads_the_balances()
     {
         await SignInBillingCenterAsync();
