@@ -44,13 +44,17 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
             [
                 new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("workspace_id,day\n"), Rows = 1 },
                 new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("ws_prod,2026-11-01\n"), Rows = 1 },
-            ]);
+            ])
+            .On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces",
+                _ => new ListBoundWorkspacesResponse { Workspaces = { new BoundWorkspace { WorkspaceId = "ws_prod", Name = "Production", SiteCode = "cn1" } } });
 
         var downloads = Downloads();
         var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_11"));
 
         page.WaitForAssertion(() => Assert.Equal("CNY 1,234.56", page.Find("[data-testid=bill-total]").TextContent.Trim()));
         var workspace = page.Find("[data-testid=bill-workspace]").TextContent;
+        // Named as its owner knows it, the id beside the name.
+        Assert.StartsWith("Production", page.Find("[data-testid=bill-workspace-name]").TextContent.Trim());
         Assert.Contains("ws_prod", workspace);
         Assert.Contains("Time series", workspace);
         Assert.Contains("CNY 1,000.00", workspace);
