@@ -57,6 +57,10 @@ public sealed class OwnerJourneyTests(ConsoleHost console)
         var chart = page.Locator("[data-testid=usage-chart]");
         await Assertions.Expect(chart).ToContainTextAsync("1,200 in total");
         Assert.True(await chart.Locator("svg path").CountAsync() > 0, "the chart drew nothing");
+        // The quantity axis groups digits, as every figure of the console does.
+        var axis = await chart.Locator("svg text").AllTextContentsAsync();
+        Assert.Contains(axis, label => System.Text.RegularExpressions.Regex.IsMatch(label.Trim(), @"^\d{1,3}(,\d{3})+$"));
+        Assert.DoesNotContain(axis, label => System.Text.RegularExpressions.Regex.IsMatch(label.Trim(), @"^\d{4,}$"));
         await tab.ScreenshotAsync("usage-analysis");
 
         // A billing account gives its consent with a binding code; the Owner mistypes it first.
