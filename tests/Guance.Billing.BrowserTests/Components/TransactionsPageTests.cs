@@ -25,11 +25,11 @@ public sealed class TransactionsPageTests : ConsoleContext
         var recharge = page.FindAll("[data-testid=transactions] tbody tr")[0].TextContent;
         Assert.Contains("2026-11-02 09:30", recharge);
         Assert.Contains("Recharge", recharge);
-        Assert.Contains("+80.00 CNY", recharge);
-        Assert.Contains("-20.00 CNY", recharge);
+        Assert.Contains("CNY +80.00", recharge);
+        Assert.Contains("CNY -20.00", recharge);
         var charge = page.FindAll("[data-testid=transactions] tbody tr")[1].TextContent;
-        Assert.Contains("-12.34 CNY", charge);
-        Assert.Contains("+0.01 CNY", charge);
+        Assert.Contains("CNY -12.34", charge);
+        Assert.Contains("CNY +0.01", charge);
 
         page.Find("[data-testid=export-csv]").Click();
         page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));

@@ -52,7 +52,7 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         await page.Locator("[data-testid=search]").ClickAsync();
         var entry = page.Locator("[data-testid=transactions] tbody tr").First;
         await Assertions.Expect(entry).ToContainTextAsync("Recharge");
-        await Assertions.Expect(entry).ToContainTextAsync("+500.00 CNY");
+        await Assertions.Expect(entry).ToContainTextAsync("CNY +500.00");
         await tab.ScreenshotAsync("income-and-expenditure");
         await page.Locator("[data-testid=billing-center-menu]").GetByText("Wallet").ClickAsync();
         await Assertions.Expect(tab.ByTestId("cash")).ToHaveTextAsync("CNY 500.00");
