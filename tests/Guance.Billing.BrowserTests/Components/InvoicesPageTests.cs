@@ -165,9 +165,14 @@ public sealed class InvoicesPageTests : ConsoleContext
             _invoices[0] = new Invoice(_invoices[0]) { State = InvoiceState.Cancelled };
             return new CancelInvoiceRequestResponse { Invoice = _invoices[0] };
         });
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
         var page = Render<InvoicesPage>();
 
         page.WaitForElement("[data-testid=cancel-invoice]").Click();
+        // It asks first: a request withdrawn by a stray click would have to be made again.
+        dialogs.WaitForAssertion(() => Assert.Contains("Cancel the invoice request?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Empty(Host.CallsOf<CancelInvoiceRequestRequest>("InvoiceService/CancelInvoiceRequest"));
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Cancel it", StringComparison.Ordinal)).Click();
 
         page.WaitForAssertion(() => Assert.Equal("Cancelled", page.Find("[data-testid=invoice-state]").TextContent));
         Assert.Equal("inv_1", Host.CallsOf<CancelInvoiceRequestRequest>("InvoiceService/CancelInvoiceRequest").Single().InvoiceId);
