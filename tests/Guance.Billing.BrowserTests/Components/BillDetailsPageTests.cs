@@ -28,14 +28,22 @@ public sealed class BillDetailsPageTests : ConsoleContext
         });
         Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => new ListDailyBillsResponse
         {
-            DailyBills = { r.Month == 11 ? [Bill(18, 3.60m), Bill(19, 0.10m)] : [] },
+            DailyBills =
+            {
+                r.Month == 11
+                    ? [Bill(18, 3.60m), Bill(19, 0.10m), new DailyBill { Day = new BillingDay { Year = 2026, Month = 11, Day = 20 }, Total = MoneyAmounts.FromDecimal(0m), Status = DailyBillStatus.Charged }]
+                    : [],
+            },
         });
 
         var page = Render<BillDetailsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
         page.WaitForAssertion(() => Assert.Equal("CNY 103.70", page.Find("[data-testid=total]").TextContent.Trim()));
         Assert.Contains("2026-11-01 to 2026-11-20: CNY 3.70", page.Find("[data-testid=range-total]").TextContent);
-        Assert.Equal(2, page.FindAll("[data-testid=daily-bills] tbody tr").Count);
+        Assert.Equal(3, page.FindAll("[data-testid=daily-bills] tbody tr").Count);
+        // A day without usage has nothing to open.
+        Assert.Equal(2, page.FindAll("[data-testid=show-bill]").Count);
+        Assert.Equal("No usage", page.Find("[data-testid=no-usage]").TextContent.Trim());
 
         page.FindAll("[data-testid=show-bill]")[0].Click();
 
