@@ -34,9 +34,9 @@ public sealed class ConsoleError
         var message = error.StatusCode switch
         {
             StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled => Unreachable,
-            // Every answer of the host carries an ErrorInfo: one without it is the browser's own failure (the host stopped,
+            // Every answer of the host carries an ErrorInfo: a failure without one is the browser's own (the host stopped,
             // the network dropped, a proxy answered), whose text ("Failed to fetch", a JSException) means nothing to a person.
-            _ when details.Reason is null => Unreachable,
+            StatusCode.Internal or StatusCode.Unknown when details.Reason is null => Unreachable,
             _ when details.FieldViolations.Count > 0 => "Some fields need correcting: see the messages next to them.",
             _ => details.Message,
         };

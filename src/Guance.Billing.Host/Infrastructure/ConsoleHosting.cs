@@ -73,6 +73,15 @@ public static class ConsoleHosting
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
                 return next(context);
             });
+            // gRPC-Web's middleware rewrites the content type; MalformedFrameMiddleware needs to know a base64 text body.
+            browser.Use((context, next) =>
+            {
+                if (context.Request.ContentType?.StartsWith("application/grpc-web-text", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    context.Items[MalformedFrameMiddleware.GrpcWebTextMark] = true;
+                }
+                return next(context);
+            });
             browser.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         });
         // The console's pages and files exist only on the browser endpoint.

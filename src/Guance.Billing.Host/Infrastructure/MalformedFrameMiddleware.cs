@@ -5,7 +5,9 @@ using Google.Protobuf;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Guance.Billing.Common;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Guance.Billing.Host.Infrastructure;
@@ -26,6 +28,9 @@ namespace Guance.Billing.Host.Infrastructure;
 public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<GrpcServiceOptions> global)
 {
     private const int HeaderLength = 5;
+
+    /// <summary>The mark in <see cref="HttpContext.Items"/> of a gRPC-Web call in base64 text, set before gRPC-Web's middleware decodes it.</summary>
+    public const string GrpcWebTextMark = "guance.grpc-web-text";
     private static readonly ConcurrentDictionary<Type, string> MessageTypes = new();
     private readonly ConcurrentDictionary<Type, int> _limits = new();
 
@@ -44,18 +49,19 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
         }
         var limit = Limit(context, metadata.ServiceType);
         var encoding = context.Request.Headers["grpc-encoding"].ToString();
+        var webText = context.Items.ContainsKey(GrpcWebTextMark);
         Frame frame;
         try
         {
-            frame = await ExamineAsync(context, encoding, limit);
+            frame = await ExamineAsync(context, encoding, limit, webText);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             return; // the caller went away while its request was read
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException) when (webText)
         {
-            frame = Frame.Malformed; // gRPC-Web's reader of a text body that is not base64
+            frame = Frame.Malformed; // gRPC-Web's base64 reader refuses a text body that is not base64
         }
         if (frame != Frame.Sound)
         {
@@ -79,8 +85,10 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
     /// Reads until the body ends, examining what came but consuming nothing: the examined position only moves
     /// forward, as a pipe requires, and grpc-dotnet then reads the same bytes from the start. A unary or
     /// server-streaming call sends one message: a frame cut short, or anything after it, is malformed.
+    /// gRPC-Web's base64 reader cannot be read again once it has ended, so a text body is consumed whole instead
+    /// and grpc-dotnet reads its decoded bytes (<see cref="Replace"/>).
     /// </summary>
-    private static async Task<Frame> ExamineAsync(HttpContext context, string encoding, int limit)
+    private static async Task<Frame> ExamineAsync(HttpContext context, string encoding, int limit, bool consume)
     {
         var body = context.Request.BodyReader;
         long needed = HeaderLength;
@@ -122,11 +130,28 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
                 var frame = !headerRead || buffer.Length < needed
                     ? Frame.Malformed // the body ended before the frame did (or before its header)
                     : compressed == 1 ? Decompressed(buffer.Slice(HeaderLength, needed - HeaderLength), limit) : Frame.Sound;
-                body.AdvanceTo(buffer.Start, buffer.End);
+                if (consume)
+                {
+                    Replace(context, buffer.ToArray());
+                    body.AdvanceTo(buffer.End);
+                }
+                else
+                {
+                    body.AdvanceTo(buffer.Start, buffer.End);
+                }
                 return frame;
             }
             body.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>grpc-dotnet reads <paramref name="decoded"/> as the request's body from here on.</summary>
+    private static void Replace(HttpContext context, byte[] decoded) =>
+        context.Features.Set<IRequestBodyPipeFeature>(new DecodedBody(PipeReader.Create(new ReadOnlySequence<byte>(decoded))));
+
+    private sealed class DecodedBody(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader => reader;
     }
 
     /// <summary>Whether the gzip payload is whole and decompresses, and within the limit (read up to the first byte past it).</summary>

@@ -9,7 +9,8 @@ namespace Guance.Billing.Host.Infrastructure;
 /// member's CRC and length when its trailer is there, but simply ends when the payload stops before it (inside the
 /// header, or in the trailer), so a cut payload would decompress to a shorter message or an empty one, and an empty
 /// request runs a call with every field unset. A whole member ends with its trailer, whose last four bytes are the
-/// decompressed length (modulo 2^32): that is checked at the end of every decompression.
+/// decompressed length (modulo 2^32): that is checked at the end of every decompression. No bytes at all are an empty
+/// message: .NET's gzip writes nothing for one, and so grpc-dotnet's client sends an empty request compressed.
 /// </summary>
 public static class WholeGzip
 {
@@ -18,7 +19,8 @@ public static class WholeGzip
 
     /// <summary>Whether a payload of <paramref name="compressedLength"/> bytes ending with <paramref name="lastFour"/> is a whole member that decompressed to <paramref name="decompressedLength"/> bytes.</summary>
     public static bool EndsWhole(long compressedLength, ReadOnlySpan<byte> lastFour, long decompressedLength) =>
-        compressedLength >= SmallestMember && lastFour.Length == 4 && BinaryPrimitives.ReadUInt32LittleEndian(lastFour) == (uint)decompressedLength;
+        (compressedLength == 0 && decompressedLength == 0)
+        || (compressedLength >= SmallestMember && lastFour.Length == 4 && BinaryPrimitives.ReadUInt32LittleEndian(lastFour) == (uint)decompressedLength);
 
     /// <summary>A stream of what <paramref name="compressed"/> decompresses to, which fails with <see cref="InvalidDataException"/> at its end unless the payload was whole.</summary>
     public static Stream Decompress(Stream compressed) => new WholeGzipStream(compressed);

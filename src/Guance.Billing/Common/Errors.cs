@@ -55,12 +55,12 @@ public static class Errors
 
     /// <summary>
     /// A request whose gRPC message frame is broken before any protobuf is read: a compressed flag other than 0 or 1, a
-    /// compressed message without <c>grpc-encoding</c>, fewer bytes than the frame's length prefix, or a gzip payload that
-    /// does not decompress.
+    /// compressed message without <c>grpc-encoding</c>, fewer bytes than the frame's length prefix, a gzip payload that
+    /// does not decompress or is cut short, bytes after a unary call's message, gRPC-Web text that is not base64.
     /// </summary>
     public static BillingException MalformedFrame(string messageType) =>
         new BillingException(ErrorKind.InvalidArgument, ErrorReasons.MalformedRequest,
-            $"The request's gRPC message frame is malformed: a compressed flag other than 0 or 1, a compressed message without grpc-encoding, fewer bytes than its length prefix, or a compressed payload that does not decompress (a {messageType} was expected).")
+            $"The request's gRPC message frame is malformed: a compressed flag other than 0 or 1, a compressed message without grpc-encoding, fewer bytes than its length prefix, a compressed payload that does not decompress or is cut short, bytes after a unary call's message, or gRPC-Web text that is not base64 (a {messageType} was expected).")
             .With("message_type", messageType);
 
     /// <summary>
