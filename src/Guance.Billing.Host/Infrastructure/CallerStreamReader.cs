@@ -10,10 +10,10 @@ namespace Guance.Billing.Host.Infrastructure;
 /// exception's source differs by where the pipe rethrows it). The reader turns that into
 /// <see cref="CallerGoneException"/>, so that <see cref="ErrorInterceptor"/> tells it from a fault; a broken
 /// message frame becomes INVALID_ARGUMENT MALFORMED_REQUEST (<see cref="Errors.MalformedFrame"/>) and a message above the
-/// limit RESOURCE_EXHAUSTED REQUEST_TOO_LARGE, and a compression other than gzip (<paramref name="encoding"/>)
-/// UNIMPLEMENTED ENCODING_NOT_SUPPORTED, as they are on a unary call (<see cref="MalformedFrameMiddleware"/>).
+/// limit RESOURCE_EXHAUSTED REQUEST_TOO_LARGE, and a compression other than gzip UNIMPLEMENTED ENCODING_NOT_SUPPORTED,
+/// as they are on a unary call (<see cref="MalformedFrameMiddleware"/>).
 /// </summary>
-public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner, string encoding) : IAsyncStreamReader<T>
+public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner, ServerCallContext call) : IAsyncStreamReader<T>
 {
     public T Current => inner.Current;
 
@@ -41,7 +41,8 @@ public sealed class CallerStreamReader<T>(IAsyncStreamReader<T> inner, string en
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented && !cancellationToken.IsCancellationRequested)
         {
             // grpc-dotnet's refusal of a grpc-encoding it has no provider for (WholeGzip.Provider is the one), without ErrorInfo.
-            throw ErrorMapping.ToRpcException(Errors.EncodingNotSupported(encoding, MessageType));
+            // grpc-dotnet leaves grpc-encoding out of the call's RequestHeaders.
+            throw ErrorMapping.ToRpcException(Errors.EncodingNotSupported(call.GetHttpContext().Request.Headers["grpc-encoding"].ToString(), MessageType));
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && !cancellationToken.IsCancellationRequested)
         {

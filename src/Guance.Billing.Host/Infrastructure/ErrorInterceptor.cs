@@ -32,7 +32,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         try
         {
-            return await continuation(new CallerStreamReader<TRequest>(requestStream, RequestEncoding(context)), context);
+            return await continuation(new CallerStreamReader<TRequest>(requestStream, context), context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -58,7 +58,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         try
         {
-            await continuation(new CallerStreamReader<TRequest>(requestStream, RequestEncoding(context)), responseStream, context);
+            await continuation(new CallerStreamReader<TRequest>(requestStream, context), responseStream, context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -107,7 +107,4 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         return false;
     }
-
-    // grpc-dotnet leaves grpc-encoding out of RequestHeaders.
-    private static string RequestEncoding(ServerCallContext context) => context.GetHttpContext().Request.Headers["grpc-encoding"].ToString();
 }
