@@ -31,6 +31,7 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
 
     /// <summary>The mark in <see cref="HttpContext.Items"/> of a gRPC-Web call in base64 text, set before gRPC-Web's middleware decodes it.</summary>
     public const string GrpcWebTextMark = "guance.grpc-web-text";
+
     private static readonly ConcurrentDictionary<Type, string> MessageTypes = new();
     private readonly ConcurrentDictionary<Type, int> _limits = new();
 

@@ -36,7 +36,7 @@ public static class WholeGzip
         public Stream CreateDecompressionStream(Stream stream) => Decompress(stream);
     }
 
-    private sealed class WholeGzipStream(Stream compressed) : Stream
+    private sealed class WholeGzipStream(Stream compressed) : ReadOnlyStream
     {
         private readonly TailStream _tail = new(compressed);
         private GZipStream? _gzip;
@@ -49,7 +49,7 @@ public static class WholeGzip
             _gzip ??= new GZipStream(_tail, CompressionMode.Decompress, leaveOpen: true);
             var read = _gzip.Read(buffer);
             _decompressed += read;
-            if (read == 0 && buffer.Length > 0 && !EndsWhole(_tail.Length, _tail.LastFour, _decompressed))
+            if (read == 0 && buffer.Length > 0 && !EndsWhole(_tail.BytesRead, _tail.LastFour, _decompressed))
             {
                 throw new InvalidDataException("The gzip payload ends before its member does.");
             }
@@ -64,26 +64,16 @@ public static class WholeGzip
             }
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>The compressed payload as read, remembering how long it was and its last four bytes.</summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ReadOnlyStream
     {
         private readonly byte[] _lastFour = new byte[4];
         private int _kept;
 
-        public override long Length => _length;
-        private long _length;
+        /// <summary>How many bytes were read so far: the payload's length once it has ended.</summary>
+        public long BytesRead { get; private set; }
 
         public ReadOnlySpan<byte> LastFour => _lastFour.AsSpan(0, _kept);
 
@@ -98,7 +88,7 @@ public static class WholeGzip
 
         private void Keep(ReadOnlySpan<byte> read)
         {
-            _length += read.Length;
+            BytesRead += read.Length;
             if (read.Length >= 4)
             {
                 read[^4..].CopyTo(_lastFour);
@@ -115,10 +105,15 @@ public static class WholeGzip
                 _lastFour[_kept++] = b;
             }
         }
+    }
 
+    /// <summary>A stream that is only read, from start to end.</summary>
+    private abstract class ReadOnlyStream : Stream
+    {
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -19,6 +19,9 @@ public sealed class MalformedRequestTests
 {
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(bytes => bytes, bytes => bytes);
 
+    // One byte past GetWallet's limit (the host's 4 MiB).
+    private const int AboveTheLimit = 4 * 1024 * 1024 + 1;
+
     /// <summary>Every RPC of guance.billing.v1, from the generated service descriptors.</summary>
     private static IReadOnlyList<MethodDescriptor> ContractMethods() =>
         typeof(IdentityService).Assembly.GetTypes()
@@ -237,19 +240,12 @@ public sealed class MalformedRequestTests
     public async Task The_console_endpoint_answers_a_broken_grpc_web_frame_as_the_grpc_endpoint_does()
     {
         using var database = TestDatabase.Create();
-        var options = new HostProcessOptions { Database = database };
-        options.Settings["Guance:Jobs:Enabled"] = "false";
-        options.Settings["Guance:Console:Url"] = "http://127.0.0.1:0";
-        await using var host = await HostProcess.StartAsync(options);
+        await using var host = await StartAsync(database, console: true);
         var console = host.ListeningAddresses.Single(a => a != host.Address);
         using var http = new HttpClient();
         var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
         var before = await CountRowsAsync(database);
-        using var bomb = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(bomb, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            gzip.Write(new byte[4 * 1024 * 1024 + 1]);
-        }
+        var bomb = Gzip(new byte[AboveTheLimit]);
 
         var wrong = new List<string>();
         foreach (var (name, body, encoding, expected) in new (string, byte[], string?, (int, string))[]
@@ -258,7 +254,7 @@ public sealed class MalformedRequestTests
             ("two bytes after the message", [.. Frame(0, message), 0, 0], null, ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
             ("a gzip message that is not gzip", Frame(1, "notgzip"u8.ToArray()), "gzip", ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
             ("a gzip header alone", Frame(1, [0x1f, 0x8b]), "gzip", ((int)StatusCode.InvalidArgument, "MALFORMED_REQUEST")),
-            ("a gzip message past the limit once decompressed", Frame(1, bomb.ToArray()), "gzip", ((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE")),
+            ("a gzip message past the limit once decompressed", Frame(1, bomb), "gzip", ((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE")),
             ("a sound message", Frame(0, message), null, ((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND")),
         })
         {
@@ -308,13 +304,8 @@ public sealed class MalformedRequestTests
         using var database = TestDatabase.Create();
         await using var host = await StartAsync(database);
         using var http = new HttpClient();
-        const int AboveTheLimit = 4 * 1024 * 1024 + 1;
         var message = new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray();
-        using var zipped = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            gzip.Write(new byte[AboveTheLimit]);
-        }
+        var zipped = Gzip(new byte[AboveTheLimit]);
         var collector = await CollectorTokenAsync(host);
         var open = new StreamUsageRequest { Open = new UsageStreamOpen { CollectorId = "host-1" } }.ToByteArray();
 
@@ -322,7 +313,7 @@ public sealed class MalformedRequestTests
         Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
             await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(0, message, length: AboveTheLimit), null));
         Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
-            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(1, zipped.ToArray()), "gzip"));
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, Frame(1, zipped), "gzip"));
         Assert.Equal(((int)StatusCode.ResourceExhausted, "REQUEST_TOO_LARGE"),
             await PostAsync(http, host, "guance.billing.v1.UsageService/StreamUsage", collector, [.. Frame(0, open), .. Frame(0, message, length: AboveTheLimit)], null));
         // A length prefix past 2^31 on a stream (unsigned, as gRPC sends it).
@@ -411,11 +402,15 @@ public sealed class MalformedRequestTests
         return (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "agent" })).Token;
     }
 
-    private static Task<HostProcess> StartAsync(TestDatabase database)
+    private static Task<HostProcess> StartAsync(TestDatabase database, bool console = false)
     {
         var options = new HostProcessOptions { Database = database };
         // No background job may change a row while the test counts them.
         options.Settings["Guance:Jobs:Enabled"] = "false";
+        if (console)
+        {
+            options.Settings["Guance:Console:Url"] = "http://127.0.0.1:0";
+        }
         return HostProcess.StartAsync(options);
     }
 
