@@ -2,6 +2,7 @@ using Guance.Billing.BillingAccounts;
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Notifications;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,9 +15,10 @@ public sealed record CommercialRegistrationResult(ConsoleAccountService.TokenGra
 /// RegisterCommercial (docs/domain.md §1, §8): the console account (the e-mail), the billing account
 /// (the user name, same e-mail and password) with its wallet, and a commercial workspace of the official
 /// website on the chosen site, bound to that account and settling through the billing center, all in one
-/// SaveChanges (one transaction): a clash on the e-mail or the user name creates nothing. Billing starts
-/// at the registration instant, as after an upgrade (§2). It goes through the same pieces as SignUp,
-/// RegisterBillingAccount, CreateWorkspace and UpgradeToCommercial, and is throttled like the first two.
+/// transaction: a clash on the e-mail or the user name creates nothing. Billing starts
+/// at the registration instant, as after an upgrade (§2), and the upgrade notice (§9) commits with it. It goes
+/// through the same pieces as SignUp, RegisterBillingAccount, CreateWorkspace and UpgradeToCommercial, and is
+/// throttled like the first two.
 /// </summary>
 public sealed class CommercialRegistration(
     BillingDbContext db,
@@ -24,6 +26,7 @@ public sealed class CommercialRegistration(
     BillingAccountManager billingAccounts,
     WorkspaceManager workspaces,
     GuessThrottler throttler,
+    NotificationOutbox outbox,
     TimeProvider clock)
 {
     public async Task<CommercialRegistrationResult> RegisterAsync(
@@ -49,17 +52,25 @@ public sealed class CommercialRegistration(
         // A fresh wallet owes nothing, so no lock is due.
         UpgradeService.StartCommercial(db, new CommercialStart(
             workspace.Id, billing.Account.Account.Id, SettlementMethod.BillingCenter, CloudAccountId: null, LockAt: null, console.User.Id, now));
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                // A concurrent registration took the e-mail or the user name first: say which, having created nothing.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                throw await db.Users.AnyAsync(u => u.Email == normalizedEmail, cancellationToken)
+                    ? ConsoleAccountService.EmailTaken(normalizedEmail)
+                    : BillingAccountManager.UsernameTaken(trimmedUsername);
+            }
+            // The notice reads the binding just saved; the account's and the Owner's one address gets it once.
+            await new WorkspaceNotices(db, outbox).UpgradedAsync(workspace.Id, now, throughMarketplace: false, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            // A concurrent registration took the e-mail or the user name first: say which, having created nothing.
-            db.ChangeTracker.Clear();
-            throw await db.Users.AnyAsync(u => u.Email == normalizedEmail, cancellationToken)
-                ? ConsoleAccountService.EmailTaken(normalizedEmail)
-                : BillingAccountManager.UsernameTaken(trimmedUsername);
+            await transaction.CommitAsync(cancellationToken);
         }
         var retention = await db.RetentionChanges.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id).ToListAsync(cancellationToken);
         return new CommercialRegistrationResult(console, billing, new WorkspaceDetails(workspace, WorkspaceRole.Owner, RetentionView.Of(retention, now)));

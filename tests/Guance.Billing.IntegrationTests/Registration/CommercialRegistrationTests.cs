@@ -94,6 +94,25 @@ public sealed class CommercialRegistrationTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task Registration_sends_the_upgrade_notice_once_to_the_one_address_of_account_and_Owner()
+    {
+        var now = host.Clock.GetUtcNow();
+        var response = await Anonymous.RegisterCommercialAsync(NewRequest());
+
+        // The billing account and the Owner share the e-mail, so the notice (docs/domain.md §9) goes to it once,
+        // in the China site's language, naming the workspace and when the billing starts.
+        var notices = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            BillingAccountId = response.BillingAccount.BillingAccountId, Kinds = { NotificationKind.WorkspaceUpgraded },
+        })).Notifications;
+        var notice = Assert.Single(notices);
+        Assert.Equal(response.User.Email, notice.Recipient);
+        Assert.Equal($"工作空间 {response.Workspace.Name} 已升级为商业版", notice.Subject);
+        Assert.Contains(response.Workspace.WorkspaceId, notice.Body, StringComparison.Ordinal);
+        Assert.Contains(now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), notice.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_taken_email_creates_neither_billing_account_nor_workspace()
     {
         var existing = await host.SignUpAsync("early");
