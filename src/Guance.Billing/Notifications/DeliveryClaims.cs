@@ -12,12 +12,12 @@ namespace Guance.Billing.Notifications;
 /// </summary>
 public sealed class DeliveryClaims(BillingDbContext db)
 {
-    /// <summary>Deliveries that may be claimed at <paramref name="now"/>, oldest due first.</summary>
-    public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int count, CancellationToken cancellationToken) =>
+    /// <summary>Deliveries that may be claimed at <paramref name="now"/>, oldest due first, with whom each goes to.</summary>
+    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int count, CancellationToken cancellationToken) =>
         await db.NoticeDeliveries.AsNoTracking()
             .Where(d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil <= now))
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id)
-            .Select(d => d.Id)
+            .Select(d => new DueDelivery(d.Id, d.Channel, d.Recipient))
             .Take(count)
             .ToListAsync(cancellationToken);
 
@@ -55,3 +55,6 @@ public sealed class DeliveryClaims(BillingDbContext db)
     private IQueryable<NoticeDelivery> Held(string deliveryId, string claimant) =>
         db.NoticeDeliveries.Where(d => d.Id == deliveryId && d.ClaimedBy == claimant && d.State == DeliveryState.Pending && d.LeaseUntil != null);
 }
+
+/// <summary>A delivery that may be claimed, and its channel and recipient (an e-mail address or a webhook endpoint).</summary>
+public sealed record DueDelivery(string Id, NotificationChannel Channel, string Recipient);

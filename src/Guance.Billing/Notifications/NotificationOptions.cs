@@ -14,6 +14,9 @@ public sealed class NotificationOptions
     /// <summary>Deliveries claimed per round.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>Deliveries of a round sent at once (each e-mail or POST waits for its receiver).</summary>
+    public int DeliveryConcurrency { get; set; } = 16;
+
     /// <summary>The back-off after the first failed attempt; it doubles with each further failure.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
