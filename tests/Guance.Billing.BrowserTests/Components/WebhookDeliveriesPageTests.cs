@@ -42,20 +42,20 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
         });
         var page = Render<WebhookDeliveriesPage>(p => p.Add(x => x.WebhookEndpointId, "whe_1"));
 
-        var row = page.WaitForElement("tr[data-id=ndl_1]");
+        var row = page.WaitForElement("[data-id=ndl_1]");
         Assert.Equal("https://hooks.acme.example/guance", page.Find("[data-testid=deliveries-url]").TextContent);
-        Assert.Equal(("Arrears started", "Failed"), (row.QuerySelector("[data-testid=delivery-kind]")!.TextContent, row.QuerySelector("[data-testid=delivery-state]")!.TextContent));
+        Assert.Equal(("Arrears started", "Failed"), (row.QuerySelector("[data-testid=delivery-kind]")!.TextContent.Trim(), row.QuerySelector("[data-testid=delivery-state]")!.TextContent.Trim()));
         var attempts = row.QuerySelector("[data-testid=delivery-attempts]")!.TextContent;
         Assert.Contains("#1 2026-11-02 09:31: HTTP 500: receiver says no (12 ms)", attempts, StringComparison.Ordinal);
         Assert.Contains("#2 2026-11-02 09:32: no answer: connection refused (3 ms)", attempts, StringComparison.Ordinal);
         Assert.Equal("whe_1", Host.CallsOf<ListWebhookDeliveriesRequest>("WebhookService/ListWebhookDeliveries").First().WebhookEndpointId);
 
         Assert.Contains("Send again", row.QuerySelector("[data-testid=retry-delivery]")!.TextContent, StringComparison.Ordinal);
-        page.Find("tr[data-id=ndl_1] [data-testid=retry-delivery]").Click();
+        page.Find("[data-id=ndl_1] [data-testid=retry-delivery]").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("Pending", page.Find("tr[data-id=ndl_1] [data-testid=delivery-state]").TextContent));
-        Assert.Equal("2026-11-02 10:10", page.Find("tr[data-id=ndl_1] [data-testid=delivery-next]").TextContent);
-        Assert.Contains("Send now", page.Find("tr[data-id=ndl_1] [data-testid=retry-delivery]").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal("Pending", page.Find("[data-id=ndl_1] [data-testid=delivery-state]").TextContent.Trim()));
+        Assert.Equal("2026-11-02 10:10", page.Find("[data-id=ndl_1] [data-testid=delivery-next]").TextContent);
+        Assert.Contains("Send now", page.Find("[data-id=ndl_1] [data-testid=retry-delivery]").TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.Find("[data-testid=retry-queued]"));
         Assert.Equal("ndl_1", Host.CallsOf<RetryWebhookDeliveryRequest>("WebhookService/RetryWebhookDelivery").Single().DeliveryId);
     }
@@ -67,8 +67,8 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
         Host.OnAsync<RetryWebhookDeliveryRequest, RetryWebhookDeliveryResponse>("WebhookService/RetryWebhookDelivery", _ => answer.Task);
         var page = Render<WebhookDeliveriesPage>(p => p.Add(x => x.WebhookEndpointId, "whe_1"));
 
-        page.WaitForElement("tr[data-id=ndl_1] [data-testid=retry-delivery]").Click();
-        page.Find("tr[data-id=ndl_1] [data-testid=retry-delivery]").Click();
+        page.WaitForElement("[data-id=ndl_1] [data-testid=retry-delivery]").Click();
+        page.Find("[data-id=ndl_1] [data-testid=retry-delivery]").Click();
         answer.SetResult(new RetryWebhookDeliveryResponse { Delivery = _failed });
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=retry-queued]")));
@@ -82,7 +82,7 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
             StatusCode.FailedPrecondition, "WEBHOOK_ENDPOINT_DISABLED", "This webhook endpoint is disabled; enable it, then retry the delivery."));
         var page = Render<WebhookDeliveriesPage>(p => p.Add(x => x.WebhookEndpointId, "whe_1"));
 
-        page.WaitForElement("tr[data-id=ndl_1] [data-testid=retry-delivery]").Click();
+        page.WaitForElement("[data-id=ndl_1] [data-testid=retry-delivery]").Click();
 
         Assert.Contains("is disabled; enable it", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=retry-queued]"));
