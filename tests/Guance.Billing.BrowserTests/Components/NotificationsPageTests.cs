@@ -72,7 +72,7 @@ public sealed class NotificationsPageTests : ConsoleContext
         var page = Render<NotificationsPage>();
 
         page.WaitForElement("input[data-testid=webhook-url]").Change("https://hooks.acme.example/guance");
-        page.Find("input[data-testid=webhook-description]").Change("ERP");
+        page.Find("input[data-testid=webhook-description]").Input("ERP");
         page.Find("[data-testid=save-webhook]").Closest("form")!.Submit();
 
         var notice = page.WaitForElement("[data-testid=webhook-secret-notice]");
@@ -81,6 +81,7 @@ public sealed class NotificationsPageTests : ConsoleContext
         Assert.Contains("webhook-signature", notice.TextContent, StringComparison.Ordinal);
         page.WaitForAssertion(() => Assert.Contains("https://hooks.acme.example/guance", page.Find("[data-id=whe_1] [data-testid=webhook-endpoint-url]").TextContent, StringComparison.Ordinal));
         Assert.Equal("Every notice", page.Find("[data-id=whe_1] [data-testid=webhook-endpoint-kinds]").TextContent);
+        Assert.Equal("ERP", page.Find("[data-id=whe_1] [data-testid=webhook-endpoint-description]").TextContent);
         Assert.Equal("", page.Find("input[data-testid=webhook-url]").GetAttribute("value") ?? "");
 
         // Leaving the page and coming back: the host never lists a secret, and the console kept none.
