@@ -29,6 +29,7 @@ public static class ConsoleServices
         services.AddScoped<BillingCenterSession>();
         services.AddScoped<BillingCenterApi>();
         services.AddScoped<BrowserDownload>();
+        services.AddScoped<BrowserClipboard>();
         return services;
     }
 }

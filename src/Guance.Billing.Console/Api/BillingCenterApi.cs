@@ -25,6 +25,8 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
 
     public TicketService.TicketServiceClient Tickets => new(Invoker);
 
+    public WebhookService.WebhookServiceClient Webhooks => new(Invoker);
+
     /// <summary>The signed-in billing account; empty when signed out.</summary>
     public string AccountId => session.User?.BillingAccountId ?? "";
 

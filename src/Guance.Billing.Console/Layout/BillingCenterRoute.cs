@@ -17,6 +17,7 @@ public static class BillingCenterRoute
     public const string Invoices = "billing-center/invoices";
     public const string Tickets = "billing-center/tickets";
     public const string Account = "billing-center/account";
+    public const string Notifications = "billing-center/notifications";
 
     /// <summary>The billing-center sign-in, returning to the current billing-center page afterwards (<see cref="ReturnPath"/>).</summary>
     public static string SignInReturningTo(NavigationManager navigation) => ReturnPath.SignInFrom(navigation, SignIn, IsReturnable);
@@ -30,6 +31,9 @@ public static class BillingCenterRoute
 
     /// <summary>One monthly bill, for example <c>billing-center/monthly-bills/mb_...</c>.</summary>
     public static string MonthlyBill(string monthlyBillId) => $"{MonthlyBills}/{Uri.EscapeDataString(monthlyBillId)}";
+
+    /// <summary>The deliveries of one webhook endpoint, for example <c>billing-center/notifications/webhooks/whe_...</c>.</summary>
+    public static string WebhookDeliveries(string webhookEndpointId) => $"{Notifications}/webhooks/{Uri.EscapeDataString(webhookEndpointId)}";
 
     /// <summary>
     /// The billing center's time zone: its accounts and bills are in China time (docs/domain.md §2:

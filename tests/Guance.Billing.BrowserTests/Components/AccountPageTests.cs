@@ -32,6 +32,16 @@ public sealed class AccountPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task The_profile_links_the_notifications_page_where_the_notices_language_and_webhooks_are()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<AccountPage>();
+
+        var link = page.WaitForElement("[data-testid=notices-link] a");
+        Assert.Equal("billing-center/notifications", link.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task A_wrong_current_password_is_explained_next_to_it()
     {
         await SignInBillingCenterAsync();

@@ -131,6 +131,7 @@ public sealed class BillingCenterSessionTests : ConsoleContext
                 ("Monthly bills", "billing-center/monthly-bills"),
                 ("Invoices", "billing-center/invoices"),
                 ("Tickets", "billing-center/tickets"),
+                ("Notifications", "billing-center/notifications"),
                 ("Account", "billing-center/account"),
                 ("Console", ""),
             ],

@@ -25,11 +25,12 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, string test
 
     public ILocator ByTestId(string testId) => page.Locator($"[data-testid={testId}]");
 
-    public async Task ScreenshotAsync(string name)
+    /// <summary>Saves the whole page, or only what the window shows (<paramref name="fullPage"/> false: a phone's screen as its user sees it).</summary>
+    public async Task ScreenshotAsync(string name, bool fullPage = true)
     {
         var folder = Path.Combine(ScreenshotDirectory, testName);
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{++_shots:D2}-{name}.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{++_shots:D2}-{name}.png"), FullPage = fullPage });
     }
 
     public async Task SignInAsync(string email, string password)
