@@ -27,10 +27,37 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
 
     public WebhookService.WebhookServiceClient Webhooks => new(Invoker);
 
+    /// <summary>For the sites (ListSites needs no more than the session).</summary>
+    public WorkspaceService.WorkspaceServiceClient Workspaces => new(Invoker);
+
     /// <summary>The signed-in billing account; empty when signed out.</summary>
     public string AccountId => session.User?.BillingAccountId ?? "";
 
     private CallInvoker Invoker => connection.Invoker(session.Token);
+
+    private Dictionary<string, TimeZoneInfo>? _siteZones;
+
+    /// <summary>Each site's time zone by its code (ListSites), read once: a workspace's billing days are its site's (docs/domain.md §2). Empty when unreadable.</summary>
+    public async Task<IReadOnlyDictionary<string, TimeZoneInfo>> SiteZonesAsync()
+    {
+        if (_siteZones is null)
+        {
+            var sites = await CallAsync(a => a.Workspaces.ListSitesAsync(new ListSitesRequest()));
+            if (sites.Value is null)
+            {
+                return new Dictionary<string, TimeZoneInfo>();
+            }
+            _siteZones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
+            foreach (var site in sites.Value.Sites)
+            {
+                if (TimeZoneInfo.TryFindSystemTimeZoneById(site.TimeZone, out var zone))
+                {
+                    _siteZones[site.Code] = zone;
+                }
+            }
+        }
+        return _siteZones;
+    }
 
     public Task<ApiResult<T>> CallAsync<T>(Func<BillingCenterApi, AsyncUnaryCall<T>> call) =>
         ApiCalls.RunAsync(() => call(this), () => session.User is not null, EndExpiredAsync);

@@ -87,8 +87,8 @@ public static partial class Names
         _ => "",
     };
 
-    /// <summary>A monthly bill "2026-10" or a card purchase, as a source of invoices.</summary>
+    /// <summary>A monthly bill "2026-10" or a card by its face value (what a card's purchase may invoice) and day, as a source of invoices.</summary>
     public static string Of(InvoiceableSource source) => source.Kind == InvoiceSourceKind.MonthlyBill
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Monthly bill {source.Year:D4}-{source.Month:D2}")
-        : "Prepaid card " + source.SourceId;
+        : Card(source.Invoiceable, source.SinceTime);
 }

@@ -19,9 +19,47 @@ public static class Display
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>An instant in the site's time zone, for example "2026-03-04 17:05".</summary>
-    public static string Instant(Timestamp? time, TimeZoneInfo zone) =>
+    /// <summary>An instant in a time zone (the site's, or China time in the billing center), saying which: "2026-03-04 17:05 UTC+8".</summary>
+    public static string Instant(Timestamp? time, TimeZoneInfo zone)
+    {
+        if (time is null)
+        {
+            return "";
+        }
+        var local = TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), zone);
+        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Offset(local.Offset);
+    }
+
+    /// <summary>An instant without its zone, for files read by spreadsheets (the income and expenditure CSV: China time, as docs say).</summary>
+    public static string LocalTime(Timestamp? time, TimeZoneInfo zone) =>
         time is null ? "" : TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A calendar day of a zone, saying whose: "2026-11-28 (UTC+8)". A billing day is a day of its site's zone
+    /// (docs/domain.md §2), so the same date is another 24 hours elsewhere.
+    /// </summary>
+    public static string DayIn(BillingDay? day, TimeZoneInfo zone) => day is null ? "" : DayIn(day.ToDate(), zone);
+
+    public static string DayIn(DateOnly day, TimeZoneInfo zone) => $"{Day(day)} ({Zone(zone, day)})";
+
+    /// <summary>The zone as the console names it everywhere: its offset from UTC on that day ("UTC+8", "UTC-7", "UTC+5:30", "UTC").</summary>
+    public static string Zone(TimeZoneInfo zone, DateOnly day) => Offset(zone.GetUtcOffset(day.ToDateTime(new TimeOnly(12, 0))));
+
+    /// <summary>The zone's offset now, for labels of fields and columns ("From (UTC+8)").</summary>
+    public static string Zone(TimeZoneInfo zone, TimeProvider time) => Offset(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).Offset);
+
+    private static string Offset(TimeSpan offset)
+    {
+        if (offset == TimeSpan.Zero)
+        {
+            return "UTC";
+        }
+        var sign = offset < TimeSpan.Zero ? "-" : "+";
+        var abs = offset.Duration();
+        return abs.Minutes == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"UTC{sign}{abs.Hours}")
+            : string.Create(CultureInfo.InvariantCulture, $"UTC{sign}{abs.Hours}:{abs.Minutes:D2}");
+    }
 
     public static DateOnly ToDate(this BillingDay day) => new(day.Year, day.Month, day.Day);
 

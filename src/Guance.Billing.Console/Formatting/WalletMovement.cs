@@ -29,7 +29,7 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
     /// <summary>The CSV row: exact amounts (invariant, two decimals, no grouping) with their currency.</summary>
     public IEnumerable<string> CsvRow(TimeZoneInfo zone) =>
     [
-        Display.Instant(Transaction.CreateTime, zone),
+        Display.LocalTime(Transaction.CreateTime, zone),
         Names.Of(Transaction.Kind),
         Exact(Transaction.Amount.ToDecimal()),
         Currency,

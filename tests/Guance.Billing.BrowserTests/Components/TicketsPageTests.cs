@@ -28,7 +28,7 @@ public sealed class TicketsPageTests : ConsoleContext
         var page = Render<TicketsPage>();
 
         Assert.Equal("Feedback provided", page.WaitForElement("[data-testid=ticket-state]").TextContent);
-        Assert.Equal("2026-11-02 09:00", page.Find("[data-testid=tickets]").QuerySelectorAll("td")[3].TextContent);
+        Assert.Equal("2026-11-02 09:00 UTC+8", page.Find("[data-testid=tickets]").QuerySelectorAll("td")[3].TextContent);
         Assert.Equal(BillingAccountId, Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").Single().BillingAccountId);
     }
 

@@ -71,6 +71,93 @@ public sealed class TransactionsPageTests : ConsoleContext
         Assert.DoesNotContain("INVALID_FIELD", page.Markup);
     }
 
+    [Fact]
+    public void A_charge_names_its_daily_bill_by_its_sites_day_and_the_workspaces_name_with_the_bill_id_beside_it()
+    {
+        // Made at 00:30 China time on December 1: the bill is of November 30, found in the month before.
+        var charge = Charge();
+        charge.CreateTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 1, 0, 30, 0, TimeSpan.FromHours(8)));
+        charge.Reference = "db_01kbill";
+        charge.Description = "Daily bill 2026-11-30 of workspace ws_01kprod";
+        Transactions(_ => new ListTransactionsResponse { Transactions = { charge } });
+        Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => r.Month == 11
+            ? new ListDailyBillsResponse { DailyBills = { new DailyBill { DailyBillId = "db_01kbill", WorkspaceId = "ws_01kprod", SiteCode = "cn1", Day = new BillingDay { Year = 2026, Month = 11, Day = 30 } } } }
+            : new ListDailyBillsResponse());
+        Host.On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces", _ => new ListBoundWorkspacesResponse
+        {
+            Workspaces = { new BoundWorkspace { WorkspaceId = "ws_01kprod", Name = "Production", SiteCode = "cn1" } },
+        });
+
+        var page = Render<TransactionsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("Daily bill of 2026-11-30 (UTC+8) of workspace Production", page.Find("[data-testid=subject]").TextContent.Trim()));
+        Assert.Equal("db_01kbill", page.Find("[data-testid=transactions] [data-testid=secondary-id]").TextContent.Trim());
+        Assert.DoesNotContain("ws_01kprod", page.Find("[data-testid=transactions] tbody").TextContent);
+        Assert.Equal([(2026, 12), (2026, 11)], Host.CallsOf<ListDailyBillsRequest>("SettlementService/ListDailyBills").Select(r => (r.Year, r.Month)));
+        Assert.All(Host.CallsOf<ListDailyBillsRequest>("SettlementService/ListDailyBills"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
+    }
+
+    [Fact]
+    public void A_voucher_given_with_a_card_and_an_expiry_name_the_voucher_and_the_card_by_face_value()
+    {
+        var grant = new WalletTransaction
+        {
+            TransactionId = "txn_3", Kind = TransactionKind.VoucherGrant, Reference = "vch_01kfr", Description = "Full-reduction voucher with prepaid card card_01kcard",
+            Amount = MoneyAmounts.FromDecimal(100m), CreateTime = Timestamp.FromDateTimeOffset(At),
+        };
+        var expiry = new WalletTransaction
+        {
+            TransactionId = "txn_4", Kind = TransactionKind.Expiry, Reference = "card_01kcard", Description = "Prepaid card expired",
+            Amount = MoneyAmounts.FromDecimal(12m), CreateTime = Timestamp.FromDateTimeOffset(At),
+        };
+        Transactions(_ => new ListTransactionsResponse { Transactions = { expiry, grant } });
+        Host.On<ListVouchersRequest, ListVouchersResponse>("BillingAccountService/ListVouchers", _ => new ListVouchersResponse
+        {
+            Vouchers = { new Voucher { VoucherId = "vch_01kfr", Kind = VoucherKind.FullReduction, FaceValue = MoneyAmounts.FromDecimal(100m), IssueTime = Timestamp.FromDateTimeOffset(At), PrepaidCardId = "card_01kcard" } },
+        });
+        Host.On<ListPrepaidCardsRequest, ListPrepaidCardsResponse>("BillingAccountService/ListPrepaidCards", _ => new ListPrepaidCardsResponse
+        {
+            PrepaidCards = { new PrepaidCard { PrepaidCardId = "card_01kcard", FaceValue = MoneyAmounts.FromDecimal(1000m), IssueTime = Timestamp.FromDateTimeOffset(At) } },
+        });
+
+        var page = Render<TransactionsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=subject]").Count));
+        var subjects = page.FindAll("[data-testid=subject]").Select(s => s.TextContent.Trim()).ToList();
+        Assert.Equal("Prepaid card of CNY 1,000.00, bought 2026-11-02: expired", subjects[0]);
+        Assert.Equal("Full reduction voucher of CNY 100.00, from 2026-11-02, with the card of CNY 1,000.00", subjects[1]);
+        Assert.Equal(["card_01kcard", "vch_01kfr"], page.FindAll("[data-testid=transactions] [data-testid=secondary-id]").Select(s => s.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void A_movement_whose_subject_cannot_be_found_keeps_the_hosts_description()
+    {
+        var charge = Charge();
+        charge.Description = "Manual charge by support";
+        Transactions(_ => new ListTransactionsResponse { Transactions = { Recharge(), charge } });
+        Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", _ => new ListDailyBillsResponse());
+        Host.On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces", _ => new ListBoundWorkspacesResponse());
+
+        var page = Render<TransactionsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=subject]").Count));
+        Assert.Equal(["Bank transfer, ref 7", "Manual charge by support"], page.FindAll("[data-testid=subject]").Select(s => s.TextContent.Trim()));
+        // A recharge's reference is the operator's request id: nothing for the holder to quote.
+        Assert.Equal(["db_1"], page.FindAll("[data-testid=transactions] [data-testid=secondary-id]").Select(s => s.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Times_and_the_range_say_their_zone()
+    {
+        Transactions(_ => new ListTransactionsResponse { Transactions = { Recharge() } });
+
+        var page = Render<TransactionsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("2026-11-02 09:30 UTC+8", page.Find("[data-testid=transactions] tbody tr").TextContent));
+        Assert.Contains("From (UTC+8)", page.Markup);
+        Assert.Contains("To, inclusive (UTC+8)", page.Markup);
+    }
+
     private void Transactions(Func<ListTransactionsRequest, ListTransactionsResponse> answer) =>
         Host.On("BillingAccountService/ListTransactions", answer);
 
