@@ -18,11 +18,12 @@ public static class RequestStringBounds
     /// <summary>The most characters of any string field of a request (README: Limits).</summary>
     public const int MaxLength = 1024;
 
-    /// <summary>The few fields that carry longer text by rule (a ticket's description and replies), with their own bound.</summary>
+    /// <summary>The few fields that carry longer text by rule (a ticket's description and replies, a webhook's URL), with their own bound.</summary>
     private static readonly Dictionary<string, int> LongerFields = new(StringComparer.Ordinal)
     {
         ["guance.billing.v1.CreateTicketRequest.description"] = Tickets.TicketRules.MaxTextLength,
         ["guance.billing.v1.ReplyToTicketRequest.text"] = Tickets.TicketRules.MaxTextLength,
+        ["guance.billing.v1.WebhookEndpoint.url"] = Notifications.Webhooks.WebhookUrl.MaxLength,
     };
 
     // Whether a message type holds a string anywhere inside it; a usage batch (thousands of records

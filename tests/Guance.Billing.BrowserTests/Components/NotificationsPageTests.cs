@@ -256,8 +256,8 @@ public sealed class NotificationsPageTests : ConsoleContext
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Contains("Rotate it", StringComparison.Ordinal)).Click());
 
         page.WaitForAssertion(() => Assert.Equal("whsec_cm90YXRlZA==", page.Find("[data-testid=webhook-secret]").TextContent));
-        Assert.Contains("until 2026-11-03 09:30", page.Find("[data-testid=webhook-secret-notice] [data-testid=previous-secret-until]").TextContent, StringComparison.Ordinal);
-        Assert.Contains("until 2026-11-03 09:30", page.Find("[data-id=whe_1] [data-testid=previous-secret-until]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("until 2026-11-03 09:30 UTC+8", page.Find("[data-testid=webhook-secret-notice] [data-testid=previous-secret-until]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("until 2026-11-03 09:30 UTC+8", page.Find("[data-id=whe_1] [data-testid=previous-secret-until]").TextContent, StringComparison.Ordinal);
         Assert.Equal("whe_1", Host.CallsOf<RotateWebhookEndpointSecretRequest>("WebhookService/RotateWebhookEndpointSecret").Single().WebhookEndpointId);
     }
 

@@ -46,15 +46,15 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
         Assert.Equal("https://hooks.acme.example/guance", page.Find("[data-testid=deliveries-url]").TextContent);
         Assert.Equal(("Arrears started", "Failed"), (row.QuerySelector("[data-testid=delivery-kind]")!.TextContent.Trim(), row.QuerySelector("[data-testid=delivery-state]")!.TextContent.Trim()));
         var attempts = row.QuerySelector("[data-testid=delivery-attempts]")!.TextContent;
-        Assert.Contains("#1 2026-11-02 09:31: HTTP 500: receiver says no (12 ms)", attempts, StringComparison.Ordinal);
-        Assert.Contains("#2 2026-11-02 09:32: no answer: connection refused (3 ms)", attempts, StringComparison.Ordinal);
+        Assert.Contains("#1 2026-11-02 09:31 UTC+8: HTTP 500: receiver says no (12 ms)", attempts, StringComparison.Ordinal);
+        Assert.Contains("#2 2026-11-02 09:32 UTC+8: no answer: connection refused (3 ms)", attempts, StringComparison.Ordinal);
         Assert.Equal("whe_1", Host.CallsOf<ListWebhookDeliveriesRequest>("WebhookService/ListWebhookDeliveries").First().WebhookEndpointId);
 
         Assert.Contains("Send again", row.QuerySelector("[data-testid=retry-delivery]")!.TextContent, StringComparison.Ordinal);
         page.Find("[data-id=ndl_1] [data-testid=retry-delivery]").Click();
 
         page.WaitForAssertion(() => Assert.Equal("Pending", page.Find("[data-id=ndl_1] [data-testid=delivery-state]").TextContent.Trim()));
-        Assert.Equal("2026-11-02 10:10", page.Find("[data-id=ndl_1] [data-testid=delivery-next]").TextContent);
+        Assert.Equal("2026-11-02 10:10 UTC+8", page.Find("[data-id=ndl_1] [data-testid=delivery-next]").TextContent);
         Assert.Contains("Send now", page.Find("[data-id=ndl_1] [data-testid=retry-delivery]").TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.Find("[data-testid=retry-queued]"));
         Assert.Equal("ndl_1", Host.CallsOf<RetryWebhookDeliveryRequest>("WebhookService/RetryWebhookDelivery").Single().DeliveryId);

@@ -47,6 +47,22 @@ public sealed class WebhookValidationTests(BillingHost host) : IClassFixture<Bil
     }
 
     [Fact]
+    public async Task A_url_of_up_to_2000_characters_is_accepted_and_a_longer_one_named()
+    {
+        var account = await host.RegisterBillingAccountAsync("longurl");
+        const string start = "https://hooks.example.com/";
+        var longest = start + new string('p', 2000 - start.Length);
+        Assert.Equal(longest, (await account.CreateEndpointAsync(longest)).WebhookEndpoint.Url);
+
+        var refused = await RpcAssert.InvalidFields(() => account.Api.Webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest
+        {
+            BillingAccountId = account.Id, WebhookEndpoint = new WebhookEndpoint { Url = longest + "p" },
+        }), "webhook_endpoint.url");
+        Assert.Contains("2000", refused.FieldViolations[0].Description, StringComparison.Ordinal);
+        Assert.Single(await account.EndpointsAsync());
+    }
+
+    [Fact]
     public async Task Every_bad_field_is_named_at_once()
     {
         var account = await host.RegisterBillingAccountAsync("badfields");

@@ -34,6 +34,12 @@ public sealed class WebhookDestinationsTests
     [InlineData("::a00:1", false, false, true)]
     [InlineData("64:ff9b::7f00:1", true, false, true)]
     [InlineData("192.0.0.8", false, false, true)]
+    // 6to4 and Teredo carry an IPv4 address too: the metadata service, a loopback one, a public one.
+    [InlineData("2002:a9fe:a9fe::", false, false, true)]
+    [InlineData("2002:7f00:1::1", true, false, true)]
+    [InlineData("2002:5db8:d822::1", true, true, true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:f5ff:fffe", false, false, true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:a247:27dd", true, true, true)]
     [InlineData("0.0.0.0", false, false, false)]
     [InlineData("::", false, false, false)]
     [InlineData("255.255.255.255", false, false, false)]

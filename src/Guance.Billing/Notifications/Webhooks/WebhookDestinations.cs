@@ -29,7 +29,10 @@ public static class WebhookDestinations
         return !IsInternal(address) || options.WebhookPrivateNetworks;
     }
 
-    /// <summary>The IPv4 address an IPv6 one carries (mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96 and 64:ff9b:1::/48), judged as itself.</summary>
+    /// <summary>
+    /// The IPv4 address an IPv6 one carries (mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, compatible ::a.b.c.d, NAT64
+    /// 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002:aabb:ccdd::/48, and a Teredo 2001::/32 client's, stored inverted), judged as itself.
+    /// </summary>
     private static IPAddress? EmbeddedIPv4(IPAddress address)
     {
         if (address.AddressFamily != AddressFamily.InterNetworkV6)
@@ -45,6 +48,14 @@ public static class WebhookDestinations
         var translated = Zero(0, 8) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0;
         var compatible = Zero(0, 12) && !Zero(12, 16) && !(Zero(12, 15) && b[15] == 1); // not :: nor ::1
         var nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && (Zero(4, 12) || (b[4] == 0 && b[5] == 1));
+        if (b[0] == 0x20 && b[1] == 0x02)
+        {
+            return new IPAddress(b.AsSpan(2, 4));
+        }
+        if (b[0] == 0x20 && b[1] == 0x01 && Zero(2, 4))
+        {
+            return new IPAddress([(byte)~b[12], (byte)~b[13], (byte)~b[14], (byte)~b[15]]);
+        }
         return translated || compatible || nat64 ? new IPAddress(b.AsSpan(12, 4)) : null;
     }
 
