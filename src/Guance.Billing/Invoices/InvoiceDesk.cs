@@ -64,7 +64,8 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             },
             invoice => (NotificationKind.InvoiceIssued, new NoticeValues()
                 .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("title", invoice.Title)
-                .Day("issue_day", invoice.IssueDate!.Value).Flag("paper", invoice.Type.IsPaper()).Text("recipient", invoice.Recipient ?? ""))), cancellationToken);
+                .Day("issue_day", invoice.IssueDate!.Value).Flag("paper", invoice.Type.IsPaper()).Text("recipient", invoice.Recipient ?? "")),
+            NoticeToInvoiceEmail: invoice => !invoice.Type.IsPaper()), cancellationToken);
     }
 
     public async Task<InvoiceView> RejectAsync(Caller caller, string invoiceId, string requestId, string reason, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public static class InvoiceServices
         services.AddScoped<InvoiceManager>();
         services.AddScoped<InvoiceDesk>();
         services.AddScoped<InvoiceVerifier>();
+        services.AddSingleton<Notifications.INoticeAttachments, InvoiceNoticeAttachments>();
         return services;
     }
 }

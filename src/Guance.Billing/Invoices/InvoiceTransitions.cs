@@ -12,9 +12,11 @@ namespace Guance.Billing.Invoices;
 /// <param name="Rule">Why, for the message: for example "only a requested invoice can be cancelled".</param>
 /// <param name="Check">A further precondition on the invoice (for example, paper only); throws when broken.</param>
 /// <param name="Notice">The notice to the account, or null for none.</param>
+/// <param name="NoticeToInvoiceEmail">Whether the notice also goes to the invoice's own e-mail address (an electronic invoice issued).</param>
 public sealed record InvoiceTransition(
     InvoiceState To, InvoiceState[] From, string Rule, string Fingerprint, Action<Invoice, DateTimeOffset> Apply,
-    Action<Invoice>? Check = null, Func<Invoice, (NotificationKind Kind, NoticeValues Values)>? Notice = null);
+    Action<Invoice>? Check = null, Func<Invoice, (NotificationKind Kind, NoticeValues Values)>? Notice = null,
+    Func<Invoice, bool>? NoticeToInvoiceEmail = null);
 
 /// <summary>
 /// Runs the state changes after a request (docs/domain.md §8), each one transaction under the
@@ -55,8 +57,13 @@ public sealed class InvoiceTransitions(BillingDbContext db, InvoiceWrites writes
             {
                 var (kind, values) = transition.Notice(invoice);
                 var email = await db.BillingAccounts.AsNoTracking().Where(a => a.Id == invoice.BillingAccountId).Select(a => a.Email).FirstAsync(cancellationToken);
-                outbox.Add(new NotificationDraft(kind, invoice.BillingAccountId, email, values, invoice.Id,
-                    $"{kind.ToString().ToLowerInvariant()}:{invoice.Id}"), now);
+                var key = $"{kind.ToString().ToLowerInvariant()}:{invoice.Id}";
+                outbox.Add(new NotificationDraft(kind, invoice.BillingAccountId, email, values, invoice.Id, key), now);
+                if (transition.NoticeToInvoiceEmail?.Invoke(invoice) == true && !string.Equals(invoice.Email, email, StringComparison.OrdinalIgnoreCase))
+                {
+                    // The copy for the address the invoice was requested to; the account's webhooks got the first.
+                    outbox.Add(new NotificationDraft(kind, invoice.BillingAccountId, invoice.Email, values, invoice.Id, key + ":invoice_email", ToWebhooks: false), now);
+                }
             }
             await db.SaveChangesAsync(cancellationToken);
             return await ViewAsync(db, invoiceId, cancellationToken);

@@ -7,12 +7,14 @@ using MimeKit;
 namespace Guance.Billing.Notifications;
 
 /// <summary>
-/// The e-mail channel: one multipart/alternative message (text and HTML) per delivery over SMTP (MailKit) when <c>Guance:Email:Host</c> is set,
+/// The e-mail channel: one multipart/alternative message (text and HTML, in a multipart/mixed beside the files of
+/// <see cref="INoticeAttachments"/> when the notice has some) per delivery over SMTP (MailKit) when <c>Guance:Email:Host</c> is set,
 /// else the log. The Message-ID is made of the notice id (<c>&lt;ntf_...@domain&gt;</c>) and the header
 /// <c>X-Guance-Notification-Id</c> carries it too, so that a mailbox or a mail filter drops the copy
 /// that a retry after a lost acknowledgement makes (docs/domain.md §9).
 /// </summary>
-public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> options, LogNotificationSender log) : INotificationSender
+public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> options, LogNotificationSender log, IEnumerable<INoticeAttachments> attachments)
+    : INotificationSender
 {
     public const string NotificationIdHeader = "X-Guance-Notification-Id";
 
@@ -26,7 +28,12 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
             await log.SendAsync(notification, delivery, cancellationToken);
             return;
         }
-        using var message = Message(settings, notification, delivery);
+        var files = new List<NoticeAttachment>();
+        foreach (var source in attachments)
+        {
+            files.AddRange(await source.ForAsync(notification, cancellationToken));
+        }
+        using var message = Message(settings, notification, delivery, files);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         using var client = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, settings.Timeout.TotalMilliseconds) };
@@ -50,7 +57,7 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
         }
     }
 
-    private static MimeMessage Message(EmailOptions settings, Notification notification, NoticeDelivery delivery)
+    private static MimeMessage Message(EmailOptions settings, Notification notification, NoticeDelivery delivery, List<NoticeAttachment> files)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
@@ -61,13 +68,18 @@ public sealed class EmailNotificationSender(IOptionsMonitor<EmailOptions> option
         message.Headers.Add(NotificationIdHeader, notification.Id);
         // multipart/alternative: the plain text and the HTML of the kind's template; a notice written
         // before templates has no HTML, and gets its text HTML-encoded.
-        message.Body = new BodyBuilder
+        var body = new BodyBuilder
         {
             TextBody = notification.Body,
             HtmlBody = notification.HtmlBody is { Length: > 0 } html
                 ? html
                 : $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notification.Body)}</p></body></html>",
-        }.ToMessageBody();
+        };
+        foreach (var file in files)
+        {
+            body.Attachments.Add(file.FileName, file.Content, ContentType.Parse(file.ContentType));
+        }
+        message.Body = body.ToMessageBody();
         if (notification.Language.Length > 0)
         {
             // A Content-* header belongs to the body entity; on the message it would be dropped.

@@ -135,7 +135,8 @@ public sealed class EnterpriseStoryTests : IDisposable
         Cny(25000, sources[monthly.MonthlyBillId].Invoiced, "November invoiced");
         Cny(20000, sources[card.PrepaidCardId].Invoiced, "the card invoiced");
         Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.InvoiceMailed));
-        Assert.Equal(2, (await host.NoticesAsync(account.Id, NotificationKind.InvoiceIssued)).Count);
+        // The paper one's notice to the account; the electronic one's to the account and to the address it was requested to.
+        Assert.Equal(3, (await host.NoticesAsync(account.Id, NotificationKind.InvoiceIssued)).Count);
 
         // --- Dec 4 10:00: a ticket about the invoice, with the PDF attached; support accepts and replies at 14:00.
         await host.AdvanceToAsync(Local(12, 4, 10));

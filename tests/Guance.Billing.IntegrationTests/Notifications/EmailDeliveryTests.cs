@@ -1,4 +1,5 @@
 using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.IntegrationTests.Invoices;
 using Guance.Billing.Notifications;
 using Guance.Billing.V1;
 using Microsoft.EntityFrameworkCore;
@@ -57,6 +58,37 @@ public sealed class EmailDeliveryTests(EmailHostFixture fixture) : IClassFixture
 
         await fixture.DeliverAsync();
         Assert.Single(smtp.To(email)); // sent is sent
+    }
+
+    [Fact]
+    public async Task An_issued_electronic_invoice_is_e_mailed_with_its_pdf_to_the_address_it_was_requested_to_and_to_the_account()
+    {
+        var (account, bill) = await host.AccountWithCashBillAsync(30.5m);
+        var request = InvoiceKit.Electronic(account, await account.CreateInfoAsync(), bill);
+        request.Email = "Invoices.Desk@Example.com";
+        var issued = await host.IssueAsync(await account.RequestAsync(request), "E-MAIL-0001");
+
+        await fixture.DeliverAsync();
+
+        // docs/domain.md §8: electronic invoices are e-mailed, to the address given in the request (and the account hears of it too).
+        foreach (var address in new[] { "invoices.desk@example.com", account.Account.Email })
+        {
+            var message = Assert.Single(smtp.To(address), m => (m.Subject ?? "").Contains("E-MAIL-0001", StringComparison.Ordinal));
+            Assert.Contains("attached", message.TextBody, StringComparison.Ordinal);
+            var pdf = Assert.IsType<MimeKit.MimePart>(Assert.Single(message.Attachments));
+            Assert.Equal(("invoice-E-MAIL-0001.pdf", "application/pdf"), (pdf.FileName, pdf.ContentType.MimeType));
+            using var content = new MemoryStream();
+            await Assert.IsAssignableFrom<MimeKit.IMimeContent>(pdf.Content).DecodeToAsync(content);
+            Assert.Equal(InvoiceKit.Pdf, content.ToArray());
+        }
+        // Other notices carry no file.
+        Assert.All(smtp.Messages.Where(m => !(m.Subject ?? "").Contains("E-MAIL-0001", StringComparison.Ordinal)), m => Assert.Empty(m.Attachments));
+        var notices = (await host.Operator.BillingAccounts.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            BillingAccountId = account.Id, Kinds = { NotificationKind.InvoiceIssued },
+        })).Notifications;
+        Assert.All(notices, n => Assert.Equal(issued.InvoiceId, n.Reference));
+        Assert.Equal(2, notices.Count);
     }
 
     [Fact]
