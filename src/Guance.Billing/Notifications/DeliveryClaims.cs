@@ -12,14 +12,34 @@ namespace Guance.Billing.Notifications;
 /// </summary>
 public sealed class DeliveryClaims(BillingDbContext db)
 {
-    /// <summary>Deliveries that may be claimed at <paramref name="now"/>, oldest due first, with whom each goes to.</summary>
-    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int count, CancellationToken cancellationToken) =>
-        await db.NoticeDeliveries.AsNoTracking()
-            .Where(d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil <= now))
-            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id)
-            .Select(d => new DueDelivery(d.Id, d.Channel, d.Recipient))
-            .Take(count)
-            .ToListAsync(cancellationToken);
+    /// <summary>
+    /// Deliveries that may be claimed at <paramref name="now"/>, oldest due first, at most <paramref name="perRecipient"/> of
+    /// one recipient (chosen in the database, so a recipient's backlog of any size takes no more), with whom each goes to.
+    /// </summary>
+    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int count, int perRecipient, CancellationToken cancellationToken)
+    {
+        var at = UnixMicrosecondsConverter.ToMicroseconds(now);
+        var pending = (int)DeliveryState.Pending;
+        var rows = await db.Database.SqlQuery<DueRow>($"""
+            SELECT id AS "Id", channel AS "Channel", recipient AS "Recipient" FROM (
+                SELECT id, channel, recipient, next_attempt_at,
+                       ROW_NUMBER() OVER (PARTITION BY channel, recipient ORDER BY next_attempt_at, id) AS turn
+                FROM notice_deliveries
+                WHERE state = {pending} AND next_attempt_at <= {at} AND (lease_until IS NULL OR lease_until <= {at})
+            ) due
+            WHERE turn <= {perRecipient}
+            ORDER BY next_attempt_at, id
+            LIMIT {count}
+            """).ToListAsync(cancellationToken);
+        return rows.Select(r => new DueDelivery(r.Id, (NotificationChannel)r.Channel, r.Recipient)).ToList();
+    }
+
+    private sealed class DueRow
+    {
+        public required string Id { get; init; }
+        public int Channel { get; init; }
+        public required string Recipient { get; init; }
+    }
 
     /// <summary>Claims one delivery for <paramref name="claimant"/> until <paramref name="leaseUntil"/>, counting the attempt; false when another host has it or it is done.</summary>
     public async Task<bool> TryClaimAsync(string deliveryId, string claimant, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>

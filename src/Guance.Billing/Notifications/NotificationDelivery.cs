@@ -15,12 +15,13 @@ public sealed class NotificationDeliveryInstance
 public sealed record DeliveryRound(int Claimed, int Sent);
 
 /// <summary>
-/// Delivers due deliveries: claim each (<see cref="DeliveryClaims"/>), send it through its channel's
-/// sender, then record it sent. A failure records the error and backs off by the
+/// Delivers due deliveries: claim each (<see cref="DeliveryClaims"/>) just before it is sent, send it through its
+/// channel's sender, then record it sent. A failure records the error and backs off by the
 /// <see cref="DeliveryRetryPolicy"/>, until the retry window is over and the delivery is failed.
-/// A round sends up to <see cref="NotificationOptions.DeliveryConcurrency"/> deliveries at once and takes
-/// at most <see cref="PerRecipientPerRound"/> of one recipient, so that an endpoint or mail server that
-/// answers slowly delays other accounts' notices by one send's timeout at most, not by its backlog.
+/// A round sends up to <see cref="NotificationOptions.DeliveryConcurrency"/> deliveries at once (e-mails up to
+/// <see cref="NotificationOptions.EmailConcurrency"/>, the connections a mail relay takes) and at most
+/// <see cref="PerRecipientPerRound"/> of one recipient, so that a receiver that answers slowly holds up other
+/// accounts' notices by a few of its timeouts, not by its backlog.
 /// </summary>
 public sealed class NotificationDelivery(
     BillingDbContext db,
@@ -29,6 +30,7 @@ public sealed class NotificationDelivery(
     NotificationDeliveryInstance instance,
     NotificationMetrics metrics,
     IOptions<NotificationOptions> options,
+    TimeProvider clock,
     ILogger<NotificationDelivery> logger)
 {
     /// <summary>The most deliveries of one recipient (an e-mail address, a webhook endpoint) that one round sends.</summary>
@@ -36,70 +38,91 @@ public sealed class NotificationDelivery(
 
     private const int MaxErrorLength = 500;
 
+    private enum AttemptEnd { Sent, Retrying, GaveUp, ClaimLost }
+
+    private sealed record Claimed(NoticeDelivery Delivery, Notification Notification, DateTimeOffset At);
+
     /// <summary>Delivers one batch of what is due at <paramref name="now"/>.</summary>
     public async Task<DeliveryRound> DeliverDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var batchSize = Math.Max(1, settings.BatchSize);
-        var claimed = new List<string>(batchSize);
-        foreach (var due in FairShare(await claims.DueAsync(now, batchSize * PerRecipientPerRound, cancellationToken), batchSize))
+        var due = await claims.DueAsync(now, Math.Max(1, settings.BatchSize), PerRecipientPerRound, cancellationToken);
+        // The round's context serves one claim or record at a time; the sends run side by side.
+        using var database = new SemaphoreSlim(1, 1);
+        using var emails = new SemaphoreSlim(Math.Max(1, settings.EmailConcurrency));
+        int claimed = 0, sent = 0;
+        // No cancellation here: a shutdown ends each item's claim or send, and the loop with the first one to throw.
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.DeliveryConcurrency) }, async (candidate, _) =>
         {
-            if (await claims.TryClaimAsync(due.Id, instance.Name, now, now + settings.ClaimLease, cancellationToken))
-            {
-                claimed.Add(due.Id);
-            }
-            // else another host has it
-        }
-        if (claimed.Count == 0)
-        {
-            return new DeliveryRound(0, 0);
-        }
-        var deliveries = await db.NoticeDeliveries.AsNoTracking().Where(d => claimed.Contains(d.Id)).ToListAsync(cancellationToken);
-        var noticeIds = deliveries.Select(d => d.NotificationId).Distinct().ToList();
-        var notices = await db.Notifications.AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, cancellationToken);
-
-        // The sends run side by side; the records share this round's context, one at a time.
-        using var records = new SemaphoreSlim(1, 1);
-        var sent = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.DeliveryConcurrency), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(deliveries, parallel, async (delivery, token) =>
-        {
-            var notification = notices[delivery.NotificationId];
-            var failure = await SendAsync(notification, delivery, token);
-            AttemptEnd end;
-            await records.WaitAsync(cancellationToken);
             try
             {
-                end = await RecordAsync(notification, delivery, failure, now, cancellationToken);
+                var channel = candidate.Channel == NotificationChannel.Email ? emails : null;
+                if (channel is not null)
+                {
+                    await channel.WaitAsync(cancellationToken);
+                }
+                try
+                {
+                    var work = await OneAtATimeAsync(database, () => ClaimAsync(candidate, now, cancellationToken), cancellationToken);
+                    if (work is null)
+                    {
+                        return; // another host has it
+                    }
+                    Interlocked.Increment(ref claimed);
+                    var failure = await SendAsync(work.Notification, work.Delivery, cancellationToken);
+                    // Once sent, it is recorded even during a shutdown: else it would be sent again after the lease.
+                    var end = await OneAtATimeAsync(database, () => RecordAsync(work, failure, CancellationToken.None), CancellationToken.None);
+                    if (end == AttemptEnd.Sent)
+                    {
+                        Interlocked.Increment(ref sent);
+                    }
+                    else if (end == AttemptEnd.GaveUp)
+                    {
+                        await (Sender(work.Delivery)?.GaveUpAsync(work.Delivery, CancellationToken.None) ?? Task.CompletedTask);
+                    }
+                }
+                finally
+                {
+                    channel?.Release();
+                }
             }
-            finally
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                records.Release();
-            }
-            if (end == AttemptEnd.Sent)
-            {
-                Interlocked.Increment(ref sent);
-            }
-            else if (end == AttemptEnd.GaveUp)
-            {
-                await (Sender(delivery)?.GaveUpAsync(delivery, cancellationToken) ?? Task.CompletedTask);
+                // One delivery's storage failure ends neither the round nor the others' sends; its lease lets it be retried.
+                logger.LogError(e, "Delivery {DeliveryId} could not be claimed or recorded", candidate.Id);
             }
         });
-        return new DeliveryRound(claimed.Count, sent);
+        return new DeliveryRound(claimed, sent);
     }
 
-    /// <summary>The first <paramref name="count"/> of <paramref name="due"/> in their order, with at most <see cref="PerRecipientPerRound"/> of one recipient.</summary>
-    private static IEnumerable<DueDelivery> FairShare(IReadOnlyList<DueDelivery> due, int count)
+    private static async Task<T> OneAtATimeAsync<T>(SemaphoreSlim gate, Func<Task<T>> action, CancellationToken cancellationToken)
     {
-        var taken = new Dictionary<(NotificationChannel, string), int>();
-        return due.Where(d =>
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            var key = (d.Channel, d.Recipient);
-            var already = taken.GetValueOrDefault(key);
-            taken[key] = already + 1;
-            return already < PerRecipientPerRound;
-        }).Take(count);
+            return await action();
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
+
+    /// <summary>Claims a due delivery for this host, counting the attempt, with its lease from now; null when another host has it.</summary>
+    private async Task<Claimed?> ClaimAsync(DueDelivery candidate, DateTimeOffset roundNow, CancellationToken cancellationToken)
+    {
+        // The lease runs from the claim, not from the round's start: it covers one send however long the round is.
+        var at = Later(roundNow, clock.GetUtcNow());
+        if (!await claims.TryClaimAsync(candidate.Id, instance.Name, at, at + options.Value.ClaimLease, cancellationToken))
+        {
+            return null;
+        }
+        var delivery = await db.NoticeDeliveries.AsNoTracking().SingleAsync(d => d.Id == candidate.Id, cancellationToken);
+        var notification = await db.Notifications.AsNoTracking().SingleAsync(n => n.Id == delivery.NotificationId, cancellationToken);
+        return new Claimed(delivery, notification, at);
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>Sends one delivery; the exception that failed it, or null when it was sent. A shutdown's cancellation is thrown.</summary>
     private async Task<Exception?> SendAsync(Notification notification, NoticeDelivery delivery, CancellationToken cancellationToken)
@@ -116,21 +139,20 @@ public sealed class NotificationDelivery(
         }
     }
 
-    private enum AttemptEnd { Sent, Retrying, GaveUp, ClaimLost }
-
     /// <summary>Records what one attempt did: sent, or failed and due again, or failed for good.</summary>
-    private async Task<AttemptEnd> RecordAsync(Notification notification, NoticeDelivery delivery, Exception? failure, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<AttemptEnd> RecordAsync(Claimed work, Exception? failure, CancellationToken cancellationToken)
     {
+        var (delivery, notification, at) = work;
         if (failure is null)
         {
-            if (!await claims.CompleteAsync(delivery.Id, instance.Name, now, cancellationToken))
+            if (!await claims.CompleteAsync(delivery.Id, instance.Name, at, cancellationToken))
             {
                 return AttemptEnd.ClaimLost;
             }
             metrics.Sent(delivery.Channel);
             return AttemptEnd.Sent;
         }
-        var retryAt = DeliveryRetryPolicy.NextAttempt(options.Value, delivery.CreatedAt, delivery.Attempts, now);
+        var retryAt = DeliveryRetryPolicy.NextAttempt(options.Value, delivery.CreatedAt, delivery.Attempts, at);
         var error = failure.Message.Length > MaxErrorLength ? failure.Message[..MaxErrorLength] : failure.Message;
         if (retryAt is null)
         {
@@ -144,7 +166,7 @@ public sealed class NotificationDelivery(
                 delivery.Id, notification.Id, retryAt);
             metrics.Retried(delivery.Channel);
         }
-        await claims.FailAttemptAsync(delivery.Id, instance.Name, now, retryAt, error, cancellationToken);
+        await claims.FailAttemptAsync(delivery.Id, instance.Name, at, retryAt, error, cancellationToken);
         return retryAt is null ? AttemptEnd.GaveUp : AttemptEnd.Retrying;
     }
 

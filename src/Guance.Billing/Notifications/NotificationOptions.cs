@@ -17,6 +17,9 @@ public sealed class NotificationOptions
     /// <summary>Deliveries of a round sent at once (each e-mail or POST waits for its receiver).</summary>
     public int DeliveryConcurrency { get; set; } = 16;
 
+    /// <summary>Of those, e-mails sent at once: each is a connection to the mail relay, which may take only a few.</summary>
+    public int EmailConcurrency { get; set; } = 4;
+
     /// <summary>The back-off after the first failed attempt; it doubles with each further failure.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
