@@ -49,15 +49,12 @@ public static partial class Names
         _ => "",
     };
 
-    /// <summary>One POST of a delivery: the receiver's status code, or why no answer came.</summary>
-    public static string Of(WebhookAttempt attempt)
-    {
-        var outcome = attempt.StatusCode switch
-        {
-            0 => "no answer",
-            >= 200 and < 300 => $"HTTP {attempt.StatusCode}, accepted",
-            _ => $"HTTP {attempt.StatusCode}",
-        };
-        return attempt.Error.Length == 0 ? outcome : $"{outcome}: {attempt.Error}";
-    }
+    /// <summary>
+    /// One POST of a delivery: the host's account of a failed one (it names the status or why no answer came, as
+    /// "HTTP 500: …" or "No answer within 10 s."), else the receiver's status code.
+    /// </summary>
+    public static string Of(WebhookAttempt attempt) =>
+        attempt.Error.Length > 0 ? attempt.Error
+        : attempt.StatusCode is >= 200 and < 300 ? $"HTTP {attempt.StatusCode}, accepted"
+        : attempt.StatusCode == 0 ? "no answer" : $"HTTP {attempt.StatusCode}";
 }

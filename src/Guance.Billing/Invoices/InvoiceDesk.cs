@@ -119,7 +119,9 @@ public sealed class InvoiceDesk(BillingDbContext db, InvoiceTransitions transiti
             },
             invoice => RequireUnused(number),
             invoice => (NotificationKind.InvoiceReversed, new NoticeValues()
-                .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("red_letter_number", number).Text("reason", text))), cancellationToken);
+                .Text("invoice_number", invoice.InvoiceNumber ?? "").Money("amount", invoice.Amount).Text("red_letter_number", number).Text("reason", text)),
+            // Whoever received the electronic invoice hears that it no longer holds.
+            NoticeToInvoiceEmail: invoice => !invoice.Type.IsPaper()), cancellationToken);
     }
 
     /// <summary>

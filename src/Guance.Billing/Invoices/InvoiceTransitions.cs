@@ -12,7 +12,7 @@ namespace Guance.Billing.Invoices;
 /// <param name="Rule">Why, for the message: for example "only a requested invoice can be cancelled".</param>
 /// <param name="Check">A further precondition on the invoice (for example, paper only); throws when broken.</param>
 /// <param name="Notice">The notice to the account, or null for none.</param>
-/// <param name="NoticeToInvoiceEmail">Whether the notice also goes to the invoice's own e-mail address (an electronic invoice issued).</param>
+/// <param name="NoticeToInvoiceEmail">Whether the notice also goes to the invoice's own e-mail address (an electronic invoice issued or reversed).</param>
 public sealed record InvoiceTransition(
     InvoiceState To, InvoiceState[] From, string Rule, string Fingerprint, Action<Invoice, DateTimeOffset> Apply,
     Action<Invoice>? Check = null, Func<Invoice, (NotificationKind Kind, NoticeValues Values)>? Notice = null,

@@ -235,7 +235,7 @@ public sealed class WalletLedger(
                 new NoticeValues().Text("account", account.Username).Money("arrears", change.Arrears),
                 change.TransactionId, $"arrears_started:{change.TransactionId}")
             : new NotificationDraft(NotificationKind.ArrearsPaid, book.BillingAccountId, account.Email,
-                new NoticeValues().Text("account", account.Username).Time("arrears_since", change.ArrearsSince),
+                new NoticeValues().Text("account", account.Username).Money("paid", -book.ArrearsAtStart).Time("arrears_since", change.ArrearsSince),
                 change.TransactionId, $"arrears_paid:{change.TransactionId}"),
             book.Now);
         foreach (var listener in listeners)

@@ -15,8 +15,8 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
         CreateTime = At(1, 30), CompleteTime = At(2, 0), LastError = "HTTP 500: receiver says no",
         Attempts =
         {
-            new WebhookAttempt { Number = 1, AttemptTime = At(1, 31), StatusCode = 500, Error = "receiver says no", DurationMs = 12 },
-            new WebhookAttempt { Number = 2, AttemptTime = At(1, 32), StatusCode = 0, Error = "connection refused", DurationMs = 3 },
+            new WebhookAttempt { Number = 1, AttemptTime = At(1, 31), StatusCode = 500, Error = "HTTP 500: receiver says no", DurationMs = 12 },
+            new WebhookAttempt { Number = 2, AttemptTime = At(1, 32), StatusCode = 0, Error = "Connection failed: connection refused", DurationMs = 3 },
         },
     };
 
@@ -47,7 +47,7 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
         Assert.Equal(("Arrears started", "Failed"), (row.QuerySelector("[data-testid=delivery-kind]")!.TextContent.Trim(), row.QuerySelector("[data-testid=delivery-state]")!.TextContent.Trim()));
         var attempts = row.QuerySelector("[data-testid=delivery-attempts]")!.TextContent;
         Assert.Contains("#1 2026-11-02 09:31 UTC+8: HTTP 500: receiver says no (12 ms)", attempts, StringComparison.Ordinal);
-        Assert.Contains("#2 2026-11-02 09:32 UTC+8: no answer: connection refused (3 ms)", attempts, StringComparison.Ordinal);
+        Assert.Contains("#2 2026-11-02 09:32 UTC+8: Connection failed: connection refused (3 ms)", attempts, StringComparison.Ordinal);
         Assert.Equal("whe_1", Host.CallsOf<ListWebhookDeliveriesRequest>("WebhookService/ListWebhookDeliveries").First().WebhookEndpointId);
 
         Assert.Contains("Send again", row.QuerySelector("[data-testid=retry-delivery]")!.TextContent, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Settlement;
+using Guance.Billing.IntegrationTests.Webhooks;
 using Guance.Billing.V1;
 using static Guance.Billing.IntegrationTests.Infrastructure.BillingCenterScenario;
 
@@ -25,6 +26,7 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
         var info = await account.CreateInfoAsync();
         var request = InvoiceKit.Electronic(account, info, bill);
         request.Sources.Add(new InvoiceSourceSelection { SourceId = card.PrepaidCardId, Amount = Yuan(40m) });
+        await account.CreateEndpointAsync(kinds: [NotificationKind.InvoiceIssued, NotificationKind.InvoiceReversed]);
 
         var requested = await account.RequestAsync(request);
         Assert.Equal(InvoiceState.Requested, requested.State);
@@ -76,9 +78,16 @@ public sealed class InvoiceLifecycleTests : IClassFixture<BillingHost>
         {
             BillingAccountId = account.Id, Kinds = { NotificationKind.InvoiceIssued, NotificationKind.InvoiceReversed },
         });
-        // Issued: to the account and to the address the electronic invoice was requested to; reversed: to the account.
-        var expected = new[] { (NotificationKind.InvoiceIssued, account.Account.Email), (NotificationKind.InvoiceIssued, "finance@example.com"), (NotificationKind.InvoiceReversed, account.Account.Email) };
+        // Issued and reversed: to the account and to the address the electronic invoice was requested to.
+        var expected = new[]
+        {
+            (NotificationKind.InvoiceIssued, account.Account.Email), (NotificationKind.InvoiceIssued, "finance@example.com"),
+            (NotificationKind.InvoiceReversed, account.Account.Email), (NotificationKind.InvoiceReversed, "finance@example.com"),
+        };
         Assert.Equal(expected.Order(), notices.Notifications.Select(n => (n.Kind, n.Recipient)).Order());
+        // The account's webhook endpoint gets each notice once: with the account's copy, not with the invoice address's.
+        Assert.All(notices.Notifications, n => Assert.Equal(n.Recipient == account.Account.Email ? 1 : 0,
+            n.Channels.Where(c => c.Channel == NotificationChannel.Webhook).Sum(c => c.Pending + c.Sent + c.Failed)));
         Assert.All(notices.Notifications, n => Assert.Equal(issued.InvoiceId, n.Reference));
     }
 

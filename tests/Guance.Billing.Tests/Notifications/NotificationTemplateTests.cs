@@ -21,7 +21,7 @@ public sealed class NotificationTemplateTests
         [NotificationKind.CardExpired] = ["card", "amount"],
         [NotificationKind.VoucherExpired] = ["voucher", "amount"],
         [NotificationKind.ArrearsStarted] = ["account", "arrears"],
-        [NotificationKind.ArrearsPaid] = ["account", "arrears_since"],
+        [NotificationKind.ArrearsPaid] = ["account", "paid", "arrears_since"],
         [NotificationKind.BillReady] = ["month", "amount"],
         [NotificationKind.CertificationApproved] = ["enterprise", "taxpayer_id"],
         [NotificationKind.CertificationRejected] = ["enterprise", "reason"],
@@ -46,7 +46,7 @@ public sealed class NotificationTemplateTests
     private static readonly Dictionary<string, string> Written = new()
     {
         ["account"] = "acme-ltd", ["card"] = "pc_card1", ["balance"] = "1234.56 CNY", ["expires_at"] = MidnightInShanghai,
-        ["amount"] = "12.34 CNY", ["voucher"] = "vc_v1", ["arrears"] = "500.00 CNY", ["arrears_since"] = "2026-11-30 10:15 (UTC+08:00)",
+        ["amount"] = "12.34 CNY", ["voucher"] = "vc_v1", ["arrears"] = "500.00 CNY", ["arrears_since"] = "2026-11-30 10:15 (UTC+08:00)", ["paid"] = "480.00 CNY",
         ["month"] = "2026-11", ["enterprise"] = "Acme <Tech> & Co", ["taxpayer_id"] = "91330100MA2XXXXX1X", ["reason"] = "The scan is blurry.",
         ["workspace"] = "Prod & Ops", ["workspace_id"] = "ws_1", ["lock_at"] = MidnightInShanghai, ["cloud"] = "AWS",
         ["cloud_account"] = "123456789012", ["item"] = "Logs", ["day"] = "2026-11-30", ["threshold"] = "10.00 CNY", ["order"] = "HW-1",
@@ -59,7 +59,7 @@ public sealed class NotificationTemplateTests
 
     private static NoticeValues Values(bool flags) => new NoticeValues()
         .Text("account", "acme-ltd").Text("card", "pc_card1").Money("balance", 123456).Time("expires_at", Midnight)
-        .Money("amount", 1234).Text("voucher", "vc_v1").Money("arrears", 50000).Time("arrears_since", new DateTimeOffset(2026, 11, 30, 2, 15, 0, TimeSpan.Zero))
+        .Money("amount", 1234).Text("voucher", "vc_v1").Money("arrears", 50000).Time("arrears_since", new DateTimeOffset(2026, 11, 30, 2, 15, 0, TimeSpan.Zero)).Money("paid", 48000)
         .Text("month", "2026-11").Text("enterprise", "Acme <Tech> & Co").Text("taxpayer_id", "91330100MA2XXXXX1X").Text("reason", "The scan is blurry.")
         .Text("workspace", "Prod & Ops").Text("workspace_id", "ws_1").Time("lock_at", Midnight).Text("cloud", "AWS")
         .Text("cloud_account", "123456789012").Text("item", "Logs").Day("day", new DateOnly(2026, 11, 30)).Money("threshold", 1000).Text("order", "HW-1")
@@ -111,6 +111,15 @@ public sealed class NotificationTemplateTests
                 Assert.Contains(WebUtility.HtmlEncode(Written[figure]), notice.Html, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryKindAndLanguage))]
+    public void A_subject_names_no_card_or_voucher_by_its_id(NotificationKind kind, string language)
+    {
+        var subject = NotificationTemplates.Render(kind, language, Values(flags: true), Shanghai).Subject;
+        Assert.DoesNotContain("pc_card1", subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("vc_v1", subject, StringComparison.Ordinal);
     }
 
     [Fact]
