@@ -21,7 +21,11 @@ public sealed class BindingPagesTests : ConsoleContext
             new() { BindingCodeId = "bc_2", State = BindingCodeState.Used, UsedByWorkspaceId = "ws_prod", UseTime = At(1, 40), CreateTime = At(1, 35), ExpireTime = At(1, 45) },
             new() { BindingCodeId = "bc_1", State = BindingCodeState.Expired, CreateTime = At(1, 0), ExpireTime = At(1, 10) },
         };
-        Host.On<ListBindingCodesRequest, ListBindingCodesResponse>("BillingAccountService/ListBindingCodes", _ => new ListBindingCodesResponse { BindingCodes = { codes } })
+        Host.On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces", _ => new ListBoundWorkspacesResponse
+            {
+                Workspaces = { new BoundWorkspace { WorkspaceId = "ws_prod", Name = "Production", SiteCode = "cn1", BindTime = At(1, 40) } },
+            })
+            .On<ListBindingCodesRequest, ListBindingCodesResponse>("BillingAccountService/ListBindingCodes", _ => new ListBindingCodesResponse { BindingCodes = { codes } })
             .On<CreateBindingCodeRequest, CreateBindingCodeResponse>("BillingAccountService/CreateBindingCode", _ =>
             {
                 codes.Insert(0, new BindingCode { BindingCodeId = "bc_3", State = BindingCodeState.Unused, CreateTime = At(2, 0), ExpireTime = At(2, 10) });
@@ -30,7 +34,9 @@ public sealed class BindingPagesTests : ConsoleContext
         var page = Render<BindingCodesPage>();
 
         page.WaitForAssertion(() => Assert.Equal(["Used", "Expired"], page.FindAll("[data-testid=binding-code-state]").Select(c => c.TextContent)));
-        Assert.Contains("Bound ws_prod at 2026-11-02 09:40", page.Find("tr[data-id=bc_2]").TextContent, StringComparison.Ordinal);
+        // The workspace it bound by its name, its id small beside it.
+        Assert.Contains("Bound workspace Production at 2026-11-02 09:40 UTC+8", page.Find("tr[data-id=bc_2]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("ws_prod", page.Find("tr[data-id=bc_2] [data-testid=secondary-id]").TextContent);
         Assert.Empty(page.FindAll("[data-testid=revoke-binding-code]"));
         page.Find("[data-testid=create-binding-code]").Click();
 
