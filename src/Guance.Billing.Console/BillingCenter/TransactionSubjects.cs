@@ -104,45 +104,22 @@ public sealed class TransactionSubjects(BillingCenterApi api)
 
     private async Task ReadBillsAsync((int Year, int Month) month)
     {
-        var token = "";
-        do
-        {
-            var page = await api.CallAsync(a => a.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest
+        var bills = await ReadAllAsync(
+            token => api.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest
             {
                 BillingAccountId = api.AccountId, Year = month.Year, Month = month.Month, PageSize = 1000, PageToken = token,
-            }));
-            if (page.Value is null)
-            {
-                return;
-            }
-            foreach (var bill in page.Value.DailyBills)
-            {
-                _bills[bill.DailyBillId] = bill;
-            }
-            token = page.Value.NextPageToken;
+            }),
+            r => r.DailyBills, r => r.NextPageToken, b => b.DailyBillId);
+        foreach (var (id, bill) in bills ?? [])
+        {
+            _bills[id] = bill;
         }
-        while (token.Length > 0);
     }
 
     private async Task<Dictionary<string, T>?> ReadAllAsync<TResponse, T>(
         Func<string, Grpc.Core.AsyncUnaryCall<TResponse>> call, Func<TResponse, IEnumerable<T>> items, Func<TResponse, string> next, Func<T, string> id)
     {
-        var all = new Dictionary<string, T>(StringComparer.Ordinal);
-        var token = "";
-        do
-        {
-            var page = await api.CallAsync(_ => call(token));
-            if (page.Value is not { } value)
-            {
-                return null;
-            }
-            foreach (var item in items(value))
-            {
-                all[id(item)] = item;
-            }
-            token = next(value);
-        }
-        while (token.Length > 0);
-        return all;
+        var all = await ApiPage.AllAsync(async token => ApiPage.Of(await api.CallAsync(_ => call(token)), items, next));
+        return all?.DistinctBy(id).ToDictionary(id, StringComparer.Ordinal);
     }
 }

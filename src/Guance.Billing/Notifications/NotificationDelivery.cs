@@ -89,7 +89,7 @@ public sealed class NotificationDelivery(
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // One delivery's storage failure ends neither the round nor the others' sends; its lease lets it be retried.
-                logger.LogError(e, "Delivery {DeliveryId} could not be claimed or recorded", candidate.Id);
+                logger.LogError(e, "Delivery {DeliveryId}: its claim, its record or what follows a give-up failed", candidate.Id);
             }
         });
         return new DeliveryRound(claimed, sent);
