@@ -20,7 +20,7 @@ namespace Guance.Billing.Host.Services;
 /// not for every held stream (docs/performance.md, "Memory of held streams").
 /// </summary>
 public sealed class UsageGrpcService(
-    UsageIngestion ingestion, IServiceProvider callServices, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock)
+    UsageIngestion ingestion, IServiceProvider callServices, IOptions<UsageOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock, BulkWorkScheduler bulk)
     : UsageService.UsageServiceBase
 {
     public override Task<ListBillingItemsResponse> ListBillingItems(ListBillingItemsRequest request, ServerCallContext context)
@@ -73,6 +73,11 @@ public sealed class UsageGrpcService(
                 finally
                 {
                     ArrayPool<Domain.UsageRecord>.Shared.Return(records);
+                }
+                // A stream of big batches reads and checks them where people's calls go first (BulkWorkScheduler).
+                if (count >= options.Value.BulkBatchRecords)
+                {
+                    await bulk.Enter();
                 }
             }
         }
@@ -189,6 +194,7 @@ public static class UsageGrpcSetup
     /// <summary>The largest message UsageService reads is <c>Guance:Usage:MaxMessageBytes</c>.</summary>
     public static IServiceCollection AddUsageGrpc(this IServiceCollection services)
     {
+        services.AddSingleton<BulkWorkScheduler>();
         services.AddOptions<GrpcServiceOptions<UsageGrpcService>>()
             .Configure<IOptions<UsageOptions>>((grpc, usage) => grpc.MaxReceiveMessageSize = usage.Value.MaxMessageBytes);
         return services;

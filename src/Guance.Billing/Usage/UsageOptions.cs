@@ -59,6 +59,17 @@ public sealed class UsageOptions
     public int WriterQueueCapacity { get; set; } = 512;
 
     /// <summary>
+    /// The Linux niceness (1 to 19; 0 leaves them as the host's) of the threads that read streams of big batches
+    /// (<see cref="BulkBatchRecords"/>). Nicer than the thread pool's, which answer calls, they give way to a
+    /// dashboard read when the cores are busy, and still take every idle core: ingestion slows only while people
+    /// wait for a core.
+    /// </summary>
+    public int BulkNiceness { get; set; } = 10;
+
+    /// <summary>A stream that sends a batch of at least this many records is read by the bulk work's threads from then on.</summary>
+    public int BulkBatchRecords { get; set; } = 1_000;
+
+    /// <summary>
     /// SQLite only: <c>FULL</c> (the default) fsyncs the WAL at every commit, so an acknowledged batch
     /// survives a power loss; <c>NORMAL</c> survives a process crash (SIGKILL) but not a power loss.
     /// </summary>

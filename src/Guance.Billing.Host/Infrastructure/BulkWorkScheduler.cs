@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Guance.Billing.Common;
+using Guance.Billing.Usage;
+using Microsoft.Extensions.Options;
+
+namespace Guance.Billing.Host.Infrastructure;
+
+/// <summary>
+/// Runs bulk work, the streams of big usage batches, on threads of its own that are nicer than the thread
+/// pool's (<see cref="ThreadNiceness"/>, <see cref="UsageOptions.BulkNiceness"/>). When the cores are busy the
+/// pool's threads, which answer people's calls, are scheduled first and the bulk work takes what they leave; a
+/// core that nobody else wants it takes whole. A stream moves here with <see cref="Enter"/>; its later awaits
+/// come back here, and so does the reading of its next messages where they are already received.
+/// </summary>
+public sealed class BulkWorkScheduler : TaskScheduler, IDisposable
+{
+    private readonly BlockingCollection<Task> _queue = [];
+    private readonly Thread[] _threads;
+    private long _executed;
+
+    [ThreadStatic]
+    private static BulkWorkScheduler? _owner;
+
+    public BulkWorkScheduler(IOptions<UsageOptions> options)
+    {
+        var niceness = options.Value.BulkNiceness;
+        _threads = new Thread[Environment.ProcessorCount];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _threads[i] = new Thread(() => Work(niceness)) { IsBackground = true, Name = "bulk-work" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Work items run so far (diagnostics and tests).</summary>
+    public long Executed => Interlocked.Read(ref _executed);
+
+    public override int MaximumConcurrencyLevel => _threads.Length;
+
+    /// <summary>Continues the awaiting method on this scheduler (at once when it runs here already).</summary>
+    public EnterAwaitable Enter() => new(this);
+
+    /// <summary>Stops the threads once the queue is empty; what is queued later runs on the thread pool.</summary>
+    public void Dispose() => _queue.CompleteAdding();
+
+    protected override void QueueTask(Task task)
+    {
+        if (!_queue.IsAddingCompleted)
+        {
+            try
+            {
+                _queue.Add(task);
+                return;
+            }
+            catch (InvalidOperationException)
+            {
+                // Completed since the look: the thread pool runs it.
+            }
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
+    }
+
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => _owner == this && TryExecuteTask(task);
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+
+    private void Work(int niceness)
+    {
+        _owner = this;
+        ThreadNiceness.TrySetCurrent(niceness);
+        foreach (var task in _queue.GetConsumingEnumerable())
+        {
+            Interlocked.Increment(ref _executed);
+            TryExecuteTask(task);
+        }
+    }
+
+    public readonly struct EnterAwaitable(BulkWorkScheduler scheduler) : INotifyCompletion
+    {
+        public EnterAwaitable GetAwaiter() => this;
+
+        public bool IsCompleted => Current == scheduler;
+
+        public void OnCompleted(Action continuation) =>
+            Task.Factory.StartNew(continuation, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+
+        public void GetResult()
+        {
+        }
+    }
+}
