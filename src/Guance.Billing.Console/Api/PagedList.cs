@@ -10,23 +10,23 @@ public static class ApiPage
     public static ApiPage<T> Of<TResponse, T>(ApiResult<TResponse> result, Func<TResponse, IEnumerable<T>> items, Func<TResponse, string> nextPageToken) =>
         result.Value is { } value ? new ApiPage<T>(items(value).ToList(), nextPageToken(value), null) : new ApiPage<T>([], "", result.Error);
 
-    /// <summary>Every row of a list, page after page (<paramref name="fetch"/> reads the page of a token, "" for the first); null when a page fails.</summary>
-    public static async Task<List<T>?> AllAsync<T>(Func<string, Task<ApiPage<T>>> fetch)
+    /// <summary>Every row of a list, page after page (<paramref name="fetch"/> reads the page of a token, "" for the first); no rows but the error when a page fails.</summary>
+    public static async Task<ApiResult<List<T>>> AllAsync<T>(Func<string, Task<ApiPage<T>>> fetch)
     {
         var all = new List<T>();
         var token = "";
         do
         {
             var page = await fetch(token);
-            if (page.Error is not null)
+            if (page.Error is { } error)
             {
-                return null;
+                return new(null, error);
             }
             all.AddRange(page.Items);
             token = page.NextPageToken;
         }
         while (token.Length > 0);
-        return all;
+        return new(all, null);
     }
 }
 

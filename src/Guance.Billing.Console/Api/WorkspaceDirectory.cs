@@ -16,22 +16,16 @@ public sealed class WorkspaceDirectory(ConsoleApi api)
         {
             return new(_workspaces, null);
         }
-        var all = new List<Workspace>();
-        var pageToken = "";
-        do
+        var all = await ApiPage.AllAsync(async token => ApiPage.Of(
+            await api.CallAsync(a => a.Workspaces.ListWorkspacesAsync(new ListWorkspacesRequest { PageSize = 1000, PageToken = token })),
+            r => r.Workspaces.Where(w => w.State == WorkspaceState.Active), r => r.NextPageToken));
+        if (all.Error is { } error)
         {
-            var page = await api.CallAsync(a => a.Workspaces.ListWorkspacesAsync(new ListWorkspacesRequest { PageSize = 1000, PageToken = pageToken }));
-            if (page.Error is { } error)
-            {
-                return new(null, error);
-            }
-            all.AddRange(page.Value!.Workspaces.Where(w => w.State == WorkspaceState.Active));
-            pageToken = page.Value.NextPageToken;
+            return new(null, error);
         }
-        while (pageToken.Length > 0);
-        _workspaces = all;
+        _workspaces = all.Value;
         Changed?.Invoke();
-        return new(all, null);
+        return new(_workspaces, null);
     }
 
     /// <summary>One workspace, fresh from the host (its plan and the caller's role may have changed).</summary>

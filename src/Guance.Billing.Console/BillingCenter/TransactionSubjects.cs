@@ -120,6 +120,6 @@ public sealed class TransactionSubjects(BillingCenterApi api)
         Func<string, Grpc.Core.AsyncUnaryCall<TResponse>> call, Func<TResponse, IEnumerable<T>> items, Func<TResponse, string> next, Func<T, string> id)
     {
         var all = await ApiPage.AllAsync(async token => ApiPage.Of(await api.CallAsync(_ => call(token)), items, next));
-        return all?.DistinctBy(id).ToDictionary(id, StringComparer.Ordinal);
+        return all.Value?.DistinctBy(id).ToDictionary(id, StringComparer.Ordinal);
     }
 }
