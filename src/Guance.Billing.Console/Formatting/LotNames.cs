@@ -10,8 +10,11 @@ namespace Guance.Billing.Console.Formatting;
 /// </summary>
 public static partial class Names
 {
-    /// <summary>"Prepaid card of CNY 1,000.00, bought 2026-11-02".</summary>
-    public static string Card(Money? faceValue, Timestamp? bought) =>
+    /// <summary>
+    /// A prepaid card by its face value, the one way the console names a card: "Prepaid card of CNY 1,000.00", and
+    /// with the day it was bought when given, "Prepaid card of CNY 1,000.00, bought 2026-11-02".
+    /// </summary>
+    public static string Card(Money? faceValue, Timestamp? bought = null) =>
         $"Prepaid card of {Display.Money(faceValue)}" + (bought is null ? "" : ", bought " + DayOf(bought));
 
     public static string Of(PrepaidCard card) => Card(card.FaceValue, card.IssueTime);

@@ -53,10 +53,36 @@ public sealed class PrepaidCardsPageTests : ConsoleContext
         var page = Render<PrepaidCardsPage>();
 
         var name = page.WaitForElement("[data-testid=card-name]");
-        Assert.Equal("CNY 1,000.00 card", name.TextContent.Trim());
+        Assert.Equal("Prepaid card of CNY 1,000.00", name.TextContent.Trim());
         Assert.Equal("card_01kbx", page.Find("[data-testid=prepaid-cards] [data-testid=secondary-id]").TextContent.Trim());
         Assert.Contains("secondary-id", page.Find("[data-testid=prepaid-cards] [data-testid=secondary-id]").ClassName);
         Assert.Contains("2026-10-02 09:30 UTC+8", page.Find("[data-testid=prepaid-cards] tbody tr").TextContent);
+    }
+
+    [Fact]
+    public void A_card_reads_the_same_here_and_on_income_and_expenditure()
+    {
+        Cards(Card("card_01kbx", Now.AddDays(90), LotState.Active, 60m, faceValue: 1000m));
+        Host.On("BillingAccountService/ListTransactions", (ListTransactionsRequest _) => new ListTransactionsResponse
+        {
+            Transactions =
+            {
+                new WalletTransaction
+                {
+                    TransactionId = "txn_1", Kind = TransactionKind.Expiry, Reference = "card_01kbx", Description = "Prepaid card expired",
+                    Amount = MoneyAmounts.FromDecimal(60m), CreateTime = Timestamp.FromDateTimeOffset(Now),
+                },
+            },
+        });
+        Host.On<ListVouchersRequest, ListVouchersResponse>("BillingAccountService/ListVouchers", _ => new ListVouchersResponse());
+
+        var cards = Render<PrepaidCardsPage>();
+        var transactions = Render<TransactionsPage>();
+
+        var name = cards.WaitForElement("[data-testid=card-name]").TextContent.Trim();
+        var subject = transactions.WaitForElement("[data-testid=subject]").TextContent.Trim();
+        Assert.Equal("Prepaid card of CNY 1,000.00", name);
+        Assert.StartsWith(name + ", bought ", subject, StringComparison.Ordinal);
     }
 
     [Fact]

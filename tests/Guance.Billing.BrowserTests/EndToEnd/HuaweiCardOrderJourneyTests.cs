@@ -57,7 +57,7 @@ public sealed class HuaweiCardOrderJourneyTests(ConsoleHost console)
         await page.ReloadAsync();
         await Assertions.Expect(row.Locator("[data-testid=huawei-order-state]")).ToContainTextAsync("Confirmed");
         await Assertions.Expect(row.Locator("[data-testid=huawei-order-state]")).ToContainTextAsync("Prepaid card of CNY 500.00");
-        await Assertions.Expect(tab.ByTestId("card-name")).ToHaveTextAsync("CNY 500.00 card");
+        await Assertions.Expect(tab.ByTestId("card-name")).ToHaveTextAsync("Prepaid card of CNY 500.00");
         await Assertions.Expect(page.Locator("[data-testid=prepaid-cards] tbody tr")).ToContainTextAsync("Huawei Cloud");
         await tab.ScreenshotAsync("order-confirmed");
 
