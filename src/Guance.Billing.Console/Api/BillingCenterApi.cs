@@ -35,7 +35,7 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
 
     private CallInvoker Invoker => connection.Invoker(session.Token);
 
-    private Dictionary<string, TimeZoneInfo>? _siteZones;
+    private IReadOnlyDictionary<string, TimeZoneInfo>? _siteZones;
 
     /// <summary>Each site's time zone by its code (ListSites), read once: a workspace's billing days are its site's (docs/domain.md §2). Empty when unreadable.</summary>
     public async Task<IReadOnlyDictionary<string, TimeZoneInfo>> SiteZonesAsync()
@@ -47,14 +47,7 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
             {
                 return new Dictionary<string, TimeZoneInfo>();
             }
-            _siteZones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
-            foreach (var site in sites.Value.Sites)
-            {
-                if (TimeZoneInfo.TryFindSystemTimeZoneById(site.TimeZone, out var zone))
-                {
-                    _siteZones[site.Code] = zone;
-                }
-            }
+            _siteZones = SiteZones.Of(sites.Value.Sites);
         }
         return _siteZones;
     }

@@ -7,6 +7,7 @@ public sealed class WorkspaceDirectory(ConsoleApi api)
 {
     private List<Workspace>? _workspaces;
     private List<Site>? _sites;
+    private IReadOnlyDictionary<string, TimeZoneInfo>? _siteZones;
 
     public event Action? Changed;
 
@@ -45,16 +46,16 @@ public sealed class WorkspaceDirectory(ConsoleApi api)
                 return new(null, error);
             }
             _sites = result.Value!.Sites.ToList();
+            _siteZones = SiteZones.Of(_sites);
         }
         return new(_sites, null);
     }
 
-    /// <summary>The time zone of the workspace's site: billing days, hours and ranges are site-local (docs/domain.md §2).</summary>
+    /// <summary>The time zone of the workspace's site (UTC when the sites are unreadable or the zone unknown): billing days, hours and ranges are site-local (docs/domain.md §2).</summary>
     public async Task<TimeZoneInfo> TimeZoneOfAsync(Workspace workspace)
     {
-        var sites = await SitesAsync();
-        var zone = sites.Value?.FirstOrDefault(s => s.Code == workspace.SiteCode)?.TimeZone;
-        return zone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) ? found : TimeZoneInfo.Utc;
+        await SitesAsync();
+        return _siteZones?.GetValueOrDefault(workspace.SiteCode) ?? TimeZoneInfo.Utc;
     }
 
     public void Forget()
