@@ -22,6 +22,7 @@ public static class WebhookMapping
             CreateTime = endpoint.CreatedAt.ToTimestamp(),
             UpdateTime = endpoint.UpdatedAt.ToTimestamp(),
             PreviousSecretExpireTime = endpoint.PreviousSecretExpiresAt.ToTimestamp(),
+            ConsecutiveFailures = endpoint.ConsecutiveFailures,
         };
         message.Kinds.Add(WebhookKinds.Parse(endpoint.Kinds).Select(k => (V1.NotificationKind)k));
         return message;

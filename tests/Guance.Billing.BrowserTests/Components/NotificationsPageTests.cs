@@ -224,7 +224,7 @@ public sealed class NotificationsPageTests : ConsoleContext
         page.Find("[data-id=whe_1] [data-testid=toggle-webhook]").Click();
 
         page.WaitForAssertion(() => Assert.Equal("Off", page.Find("[data-id=whe_1] [data-testid=webhook-state]").TextContent.Trim()));
-        Assert.Contains("after 20 deliveries in a row failed", page.Find("[data-id=whe_1] [data-testid=webhook-off-reason]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("it was turned off here", page.Find("[data-id=whe_1] [data-testid=webhook-off-reason]").TextContent, StringComparison.Ordinal);
         var updates = Host.CallsOf<UpdateWebhookEndpointRequest>("WebhookService/UpdateWebhookEndpoint").ToList();
         Assert.Equal(2, updates.Count);
         Assert.Equal(("whe_1", "https://hooks.acme.example/new"), (updates[0].WebhookEndpoint.WebhookEndpointId, updates[0].WebhookEndpoint.Url));
@@ -232,6 +232,26 @@ public sealed class NotificationsPageTests : ConsoleContext
         Assert.Equal(["url", "kinds", "description"], updates[0].UpdateMask.Paths);
         Assert.Equal(("whe_1", false), (updates[1].WebhookEndpoint.WebhookEndpointId, updates[1].WebhookEndpoint.Enabled));
         Assert.Equal(["enabled"], updates[1].UpdateMask.Paths);
+    }
+
+    [Fact]
+    public void An_endpoint_turned_off_by_Guance_says_so_and_a_failing_one_is_warned_before()
+    {
+        var given_up = Endpoint("whe_1", "https://hooks.acme.example/down");
+        (given_up.Enabled, given_up.ConsecutiveFailures) = (false, 20);
+        var failing = Endpoint("whe_2", "https://hooks.acme.example/flaky");
+        failing.ConsecutiveFailures = 3;
+        var healthy = Endpoint("whe_3", "https://hooks.acme.example/fine");
+        _endpoints.AddRange([given_up, failing, healthy]);
+        var page = Render<NotificationsPage>();
+
+        var reason = page.WaitForElement("[data-id=whe_1] [data-testid=webhook-off-reason]").TextContent;
+        Assert.Contains("Guance turned it off after 20 deliveries in a row failed for good", reason, StringComparison.Ordinal);
+        Assert.Contains("Mend the receiver, turn it on", reason, StringComparison.Ordinal);
+        Assert.Contains("The last 3 deliveries failed for good", page.Find("[data-id=whe_2] [data-testid=webhook-failing]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-id=whe_2] [data-testid=webhook-off-reason]"));
+        Assert.Empty(page.FindAll("[data-id=whe_3] [data-testid=webhook-failing]"));
+        Assert.Empty(page.FindAll("[data-id=whe_3] [data-testid=webhook-off-reason]"));
     }
 
     [Fact]

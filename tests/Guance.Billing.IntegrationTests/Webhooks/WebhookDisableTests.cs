@@ -25,7 +25,8 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
         var endpoint = (await account.CreateEndpointAsync(fixture.Receiver.Url("down", Enumerable.Repeat(500, 100).ToArray()))).WebhookEndpoint;
 
         await FailForGoodAsync(account, WebhookHealth.MaxConsecutiveFailures - 1);
-        Assert.True(Assert.Single(await account.EndpointsAsync()).Enabled);
+        var failing = Assert.Single(await account.EndpointsAsync());
+        Assert.Equal((true, 19), (failing.Enabled, failing.ConsecutiveFailures));
         var failed = (await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpoint.WebhookEndpointId })).Deliveries;
         Assert.Equal(19, failed.Count);
         Assert.All(failed, d => Assert.Equal((WebhookDeliveryState.Failed, 2), (d.State, d.Attempts.Count)));
@@ -36,7 +37,9 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
         host.Clock.Advance(TimeSpan.FromHours(25));
         await host.WriteBillReadyAsync(account);
         await fixture.DeliverAsync();
-        Assert.False(Assert.Single(await account.EndpointsAsync()).Enabled);
+        // The endpoint says why it is off: 20 failures in a row, the host's bound.
+        var off = Assert.Single(await account.EndpointsAsync());
+        Assert.Equal((false, 20), (off.Enabled, off.ConsecutiveFailures));
         var deliveries = (await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpoint.WebhookEndpointId })).Deliveries;
         Assert.Equal(21, deliveries.Count);
         Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryState.Failed, d.State));
@@ -51,6 +54,27 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Turning_a_disabled_endpoint_on_starts_its_count_afresh()
+    {
+        var account = await host.RegisterBillingAccountAsync("again");
+        var endpoint = (await account.CreateEndpointAsync(fixture.Receiver.Url("again", Enumerable.Repeat(500, 100).ToArray()))).WebhookEndpoint;
+        await FailForGoodAsync(account, WebhookHealth.MaxConsecutiveFailures);
+        Assert.False(Assert.Single(await account.EndpointsAsync()).Enabled);
+
+        var on = (await account.Api.Webhooks.UpdateWebhookEndpointAsync(new UpdateWebhookEndpointRequest
+        {
+            WebhookEndpoint = new V1.WebhookEndpoint { WebhookEndpointId = endpoint.WebhookEndpointId, Enabled = true },
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "enabled" } },
+        })).WebhookEndpoint;
+        Assert.Equal((true, 0), (on.Enabled, on.ConsecutiveFailures));
+
+        // One more failure for good counts one, and does not turn it off again at once.
+        await FailForGoodAsync(account, 1);
+        var after = Assert.Single(await account.EndpointsAsync());
+        Assert.Equal((true, 1), (after.Enabled, after.ConsecutiveFailures));
+    }
+
+    [Fact]
     public async Task A_delivery_sent_resets_the_count()
     {
         var account = await host.RegisterBillingAccountAsync("reset");
@@ -59,6 +83,7 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
         await FailForGoodAsync(account, 19);
         await FailForGoodAsync(account, 1); // answered 200
         await FailForGoodAsync(account, 1); // fails for good: one in a row
-        Assert.True(Assert.Single(await account.EndpointsAsync()).Enabled);
+        var endpoint = Assert.Single(await account.EndpointsAsync());
+        Assert.Equal((true, 1), (endpoint.Enabled, endpoint.ConsecutiveFailures));
     }
 }

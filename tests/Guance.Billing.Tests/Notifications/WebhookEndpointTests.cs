@@ -7,11 +7,32 @@ public sealed class WebhookEndpointTests
 {
     private static readonly DateTimeOffset Rotated = new(2026, 11, 2, 1, 30, 0, TimeSpan.Zero);
 
-    private static WebhookEndpoint Endpoint(string kinds = "", bool enabled = true) => new()
+    private static WebhookEndpoint Endpoint(string kinds = "", bool enabled = true)
     {
-        Id = "whe_1", BillingAccountId = "ba_1", Url = "https://hooks.example.com/", Kinds = kinds, Enabled = enabled,
-        Secret = "whsec_new", PreviousSecret = "whsec_old", PreviousSecretExpiresAt = Rotated.AddHours(24),
-    };
+        var endpoint = new WebhookEndpoint
+        {
+            Id = "whe_1", BillingAccountId = "ba_1", Url = "https://hooks.example.com/", Kinds = kinds,
+            Secret = "whsec_new", PreviousSecret = "whsec_old", PreviousSecretExpiresAt = Rotated.AddHours(24),
+        };
+        endpoint.Turn(enabled);
+        return endpoint;
+    }
+
+    [Fact]
+    public void Turned_on_again_an_endpoint_counts_its_failures_afresh_and_otherwise_keeps_the_count()
+    {
+        var givenUp = Endpoint(enabled: false);
+        givenUp.ConsecutiveFailures = 20;
+        givenUp.Turn(true);
+        Assert.Equal((true, 0), (givenUp.Enabled, givenUp.ConsecutiveFailures));
+
+        var failing = Endpoint();
+        failing.ConsecutiveFailures = 3;
+        failing.Turn(true);
+        Assert.Equal(3, failing.ConsecutiveFailures);
+        failing.Turn(false);
+        Assert.Equal((false, 3), (failing.Enabled, failing.ConsecutiveFailures));
+    }
 
     [Fact]
     public void The_previous_secret_signs_beside_the_new_one_until_it_expires()

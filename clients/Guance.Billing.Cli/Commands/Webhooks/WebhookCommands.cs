@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Guance.Billing.Cli.Infrastructure;
 using Guance.Billing.V1;
@@ -60,10 +61,10 @@ public sealed class WebhookCommands : ICommandGroup
             var response = await context.BillingClient.Webhooks.ListWebhookEndpointsAsync(
                 new ListWebhookEndpointsRequest { BillingAccountId = context.BillingAccountId(account) }, cancellationToken: cancellationToken);
             context.Output.Result(response, () => context.Output.Table(
-                ["ENDPOINT", "URL", "KINDS", "ENABLED", "DESCRIPTION", "CREATED"],
+                ["ENDPOINT", "URL", "KINDS", "ENABLED", "FAILED IN A ROW", "DESCRIPTION", "CREATED"],
                 response.WebhookEndpoints.Select(e => new[]
                 {
-                    e.WebhookEndpointId, e.Url, KindsText(e), Display.YesNo(e.Enabled), e.Description, Display.Time(e.CreateTime),
+                    e.WebhookEndpointId, e.Url, KindsText(e), Display.YesNo(e.Enabled), e.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), e.Description, Display.Time(e.CreateTime),
                 }),
                 "No webhook endpoints."));
             return ExitCodes.Ok;
@@ -223,6 +224,7 @@ public sealed class WebhookCommands : ICommandGroup
             ("URL", endpoint.Url),
             ("Kinds", KindsText(endpoint)),
             ("Enabled", Display.YesNo(endpoint.Enabled)),
+            ("Failed in a row", endpoint.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)),
             ("Description", endpoint.Description),
             ("Created", Display.Time(endpoint.CreateTime)));
         if (secret is not null)

@@ -15,7 +15,7 @@ public sealed class WebhookEndpoint
     public string Kinds { get; set; } = "";
 
     public string Description { get; set; } = "";
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; private set; } = true;
     public required string Secret { get; set; }
     public string? PreviousSecret { get; set; }
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
@@ -24,6 +24,19 @@ public sealed class WebhookEndpoint
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Turns it on or off. Turned on again, it starts its count of failures afresh: the account has mended the
+    /// receiver, and the host waits for 20 more failures before it gives up again.
+    /// </summary>
+    public void Turn(bool on)
+    {
+        if (on && !Enabled)
+        {
+            ConsecutiveFailures = 0;
+        }
+        Enabled = on;
+    }
 
     /// <summary>The secrets that sign a message sent at <paramref name="now"/>: the current one, and the previous one during its overlap.</summary>
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>

@@ -88,7 +88,7 @@ public sealed class WebhookEndpoints(BillingDbContext db, BillingAccountAccess a
         }
         if (updateMask.Contains("enabled"))
         {
-            endpoint.Enabled = input.Enabled;
+            endpoint.Turn(input.Enabled);
         }
         var now = clock.GetUtcNow();
         endpoint.UpdatedAt = now;
