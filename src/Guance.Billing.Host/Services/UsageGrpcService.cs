@@ -74,7 +74,7 @@ public sealed class UsageGrpcService(
                 {
                     ArrayPool<Domain.UsageRecord>.Shared.Return(records);
                 }
-                // A stream of big batches reads and checks them where people's calls go first (BulkWorkScheduler).
+                // A stream of big batches is read on threads of its own, not in the queue where people's calls wait (BulkWorkScheduler).
                 if (count >= options.Value.BulkBatchRecords)
                 {
                     await bulk.Enter();

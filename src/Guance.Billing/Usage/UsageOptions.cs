@@ -58,15 +58,7 @@ public sealed class UsageOptions
     /// <summary>Most batches waiting for the writer; a full queue slows the streams (backpressure).</summary>
     public int WriterQueueCapacity { get; set; } = 512;
 
-    /// <summary>
-    /// The Linux niceness (1 to 19; 0 leaves them as the host's) of the threads that read streams of big batches
-    /// (<see cref="BulkBatchRecords"/>). Nicer than the thread pool's, which answer calls, they give way to a
-    /// dashboard read when the cores are busy, and still take every idle core: ingestion slows only while people
-    /// wait for a core.
-    /// </summary>
-    public int BulkNiceness { get; set; } = 10;
-
-    /// <summary>A stream that sends a batch of at least this many records is read by the bulk work's threads from then on.</summary>
+    /// <summary>A stream that sends a batch of at least this many records is read from then on by threads of the host's own, not the thread pool's that answer calls.</summary>
     public int BulkBatchRecords { get; set; } = 1_000;
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.Notifications.Webhooks;
 using Guance.Billing.V1;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.IntegrationTests.Webhooks;
 
@@ -40,6 +41,12 @@ public sealed class WebhookDisableTests(WebhookHostFixture fixture) : IClassFixt
         // The endpoint says why it is off: 20 failures in a row, the host's bound.
         var off = Assert.Single(await account.EndpointsAsync());
         Assert.Equal((false, 20), (off.Enabled, off.ConsecutiveFailures));
+        // A delivery that was under way to it and is sent after all leaves the count that tells why it is off.
+        using (var scope = host.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<WebhookHealth>().SentAsync(endpoint.WebhookEndpointId, CancellationToken.None);
+        }
+        Assert.Equal(20, Assert.Single(await account.EndpointsAsync()).ConsecutiveFailures);
         var deliveries = (await account.Api.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { WebhookEndpointId = endpoint.WebhookEndpointId })).Deliveries;
         Assert.Equal(21, deliveries.Count);
         Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryState.Failed, d.State));

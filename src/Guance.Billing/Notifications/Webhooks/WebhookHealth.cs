@@ -15,7 +15,8 @@ public sealed class WebhookHealth(BillingDbContext db, NotificationOutbox outbox
     public const int MaxConsecutiveFailures = 20;
 
     public Task SentAsync(string webhookEndpointId, CancellationToken cancellationToken) =>
-        db.WebhookEndpoints.Where(e => e.Id == webhookEndpointId && e.ConsecutiveFailures != 0)
+        // An endpoint turned off meanwhile keeps its count: it tells the account why it is off.
+        db.WebhookEndpoints.Where(e => e.Id == webhookEndpointId && e.Enabled && e.ConsecutiveFailures != 0)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ConsecutiveFailures, 0), cancellationToken);
 
     public async Task GaveUpAsync(string webhookEndpointId, CancellationToken cancellationToken)
