@@ -13,7 +13,6 @@ namespace Guance.Billing.Host.Infrastructure;
 public sealed class BulkWorkScheduler : TaskScheduler, IDisposable
 {
     private readonly BlockingCollection<Task> _queue = [];
-    private readonly Thread[] _threads;
     private long _executed;
 
     [ThreadStatic]
@@ -21,18 +20,16 @@ public sealed class BulkWorkScheduler : TaskScheduler, IDisposable
 
     public BulkWorkScheduler()
     {
-        _threads = new Thread[Environment.ProcessorCount];
-        for (int i = 0; i < _threads.Length; i++)
+        for (int i = 0; i < MaximumConcurrencyLevel; i++)
         {
-            _threads[i] = new Thread(Work) { IsBackground = true, Name = "bulk-work" };
-            _threads[i].Start();
+            new Thread(Work) { IsBackground = true, Name = "bulk-work" }.Start();
         }
     }
 
     /// <summary>Work items run so far (diagnostics and tests).</summary>
     public long Executed => Interlocked.Read(ref _executed);
 
-    public override int MaximumConcurrencyLevel => _threads.Length;
+    public override int MaximumConcurrencyLevel { get; } = Environment.ProcessorCount;
 
     /// <summary>Continues the awaiting method on this scheduler (at once when it runs here already).</summary>
     public EnterAwaitable Enter() => new(this);
