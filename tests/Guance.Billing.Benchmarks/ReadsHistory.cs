@@ -117,8 +117,9 @@ internal static class ReadsHistory
             """;
         const string StoredDays = "SELECT workspace_id, item, plan, billing_day, quantity FROM usage_daily_rollups WHERE workspace_id = @w";
         // Set differences both ways: a full join of the two derived tables (no index) ran for minutes on SQLite.
-        var hourly = $"SELECT (SELECT COUNT(*) FROM ({Hours} EXCEPT {StoredHours})) + (SELECT COUNT(*) FROM ({StoredHours} EXCEPT {Hours}))";
-        var daily = $"SELECT (SELECT COUNT(*) FROM ({Days} EXCEPT {StoredDays})) + (SELECT COUNT(*) FROM ({StoredDays} EXCEPT {Days}))";
+        // PostgreSQL before 16 wants every derived table named.
+        var hourly = $"SELECT (SELECT COUNT(*) FROM ({Hours} EXCEPT {StoredHours}) a) + (SELECT COUNT(*) FROM ({StoredHours} EXCEPT {Hours}) b)";
+        var daily = $"SELECT (SELECT COUNT(*) FROM ({Days} EXCEPT {StoredDays}) a) + (SELECT COUNT(*) FROM ({StoredDays} EXCEPT {Days}) b)";
         var wrongHours = await ScalarAsync(connection, hourly, workspaceId);
         var wrongDays = await ScalarAsync(connection, daily, workspaceId);
         if (wrongHours + wrongDays > 0)
