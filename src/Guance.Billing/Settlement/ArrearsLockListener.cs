@@ -10,12 +10,12 @@ namespace Guance.Billing.Settlement;
 /// Starts and ends the arrears countdown of workspaces, inside the wallet's transaction (so it commits
 /// with the charge or payment that caused it): when a charge leaves arrears, every workspace that the
 /// billing account pays for through the billing center gets its lock date (the start of the arrears
-/// plus the 14-day settlement period); when the arrears are paid in full, the countdown ends and a
-/// locked workspace is unlocked at once, with a notice.
+/// plus the 14-day settlement period), which the ARREARS_STARTED notice names; when the arrears are
+/// paid in full, the countdown ends and a locked workspace is unlocked at once, with a notice.
 /// </summary>
 public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox outbox, IOptions<SettlementOptions> options) : IArrearsListener
 {
-    public async Task OnArrearsChangedAsync(ArrearsChange change, CancellationToken cancellationToken)
+    public async Task OnArrearsChangedAsync(ArrearsChange change, NoticeValues notice, CancellationToken cancellationToken)
     {
         var accountId = change.BillingAccountId;
         var countdown = db.WorkspaceSettlements.Where(s => s.Method == SettlementMethod.BillingCenter
@@ -29,6 +29,11 @@ public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox 
                 .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
                 .SetProperty(x => x.UpdatedAt, change.At)
                 .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+            // A workspace that already had a countdown keeps its date: the notice names the first lock.
+            if (await countdown.MinAsync(s => s.LockAt, cancellationToken) is { } firstLock)
+            {
+                notice.Time("lock_at", firstLock).Flag("locks", true);
+            }
             return;
         }
 

@@ -1,3 +1,5 @@
+using Guance.Billing.Notifications;
+
 namespace Guance.Billing.Wallets;
 
 /// <summary>Arrears began (a charge left some unpaid) or were paid in full (by a recharge or a card).</summary>
@@ -20,9 +22,17 @@ public sealed record ArrearsChange(
 /// the write loses a race and is retried, the listener is called again in the new transaction (the
 /// first one's effects were rolled back): keep listeners to database work in that context.
 /// Register any number with <c>services.AddScoped&lt;IArrearsListener, ...&gt;()</c>. The same events
-/// also go to the outbox as ARREARS_STARTED and ARREARS_PAID notifications.
+/// also go to the outbox as ARREARS_STARTED and ARREARS_PAID notifications, added after every listener
+/// ran, so that a listener can name what it did in the notice.
 /// </summary>
 public interface IArrearsListener
 {
-    Task OnArrearsChangedAsync(ArrearsChange change, CancellationToken cancellationToken);
+    /// <param name="change">What changed.</param>
+    /// <param name="notice">
+    /// The figures of the change's notice, not yet rendered: a listener may add its own. ARREARS_STARTED
+    /// comes with the flag <c>locks</c> false (it promises no lock); a listener whose countdown locks
+    /// workspaces sets it and adds <c>lock_at</c>, the date the notice then names.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wallet's write.</param>
+    Task OnArrearsChangedAsync(ArrearsChange change, NoticeValues notice, CancellationToken cancellationToken);
 }

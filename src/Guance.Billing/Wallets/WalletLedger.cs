@@ -16,7 +16,7 @@ namespace Guance.Billing.Wallets;
 /// SQLite it is the database's single write lock;</item>
 /// <item>load the book (balances and lots) after the lock, so nothing read is stale;</item>
 /// <item>let the operation look up its idempotency key and post its movements;</item>
-/// <item>record arrears that began or were paid (wallet state, outbox, <see cref="IArrearsListener"/>s);</item>
+/// <item>record arrears that began or were paid (wallet state, <see cref="IArrearsListener"/>s, then the outbox);</item>
 /// <item>save (the balances, transactions and entries set-based, <see cref="LedgerWriter"/>) and commit.</item>
 /// </list>
 /// Balances are also concurrency tokens and entries are keyed by (account, sequence), so even a
@@ -230,17 +230,18 @@ public sealed class WalletLedger(
             .Where(a => a.Id == book.BillingAccountId)
             .Select(a => new { a.Username, a.Email })
             .FirstAsync(cancellationToken);
-        outbox.Add(change.Kind == ArrearsChangeKind.Started
+        var notice = change.Kind == ArrearsChangeKind.Started
             ? new NotificationDraft(NotificationKind.ArrearsStarted, book.BillingAccountId, account.Email,
-                new NoticeValues().Text("account", account.Username).Money("arrears", change.Arrears),
+                new NoticeValues().Text("account", account.Username).Money("arrears", change.Arrears).Flag("locks", false),
                 change.TransactionId, $"arrears_started:{change.TransactionId}")
             : new NotificationDraft(NotificationKind.ArrearsPaid, book.BillingAccountId, account.Email,
                 new NoticeValues().Text("account", account.Username).Money("paid", -book.ArrearsAtStart).Time("arrears_since", change.ArrearsSince),
-                change.TransactionId, $"arrears_paid:{change.TransactionId}"),
-            book.Now);
+                change.TransactionId, $"arrears_paid:{change.TransactionId}");
+        // The listeners first: what they did (a lock date) is part of the notice.
         foreach (var listener in listeners)
         {
-            await listener.OnArrearsChangedAsync(change, cancellationToken);
+            await listener.OnArrearsChangedAsync(change, notice.Values, cancellationToken);
         }
+        outbox.Add(notice, book.Now);
     }
 }

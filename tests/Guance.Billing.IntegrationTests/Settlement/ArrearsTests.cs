@@ -1,7 +1,12 @@
 using Grpc.Core;
+using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.IntegrationTests.Usage;
 using Guance.Billing.V1;
+using Guance.Billing.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationTexts = Guance.Billing.Notifications.NotificationTexts;
 using static Guance.Billing.IntegrationTests.Settlement.SettlementLifeKit;
 
 namespace Guance.Billing.IntegrationTests.Settlement;
@@ -220,5 +225,58 @@ public sealed class ArrearsTests : IDisposable
         Assert.Empty(await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceLocked));
         // Never locked, so no unlock notice either.
         Assert.Empty(await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceUnlocked));
+    }
+
+    /// <summary>An instant as a notice to an account that pays for China 1 workspaces writes it.</summary>
+    private static string Written(DateTimeOffset at) => NotificationTexts.Time(at, Sites.Get("cn1").TimeZone);
+
+    [Fact]
+    public async Task The_arrears_notice_names_the_lock_date_of_the_workspaces_the_account_pays_for()
+    {
+        var debtor = await InArrearsAsync();
+
+        var notice = Assert.Single(await host.NoticesAsync(debtor.Account.Id, NotificationKind.ArrearsStarted));
+        Assert.Contains($"将于 {Written(LockAt)} 被锁定", notice.Body, StringComparison.Ordinal); // a China site's account: Chinese
+    }
+
+    [Fact]
+    public async Task The_arrears_notice_of_an_account_that_pays_for_no_workspace_through_the_billing_center_promises_no_lock()
+    {
+        var account = await host.RegisterBillingAccountAsync("no-workspace");
+
+        await host.Operator.BillingAccounts.ChargeAsync(BillingCenterScenario.Charge(account.Id, ("logs", 3m)));
+
+        var notice = Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted));
+        Assert.Contains("It pays for no workspace through the billing center, so none is locked now", notice.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("locked on", notice.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>A countdown that was already running keeps its date; the notice names the first lock.</summary>
+    [Fact]
+    public async Task The_arrears_notice_names_the_first_lock_when_a_workspace_already_had_a_countdown()
+    {
+        var early = await host.CreateWorkspaceAsync("cn1");
+        var account = await host.UpgradeAsync(early);
+        var late = await host.CreateWorkspaceAsync("cn1");
+        await host.UpgradeAsync(late, account);
+        var earlier = Local(11, 10, 12);
+        await SetLockAtAsync(early.Id, earlier); // not one these arrears started: the API makes none such today
+        var arrearsSince = host.Clock.GetUtcNow();
+
+        await host.Operator.BillingAccounts.ChargeAsync(BillingCenterScenario.Charge(account.Id, ("logs", 3m)));
+
+        Assert.Equal(earlier, (await host.SettlementAsync(early.Id)).LockTime.ToDateTimeOffset());
+        var later = arrearsSince + TimeSpan.FromDays(14);
+        Assert.Equal(later, (await host.SettlementAsync(late.Id)).LockTime.ToDateTimeOffset());
+        var notice = Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted));
+        Assert.Contains($"将于 {Written(earlier)} 被锁定", notice.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Written(later), notice.Body, StringComparison.Ordinal);
+    }
+
+    private async Task SetLockAtAsync(string workspaceId, DateTimeOffset lockAt)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        await db.WorkspaceSettlements.Where(s => s.WorkspaceId == workspaceId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LockAt, lockAt));
     }
 }

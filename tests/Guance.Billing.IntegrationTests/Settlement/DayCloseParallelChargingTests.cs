@@ -66,7 +66,7 @@ public sealed class DayCloseParallelChargingTests
 
         public bool Seen => _overlapped.Task.IsCompleted;
 
-        public async Task OnArrearsChangedAsync(ArrearsChange change, CancellationToken cancellationToken)
+        public async Task OnArrearsChangedAsync(ArrearsChange change, Guance.Billing.Notifications.NoticeValues notice, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _inFlight) >= 2)
             {

@@ -20,7 +20,7 @@ public sealed class NotificationTemplateTests
         [NotificationKind.CardExpiringSoon] = ["card", "balance", "expires_at"],
         [NotificationKind.CardExpired] = ["card", "amount"],
         [NotificationKind.VoucherExpired] = ["voucher", "amount"],
-        [NotificationKind.ArrearsStarted] = ["account", "arrears"],
+        [NotificationKind.ArrearsStarted] = ["account", "arrears", "lock_at"],
         [NotificationKind.ArrearsPaid] = ["account", "paid", "arrears_since"],
         [NotificationKind.BillReady] = ["month", "amount"],
         [NotificationKind.CertificationApproved] = ["enterprise", "taxpayer_id"],
@@ -105,7 +105,8 @@ public sealed class NotificationTemplateTests
             {
                 continue; // without a lock there is no lock date to show
             }
-            foreach (var figure in Figures[kind].Where(f => flags || f != "recipient"))
+            // Without the flags: no invoice recipient, and no lock date where the arrears lock nothing.
+            foreach (var figure in Figures[kind].Where(f => flags || (f != "recipient" && !(kind == NotificationKind.ArrearsStarted && f == "lock_at"))))
             {
                 Assert.Contains(Written[figure], notice.Text, StringComparison.Ordinal);
                 Assert.Contains(WebUtility.HtmlEncode(Written[figure]), notice.Html, StringComparison.Ordinal);
@@ -165,6 +166,27 @@ public sealed class NotificationTemplateTests
         Assert.Contains(chinese, NotificationTemplates.Render(kind, NotificationLanguages.SimplifiedChinese, Values(false), Shanghai).Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(NotificationLanguages.English, "are locked on " + MidnightInShanghai, "pays for no workspace through the billing center, so none is locked now")]
+    [InlineData(NotificationLanguages.SimplifiedChinese, "将于 " + MidnightInShanghai + " 被锁定", "没有通过费用中心付费的工作空间，因此暂无工作空间被锁定")]
+    public void The_arrears_notice_names_the_lock_date_when_the_arrears_start_a_countdown_and_promises_no_lock_otherwise(
+        string language, string locked, string notLocked)
+    {
+        var countdown = NotificationTemplates.Render(NotificationKind.ArrearsStarted, language, Values(flags: true), Shanghai);
+        Assert.Contains(locked, countdown.Text, StringComparison.Ordinal);
+        Assert.Contains($"<strong>{MidnightInShanghai}</strong>", countdown.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(notLocked, countdown.Text, StringComparison.Ordinal);
+
+        // Without a countdown the notice needs no lock date and names none.
+        var none = NotificationTemplates.Render(NotificationKind.ArrearsStarted, language,
+            new NoticeValues().Text("account", "acme-ltd").Money("arrears", 50000).Flag("locks", false).Text(NotificationTemplates.IdValue, "ntf_1"), Shanghai);
+        foreach (var part in new[] { none.Text, none.Html })
+        {
+            Assert.Contains(notLocked, part, StringComparison.Ordinal);
+            Assert.DoesNotContain(language == NotificationLanguages.English ? "locked on" : "将于", part, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Values_are_html_encoded_in_the_html_body_only()
     {
@@ -184,7 +206,7 @@ public sealed class NotificationTemplateTests
         Assert.Contains("no en template", missing.Message, StringComparison.Ordinal);
 
         var unfilled = Assert.Throws<InvalidOperationException>(() =>
-            NotificationTemplates.Render(NotificationKind.ArrearsStarted, NotificationLanguages.English, new NoticeValues().Text("account", "a"), Shanghai));
+            NotificationTemplates.Render(NotificationKind.ArrearsStarted, NotificationLanguages.English, new NoticeValues().Text("account", "a").Flag("locks", false), Shanghai));
         Assert.Contains("arrears", unfilled.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,7 @@
 using Guance.Billing.Data;
+using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.Tests.Wallets;
@@ -10,16 +12,23 @@ public sealed class ArrearsListenerTests
     {
         public List<(ArrearsChange Change, bool InTransaction)> Changes { get; } = new();
         public bool FailOnPaid { get; set; }
+
+        /// <summary>A lock date the listener names in the ARREARS_STARTED notice, as a countdown would.</summary>
+        public DateTimeOffset? LockAt { get; set; }
     }
 
     private sealed class RecordingListener(Recorder recorder, BillingDbContext db) : IArrearsListener
     {
-        public Task OnArrearsChangedAsync(ArrearsChange change, CancellationToken cancellationToken)
+        public Task OnArrearsChangedAsync(ArrearsChange change, NoticeValues notice, CancellationToken cancellationToken)
         {
             recorder.Changes.Add((change, db.Database.CurrentTransaction is not null));
             if (recorder.FailOnPaid && change.Kind == ArrearsChangeKind.Paid)
             {
                 throw new InvalidOperationException("unlock failed");
+            }
+            if (recorder.LockAt is { } lockAt && change.Kind == ArrearsChangeKind.Started)
+            {
+                notice.Time("lock_at", lockAt).Flag("locks", true);
             }
             return Task.CompletedTask;
         }
@@ -76,4 +85,30 @@ public sealed class ArrearsListenerTests
         Assert.NotNull(wallet.ArrearsSince);
         await bed.AssertLedgerCleanAsync();
     }
+
+    [Fact]
+    public async Task The_arrears_notice_is_written_after_the_listeners_with_the_figures_they_added()
+    {
+        var (bed, recorder) = await CreateAsync();
+        await using var _ = bed;
+        var uncounted = await bed.RegisterAsync();
+        var counted = await bed.RegisterAsync();
+        var lockAt = bed.Clock.GetUtcNow().AddDays(14);
+
+        await bed.ChargeAsync(uncounted, ("logs", 1_000));
+        recorder.LockAt = lockAt;
+        await bed.ChargeAsync(counted, ("logs", 1_000));
+
+        var zone = await bed.InScopeAsync(s => Task.FromResult(s.GetRequiredService<NoticeAudiences>().Of(counted, null).Zone));
+        var named = await ArrearsStartedAsync(bed, counted);
+        Assert.Contains($"are locked on {NotificationTexts.Time(lockAt, zone)}", named.Body, StringComparison.Ordinal);
+        Assert.Contains(NotificationTexts.Time(lockAt, zone), named.HtmlBody, StringComparison.Ordinal);
+        var unnamed = await ArrearsStartedAsync(bed, uncounted);
+        Assert.Contains("none is locked now", unnamed.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("locked on", unnamed.Body, StringComparison.Ordinal);
+    }
+
+    private static Task<Notification> ArrearsStartedAsync(WalletTestBed bed, string account) =>
+        bed.InScopeAsync(s => s.GetRequiredService<BillingDbContext>().Notifications
+            .SingleAsync(n => n.BillingAccountId == account && n.Kind == NotificationKind.ArrearsStarted));
 }

@@ -1,5 +1,6 @@
 using Guance.Billing.Common;
 using Guance.Billing.Data;
+using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -191,7 +192,7 @@ public sealed class ChargeBatchTests
 
     private sealed class RecordingListener(List<ArrearsChange> changes) : IArrearsListener
     {
-        public Task OnArrearsChangedAsync(ArrearsChange change, CancellationToken cancellationToken)
+        public Task OnArrearsChangedAsync(ArrearsChange change, NoticeValues notice, CancellationToken cancellationToken)
         {
             changes.Add(change);
             return Task.CompletedTask;
