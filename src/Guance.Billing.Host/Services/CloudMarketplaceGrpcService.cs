@@ -14,7 +14,7 @@ public sealed class CloudMarketplaceGrpcService(CloudMarketplace marketplace, Cl
     public override async Task<ListCloudMeteringRecordsResponse> ListCloudMeteringRecords(ListCloudMeteringRecordsRequest request, ServerCallContext context)
     {
         var (batches, next) = await marketplace.ListAsync(context.GetCaller(), (Workspaces.CloudProvider)request.Provider, request.CloudAccountId,
-            request.PageSize, request.PageToken, context.CancellationToken);
+            request.PageSize, request.PageToken, context.CancellationToken, request.Expired);
         var response = new ListCloudMeteringRecordsResponse { NextPageToken = next };
         response.Batches.Add(batches.Select(b => b.ToMessage()));
         return response;
@@ -28,6 +28,17 @@ public sealed class CloudMarketplaceGrpcService(CloudMarketplace marketplace, Cl
         var response = new AcknowledgeCloudMeteringRecordsResponse();
         response.Records.Add(records.Select(r => r.ToMessage()));
         return response;
+    }
+
+    public override async Task<ReissueCloudMeteringRecordResponse> ReissueCloudMeteringRecord(ReissueCloudMeteringRecordRequest request, ServerCallContext context)
+    {
+        var reissue = await marketplace.ReissueAsync(context.GetCaller(), request.RecordId, context.CancellationToken);
+        return new ReissueCloudMeteringRecordResponse
+        {
+            Record = reissue.Record.ToMessage(),
+            Replacement = reissue.Replacement?.ToMessage(),
+            Replayed = reissue.Replayed,
+        };
     }
 
     public override async Task<CancelCloudSubscriptionResponse> CancelCloudSubscription(CancelCloudSubscriptionRequest request, ServerCallContext context)

@@ -4,6 +4,7 @@ using Guance.Billing.Identity;
 using Guance.Billing.Settlement;
 using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Guance.Billing.Cloud;
 
@@ -11,8 +12,10 @@ namespace Guance.Billing.Cloud;
 /// What the marketplace integration (with the operator token) does with metering records: list the
 /// pending and failed ones of a provider in that provider's batches, and report what the marketplace
 /// said. Outcomes are conditional updates: a record once sent stays sent, whoever reports what later.
+/// An AWS record that AWS did not accept within <see cref="CloudMeteringRecord.AwsWindow"/> expires (AWS would
+/// refuse it, and its whole batch with it); an operator reissues it once AWS's reports show it was not metered.
 /// </summary>
-public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer former, TimeProvider clock)
+public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer former, TimeProvider clock, ILogger<CloudMarketplace> logger)
 {
     public const int MaxAcknowledgements = 1000;
     private const int MaxFailureReason = 512;
@@ -23,11 +26,12 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
     /// batches of one cloud account and at most the provider's batch size.
     /// </summary>
     public async Task<(IReadOnlyList<MeteringBatch> Batches, string NextPageToken)> ListAsync(
-        Caller caller, CloudProvider provider, string? cloudAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
+        Caller caller, CloudProvider provider, string? cloudAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken, bool expired = false)
     {
         caller.RequireOperator();
-        var list = $"cloud_metering_records:{(int)provider}:{cloudAccountId}";
-        var validator = new RequestValidator().Defined(provider, "provider");
+        var list = $"cloud_metering_records:{(int)provider}:{cloudAccountId}:{(expired ? "expired" : "to-send")}";
+        var validator = new RequestValidator().Defined(provider, "provider")
+            .Check(!expired || provider == CloudProvider.Aws, "expired", "is for AWS records only: other marketplaces take a record at any age");
         if (!string.IsNullOrEmpty(cloudAccountId))
         {
             validator.Id(cloudAccountId, "cloud_account_id", "ca");
@@ -45,11 +49,14 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         }
 
         await former.FormDueAsync(cancellationToken);
+        await ExpireAsync(cancellationToken);
 
         var batchSize = MarketplaceBatchSizes.Of(provider);
         var size = pageSize == 0 ? Math.Min(Paging.MaxPageSize, 4 * batchSize) : pageSize;
         var query = db.CloudMeteringRecords.AsNoTracking()
-            .Where(r => r.Provider == provider && r.Status != MeteringRecordStatus.Sent);
+            .Where(r => r.Provider == provider && (expired
+                ? r.Status == MeteringRecordStatus.Expired
+                : r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed));
         if (!string.IsNullOrEmpty(cloudAccountId))
         {
             query = query.Where(r => r.CloudAccountId == cloudAccountId);
@@ -60,6 +67,88 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
             .SelectMany(g => g.Chunk(batchSize).Select(chunk => new MeteringBatch(g.Key, chunk)))
             .ToList();
         return (batches, next);
+    }
+
+    /// <summary>AWS records still to send whose window has passed become Expired: AWS would refuse them, and each batch they are in.</summary>
+    private async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        var hourStartedBefore = clock.GetUtcNow() - CloudMeteringRecord.AwsWindow;
+        var expired = await db.CloudMeteringRecords
+            .Where(r => r.Provider == CloudProvider.Aws && r.UsageTime <= hourStartedBefore
+                && (r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Expired), cancellationToken);
+        if (expired > 0)
+        {
+            logger.LogWarning("{Records} AWS metering records expired unsent: AWS no longer takes them. Check AWS's usage reports, then reissue those it did not meter (docs/api.md)", expired);
+        }
+    }
+
+    /// <summary>
+    /// ReissueCloudMeteringRecord: an expired AWS record becomes Reissued and gives its lines back, so that a new part
+    /// of the same day and item meters them in the current hour (formed here), or in the next one when this hour has a
+    /// record of the dimension already. Reissuing a reissued record changes nothing.
+    /// </summary>
+    public async Task<MeteringReissue> ReissueAsync(Caller caller, string? recordId, CancellationToken cancellationToken)
+    {
+        caller.RequireOperator();
+        new RequestValidator()
+            .Check(MeteringRecordFormer.IsRecordId(recordId), "record_id", "must be the record_id of a listed record (cmr_ and 32 hex digits)")
+            .ThrowIfInvalid();
+        await ExpireAsync(cancellationToken);
+        var record = await db.CloudMeteringRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == recordId, cancellationToken)
+            ?? throw Errors.NotFound(ResourceTypes.MeteringRecord, recordId!);
+        if (record.Status == MeteringRecordStatus.Reissued)
+        {
+            return new MeteringReissue(record, null, Replayed: true);
+        }
+        if (record.Status != MeteringRecordStatus.Expired)
+        {
+            throw NotExpired(record);
+        }
+
+        List<(string DailyBillId, Usage.BillingItem Item)> lines;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var reissued = await db.CloudMeteringRecords
+                .Where(r => r.Id == record.Id && r.Status == MeteringRecordStatus.Expired)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Reissued), cancellationToken);
+            if (reissued == 0)
+            {
+                // A late acknowledgement or another operator came first: answer from what is there now.
+                await transaction.RollbackAsync(cancellationToken);
+                return await ReissueAsync(caller, recordId, cancellationToken);
+            }
+            lines = (await db.CloudMeteringLines.AsNoTracking().Where(l => l.RecordId == record.Id)
+                .Select(l => new { l.DailyBillId, l.Item }).ToListAsync(cancellationToken))
+                .Select(l => (l.DailyBillId, l.Item)).ToList();
+            await db.CloudMeteringLines.Where(l => l.RecordId == record.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, (string?)null), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        logger.LogWarning("Metering record {Record} ({CloudAccount} {Day} {Item}, {Amount} cents) was reissued by an operator",
+            record.Id, record.CloudAccountId, record.BillingDay, record.Item, record.Amount);
+
+        await former.FormDueAsync(cancellationToken);
+        var (billId, item) = lines[0]; // a record is formed with at least one line
+        var replacementId = await db.CloudMeteringLines.AsNoTracking()
+            .Where(l => l.DailyBillId == billId && l.Item == item).Select(l => l.RecordId).FirstAsync(cancellationToken);
+        var replacement = replacementId is null ? null
+            : await db.CloudMeteringRecords.AsNoTracking().FirstAsync(r => r.Id == replacementId, cancellationToken);
+        var now = await db.CloudMeteringRecords.AsNoTracking().FirstAsync(r => r.Id == record.Id, cancellationToken);
+        return new MeteringReissue(now, replacement, Replayed: false);
+    }
+
+    private static BillingException NotExpired(CloudMeteringRecord record)
+    {
+        var subject = $"cloud_metering_records/{record.Id}";
+        var why = record.Provider != CloudProvider.Aws
+            ? $"{record.Provider} takes a metering record at any age: resend it."
+            : record.Status == MeteringRecordStatus.Sent
+                ? "AWS accepted it already."
+                : $"AWS still takes it until {Errors.Instant(record.UsageTime + CloudMeteringRecord.AwsWindow)}: resend it.";
+        return Errors.Precondition(ErrorReasons.MeteringRecordNotExpired, subject, $"Metering record {record.Id} is not expired: {why}")
+            .With("record_id", record.Id)
+            .With("status", record.Status.ToString().ToUpperInvariant());
     }
 
     /// <summary>
@@ -125,10 +214,15 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         {
             foreach (var a in acknowledgements)
             {
-                var pending = db.CloudMeteringRecords.Where(r => r.Id == a.RecordId && r.Status != MeteringRecordStatus.Sent);
+                var record = db.CloudMeteringRecords.Where(r => r.Id == a.RecordId);
                 if (a.Outcome == MeteringOutcome.Sent)
                 {
-                    await pending.ExecuteUpdateAsync(s => s
+                    if (await record.AnyAsync(r => r.Status == MeteringRecordStatus.Reissued, cancellationToken))
+                    {
+                        logger.LogError("Metering record {Record} was reported sent after it was reissued: its quantity may be metered twice; check AWS's usage reports", a.RecordId);
+                    }
+                    // Whatever it was, the marketplace took it: the truth is recorded.
+                    await record.Where(r => r.Status != MeteringRecordStatus.Sent).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Status, MeteringRecordStatus.Sent)
                         .SetProperty(r => r.Attempts, r => r.Attempts + 1)
                         .SetProperty(r => r.FailureReason, (string?)null)
@@ -138,7 +232,8 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
                 else
                 {
                     var reason = a.FailureReason!.Trim();
-                    await pending.ExecuteUpdateAsync(s => s
+                    // An expired or reissued record stays so: it is not sent again.
+                    await record.Where(r => r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Status, MeteringRecordStatus.Failed)
                         .SetProperty(r => r.Attempts, r => r.Attempts + 1)
                         .SetProperty(r => r.FailureReason, reason)

@@ -14,6 +14,15 @@ public enum MeteringRecordStatus
 
     /// <summary>The marketplace refused it (its reason is kept); it is listed again to be resent.</summary>
     Failed = 3,
+
+    /// <summary>
+    /// AWS only: not accepted within AWS's window after its hour (<see cref="CloudMeteringRecord.AwsWindow"/>), so AWS
+    /// refuses it now, and a batch with it as a whole. No longer listed for sending; an operator reissues it.
+    /// </summary>
+    Expired = 4,
+
+    /// <summary>An operator reissued it: its lines went to a later part, which meters them in a later hour.</summary>
+    Reissued = 5,
 }
 
 /// <summary>
@@ -27,6 +36,9 @@ public enum MeteringRecordStatus
 /// </summary>
 public sealed class CloudMeteringRecord
 {
+    /// <summary>AWS takes no usage record 6 hours or more after the hour it reports.</summary>
+    public static readonly TimeSpan AwsWindow = TimeSpan.FromHours(6);
+
     public required string Id { get; init; }
     public CloudProvider Provider { get; init; }
     public required string CloudAccountId { get; init; }

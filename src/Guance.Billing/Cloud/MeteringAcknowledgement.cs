@@ -12,3 +12,6 @@ public sealed record MeteringAcknowledgement(string? RecordId, MeteringOutcome O
 
 /// <summary>The records of one cloud account that go to the marketplace in one call.</summary>
 public sealed record MeteringBatch(string CloudAccountId, IReadOnlyList<CloudMeteringRecord> Records);
+
+/// <summary>What ReissueCloudMeteringRecord did: the record (now reissued), and the new part when it was formed at once.</summary>
+public sealed record MeteringReissue(CloudMeteringRecord Record, CloudMeteringRecord? Replacement, bool Replayed);

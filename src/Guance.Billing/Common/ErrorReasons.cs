@@ -245,6 +245,9 @@ public static class ErrorReasons
     /// <summary>NOT_FOUND: no metering record with this id (<see cref="ResourceTypes.MeteringRecord"/>).</summary>
     public const string MeteringRecordNotFound = "METERING_RECORD_NOT_FOUND";
 
+    /// <summary>FAILED_PRECONDITION: only an AWS metering record that expired (not accepted within AWS's 6 hours) can be reissued.</summary>
+    public const string MeteringRecordNotExpired = "METERING_RECORD_NOT_EXPIRED";
+
     /// <summary>NOT_FOUND: no monthly bill with this id that the caller may see (<see cref="ResourceTypes.MonthlyBill"/>).</summary>
     public const string MonthlyBillNotFound = "MONTHLY_BILL_NOT_FOUND";
 

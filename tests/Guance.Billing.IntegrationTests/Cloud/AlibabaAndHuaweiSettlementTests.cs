@@ -35,6 +35,10 @@ public sealed class AlibabaAndHuaweiSettlementTests
         Assert.Equal(10 * 5800, records.Sum(r => r.Quantity)); // 58.00 a day (CloudKit.AllItems), no voucher or card
         // Another provider's list does not show them.
         Assert.DoesNotContain(await host.PendingBatchesAsync(CloudProvider.Aws), b => b.CloudAccountId == alibaba.CloudAccountId);
+        // Days old, they are still to send: Alibaba Cloud takes a record at any age, so none expires or is reissued.
+        Assert.All(records, r => Assert.Equal(MeteringRecordStatus.Pending, r.Status));
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => host.Operator.CloudMarketplace.ReissueCloudMeteringRecordAsync(
+            new ReissueCloudMeteringRecordRequest { RecordId = records[0].RecordId }), "METERING_RECORD_NOT_EXPIRED");
         await host.AcknowledgeAsync(records.Select(r => r.RecordId));
 
         var response = await host.Operator.CloudMarketplace.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest { CloudAccountId = alibaba.CloudAccountId });

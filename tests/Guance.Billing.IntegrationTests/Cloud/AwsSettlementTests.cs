@@ -20,7 +20,20 @@ public sealed class AwsSettlementTests
         await host.GrantVoucherAsync(aws.Account.Id, 10m);
 
         await aws.ReportAsync(host, (BillingItem.TimeSeries, 10_000), (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
-        var day1 = await host.EndDayAsync("cn2");
+        var days = new List<DateOnly> { await host.EndDayAsync() };
+        for (var i = 0; i < 3; i++)
+        {
+            await aws.ReportAsync(host, CloudKit.AllItems.Select(x => (x.Item, x.Quantity)).ToArray());
+            days.Add(await host.EndDayAsync());
+        }
+        // The four days are closed late, an hour apart (a catch-up after an outage): AWS takes a dimension's record once an
+        // hour, and none 6 hours after its hour, so all four days' records are still to send.
+        foreach (var day in days)
+        {
+            await host.CloseDayAsync("cn2", day);
+            host.Clock.Advance(TimeSpan.FromHours(1));
+        }
+        var day1 = days[0];
         var bill = await host.BillAsync(aws.Id, day1);
         // Lines: time series 7.00, logs 15.00, SMS 5.00 (see CloudKit.AllItems): total 27.00.
         // The 10.00 voucher pays time series 7.00 and 3.00 of logs, never SMS; the AWS account owes
@@ -34,12 +47,6 @@ public sealed class AwsSettlementTests
         Assert.Equal(1700, bill.CloudAmount.Cents());
         Assert.Equal(0, bill.PaidByCash.Cents());
         Assert.Equal(0, bill.Arrears.Cents());
-
-        for (var i = 0; i < 3; i++)
-        {
-            await aws.ReportAsync(host, CloudKit.AllItems.Select(x => (x.Item, x.Quantity)).ToArray());
-            await host.EndDayAsync("cn2");
-        }
 
         // Day 1: logs and SMS (time series was paid by the voucher); days 2-4: all 11 items each, the
         // voucher spent. 2 + 3 × 11 = 35 records: batches of 25 and 10, all of the one AWS account.
@@ -154,6 +161,103 @@ public sealed class AwsSettlementTests
         Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(aws.Id, second)).Status);
     }
 
+    [Fact]
+    public async Task A_record_not_accepted_within_six_hours_of_its_hour_expires_and_leaves_the_batches_to_send()
+    {
+        // AWS takes no record 6 hours or more after its hour, and refuses a whole batch for one such record: an expired
+        // record must not hold back the others of its batch.
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
+        var day = await host.EndDayAsync("cn2");
+        var formed = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
+        Assert.Equal(2, formed.Count);
+        var logs = formed.Single(r => r.Item == BillingItem.Logs);
+        await host.AcknowledgeAsync([], (logs.RecordId, "ThrottlingException: Rate exceeded"));
+
+        var hour = logs.UsageTime.ToDateTimeOffset();
+        host.Clock.Advance(hour.AddHours(6).AddTicks(-1) - host.Clock.GetUtcNow());
+        Assert.Equal(2, (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).Sum(b => b.Records.Count));
+        Assert.Empty(await host.ExpiredBatchesAsync(aws.CloudAccountId));
+
+        host.Clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        var expired = (await host.ExpiredBatchesAsync(aws.CloudAccountId)).SelectMany(b => b.Records).OrderBy(r => r.Item).ToList();
+        Assert.Equal(formed.OrderBy(r => r.Item).Select(r => r.RecordId), expired.Select(r => r.RecordId));
+        Assert.All(expired, r => Assert.Equal(MeteringRecordStatus.Expired, r.Status));
+        Assert.Equal(("ThrottlingException: Rate exceeded", 1), (expired[0].FailureReason, expired[0].Attempts)); // logs: its last refusal stays
+        // A failure reported now (AWS's TimestampOutOfBounds) leaves it expired; the bill still awaits the cloud.
+        var late = await host.AcknowledgeAsync([], (logs.RecordId, "TimestampOutOfBoundsException"));
+        Assert.Equal(MeteringRecordStatus.Expired, late.Records.Single().Status);
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        Assert.Equal(DailyBillStatus.AwaitingCloud, (await host.BillAsync(aws.Id, day)).Status);
+
+        // Other marketplaces take a record at any age.
+        await RpcAssert.InvalidFields(() => host.Operator.CloudMarketplace.ListCloudMeteringRecordsAsync(new ListCloudMeteringRecordsRequest
+        {
+            Provider = CloudProvider.AlibabaCloud, Expired = true,
+        }), "expired");
+    }
+
+    [Fact]
+    public async Task A_reissued_record_meters_its_quantity_again_in_a_later_hour_and_settles_the_bill()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
+        var day = await host.EndDayAsync("cn2");
+        var market = host.Operator.CloudMarketplace;
+        Task<ReissueCloudMeteringRecordResponse> ReissueAsync(string id) => market.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest { RecordId = id }).ResponseAsync;
+
+        var formed = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
+        var logs = formed.Single(r => r.Item == BillingItem.Logs);
+        var sms = formed.Single(r => r.Item == BillingItem.Sms);
+        // Still within AWS's window: resend it, do not reissue it.
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(logs.RecordId), "METERING_RECORD_NOT_EXPIRED");
+
+        // The next day's logs are metered in the hour the first day's logs will be reissued in.
+        host.Clock.Advance(TimeSpan.FromHours(7));
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        await aws.ReportAsync(host, (BillingItem.Logs, 2_000_000));
+        var nextDay = await host.EndDayAsync("cn2");
+        var nextLogs = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
+        Assert.Equal((nextDay, BillingItem.Logs), (nextLogs.Day.ToDateOnly(), nextLogs.Item));
+
+        var first = await ReissueAsync(logs.RecordId);
+        Assert.Equal((MeteringRecordStatus.Reissued, false), (first.Record.Status, first.Replayed));
+        Assert.Null(first.Replacement); // this hour has the next day's logs: the replacement waits for the next hour
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        var waiting = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
+        var logsAgain = waiting.Single(r => r.Day.ToDateOnly() == day);
+        Assert.Equal((BillingItem.Logs, 1, logs.Quantity, MeteringRecordStatus.Pending), (logsAgain.Item, logsAgain.Part, logsAgain.Quantity, logsAgain.Status));
+        Assert.NotEqual(logs.RecordId, logsAgain.RecordId);
+        Assert.Equal(nextLogs.UsageTime.ToDateTimeOffset().AddHours(1), logsAgain.UsageTime.ToDateTimeOffset());
+
+        // Reissued again (a retry after a lost answer): nothing changes.
+        var replay = await ReissueAsync(logs.RecordId);
+        Assert.Equal((MeteringRecordStatus.Reissued, true), (replay.Record.Status, replay.Replayed));
+        Assert.Null(replay.Replacement);
+        Assert.Equal(waiting, (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
+
+        // This hour is free for SMS: its replacement is formed at once.
+        var smsAgain = (await ReissueAsync(sms.RecordId)).Replacement;
+        Assert.NotNull(smsAgain);
+        Assert.Equal((day, BillingItem.Sms, 1, sms.Quantity, MeteringRecordStatus.Pending), (smsAgain.Day.ToDateOnly(), smsAgain.Item, smsAgain.Part, smsAgain.Quantity, smsAgain.Status));
+        Assert.Equal(logsAgain.UsageTime, smsAgain.UsageTime);
+        Assert.Empty(await host.ExpiredBatchesAsync(aws.CloudAccountId));
+
+        // Accepted by AWS, the replacements settle the first day's bill, for the amount the bill owed the cloud.
+        Assert.Equal(DailyBillStatus.AwaitingCloud, (await host.BillAsync(aws.Id, day)).Status);
+        await host.AcknowledgeAsync([logsAgain.RecordId, smsAgain.RecordId, nextLogs.RecordId]);
+        var bill = await host.BillAsync(aws.Id, day);
+        Assert.Equal((DailyBillStatus.Charged, logs.Quantity + sms.Quantity), (bill.Status, bill.CloudAmount.Cents()));
+        Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(aws.Id, nextDay)).Status);
+        await host.AssertLedgerCleanAsync(aws.Account.Id);
+
+        // A sent record is not reissued.
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(logsAgain.RecordId), "METERING_RECORD_NOT_EXPIRED");
+    }
+
     /// <summary>The counts of the day's close of cn2.</summary>
     private static async Task<(int AwaitingCloud, int Charged)> BillsAwaitingCloudAndChargedAsync(BillingHost host, DateOnly day)
     {
@@ -237,7 +341,9 @@ public sealed class AwsSettlementTests
         var bill = await host.BillAsync(aws.Id, after);
         Assert.Equal((DailyBillStatus.Charged, SettlementMethod.BillingCenter, ""), (bill.Status, bill.Method, bill.CloudAccountId));
         Assert.Equal((1500, 1000, 500, 0), (bill.Total.Cents(), bill.PaidByCash.Cents(), bill.Arrears.Cents(), bill.CloudAmount.Cents()));
-        var records = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
+        // The metered day's record is past AWS's 6 hours by now: it is listed as expired, and no day after it was metered.
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        var records = (await host.ExpiredBatchesAsync(aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
         Assert.Equal([(metered.Year, metered.Month, metered.Day)], records.Select(r => (r.Day.Year, r.Day.Month, r.Day.Day)).Distinct());
         // The cancellation's countdown stands (the arrears would lock later).
         Assert.Equal(lockAt, (await host.SettlementAsync(aws.Id)).LockTime);

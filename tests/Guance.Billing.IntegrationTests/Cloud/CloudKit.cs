@@ -103,10 +103,16 @@ public static class CloudKit
     }
 
     /// <summary>Every batch of the provider's pending records, all pages.</summary>
-    public static async Task<List<CloudMeteringBatch>> PendingBatchesAsync(this BillingHost host, CloudProvider provider, string cloudAccountId = "", int pageSize = 0)
+    public static Task<List<CloudMeteringBatch>> PendingBatchesAsync(this BillingHost host, CloudProvider provider, string cloudAccountId = "", int pageSize = 0) =>
+        host.BatchesAsync(new ListCloudMeteringRecordsRequest { Provider = provider, CloudAccountId = cloudAccountId, PageSize = pageSize });
+
+    /// <summary>Every batch of the expired AWS records, all pages.</summary>
+    public static Task<List<CloudMeteringBatch>> ExpiredBatchesAsync(this BillingHost host, string cloudAccountId = "") =>
+        host.BatchesAsync(new ListCloudMeteringRecordsRequest { Provider = CloudProvider.Aws, CloudAccountId = cloudAccountId, Expired = true });
+
+    private static async Task<List<CloudMeteringBatch>> BatchesAsync(this BillingHost host, ListCloudMeteringRecordsRequest request)
     {
         var batches = new List<CloudMeteringBatch>();
-        var request = new ListCloudMeteringRecordsRequest { Provider = provider, CloudAccountId = cloudAccountId, PageSize = pageSize };
         do
         {
             var page = await host.Operator.CloudMarketplace.ListCloudMeteringRecordsAsync(request);

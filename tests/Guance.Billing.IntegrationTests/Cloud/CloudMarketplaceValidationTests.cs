@@ -32,11 +32,24 @@ public sealed class CloudMarketplaceValidationTests : IClassFixture<BillingHost>
                 Ack(new CloudMeteringResult { RecordId = UnknownRecordId, Outcome = MeteringOutcome.Sent })), "OPERATOR_REQUIRED");
             await RpcAssert.Fails(StatusCode.PermissionDenied, () => api.CloudMarketplace.CancelCloudSubscriptionAsync(
                 new CancelCloudSubscriptionRequest { CloudAccountId = UnknownCloudAccountId }), "OPERATOR_REQUIRED");
+            await RpcAssert.Fails(StatusCode.PermissionDenied, () => api.CloudMarketplace.ReissueCloudMeteringRecordAsync(
+                new ReissueCloudMeteringRecordRequest { RecordId = UnknownRecordId }), "OPERATOR_REQUIRED");
         }
         var anonymous = host.Api().CloudMarketplace;
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => anonymous.ListCloudMeteringRecordsAsync(new ListCloudMeteringRecordsRequest { Provider = CloudProvider.Aws }), "TOKEN_MISSING");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => anonymous.AcknowledgeCloudMeteringRecordsAsync(Ack()), "TOKEN_MISSING");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => anonymous.CancelCloudSubscriptionAsync(new CancelCloudSubscriptionRequest()), "TOKEN_MISSING");
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => anonymous.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest()), "TOKEN_MISSING");
+    }
+
+    [Fact]
+    public async Task Reissue_refuses_a_malformed_or_unknown_record()
+    {
+        var market = host.Operator.CloudMarketplace;
+        await RpcAssert.InvalidFields(() => market.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest { RecordId = "cmr_XYZ" }), "record_id");
+        await RpcAssert.InvalidFields(() => market.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest()), "record_id");
+        await RpcAssert.Fails(StatusCode.NotFound, () => market.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest { RecordId = UnknownRecordId }),
+            "METERING_RECORD_NOT_FOUND");
     }
 
     [Fact]
