@@ -115,5 +115,6 @@ public sealed class AccountPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Contains("Ali prod", page.Find("[data-testid=cloud-accounts] tr[data-id=ca_1]").TextContent, StringComparison.Ordinal));
         Assert.Equal(CloudProvider.AlibabaCloud, Host.CallsOf<AddCloudAccountRequest>("BillingAccountService/AddCloudAccount").Last().Provider);
+        PhoneCards.AssertEveryCellNamed(page, "cloud-accounts");
     }
 }

@@ -53,6 +53,9 @@ public sealed class BillDetailsPageTests : ConsoleContext
         var lines = page.WaitForElements("[data-testid=bill-lines] tbody tr");
         Assert.Contains("Bill of 2026-11-18 (UTC+8): CNY 3.60", page.Find("[data-testid=bill]").TextContent);
         Assert.Equal(["Time series", "6,000", "6.00", "CNY 0.60 per 1,000", "CNY 3.60"], lines[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        PhoneCards.AssertEveryCellNamed(page, "items");
+        PhoneCards.AssertEveryCellNamed(page, "daily-bills");
+        PhoneCards.AssertEveryCellNamed(page, "bill-lines");
     }
 
     private static DailyBill Bill(int day, decimal amount) => new()

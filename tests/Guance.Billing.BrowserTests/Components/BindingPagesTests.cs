@@ -45,6 +45,7 @@ public sealed class BindingPagesTests : ConsoleContext
         Assert.Equal("K7QM-3XPA-9WRT", created.QuerySelector("code")!.TextContent);
         Assert.Contains("2026-11-02 10:10", created.TextContent, StringComparison.Ordinal);
         Assert.Single(page.FindAll("[data-testid=revoke-binding-code]"));
+        PhoneCards.AssertEveryCellNamed(page, "binding-codes");
         Assert.All(Host.CallsOf<ListBindingCodesRequest>("BillingAccountService/ListBindingCodes"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
     }
 

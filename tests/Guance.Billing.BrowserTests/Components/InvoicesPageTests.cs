@@ -49,7 +49,18 @@ public sealed class InvoicesPageTests : ConsoleContext
         var row = page.Find("[data-testid=invoiceable-sources] tr[data-id=card_1]");
         Assert.Contains("CNY 500.00", row.TextContent, StringComparison.Ordinal);
         Assert.Equal("CNY 400.00", row.QuerySelector("[data-testid=remaining]")!.TextContent);
+        PhoneCards.AssertEveryCellNamed(page, "invoiceable-sources");
+        PhoneCards.AssertEveryCellNamed(page, "invoice-infos");
         Assert.All(Host.Calls, c => Assert.Equal(BillingCenterToken, c.Token));
+    }
+
+    [Fact]
+    public void Each_mailing_address_names_its_fields_for_a_phone()
+    {
+        var editor = Render<MailingAddressEditor>(p => p.Add(x => x.Addresses,
+            [new MailingAddress { MailingAddressId = "ma_1", Recipient = "Li Lei", Phone = "13800000000", Email = "li@example.com", Address = "1 West Lake Road" }]));
+
+        PhoneCards.AssertEveryCellNamed(editor, "mailing-addresses");
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed class UsageStatisticsPageTests : ConsoleContext
         Assert.Equal(["Time series", "2,000", "2,500", "40,000"], rows[0].QuerySelectorAll("td").Take(4).Select(td => td.TextContent.Trim()));
         Assert.Equal("1,000 of 3,000 left", rows[0].QuerySelector("[data-testid=quota]")!.TextContent.Trim());
         Assert.Equal("0 of 1,000,000 left", rows[1].QuerySelector("[data-testid=quota]")!.TextContent.Trim());
+        PhoneCards.AssertEveryCellNamed(page, "usage-statistics");
         // Site time, and saying so: 01:00 UTC is 09:00 in Asia/Shanghai; the site's day is its own.
         Assert.Contains("Today at the site is 2026-11-20 (UTC+8); figures as of 2026-11-20 09:00 UTC+8.", page.Find("[data-testid=as-of]").TextContent);
     }

@@ -1,11 +1,47 @@
+using System.Text.Json;
+using Google.Protobuf.WellKnownTypes;
+using Guance.Billing.Client;
+using Guance.Billing.V1;
 using Microsoft.Playwright;
 
 namespace Guance.Billing.BrowserTests.EndToEnd;
 
-/// <summary>The console on a phone's screen (390 by 844): the menu lies over the page, closed until its button opens it.</summary>
+/// <summary>
+/// The console on a phone's screen (390 by 844): the menu lies over the page, closed until its button opens it,
+/// and each row of a list is a card that names every figure, none cut off at the screen's edge.
+/// </summary>
 [Collection(ConsoleEndToEnd.Name)]
 public sealed class PhoneLayoutTests(ConsoleHost console)
 {
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    /// <summary>
+    /// The first row of the list marked data-testid=testId: per cell, the words of its column's header, the label shown
+    /// before it (CSS content, quoted), its left and right edges, and for a money cell (an amount alone) its amount and
+    /// the number of lines it takes.
+    /// </summary>
+    private const string FirstRowScript = """
+        testId => {
+            const list = document.querySelector(`[data-testid=${testId}]`);
+            const headers = [...list.querySelectorAll('thead th')].map(th => th.textContent.trim());
+            return [...list.querySelector('tbody tr').children].map((td, i) => {
+                const text = td.textContent.trim();
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                const box = td.getBoundingClientRect();
+                return {
+                    header: headers[i] ?? '', label: getComputedStyle(td, '::before').content, left: box.left, right: box.right,
+                    amount: /^CNY [+-]?[\d,]+\.\d{2}$/.test(text) ? text : null,
+                    lines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+                };
+            });
+        }
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed record Cell(string Header, string Label, double Left, double Right, string? Amount, int Lines);
+
     [Fact]
     public async Task On_a_phone_the_page_has_the_whole_width_and_the_menu_opens_over_it()
     {
@@ -35,5 +71,119 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
 
         await Assertions.Expect(tab.Page.Locator(".mud-drawer").GetByRole(AriaRole.Link, new() { Name = "Workspaces", Exact = true })).ToBeInViewportAsync(new() { Ratio = 1 });
         await Assertions.Expect(tab.ByTestId("user-email")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task On_a_phone_each_line_of_a_days_bill_is_a_card_that_names_every_figure()
+    {
+        var (email, workspaceId) = await WorkspaceWithAClosedDayAsync();
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_each_line_of_a_days_bill_is_a_card_that_names_every_figure), width: 390, height: 844);
+        await tab.SignInAsync(email, ConsoleHost.Password);
+
+        await tab.Page.GotoAsync($"workspaces/{workspaceId}/billing/bills");
+        await tab.ByTestId("show-bill").ClickAsync();
+        await Assertions.Expect(tab.Page.Locator("[data-testid=bill-lines] tbody tr")).ToHaveCountAsync(2);
+        await AssertEveryFigureReadableAsync(tab, "items");
+        await AssertEveryFigureReadableAsync(tab, "daily-bills");
+        await AssertEveryFigureReadableAsync(tab, "bill-lines");
+        await tab.ScreenshotAsync("bill-lines", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_income_and_expenditure_and_the_invoiceable_amounts_name_every_figure()
+    {
+        var host = console.Host;
+        var username = $"acme{Guid.NewGuid():N}"[..16];
+        var accountId = (await host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
+        {
+            Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
+        })).BillingAccount.BillingAccountId;
+        // Amounts with every digit group a phone must show whole.
+        await host.Operator.BillingAccounts.IssuePrepaidCardAsync(new IssuePrepaidCardRequest
+        {
+            BillingAccountId = accountId, FaceValue = MoneyAmounts.FromDecimal(1_234_500m), ExpireTime = Timestamp.FromDateTimeOffset((await console.NowAsync()).AddYears(1)),
+            RequestId = "phone-card-" + accountId, PaymentReference = "transfer-1",
+        });
+        await host.Operator.BillingAccounts.RechargeAsync(new RechargeRequest
+        {
+            BillingAccountId = accountId, Amount = MoneyAmounts.FromDecimal(9_876_543.21m), RequestId = Guid.NewGuid().ToString(),
+            PaymentMethod = PaymentMethod.BankTransfer, PaymentReference = "TRANSFER-2",
+        });
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_income_and_expenditure_and_the_invoiceable_amounts_name_every_figure), width: 390, height: 844);
+        await tab.Page.GotoAsync("billing-center/transactions");
+        await tab.Page.WaitForURLAsync("**/billing-center/signin?return=*");
+        await tab.Input("username").FillAsync(username);
+        await tab.Input("password").FillAsync(ConsoleHost.Password);
+        await tab.Page.Locator("[data-testid=sign-in]").ClickAsync();
+        await tab.Page.WaitForURLAsync("**/billing-center/transactions");
+
+        await Assertions.Expect(tab.Page.Locator("[data-testid=transactions] tbody tr").First).ToContainTextAsync("CNY +9,876,543.21");
+        await AssertEveryFigureReadableAsync(tab, "transactions");
+        await tab.ScreenshotAsync("income-and-expenditure", fullPage: false);
+
+        await tab.Page.GotoAsync("billing-center/invoices");
+        await Assertions.Expect(tab.Page.Locator("[data-testid=invoiceable-sources] [data-testid=remaining]")).ToHaveTextAsync("CNY 1,234,500.00");
+        await AssertEveryFigureReadableAsync(tab, "invoiceable-sources");
+        await tab.ScreenshotAsync("invoiceable-amounts", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    /// <summary>
+    /// The page does not scroll sideways; each cell of the list's first row is named by its column's header and lies
+    /// within the screen's width, each money cell's amount on one line; its last cell scrolls into view.
+    /// </summary>
+    private static async Task AssertEveryFigureReadableAsync(ConsolePage tab, string testId)
+    {
+        var page = tab.Page;
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            $"the page scrolls sideways ({testId}): {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide");
+        var width = await page.EvaluateAsync<int>("() => window.innerWidth");
+        var cells = JsonSerializer.Deserialize<Cell[]>(await page.EvaluateAsync<string>($"testId => JSON.stringify(({FirstRowScript})(testId))", testId), Json)!;
+        Assert.NotEmpty(cells);
+        Assert.Contains(cells, c => c.Amount is not null);
+        foreach (var cell in cells)
+        {
+            if (cell.Header.Length > 0)
+            {
+                Assert.Equal($"\"{cell.Header}\"", cell.Label);
+            }
+            Assert.True(cell.Left >= 0 && cell.Right <= width, $"{testId}: the cell of \"{cell.Header}\" lies at {cell.Left}..{cell.Right}, the screen is {width} px wide");
+            Assert.True(cell.Amount is null || cell.Lines == 1, $"{testId}: {cell.Amount} (\"{cell.Header}\") wraps over {cell.Lines} lines");
+        }
+        var last = page.Locator($"[data-testid={testId}] tbody tr").First.Locator("td").Last;
+        await last.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(last).ToBeInViewportAsync();
+    }
+
+    /// <summary>A commercial workspace of a new Owner on cn1 whose day closed with time series and logs billed; returns the Owner's e-mail and the workspace.</summary>
+    private async Task<(string Email, string WorkspaceId)> WorkspaceWithAClosedDayAsync()
+    {
+        var host = console.Host;
+        var (email, owner) = await console.SignUpAsync("phone-owner");
+        var workspaceId = (await host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+        {
+            Name = "Production", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+        })).Workspace.WorkspaceId;
+        var username = $"acme{Guid.NewGuid():N}"[..16];
+        var account = await host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
+        {
+            Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
+        });
+        var code = (await host.Api(account.Token).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = account.BillingAccount.BillingAccountId })).BindingCode;
+        await host.Api(owner).Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = workspaceId, BindingCode = code });
+        var collector = (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspaceId, DisplayName = "hosts" })).Token;
+
+        var used = (await console.NowAsync()).AddMinutes(5);
+        await console.AdvanceToAsync(used);
+        var report = new ReportUsageRequest { CollectorId = "phone-e2e", Sequence = 1 };
+        report.Records.Add(new UsageRecord { Item = BillingItem.TimeSeries, Quantity = 60_000_000, ObservedAt = Timestamp.FromDateTimeOffset(used) });
+        report.Records.Add(new UsageRecord { Item = BillingItem.Logs, Quantity = 5_000_000, ObservedAt = Timestamp.FromDateTimeOffset(used) });
+        await host.Api(collector).Usage.ReportUsageAsync(report);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(used, Shanghai).DateTime);
+        var nextMidnight = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        await console.AdvanceToAsync(nextMidnight.AddHours(2));
+        await host.Operator.Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "cn1", Day = new BillingDay { Year = day.Year, Month = day.Month, Day = day.Day } });
+        return (email, workspaceId);
     }
 }
