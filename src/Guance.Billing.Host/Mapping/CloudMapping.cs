@@ -28,6 +28,7 @@ public static class CloudMapping
         FailureReason = record.FailureReason ?? "",
         CreateTime = record.CreatedAt.ToTimestamp(),
         SentTime = record.SentAt.ToTimestamp(),
+        ReplacedBy = record.ReplacedBy ?? "",
     };
 
     public static V1.CloudMeteringBatch ToMessage(this MeteringBatch batch)

@@ -69,10 +69,13 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         return (batches, next);
     }
 
-    /// <summary>AWS records still to send whose window has passed become Expired: AWS would refuse them, and each batch they are in.</summary>
+    /// <summary>
+    /// AWS records still to send whose hour is <see cref="CloudMeteringRecord.AwsSendBy"/> old become Expired: AWS would
+    /// refuse them soon, and each batch they are in.
+    /// </summary>
     private async Task ExpireAsync(CancellationToken cancellationToken)
     {
-        var hourStartedBefore = clock.GetUtcNow() - CloudMeteringRecord.AwsWindow;
+        var hourStartedBefore = clock.GetUtcNow() - CloudMeteringRecord.AwsSendBy;
         var expired = await db.CloudMeteringRecords
             .Where(r => r.Provider == CloudProvider.Aws && r.UsageTime <= hourStartedBefore
                 && (r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed))
@@ -84,9 +87,9 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
     }
 
     /// <summary>
-    /// ReissueCloudMeteringRecord: an expired AWS record becomes Reissued and gives its lines back, so that a new part
-    /// of the same day and item meters them in the current hour (formed here), or in the next one when this hour has a
-    /// record of the dimension already. Reissuing a reissued record changes nothing.
+    /// ReissueCloudMeteringRecord: in one transaction an expired AWS record becomes Reissued and a new part of its day and
+    /// item, in the current hour, takes its lines and amount (<see cref="MeteringRecordFormer.ReplaceAsync"/>). A record
+    /// reissued before is answered as it is (a replay).
     /// </summary>
     public async Task<MeteringReissue> ReissueAsync(Caller caller, string? recordId, CancellationToken cancellationToken)
     {
@@ -95,47 +98,88 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
             .Check(MeteringRecordFormer.IsRecordId(recordId), "record_id", "must be the record_id of a listed record (cmr_ and 32 hex digits)")
             .ThrowIfInvalid();
         await ExpireAsync(cancellationToken);
-        var record = await db.CloudMeteringRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == recordId, cancellationToken)
-            ?? throw Errors.NotFound(ResourceTypes.MeteringRecord, recordId!);
-        if (record.Status == MeteringRecordStatus.Reissued)
+        // A lost race (an acknowledgement, another operator, a record formed in this hour) is answered from what is there then.
+        for (var attempt = 1; ; attempt++)
         {
-            return new MeteringReissue(record, null, Replayed: true);
-        }
-        if (record.Status != MeteringRecordStatus.Expired)
-        {
-            throw NotExpired(record);
-        }
-
-        List<(string DailyBillId, Usage.BillingItem Item)> lines;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            var reissued = await db.CloudMeteringRecords
-                .Where(r => r.Id == record.Id && r.Status == MeteringRecordStatus.Expired)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Reissued), cancellationToken);
-            if (reissued == 0)
+            var record = await FindAsync(recordId!, cancellationToken) ?? throw Errors.NotFound(ResourceTypes.MeteringRecord, recordId!);
+            if (record.ReplacedBy is not null)
             {
-                // A late acknowledgement or another operator came first: answer from what is there now.
-                await transaction.RollbackAsync(cancellationToken);
-                return await ReissueAsync(caller, recordId, cancellationToken);
+                return new MeteringReissue(record, await FindAsync(record.ReplacedBy, cancellationToken), Replayed: true);
             }
-            lines = (await db.CloudMeteringLines.AsNoTracking().Where(l => l.RecordId == record.Id)
-                .Select(l => new { l.DailyBillId, l.Item }).ToListAsync(cancellationToken))
-                .Select(l => (l.DailyBillId, l.Item)).ToList();
-            await db.CloudMeteringLines.Where(l => l.RecordId == record.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, (string?)null), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (record.Status != MeteringRecordStatus.Expired)
+            {
+                throw NotExpired(record);
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                // The record's row first: on PostgreSQL its lock orders this against an acknowledgement of it.
+                if (await db.CloudMeteringRecords.Where(r => r.Id == record.Id && r.Status == MeteringRecordStatus.Expired)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Reissued), cancellationToken) == 0)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    continue;
+                }
+                var replacement = await former.ReplaceAsync(record, cancellationToken);
+                if (replacement is null)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    throw HourTaken(record);
+                }
+                await db.CloudMeteringRecords.Where(r => r.Id == record.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReplacedBy, replacement.Id), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                logger.LogWarning("Metering record {Record} ({CloudAccount} {Day} {Item}, {Amount} cents) was reissued by an operator as {Replacement}",
+                    record.Id, record.CloudAccountId, record.BillingDay, record.Item, record.Amount, replacement.Id);
+                return new MeteringReissue((await FindAsync(record.Id, cancellationToken))!, replacement, Replayed: false);
+            }
+            catch (DbUpdateException e) when ((DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e)) && attempt < 3)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
         }
-        logger.LogWarning("Metering record {Record} ({CloudAccount} {Day} {Item}, {Amount} cents) was reissued by an operator",
-            record.Id, record.CloudAccountId, record.BillingDay, record.Item, record.Amount);
+    }
 
-        await former.FormDueAsync(cancellationToken);
-        var (billId, item) = lines[0]; // a record is formed with at least one line
-        var replacementId = await db.CloudMeteringLines.AsNoTracking()
-            .Where(l => l.DailyBillId == billId && l.Item == item).Select(l => l.RecordId).FirstAsync(cancellationToken);
-        var replacement = replacementId is null ? null
-            : await db.CloudMeteringRecords.AsNoTracking().FirstAsync(r => r.Id == replacementId, cancellationToken);
-        var now = await db.CloudMeteringRecords.AsNoTracking().FirstAsync(r => r.Id == record.Id, cancellationToken);
-        return new MeteringReissue(now, replacement, Replayed: false);
+    private Task<CloudMeteringRecord?> FindAsync(string id, CancellationToken cancellationToken) =>
+        db.CloudMeteringRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    /// <summary>
+    /// AWS accepted a record after it was reissued: the record that holds its lines now (the end of its chain of
+    /// replacements) is withdrawn unless sent, and its lines come back, so that the quantity is metered once. When that
+    /// record was sent as well, AWS metered the quantity twice: the record keeps <c>ReplacedBy</c> to say so.
+    /// </summary>
+    private async Task TakeBackAsync(string recordId, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { recordId };
+        var holder = await FindAsync((await FindAsync(recordId, cancellationToken))!.ReplacedBy!, cancellationToken);
+        while (holder is { Status: MeteringRecordStatus.Reissued, ReplacedBy: { } next } && seen.Add(holder.Id))
+        {
+            holder = await FindAsync(next, cancellationToken);
+        }
+        if (holder is null || seen.Contains(holder.Id) && holder.Status == MeteringRecordStatus.Reissued)
+        {
+            return;
+        }
+        var withdrawn = await db.CloudMeteringRecords
+            .Where(r => r.Id == holder.Id && (r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed || r.Status == MeteringRecordStatus.Expired))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Reissued).SetProperty(r => r.ReplacedBy, recordId), cancellationToken);
+        if (withdrawn == 0)
+        {
+            logger.LogError("Metering record {Record} was accepted by AWS after it was reissued, and so was {Holder}: AWS metered its quantity twice", recordId, holder.Id);
+            return;
+        }
+        await db.CloudMeteringLines.Where(l => l.RecordId == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, recordId), cancellationToken);
+        await db.CloudMeteringRecords.Where(r => r.Id == recordId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ReplacedBy, (string?)null), cancellationToken);
+        logger.LogWarning("Metering record {Record} was accepted by AWS after it was reissued: {Holder} is withdrawn and its lines are back on it", recordId, holder.Id);
+    }
+
+    private BillingException HourTaken(CloudMeteringRecord record)
+    {
+        var next = MeteringRecordFormer.HourOf(clock.GetUtcNow()).AddHours(1);
+        return Errors.Precondition(ErrorReasons.MeteringHourTaken, $"cloud_metering_records/{record.Id}",
+                $"AWS has a {Usage.BillingItems.Get(record.Item).Code} record of this customer in this hour; reissue {record.Id} at or after {Errors.Instant(next)}.")
+            .With("record_id", record.Id)
+            .With("retry_at", Errors.Instant(next));
     }
 
     private static BillingException NotExpired(CloudMeteringRecord record)
@@ -145,7 +189,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
             ? $"{record.Provider} takes a metering record at any age: resend it."
             : record.Status == MeteringRecordStatus.Sent
                 ? "AWS accepted it already."
-                : $"AWS still takes it until {Errors.Instant(record.UsageTime + CloudMeteringRecord.AwsWindow)}: resend it.";
+                : $"it is sent until {Errors.Instant(record.UsageTime + CloudMeteringRecord.AwsSendBy)}: resend it.";
         return Errors.Precondition(ErrorReasons.MeteringRecordNotExpired, subject, $"Metering record {record.Id} is not expired: {why}")
             .With("record_id", record.Id)
             .With("status", record.Status.ToString().ToUpperInvariant());
@@ -217,17 +261,27 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
                 var record = db.CloudMeteringRecords.Where(r => r.Id == a.RecordId);
                 if (a.Outcome == MeteringOutcome.Sent)
                 {
-                    if (await record.AnyAsync(r => r.Status == MeteringRecordStatus.Reissued, cancellationToken))
+                    // Whatever it was, the marketplace took it. A reissued one is updated last, on its own: its lines come back.
+                    foreach (var was in new[] { false, true })
                     {
-                        logger.LogError("Metering record {Record} was reported sent after it was reissued: its quantity may be metered twice; check AWS's usage reports", a.RecordId);
+                        var taken = await record.Where(r => was
+                                ? r.Status == MeteringRecordStatus.Reissued
+                                : r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed || r.Status == MeteringRecordStatus.Expired)
+                            .ExecuteUpdateAsync(s => s
+                                .SetProperty(r => r.Status, MeteringRecordStatus.Sent)
+                                .SetProperty(r => r.Attempts, r => r.Attempts + 1)
+                                .SetProperty(r => r.FailureReason, (string?)null)
+                                .SetProperty(r => r.LastAttemptAt, now)
+                                .SetProperty(r => r.SentAt, now), cancellationToken);
+                        if (taken > 0)
+                        {
+                            if (was)
+                            {
+                                await TakeBackAsync(a.RecordId!, cancellationToken);
+                            }
+                            break;
+                        }
                     }
-                    // Whatever it was, the marketplace took it: the truth is recorded.
-                    await record.Where(r => r.Status != MeteringRecordStatus.Sent).ExecuteUpdateAsync(s => s
-                        .SetProperty(r => r.Status, MeteringRecordStatus.Sent)
-                        .SetProperty(r => r.Attempts, r => r.Attempts + 1)
-                        .SetProperty(r => r.FailureReason, (string?)null)
-                        .SetProperty(r => r.LastAttemptAt, now)
-                        .SetProperty(r => r.SentAt, now), cancellationToken);
                 }
                 else
                 {

@@ -16,12 +16,13 @@ public enum MeteringRecordStatus
     Failed = 3,
 
     /// <summary>
-    /// AWS only: not accepted within AWS's window after its hour (<see cref="CloudMeteringRecord.AwsWindow"/>), so AWS
-    /// refuses it now, and a batch with it as a whole. No longer listed for sending; an operator reissues it.
+    /// AWS only: not accepted by <see cref="CloudMeteringRecord.AwsSendBy"/> after its hour, so AWS would refuse it, and a
+    /// batch with it as a whole. No longer listed for sending; an operator reissues it (or acknowledges it sent, when
+    /// AWS's reports show it was metered).
     /// </summary>
     Expired = 4,
 
-    /// <summary>An operator reissued it: its lines went to a later part, which meters them in a later hour.</summary>
+    /// <summary>Its lines went to another record (<see cref="CloudMeteringRecord.ReplacedBy"/>): an operator reissued it, or AWS accepted the record it replaced after all.</summary>
     Reissued = 5,
 }
 
@@ -38,6 +39,9 @@ public sealed class CloudMeteringRecord
 {
     /// <summary>AWS takes no usage record 6 hours or more after the hour it reports.</summary>
     public static readonly TimeSpan AwsWindow = TimeSpan.FromHours(6);
+
+    /// <summary>The host stops sending an AWS record this long after its hour: 10 minutes before AWS would refuse it, for a send under way and the clocks' skew.</summary>
+    public static readonly TimeSpan AwsSendBy = AwsWindow - TimeSpan.FromMinutes(10);
 
     public required string Id { get; init; }
     public CloudProvider Provider { get; init; }
@@ -63,6 +67,12 @@ public sealed class CloudMeteringRecord
 
     /// <summary>The marketplace's reason of the last failure.</summary>
     public string? FailureReason { get; set; }
+
+    /// <summary>
+    /// The record that meters its quantity instead: set by a reissue (on the expired record), or on a replacement
+    /// withdrawn because AWS accepted the expired record after all. A record sent with it set was metered twice.
+    /// </summary>
+    public string? ReplacedBy { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? LastAttemptAt { get; set; }

@@ -62,16 +62,14 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
     {
         var account = await db.CloudAccounts.AsNoTracking().FirstAsync(c => c.Id == cloudAccountId, cancellationToken);
         var now = clock.GetUtcNow();
-        var usageTime = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        var usageTime = HourOf(now);
         var items = await db.CloudMeteringLines.AsNoTracking()
             .Where(l => l.CloudAccountId == cloudAccountId && l.BillingDay == day && l.RecordId == null)
             .Select(l => l.Item).Distinct().ToListAsync(cancellationToken);
         var formed = 0;
         foreach (var item in items.Order())
         {
-            if (account.Provider == CloudProvider.Aws && await db.CloudMeteringRecords.AnyAsync(
-                    r => r.Provider == CloudProvider.Aws && r.MarketplaceInstanceId == account.MarketplaceInstanceId && r.Item == item && r.UsageTime == usageTime,
-                    cancellationToken))
+            if (account.Provider == CloudProvider.Aws && await AwsHourTakenAsync(account.MarketplaceInstanceId, item, usageTime, cancellationToken))
             {
                 // AWS takes one quantity per product and customer, dimension and hour: another day's (or part's) record of this hour
                 // would be refused as a duplicate. These lines wait for a later hour's run.
@@ -123,6 +121,58 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
         }
         return formed;
     }
+
+    /// <summary>
+    /// Inside the caller's transaction, a new part of an expired AWS record's day and item, in the current hour, takes
+    /// its lines and its amount (ReissueCloudMeteringRecord). Null when AWS has a record of the dimension in this hour.
+    /// </summary>
+    public async Task<CloudMeteringRecord?> ReplaceAsync(CloudMeteringRecord expired, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var usageTime = HourOf(now);
+        if (await AwsHourTakenAsync(expired.MarketplaceInstanceId, expired.Item, usageTime, cancellationToken))
+        {
+            return null;
+        }
+        var part = await db.CloudMeteringRecords.CountAsync(
+            r => r.CloudAccountId == expired.CloudAccountId && r.BillingDay == expired.BillingDay && r.Item == expired.Item, cancellationToken);
+        var replacement = new CloudMeteringRecord
+        {
+            Id = RecordId(expired.CloudAccountId, expired.BillingDay, expired.Item, part),
+            Provider = expired.Provider,
+            CloudAccountId = expired.CloudAccountId,
+            BillingAccountId = expired.BillingAccountId,
+            ProviderAccountId = expired.ProviderAccountId,
+            MarketplaceInstanceId = expired.MarketplaceInstanceId,
+            BillingDay = expired.BillingDay,
+            Item = expired.Item,
+            Part = part,
+            Amount = expired.Amount,
+            UsageTime = usageTime,
+            Status = MeteringRecordStatus.Pending,
+            CreatedAt = now,
+        };
+        await db.CloudMeteringLines.Where(l => l.RecordId == expired.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, replacement.Id), cancellationToken);
+        db.CloudMeteringRecords.Add(replacement);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+        return replacement;
+    }
+
+    /// <summary>The hour a record formed at <paramref name="now"/> reports.</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset now) => new(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+
+    private Task<bool> AwsHourTakenAsync(string marketplaceInstanceId, BillingItem item, DateTimeOffset usageTime, CancellationToken cancellationToken) =>
+        db.CloudMeteringRecords.AnyAsync(
+            r => r.Provider == CloudProvider.Aws && r.MarketplaceInstanceId == marketplaceInstanceId && r.Item == item && r.UsageTime == usageTime,
+            cancellationToken);
 
     /// <summary>Whether <paramref name="value"/> has the form of a record id.</summary>
     public static bool IsRecordId(string? value) =>

@@ -248,6 +248,9 @@ public static class ErrorReasons
     /// <summary>FAILED_PRECONDITION: only an AWS metering record that expired (not accepted within AWS's 6 hours) can be reissued.</summary>
     public const string MeteringRecordNotExpired = "METERING_RECORD_NOT_EXPIRED";
 
+    /// <summary>FAILED_PRECONDITION: AWS has a record of the customer and dimension in this hour; the reissue waits for the next hour.</summary>
+    public const string MeteringHourTaken = "METERING_HOUR_TAKEN";
+
     /// <summary>NOT_FOUND: no monthly bill with this id that the caller may see (<see cref="ResourceTypes.MonthlyBill"/>).</summary>
     public const string MonthlyBillNotFound = "MONTHLY_BILL_NOT_FOUND";
 

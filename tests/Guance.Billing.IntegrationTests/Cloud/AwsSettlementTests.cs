@@ -1,3 +1,5 @@
+using System.Globalization;
+using Google.Rpc;
 using Grpc.Core;
 using Guance.Billing.IntegrationTests.Infrastructure;
 using Guance.Billing.V1;
@@ -175,8 +177,9 @@ public sealed class AwsSettlementTests
         var logs = formed.Single(r => r.Item == BillingItem.Logs);
         await host.AcknowledgeAsync([], (logs.RecordId, "ThrottlingException: Rate exceeded"));
 
+        // The host stops sending it 10 minutes before AWS would refuse it (a send under way, the clocks' skew).
         var hour = logs.UsageTime.ToDateTimeOffset();
-        host.Clock.Advance(hour.AddHours(6).AddTicks(-1) - host.Clock.GetUtcNow());
+        host.Clock.Advance(hour.AddHours(6).AddMinutes(-10).AddTicks(-1) - host.Clock.GetUtcNow());
         Assert.Equal(2, (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).Sum(b => b.Records.Count));
         Assert.Empty(await host.ExpiredBatchesAsync(aws.CloudAccountId));
 
@@ -206,44 +209,38 @@ public sealed class AwsSettlementTests
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
         var day = await host.EndDayAsync("cn2");
-        var market = host.Operator.CloudMarketplace;
-        Task<ReissueCloudMeteringRecordResponse> ReissueAsync(string id) => market.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest { RecordId = id }).ResponseAsync;
+        var (logs, sms) = await FormedLogsAndSmsAsync(host, aws);
+        // Still to send: resend it, do not reissue it.
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logs.RecordId), "METERING_RECORD_NOT_EXPIRED");
 
-        var formed = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
-        var logs = formed.Single(r => r.Item == BillingItem.Logs);
-        var sms = formed.Single(r => r.Item == BillingItem.Sms);
-        // Still within AWS's window: resend it, do not reissue it.
-        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(logs.RecordId), "METERING_RECORD_NOT_EXPIRED");
-
-        // The next day's logs are metered in the hour the first day's logs will be reissued in.
+        // The next day's logs are metered in the hour the first day's logs expire in: AWS takes one record of a
+        // dimension an hour, so the reissue waits for the next hour.
         host.Clock.Advance(TimeSpan.FromHours(7));
         Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
         await aws.ReportAsync(host, (BillingItem.Logs, 2_000_000));
         var nextDay = await host.EndDayAsync("cn2");
         var nextLogs = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
         Assert.Equal((nextDay, BillingItem.Logs), (nextLogs.Day.ToDateOnly(), nextLogs.Item));
+        var taken = await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logs.RecordId), "METERING_HOUR_TAKEN");
+        Assert.Equal(nextLogs.UsageTime.ToDateTimeOffset().AddHours(1), DateTimeOffset.Parse(taken.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["retry_at"], CultureInfo.InvariantCulture));
+        Assert.Equal(MeteringRecordStatus.Expired, Assert.Single((await host.ExpiredBatchesAsync(aws.CloudAccountId)).SelectMany(b => b.Records), r => r.Item == BillingItem.Logs).Status);
 
-        var first = await ReissueAsync(logs.RecordId);
-        Assert.Equal((MeteringRecordStatus.Reissued, false), (first.Record.Status, first.Replayed));
-        Assert.Null(first.Replacement); // this hour has the next day's logs: the replacement waits for the next hour
         host.Clock.Advance(TimeSpan.FromHours(1));
-        var waiting = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
-        var logsAgain = waiting.Single(r => r.Day.ToDateOnly() == day);
-        Assert.Equal((BillingItem.Logs, 1, logs.Quantity, MeteringRecordStatus.Pending), (logsAgain.Item, logsAgain.Part, logsAgain.Quantity, logsAgain.Status));
+        var first = await ReissueAsync(host, logs.RecordId);
+        var logsAgain = first.Replacement;
+        Assert.Equal((MeteringRecordStatus.Reissued, logsAgain.RecordId, false), (first.Record.Status, first.Record.ReplacedBy, first.Replayed));
+        Assert.Equal((day, BillingItem.Logs, 1, logs.Quantity, MeteringRecordStatus.Pending, ""),
+            (logsAgain.Day.ToDateOnly(), logsAgain.Item, logsAgain.Part, logsAgain.Quantity, logsAgain.Status, logsAgain.ReplacedBy));
         Assert.NotEqual(logs.RecordId, logsAgain.RecordId);
         Assert.Equal(nextLogs.UsageTime.ToDateTimeOffset().AddHours(1), logsAgain.UsageTime.ToDateTimeOffset());
 
-        // Reissued again (a retry after a lost answer): nothing changes.
-        var replay = await ReissueAsync(logs.RecordId);
-        Assert.Equal((MeteringRecordStatus.Reissued, true), (replay.Record.Status, replay.Replayed));
-        Assert.Null(replay.Replacement);
-        Assert.Equal(waiting, (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
-
-        // This hour is free for SMS: its replacement is formed at once.
-        var smsAgain = (await ReissueAsync(sms.RecordId)).Replacement;
-        Assert.NotNull(smsAgain);
-        Assert.Equal((day, BillingItem.Sms, 1, sms.Quantity, MeteringRecordStatus.Pending), (smsAgain.Day.ToDateOnly(), smsAgain.Item, smsAgain.Part, smsAgain.Quantity, smsAgain.Status));
-        Assert.Equal(logsAgain.UsageTime, smsAgain.UsageTime);
+        // Reissued again (a retry after a lost answer): the same answer, nothing changes.
+        var replay = await ReissueAsync(host, logs.RecordId);
+        Assert.Equal((MeteringRecordStatus.Reissued, true, logsAgain), (replay.Record.Status, replay.Replayed, replay.Replacement));
+        var smsAgain = (await ReissueAsync(host, sms.RecordId)).Replacement;
+        Assert.Equal((day, BillingItem.Sms, 1, sms.Quantity), (smsAgain.Day.ToDateOnly(), smsAgain.Item, smsAgain.Part, smsAgain.Quantity));
+        var listed = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).Select(r => r.RecordId);
+        Assert.Equal(new[] { logsAgain.RecordId, smsAgain.RecordId, nextLogs.RecordId }.Order(), listed.Order());
         Assert.Empty(await host.ExpiredBatchesAsync(aws.CloudAccountId));
 
         // Accepted by AWS, the replacements settle the first day's bill, for the amount the bill owed the cloud.
@@ -252,10 +249,59 @@ public sealed class AwsSettlementTests
         var bill = await host.BillAsync(aws.Id, day);
         Assert.Equal((DailyBillStatus.Charged, logs.Quantity + sms.Quantity), (bill.Status, bill.CloudAmount.Cents()));
         Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(aws.Id, nextDay)).Status);
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
         await host.AssertLedgerCleanAsync(aws.Account.Id);
 
         // A sent record is not reissued.
-        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(logsAgain.RecordId), "METERING_RECORD_NOT_EXPIRED");
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logsAgain.RecordId), "METERING_RECORD_NOT_EXPIRED");
+    }
+
+    [Fact]
+    public async Task An_expired_record_that_aws_metered_after_all_is_acknowledged_sent_and_withdraws_its_replacement()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
+        var day = await host.EndDayAsync("cn2");
+        var (logs, sms) = await FormedLogsAndSmsAsync(host, aws);
+        host.Clock.Advance(TimeSpan.FromHours(7));
+        Assert.Equal(2, (await host.ExpiredBatchesAsync(aws.CloudAccountId)).Sum(b => b.Records.Count));
+
+        // AWS's usage report shows SMS metered (an answer lost on the way): acknowledged sent, it is not reissued.
+        Assert.Equal(MeteringRecordStatus.Sent, (await host.AcknowledgeAsync([sms.RecordId])).Records.Single().Status);
+        // Logs was reissued, and then AWS's answer to an earlier send of it turns up: sent after all.
+        var replacement = (await ReissueAsync(host, logs.RecordId)).Replacement;
+        var late = await host.AcknowledgeAsync([logs.RecordId]);
+        Assert.Equal((MeteringRecordStatus.Sent, ""), (late.Records.Single().Status, late.Records.Single().ReplacedBy));
+
+        // Its replacement is withdrawn, so AWS meters the quantity once, and the bill is settled by the two sent records.
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        var withdrawn = await ReissueAsync(host, replacement.RecordId);
+        Assert.Equal((MeteringRecordStatus.Reissued, logs.RecordId, true), (withdrawn.Record.Status, withdrawn.Record.ReplacedBy, withdrawn.Replayed));
+        var bill = await host.BillAsync(aws.Id, day);
+        Assert.Equal((DailyBillStatus.Charged, logs.Quantity + sms.Quantity), (bill.Status, bill.CloudAmount.Cents()));
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logs.RecordId), "METERING_RECORD_NOT_EXPIRED");
+
+        // Had the replacement been sent too, AWS metered it twice: the original says so by keeping replaced_by.
+        var twice = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await twice.ReportAsync(host, (BillingItem.Logs, 1_000_000));
+        await host.EndDayAsync("cn2");
+        var original = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, twice.CloudAccountId)).SelectMany(b => b.Records));
+        host.Clock.Advance(TimeSpan.FromHours(7));
+        var second = (await ReissueAsync(host, original.RecordId)).Replacement;
+        await host.AcknowledgeAsync([second.RecordId]);
+        var both = (await host.AcknowledgeAsync([original.RecordId])).Records.Single();
+        Assert.Equal((MeteringRecordStatus.Sent, second.RecordId), (both.Status, both.ReplacedBy));
+    }
+
+    private static Task<ReissueCloudMeteringRecordResponse> ReissueAsync(BillingHost host, string recordId) =>
+        host.Operator.CloudMarketplace.ReissueCloudMeteringRecordAsync(new ReissueCloudMeteringRecordRequest { RecordId = recordId }).ResponseAsync;
+
+    private static async Task<(CloudMeteringRecord Logs, CloudMeteringRecord Sms)> FormedLogsAndSmsAsync(BillingHost host, CloudWorkspace aws)
+    {
+        var formed = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
+        Assert.Equal(2, formed.Count);
+        return (formed.Single(r => r.Item == BillingItem.Logs), formed.Single(r => r.Item == BillingItem.Sms));
     }
 
     /// <summary>The counts of the day's close of cn2.</summary>

@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3f7613bd-d032-4b07-a2ab-2ca38ac81517"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("b8a6b494-8985-49fc-b392-7c117f4d7e20"), entityTypeCount: 54)
         {
         }
 

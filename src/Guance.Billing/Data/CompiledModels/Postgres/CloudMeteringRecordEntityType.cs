@@ -22,7 +22,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 "Guance.Billing.Cloud.CloudMeteringRecord",
                 typeof(CloudMeteringRecord),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 18,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -149,6 +149,15 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 fieldInfo: typeof(CloudMeteringRecord).GetField("<ProviderAccountId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             providerAccountId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             providerAccountId.AddAnnotation("Relational:ColumnName", "provider_account_id");
+
+            var replacedBy = runtimeEntityType.AddProperty(
+                "ReplacedBy",
+                typeof(string),
+                propertyInfo: typeof(CloudMeteringRecord).GetProperty("ReplacedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CloudMeteringRecord).GetField("<ReplacedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            replacedBy.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            replacedBy.AddAnnotation("Relational:ColumnName", "replaced_by");
 
             var sentAt = runtimeEntityType.AddProperty(
                 "SentAt",

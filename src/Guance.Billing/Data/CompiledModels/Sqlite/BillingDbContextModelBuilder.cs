@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9ad51852-11fc-42a2-a689-d519adf941df"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("baa7e285-e47d-4d6a-bd5b-ed909fc88585"), entityTypeCount: 54)
         {
         }
 

@@ -473,6 +473,11 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("provider_account_id")
                         .UseCollation("C");
 
+                    b.Property<string>("ReplacedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("replaced_by")
+                        .UseCollation("C");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint")
                         .HasColumnName("sent_at");

@@ -431,6 +431,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_account_id");
 
+                    b.Property<string>("ReplacedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replaced_by");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
