@@ -22,14 +22,15 @@ public sealed record ArrearsChange(
 /// the write loses a race and is retried, the listener is called again in the new transaction (the
 /// first one's effects were rolled back): keep listeners to database work in that context.
 /// Register any number with <c>services.AddScoped&lt;IArrearsListener, ...&gt;()</c>. The same events
-/// also go to the outbox as ARREARS_STARTED and ARREARS_PAID notifications, added after every listener
-/// ran, so that a listener can name what it did in the notice.
+/// also go to the outbox as ARREARS_STARTED notifications, added after every listener ran so that a
+/// listener can name what it did in the notice, and ARREARS_PAID ones, added before the listeners (before
+/// the unlocks they cause).
 /// </summary>
 public interface IArrearsListener
 {
     /// <param name="change">What changed.</param>
     /// <param name="notice">
-    /// The figures of the change's notice, not yet rendered: a listener may add its own. ARREARS_STARTED
+    /// The figures of the change's notice, not yet rendered: a listener may add its own to ARREARS_STARTED, which
     /// comes with the flag <c>locks</c> false (it promises no lock); a listener whose countdown locks
     /// workspaces sets it and adds <c>lock_at</c>, the date the notice then names.
     /// </param>

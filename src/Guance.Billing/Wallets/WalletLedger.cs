@@ -237,11 +237,18 @@ public sealed class WalletLedger(
             : new NotificationDraft(NotificationKind.ArrearsPaid, book.BillingAccountId, account.Email,
                 new NoticeValues().Text("account", account.Username).Money("paid", -book.ArrearsAtStart).Time("arrears_since", change.ArrearsSince),
                 change.TransactionId, $"arrears_paid:{change.TransactionId}");
-        // The listeners first: what they did (a lock date) is part of the notice.
+        // Arrears paid are told before the unlocks they cause; arrears started after the listeners, which add the lock date.
+        if (change.Kind == ArrearsChangeKind.Paid)
+        {
+            outbox.Add(notice, book.Now);
+        }
         foreach (var listener in listeners)
         {
             await listener.OnArrearsChangedAsync(change, notice.Values, cancellationToken);
         }
-        outbox.Add(notice, book.Now);
+        if (change.Kind == ArrearsChangeKind.Started)
+        {
+            outbox.Add(notice, book.Now);
+        }
     }
 }

@@ -247,7 +247,7 @@ public sealed class ArrearsTests : IDisposable
         await host.Operator.BillingAccounts.ChargeAsync(BillingCenterScenario.Charge(account.Id, ("logs", 3m)));
 
         var notice = Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted));
-        Assert.Contains("It pays for no workspace through the billing center, so none is locked now", notice.Body, StringComparison.Ordinal);
+        Assert.Contains("These arrears lock none of its workspaces, since it pays for none through the billing center", notice.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("locked on", notice.Body, StringComparison.Ordinal);
     }
 

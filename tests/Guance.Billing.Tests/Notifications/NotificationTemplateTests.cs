@@ -167,8 +167,8 @@ public sealed class NotificationTemplateTests
     }
 
     [Theory]
-    [InlineData(NotificationLanguages.English, "are locked on " + MidnightInShanghai, "pays for no workspace through the billing center, so none is locked now")]
-    [InlineData(NotificationLanguages.SimplifiedChinese, "将于 " + MidnightInShanghai + " 被锁定", "没有通过费用中心付费的工作空间，因此暂无工作空间被锁定")]
+    [InlineData(NotificationLanguages.English, "are locked on " + MidnightInShanghai, "lock none of its workspaces, since it pays for none through the billing center")]
+    [InlineData(NotificationLanguages.SimplifiedChinese, "将于 " + MidnightInShanghai + " 被锁定", "这笔欠费不会锁定任何工作空间")]
     public void The_arrears_notice_names_the_lock_date_when_the_arrears_start_a_countdown_and_promises_no_lock_otherwise(
         string language, string locked, string notLocked)
     {

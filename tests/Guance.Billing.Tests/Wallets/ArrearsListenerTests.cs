@@ -104,7 +104,7 @@ public sealed class ArrearsListenerTests
         Assert.Contains($"are locked on {NotificationTexts.Time(lockAt, zone)}", named.Body, StringComparison.Ordinal);
         Assert.Contains(NotificationTexts.Time(lockAt, zone), named.HtmlBody, StringComparison.Ordinal);
         var unnamed = await ArrearsStartedAsync(bed, uncounted);
-        Assert.Contains("none is locked now", unnamed.Body, StringComparison.Ordinal);
+        Assert.Contains("lock none of its workspaces", unnamed.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("locked on", unnamed.Body, StringComparison.Ordinal);
     }
 
