@@ -102,14 +102,15 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         for (var attempt = 1; ; attempt++)
         {
             var record = await FindAsync(recordId!, cancellationToken) ?? throw Errors.NotFound(ResourceTypes.MeteringRecord, recordId!);
-            if (record.ReplacedBy is not null)
+            if (record.Status == MeteringRecordStatus.Reissued)
             {
-                return new MeteringReissue(record, await FindAsync(record.ReplacedBy, cancellationToken), Replayed: true);
+                return new MeteringReissue(record, await HolderAsync(record, cancellationToken), Replayed: true);
             }
             if (record.Status != MeteringRecordStatus.Expired)
             {
                 throw NotExpired(record);
             }
+            var hour = MeteringRecordFormer.HourOf(clock.GetUtcNow());
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
@@ -120,11 +121,11 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
                     await transaction.RollbackAsync(cancellationToken);
                     continue;
                 }
-                var replacement = await former.ReplaceAsync(record, cancellationToken);
+                var replacement = await former.ReplaceAsync(record, hour, cancellationToken);
                 if (replacement is null)
                 {
                     await transaction.RollbackAsync(cancellationToken);
-                    throw HourTaken(record);
+                    throw HourTaken(record, hour.AddHours(1));
                 }
                 await db.CloudMeteringRecords.Where(r => r.Id == record.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReplacedBy, replacement.Id), cancellationToken);
@@ -133,9 +134,13 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
                     record.Id, record.CloudAccountId, record.BillingDay, record.Item, record.Amount, replacement.Id);
                 return new MeteringReissue((await FindAsync(record.Id, cancellationToken))!, replacement, Replayed: false);
             }
-            catch (DbUpdateException e) when ((DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e)) && attempt < 3)
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
+                if (attempt == 3)
+                {
+                    throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, $"Metering record {record.Id} changed while it was reissued; reissue it again.");
+                }
             }
         }
     }
@@ -144,43 +149,59 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         db.CloudMeteringRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
 
     /// <summary>
-    /// AWS accepted a record after it was reissued: the record that holds its lines now (the end of its chain of
-    /// replacements) is withdrawn unless sent, and its lines come back, so that the quantity is metered once. When that
-    /// record was sent as well, AWS metered the quantity twice: the record keeps <c>ReplacedBy</c> to say so.
+    /// The record that holds the lines of a reissued one: the end of its chain of replacements (a replacement may
+    /// itself expire and be reissued). Null when the chain is broken, which no write makes.
     /// </summary>
-    private async Task TakeBackAsync(string recordId, CancellationToken cancellationToken)
+    private async Task<CloudMeteringRecord?> HolderAsync(CloudMeteringRecord reissued, CancellationToken cancellationToken)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { recordId };
-        var holder = await FindAsync((await FindAsync(recordId, cancellationToken))!.ReplacedBy!, cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { reissued.Id };
+        var holder = reissued.ReplacedBy is { } first ? await FindAsync(first, cancellationToken) : null;
         while (holder is { Status: MeteringRecordStatus.Reissued, ReplacedBy: { } next } && seen.Add(holder.Id))
         {
             holder = await FindAsync(next, cancellationToken);
         }
-        if (holder is null || seen.Contains(holder.Id) && holder.Status == MeteringRecordStatus.Reissued)
-        {
-            return;
-        }
-        var withdrawn = await db.CloudMeteringRecords
-            .Where(r => r.Id == holder.Id && (r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed || r.Status == MeteringRecordStatus.Expired))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Reissued).SetProperty(r => r.ReplacedBy, recordId), cancellationToken);
-        if (withdrawn == 0)
-        {
-            logger.LogError("Metering record {Record} was accepted by AWS after it was reissued, and so was {Holder}: AWS metered its quantity twice", recordId, holder.Id);
-            return;
-        }
-        await db.CloudMeteringLines.Where(l => l.RecordId == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, recordId), cancellationToken);
-        await db.CloudMeteringRecords.Where(r => r.Id == recordId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ReplacedBy, (string?)null), cancellationToken);
-        logger.LogWarning("Metering record {Record} was accepted by AWS after it was reissued: {Holder} is withdrawn and its lines are back on it", recordId, holder.Id);
+        return holder is null || seen.Contains(holder.Id) ? null : holder;
     }
 
-    private BillingException HourTaken(CloudMeteringRecord record)
+    /// <summary>
+    /// AWS accepted a record after it was reissued: the record that holds its lines now is withdrawn unless sent, and
+    /// its lines come back, so that the quantity is metered once. When that record was sent as well, AWS metered the
+    /// quantity twice: the record keeps <c>ReplacedBy</c> to say so. A holder that changes meanwhile (on PostgreSQL,
+    /// its reissue committing while this waits for its row) is looked up again.
+    /// </summary>
+    private async Task TakeBackAsync(string recordId, CancellationToken cancellationToken)
     {
-        var next = MeteringRecordFormer.HourOf(clock.GetUtcNow()).AddHours(1);
-        return Errors.Precondition(ErrorReasons.MeteringHourTaken, $"cloud_metering_records/{record.Id}",
+        for (var look = 0; look < 8; look++)
+        {
+            var record = (await FindAsync(recordId, cancellationToken))!;
+            if (await HolderAsync(record, cancellationToken) is not { } holder)
+            {
+                return;
+            }
+            if (holder.Status == MeteringRecordStatus.Sent)
+            {
+                logger.LogError("Metering record {Record} was accepted by AWS after it was reissued, and so was {Holder}: AWS metered its quantity twice", recordId, holder.Id);
+                return;
+            }
+            var withdrawn = await db.CloudMeteringRecords
+                .Where(r => r.Id == holder.Id && (r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed || r.Status == MeteringRecordStatus.Expired))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Reissued).SetProperty(r => r.ReplacedBy, recordId), cancellationToken);
+            if (withdrawn == 1)
+            {
+                await db.CloudMeteringLines.Where(l => l.RecordId == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RecordId, recordId), cancellationToken);
+                await db.CloudMeteringRecords.Where(r => r.Id == recordId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ReplacedBy, (string?)null), cancellationToken);
+                logger.LogWarning("Metering record {Record} was accepted by AWS after it was reissued: {Holder} is withdrawn and its lines are back on it", recordId, holder.Id);
+                return;
+            }
+        }
+        throw Errors.Aborted(ErrorReasons.ConcurrentUpdate, $"The replacements of metering record {recordId} kept changing; acknowledge it again.");
+    }
+
+    private static BillingException HourTaken(CloudMeteringRecord record, DateTimeOffset next) =>
+        Errors.Precondition(ErrorReasons.MeteringHourTaken, $"cloud_metering_records/{record.Id}",
                 $"AWS has a {Usage.BillingItems.Get(record.Item).Code} record of this customer in this hour; reissue {record.Id} at or after {Errors.Instant(next)}.")
             .With("record_id", record.Id)
             .With("retry_at", Errors.Instant(next));
-    }
 
     private static BillingException NotExpired(CloudMeteringRecord record)
     {

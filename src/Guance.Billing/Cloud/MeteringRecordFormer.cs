@@ -123,13 +123,13 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
     }
 
     /// <summary>
-    /// Inside the caller's transaction, a new part of an expired AWS record's day and item, in the current hour, takes
-    /// its lines and its amount (ReissueCloudMeteringRecord). Null when AWS has a record of the dimension in this hour.
+    /// Inside the caller's transaction, a new part of an expired AWS record's day and item, reporting
+    /// <paramref name="usageTime"/> (this hour), takes its lines and its amount (ReissueCloudMeteringRecord). Null when
+    /// AWS has a record of the customer and dimension in that hour.
     /// </summary>
-    public async Task<CloudMeteringRecord?> ReplaceAsync(CloudMeteringRecord expired, CancellationToken cancellationToken)
+    public async Task<CloudMeteringRecord?> ReplaceAsync(CloudMeteringRecord expired, DateTimeOffset usageTime, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var usageTime = HourOf(now);
         if (await AwsHourTakenAsync(expired.MarketplaceInstanceId, expired.Item, usageTime, cancellationToken))
         {
             return null;

@@ -14,6 +14,9 @@ public sealed class ConsoleHost : IAsyncLifetime
 {
     public const string Password = "correct horse battery";
 
+    /// <summary>How long a step waits for the page (an element, a navigation, an expectation) before it fails.</summary>
+    private const float WaitMilliseconds = 60_000;
+
     /// <summary>09:30 in China: a day with room before its midnight.</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 1, 30, 0, TimeSpan.Zero);
 
@@ -39,8 +42,9 @@ public sealed class ConsoleHost : IAsyncLifetime
             },
         });
         ConsoleAddress = Host.ListeningAddresses.Single(a => a != Host.Address);
-        // A page load boots the WebAssembly runtime: on a busy 2-core machine that takes seconds.
-        Assertions.SetDefaultExpectTimeout(30_000);
+        // A page load boots the WebAssembly runtime: on a busy 2-core machine that takes seconds, and the test
+        // command runs the browser tests beside the other test projects (a sign-in once took over 30 s there).
+        Assertions.SetDefaultExpectTimeout(WaitMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -69,7 +73,7 @@ public sealed class ConsoleHost : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = ConsoleAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(WaitMilliseconds);
         return new ConsolePage(context, page, testName);
     }
 

@@ -282,16 +282,53 @@ public sealed class AwsSettlementTests
         Assert.Equal((DailyBillStatus.Charged, logs.Quantity + sms.Quantity), (bill.Status, bill.CloudAmount.Cents()));
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logs.RecordId), "METERING_RECORD_NOT_EXPIRED");
 
-        // Had the replacement been sent too, AWS metered it twice: the original says so by keeping replaced_by.
+        // Had the replacement been sent too, AWS metered it twice: the original says so by keeping replaced_by, and the
+        // lines stay on the replacement, which settled the bill.
         var twice = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await twice.ReportAsync(host, (BillingItem.Logs, 1_000_000));
-        await host.EndDayAsync("cn2");
+        var twiceDay = await host.EndDayAsync("cn2");
         var original = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, twice.CloudAccountId)).SelectMany(b => b.Records));
         host.Clock.Advance(TimeSpan.FromHours(7));
         var second = (await ReissueAsync(host, original.RecordId)).Replacement;
         await host.AcknowledgeAsync([second.RecordId]);
+        Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(twice.Id, twiceDay)).Status);
         var both = (await host.AcknowledgeAsync([original.RecordId])).Records.Single();
         Assert.Equal((MeteringRecordStatus.Sent, second.RecordId), (both.Status, both.ReplacedBy));
+        Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(twice.Id, twiceDay)).Status);
+        await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, original.RecordId), "METERING_RECORD_NOT_EXPIRED");
+    }
+
+    [Fact]
+    public async Task A_replacement_that_expires_too_is_reissued_again_and_aws_accepting_the_first_withdraws_the_last()
+    {
+        using var host = new BillingHost();
+        var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
+        await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000));
+        var day = await host.EndDayAsync("cn2");
+        var first = Assert.Single((await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records));
+        host.Clock.Advance(TimeSpan.FromHours(7));
+        var second = (await ReissueAsync(host, first.RecordId)).Replacement;
+        // AWS's refusal of the reissued record (too late) changes nothing.
+        var refused = (await host.AcknowledgeAsync([], (first.RecordId, "TimestampOutOfBoundsException"))).Records.Single();
+        Assert.Equal((MeteringRecordStatus.Reissued, second.RecordId), (refused.Status, refused.ReplacedBy));
+
+        host.Clock.Advance(TimeSpan.FromHours(7));
+        Assert.Equal(second.RecordId, Assert.Single((await host.ExpiredBatchesAsync(aws.CloudAccountId)).SelectMany(b => b.Records)).RecordId);
+        var third = (await ReissueAsync(host, second.RecordId)).Replacement;
+        Assert.Equal(2, third.Part);
+
+        // AWS's answer to a send of the first record turns up: the record holding the lines now, the third, is withdrawn.
+        var accepted = (await host.AcknowledgeAsync([first.RecordId])).Records.Single();
+        Assert.Equal((MeteringRecordStatus.Sent, ""), (accepted.Status, accepted.ReplacedBy));
+        var withdrawn = await ReissueAsync(host, third.RecordId);
+        Assert.Equal((MeteringRecordStatus.Reissued, first.RecordId, true), (withdrawn.Record.Status, withdrawn.Record.ReplacedBy, withdrawn.Replayed));
+        // The second still names the third, whose quantity the first meters now: the replay names the first.
+        var chain = await ReissueAsync(host, second.RecordId);
+        Assert.Equal((third.RecordId, first.RecordId), (chain.Record.ReplacedBy, chain.Replacement.RecordId));
+        Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
+        Assert.Empty(await host.ExpiredBatchesAsync(aws.CloudAccountId));
+        var bill = await host.BillAsync(aws.Id, day);
+        Assert.Equal((DailyBillStatus.Charged, first.Quantity), (bill.Status, bill.CloudAmount.Cents()));
     }
 
     private static Task<ReissueCloudMeteringRecordResponse> ReissueAsync(BillingHost host, string recordId) =>
