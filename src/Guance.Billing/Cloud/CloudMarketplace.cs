@@ -12,7 +12,7 @@ namespace Guance.Billing.Cloud;
 /// What the marketplace integration (with the operator token) does with metering records: list the
 /// pending and failed ones of a provider in that provider's batches, and report what the marketplace
 /// said. Outcomes are conditional updates: a record once sent stays sent, whoever reports what later.
-/// An AWS record that AWS did not accept within <see cref="CloudMeteringRecord.AwsWindow"/> expires (AWS would
+/// An AWS record not acknowledged as sent <see cref="CloudMeteringRecord.AwsSendBy"/> after its hour expires (AWS would
 /// refuse it, and its whole batch with it); an operator reissues it once AWS's reports show it was not metered.
 /// </summary>
 public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer former, TimeProvider clock, ILogger<CloudMarketplace> logger)
@@ -280,28 +280,20 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
             foreach (var a in acknowledgements)
             {
                 var record = db.CloudMeteringRecords.Where(r => r.Id == a.RecordId);
+                Task<int> MarkSentAsync(IQueryable<CloudMeteringRecord> records) => records.ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, MeteringRecordStatus.Sent)
+                    .SetProperty(r => r.Attempts, r => r.Attempts + 1)
+                    .SetProperty(r => r.FailureReason, (string?)null)
+                    .SetProperty(r => r.LastAttemptAt, now)
+                    .SetProperty(r => r.SentAt, now), cancellationToken);
                 if (a.Outcome == MeteringOutcome.Sent)
                 {
-                    // Whatever it was, the marketplace took it. A reissued one is updated last, on its own: its lines come back.
-                    foreach (var was in new[] { false, true })
+                    // Whatever it was, the marketplace took it; a reissued record (checked last, on its own) takes its lines back.
+                    if (await MarkSentAsync(record.Where(r => r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed
+                            || r.Status == MeteringRecordStatus.Expired)) == 0
+                        && await MarkSentAsync(record.Where(r => r.Status == MeteringRecordStatus.Reissued)) == 1)
                     {
-                        var taken = await record.Where(r => was
-                                ? r.Status == MeteringRecordStatus.Reissued
-                                : r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed || r.Status == MeteringRecordStatus.Expired)
-                            .ExecuteUpdateAsync(s => s
-                                .SetProperty(r => r.Status, MeteringRecordStatus.Sent)
-                                .SetProperty(r => r.Attempts, r => r.Attempts + 1)
-                                .SetProperty(r => r.FailureReason, (string?)null)
-                                .SetProperty(r => r.LastAttemptAt, now)
-                                .SetProperty(r => r.SentAt, now), cancellationToken);
-                        if (taken > 0)
-                        {
-                            if (was)
-                            {
-                                await TakeBackAsync(a.RecordId!, cancellationToken);
-                            }
-                            break;
-                        }
+                        await TakeBackAsync(a.RecordId!, cancellationToken);
                     }
                 }
                 else
