@@ -15,7 +15,7 @@ namespace Guance.Billing.Cloud;
 /// An AWS record not acknowledged as sent <see cref="CloudMeteringRecord.AwsSendBy"/> after its hour expires (AWS would
 /// refuse it, and its whole batch with it); an operator reissues it once AWS's reports show it was not metered.
 /// </summary>
-public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer former, TimeProvider clock, ILogger<CloudMarketplace> logger)
+public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer former, MeteringMetrics metrics, TimeProvider clock, ILogger<CloudMarketplace> logger)
 {
     public const int MaxAcknowledgements = 1000;
     private const int MaxFailureReason = 512;
@@ -82,6 +82,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MeteringRecordStatus.Expired), cancellationToken);
         if (expired > 0)
         {
+            metrics.Expired(expired);
             logger.LogWarning("{Records} AWS metering records expired unsent: AWS no longer takes them. Check AWS's usage reports, then reissue those it did not meter (docs/api.md)", expired);
         }
     }
@@ -130,6 +131,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
                 await db.CloudMeteringRecords.Where(r => r.Id == record.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReplacedBy, replacement.Id), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                metrics.Reissued();
                 logger.LogWarning("Metering record {Record} ({CloudAccount} {Day} {Item}, {Amount} cents) was reissued by an operator as {Replacement}",
                     record.Id, record.CloudAccountId, record.BillingDay, record.Item, record.Amount, replacement.Id);
                 return new MeteringReissue((await FindAsync(record.Id, cancellationToken))!, replacement, Replayed: false);
@@ -180,6 +182,7 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
             }
             if (holder.Status == MeteringRecordStatus.Sent)
             {
+                metrics.MeteredTwice();
                 logger.LogError("Metering record {Record} was accepted by AWS after it was reissued, and so was {Holder}: AWS metered its quantity twice", recordId, holder.Id);
                 return;
             }

@@ -32,6 +32,7 @@ public static class SettlementServices
         services.AddScoped<Alerts.ConsumptionAlertChecker>();
         services.AddScoped<Cloud.MeteringRecordFormer>();
         services.AddScoped<Cloud.CloudMarketplace>();
+        services.AddSingleton<Cloud.MeteringMetrics>();
         services.AddScoped<Cloud.CloudSubscriptions>();
         services.AddScoped<ArrearsCountdown>();
         services.AddScoped<IScheduledJob, DayCloseJob>();

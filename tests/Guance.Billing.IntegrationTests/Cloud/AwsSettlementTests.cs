@@ -169,6 +169,8 @@ public sealed class AwsSettlementTests
         // AWS takes no record 6 hours or more after its hour, and refuses a whole batch for one such record: an expired
         // record must not hold back the others of its batch.
         using var host = new BillingHost();
+        var (listener, measurements) = host.ListenToMeter(Billing.Cloud.MeteringMetrics.MeterName);
+        using var _ = listener;
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
         var day = await host.EndDayAsync("cn2");
@@ -188,6 +190,7 @@ public sealed class AwsSettlementTests
         var expired = (await host.ExpiredBatchesAsync(aws.CloudAccountId)).SelectMany(b => b.Records).OrderBy(r => r.Item).ToList();
         Assert.Equal(formed.OrderBy(r => r.Item).Select(r => r.RecordId), expired.Select(r => r.RecordId));
         Assert.All(expired, r => Assert.Equal(MeteringRecordStatus.Expired, r.Status));
+        Assert.Equal(2, Total(measurements, "guance.cloud.metering.expired")); // an operator's alert
         Assert.Equal(("ThrottlingException: Rate exceeded", 1), (expired[0].FailureReason, expired[0].Attempts)); // logs: its last refusal stays
         // A failure reported now (AWS's TimestampOutOfBounds) leaves it expired; the bill still awaits the cloud.
         var late = await host.AcknowledgeAsync([], (logs.RecordId, "TimestampOutOfBoundsException"));
@@ -206,6 +209,8 @@ public sealed class AwsSettlementTests
     public async Task A_reissued_record_meters_its_quantity_again_in_a_later_hour_and_settles_the_bill()
     {
         using var host = new BillingHost();
+        var (listener, measurements) = host.ListenToMeter(Billing.Cloud.MeteringMetrics.MeterName);
+        using var _ = listener;
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
         var day = await host.EndDayAsync("cn2");
@@ -254,12 +259,15 @@ public sealed class AwsSettlementTests
 
         // A sent record is not reissued.
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logsAgain.RecordId), "METERING_RECORD_NOT_EXPIRED");
+        Assert.Equal((2, 0), (Total(measurements, "guance.cloud.metering.reissued"), Total(measurements, "guance.cloud.metering.metered_twice")));
     }
 
     [Fact]
     public async Task An_expired_record_that_aws_metered_after_all_is_acknowledged_sent_and_withdraws_its_replacement()
     {
         using var host = new BillingHost();
+        var (listener, measurements) = host.ListenToMeter(Billing.Cloud.MeteringMetrics.MeterName);
+        using var _ = listener;
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
         var day = await host.EndDayAsync("cn2");
@@ -294,6 +302,7 @@ public sealed class AwsSettlementTests
         Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(twice.Id, twiceDay)).Status);
         var both = (await host.AcknowledgeAsync([original.RecordId])).Records.Single();
         Assert.Equal((MeteringRecordStatus.Sent, second.RecordId), (both.Status, both.ReplacedBy));
+        Assert.Equal(1, Total(measurements, "guance.cloud.metering.metered_twice")); // an operator's alert: refund it at AWS
         Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(twice.Id, twiceDay)).Status);
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, original.RecordId), "METERING_RECORD_NOT_EXPIRED");
     }
@@ -329,6 +338,14 @@ public sealed class AwsSettlementTests
         Assert.Empty(await host.ExpiredBatchesAsync(aws.CloudAccountId));
         var bill = await host.BillAsync(aws.Id, day);
         Assert.Equal((DailyBillStatus.Charged, first.Quantity), (bill.Status, bill.CloudAmount.Cents()));
+    }
+
+    private static long Total(List<(string Instrument, double Value, string? Tag)> measurements, string instrument)
+    {
+        lock (measurements)
+        {
+            return (long)measurements.Where(m => m.Instrument == instrument).Sum(m => m.Value);
+        }
     }
 
     private static Task<ReissueCloudMeteringRecordResponse> ReissueAsync(BillingHost host, string recordId) =>

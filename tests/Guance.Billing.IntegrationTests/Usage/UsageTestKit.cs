@@ -55,38 +55,8 @@ public static class UsageTestKit
     }
 
     /// <summary>Listens to this host's usage meter only: other test classes run hosts in the same process at the same time.</summary>
-    public static (MeterListener Listener, List<(string Instrument, double Value, string? Tag)> Measurements) ListenToUsageMeter(this BillingHost host)
-    {
-        var meters = host.Services.GetRequiredService<IMeterFactory>();
-        var measurements = new List<(string Instrument, double Value, string? Tag)>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == Guance.Billing.Usage.UsageMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        void Measured(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? tag = null;
-            foreach (var t in tags)
-            {
-                tag = $"{t.Key}={t.Value}";
-            }
-            lock (measurements)
-            {
-                measurements.Add((instrument.Name, value, tag));
-            }
-        }
-        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Measured(i, v, t));
-        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Measured(i, v, t));
-        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Measured(i, v, t));
-        listener.Start();
-        return (listener, measurements);
-    }
+    public static (MeterListener Listener, List<(string Instrument, double Value, string? Tag)> Measurements) ListenToUsageMeter(this BillingHost host) =>
+        host.ListenToMeter(Guance.Billing.Usage.UsageMetrics.MeterName);
 
     public static string DatabaseFile(this BillingHost host) => Path.Combine(host.DataDirectory, DatabaseSetup.SqliteFileName);
 
