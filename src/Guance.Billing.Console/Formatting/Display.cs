@@ -14,6 +14,12 @@ public static class Display
 
     public static string Quantity(long quantity) => quantity.ToString("#,##0", CultureInfo.InvariantCulture);
 
+    /// <summary>A bill line's units ("60000.00", the quantity over the price unit) grouped as its quantity is: "60,000.00".</summary>
+    public static string Units(string units) =>
+        decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            ? value.ToString("#,##0.00", CultureInfo.InvariantCulture)
+            : units;
+
     public static string Day(BillingDay? day) =>
         day is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{day.Year:D4}-{day.Month:D2}-{day.Day:D2}");
 

@@ -13,19 +13,7 @@ public sealed class BillDetailsPageTests : ConsoleContext
     {
         await SignInAsync();
         Workspace(WorkspaceRole.Administrator, Plan.Commercial);
-        Host.On<GetConsumptionSummaryRequest, GetConsumptionSummaryResponse>("SettlementService/GetConsumptionSummary", _ => new GetConsumptionSummaryResponse
-        {
-            Summary = new ConsumptionSummary
-            {
-                Today = new BillingDay { Year = 2026, Month = 11, Day = 20 },
-                Yesterday = new BillingDay { Year = 2026, Month = 11, Day = 19 },
-                YesterdayClosed = true,
-                YesterdayAmount = MoneyAmounts.FromDecimal(0.10m),
-                MonthToDateAmount = MoneyAmounts.FromDecimal(3.70m),
-                TotalAmount = MoneyAmounts.FromDecimal(103.70m),
-                Items = { new ItemConsumption { Item = BillingItem.TimeSeries, Total = MoneyAmounts.FromDecimal(103.70m) } },
-            },
-        });
+        SummaryOfNovember();
         Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => new ListDailyBillsResponse
         {
             DailyBills =
@@ -57,6 +45,50 @@ public sealed class BillDetailsPageTests : ConsoleContext
         PhoneCards.AssertEveryCellNamed(page, "daily-bills");
         PhoneCards.AssertEveryCellNamed(page, "bill-lines");
     }
+
+    [Fact]
+    public async Task A_lines_units_are_grouped_as_its_quantity_is()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Administrator, Plan.Commercial);
+        SummaryOfNovember();
+        var line = new DailyBillLine
+        {
+            Item = BillingItem.TimeSeries, Quantity = 60_000_000, Units = "60000.00", UnitPrice = MoneyAmounts.FromDecimal(0.6m), PriceUnit = 1_000,
+            Amount = MoneyAmounts.FromDecimal(36_000m),
+        };
+        Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => new ListDailyBillsResponse
+        {
+            DailyBills =
+            {
+                r.Month == 11
+                    ? [new DailyBill { Day = new BillingDay { Year = 2026, Month = 11, Day = 18 }, Total = line.Amount, Status = DailyBillStatus.Charged, Lines = { line } }]
+                    : [],
+            },
+        });
+
+        var page = Render<BillDetailsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        page.WaitForElement("[data-testid=show-bill]").Click();
+
+        var cells = page.WaitForElements("[data-testid=bill-lines] tbody tr")[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal("60,000,000", cells[1]);
+        Assert.Equal("60,000.00", cells[2]);
+    }
+
+    private void SummaryOfNovember() =>
+        Host.On<GetConsumptionSummaryRequest, GetConsumptionSummaryResponse>("SettlementService/GetConsumptionSummary", _ => new GetConsumptionSummaryResponse
+        {
+            Summary = new ConsumptionSummary
+            {
+                Today = new BillingDay { Year = 2026, Month = 11, Day = 20 },
+                Yesterday = new BillingDay { Year = 2026, Month = 11, Day = 19 },
+                YesterdayClosed = true,
+                YesterdayAmount = MoneyAmounts.FromDecimal(0.10m),
+                MonthToDateAmount = MoneyAmounts.FromDecimal(3.70m),
+                TotalAmount = MoneyAmounts.FromDecimal(103.70m),
+                Items = { new ItemConsumption { Item = BillingItem.TimeSeries, Total = MoneyAmounts.FromDecimal(103.70m) } },
+            },
+        });
 
     private static DailyBill Bill(int day, decimal amount) => new()
     {

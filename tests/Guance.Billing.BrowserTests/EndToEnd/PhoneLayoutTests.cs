@@ -8,7 +8,8 @@ namespace Guance.Billing.BrowserTests.EndToEnd;
 
 /// <summary>
 /// The console on a phone's screen (390 by 844): the menu lies over the page, closed until its button opens it,
-/// and each row of a list is a card that names every figure, none cut off at the screen's edge.
+/// and each row of a list is a card that names every figure, none cut off at the screen's edge; forms and long ids
+/// wrap rather than make the page scroll sideways, and the top bar keeps to one line.
 /// </summary>
 [Collection(ConsoleEndToEnd.Name)]
 public sealed class PhoneLayoutTests(ConsoleHost console)
@@ -38,7 +39,35 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         }
         """;
 
+    /// <summary>
+    /// The top bar and, in it, the sign-out button marked data-testid=testId and the title (when shown): their boxes
+    /// and the number of lines the content of each takes.
+    /// </summary>
+    private const string TopBarScript = """
+        testId => {
+            const lines = element => {
+                const range = document.createRange();
+                range.selectNodeContents(element);
+                return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+            };
+            const box = element => {
+                const r = element.getBoundingClientRect();
+                return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, lines: lines(element) };
+            };
+            const title = document.querySelector('[data-testid=top-bar-title]');
+            return {
+                bar: box(document.querySelector('.mud-appbar')),
+                signOut: box(document.querySelector(`[data-testid=${testId}]`)),
+                title: title && title.getClientRects().length > 0 ? box(title) : null,
+            };
+        }
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed record Box(double Left, double Right, double Top, double Bottom, int Lines);
+
+    private sealed record TopBar(Box Bar, Box SignOut, Box? Title);
 
     private sealed record Cell(string Header, string Label, double Left, double Right, string? Amount, int Lines);
 
@@ -129,6 +158,103 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         Assert.Empty(tab.Errors);
     }
 
+    [Fact]
+    public async Task On_a_phone_a_workspaces_facts_fit_the_screen_its_id_broken_over_lines()
+    {
+        var (email, workspaceId) = await WorkspaceOfANewOwnerAsync("phone-home");
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_a_workspaces_facts_fit_the_screen_its_id_broken_over_lines), width: 390, height: 844);
+        await tab.SignInAsync(email, ConsoleHost.Password);
+
+        await tab.Page.GotoAsync($"workspaces/{workspaceId}");
+        await Assertions.Expect(tab.ByTestId("workspace-facts")).ToContainTextAsync(workspaceId);
+        await AssertNoSidewaysScrollAsync(tab, "workspace home");
+        await AssertFactsFitTheirBoxAsync(tab);
+        await tab.ScreenshotAsync("workspace-home", fullPage: false);
+        // Whether an id fits 390 px depends on its letters (a random id is a few pixels wider or narrower);
+        // on a 320 px phone none does unless it breaks.
+        await tab.Page.SetViewportSizeAsync(320, 568);
+        await AssertFactsFitTheirBoxAsync(tab);
+        await tab.ScreenshotAsync("workspace-home-320", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_alerts_page_fits_the_screen_under_a_top_bar_of_one_line()
+    {
+        var (email, workspaceId) = await WorkspaceOfANewOwnerAsync("phone-alerts");
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_the_alerts_page_fits_the_screen_under_a_top_bar_of_one_line), width: 390, height: 844);
+        await tab.SignInAsync(email, ConsoleHost.Password);
+
+        await tab.Page.GotoAsync($"workspaces/{workspaceId}/billing/alerts");
+        await Assertions.Expect(tab.ByTestId("set-alert")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "alerts");
+        await AssertTopBarOnOneLineAsync(tab, "sign-out");
+        await tab.ScreenshotAsync("alerts", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_tickets_page_fits_the_screen_under_a_top_bar_of_one_line()
+    {
+        var username = $"acme{Guid.NewGuid():N}"[..16];
+        await console.Host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
+        {
+            Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
+        });
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_the_tickets_page_fits_the_screen_under_a_top_bar_of_one_line), width: 390, height: 844);
+        await tab.Page.GotoAsync("billing-center/tickets");
+        await tab.Page.WaitForURLAsync("**/billing-center/signin?return=*");
+        await tab.Input("username").FillAsync(username);
+        await tab.Input("password").FillAsync(ConsoleHost.Password);
+        await tab.Page.Locator("[data-testid=sign-in]").ClickAsync();
+        await tab.Page.WaitForURLAsync("**/billing-center/tickets");
+
+        await Assertions.Expect(tab.ByTestId("search-tickets")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "tickets");
+        await AssertTopBarOnOneLineAsync(tab, "billing-center-sign-out");
+        await tab.ScreenshotAsync("tickets", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    /// <summary>A table wider than its box scrolls sideways inside it, not the page: the workspace's facts must fit their box.</summary>
+    private static async Task AssertFactsFitTheirBoxAsync(ConsolePage tab)
+    {
+        var rights = await tab.Page.EvaluateAsync<double[]>("""
+            () => {
+                const facts = document.querySelector('[data-testid=workspace-facts]');
+                return [facts.querySelector('table').getBoundingClientRect().right, facts.getBoundingClientRect().right];
+            }
+            """);
+        Assert.True(rights[0] <= rights[1], $"the workspace's facts end at {rights[0]}, their box at {rights[1]}");
+    }
+
+    private static async Task AssertNoSidewaysScrollAsync(ConsolePage tab, string what)
+    {
+        var page = tab.Page;
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            $"the page scrolls sideways ({what}): {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide");
+    }
+
+    /// <summary>
+    /// The top bar is one bar high, and within it the sign-out button (an icon on a phone) and the title, if shown, each
+    /// take one line and lie within the screen, the title left of the button.
+    /// </summary>
+    private static async Task AssertTopBarOnOneLineAsync(ConsolePage tab, string signOutTestId)
+    {
+        var page = tab.Page;
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true })).ToBeVisibleAsync();
+        var width = await page.EvaluateAsync<int>("() => window.innerWidth");
+        var bar = JsonSerializer.Deserialize<TopBar>(await page.EvaluateAsync<string>($"testId => JSON.stringify(({TopBarScript})(testId))", signOutTestId), Json)!;
+        Assert.True(bar.Bar.Bottom - bar.Bar.Top <= 64, $"the top bar is {bar.Bar.Bottom - bar.Bar.Top} px high");
+        Assert.True(bar.SignOut.Lines == 1 && bar.SignOut.Left >= 0 && bar.SignOut.Right <= width && bar.SignOut.Top >= bar.Bar.Top && bar.SignOut.Bottom <= bar.Bar.Bottom,
+            $"the sign-out button takes {bar.SignOut.Lines} lines at {bar.SignOut.Left}..{bar.SignOut.Right} x {bar.SignOut.Top}..{bar.SignOut.Bottom}, in a bar {width} px wide and {bar.Bar.Bottom - bar.Bar.Top} px high");
+        if (bar.Title is { } title)
+        {
+            Assert.True(title.Lines == 1 && title.Left >= 0 && title.Right <= bar.SignOut.Left,
+                $"the title takes {title.Lines} lines at {title.Left}..{title.Right}, the sign-out button begins at {bar.SignOut.Left}");
+        }
+    }
+
     /// <summary>
     /// The page does not scroll sideways; each cell of the list's first row is named by its column's header and lies
     /// within the screen's width, each money cell's amount on one line; its last cell scrolls into view.
@@ -136,8 +262,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     private static async Task AssertEveryFigureReadableAsync(ConsolePage tab, string testId)
     {
         var page = tab.Page;
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
-            $"the page scrolls sideways ({testId}): {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide");
+        await AssertNoSidewaysScrollAsync(tab, testId);
         var width = await page.EvaluateAsync<int>("() => window.innerWidth");
         var cells = JsonSerializer.Deserialize<Cell[]>(await page.EvaluateAsync<string>($"testId => JSON.stringify(({FirstRowScript})(testId))", testId), Json)!;
         Assert.NotEmpty(cells);
@@ -154,6 +279,17 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         var last = page.Locator($"[data-testid={testId}] tbody tr").First.Locator("td").Last;
         await last.ScrollIntoViewIfNeededAsync();
         await Assertions.Expect(last).ToBeInViewportAsync();
+    }
+
+    /// <summary>An experience workspace of a new Owner on cn1; returns the Owner's e-mail and the workspace.</summary>
+    private async Task<(string Email, string WorkspaceId)> WorkspaceOfANewOwnerAsync(string name)
+    {
+        var (email, owner) = await console.SignUpAsync(name);
+        var workspaceId = (await console.Host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+        {
+            Name = "Production", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+        })).Workspace.WorkspaceId;
+        return (email, workspaceId);
     }
 
     /// <summary>A commercial workspace of a new Owner on cn1 whose day closed with time series and logs billed; returns the Owner's e-mail and the workspace.</summary>
