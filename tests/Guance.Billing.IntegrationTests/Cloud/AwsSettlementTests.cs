@@ -174,9 +174,7 @@ public sealed class AwsSettlementTests
         var aws = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
         await aws.ReportAsync(host, (BillingItem.Logs, 10_000_000), (BillingItem.Sms, 50));
         var day = await host.EndDayAsync("cn2");
-        var formed = (await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId)).SelectMany(b => b.Records).ToList();
-        Assert.Equal(2, formed.Count);
-        var logs = formed.Single(r => r.Item == BillingItem.Logs);
+        var (logs, sms) = await FormedLogsAndSmsAsync(host, aws);
         await host.AcknowledgeAsync([], (logs.RecordId, "ThrottlingException: Rate exceeded"));
 
         // The host stops sending it 10 minutes before AWS would refuse it (a send under way, the clocks' skew).
@@ -188,7 +186,7 @@ public sealed class AwsSettlementTests
         host.Clock.Advance(TimeSpan.FromTicks(1));
         Assert.Empty(await host.PendingBatchesAsync(CloudProvider.Aws, aws.CloudAccountId));
         var expired = (await host.ExpiredBatchesAsync(aws.CloudAccountId)).SelectMany(b => b.Records).OrderBy(r => r.Item).ToList();
-        Assert.Equal(formed.OrderBy(r => r.Item).Select(r => r.RecordId), expired.Select(r => r.RecordId));
+        Assert.Equal(new[] { logs, sms }.OrderBy(r => r.Item).Select(r => r.RecordId), expired.Select(r => r.RecordId));
         Assert.All(expired, r => Assert.Equal(MeteringRecordStatus.Expired, r.Status));
         Assert.Equal(2, Total(measurements, "guance.cloud.metering.expired")); // an operator's alert
         Assert.Equal(("ThrottlingException: Rate exceeded", 1), (expired[0].FailureReason, expired[0].Attempts)); // logs: its last refusal stays
