@@ -14,7 +14,7 @@ public sealed class CloudMarketplaceGrpcService(CloudMarketplace marketplace, Cl
     public override async Task<ListCloudMeteringRecordsResponse> ListCloudMeteringRecords(ListCloudMeteringRecordsRequest request, ServerCallContext context)
     {
         var (batches, next) = await marketplace.ListAsync(context.GetCaller(), (Workspaces.CloudProvider)request.Provider, request.CloudAccountId,
-            request.PageSize, request.PageToken, context.CancellationToken, request.Expired);
+            request.PageSize, request.PageToken, context.CancellationToken, request.Expired, request.MeteredTwice);
         var response = new ListCloudMeteringRecordsResponse { NextPageToken = next };
         response.Batches.Add(batches.Select(b => b.ToMessage()));
         return response;

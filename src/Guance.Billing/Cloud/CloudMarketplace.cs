@@ -22,16 +22,20 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
 
     /// <summary>
     /// ListCloudMeteringRecords: forms the records that are due, then returns a page of the provider's
-    /// records still to send (pending, or failed and to be resent), ordered by cloud account, in
-    /// batches of one cloud account and at most the provider's batch size.
+    /// records still to send (pending, or failed and to be resent), or AWS's expired records, or the AWS records
+    /// metered twice, ordered by cloud account, in batches of one cloud account and at most the provider's batch size.
     /// </summary>
     public async Task<(IReadOnlyList<MeteringBatch> Batches, string NextPageToken)> ListAsync(
-        Caller caller, CloudProvider provider, string? cloudAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken, bool expired = false)
+        Caller caller, CloudProvider provider, string? cloudAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken,
+        bool expired = false, bool meteredTwice = false)
     {
         caller.RequireOperator();
-        var list = $"cloud_metering_records:{(int)provider}:{cloudAccountId}:{(expired ? "expired" : "to-send")}";
+        var which = meteredTwice ? "metered-twice" : expired ? "expired" : "to-send";
+        var list = $"cloud_metering_records:{(int)provider}:{cloudAccountId}:{which}";
         var validator = new RequestValidator().Defined(provider, "provider")
-            .Check(!expired || provider == CloudProvider.Aws, "expired", "is for AWS records only: other marketplaces take a record at any age");
+            .Check(!expired || provider == CloudProvider.Aws, "expired", "is for AWS records only: other marketplaces take a record at any age")
+            .Check(!meteredTwice || provider == CloudProvider.Aws, "metered_twice", "is for AWS records only: only AWS's records are reissued")
+            .Check(!(expired && meteredTwice), "metered_twice", "cannot be given with expired: list one or the other");
         if (!string.IsNullOrEmpty(cloudAccountId))
         {
             validator.Id(cloudAccountId, "cloud_account_id", "ca");
@@ -54,9 +58,11 @@ public sealed class CloudMarketplace(BillingDbContext db, MeteringRecordFormer f
         var batchSize = MarketplaceBatchSizes.Of(provider);
         var size = pageSize == 0 ? Math.Min(Paging.MaxPageSize, 4 * batchSize) : pageSize;
         var query = db.CloudMeteringRecords.AsNoTracking()
-            .Where(r => r.Provider == provider && (expired
-                ? r.Status == MeteringRecordStatus.Expired
-                : r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed));
+            .Where(r => r.Provider == provider && (meteredTwice
+                ? r.Status == MeteringRecordStatus.Sent && r.ReplacedBy != null
+                : expired
+                    ? r.Status == MeteringRecordStatus.Expired
+                    : r.Status == MeteringRecordStatus.Pending || r.Status == MeteringRecordStatus.Failed));
         if (!string.IsNullOrEmpty(cloudAccountId))
         {
             query = query.Where(r => r.CloudAccountId == cloudAccountId);

@@ -50,6 +50,23 @@ public static class CliScenario
         return new CliBillingAccount(response.BillingAccount.BillingAccountId, username, response.Token);
     }
 
+    /// <summary>A new binding code of the account, made with a session of its own.</summary>
+    public static async Task<string> BindingCodeAsync(this HostProcess host, CliBillingAccount account) =>
+        (await host.Api(await host.SessionAsync(account)).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = account.BillingAccountId })).BindingCode;
+
+    /// <summary>A new session of the account (one made earlier may have expired on a simulated clock).</summary>
+    public static async Task<string> SessionAsync(this HostProcess host, CliBillingAccount account) =>
+        (await host.Api().BillingAccounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = account.Username, Password = Password })).Token;
+
+    /// <summary>One batch as the workspace's agent, observed at the host's (perhaps simulated) now.</summary>
+    public static async Task ReportAsync(this HostProcess host, CliWorkspace workspace, long sequence, params (BillingItem Item, long Quantity)[] records)
+    {
+        var now = (await host.Api(host.OperatorToken).Settlement.GetClockAsync(new GetClockRequest())).Now;
+        var request = new ReportUsageRequest { CollectorId = "agent-1", Sequence = sequence };
+        request.Records.Add(records.Select(r => new UsageRecord { Item = r.Item, Quantity = r.Quantity, ObservedAt = now }));
+        await host.Api(workspace.CollectorToken).Usage.ReportUsageAsync(request);
+    }
+
     /// <summary>A Money of proto JSON as an exact decimal.</summary>
     public static decimal Yuan(this JsonElement money)
     {

@@ -28,11 +28,11 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         var uncertified = await Host.BillingAccountAsync("other");
 
         // The upgrade cannot be undone: without --yes (and no terminal to ask at) nothing happens.
-        var unconfirmed = await cli.RunAsync(As(workspace.OwnerToken, "workspaces", "upgrade", ws, "--binding-code", await BindingCodeAsync(first)));
+        var unconfirmed = await cli.RunAsync(As(workspace.OwnerToken, "workspaces", "upgrade", ws, "--binding-code", await Host.BindingCodeAsync(first)));
         Assert.Equal(2, unconfirmed.ExitCode);
         Assert.Contains("this cannot be undone. Pass --yes to confirm.", unconfirmed.Stderr);
 
-        var upgraded = await cli.RunAsync(As(workspace.OwnerToken, "workspaces", "upgrade", ws, "--binding-code", await BindingCodeAsync(first), "--yes"));
+        var upgraded = await cli.RunAsync(As(workspace.OwnerToken, "workspaces", "upgrade", ws, "--binding-code", await Host.BindingCodeAsync(first), "--yes"));
         upgraded.Ok();
         Assert.Contains($"{ws} (Production) is on the commercial plan, billed to {first.BillingAccountId}.", upgraded.Stdout);
         Assert.Matches(@"Method:\s+billing-center\n", upgraded.Stdout);
@@ -43,7 +43,7 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         hour.Ok();
         Assert.Equal("2026-11-02T01:30:00Z", hour.Json.GetProperty("previousTime").GetString());
         Assert.Equal("2026-11-02T02:30:00Z", hour.Json.GetProperty("now").GetString());
-        await ReportAsync(workspace, 1, (BillingItem.Logs, 1_200_000), (BillingItem.TimeSeries, 6_000));
+        await Host.ReportAsync(workspace, 1, (BillingItem.Logs, 1_200_000), (BillingItem.TimeSeries, 6_000));
         var early = await cli.RunAsync(As(op, "settlement", "close-day", "--site", "cn1", "--day", "2026-11-02"));
         Assert.Equal(6, early.ExitCode);
         Assert.EndsWith("(DAY_NOT_ENDED)", early.ErrorLines[0]);
@@ -70,11 +70,11 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         Assert.Equal((6.00m, 6.00m, 6.00m), (summary.At("yesterdayAmount").Yuan(), summary.At("monthToDateAmount").Yuan(), summary.At("totalAmount").Yuan()));
 
         // Finance moves the workspace to the enterprise's other account; not to one without its certification.
-        var refused = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-binding", ws, "--binding-code", await BindingCodeAsync(uncertified)));
+        var refused = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-binding", ws, "--binding-code", await Host.BindingCodeAsync(uncertified)));
         Assert.Equal(6, refused.ExitCode);
         Assert.EndsWith("(CERTIFICATION_REQUIRED)", refused.ErrorLines[0]);
         Assert.StartsWith($"  CERTIFICATION_REQUIRED on billing_accounts/{uncertified.BillingAccountId}: ", refused.ErrorLines[1]);
-        var moved = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-binding", ws, "--binding-code", await BindingCodeAsync(second)));
+        var moved = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-binding", ws, "--binding-code", await Host.BindingCodeAsync(second)));
         moved.Ok();
         Assert.Contains($"{ws} moved from {first.BillingAccountId} to {second.BillingAccountId}.", moved.Stdout);
         var noAccount = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-method", ws, "--method", "aws"));
@@ -86,7 +86,7 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
 
         // The second day's bill is more than the second account has: 5,000,000 / 1,000,000 = 5.00 x 1.50 = 7.50;
         // cash 4.00 pays, 3.50 become arrears and the 14-day countdown starts.
-        await ReportAsync(workspace, 2, (BillingItem.Logs, 5_000_000));
+        await Host.ReportAsync(workspace, 2, (BillingItem.Logs, 5_000_000));
         (await cli.RunAsync(As(op, "settlement", "clock", "advance", "--by", "1d"))).Ok();
         var overview = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "overview", ws, "-o", "json"));
         overview.Ok();
@@ -101,7 +101,7 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         Assert.Equal(5, standard.ExitCode);
 
         // The bill went to the account bound at the close; the first day's stays with the first account.
-        var secondBills = await cli.RunAsync(As(await SessionAsync(second), "settlement", "bills", "--account", second.BillingAccountId, "--month", "2026-11", "-o", "json"));
+        var secondBills = await cli.RunAsync(As(await Host.SessionAsync(second), "settlement", "bills", "--account", second.BillingAccountId, "--month", "2026-11", "-o", "json"));
         secondBills.Ok();
         var bill = Assert.Single(secondBills.Json.GetProperty("dailyBills").EnumerateArray());
         Assert.Equal(("DAILY_BILL_STATUS_CHARGED", 7.50m, 4.00m, 3.50m),
@@ -159,7 +159,7 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
 
         // On 3 December (00:10 in Hangzhou) the monthly bills of November have been generated on the way.
         (await cli.RunAsync(As(op, "settlement", "clock", "advance", "--to", "2026-12-02T16:10:00Z"))).Ok();
-        var firstSession = await SessionAsync(first);
+        var firstSession = await Host.SessionAsync(first);
         var monthly = await cli.RunAsync(As(firstSession, "settlement", "monthly", "list", "--account", first.BillingAccountId, "-o", "json"));
         monthly.Ok();
         var november = Assert.Single(monthly.Json.GetProperty("monthlyBills").EnumerateArray());
@@ -193,7 +193,7 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         var generated = await cli.RunAsync(As(op, "settlement", "monthly", "generate", "--month", "2026-11", "-o", "json"));
         generated.Ok();
         Assert.Equal(0, generated.Json.TryGetProperty("generated", out var count) ? count.GetInt32() : 0);
-        var foreign = await cli.RunAsync(As(await SessionAsync(second), "settlement", "monthly", "export", billId, "--file", csv + ".other"));
+        var foreign = await cli.RunAsync(As(await Host.SessionAsync(second), "settlement", "monthly", "export", billId, "--file", csv + ".other"));
         Assert.Equal(4, foreign.ExitCode);
         Assert.False(File.Exists(csv + ".other"));
     }
@@ -260,20 +260,5 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
     }
 
     /// <summary>A binding code (valid 10 minutes) from a fresh session: sessions last 12 hours of the simulated clock.</summary>
-    private async Task<string> BindingCodeAsync(CliBillingAccount account) =>
-        (await Host.Api(await SessionAsync(account)).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = account.BillingAccountId })).BindingCode;
-
-    private async Task<string> SessionAsync(CliBillingAccount account) =>
-        (await Host.Api().BillingAccounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = account.Username, Password = Password })).Token;
-
-    /// <summary>One batch as the workspace's agent, observed at the host's (simulated) now.</summary>
-    private async Task ReportAsync(CliWorkspace workspace, long sequence, params (BillingItem Item, long Quantity)[] records)
-    {
-        var now = (await Host.Api(Host.OperatorToken).Settlement.GetClockAsync(new GetClockRequest())).Now;
-        var request = new ReportUsageRequest { CollectorId = "agent-1", Sequence = sequence };
-        request.Records.Add(records.Select(r => new UsageRecord { Item = r.Item, Quantity = r.Quantity, ObservedAt = now }));
-        await Host.Api(workspace.CollectorToken).Usage.ReportUsageAsync(request);
-    }
-
     private static DateTimeOffset Instant(JsonElement element, string name) => DateTimeOffset.Parse(element.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 }

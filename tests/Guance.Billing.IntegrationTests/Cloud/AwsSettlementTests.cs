@@ -201,6 +201,16 @@ public sealed class AwsSettlementTests
         {
             Provider = CloudProvider.AlibabaCloud, Expired = true,
         }), "expired");
+        await RpcAssert.InvalidFields(() => host.Operator.CloudMarketplace.ListCloudMeteringRecordsAsync(new ListCloudMeteringRecordsRequest
+        {
+            Provider = CloudProvider.HuaweiCloud, MeteredTwice = true,
+        }), "metered_twice");
+        // One list at a time; nothing changed by the refusals.
+        await RpcAssert.InvalidFields(() => host.Operator.CloudMarketplace.ListCloudMeteringRecordsAsync(new ListCloudMeteringRecordsRequest
+        {
+            Provider = CloudProvider.Aws, Expired = true, MeteredTwice = true,
+        }), "metered_twice");
+        Assert.Equal(2, (await host.ExpiredBatchesAsync(aws.CloudAccountId)).Sum(b => b.Records.Count));
     }
 
     [Fact]
@@ -288,6 +298,8 @@ public sealed class AwsSettlementTests
         Assert.Equal((DailyBillStatus.Charged, logs.Quantity + sms.Quantity), (bill.Status, bill.CloudAmount.Cents()));
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, logs.RecordId), "METERING_RECORD_NOT_EXPIRED");
 
+        Assert.Empty(await host.MeteredTwiceBatchesAsync());
+
         // Had the replacement been sent too, AWS metered it twice: the original says so by keeping replaced_by, and the
         // lines stay on the replacement, which settled the bill.
         var twice = await host.CloudWorkspaceAsync("cn2", CloudProvider.Aws);
@@ -301,6 +313,11 @@ public sealed class AwsSettlementTests
         var both = (await host.AcknowledgeAsync([original.RecordId])).Records.Single();
         Assert.Equal((MeteringRecordStatus.Sent, second.RecordId), (both.Status, both.ReplacedBy));
         Assert.Equal(1, Total(measurements, "guance.cloud.metering.metered_twice")); // an operator's alert: refund it at AWS
+        // The operator finds which: the sent original, naming the replacement that was sent too.
+        var listed = Assert.Single(await host.MeteredTwiceBatchesAsync());
+        Assert.Equal((twice.CloudAccountId, original.RecordId, second.RecordId), (listed.CloudAccountId, Assert.Single(listed.Records).RecordId, listed.Records[0].ReplacedBy));
+        Assert.Equal(both, listed.Records[0]);
+        Assert.Empty(await host.MeteredTwiceBatchesAsync(aws.CloudAccountId));
         Assert.Equal(DailyBillStatus.Charged, (await host.BillAsync(twice.Id, twiceDay)).Status);
         await RpcAssert.Fails(StatusCode.FailedPrecondition, () => ReissueAsync(host, original.RecordId), "METERING_RECORD_NOT_EXPIRED");
     }

@@ -110,6 +110,10 @@ public static class CloudKit
     public static Task<List<CloudMeteringBatch>> ExpiredBatchesAsync(this BillingHost host, string cloudAccountId = "") =>
         host.BatchesAsync(new ListCloudMeteringRecordsRequest { Provider = CloudProvider.Aws, CloudAccountId = cloudAccountId, Expired = true });
 
+    /// <summary>Every batch of the AWS records metered twice, all pages.</summary>
+    public static Task<List<CloudMeteringBatch>> MeteredTwiceBatchesAsync(this BillingHost host, string cloudAccountId = "") =>
+        host.BatchesAsync(new ListCloudMeteringRecordsRequest { Provider = CloudProvider.Aws, CloudAccountId = cloudAccountId, MeteredTwice = true });
+
     private static async Task<List<CloudMeteringBatch>> BatchesAsync(this BillingHost host, ListCloudMeteringRecordsRequest request)
     {
         var batches = new List<CloudMeteringBatch>();

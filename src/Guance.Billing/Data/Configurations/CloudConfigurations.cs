@@ -28,6 +28,9 @@ internal sealed class CloudMeteringRecordConfiguration : IEntityTypeConfiguratio
         // AWS takes one quantity per product and customer (the instance), dimension and hour (MeteringRecordFormer); 2 is CloudProvider.Aws.
         record.HasIndex(r => new { r.MarketplaceInstanceId, r.Item, r.UsageTime }).IsUnique().HasFilter("provider = 2")
             .HasDatabaseName("ux_cloud_metering_records_aws_hour");
+        // The few records AWS metered twice (2 is Sent), listed to refund without reading every sent record.
+        record.HasIndex(r => new { r.Provider, r.CloudAccountId, r.Id }).HasFilter("status = 2 AND replaced_by IS NOT NULL")
+            .HasDatabaseName("ix_cloud_metering_records_metered_twice");
     }
 }
 

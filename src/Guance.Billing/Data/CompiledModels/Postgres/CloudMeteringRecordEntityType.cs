@@ -23,7 +23,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 typeof(CloudMeteringRecord),
                 baseEntityType,
                 propertyCount: 18,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -200,13 +200,18 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             index.AddAnnotation("Relational:Name", "ux_cloud_metering_records_aws_hour");
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { cloudAccountId, billingDay, item, part },
-                unique: true);
-            index0.AddAnnotation("Relational:Name", "ux_cloud_metering_records_account_day_item_part");
+                new[] { provider, cloudAccountId, id });
+            index0.AddAnnotation("Relational:Filter", "status = 2 AND replaced_by IS NOT NULL");
+            index0.AddAnnotation("Relational:Name", "ix_cloud_metering_records_metered_twice");
 
             var index1 = runtimeEntityType.AddIndex(
+                new[] { cloudAccountId, billingDay, item, part },
+                unique: true);
+            index1.AddAnnotation("Relational:Name", "ux_cloud_metering_records_account_day_item_part");
+
+            var index2 = runtimeEntityType.AddIndex(
                 new[] { provider, status, cloudAccountId, id });
-            index1.AddAnnotation("Relational:Name", "ix_cloud_metering_records_provider_status_cloud_account_id_id");
+            index2.AddAnnotation("Relational:Name", "ix_cloud_metering_records_provider_status_cloud_account_id_id");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("baa7e285-e47d-4d6a-bd5b-ed909fc88585"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("c446a79a-33a9-4dd3-b03a-7783387f4481"), entityTypeCount: 54)
         {
         }
 

@@ -455,6 +455,10 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasDatabaseName("ux_cloud_metering_records_aws_hour")
                         .HasFilter("provider = 2");
 
+                    b.HasIndex("Provider", "CloudAccountId", "Id")
+                        .HasDatabaseName("ix_cloud_metering_records_metered_twice")
+                        .HasFilter("status = 2 AND replaced_by IS NOT NULL");
+
                     b.HasIndex("CloudAccountId", "BillingDay", "Item", "Part")
                         .IsUnique()
                         .HasDatabaseName("ux_cloud_metering_records_account_day_item_part");
