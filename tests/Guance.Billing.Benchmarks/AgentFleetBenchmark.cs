@@ -79,10 +79,10 @@ internal static class AgentFleetBenchmark
         await using var host = await BenchmarkHost.StartAsync(hostDll, database, hostEnvironment, [.. settings]);
         var workspaces = await SetUpAsync(host, database, (agents + AgentsPerWorkspace - 1) / AgentsPerWorkspace);
 
-        var commits = new HostCommits(ops);
+        var commits = HostCommits.Usage(ops);
         var commitsBefore = await commits.ReadAsync();
         var (fleet, perBatch) = await SendAsync(host, "(b) fleet", a => workspaces[a / AgentsPerWorkspace], agents, perConnection, openParallelism, interval, duration, batch);
-        Console.WriteLine($"    the writer: {HostCommits.Between(commitsBefore, await commits.ReadAsync())}");
+        Console.WriteLine($"    the writer: {commits.Between(commitsBefore, await commits.ReadAsync())}");
 
         var exact = await TotalsExactAsync(database, fleet);
         Console.WriteLine($"    totals in the database equal the records acknowledged: {(exact ? "yes" : "NO")}");

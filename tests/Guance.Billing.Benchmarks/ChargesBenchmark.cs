@@ -19,7 +19,9 @@ namespace Guance.Billing.Benchmarks;
 /// --batch-size N (0: off) adds a phase of ChargeBatch calls of N charges over the same accounts
 /// (--batch-charges N in all, 20000; --batch-concurrency N calls in flight, 4), printed beside the
 /// single Charge phase of the same run (and the baseline build's, which has no ChargeBatch);
-/// --max-charges-per-commit N sets the hosts' group commit bound.
+/// --max-charges-per-commit N sets the hosts' group commit bound; --floor then runs the phase over many accounts
+/// against a bare gRPC server that answers each Charge at once (<see cref="FloorHost"/>), and prints the host's CPU
+/// per charge beside what the protocol alone costs.
 /// </summary>
 public static class ChargesBenchmark
 {
@@ -29,7 +31,12 @@ public static class ChargesBenchmark
         var host = OptionText(args, "--host") is { } given ? Path.GetFullPath(given) : null;
         if (baseline is null)
         {
-            return (await RunOnceAsync(args, host)).Exact ? 0 : 1;
+            var run = await RunOnceAsync(args, host);
+            if (args.Contains("--floor"))
+            {
+                await RunFloorAsync(args, run.SpreadRate, run.SpreadCpu);
+            }
+            return run.Exact ? 0 : 1;
         }
         Console.WriteLine($"baseline: {baseline}");
         var before = await RunOnceAsync(args, baseline, batches: false);
@@ -63,14 +70,20 @@ public static class ChargesBenchmark
         }
         await using var database = await BenchmarkDatabase.CreateAsync(postgres);
         var hosts = new List<BenchmarkHost>();
+        var commits = new List<HostCommits>();
         await using var stop = new HostsDisposer(hosts);
         for (var i = 0; i < hostCount; i++)
         {
+            // The ops endpoint, for the charge writer's commits (HostCommits).
+            var ops = new Uri($"http://127.0.0.1:{BenchmarkHost.FreePort()}");
+            var settings = new List<string> { "--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Console:Url={ops}" };
             // --max-charges-per-commit N: the group commit's bound (Guance:Wallet:MaxChargesPerCommit, 128 by default).
-            string[] settings = Option(args, "--max-charges-per-commit", 0) is > 0 and var max
-                ? ["--Guance:Wallet:ExpiryJobEnabled=false", $"--Guance:Wallet:MaxChargesPerCommit={max}"]
-                : ["--Guance:Wallet:ExpiryJobEnabled=false"];
-            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, settings));
+            if (Option(args, "--max-charges-per-commit", 0) is > 0 and var max)
+            {
+                settings.Add($"--Guance:Wallet:MaxChargesPerCommit={max}");
+            }
+            hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, [.. settings]));
+            commits.Add(HostCommits.Charges(ops));
         }
         var channels = hosts.Select(h => h.Channel()).ToList();
         var anonymous = new BillingAccountService.BillingAccountServiceClient(channels[0]);
@@ -116,8 +129,8 @@ public static class ChargesBenchmark
         var warmUp = Option(args, "--warm-up", 1500);
         await RunPhaseAsync(hosts, client, "warm-up", warmUp, concurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
 
-        var (hotRate, _) = await RunPhaseAsync(hosts, client, "one hot account", charges, concurrency, _ => hot);
-        var (spreadRate, spreadCpu) = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts]);
+        var (hotRate, _) = await RunPhaseAsync(hosts, client, "one hot account", charges, concurrency, _ => hot, commits);
+        var (spreadRate, spreadCpu) = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts], commits);
         Console.WriteLine($"  ratio: {accounts} accounts / one hot account = {spreadRate / hotRate:F2}");
 
         var batchSize = batches ? Option(args, "--batch-size", 0) : 0;
@@ -128,7 +141,7 @@ public static class ChargesBenchmark
             var batchConcurrency = Option(args, "--batch-concurrency", 4);
             // The batch path warmed up too, away from the measured phase.
             await RunBatchPhaseAsync(hosts, client, "batch warm-up", warmUp, batchSize, batchConcurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
-            (batchRate, batchCpu) = await RunBatchPhaseAsync(hosts, client, $"{accounts} accounts, ChargeBatch of {batchSize}, {batchConcurrency} in flight", batchCharges, batchSize, batchConcurrency, i => ids[i % accounts]);
+            (batchRate, batchCpu) = await RunBatchPhaseAsync(hosts, client, $"{accounts} accounts, ChargeBatch of {batchSize}, {batchConcurrency} in flight", batchCharges, batchSize, batchConcurrency, i => ids[i % accounts], commits);
             Console.WriteLine($"  ratio: ChargeBatch / Charge over {accounts} accounts = {batchRate / spreadRate:F2} times the charges/s, {batchCpu / spreadCpu:F2} times the host CPU per charge");
         }
 
@@ -157,9 +170,31 @@ public static class ChargesBenchmark
         return (hotRate, spreadRate, spreadCpu, batchRate, batchCpu, report.Clean && exact);
     }
 
-    /// <summary>Runs a phase; its charges/s and host CPU (ms) per charge.</summary>
-    private static async Task<(double Rate, double CpuPerCharge)> RunPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf)
+    /// <summary>The Charge phase over many accounts against the floor: the same calls, in flight as many, nothing behind them.</summary>
+    private static async Task RunFloorAsync(string[] args, double hostRate, double hostCpu)
     {
+        var accounts = Option(args, "--accounts", 1000);
+        var charges = Option(args, "--charges", 2000);
+        var concurrency = Option(args, "--concurrency", 32);
+        var floor = await BenchmarkHost.StartFloorAsync();
+        await using var stop = new HostsDisposer([floor]);
+        var client = new BillingAccountService.BillingAccountServiceClient(floor.Channel().Intercept(m =>
+        {
+            m.Add("authorization", "Bearer " + BenchmarkHost.OperatorToken);
+            return m;
+        }));
+        var ids = Enumerable.Range(0, accounts).Select(i => $"ba_01kb{i:D22}").ToArray();
+        Console.WriteLine($"  the floor: a gRPC server that answers each Charge at once, {concurrency} calls in flight");
+        await RunPhaseAsync([floor], client, "floor warm-up", Option(args, "--warm-up", 1500), concurrency, i => ids[i % accounts]);
+        var (rate, cpu) = await RunPhaseAsync([floor], client, "floor", charges, concurrency, i => ids[i % accounts]);
+        Console.WriteLine($"  ratio the host / the floor over {accounts} accounts: {hostRate / rate:F2} times the charges/s, {hostCpu / cpu:F2} times the host CPU per charge");
+    }
+
+    /// <summary>Runs a phase; its charges/s and host CPU (ms) per charge.</summary>
+    private static async Task<(double Rate, double CpuPerCharge)> RunPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int concurrency, Func<int, string> accountOf,
+        IReadOnlyList<HostCommits>? commits = null)
+    {
+        var before = commits is null ? [] : await Task.WhenAll(commits.Select(c => c.ReadAsync()));
         var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
         var watch = Stopwatch.StartNew();
         await ForEachAsync(Enumerable.Range(0, charges), concurrency, async i =>
@@ -169,11 +204,13 @@ public static class ChargesBenchmark
         var rate = charges / watch.Elapsed.TotalSeconds;
         var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
         Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F3} ms per charge)");
+        await PrintCommitsAsync(commits, before);
         return (rate, cpuPerCharge);
     }
 
     /// <summary>Runs a phase of ChargeBatch calls; its charges/s and host CPU (ms) per charge. Every entry must be charged.</summary>
-    private static async Task<(double Rate, double CpuPerCharge)> RunBatchPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int batchSize, int concurrency, Func<int, string> accountOf)
+    private static async Task<(double Rate, double CpuPerCharge)> RunBatchPhaseAsync(IReadOnlyList<BenchmarkHost> hosts, BillingAccountService.BillingAccountServiceClient client, string name, int charges, int batchSize, int concurrency, Func<int, string> accountOf,
+        IReadOnlyList<HostCommits>? commits = null)
     {
         var calls = (charges + batchSize - 1) / batchSize;
         var requests = Enumerable.Range(0, calls).Select(b =>
@@ -185,6 +222,7 @@ public static class ChargesBenchmark
             }
             return request;
         }).ToList();
+        var before = commits is null ? [] : await Task.WhenAll(commits.Select(c => c.ReadAsync()));
         var cpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
         var refused = 0;
         var watch = Stopwatch.StartNew();
@@ -196,7 +234,17 @@ public static class ChargesBenchmark
         var rate = charges / watch.Elapsed.TotalSeconds;
         var cpuPerCharge = (hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - cpu).TotalMilliseconds / charges;
         Console.WriteLine($"  {name,-16} {charges} charges in {watch.Elapsed.TotalSeconds:F2} s: {rate:F0} charges/s (host CPU {cpuPerCharge:F3} ms per charge){(refused > 0 ? $", {refused} REFUSED" : "")}");
+        await PrintCommitsAsync(commits, before);
         return (rate, cpuPerCharge);
+    }
+
+    /// <summary>Each host's charge writer over a phase: its commits, the charges a commit, the time a commit.</summary>
+    private static async Task PrintCommitsAsync(IReadOnlyList<HostCommits>? commits, HostCommits.Reading[] before)
+    {
+        for (var i = 0; commits is not null && i < commits.Count; i++)
+        {
+            Console.WriteLine($"    the charge writer{(commits.Count > 1 ? $" of host {i}" : "")}: {commits[i].Between(before[i], await commits[i].ReadAsync())}");
+        }
     }
 
     private static ChargeRequest Request(string account)

@@ -10,11 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Guance.Billing.Benchmarks;
 
 /// <summary>
-/// The <c>floor-host</c> verb: the least that any host pays on this machine for an agent's batch. A gRPC server on
-/// Kestrel (plaintext HTTP/2, as the host's) whose StreamUsage opens every stream and acknowledges every batch at
-/// once: no token, no database, no writer. <c>ingestion --agents N --floor</c> runs the same fleet against it after
-/// the host, so that the host's CPU per batch is set beside what the protocol alone costs (the sockets, HTTP/2
-/// framing, gRPC's message reading and writing, the thread pool's hops).
+/// The <c>floor-host</c> verb: the least that any host pays on this machine for an agent's batch or an operator's
+/// charge. A gRPC server on Kestrel (plaintext HTTP/2, as the host's) whose StreamUsage opens every stream and
+/// acknowledges every batch at once, and whose Charge answers with a result and a wallet of the host's shape at once:
+/// no token, no database, no writer. <c>ingestion --agents N --floor</c> and <c>charges --floor</c> run the same calls
+/// against it after the host, so that the host's CPU per batch or charge is set beside what the protocol alone costs
+/// (the sockets, HTTP/2 framing, gRPC's message reading and writing, the thread pool's hops).
 /// </summary>
 internal static class FloorHost
 {
@@ -29,6 +30,7 @@ internal static class FloorHost
         builder.Services.AddGrpc();
         var app = builder.Build();
         app.MapGrpcService<AcknowledgingUsageService>();
+        app.MapGrpcService<AnsweringChargeService>();
         await app.RunAsync();
         return 0;
     }
@@ -47,6 +49,29 @@ internal static class FloorHost
                     ? new StreamUsageResponse { Opened = new UsageStreamOpened { CollectorId = request.Open.CollectorId, MaxBatchesInFlight = 8 } }
                     : new StreamUsageResponse { Ack = new UsageBatchAck { Sequence = request.Batch.Sequence } });
             }
+        }
+    }
+
+    /// <summary>Answers a charge as the host answers one paid in cash, with nothing behind the answer.</summary>
+    private sealed class AnsweringChargeService : BillingAccountService.BillingAccountServiceBase
+    {
+        public override Task<ChargeResponse> Charge(ChargeRequest request, ServerCallContext context)
+        {
+            var total = new Money { CurrencyCode = "CNY", Units = 3, Nanos = 450_000_000 };
+            var result = new ChargeResult
+            {
+                TransactionId = "txn_01kb0000000000000000000000", Reference = request.Reference, Total = total,
+                AddedArrears = new Money { CurrencyCode = "CNY" }, CloudAmount = new Money { CurrencyCode = "CNY" },
+                CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            };
+            result.Allocations.Add(request.Lines.Select(l => new ChargeAllocation { ItemCode = l.ItemCode, Source = FundingSource.Cash, Amount = l.Amount }));
+            var wallet = new Wallet
+            {
+                BillingAccountId = request.BillingAccountId, Cash = new Money { CurrencyCode = "CNY", Units = 999_000 },
+                OrdinaryVouchers = new Money { CurrencyCode = "CNY" }, FullReductionVouchers = new Money { CurrencyCode = "CNY" },
+                PrepaidCards = new Money { CurrencyCode = "CNY" }, Arrears = new Money { CurrencyCode = "CNY" }, Available = new Money { CurrencyCode = "CNY", Units = 999_000 },
+            };
+            return Task.FromResult(new ChargeResponse { Result = result, Wallet = wallet });
         }
     }
 }

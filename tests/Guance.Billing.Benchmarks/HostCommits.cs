@@ -4,31 +4,37 @@ using System.Text.RegularExpressions;
 namespace Guance.Billing.Benchmarks;
 
 /// <summary>
-/// The usage writer's group commits, from the host's Prometheus endpoint (<c>guance.usage.commit.batches</c> and
-/// <c>guance.usage.commit.duration</c>): how many commits a phase took, how many batches each carried and how long
-/// each held the writer. Read before and after a phase and subtract.
+/// A writer's group commits, from the host's Prometheus endpoint: the usage writer's (<c>guance.usage.commit.batches</c>
+/// and <c>guance.usage.commit.duration</c>, <see cref="Usage"/>) or the charge writer's (<see cref="Charges"/>): how many
+/// commits a phase took, how many batches or charges each carried and how long each held the writer. Read before and
+/// after a phase and subtract.
 /// </summary>
-internal sealed partial class HostCommits(Uri opsEndpoint)
+internal sealed partial class HostCommits(Uri opsEndpoint, string carried, string durationHistogram, string what)
 {
-    public readonly record struct Reading(long Commits, double Batches, double Milliseconds);
+    public readonly record struct Reading(long Commits, double Carried, double Milliseconds);
+
+    public static HostCommits Usage(Uri opsEndpoint) =>
+        new(opsEndpoint, "guance_usage_commit_batches", "guance_usage_commit_duration_milliseconds", "batches");
+
+    public static HostCommits Charges(Uri opsEndpoint) =>
+        new(opsEndpoint, "guance_wallet_charge_commit_charges", "guance_wallet_charge_commit_duration_milliseconds", "charges");
 
     public async Task<Reading> ReadAsync()
     {
         using var http = new HttpClient();
         var text = await http.GetStringAsync(new Uri(opsEndpoint, "/metrics"));
-        return new Reading((long)Sum(text, "guance_usage_commit_batches", "count"), Sum(text, "guance_usage_commit_batches", "sum"),
-            Sum(text, "guance_usage_commit_duration_milliseconds", "sum"));
+        return new Reading((long)Sum(text, carried, "count"), Sum(text, carried, "sum"), Sum(text, durationHistogram, "sum"));
     }
 
     /// <summary>"N commits, B batches a commit, M ms a commit" between two readings.</summary>
-    public static string Between(Reading before, Reading after)
+    public string Between(Reading before, Reading after)
     {
         var commits = after.Commits - before.Commits;
         if (commits == 0)
         {
             return "no commits";
         }
-        return $"{commits:N0} commits, {(after.Batches - before.Batches) / commits:0.00} batches a commit, " +
+        return $"{commits:N0} commits, {(after.Carried - before.Carried) / commits:0.00} {what} a commit, " +
             $"{(after.Milliseconds - before.Milliseconds) / commits:0.000} ms a commit";
     }
 

@@ -4,7 +4,7 @@
 
 var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
-    ["charges"] = ("wallet charges per second, one hot account and 1,000 accounts (gRPC; SQLite, or --postgres [--hosts N]; --batch-size N adds ChargeBatch)", Guance.Billing.Benchmarks.ChargesBenchmark.RunAsync),
+    ["charges"] = ("wallet charges per second, one hot account and 1,000 accounts (gRPC; SQLite, or --postgres [--hosts N]; --batch-size N adds ChargeBatch; --floor a bare gRPC server beside it)", Guance.Billing.Benchmarks.ChargesBenchmark.RunAsync),
     ["ingestion"] = (Guance.Billing.Benchmarks.IngestionBenchmark.Description, Guance.Billing.Benchmarks.IngestionBenchmark.RunAsync),
     ["usage-writer"] = (Guance.Billing.Benchmarks.UsageWriterBenchmark.Description, Guance.Billing.Benchmarks.UsageWriterBenchmark.RunAsync),
     ["closeday"] = (Guance.Billing.Benchmarks.CloseDayBenchmark.Description, Guance.Billing.Benchmarks.CloseDayBenchmark.RunAsync),

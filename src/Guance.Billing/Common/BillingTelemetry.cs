@@ -11,7 +11,7 @@ public static class BillingTelemetry
     public const string SourceName = "Guance.Billing";
 
     /// <summary>Every meter of the domain: usage ingestion, the jobs, notification delivery, cloud metering.</summary>
-    public static readonly string[] MeterNames = ["Guance.Billing.Usage", "Guance.Billing.Jobs", "Guance.Billing.Notifications", "Guance.Billing.Cloud"];
+    public static readonly string[] MeterNames = ["Guance.Billing.Usage", "Guance.Billing.Jobs", "Guance.Billing.Notifications", "Guance.Billing.Cloud", "Guance.Billing.Wallets"];
 
     public const string WorkspaceAttribute = "guance.workspace_id";
     public const string BillingAccountAttribute = "guance.billing_account_id";

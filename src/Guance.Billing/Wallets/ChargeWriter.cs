@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Guance.Billing.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,12 +27,14 @@ public sealed class ChargeWriter : IDisposable
     private readonly WalletOptions _options;
     private readonly int _writerCount;
     private readonly ILogger<ChargeWriter> _logger;
+    private readonly WalletMetrics _metrics;
     private readonly Lock _startLock = new();
     private Task[]? _writers;
 
-    public ChargeWriter(IServiceScopeFactory scopes, IOptions<WalletOptions> options, IOptions<GuanceOptions> guance, ILogger<ChargeWriter> logger)
+    public ChargeWriter(IServiceScopeFactory scopes, IOptions<WalletOptions> options, IOptions<GuanceOptions> guance, WalletMetrics metrics, ILogger<ChargeWriter> logger)
     {
         _scopes = scopes;
+        _metrics = metrics;
         _options = options.Value;
         _logger = logger;
         _writerCount = _options.ChargeWriters > 0 ? _options.ChargeWriters : guance.Value.Database.Provider == DatabaseProvider.Sqlite ? 1 : 4;
@@ -134,10 +137,12 @@ public sealed class ChargeWriter : IDisposable
         try
         {
             IReadOnlyList<ChargeAttempt> attempts;
+            var started = Stopwatch.GetTimestamp();
             await using (var scope = _scopes.CreateAsyncScope())
             {
                 attempts = await scope.ServiceProvider.GetRequiredService<ChargeEngine>().ChargeGroupAsync(group.SelectMany(p => p.Requests).ToList(), CancellationToken.None);
             }
+            _metrics.Committed(attempts.Count, Stopwatch.GetElapsedTime(started));
             var offset = 0;
             foreach (var pending in group)
             {

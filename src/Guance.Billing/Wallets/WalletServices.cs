@@ -12,6 +12,7 @@ public static class WalletServices
         services.Configure<WalletOptions>(configuration.GetSection(WalletOptions.Section));
         services.AddSingleton<WalletWriteGate>();
         services.AddSingleton<ChargeWriter>();
+        services.AddSingleton<WalletMetrics>();
         services.AddScoped<WalletLedger>();
         services.AddScoped<WalletWriteRetry>();
         services.AddScoped<ChargeEngine>();

@@ -162,9 +162,14 @@ public sealed class ChargeBatchTests : IClassFixture<BillingHost>
         entries.Add(entries[2].Clone());
         var request = new ChargeBatchRequest();
         request.Charges.Add(entries);
+        var (listener, measurements) = host.ListenToMeter(Billing.Wallets.WalletMetrics.MeterName);
+        using var _ = listener;
 
         var response = await Operator.ChargeBatchAsync(request);
 
+        // The writer's commits, as operators see them: 61 entries in 7 groups of 8 and one of 5, each timed.
+        Assert.Equal([8, 8, 8, 8, 8, 8, 8, 5], measurements.Where(m => m.Instrument == "guance.wallet.charge.commit.charges").Select(m => (int)m.Value));
+        Assert.Equal(8, measurements.Count(m => m.Instrument == "guance.wallet.charge.commit.duration" && m.Value > 0));
         for (var i = 0; i < 60; i++)
         {
             var result = response.Outcomes[i].Charged.Result;
