@@ -19,7 +19,7 @@ namespace Guance.Billing.Benchmarks;
 /// --batch-size N (0: off) adds a phase of ChargeBatch calls of N charges over the same accounts
 /// (--batch-charges N in all, 20000; --batch-concurrency N calls in flight, 4), printed beside the
 /// single Charge phase of the same run (and the baseline build's, which has no ChargeBatch);
-/// --max-charges-per-commit N sets the hosts' group commit bound; --floor then runs the phase over many accounts
+/// --max-charges-per-commit N sets the hosts' group commit bound, --set Key=Value any other host setting; --floor then runs the phase over many accounts
 /// against a bare gRPC server that answers each Charge at once (<see cref="FloorHost"/>), and prints the host's CPU
 /// per charge beside what the protocol alone costs.
 /// </summary>
@@ -82,6 +82,8 @@ public static class ChargesBenchmark
             {
                 settings.Add($"--Guance:Wallet:MaxChargesPerCommit={max}");
             }
+            // --set Key=Value (repeated): any other host setting, for example Guance:Wallet:ChargeWriters=8.
+            settings.AddRange(args.Select((a, j) => (a, j)).Where(p => p.a == "--set" && p.j + 1 < args.Length).Select(p => "--" + args[p.j + 1]));
             hosts.Add(await BenchmarkHost.StartAsync(hostDll, database, [.. settings]));
             commits.Add(HostCommits.Charges(ops));
         }
