@@ -21,7 +21,7 @@ public static class SettlementMethodRules
         {
             return SettlementMethods.All;
         }
-        if (MarketplaceOf(channel) is { } marketplace)
+        if (ActivationChannels.MarketplaceOf(channel) is { } marketplace)
         {
             return [SettlementMethods.Of(marketplace)];
         }
@@ -36,22 +36,13 @@ public static class SettlementMethodRules
     /// <summary>Why <paramref name="method"/> is not allowed, for the error a refused change carries.</summary>
     public static string WhyNot(Site site, ActivationChannel channel, SettlementMethod method)
     {
-        if (MarketplaceOf(channel) is { } marketplace)
+        if (ActivationChannels.MarketplaceOf(channel) is { } marketplace)
         {
             return $"The workspace was activated through the {Cloud(marketplace)} marketplace, so it settles only through {SettlementMethods.Of(marketplace).Name()}, not {method.Name()}.";
         }
         var allowed = Allowed(site, channel, arbitrarySelection: false);
         return $"Site {site.Code} ({site.DisplayName}) allows {string.Join(" or ", allowed.Select(m => m.Name()))}, not {method.Name()}; only an operator can allow any method.";
     }
-
-    /// <summary>The cloud of a marketplace activation, or null for the official website.</summary>
-    public static CloudProvider? MarketplaceOf(ActivationChannel channel) => channel switch
-    {
-        ActivationChannel.AlibabaCloudMarketplace => CloudProvider.AlibabaCloud,
-        ActivationChannel.AwsMarketplace => CloudProvider.Aws,
-        ActivationChannel.HuaweiCloudMarketplace => CloudProvider.HuaweiCloud,
-        _ => null,
-    };
 
     /// <summary>The site-local calendar month of an instant, for example <c>2026-11</c>: at most one method change in each.</summary>
     public static string MonthOf(Site site, DateTimeOffset at) =>

@@ -35,7 +35,7 @@ public sealed class UpgradeService(
         {
             throw SettlementErrors.AlreadyCommercial(workspaceId);
         }
-        var marketplace = SettlementMethodRules.MarketplaceOf(grant.Workspace.ActivationChannel);
+        var marketplace = ActivationChannels.MarketplaceOf(grant.Workspace.ActivationChannel);
         if (marketplace is { } cloud && string.IsNullOrEmpty(cloudAccountId))
         {
             throw SettlementErrors.CloudAccountRequired(workspaceId, cloud);

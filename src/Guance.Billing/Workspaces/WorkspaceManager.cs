@@ -16,13 +16,19 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     public async Task<WorkspaceDetails> CreateAsync(Caller caller, string name, string siteCode, ActivationChannel channel, string? description, CancellationToken cancellationToken)
     {
         var userId = caller.RequireUser();
-        ValidateNew(new RequestValidator(), name, "name", siteCode)
+        var validator = ValidateNew(new RequestValidator(), name, "name", siteCode)
             .Defined(channel, "activation_channel")
-            .Text(description, "description", 512, required: false)
-            .ThrowIfInvalid();
+            .Text(description, "description", 512, required: false);
+        if (siteCode is not null && Sites.TryGet(siteCode, out var site) && Enum.IsDefined(channel))
+        {
+            // A marketplace activates workspaces only on the sites its cloud operates (docs/domain.md §2).
+            validator.Check(ActivationChannels.Fits(channel, site), "activation_channel",
+                $"must be ACTIVATION_CHANNEL_OFFICIAL_WEBSITE or, on site {site.Code}, {ActivationChannels.ContractName(ActivationChannels.MarketplaceOf(site))}: a marketplace activates workspaces only on the sites its cloud operates");
+        }
+        validator.ThrowIfInvalid();
 
         var now = clock.GetUtcNow();
-        var workspace = AddNew(userId, name, siteCode, channel, description, now);
+        var workspace = AddNew(userId, name, siteCode!, channel, description, now);
         var retention = RetentionPolicy.Defaults(workspace.Id, Plan.Experience, now, byUserId: null);
         db.RetentionChanges.AddRange(retention);
         await db.SaveChangesAsync(cancellationToken);

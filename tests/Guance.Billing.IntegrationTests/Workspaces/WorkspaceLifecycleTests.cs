@@ -89,6 +89,11 @@ public sealed class WorkspaceLifecycleTests(BillingHost host) : IClassFixture<Bi
         ["unknown site"] = (Create(site: "cn3"), ["site_code"]),
         ["site code in capitals"] = (Create(site: "CN1"), ["site_code"]),
         ["undefined activation channel"] = (Create(channel: (ActivationChannel)99), ["activation_channel"]),
+        // A marketplace activates workspaces only on the sites its cloud operates.
+        ["AWS marketplace on an Alibaba Cloud site"] = (Create(site: "cn1", channel: ActivationChannel.AwsMarketplace), ["activation_channel"]),
+        ["Huawei Cloud marketplace on an AWS site"] = (Create(site: "us1", channel: ActivationChannel.HuaweiCloudMarketplace), ["activation_channel"]),
+        ["Alibaba Cloud marketplace on China 4"] = (Create(site: "cn4", channel: ActivationChannel.AlibabaCloudMarketplace), ["activation_channel"]),
+        ["AWS marketplace on China 4"] = (Create(site: "cn4", channel: ActivationChannel.AwsMarketplace), ["activation_channel"]),
         ["description of 513 characters"] = (Create(description: new string('d', 513)), ["description"]),
         ["everything wrong"] = (Create(name: "", site: "mars", channel: ActivationChannel.Unspecified, description: new string('d', 513)),
             ["name", "site_code", "activation_channel", "description"]),
