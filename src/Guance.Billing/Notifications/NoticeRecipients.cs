@@ -37,6 +37,21 @@ public static class NoticeRecipients
         return Distinct(candidates);
     }
 
+    /// <summary>
+    /// The billing account's address, then the Owners and Administrators of <paramref name="workspaceIds"/> (by user id):
+    /// who is told of an account's notice that concerns the workspaces it pays for, each address once.
+    /// </summary>
+    public static async Task<IReadOnlyList<NoticeRecipient>> OfWorkspacesAsync(
+        BillingDbContext db, IQueryable<string> workspaceIds, string accountEmail, CancellationToken cancellationToken)
+    {
+        var people = await (from m in db.WorkspaceMembers.AsNoTracking()
+                            join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                            where workspaceIds.Contains(m.WorkspaceId) && (m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Administrator)
+                            select new { m.UserId, u.Email }).Distinct().ToListAsync(cancellationToken);
+        return Distinct(people.OrderBy(p => p.UserId, StringComparer.Ordinal).Select(p => new NoticeRecipient("user:" + p.UserId, p.Email, p.UserId))
+            .Prepend(new NoticeRecipient("account", accountEmail, null)));
+    }
+
     /// <summary>The first recipient of each address, compared case-insensitively.</summary>
     public static IReadOnlyList<NoticeRecipient> Distinct(IEnumerable<NoticeRecipient> recipients) =>
         recipients.DistinctBy(r => r.Email.Trim(), StringComparer.OrdinalIgnoreCase).Select((r, i) => r with { Primary = i == 0 }).ToList();

@@ -12,6 +12,8 @@ namespace Guance.Billing.Settlement;
 /// billing account pays for through the billing center gets its lock date (the start of the arrears
 /// plus the 14-day settlement period), which the ARREARS_STARTED notice names; when the arrears are
 /// paid in full, the countdown ends and a locked workspace is unlocked at once, with a notice.
+/// Both arrears notices also go to the Owners and Administrators of those workspaces (docs/domain.md §9),
+/// each address once; the account's own copy, which its webhooks get, is the wallet's.
 /// </summary>
 public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox outbox, IOptions<SettlementOptions> options) : IArrearsListener
 {
@@ -34,8 +36,10 @@ public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox 
             {
                 notice.Time("lock_at", firstLock).Flag("locks", true);
             }
+            await TellWorkspacesAsync(change, notice, NotificationKind.ArrearsStarted, "arrears_started", countdown, cancellationToken);
             return;
         }
+        await TellWorkspacesAsync(change, notice, NotificationKind.ArrearsPaid, "arrears_paid", countdown, cancellationToken);
 
         var at = change.At;
         var locked = await countdown.AsNoTracking().Where(s => s.LockAt != null && s.LockAt <= at).Select(s => s.WorkspaceId).ToListAsync(cancellationToken);
@@ -54,5 +58,17 @@ public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox 
                 .SetProperty(x => x.LockedNoticeSentAt, (DateTimeOffset?)null)
                 .SetProperty(x => x.UpdatedAt, at)
                 .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+    }
+
+    private async Task TellWorkspacesAsync(
+        ArrearsChange change, NoticeValues notice, NotificationKind kind, string key, IQueryable<WorkspaceSettlement> workspaces, CancellationToken cancellationToken)
+    {
+        var accountEmail = await db.BillingAccounts.Where(a => a.Id == change.BillingAccountId).Select(a => a.Email).FirstAsync(cancellationToken);
+        var recipients = await NoticeRecipients.OfWorkspacesAsync(db, workspaces.Select(s => s.WorkspaceId), accountEmail, cancellationToken);
+        foreach (var recipient in recipients.Where(r => !r.Primary))
+        {
+            outbox.Add(new NotificationDraft(kind, change.BillingAccountId, recipient.Email, notice, change.TransactionId,
+                $"{key}:{change.TransactionId}:{recipient.Key}", ToWebhooks: false), change.At);
+        }
     }
 }

@@ -173,6 +173,7 @@ public sealed class ArrearsTests : IDisposable
         Assert.Null(settlement.ArrearsSince);
         await ReportNowAsync(debtor);
         ToOwnerAndAccount(debtor, await host.NoticesAsync(debtor.Account.Id, NotificationKind.WorkspaceUnlocked));
+        ToOwnerAndAccount(debtor, await host.NoticesAsync(debtor.Account.Id, NotificationKind.ArrearsPaid));
         Assert.Equal((0, 0), await ProcessAsync());
         await host.AssertLedgerCleanAsync(debtor.Account.Id);
     }
@@ -235,8 +236,11 @@ public sealed class ArrearsTests : IDisposable
     {
         var debtor = await InArrearsAsync();
 
-        var notice = Assert.Single(await host.NoticesAsync(debtor.Account.Id, NotificationKind.ArrearsStarted));
-        Assert.Contains($"将于 {Written(LockAt)} 被锁定", notice.Body, StringComparison.Ordinal); // a China site's account: Chinese
+        // The Owner and Administrator of the workspace it pays for are told too, 14 days before the lock, not 3.
+        var notices = await host.NoticesAsync(debtor.Account.Id, NotificationKind.ArrearsStarted);
+        ToOwnerAndAccount(debtor, notices);
+        Assert.All(notices, n => Assert.Contains($"将于 {Written(LockAt)} 被锁定", n.Body, StringComparison.Ordinal)); // a China site's account: Chinese
+        Assert.Single(notices.Select(n => n.Reference).Distinct()); // the charge's transaction
     }
 
     [Fact]
@@ -268,9 +272,12 @@ public sealed class ArrearsTests : IDisposable
         Assert.Equal(earlier, (await host.SettlementAsync(early.Id)).LockTime.ToDateTimeOffset());
         var later = arrearsSince + TimeSpan.FromDays(14);
         Assert.Equal(later, (await host.SettlementAsync(late.Id)).LockTime.ToDateTimeOffset());
-        var notice = Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted));
-        Assert.Contains($"将于 {Written(earlier)} 被锁定", notice.Body, StringComparison.Ordinal);
-        Assert.DoesNotContain(Written(later), notice.Body, StringComparison.Ordinal);
+        // One message per address: the account's, and the Owners' and Administrators' of both workspaces.
+        var notices = await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted);
+        Assert.Equal(new[] { account.Account.Email, early.Owner.Email, early.Administrator.Email, late.Owner.Email, late.Administrator.Email }.Order(),
+            notices.Select(n => n.Recipient).Order());
+        Assert.All(notices, notice => Assert.Contains($"将于 {Written(earlier)} 被锁定", notice.Body, StringComparison.Ordinal));
+        Assert.All(notices, notice => Assert.DoesNotContain(Written(later), notice.Body, StringComparison.Ordinal));
     }
 
     private async Task SetLockAtAsync(string workspaceId, DateTimeOffset lockAt)

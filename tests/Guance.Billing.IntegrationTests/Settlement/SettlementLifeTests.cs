@@ -159,7 +159,9 @@ public sealed class SettlementLifeTests : IDisposable
         var arrearsSince = Local(11, 9, 0, 30);
         var lockTime = Local(11, 23, 0, 30); // + 14 days
         Assert.Equal(arrearsSince, wallet.ArrearsSince.ToDateTimeOffset());
-        Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted));
+        // The account, and the Owner and Administrator of the workspace it pays for, are told 14 days before the lock.
+        var started = await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted);
+        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(), started.Select(n => n.Recipient).Order());
         settlement = await host.SettlementAsync(workspace.Id);
         Assert.False(settlement.Locked);
         Assert.Equal(arrearsSince, settlement.ArrearsSince.ToDateTimeOffset());
@@ -224,7 +226,8 @@ public sealed class SettlementLifeTests : IDisposable
         Assert.Null(settlement.ArrearsSince);
         var unlocked = await host.NoticesAsync(account.Id, NotificationKind.WorkspaceUnlocked);
         Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(), unlocked.Select(n => n.Recipient).Order());
-        Assert.Single(await host.NoticesAsync(account.Id, NotificationKind.ArrearsPaid));
+        Assert.Equal(new[] { account.Account.Email, workspace.Owner.Email, workspace.Administrator.Email }.Order(),
+            (await host.NoticesAsync(account.Id, NotificationKind.ArrearsPaid)).Select(n => n.Recipient).Order());
         // Usage accepted at once, same instant.
         await ReportStandardDayAsync(collector, new DateOnly(2026, 11, 25));
 
