@@ -9,8 +9,8 @@ namespace Guance.Billing.BrowserTests.EndToEnd;
 /// <summary>
 /// The console on a phone's screen (390 by 844): the menu lies over the page, closed until its button opens it,
 /// and each row of a list is a card that names every figure, none cut off at the screen's edge; forms and long ids
-/// wrap rather than make the page scroll sideways (each field the whole width, each button's label on one line), and
-/// the top bar keeps to one line.
+/// wrap rather than make the page scroll sideways (each field the whole width, each button's label on one line), the
+/// top bar keeps to one line, and an amount in a sentence never breaks between its currency and its figure.
 /// </summary>
 [Collection(ConsoleEndToEnd.Name)]
 public sealed class PhoneLayoutTests(ConsoleHost console)
@@ -33,7 +33,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
                 const box = td.getBoundingClientRect();
                 return {
                     header: headers[i] ?? '', label: getComputedStyle(td, '::before').content, left: box.left, right: box.right,
-                    amount: /^CNY [+-]?[\d,]+\.\d{2}$/.test(text) ? text : null,
+                    amount: /^CNY\s[+-]?[\d,]+\.\d{2}$/.test(text) ? text : null,
                     lines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
                 };
             });
@@ -90,9 +90,42 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         }
         """;
 
+    /// <summary>
+    /// Narrows the element marked data-testid=testId a pixel at a time, from its width down to 120 px, so that its sentences
+    /// wrap at every place they can; returns how many amounts ("CNY 1,234.00") it holds and each that took two lines, at what width.
+    /// </summary>
+    private const string AmountsWrappedScript = """
+        testId => {
+            const box = document.querySelector(`[data-testid=${testId}]`);
+            const amounts = [];
+            const texts = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+            for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+                for (const match of text.data.matchAll(/CNY\s[+-]?[\d,]+\.\d{2}/g)) {
+                    const range = document.createRange();
+                    range.setStart(text, match.index);
+                    range.setEnd(text, match.index + match[0].length);
+                    amounts.push(range);
+                }
+            }
+            const broken = [];
+            for (let width = Math.round(box.getBoundingClientRect().width); width >= 120; width--) {
+                box.style.width = `${width}px`;
+                for (const amount of amounts) {
+                    if (new Set([...amount.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1) {
+                        broken.push(`${amount.toString().replace(/\s/, ' ')} at ${width} px`);
+                    }
+                }
+            }
+            box.style.width = '';
+            return { amounts: amounts.length, broken };
+        }
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed record Control(string Name, bool Button, double Left, double Right, int Lines, double FormWidth);
+
+    private sealed record WrappedAmounts(int Amounts, string[] Broken);
 
     private sealed record Box(double Left, double Right, double Top, double Bottom, int Lines);
 
@@ -307,6 +340,23 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         await AssertFormFitsAsync(tab, "address-form");
         await tab.ByTestId("address-form").ScrollIntoViewIfNeededAsync();
         await tab.ScreenshotAsync("mailing-address", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_an_amount_in_a_sentence_never_breaks_between_its_currency_and_its_figure()
+    {
+        var (email, workspaceId) = await WorkspaceWithAClosedDayAsync();
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_an_amount_in_a_sentence_never_breaks_between_its_currency_and_its_figure), width: 390, height: 844);
+        await tab.SignInAsync(email, ConsoleHost.Password);
+
+        // The day's bill: its total in its title, then "Paid by vouchers CNY ..., prepaid cards CNY ..., cash CNY ...; arrears CNY ...".
+        await tab.Page.GotoAsync($"workspaces/{workspaceId}/billing/bills");
+        await tab.ByTestId("show-bill").ClickAsync();
+        await Assertions.Expect(tab.ByTestId("bill")).ToContainTextAsync("arrears CNY");
+        var wrapped = JsonSerializer.Deserialize<WrappedAmounts>(await tab.Page.EvaluateAsync<string>($"testId => JSON.stringify(({AmountsWrappedScript})(testId))", "bill"), Json)!;
+        Assert.True(wrapped.Amounts >= 5, $"the bill holds {wrapped.Amounts} amounts");
+        Assert.True(wrapped.Broken.Length == 0, "amounts broken over two lines: " + string.Join("; ", wrapped.Broken.Take(10)));
         Assert.Empty(tab.Errors);
     }
 
