@@ -8,9 +8,15 @@ namespace Guance.Billing.Console.Formatting;
 /// <summary>How the console writes amounts, quantities, days and instants: invariant, exact (money is never a float).</summary>
 public static class Display
 {
+    /// <summary>An amount as the screen shows it: "CNY 1,234.00", never broken over two lines (see <see cref="Amount"/>).</summary>
     public static string Money(Money? money) =>
-        (money?.CurrencyCode is { Length: > 0 } currency ? currency : MoneyAmounts.Cny) + " "
-        + money.ToDecimal().ToString("#,##0.00", CultureInfo.InvariantCulture);
+        Amount(money?.CurrencyCode is { Length: > 0 } currency ? currency : MoneyAmounts.Cny, money.ToDecimal().ToString("#,##0.00", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The currency and its figure joined by a no-break space (U+00A0), so that no line ends with "CNY" and the next
+    /// begins with "1,234.00". For the screen: files keep the currency in a column of its own (<see cref="WalletMovement.CsvRow"/>).
+    /// </summary>
+    public static string Amount(string currency, string figure) => currency + "\u00A0" + figure;
 
     public static string Quantity(long quantity) => quantity.ToString("#,##0", CultureInfo.InvariantCulture);
 

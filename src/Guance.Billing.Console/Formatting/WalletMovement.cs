@@ -44,7 +44,7 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
 
     /// <summary>A signed change written as every amount of the console is (currency first), for example "CNY +100.00", "CNY -12.50", or "" when nothing changed.</summary>
     public string Change(decimal amount) =>
-        amount == 0 ? "" : Currency + " " + (amount > 0 ? "+" : "-") + Math.Abs(amount).ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+        amount == 0 ? "" : Display.Amount(Currency, (amount > 0 ? "+" : "-") + Math.Abs(amount).ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture));
 
     private static string Exact(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 }

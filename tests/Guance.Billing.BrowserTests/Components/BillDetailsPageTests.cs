@@ -26,8 +26,8 @@ public sealed class BillDetailsPageTests : ConsoleContext
 
         var page = Render<BillDetailsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
-        page.WaitForAssertion(() => Assert.Equal("CNY 103.70", page.Find("[data-testid=total]").TextContent.Trim()));
-        Assert.Contains("2026-11-01 to 2026-11-20 (UTC+8): CNY 3.70", page.Find("[data-testid=range-total]").TextContent);
+        page.WaitForAssertion(() => Assert.Equal("CNY\u00A0103.70", page.Find("[data-testid=total]").TextContent.Trim()));
+        Assert.Contains("2026-11-01 to 2026-11-20 (UTC+8): CNY\u00A03.70", page.Find("[data-testid=range-total]").TextContent);
         Assert.Equal(3, page.FindAll("[data-testid=daily-bills] tbody tr").Count);
         // The days are the site's (cn1: Asia/Shanghai), and the page says so.
         Assert.Equal("Day (UTC+8)", page.Find("[data-testid=daily-bills] thead th").TextContent.Trim());
@@ -39,8 +39,8 @@ public sealed class BillDetailsPageTests : ConsoleContext
         page.FindAll("[data-testid=show-bill]")[0].Click();
 
         var lines = page.WaitForElements("[data-testid=bill-lines] tbody tr");
-        Assert.Contains("Bill of 2026-11-18 (UTC+8): CNY 3.60", page.Find("[data-testid=bill]").TextContent);
-        Assert.Equal(["Time series", "6,000", "6.00", "CNY 0.60 per 1,000", "CNY 3.60"], lines[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        Assert.Contains("Bill of 2026-11-18 (UTC+8): CNY\u00A03.60", page.Find("[data-testid=bill]").TextContent);
+        Assert.Equal(["Time series", "6,000", "6.00", "CNY\u00A00.60 per 1,000", "CNY\u00A03.60"], lines[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
         PhoneCards.AssertEveryCellNamed(page, "items");
         PhoneCards.AssertEveryCellNamed(page, "daily-bills");
         PhoneCards.AssertEveryCellNamed(page, "bill-lines");

@@ -50,10 +50,10 @@ public sealed class BillingOverviewPageTests : ConsoleContext
         var page = Render<BillingOverviewPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
         page.WaitForAssertion(() => Assert.Equal("Acme Finance", page.Find("[data-testid=account-name]").TextContent.Trim()));
-        Assert.Equal("CNY 120.50", page.Find("[data-testid=cash]").TextContent.Trim());
-        Assert.Equal("CNY 15.25", page.Find("[data-testid=vouchers]").TextContent.Trim());
-        Assert.Equal("CNY 100.00", page.Find("[data-testid=cards]").TextContent.Trim());
-        Assert.Equal("CNY 0.00", page.Find("[data-testid=arrears]").TextContent.Trim());
+        Assert.Equal("CNY\u00A0120.50", page.Find("[data-testid=cash]").TextContent.Trim());
+        Assert.Equal("CNY\u00A015.25", page.Find("[data-testid=vouchers]").TextContent.Trim());
+        Assert.Equal("CNY\u00A0100.00", page.Find("[data-testid=cards]").TextContent.Trim());
+        Assert.Equal("CNY\u00A00.00", page.Find("[data-testid=arrears]").TextContent.Trim());
         Assert.Equal(["Recharge", "Billing center", "Settlement method", "Change binding"],
             page.FindAll("[data-testid=action]").Select(a => a.TextContent.Trim()));
         Assert.Equal(
@@ -71,7 +71,7 @@ public sealed class BillingOverviewPageTests : ConsoleContext
 
         var page = Render<BillingOverviewPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
-        page.WaitForAssertion(() => Assert.Equal("CNY 1.00", page.Find("[data-testid=cash]").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("CNY\u00A01.00", page.Find("[data-testid=cash]").TextContent.Trim()));
         Assert.Empty(page.FindAll("[data-testid=actions]"));
         Assert.Empty(page.FindAll("button, a.mud-button-root"));
     }

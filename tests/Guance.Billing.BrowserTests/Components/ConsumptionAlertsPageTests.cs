@@ -102,7 +102,7 @@ public sealed class ConsumptionAlertsPageTests : ConsoleContext
 
         dialogs.WaitForAssertion(() => Assert.DoesNotContain("Remove the threshold?", dialogs.Markup, StringComparison.Ordinal));
         Assert.Empty(Host.CallsOf<RemoveConsumptionAlertRequest>("ConsumptionAlertService/RemoveConsumptionAlert"));
-        Assert.Contains("CNY 10.00", page.Find("[data-testid=alerts]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("CNY\u00A010.00", page.Find("[data-testid=alerts]").TextContent, StringComparison.Ordinal);
         PhoneCards.AssertEveryCellNamed(page, "alerts");
     }
 }

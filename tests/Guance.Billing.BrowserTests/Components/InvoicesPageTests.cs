@@ -47,8 +47,8 @@ public sealed class InvoicesPageTests : ConsoleContext
 
         Assert.Contains("Acme Ltd", page.WaitForElement("[data-testid=invoice-title]").TextContent, StringComparison.Ordinal);
         var row = page.Find("[data-testid=invoiceable-sources] tr[data-id=card_1]");
-        Assert.Contains("CNY 500.00", row.TextContent, StringComparison.Ordinal);
-        Assert.Equal("CNY 400.00", row.QuerySelector("[data-testid=remaining]")!.TextContent);
+        Assert.Contains("CNY\u00A0500.00", row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("CNY\u00A0400.00", row.QuerySelector("[data-testid=remaining]")!.TextContent);
         PhoneCards.AssertEveryCellNamed(page, "invoiceable-sources");
         PhoneCards.AssertEveryCellNamed(page, "invoice-infos");
         Assert.All(Host.Calls, c => Assert.Equal(BillingCenterToken, c.Token));
@@ -77,8 +77,8 @@ public sealed class InvoicesPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=invoice-state]").Count));
         var rows = page.FindAll("[data-testid=invoices] tbody tr").Select(r => r.TextContent).ToList();
-        Assert.Contains("CNY 20.00", rows[0], StringComparison.Ordinal);
-        Assert.Contains("CNY 10.00", rows[1], StringComparison.Ordinal);
+        Assert.Contains("CNY\u00A020.00", rows[0], StringComparison.Ordinal);
+        Assert.Contains("CNY\u00A010.00", rows[1], StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=more-invoices]"));
         Assert.Equal(["", "p2"], Host.CallsOf<ListInvoicesRequest>("InvoiceService/ListInvoices").Select(r => r.PageToken));
     }

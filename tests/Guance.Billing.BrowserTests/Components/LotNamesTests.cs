@@ -16,7 +16,7 @@ public sealed class LotNamesTests
     {
         var source = new InvoiceableSource { SourceId = "card_01kbx", Kind = InvoiceSourceKind.PrepaidCardPurchase, Invoiceable = MoneyAmounts.FromDecimal(1000m), SinceTime = Bought };
 
-        Assert.Equal("Prepaid card of CNY 1,000.00, bought 2026-11-02", Names.Of(source));
+        Assert.Equal("Prepaid card of CNY\u00A01,000.00, bought 2026-11-02", Names.Of(source));
     }
 
     [Fact]
@@ -24,6 +24,6 @@ public sealed class LotNamesTests
     {
         var voucher = new Voucher { VoucherId = "vch_01kbx", Kind = VoucherKind.FullReduction, FaceValue = MoneyAmounts.FromDecimal(100m), IssueTime = Bought };
 
-        Assert.Equal("Full reduction voucher of CNY 100.00, from 2026-11-02", Names.Of(voucher));
+        Assert.Equal("Full reduction voucher of CNY\u00A0100.00, from 2026-11-02", Names.Of(voucher));
     }
 }

@@ -26,7 +26,7 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         var links = page.FindAll("[data-testid=monthly-bill-link]");
         Assert.Equal(("2026-11", "billing-center/monthly-bills/mb_11"), (links[0].TextContent.Trim(), links[0].GetAttribute("href")));
         Assert.Equal("2026-10", links[1].TextContent.Trim());
-        Assert.Contains("CNY 1,234.56", page.Find("[data-testid=monthly-bills] tbody tr").TextContent);
+        Assert.Contains("CNY\u00A01,234.56", page.Find("[data-testid=monthly-bills] tbody tr").TextContent);
         Assert.All(Host.CallsOf<ListMonthlyBillsRequest>("MonthlyBillService/ListMonthlyBills"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
     }
 
@@ -51,15 +51,15 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         var downloads = Downloads();
         var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_11"));
 
-        page.WaitForAssertion(() => Assert.Equal("CNY 1,234.56", page.Find("[data-testid=bill-total]").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("CNY\u00A01,234.56", page.Find("[data-testid=bill-total]").TextContent.Trim()));
         var workspace = page.Find("[data-testid=bill-workspace]").TextContent;
         // Named as its owner knows it, the id beside the name.
         Assert.StartsWith("Production", page.Find("[data-testid=bill-workspace-name]").TextContent.Trim());
         Assert.Contains("ws_prod", workspace);
         Assert.Contains("Time series", workspace);
-        Assert.Contains("CNY 1,000.00", workspace);
+        Assert.Contains("CNY\u00A01,000.00", workspace);
         Assert.Contains("Logs", workspace);
-        Assert.Contains("CNY 234.56", workspace);
+        Assert.Contains("CNY\u00A0234.56", workspace);
         page.Find("[data-testid=download-csv]").Click();
         page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
         Assert.Equal(("monthly-bill-2026-11.csv", "text/csv;charset=utf-8", "workspace_id,day\nws_prod,2026-11-01\n"), SavedFile(downloads));

@@ -40,7 +40,7 @@ public sealed class PrepaidCardsPageTests : ConsoleContext
         var soon = Assert.Single(highlighted);
         Assert.Contains("card_soon", soon);
         Assert.Contains("expires soon", soon);
-        Assert.Contains("CNY 60.00", soon);
+        Assert.Contains("CNY\u00A060.00", soon);
         Assert.Contains("2026-12-02 09:30 UTC+8", soon);
         Assert.Single(page.FindAll("[data-testid=expires-soon]"));
     }
@@ -53,7 +53,7 @@ public sealed class PrepaidCardsPageTests : ConsoleContext
         var page = Render<PrepaidCardsPage>();
 
         var name = page.WaitForElement("[data-testid=card-name]");
-        Assert.Equal("Prepaid card of CNY 1,000.00", name.TextContent.Trim());
+        Assert.Equal("Prepaid card of CNY\u00A01,000.00", name.TextContent.Trim());
         Assert.Equal("card_01kbx", page.Find("[data-testid=prepaid-cards] [data-testid=secondary-id]").TextContent.Trim());
         Assert.Contains("secondary-id", page.Find("[data-testid=prepaid-cards] [data-testid=secondary-id]").ClassName);
         Assert.Contains("2026-10-02 09:30 UTC+8", page.Find("[data-testid=prepaid-cards] tbody tr").TextContent);
@@ -81,7 +81,7 @@ public sealed class PrepaidCardsPageTests : ConsoleContext
 
         var name = cards.WaitForElement("[data-testid=card-name]").TextContent.Trim();
         var subject = transactions.WaitForElement("[data-testid=subject]").TextContent.Trim();
-        Assert.Equal("Prepaid card of CNY 1,000.00", name);
+        Assert.Equal("Prepaid card of CNY\u00A01,000.00", name);
         Assert.StartsWith(name + ", bought ", subject, StringComparison.Ordinal);
     }
 
@@ -187,7 +187,7 @@ public sealed class PrepaidCardsPageTests : ConsoleContext
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=huawei-order-state]").Count));
         var states = page.FindAll("[data-testid=huawei-order-state]").Select(s => s.TextContent.Trim()).ToList();
         Assert.Equal("Waiting for Huawei Cloud to confirm", states[0]);
-        Assert.StartsWith("Confirmed 2026-11-02 10:30 UTC+8: Prepaid card of CNY 500.00, bought 2026-10-02", states[1]);
+        Assert.StartsWith("Confirmed 2026-11-02 10:30 UTC+8: Prepaid card of CNY\u00A0500.00, bought 2026-10-02", states[1]);
         Assert.EndsWith("card_hw", states[1]);
         Assert.Equal("Rejected by Huawei Cloud 2026-11-02 11:30 UTC+8: Huawei Cloud has no such order for this account.", states[2]);
         Assert.Equal(["", "p2"], Host.CallsOf<ListHuaweiCardOrdersRequest>("BillingAccountService/ListHuaweiCardOrders").Select(r => r.PageToken));

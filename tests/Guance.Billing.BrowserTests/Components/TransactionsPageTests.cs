@@ -25,11 +25,11 @@ public sealed class TransactionsPageTests : ConsoleContext
         var recharge = page.FindAll("[data-testid=transactions] tbody tr")[0].TextContent;
         Assert.Contains("2026-11-02 09:30", recharge);
         Assert.Contains("Recharge", recharge);
-        Assert.Contains("CNY +80.00", recharge);
-        Assert.Contains("CNY -20.00", recharge);
+        Assert.Contains("CNY\u00A0+80.00", recharge);
+        Assert.Contains("CNY\u00A0-20.00", recharge);
         var charge = page.FindAll("[data-testid=transactions] tbody tr")[1].TextContent;
-        Assert.Contains("CNY -12.34", charge);
-        Assert.Contains("CNY +0.01", charge);
+        Assert.Contains("CNY\u00A0-12.34", charge);
+        Assert.Contains("CNY\u00A0+0.01", charge);
 
         page.Find("[data-testid=export-csv]").Click();
         page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
@@ -39,6 +39,8 @@ public sealed class TransactionsPageTests : ConsoleContext
         Assert.Equal("time,kind,amount,currency,cash,vouchers,prepaid_cards,arrears,reference,description,transaction_id", lines[0]);
         Assert.Equal("2026-11-02 09:30,Recharge,100.00,CNY,80.00,0.00,0.00,-20.00,pay-1,\"Bank transfer, ref 7\",txn_1", lines[1]);
         Assert.Equal("2026-11-02 09:30,Charge,12.35,CNY,0.00,-12.34,0.00,0.01,db_1,,txn_2", lines[2]);
+        // The screen's no-break space between currency and figure stays on the screen: a spreadsheet reads plain text.
+        Assert.DoesNotContain('\u00A0', csv);
     }
 
     [Fact]
@@ -124,8 +126,8 @@ public sealed class TransactionsPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=subject]").Count));
         var subjects = page.FindAll("[data-testid=subject]").Select(s => s.TextContent.Trim()).ToList();
-        Assert.Equal("Prepaid card of CNY 1,000.00, bought 2026-11-02: expired", subjects[0]);
-        Assert.Equal("Full reduction voucher of CNY 100.00, from 2026-11-02, with the card of CNY 1,000.00", subjects[1]);
+        Assert.Equal("Prepaid card of CNY\u00A01,000.00, bought 2026-11-02: expired", subjects[0]);
+        Assert.Equal("Full reduction voucher of CNY\u00A0100.00, from 2026-11-02, with the card of CNY\u00A01,000.00", subjects[1]);
         Assert.Equal(["card_01kcard", "vch_01kfr"], page.FindAll("[data-testid=transactions] [data-testid=secondary-id]").Select(s => s.TextContent.Trim()));
     }
 

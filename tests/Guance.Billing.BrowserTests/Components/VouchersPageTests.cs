@@ -31,13 +31,13 @@ public sealed class VouchersPageTests : ConsoleContext
         page.Find("input").Change("  WELCOME-2026  ");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains("a voucher of CNY 50.00, usable until 2027-01-01 00:00", page.Find("[data-testid=redeemed]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("a voucher of CNY\u00A050.00, usable until 2027-01-01 00:00", page.Find("[data-testid=redeemed]").TextContent));
         var request = Host.CallsOf<RedeemVoucherRequest>("BillingAccountService/RedeemVoucher").Single();
         Assert.Equal((BillingAccountId, "WELCOME-2026"), (request.BillingAccountId, request.ActivationCode));
         var row = page.Find("[data-testid=vouchers] tbody tr").TextContent;
         Assert.Contains("Ordinary", row);
-        Assert.Contains("CNY 50.00", row);
-        Assert.Contains("CNY 42.10", row);
+        Assert.Contains("CNY\u00A050.00", row);
+        Assert.Contains("CNY\u00A042.10", row);
         Assert.Contains("Usable", row);
     }
 

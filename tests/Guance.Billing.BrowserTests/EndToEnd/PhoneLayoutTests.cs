@@ -9,7 +9,8 @@ namespace Guance.Billing.BrowserTests.EndToEnd;
 /// <summary>
 /// The console on a phone's screen (390 by 844): the menu lies over the page, closed until its button opens it,
 /// and each row of a list is a card that names every figure, none cut off at the screen's edge; forms and long ids
-/// wrap rather than make the page scroll sideways, and the top bar keeps to one line.
+/// wrap rather than make the page scroll sideways (each field the whole width, each button's label on one line), the
+/// top bar keeps to one line, and an amount in a sentence never breaks between its currency and its figure.
 /// </summary>
 [Collection(ConsoleEndToEnd.Name)]
 public sealed class PhoneLayoutTests(ConsoleHost console)
@@ -32,7 +33,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
                 const box = td.getBoundingClientRect();
                 return {
                     header: headers[i] ?? '', label: getComputedStyle(td, '::before').content, left: box.left, right: box.right,
-                    amount: /^CNY [+-]?[\d,]+\.\d{2}$/.test(text) ? text : null,
+                    amount: /^CNY\s[+-]?[\d,]+\.\d{2}$/.test(text) ? text : null,
                     lines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
                 };
             });
@@ -63,7 +64,68 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         }
         """;
 
+    /// <summary>
+    /// The fields (text fields, selects) and buttons shown in the form marked data-testid=testId: per control, its name
+    /// (label), its left and right edges and the number of lines its text takes (a button's label), with the width of the
+    /// form's content box.
+    /// </summary>
+    private const string FormScript = """
+        testId => {
+            const form = document.querySelector(`[data-testid=${testId}]`);
+            const style = getComputedStyle(form);
+            const formWidth = form.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            const lines = element => {
+                const range = document.createRange();
+                range.selectNodeContents(element);
+                return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+            };
+            return [...form.querySelectorAll('.mud-input-control, .mud-button-root')].filter(e => e.getClientRects().length > 0).map(e => {
+                const button = e.classList.contains('mud-button-root');
+                const box = e.getBoundingClientRect();
+                return {
+                    name: (button ? e : e.querySelector('label') ?? e).textContent.trim(), button, left: box.left, right: box.right,
+                    lines: button ? lines(e.querySelector('.mud-button-label') ?? e) : 1, formWidth,
+                };
+            });
+        }
+        """;
+
+    /// <summary>
+    /// Narrows the element marked data-testid=testId a pixel at a time, from its width down to 120 px, so that its sentences
+    /// wrap at every place they can; returns how many amounts ("CNY 1,234.00") it holds and each that took two lines, at what width.
+    /// </summary>
+    private const string AmountsWrappedScript = """
+        testId => {
+            const box = document.querySelector(`[data-testid=${testId}]`);
+            const amounts = [];
+            const texts = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+            for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+                for (const match of text.data.matchAll(/CNY\s[+-]?[\d,]+\.\d{2}/g)) {
+                    const range = document.createRange();
+                    range.setStart(text, match.index);
+                    range.setEnd(text, match.index + match[0].length);
+                    amounts.push(range);
+                }
+            }
+            const broken = [];
+            for (let width = Math.round(box.getBoundingClientRect().width); width >= 120; width--) {
+                box.style.width = `${width}px`;
+                for (const amount of amounts) {
+                    if (new Set([...amount.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1) {
+                        broken.push(`${amount.toString().replace(/\s/, ' ')} at ${width} px`);
+                    }
+                }
+            }
+            box.style.width = '';
+            return { amounts: amounts.length, broken };
+        }
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed record Control(string Name, bool Button, double Left, double Right, int Lines, double FormWidth);
+
+    private sealed record WrappedAmounts(int Amounts, string[] Broken);
 
     private sealed record Box(double Left, double Right, double Top, double Bottom, int Lines);
 
@@ -140,12 +202,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
             PaymentMethod = PaymentMethod.BankTransfer, PaymentReference = "TRANSFER-2",
         });
         await using var tab = await console.OpenAsync(nameof(On_a_phone_income_and_expenditure_and_the_invoiceable_amounts_name_every_figure), width: 390, height: 844);
-        await tab.Page.GotoAsync("billing-center/transactions");
-        await tab.Page.WaitForURLAsync("**/billing-center/signin?return=*");
-        await tab.Input("username").FillAsync(username);
-        await tab.Input("password").FillAsync(ConsoleHost.Password);
-        await tab.Page.Locator("[data-testid=sign-in]").ClickAsync();
-        await tab.Page.WaitForURLAsync("**/billing-center/transactions");
+        await SignInToBillingCenterAsync(tab, username, "billing-center/transactions");
 
         await Assertions.Expect(tab.Page.Locator("[data-testid=transactions] tbody tr").First).ToContainTextAsync("CNY +9,876,543.21");
         await AssertEveryFigureReadableAsync(tab, "transactions");
@@ -196,24 +253,172 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     [Fact]
     public async Task On_a_phone_the_tickets_page_fits_the_screen_under_a_top_bar_of_one_line()
     {
-        var username = $"acme{Guid.NewGuid():N}"[..16];
-        await console.Host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
-        {
-            Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
-        });
+        var username = await BillingAccountAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_phone_the_tickets_page_fits_the_screen_under_a_top_bar_of_one_line), width: 390, height: 844);
-        await tab.Page.GotoAsync("billing-center/tickets");
-        await tab.Page.WaitForURLAsync("**/billing-center/signin?return=*");
-        await tab.Input("username").FillAsync(username);
-        await tab.Input("password").FillAsync(ConsoleHost.Password);
-        await tab.Page.Locator("[data-testid=sign-in]").ClickAsync();
-        await tab.Page.WaitForURLAsync("**/billing-center/tickets");
+        await SignInToBillingCenterAsync(tab, username, "billing-center/tickets");
 
         await Assertions.Expect(tab.ByTestId("search-tickets")).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(tab, "tickets");
         await AssertTopBarOnOneLineAsync(tab, "billing-center-sign-out");
         await tab.ScreenshotAsync("tickets", fullPage: false);
         Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_settlement_method_form_fits_the_screen_each_field_the_whole_width()
+    {
+        var (email, _, workspaceId, username) = await CommercialWorkspaceAsync("phone-method");
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_the_settlement_method_form_fits_the_screen_each_field_the_whole_width), width: 390, height: 844);
+        await tab.SignInAsync(email, ConsoleHost.Password);
+        await SignInToBillingCenterAsync(tab, username, "billing-center/workspaces");
+
+        // A cloud method shows the second select, the cloud account, beside the first on a laptop.
+        await tab.Page.GotoAsync($"billing-center/workspaces?workspace={workspaceId}");
+        await tab.ByTestId("method-select").ClickAsync();
+        await tab.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Alibaba Cloud account" }).ClickAsync();
+        await Assertions.Expect(tab.ByTestId("cloud-account-select")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "settlement method");
+        await AssertFormFitsAsync(tab, "method-form");
+        await tab.ScreenshotAsync("settlement-method", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_voucher_code_form_fits_the_screen_its_field_the_whole_width()
+    {
+        var username = await BillingAccountAsync();
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_the_voucher_code_form_fits_the_screen_its_field_the_whole_width), width: 390, height: 844);
+        await SignInToBillingCenterAsync(tab, username, "billing-center/vouchers");
+
+        await tab.Input("activation-code").FillAsync("NO-SUCH-CODE-1");
+        await tab.ByTestId("redeem").ClickAsync();
+        await Assertions.Expect(tab.Page.Locator(".mud-input-helper-text.mud-input-error")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "vouchers");
+        await AssertFormFitsAsync(tab, "redeem-form");
+        await tab.ScreenshotAsync("voucher-code", fullPage: false);
+    }
+
+    [Fact]
+    public async Task On_a_phone_a_tickets_reply_and_rating_forms_fit_the_screen()
+    {
+        var username = await BillingAccountAsync();
+        var session = await console.Host.Api().BillingAccounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = username, Password = ConsoleHost.Password });
+        var tickets = console.Host.Api(session.Token).Tickets;
+        var ticketId = (await tickets.CreateTicketAsync(new CreateTicketRequest
+        {
+            BillingAccountId = session.BillingAccount.BillingAccountId, Type = TicketType.BillingQuestion, Title = "Logs not counted",
+            Description = "Since 2026-11-01.", RequestId = "phone-ticket-" + username,
+        })).Ticket.TicketId;
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_a_tickets_reply_and_rating_forms_fit_the_screen), width: 390, height: 844);
+        await SignInToBillingCenterAsync(tab, username, $"billing-center/tickets/{ticketId}");
+
+        // Waiting for assignment: the reply's three buttons (send, cancel, close).
+        await Assertions.Expect(tab.ByTestId("cancel-ticket")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "ticket reply");
+        await AssertFormFitsAsync(tab, "reply-form");
+        await tab.ByTestId("reply-form").ScrollIntoViewIfNeededAsync();
+        await tab.ScreenshotAsync("reply", fullPage: false);
+
+        await tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticketId });
+        await tab.Page.ReloadAsync();
+        await Assertions.Expect(tab.ByTestId("rating-form")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "ticket rating");
+        await AssertFormFitsAsync(tab, "rating-form");
+        await tab.ScreenshotAsync("rating", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_360_px_phone_the_mailing_address_form_fits_the_screen()
+    {
+        var username = await BillingAccountAsync();
+        await using var tab = await console.OpenAsync(nameof(On_a_360_px_phone_the_mailing_address_form_fits_the_screen), width: 360, height: 800);
+        await SignInToBillingCenterAsync(tab, username, "billing-center/invoices");
+
+        await Assertions.Expect(tab.ByTestId("address-form")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(tab, "invoices");
+        await AssertFormFitsAsync(tab, "address-form");
+        await tab.ByTestId("address-form").ScrollIntoViewIfNeededAsync();
+        await tab.ScreenshotAsync("mailing-address", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_an_amount_in_a_sentence_never_breaks_between_its_currency_and_its_figure()
+    {
+        var (email, workspaceId) = await WorkspaceWithAClosedDayAsync();
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_an_amount_in_a_sentence_never_breaks_between_its_currency_and_its_figure), width: 390, height: 844);
+        await tab.SignInAsync(email, ConsoleHost.Password);
+
+        // The day's bill: its total in its title, then "Paid by vouchers CNY ..., prepaid cards CNY ..., cash CNY ...; arrears CNY ...".
+        await tab.Page.GotoAsync($"workspaces/{workspaceId}/billing/bills");
+        await tab.ByTestId("show-bill").ClickAsync();
+        await Assertions.Expect(tab.ByTestId("bill")).ToContainTextAsync("arrears CNY");
+        var wrapped = JsonSerializer.Deserialize<WrappedAmounts>(await tab.Page.EvaluateAsync<string>($"testId => JSON.stringify(({AmountsWrappedScript})(testId))", "bill"), Json)!;
+        Assert.True(wrapped.Amounts >= 5, $"the bill holds {wrapped.Amounts} amounts");
+        Assert.True(wrapped.Broken.Length == 0, "amounts broken over two lines: " + string.Join("; ", wrapped.Broken.Take(10)));
+        Assert.Empty(tab.Errors);
+    }
+
+    /// <summary>
+    /// Within the form marked data-testid=testId, as in a row of fields on a phone (console.css, fields-row): each field takes
+    /// the form's whole width, and each button lies within the screen, its label on one line.
+    /// </summary>
+    private static async Task AssertFormFitsAsync(ConsolePage tab, string testId)
+    {
+        var page = tab.Page;
+        var width = await page.EvaluateAsync<int>("() => window.innerWidth");
+        var controls = JsonSerializer.Deserialize<Control[]>(await page.EvaluateAsync<string>($"testId => JSON.stringify(({FormScript})(testId))", testId), Json)!;
+        Assert.Contains(controls, c => !c.Button);
+        Assert.Contains(controls, c => c.Button);
+        foreach (var control in controls)
+        {
+            Assert.True(control.Left >= 0 && control.Right <= width, $"{testId}: \"{control.Name}\" lies at {control.Left}..{control.Right}, the screen is {width} px wide");
+            Assert.True(control.Button || control.Right - control.Left >= control.FormWidth - 1,
+                $"{testId}: the field \"{control.Name}\" is {control.Right - control.Left} px wide, the form {control.FormWidth} px");
+            Assert.True(control.Lines == 1, $"{testId}: the button \"{control.Name}\" takes {control.Lines} lines");
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> signed out of the billing center, and signs in there as <paramref name="username"/>, which leads back to it.</summary>
+    private static async Task SignInToBillingCenterAsync(ConsolePage tab, string username, string path)
+    {
+        await tab.Page.GotoAsync(path);
+        await tab.Page.WaitForURLAsync("**/billing-center/signin?return=*");
+        await tab.Input("username").FillAsync(username);
+        await tab.Input("password").FillAsync(ConsoleHost.Password);
+        await tab.Page.Locator("[data-testid=sign-in]").ClickAsync();
+        await tab.Page.Locator("[data-testid=billing-center-sign-out]").WaitForAsync();
+    }
+
+    /// <summary>A new billing account; returns its user name.</summary>
+    private async Task<string> BillingAccountAsync()
+    {
+        var username = $"acme{Guid.NewGuid():N}"[..16];
+        await console.Host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
+        {
+            Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
+        });
+        return username;
+    }
+
+    /// <summary>
+    /// A commercial workspace of a new Owner on cn1 (where it may settle through Alibaba Cloud), bound to a new billing account;
+    /// returns the Owner's e-mail and token, the workspace and the account's user name.
+    /// </summary>
+    private async Task<(string Email, string Owner, string WorkspaceId, string Username)> CommercialWorkspaceAsync(string name)
+    {
+        var host = console.Host;
+        var (email, owner) = await console.SignUpAsync(name);
+        var workspaceId = (await host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
+        {
+            Name = "Production", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
+        })).Workspace.WorkspaceId;
+        var username = await BillingAccountAsync();
+        var session = await host.Api().BillingAccounts.SignInBillingAccountAsync(new SignInBillingAccountRequest { Username = username, Password = ConsoleHost.Password });
+        var code = (await host.Api(session.Token).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = session.BillingAccount.BillingAccountId })).BindingCode;
+        await host.Api(owner).Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = workspaceId, BindingCode = code });
+        return (email, owner, workspaceId, username);
     }
 
     /// <summary>A table wider than its box scrolls sideways inside it, not the page: the workspace's facts must fit their box.</summary>
@@ -296,18 +501,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     private async Task<(string Email, string WorkspaceId)> WorkspaceWithAClosedDayAsync()
     {
         var host = console.Host;
-        var (email, owner) = await console.SignUpAsync("phone-owner");
-        var workspaceId = (await host.Api(owner).Workspaces.CreateWorkspaceAsync(new CreateWorkspaceRequest
-        {
-            Name = "Production", SiteCode = "cn1", ActivationChannel = ActivationChannel.OfficialWebsite,
-        })).Workspace.WorkspaceId;
-        var username = $"acme{Guid.NewGuid():N}"[..16];
-        var account = await host.Api().BillingAccounts.RegisterBillingAccountAsync(new RegisterBillingAccountRequest
-        {
-            Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
-        });
-        var code = (await host.Api(account.Token).BillingAccounts.CreateBindingCodeAsync(new CreateBindingCodeRequest { BillingAccountId = account.BillingAccount.BillingAccountId })).BindingCode;
-        await host.Api(owner).Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = workspaceId, BindingCode = code });
+        var (email, owner, workspaceId, _) = await CommercialWorkspaceAsync("phone-owner");
         var collector = (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspaceId, DisplayName = "hosts" })).Token;
 
         var used = (await console.NowAsync()).AddMinutes(5);
