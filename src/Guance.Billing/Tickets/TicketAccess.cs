@@ -11,7 +11,7 @@ public enum TicketAction
     /// <summary>Read it and its attachments, reply: whoever sees it (support included).</summary>
     View,
 
-    /// <summary>Close, cancel, restart, rate: the submitter's side only.</summary>
+    /// <summary>Close, cancel, restart, rate: the submitter's side only (of a workspace's ticket, the member who submitted it).</summary>
     Submit,
 
     /// <summary>Accept: support (the operator) only.</summary>
@@ -51,8 +51,15 @@ public sealed class TicketAccess(BillingDbContext db)
     {
         RequireCallerKind(caller, action);
         (request ?? new RequestValidator()).Id(ticketId, "ticket_id", "tk").ThrowIfInvalid();
-        return await Visible(caller).AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken)
+        var ticket = await Visible(caller).AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken)
             ?? throw Errors.NotFound(ResourceTypes.Ticket, ticketId!);
+        // Every member sees a workspace's tickets and may reply; only the one who submitted a ticket closes, cancels, restarts or rates it.
+        if (action == TicketAction.Submit && caller.Kind == CallerKind.User && ticket.CreatedByUserId != caller.SubjectId)
+        {
+            throw Errors.PermissionDenied(ErrorReasons.TicketSubmitterRequired,
+                $"Only the member who submitted ticket {ticket.Id} may close, cancel, restart or rate it; other members may reply.");
+        }
+        return ticket;
     }
 
     /// <summary>The tickets the caller may see.</summary>

@@ -106,7 +106,7 @@ public sealed class TicketLifecycleTests
     }
 
     [Fact]
-    public async Task Workspace_members_of_any_role_share_the_workspaces_tickets_and_the_submitter_is_notified()
+    public async Task Workspace_members_of_any_role_share_the_workspaces_tickets_only_the_submitter_closes_it_and_is_notified()
     {
         using var host = new BillingHost();
         var workspace = await host.CreateWorkspaceAsync();
@@ -117,7 +117,13 @@ public sealed class TicketLifecycleTests
         await host.Operator.ReplyAsync(ticket.TicketId, "Which day?");
         var answer = (await workspace.Standard.Api.Tickets.ReplyToTicketAsync(TicketKit.Reply(ticket.TicketId, "2026-11-01"))).Message;
         Assert.Equal((TicketAuthor.Submitter, workspace.Standard.Id), (answer.Author, answer.AuthorUserId));
-        await workspace.Owner.Api.Tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticket.TicketId });
+        // Closing is the submitter's: not the Owner's, though the Owner sees the ticket and may reply.
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => workspace.Owner.Api.Tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticket.TicketId }), "TICKET_SUBMITTER_REQUIRED");
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => workspace.Standard.Api.Tickets.RateTicketAsync(new RateTicketRequest { TicketId = ticket.TicketId, Stars = 5 }), "TICKET_SUBMITTER_REQUIRED");
+        Assert.Equal(TicketState.WaitingForFeedback, (await workspace.Owner.Api.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.TicketId })).Ticket.State);
+        await workspace.ReadOnly.Api.Tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticket.TicketId });
 
         var replied = Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketReplied), n => n.Reference == ticket.TicketId);
         Assert.Equal((workspace.ReadOnly.Email, ""), (replied.Recipient, replied.BillingAccountId));

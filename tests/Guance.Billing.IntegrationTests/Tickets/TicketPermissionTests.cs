@@ -9,7 +9,7 @@ namespace Guance.Billing.IntegrationTests.Tickets;
 /// member of a workspace (any role) the workspace's, support (the operator) all; anybody else gets
 /// NOT_FOUND. Support accepts and runs the auto-close (OPERATOR_REQUIRED for the rest); the
 /// submitter's side creates, closes, cancels, restarts and rates (TICKET_SUBMITTER_REQUIRED for
-/// support); collector tokens are refused everywhere; no token is UNAUTHENTICATED.
+/// support, and for a workspace's other members); collector tokens are refused everywhere; no token is UNAUTHENTICATED.
 /// </summary>
 public sealed class TicketPermissionTests
 {
@@ -86,6 +86,8 @@ public sealed class TicketPermissionTests
                         "collector" => rpc.Kind == "support" ? Outcome.Operator : Outcome.Caller,
                         "operator" => rpc.Kind == "submit" ? Outcome.Submitter : Outcome.Allowed,
                         _ when rpc.Kind == "support" => Outcome.Operator,
+                        // The Owner submitted the workspace's tickets: the other members see them and reply, no more.
+                        _ when rpc.Kind == "submit" && scope == "workspace" && sees && caller.Name != "Owner" => Outcome.Submitter,
                         _ => sees ? Outcome.Allowed : Outcome.NotFound,
                     };
                     var because = $"{rpc.Name} by {caller.Name} on a {scope} ticket";
