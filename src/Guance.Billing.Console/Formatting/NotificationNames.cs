@@ -30,6 +30,7 @@ public static partial class Names
         NotificationKind.InvoiceRejected => "Invoice request rejected",
         NotificationKind.InvoiceMailed => "Invoice mailed",
         NotificationKind.InvoiceReversed => "Invoice reversed",
+        NotificationKind.TicketAccepted => "Ticket accepted",
         NotificationKind.TicketReplied => "Ticket replied to",
         NotificationKind.TicketClosed => "Ticket closed",
         NotificationKind.WebhookEndpointDisabled => "Webhook endpoint turned off",

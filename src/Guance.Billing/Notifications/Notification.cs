@@ -26,6 +26,7 @@ public enum NotificationKind
     TicketClosed = 21,
     WebhookEndpointDisabled = 22,
     WorkspaceUpgraded = 23,
+    TicketAccepted = 24,
 }
 
 /// <summary>

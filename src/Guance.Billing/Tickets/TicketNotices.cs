@@ -6,11 +6,14 @@ namespace Guance.Billing.Tickets;
 
 /// <summary>
 /// The notices of ticket changes (docs/domain.md §9), added to the caller's unit of work so that they
-/// commit with the change: support's reply and the close go to the billing account's address, or for
+/// commit with the change: support's acceptance and reply and the close go to the billing account's address, or for
 /// a workspace's ticket to the member who submitted it.
 /// </summary>
 public sealed class TicketNotices(BillingDbContext db, NotificationOutbox outbox)
 {
+    public async Task AcceptedAsync(Ticket ticket, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await AddAsync(ticket, NotificationKind.TicketAccepted, $"ticket_accepted:{ticket.Id}", Values(ticket).Time("accepted_at", now), now, cancellationToken);
+
     public async Task RepliedAsync(Ticket ticket, string messageId, DateTimeOffset now, CancellationToken cancellationToken) =>
         await AddAsync(ticket, NotificationKind.TicketReplied, $"ticket_replied:{messageId}",
             Values(ticket).Time("replied_at", now), now, cancellationToken);

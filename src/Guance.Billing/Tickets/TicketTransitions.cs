@@ -16,7 +16,8 @@ public sealed class TicketTransitions(BillingDbContext db, TicketAccess access, 
 {
     public Task<Ticket> AcceptAsync(Caller caller, string? ticketId, CancellationToken cancellationToken) =>
         MoveAsync(caller, ticketId, TicketAction.Support, "accept", [TicketState.WaitingForAssignment],
-            (s, _) => s.SetProperty(t => t.State, TicketState.WaitingForFeedback), null, cancellationToken);
+            (s, _) => s.SetProperty(t => t.State, TicketState.WaitingForFeedback),
+            (ticket, now) => notices.AcceptedAsync(ticket, now, cancellationToken), cancellationToken);
 
     public Task<Ticket> CancelAsync(Caller caller, string? ticketId, CancellationToken cancellationToken) =>
         MoveAsync(caller, ticketId, TicketAction.Submit, "cancel", [TicketState.WaitingForAssignment],

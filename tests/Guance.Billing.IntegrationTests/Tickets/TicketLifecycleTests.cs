@@ -125,6 +125,9 @@ public sealed class TicketLifecycleTests
         Assert.Equal(TicketState.WaitingForFeedback, (await workspace.Owner.Api.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.TicketId })).Ticket.State);
         await workspace.ReadOnly.Api.Tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticket.TicketId });
 
+        // The submitter is told that support accepted it, replied, and that it closed.
+        var accepted = Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketAccepted), n => n.Reference == ticket.TicketId);
+        Assert.Equal((workspace.ReadOnly.Email, ""), (accepted.Recipient, accepted.BillingAccountId));
         var replied = Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketReplied), n => n.Reference == ticket.TicketId);
         Assert.Equal((workspace.ReadOnly.Email, ""), (replied.Recipient, replied.BillingAccountId));
         Assert.Equal(workspace.ReadOnly.Email, Assert.Single(await host.TicketNoticesAsync(NotificationKind.TicketClosed), n => n.Reference == ticket.TicketId).Recipient);

@@ -17,7 +17,9 @@ public sealed class WebhookHostFixture : IAsyncLifetime
         Host = new BillingHost();
         Host.Settings["Guance:Wallet:ExpiryJobEnabled"] = "false";
         Host.Settings["Guance:BillingCenter:SessionLifetime"] = "365.00:00:00";
-        Host.Settings["Guance:Notifications:WebhookTimeout"] = "00:00:01";
+        // Long enough for a busy machine's loopback (1 s once lost a delivery while other test projects ran);
+        // the endpoint that never answers waits it out.
+        Host.Settings["Guance:Notifications:WebhookTimeout"] = "00:00:10";
     }
 
     /// <summary>One run of the delivery job at the host's time now, as the scheduler would make it.</summary>

@@ -36,6 +36,7 @@ public sealed class NotificationTemplateTests
         [NotificationKind.InvoiceRejected] = ["invoice", "amount", "reason", "requested_at", "title"],
         [NotificationKind.InvoiceMailed] = ["invoice_number", "carrier", "tracking_number"],
         [NotificationKind.InvoiceReversed] = ["invoice_number", "amount", "red_letter_number"],
+        [NotificationKind.TicketAccepted] = ["ticket", "accepted_at"],
         [NotificationKind.TicketReplied] = ["ticket", "replied_at", "days"],
         [NotificationKind.TicketClosed] = ["ticket", "closed_at", "days"],
         [NotificationKind.WorkspaceUpgraded] = ["workspace", "workspace_id", "account", "upgraded_at"],
@@ -52,7 +53,7 @@ public sealed class NotificationTemplateTests
         ["cloud_account"] = "123456789012", ["item"] = "Logs", ["day"] = "2026-11-30", ["threshold"] = "10.00 CNY", ["order"] = "HW-1",
         ["face_value"] = "1000.00 CNY", ["invoice_number"] = "INV-7", ["title"] = "Acme Ltd", ["issue_day"] = "2026-11-30",
         ["recipient"] = "Li Lei", ["invoice"] = "inv_1", ["carrier"] = "SF Express", ["tracking_number"] = "SF123",
-        ["red_letter_number"] = "RL-1", ["ticket"] = "tk_1", ["replied_at"] = MidnightInShanghai, ["days"] = "7",
+        ["red_letter_number"] = "RL-1", ["ticket"] = "tk_1", ["replied_at"] = MidnightInShanghai, ["accepted_at"] = MidnightInShanghai, ["days"] = "7",
         ["closed_at"] = MidnightInShanghai, ["url"] = "https://hooks.example.com/x?a=1&b=2", ["failures"] = "20", ["disabled_at"] = MidnightInShanghai,
         ["requested_at"] = MidnightInShanghai, ["upgraded_at"] = MidnightInShanghai,
     };
@@ -65,7 +66,7 @@ public sealed class NotificationTemplateTests
         .Text("cloud_account", "123456789012").Text("item", "Logs").Day("day", new DateOnly(2026, 11, 30)).Money("threshold", 1000).Text("order", "HW-1")
         .Money("face_value", 100000).Text("invoice_number", "INV-7").Text("title", "Acme Ltd").Day("issue_day", new DateOnly(2026, 11, 30))
         .Text("recipient", "Li Lei").Text("invoice", "inv_1").Text("carrier", "SF Express").Text("tracking_number", "SF123")
-        .Text("red_letter_number", "RL-1").Text("ticket", "tk_1").Time("replied_at", Midnight).Number("days", 7)
+        .Text("red_letter_number", "RL-1").Text("ticket", "tk_1").Time("replied_at", Midnight).Time("accepted_at", Midnight).Number("days", 7)
         .Time("closed_at", Midnight).Text("url", "https://hooks.example.com/x?a=1&b=2").Number("failures", 20).Time("disabled_at", Midnight).Time("requested_at", Midnight).Time("upgraded_at", Midnight)
         .Text(NotificationTemplates.IdValue, "ntf_1")
         .Flag("full_reduction", flags).Flag("cloud", flags).Flag("locks", flags).Flag("paper", flags).Flag("automatically", flags).Flag("marketplace", flags);
