@@ -44,6 +44,28 @@ public sealed class TransactionsPageTests : ConsoleContext
     }
 
     [Fact]
+    public void The_whole_range_exports_every_page_of_the_range_as_one_csv()
+    {
+        Transactions(r => r.PageToken == ""
+            ? new ListTransactionsResponse { Transactions = { Recharge() }, NextPageToken = "p2" }
+            : new ListTransactionsResponse { Transactions = { Charge() } });
+        var downloads = Downloads();
+        var page = Render<TransactionsPage>();
+        page.WaitForElement("[data-testid=transactions] tbody tr");
+
+        page.Find("[data-testid=export-range-csv]").Click();
+
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        var lines = SavedFile(downloads).Text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["txn_1", "txn_2"], lines.Skip(1).Select(l => l.Split(',')[^1]));
+        // The screen's page (50) and then the export's two pages of the host's largest size.
+        Assert.Equal([(50, ""), (1000, ""), (1000, "p2")],
+            Host.CallsOf<ListTransactionsRequest>("BillingAccountService/ListTransactions").Select(r => (r.PageSize, r.PageToken)));
+        // The screen stays on its first page.
+        Assert.Contains("Page 1", page.Find("[data-testid=page]").TextContent);
+    }
+
+    [Fact]
     public void The_range_is_sent_as_china_days_and_the_pages_follow_the_hosts_tokens()
     {
         Transactions(r => r.PageToken == ""
