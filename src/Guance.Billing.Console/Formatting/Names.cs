@@ -83,6 +83,15 @@ public static partial class Names
         _ => "",
     };
 
+    /// <summary>The cloud of a marketplace activation; unspecified for the official website (docs/domain.md §2).</summary>
+    public static CloudProvider MarketplaceOf(ActivationChannel channel) => channel switch
+    {
+        ActivationChannel.AlibabaCloudMarketplace => CloudProvider.AlibabaCloud,
+        ActivationChannel.AwsMarketplace => CloudProvider.Aws,
+        ActivationChannel.HuaweiCloudMarketplace => CloudProvider.HuaweiCloud,
+        _ => CloudProvider.Unspecified,
+    };
+
     /// <summary>The cloud of a cloud settlement method; unspecified for the billing center.</summary>
     public static CloudProvider CloudOf(SettlementMethod method) => method switch
     {

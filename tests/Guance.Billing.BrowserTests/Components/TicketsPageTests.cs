@@ -54,6 +54,39 @@ public sealed class TicketsPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task The_creation_days_are_sent_as_china_time_bounds_the_last_day_included()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<TicketsPage>();
+        page.WaitForElement("[data-testid=ticket-link]");
+
+        page.Find("[data-testid=filter-from] input, input[data-testid=filter-from]").Change("2026-11-02");
+        page.Find("[data-testid=filter-to] input, input[data-testid=filter-to]").Change("2026-11-03");
+        page.Find("[data-testid=search-tickets]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(2, Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").Count()));
+        var search = Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").Last();
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8)), search.CreateTimeFrom.ToDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 11, 4, 0, 0, 0, TimeSpan.FromHours(8)), search.CreateTimeTo.ToDateTimeOffset());
+        Assert.Contains("Submitted from (UTC+8)", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_range_that_ends_before_it_starts_is_explained_and_not_searched()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<TicketsPage>();
+        page.WaitForElement("[data-testid=ticket-link]");
+
+        page.Find("[data-testid=filter-from] input, input[data-testid=filter-from]").Change("2026-11-03");
+        page.Find("[data-testid=filter-to] input, input[data-testid=filter-to]").Change("2026-11-02");
+        page.Find("[data-testid=search-tickets]").Click();
+
+        Assert.Contains("must not be before its start", page.WaitForElement(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal);
+        Assert.Single(Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets"));
+    }
+
+    [Fact]
     public async Task A_file_of_another_type_is_refused_before_anything_is_uploaded()
     {
         await SignInBillingCenterAsync();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.BrowserTests.Components;
 
-/// <summary>The Owner's upgrade with a binding code (docs/domain.md §2), and how the host's errors are shown.</summary>
+/// <summary>The Owner's upgrade with a binding code, and a marketplace workspace's cloud account (docs/domain.md §2), and how the host's errors are shown.</summary>
 public sealed class UpgradePageTests : ConsoleContext
 {
     [Fact]
@@ -64,6 +64,71 @@ public sealed class UpgradePageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_website_workspace_is_upgraded_with_its_binding_code_alone()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner);
+        Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
+        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElement("input").Change("K7QM-3XPA-9WRT");
+        Assert.Single(page.FindAll("input"));
+        Assert.Empty(page.FindAll("[data-testid=marketplace-note]"));
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
+        Assert.Equal("", Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial").Single().CloudAccountId);
+    }
+
+    [Fact]
+    public async Task A_marketplace_workspace_names_its_cloud_account_by_id_when_no_billing_center_session_can_list_them()
+    {
+        await SignInAsync();
+        MarketplaceWorkspace(ActivationChannel.AwsMarketplace);
+        Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
+        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        Assert.Contains("AWS marketplace", page.WaitForElement("[data-testid=marketplace-note]").TextContent);
+        page.Find("[data-testid=binding-code] input, input[data-testid=binding-code]").Change("K7QM-3XPA-9WRT");
+        page.Find("[data-testid=cloud-account-id] input, input[data-testid=cloud-account-id]").Change(" ca_01kaws ");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
+        var sent = Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial").Single();
+        Assert.Equal(("K7QM-3XPA-9WRT", "ca_01kaws"), (sent.BindingCode, sent.CloudAccountId));
+        Assert.DoesNotContain(Host.Calls, c => c.Method == "BillingAccountService/ListCloudAccounts");
+    }
+
+    [Fact]
+    public async Task A_marketplace_workspace_offers_the_cloud_accounts_of_that_cloud_of_the_billing_center_session()
+    {
+        await SignInAsync();
+        await SignInBillingCenterAsync();
+        MarketplaceWorkspace(ActivationChannel.HuaweiCloudMarketplace);
+        Host.On<ListCloudAccountsRequest, ListCloudAccountsResponse>("BillingAccountService/ListCloudAccounts", _ => new ListCloudAccountsResponse
+        {
+            CloudAccounts =
+            {
+                new CloudAccount { CloudAccountId = "ca_01kali", Provider = CloudProvider.AlibabaCloud, ProviderAccountId = "ali-1", DisplayName = "Alibaba main" },
+                new CloudAccount { CloudAccountId = "ca_01khw", Provider = CloudProvider.HuaweiCloud, ProviderAccountId = "hw-1", DisplayName = "Huawei main" },
+            },
+        });
+        Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
+        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElement("[data-testid=cloud-account]");
+        Assert.Empty(page.FindAll("[data-testid=cloud-account-id]"));
+        Assert.Equal(BillingCenterToken, Host.Calls.Single(c => c.Method == "BillingAccountService/ListCloudAccounts").Token);
+        page.Find("[data-testid=binding-code] input, input[data-testid=binding-code]").Change("K7QM-3XPA-9WRT");
+        page.Find("form").Submit();
+
+        // The one Huawei Cloud account is picked already; the Alibaba Cloud one is not offered.
+        page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
+        Assert.Equal("ca_01khw", Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial").Single().CloudAccountId);
+        Assert.DoesNotContain("Alibaba main", page.Markup);
+    }
+
+    [Fact]
     public async Task An_administrator_cannot_upgrade()
     {
         await SignInAsync();
@@ -73,5 +138,16 @@ public sealed class UpgradePageTests : ConsoleContext
 
         Assert.Contains("Only the workspace's Owner", page.WaitForElement("[data-testid=no-access]").TextContent);
         Assert.Empty(page.FindAll("form"));
+    }
+
+    private void MarketplaceWorkspace(ActivationChannel channel)
+    {
+        var workspace = new Workspace
+        {
+            WorkspaceId = WorkspaceId, Name = "Production", SiteCode = "cn4", CallerRole = WorkspaceRole.Owner, Plan = Plan.Experience,
+            State = WorkspaceState.Active, ActivationChannel = channel,
+        };
+        Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace", _ => new GetWorkspaceResponse { Workspace = workspace })
+            .On<ListWorkspacesRequest, ListWorkspacesResponse>("WorkspaceService/ListWorkspaces", _ => new ListWorkspacesResponse { Workspaces = { workspace } });
     }
 }
