@@ -21,6 +21,15 @@ public static partial class Names
         _ => "",
     };
 
+    public static string Of(DataType type) => type switch
+    {
+        DataType.Metrics => "Metrics",
+        DataType.Logs => "Logs",
+        DataType.Apm => "APM",
+        DataType.Rum => "RUM",
+        _ => "",
+    };
+
     public static string Of(SettlementMethod method) => method switch
     {
         SettlementMethod.BillingCenter => "Billing-center account",

@@ -25,5 +25,6 @@ public sealed class NavMenuTests : ConsoleContext
         menu.WaitForAssertion(() => Assert.Contains("Production", menu.Markup));
         Assert.Equal(shown, menu.FindAll("[data-testid=billing-menu]").Count == 1);
         Assert.Equal(shown, menu.Markup.Contains("Usage statistics", StringComparison.Ordinal));
+        Assert.Equal(shown, menu.Markup.Contains("Retention", StringComparison.Ordinal));
     }
 }
