@@ -13,6 +13,7 @@ public static class BillingCenterRoute
     public const string PrepaidCards = "billing-center/prepaid-cards";
     public const string Workspaces = "billing-center/workspaces";
     public const string BindingCodes = "billing-center/binding-codes";
+    public const string Consumption = "billing-center/consumption";
     public const string MonthlyBills = "billing-center/monthly-bills";
     public const string Invoices = "billing-center/invoices";
     public const string Tickets = "billing-center/tickets";

@@ -312,9 +312,4 @@ public sealed class NotificationsPageTests : ConsoleContext
         WebhookEndpointId = id, BillingAccountId = BillingAccountId, Url = url, Enabled = true,
         CreateTime = Timestamp.FromDateTimeOffset(Now), UpdateTime = Timestamp.FromDateTimeOffset(Now),
     };
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

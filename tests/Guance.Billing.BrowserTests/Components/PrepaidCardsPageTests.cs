@@ -219,9 +219,4 @@ public sealed class PrepaidCardsPageTests : ConsoleContext
         PrepaidCardId = id, FaceValue = MoneyAmounts.FromDecimal(faceValue), Balance = MoneyAmounts.FromDecimal(balance), State = state,
         ExpireTime = Timestamp.FromDateTimeOffset(expiry), IssueTime = Timestamp.FromDateTimeOffset(Now.AddMonths(-1)), Origin = origin,
     };
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -167,7 +167,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     [Fact]
     public async Task On_a_phone_each_line_of_a_days_bill_is_a_card_that_names_every_figure()
     {
-        var (email, workspaceId) = await WorkspaceWithAClosedDayAsync();
+        var (email, workspaceId, _, _) = await WorkspaceWithAClosedDayAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_phone_each_line_of_a_days_bill_is_a_card_that_names_every_figure), width: 390, height: 844);
         await tab.SignInAsync(email, ConsoleHost.Password);
 
@@ -212,6 +212,22 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         await Assertions.Expect(tab.Page.Locator("[data-testid=invoiceable-sources] [data-testid=remaining]")).ToHaveTextAsync("CNY 1,234,500.00");
         await AssertEveryFigureReadableAsync(tab, "invoiceable-sources");
         await tab.ScreenshotAsync("invoiceable-amounts", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_consumption_details_name_every_figure()
+    {
+        var (_, workspaceId, username, day) = await WorkspaceWithAClosedDayAsync();
+        await using var tab = await console.OpenAsync(nameof(On_a_phone_the_consumption_details_name_every_figure), width: 390, height: 844);
+        await SignInToBillingCenterAsync(tab, username, $"billing-center/consumption?month={day:yyyy-MM}");
+
+        var row = tab.Page.Locator("[data-testid=daily-bills] tbody tr").First;
+        await Assertions.Expect(row).ToContainTextAsync("Production");
+        await Assertions.Expect(row).ToContainTextAsync($"{day:yyyy-MM-dd} (UTC+8)");
+        await Assertions.Expect(tab.Page.Locator("[data-testid=daily-bills] [data-testid=secondary-id]").First).ToHaveTextAsync(workspaceId);
+        await AssertEveryFigureReadableAsync(tab, "daily-bills");
+        await tab.ScreenshotAsync("consumption-details", fullPage: false);
         Assert.Empty(tab.Errors);
     }
 
@@ -365,7 +381,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     [Fact]
     public async Task On_a_phone_an_amount_in_a_sentence_never_breaks_between_its_currency_and_its_figure()
     {
-        var (email, workspaceId) = await WorkspaceWithAClosedDayAsync();
+        var (email, workspaceId, _, _) = await WorkspaceWithAClosedDayAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_phone_an_amount_in_a_sentence_never_breaks_between_its_currency_and_its_figure), width: 390, height: 844);
         await tab.SignInAsync(email, ConsoleHost.Password);
 
@@ -517,11 +533,14 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         return (email, workspaceId);
     }
 
-    /// <summary>A commercial workspace of a new Owner on cn1 whose day closed with time series and logs billed; returns the Owner's e-mail and the workspace.</summary>
-    private async Task<(string Email, string WorkspaceId)> WorkspaceWithAClosedDayAsync()
+    /// <summary>
+    /// A commercial workspace of a new Owner on cn1 whose day closed with time series and logs billed; returns the Owner's
+    /// e-mail, the workspace, the paying billing account's username and the day.
+    /// </summary>
+    private async Task<(string Email, string WorkspaceId, string Username, DateOnly Day)> WorkspaceWithAClosedDayAsync()
     {
         var host = console.Host;
-        var (email, owner, workspaceId, _) = await CommercialWorkspaceAsync("phone-owner");
+        var (email, owner, workspaceId, username) = await CommercialWorkspaceAsync("phone-owner");
         var collector = (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspaceId, DisplayName = "hosts" })).Token;
 
         var used = (await console.NowAsync()).AddMinutes(5);
@@ -534,6 +553,6 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         var nextMidnight = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
         await console.AdvanceToAsync(nextMidnight.AddHours(2));
         await host.Operator.Settlement.CloseDayAsync(new CloseDayRequest { SiteCode = "cn1", Day = new BillingDay { Year = day.Year, Month = day.Month, Day = day.Day } });
-        return (email, workspaceId);
+        return (email, workspaceId, username, day);
     }
 }
