@@ -78,7 +78,7 @@ public sealed class TransactionSubjects(BillingCenterApi api)
     /// <summary>"Daily bill of 2026-11-28 (UTC+8) of workspace Production": the day is its site's (docs/domain.md §2).</summary>
     private string Of(DailyBill bill)
     {
-        var day = _zones?.GetValueOrDefault(bill.SiteCode) is { } zone ? Display.DayIn(bill.Day, zone) : $"{Display.Day(bill.Day)} (site {bill.SiteCode})";
+        var day = Display.SiteDay(bill.Day, bill.SiteCode, _zones);
         var workspace = _workspaces?.GetValueOrDefault(bill.WorkspaceId)?.Name ?? bill.WorkspaceId;
         var cloud = bill.CloudAccountId.Length == 0 ? ""
             : ", through cloud account " + (_clouds?.GetValueOrDefault(bill.CloudAccountId)?.DisplayName is { Length: > 0 } name ? name : bill.CloudAccountId);

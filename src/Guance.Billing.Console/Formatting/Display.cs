@@ -29,6 +29,10 @@ public static class Display
     public static string Day(BillingDay? day) =>
         day is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{day.Year:D4}-{day.Month:D2}-{day.Day:D2}");
 
+    /// <summary>A bill's day in its site's zone ("2026-11-28 (UTC+8)"), or with the site's code when its zone is unknown: a billing day is its site's.</summary>
+    public static string SiteDay(BillingDay? day, string siteCode, IReadOnlyDictionary<string, TimeZoneInfo>? zones) =>
+        zones?.GetValueOrDefault(siteCode) is { } zone ? DayIn(day, zone) : $"{Day(day)} (site {siteCode})";
+
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>An instant in a time zone (the site's, or China time in the billing center), saying which: "2026-03-04 17:05 UTC+8".</summary>

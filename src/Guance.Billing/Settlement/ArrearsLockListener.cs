@@ -1,6 +1,7 @@
 using Guance.Billing.Data;
 using Guance.Billing.Notifications;
 using Guance.Billing.Wallets;
+using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -64,7 +65,9 @@ public sealed class ArrearsLockListener(BillingDbContext db, NotificationOutbox 
         ArrearsChange change, NoticeValues notice, NotificationKind kind, string key, IQueryable<WorkspaceSettlement> workspaces, CancellationToken cancellationToken)
     {
         var accountEmail = await db.BillingAccounts.Where(a => a.Id == change.BillingAccountId).Select(a => a.Email).FirstAsync(cancellationToken);
-        var recipients = await NoticeRecipients.OfWorkspacesAsync(db, workspaces.Select(s => s.WorkspaceId), accountEmail, cancellationToken);
+        // A dissolved workspace keeps its binding and members, but is no longer paid for.
+        var active = workspaces.Select(s => s.WorkspaceId).Where(id => db.Workspaces.Any(w => w.Id == id && w.State == WorkspaceState.Active));
+        var recipients = await NoticeRecipients.OfWorkspacesAsync(db, active, accountEmail, cancellationToken);
         foreach (var recipient in recipients.Where(r => !r.Primary))
         {
             outbox.Add(new NotificationDraft(kind, change.BillingAccountId, recipient.Email, notice, change.TransactionId,

@@ -1,6 +1,7 @@
 using Guance.Billing.Common;
 using Guance.Billing.Data;
 using Guance.Billing.Identity;
+using Guance.Billing.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Tickets;
@@ -53,14 +54,20 @@ public sealed class TicketAccess(BillingDbContext db)
         (request ?? new RequestValidator()).Id(ticketId, "ticket_id", "tk").ThrowIfInvalid();
         var ticket = await Visible(caller).AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken)
             ?? throw Errors.NotFound(ResourceTypes.Ticket, ticketId!);
-        // Every member sees a workspace's tickets and may reply; only the one who submitted a ticket closes, cancels, restarts or rates it.
-        if (action == TicketAction.Submit && caller.Kind == CallerKind.User && ticket.CreatedByUserId != caller.SubjectId)
+        // Every member sees a workspace's tickets and may reply; only the one who submitted a ticket closes, cancels, restarts
+        // or rates it, or the Owner once the submitter has left the workspace (else nobody could close it).
+        if (action == TicketAction.Submit && caller.Kind == CallerKind.User && ticket.CreatedByUserId != caller.SubjectId
+            && !await OwnerOfAbandonedAsync(ticket, caller.SubjectId!, cancellationToken))
         {
             throw Errors.PermissionDenied(ErrorReasons.TicketSubmitterRequired,
-                $"Only the member who submitted ticket {ticket.Id} may close, cancel, restart or rate it; other members may reply.");
+                $"Only the member who submitted ticket {ticket.Id} (or the Owner, once that member has left the workspace) may close, cancel, restart or rate it; other members may reply.");
         }
         return ticket;
     }
+
+    private Task<bool> OwnerOfAbandonedAsync(Ticket ticket, string userId, CancellationToken cancellationToken) =>
+        db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == ticket.WorkspaceId && m.UserId == userId && m.Role == WorkspaceRole.Owner
+            && !db.WorkspaceMembers.Any(s => s.WorkspaceId == ticket.WorkspaceId && s.UserId == ticket.CreatedByUserId), cancellationToken);
 
     /// <summary>The tickets the caller may see.</summary>
     public IQueryable<Ticket> Visible(Caller caller) => caller.Kind switch

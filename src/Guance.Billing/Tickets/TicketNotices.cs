@@ -7,7 +7,7 @@ namespace Guance.Billing.Tickets;
 /// <summary>
 /// The notices of ticket changes (docs/domain.md §9), added to the caller's unit of work so that they
 /// commit with the change: support's acceptance and reply and the close go to the billing account's address, or for
-/// a workspace's ticket to the member who submitted it.
+/// a workspace's ticket to the member who submitted it while still a member.
 /// </summary>
 public sealed class TicketNotices(BillingDbContext db, NotificationOutbox outbox)
 {
@@ -30,10 +30,12 @@ public sealed class TicketNotices(BillingDbContext db, NotificationOutbox outbox
     {
         var recipient = ticket.BillingAccountId is { } accountId
             ? await db.BillingAccounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Email).FirstOrDefaultAsync(cancellationToken)
-            : await db.Users.AsNoTracking().Where(u => u.Id == ticket.CreatedByUserId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+            : await db.Users.AsNoTracking()
+                .Where(u => u.Id == ticket.CreatedByUserId && db.WorkspaceMembers.Any(m => m.WorkspaceId == ticket.WorkspaceId && m.UserId == u.Id))
+                .Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
         if (recipient is null)
         {
-            return; // the submitting user's account is gone: nobody to tell
+            return; // the submitter left the workspace, or its account is gone: nobody to tell about a ticket they no longer see
         }
         outbox.Add(new NotificationDraft(kind, ticket.BillingAccountId, recipient, values, ticket.Id, dedupeKey, ticket.WorkspaceId), now);
     }

@@ -128,6 +128,7 @@ public sealed class BillingCenterSessionTests : ConsoleContext
                 ("Prepaid cards", "billing-center/prepaid-cards"),
                 ("Workspaces", "billing-center/workspaces"),
                 ("Binding codes", "billing-center/binding-codes"),
+                ("Consumption details", "billing-center/consumption"),
                 ("Monthly bills", "billing-center/monthly-bills"),
                 ("Invoices", "billing-center/invoices"),
                 ("Tickets", "billing-center/tickets"),

@@ -66,6 +66,27 @@ public sealed class TransactionsPageTests : ConsoleContext
     }
 
     [Fact]
+    public void The_export_follows_the_range_on_screen_not_dates_picked_and_not_searched()
+    {
+        Transactions(_ => new ListTransactionsResponse { Transactions = { Recharge() } });
+        var downloads = Downloads();
+        var page = Render<TransactionsPage>();
+        page.WaitForElement("[data-testid=transactions] tbody tr");
+        var from = page.FindComponents<MudBlazor.MudDatePicker>()[0];
+        from.InvokeAsync(() => from.Instance.DateChanged.InvokeAsync(new DateTime(2026, 11, 1)));
+
+        page.Find("[data-testid=export-range-csv]").Click();
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        Assert.Null(Host.CallsOf<ListTransactionsRequest>("BillingAccountService/ListTransactions").Last().StartTime);
+
+        page.Find("[data-testid=search]").Click();
+        page.WaitForAssertion(() => Assert.NotNull(Host.CallsOf<ListTransactionsRequest>("BillingAccountService/ListTransactions").Last().StartTime));
+        // 2026-11-01 00:00 in China.
+        Assert.Equal(new DateTimeOffset(2026, 10, 31, 16, 0, 0, TimeSpan.Zero),
+            Host.CallsOf<ListTransactionsRequest>("BillingAccountService/ListTransactions").Last().StartTime.ToDateTimeOffset());
+    }
+
+    [Fact]
     public void The_range_is_sent_as_china_days_and_the_pages_follow_the_hosts_tokens()
     {
         Transactions(r => r.PageToken == ""

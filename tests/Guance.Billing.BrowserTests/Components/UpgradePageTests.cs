@@ -144,7 +144,13 @@ public sealed class UpgradePageTests : ConsoleContext
     {
         var workspace = new Workspace
         {
-            WorkspaceId = WorkspaceId, Name = "Production", SiteCode = "cn4", CallerRole = WorkspaceRole.Owner, Plan = Plan.Experience,
+            WorkspaceId = WorkspaceId, Name = "Production", SiteCode = channel switch
+            {
+                ActivationChannel.AwsMarketplace => "cn2",
+                ActivationChannel.AlibabaCloudMarketplace => "cn1",
+                _ => "cn4",
+            },
+            CallerRole = WorkspaceRole.Owner, Plan = Plan.Experience,
             State = WorkspaceState.Active, ActivationChannel = channel,
         };
         Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace", _ => new GetWorkspaceResponse { Workspace = workspace })

@@ -266,6 +266,7 @@ public sealed class ArrearsTests : IDisposable
         var earlier = Local(11, 10, 12);
         await SetLockAtAsync(early.Id, earlier); // not one these arrears started: the API makes none such today
         var arrearsSince = host.Clock.GetUtcNow();
+        await Webhooks.WebhookKit.CreateEndpointAsync(account);
 
         await host.Operator.BillingAccounts.ChargeAsync(BillingCenterScenario.Charge(account.Id, ("logs", 3m)));
 
@@ -278,6 +279,24 @@ public sealed class ArrearsTests : IDisposable
             notices.Select(n => n.Recipient).Order());
         Assert.All(notices, notice => Assert.Contains($"将于 {Written(earlier)} 被锁定", notice.Body, StringComparison.Ordinal));
         Assert.All(notices, notice => Assert.DoesNotContain(Written(later), notice.Body, StringComparison.Ordinal));
+        // The account's endpoint gets one event of the notice, not one per address.
+        var toWebhooks = Assert.Single(notices, n => n.Channels.Any(c => c.Channel == NotificationChannel.Webhook));
+        Assert.Equal(account.Account.Email, toWebhooks.Recipient);
+    }
+
+    [Fact]
+    public async Task The_people_of_a_dissolved_workspace_are_not_told_of_the_accounts_arrears()
+    {
+        var kept = await host.CreateWorkspaceAsync("cn1");
+        var account = await host.UpgradeAsync(kept);
+        var dissolved = await host.CreateWorkspaceAsync("cn1");
+        await host.UpgradeAsync(dissolved, account);
+        await dissolved.Owner.Api.Workspaces.DissolveWorkspaceAsync(new DissolveWorkspaceRequest { WorkspaceId = dissolved.Id });
+
+        await host.Operator.BillingAccounts.ChargeAsync(BillingCenterScenario.Charge(account.Id, ("logs", 3m)));
+
+        Assert.Equal(new[] { account.Account.Email, kept.Owner.Email, kept.Administrator.Email }.Order(),
+            (await host.NoticesAsync(account.Id, NotificationKind.ArrearsStarted)).Select(n => n.Recipient).Order());
     }
 
     private async Task SetLockAtAsync(string workspaceId, DateTimeOffset lockAt)

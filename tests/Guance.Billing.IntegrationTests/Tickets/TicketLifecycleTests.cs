@@ -135,6 +135,25 @@ public sealed class TicketLifecycleTests
     }
 
     [Fact]
+    public async Task Once_its_submitter_has_left_the_workspace_the_Owner_closes_a_ticket_and_the_former_member_is_told_nothing()
+    {
+        using var host = new BillingHost();
+        var workspace = await host.CreateWorkspaceAsync();
+        var ticket = await workspace.Standard.Api.CreateAsync(TicketKit.WorkspaceTicket(workspace.Id));
+        var cancel = new CancelTicketRequest { TicketId = ticket.TicketId };
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => workspace.Owner.Api.Tickets.CancelTicketAsync(cancel), "TICKET_SUBMITTER_REQUIRED");
+
+        await workspace.Owner.Api.Workspaces.RemoveMemberAsync(new RemoveMemberRequest { WorkspaceId = workspace.Id, UserId = workspace.Standard.Id });
+        await host.AcceptAsync(ticket.TicketId);
+
+        Assert.DoesNotContain(await host.TicketNoticesAsync(NotificationKind.TicketAccepted), n => n.Reference == ticket.TicketId);
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => workspace.Administrator.Api.Tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticket.TicketId }), "TICKET_SUBMITTER_REQUIRED");
+        Assert.Equal(TicketState.Closed, (await workspace.Owner.Api.Tickets.CloseTicketAsync(new CloseTicketRequest { TicketId = ticket.TicketId })).Ticket.State);
+        Assert.DoesNotContain(await host.TicketNoticesAsync(NotificationKind.TicketClosed), n => n.Reference == ticket.TicketId);
+    }
+
+    [Fact]
     public async Task A_workspace_tickets_notices_are_written_in_the_language_of_the_account_that_pays_for_the_workspace()
     {
         using var host = new BillingHost();
