@@ -23,11 +23,7 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
         var (username, accountId) = await CertifiedAccountWithCardAsync();
         await using var tab = await console.OpenAsync(nameof(A_billing_center_user_requests_an_invoice_downloads_it_and_closes_a_ticket_after_supports_reply));
         var page = tab.Page;
-        await page.GotoAsync("billing-center/signin");
-        await tab.Input("username").FillAsync(username);
-        await tab.Input("password").FillAsync(ConsoleHost.Password);
-        await page.Locator("[data-testid=sign-in]").ClickAsync();
-        await page.Locator("[data-testid=billing-center-sign-out]").WaitForAsync();
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password);
 
         // Invoice information (electronic), then a request over the card's whole remaining balance.
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();

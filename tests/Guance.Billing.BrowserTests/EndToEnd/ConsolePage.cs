@@ -42,6 +42,23 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, string test
         await page.Locator("[data-testid=sign-out]").WaitForAsync();
     }
 
+    /// <summary>
+    /// Signs in to the billing center as <paramref name="username"/>: at its sign-in page, or, given another billing-center
+    /// page, after that page sent the tab there, which leads back to it.
+    /// </summary>
+    public async Task SignInToBillingCenterAsync(string username, string password, string path = "billing-center/signin")
+    {
+        await page.GotoAsync(path);
+        if (path != "billing-center/signin")
+        {
+            await page.WaitForURLAsync("**/billing-center/signin?return=*");
+        }
+        await Input("username").FillAsync(username);
+        await Input("password").FillAsync(password);
+        await page.Locator("[data-testid=sign-in]").ClickAsync();
+        await page.Locator("[data-testid=billing-center-sign-out]").WaitForAsync();
+    }
+
     public async ValueTask DisposeAsync() => await context.DisposeAsync();
 
     private static List<string> Listen(IPage page)

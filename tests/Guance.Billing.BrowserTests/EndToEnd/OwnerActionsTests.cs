@@ -38,11 +38,7 @@ public sealed class OwnerActionsTests(ConsoleHost console)
         await using var tab = await console.OpenAsync(nameof(The_owner_of_an_aws_marketplace_workspace_upgrades_and_it_settles_through_the_named_aws_account));
         var page = tab.Page;
         await tab.SignInAsync(email, ConsoleHost.Password);
-        await page.GotoAsync("billing-center/signin");
-        await tab.Input("username").FillAsync(username);
-        await tab.Input("password").FillAsync(ConsoleHost.Password);
-        await page.Locator("[data-testid=sign-in]").ClickAsync();
-        await page.Locator("[data-testid=billing-center-sign-out]").WaitForAsync();
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password);
         await page.GotoAsync($"workspaces/{workspaceId}/billing/upgrade");
         await Assertions.Expect(tab.ByTestId("marketplace-note")).ToContainTextAsync("AWS marketplace");
         // Only the account's AWS accounts are offered, not its Alibaba Cloud one.
@@ -115,11 +111,7 @@ public sealed class OwnerActionsTests(ConsoleHost console)
 
         await using var tab = await console.OpenAsync(nameof(Tickets_are_found_by_the_day_they_were_submitted));
         var page = tab.Page;
-        await page.GotoAsync("billing-center/signin");
-        await tab.Input("username").FillAsync(username);
-        await tab.Input("password").FillAsync(ConsoleHost.Password);
-        await page.Locator("[data-testid=sign-in]").ClickAsync();
-        await page.Locator("[data-testid=billing-center-sign-out]").WaitForAsync();
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password);
         await page.GotoAsync("billing-center/tickets");
         var titles = page.Locator("[data-testid=ticket-link]");
         await Assertions.Expect(titles).ToHaveTextAsync(["Invoice title wrong", "Recharge not credited"]);

@@ -202,7 +202,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
             PaymentMethod = PaymentMethod.BankTransfer, PaymentReference = "TRANSFER-2",
         });
         await using var tab = await console.OpenAsync(nameof(On_a_phone_income_and_expenditure_and_the_invoiceable_amounts_name_every_figure), width: 390, height: 844);
-        await SignInToBillingCenterAsync(tab, username, "billing-center/transactions");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/transactions");
 
         await Assertions.Expect(tab.Page.Locator("[data-testid=transactions] tbody tr").First).ToContainTextAsync("CNY +9,876,543.21");
         await AssertEveryFigureReadableAsync(tab, "transactions");
@@ -220,7 +220,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     {
         var (_, workspaceId, username, day) = await WorkspaceWithAClosedDayAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_phone_the_consumption_details_name_every_figure), width: 390, height: 844);
-        await SignInToBillingCenterAsync(tab, username, $"billing-center/consumption?month={day:yyyy-MM}");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, $"billing-center/consumption?month={day:yyyy-MM}");
 
         var row = tab.Page.Locator("[data-testid=daily-bills] tbody tr").First;
         await Assertions.Expect(row).ToContainTextAsync("Production");
@@ -290,7 +290,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     {
         var username = await BillingAccountAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_phone_the_tickets_page_fits_the_screen_under_a_top_bar_of_one_line), width: 390, height: 844);
-        await SignInToBillingCenterAsync(tab, username, "billing-center/tickets");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/tickets");
 
         await Assertions.Expect(tab.ByTestId("search-tickets")).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(tab, "tickets");
@@ -305,7 +305,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         var (email, _, workspaceId, username) = await CommercialWorkspaceAsync("phone-method");
         await using var tab = await console.OpenAsync(nameof(On_a_phone_the_settlement_method_form_fits_the_screen_each_field_the_whole_width), width: 390, height: 844);
         await tab.SignInAsync(email, ConsoleHost.Password);
-        await SignInToBillingCenterAsync(tab, username, "billing-center/workspaces");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/workspaces");
 
         // A cloud method shows the second select, the cloud account, beside the first on a laptop.
         await tab.Page.GotoAsync($"billing-center/workspaces?workspace={workspaceId}");
@@ -323,7 +323,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     {
         var username = await BillingAccountAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_phone_the_voucher_code_form_fits_the_screen_its_field_the_whole_width), width: 390, height: 844);
-        await SignInToBillingCenterAsync(tab, username, "billing-center/vouchers");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/vouchers");
 
         await tab.Input("activation-code").FillAsync("NO-SUCH-CODE-1");
         await tab.ByTestId("redeem").ClickAsync();
@@ -345,7 +345,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
             Description = "Since 2026-11-01.", RequestId = "phone-ticket-" + username,
         })).Ticket.TicketId;
         await using var tab = await console.OpenAsync(nameof(On_a_phone_a_tickets_reply_and_rating_forms_fit_the_screen), width: 390, height: 844);
-        await SignInToBillingCenterAsync(tab, username, $"billing-center/tickets/{ticketId}");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, $"billing-center/tickets/{ticketId}");
 
         // Waiting for assignment: the reply's three buttons (send, cancel, close).
         await Assertions.Expect(tab.ByTestId("cancel-ticket")).ToBeVisibleAsync();
@@ -368,7 +368,7 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     {
         var username = await BillingAccountAsync();
         await using var tab = await console.OpenAsync(nameof(On_a_360_px_phone_the_mailing_address_form_fits_the_screen), width: 360, height: 800);
-        await SignInToBillingCenterAsync(tab, username, "billing-center/invoices");
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/invoices");
 
         await Assertions.Expect(tab.ByTestId("address-form")).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(tab, "invoices");
@@ -413,17 +413,6 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
                 $"{testId}: the field \"{control.Name}\" is {control.Right - control.Left} px wide, the form {control.FormWidth} px");
             Assert.True(control.Lines == 1, $"{testId}: the button \"{control.Name}\" takes {control.Lines} lines");
         }
-    }
-
-    /// <summary>Opens <paramref name="path"/> signed out of the billing center, and signs in there as <paramref name="username"/>, which leads back to it.</summary>
-    private static async Task SignInToBillingCenterAsync(ConsolePage tab, string username, string path)
-    {
-        await tab.Page.GotoAsync(path);
-        await tab.Page.WaitForURLAsync("**/billing-center/signin?return=*");
-        await tab.Input("username").FillAsync(username);
-        await tab.Input("password").FillAsync(ConsoleHost.Password);
-        await tab.Page.Locator("[data-testid=sign-in]").ClickAsync();
-        await tab.Page.Locator("[data-testid=billing-center-sign-out]").WaitForAsync();
     }
 
     /// <summary>A new billing account; returns its user name.</summary>
