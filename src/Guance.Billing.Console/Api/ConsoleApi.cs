@@ -31,14 +31,23 @@ public sealed class ConsoleApi(ConsoleConnection connection, ConsoleSession sess
 
     public ConsumptionAlertService.ConsumptionAlertServiceClient Alerts => new(Invoker);
 
+    /// <summary>The tickets of the user's workspaces.</summary>
+    public TicketService.TicketServiceClient Tickets => new(Invoker);
+
     private CallInvoker Invoker => connection.Invoker(session.Token);
 
     public Task<ApiResult<T>> CallAsync<T>(Func<ConsoleApi, AsyncUnaryCall<T>> call) =>
-        ApiCalls.RunAsync(() => call(this), () => session.User is not null, async () =>
-        {
-            await session.EndAsync(ExpiredMessage);
-            navigation.NavigateTo(ConsoleRoute.SignInReturningTo(navigation));
-        });
+        ApiCalls.RunAsync(() => call(this), () => session.User is not null, EndExpiredAsync);
+
+    /// <summary>Reads a streamed file (a ticket's attachment) whole.</summary>
+    public Task<ApiResult<byte[]>> DownloadAsync<T>(Func<ConsoleApi, AsyncServerStreamingCall<T>> call, Func<T, Google.Protobuf.ByteString> data) =>
+        ApiCalls.ReadAllAsync(() => call(this), data, () => session.User is not null, EndExpiredAsync);
+
+    private async Task EndExpiredAsync()
+    {
+        await session.EndAsync(ExpiredMessage);
+        navigation.NavigateTo(ConsoleRoute.SignInReturningTo(navigation));
+    }
 
     /// <summary>Signs in with an expiring console token and keeps it as the tab's session.</summary>
     public async Task<ConsoleError?> SignInAsync(string email, string password)

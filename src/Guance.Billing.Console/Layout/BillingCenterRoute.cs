@@ -44,9 +44,5 @@ public static class BillingCenterRoute
         TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Shanghai", out var zone) ? zone : TimeZoneInfo.CreateCustomTimeZone("UTC+8", TimeSpan.FromHours(8), "UTC+8", "UTC+8");
 
     /// <summary>The instant <paramref name="day"/> begins in China time: the bound of a range of days picked on a page.</summary>
-    public static Google.Protobuf.WellKnownTypes.Timestamp StartOf(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(local, Zone.GetUtcOffset(local)));
-    }
+    public static Google.Protobuf.WellKnownTypes.Timestamp StartOf(DateOnly day) => Api.DayBounds.StartOf(day, Zone);
 }

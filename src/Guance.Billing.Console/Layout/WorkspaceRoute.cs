@@ -18,6 +18,9 @@ public static class WorkspaceRoute
 
     public static string Home(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}";
 
+    /// <summary>The workspace's tickets, which every member sees (docs/domain.md §8); a ticket's page is under it.</summary>
+    public static string Tickets(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}/tickets";
+
     public static string Billing(string workspaceId, string page = "") =>
         $"workspaces/{Uri.EscapeDataString(workspaceId)}/billing" + (page.Length > 0 ? "/" + page : "");
 }

@@ -1,4 +1,4 @@
-using Guance.Billing.Console.BillingCenter;
+using Guance.Billing.Console.Tickets;
 
 namespace Guance.Billing.BrowserTests.Components;
 

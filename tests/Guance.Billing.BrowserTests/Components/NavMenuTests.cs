@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.BrowserTests.Components;
 
-/// <summary>The Billing module exists in the menu for the Owner and Administrators only (docs/domain.md §2).</summary>
+/// <summary>The Billing module exists in the menu for the Owner and Administrators only (docs/domain.md §2); the tickets for every member (§8).</summary>
 public sealed class NavMenuTests : ConsoleContext
 {
     [Theory]
@@ -26,5 +26,21 @@ public sealed class NavMenuTests : ConsoleContext
         Assert.Equal(shown, menu.FindAll("[data-testid=billing-menu]").Count == 1);
         Assert.Equal(shown, menu.Markup.Contains("Usage statistics", StringComparison.Ordinal));
         Assert.Equal(shown, menu.Markup.Contains("Retention", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Owner)]
+    [InlineData(WorkspaceRole.ReadOnly)]
+    public async Task Every_member_has_the_workspaces_tickets_in_the_menu(WorkspaceRole role)
+    {
+        await SignInAsync();
+        Workspace(role);
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"workspaces/{WorkspaceId}");
+
+        var menu = Render<NavMenu>();
+
+        var tickets = menu.WaitForElement("[data-testid=tickets-menu]");
+        Assert.Equal($"workspaces/{WorkspaceId}/tickets", tickets.GetAttribute("href"));
+        Assert.Contains("Tickets", tickets.TextContent, StringComparison.Ordinal);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Guance.Billing.Client;
 using Guance.Billing.Console.Api;
 
-namespace Guance.Billing.Console.BillingCenter;
+namespace Guance.Billing.Console.Tickets;
 
 /// <summary>A file picked for a ticket message, before its bytes are read.</summary>
 public sealed record PickedFile(string FileName, long Size);

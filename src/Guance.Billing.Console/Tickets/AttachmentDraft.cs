@@ -5,7 +5,7 @@ using Guance.Billing.Console.Api;
 using Guance.Billing.V1;
 using Microsoft.AspNetCore.Components.Forms;
 
-namespace Guance.Billing.Console.BillingCenter;
+namespace Guance.Billing.Console.Tickets;
 
 /// <summary>
 /// The files picked for one ticket message: checked by name and size before a byte is read

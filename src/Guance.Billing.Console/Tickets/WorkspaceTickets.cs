@@ -1,0 +1,42 @@
+using Grpc.Core;
+using Guance.Billing.Console.Api;
+using Guance.Billing.Console.Formatting;
+using Guance.Billing.Console.Layout;
+using Guance.Billing.V1;
+
+namespace Guance.Billing.Console.Tickets;
+
+/// <summary>
+/// A workspace's tickets, in the console: every member sees and replies to them; the member who submitted
+/// one closes, cancels, restarts and rates it (docs/domain.md §8).
+/// </summary>
+public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZoneInfo zone, string userId) : TicketScope
+{
+    public override TimeZoneInfo Zone => zone;
+
+    public override string ListRoute => WorkspaceRoute.Tickets(workspace.WorkspaceId);
+
+    public override string NotFoundText => "This ticket does not exist, or it is not this workspace's.";
+
+    protected override (string BillingAccountId, string WorkspaceId) Ids => ("", workspace.WorkspaceId);
+
+    public override Task<ApiResult<T>> CallAsync<T>(Func<TicketService.TicketServiceClient, AsyncUnaryCall<T>> rpc) =>
+        api.CallAsync(a => rpc(a.Tickets));
+
+    public override Task<ApiResult<byte[]>> DownloadAsync(TicketAttachment attachment) =>
+        api.DownloadAsync(a => a.Tickets.GetTicketAttachment(AttachmentRequest(attachment)), chunk => chunk.Data);
+
+    public override bool Holds(Ticket ticket) => ticket.WorkspaceId == workspace.WorkspaceId;
+
+    // The Owner also acts for a submitter who has left the workspace; whether that member has left is the
+    // host's to know, so the Owner gets the buttons and, while the submitter is still a member, the host's refusal.
+    public override bool ActsAsSubmitter(Ticket ticket) =>
+        ticket.CreatedByUserId == userId || workspace.CallerRole == WorkspaceRole.Owner;
+
+    public override string AuthorOf(TicketMessage message) => message.Author switch
+    {
+        TicketAuthor.Submitter when message.AuthorUserId == userId => "You",
+        TicketAuthor.Submitter => "Another member",
+        _ => Names.Of(message.Author),
+    };
+}
