@@ -68,7 +68,9 @@ public sealed class LedgerVerifier(BillingDbContext db, BillingAccountAccess acc
         if (billingAccountId is not null)
         {
             transactions = transactions.Where(t => t.BillingAccountId == billingAccountId);
-            entries = entries.Where(e => e.BillingAccountId == billingAccountId);
+            // Through its transactions' index: entries have no index of their billing account (each one would
+            // cost a charge a further page written, docs/performance.md), and a transaction's entries are its account's.
+            entries = entries.Where(e => transactions.Select(t => t.Id).Contains(e.TransactionId));
             accounts = accounts.Where(a => a.BillingAccountId == billingAccountId);
             wallets = wallets.Where(w => w.BillingAccountId == billingAccountId);
         }

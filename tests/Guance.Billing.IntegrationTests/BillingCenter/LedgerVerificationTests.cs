@@ -28,12 +28,19 @@ public sealed class LedgerVerificationTests : IClassFixture<BillingHost>
         await host.GrantVoucherAsync(account.Id, 5m);
         await host.IssueCardAsync(account.Id, 100m);
         await host.Operator.BillingAccounts.ChargeAsync(Charge(account.Id, ("logs", 200m)));
+        var other = await host.RegisterBillingAccountAsync("verify-other");
+        await host.RechargeAsync(other.Id, 10m);
+        await host.Operator.BillingAccounts.ChargeAsync(Charge(other.Id, ("logs", 3m)));
 
         var report = await host.Operator.BillingAccounts.VerifyLedgerAsync(new VerifyLedgerRequest { BillingAccountId = account.Id });
         Assert.True(report.Clean);
         Assert.Empty(report.Problems);
         Assert.Equal(4, report.TransactionsChecked);
         Assert.Equal(9, report.AccountsChecked); // 7 of every account, a voucher, a card
+        // Exactly the account's entries: none of the other account's, none of its own left out.
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        Assert.Equal(await db.LedgerEntries.LongCountAsync(e => e.BillingAccountId == account.Id), report.EntriesChecked);
         Assert.True(report.EntriesChecked >= 12);
     }
 

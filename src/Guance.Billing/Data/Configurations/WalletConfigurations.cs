@@ -43,7 +43,6 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         entry.HasKey(e => new { e.LedgerAccountId, e.Sequence });
         entry.Property(e => e.Sequence).ValueGeneratedNever();
         entry.HasIndex(e => e.TransactionId);
-        entry.HasIndex(e => e.BillingAccountId);
     }
 }
 

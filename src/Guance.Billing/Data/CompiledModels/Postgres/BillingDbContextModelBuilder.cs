@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("edf7c18b-74f4-4f38-b0c2-e9ab74ff0c74"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("73de58c0-4e4f-443a-8587-4b3949d07907"), entityTypeCount: 54)
         {
         }
 

@@ -21,7 +21,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 typeof(LedgerEntry),
                 baseEntityType,
                 propertyCount: 8,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var ledgerAccountId = runtimeEntityType.AddProperty(
@@ -101,12 +101,8 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             key.AddAnnotation("Relational:Name", "pk_ledger_entries");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { billingAccountId });
-            index.AddAnnotation("Relational:Name", "ix_ledger_entries_billing_account_id");
-
-            var index0 = runtimeEntityType.AddIndex(
                 new[] { transactionId });
-            index0.AddAnnotation("Relational:Name", "ix_ledger_entries_transaction_id");
+            index.AddAnnotation("Relational:Name", "ix_ledger_entries_transaction_id");
 
             return runtimeEntityType;
         }

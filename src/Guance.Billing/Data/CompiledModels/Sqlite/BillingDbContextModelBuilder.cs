@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c446a79a-33a9-4dd3-b03a-7783387f4481"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("625c9bd8-6c33-4782-b159-b625b2bd1fc6"), entityTypeCount: 54)
         {
         }
 

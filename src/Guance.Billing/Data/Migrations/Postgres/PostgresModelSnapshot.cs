@@ -2541,9 +2541,6 @@ namespace Guance.Billing.Data.Migrations.Postgres
                     b.HasKey("LedgerAccountId", "Sequence")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("BillingAccountId")
-                        .HasDatabaseName("ix_ledger_entries_billing_account_id");
-
                     b.HasIndex("TransactionId")
                         .HasDatabaseName("ix_ledger_entries_transaction_id");
 

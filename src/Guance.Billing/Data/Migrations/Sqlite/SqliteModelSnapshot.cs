@@ -2338,9 +2338,6 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                     b.HasKey("LedgerAccountId", "Sequence")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("BillingAccountId")
-                        .HasDatabaseName("ix_ledger_entries_billing_account_id");
-
                     b.HasIndex("TransactionId")
                         .HasDatabaseName("ix_ledger_entries_transaction_id");
 
