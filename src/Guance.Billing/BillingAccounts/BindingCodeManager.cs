@@ -86,7 +86,7 @@ public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess
     public async Task<(IReadOnlyList<BindingCodeView> Codes, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().Page(pageSize, pageToken, CodeList, out var page);
+        var validator = new RequestValidator().Page(pageSize, pageToken, $"{CodeList}:{billingAccountId}", out var page);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
         var (codes, next) = await page.FetchAsync(db.BindingCodes.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId), c => c.Id, cancellationToken);
         var now = clock.GetUtcNow();
@@ -122,7 +122,7 @@ public sealed class BindingCodeManager(BillingDbContext db, BillingAccountAccess
     public async Task<(IReadOnlyList<BoundWorkspaceView> Workspaces, string NextPageToken)> ListBoundWorkspacesAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().Page(pageSize, pageToken, BoundList, out var page);
+        var validator = new RequestValidator().Page(pageSize, pageToken, $"{BoundList}:{billingAccountId}", out var page);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
         var bound = from b in db.WorkspaceBindings.AsNoTracking()
                     join w in db.Workspaces.AsNoTracking() on b.WorkspaceId equals w.Id

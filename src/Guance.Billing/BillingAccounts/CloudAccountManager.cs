@@ -71,7 +71,7 @@ public sealed partial class CloudAccountManager(BillingDbContext db, BillingAcco
     public async Task<(IReadOnlyList<CloudAccount> CloudAccounts, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().Page(pageSize, pageToken, CloudAccountList, out var page);
+        var validator = new RequestValidator().Page(pageSize, pageToken, $"{CloudAccountList}:{billingAccountId}", out var page);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
         return await page.FetchAsync(
             db.CloudAccounts.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId && c.RemovedAt == null), c => c.Id, cancellationToken, oldestFirst: true);

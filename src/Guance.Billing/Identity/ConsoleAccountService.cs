@@ -126,7 +126,7 @@ public sealed class ConsoleAccountService(
 
     public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListApiTokensAsync(string userId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        new RequestValidator().Page(pageSize, pageToken, TokenList, out var page).ThrowIfInvalid();
+        new RequestValidator().Page(pageSize, pageToken, $"{TokenList}:{userId}", out var page).ThrowIfInvalid();
         return await page.FetchAsync(
             db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == userId && t.Kind == TokenKind.User), t => t.Id, cancellationToken);
     }

@@ -75,10 +75,12 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         }
         await db.Database.OpenConnectionAsync(cancellationToken);
         var workspace = (await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ViewBilling, cancellationToken, validator)).Workspace;
-        var after = Paging.Decode(pageToken, PointList);
+        // The token belongs to the workspace, item, granularity and range: another list's token is refused.
+        var list = string.Join('|', PointList, workspaceId, item, (int)granularity, start!.Value.UtcTicks, end!.Value.UtcTicks);
+        var after = Paging.Decode(pageToken, list);
         long? afterMicros = after is null ? null : long.TryParse(after, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
             ? parsed
-            : throw Errors.InvalidArgument("page_token", "is not a page token of this list; pass the next_page_token of the previous call");
+            : throw Errors.InvalidArgument("page_token", Paging.InvalidTokenDescription);
 
         var site = workspace.Site;
         var firstDay = site.BillingDayOf(start!.Value);
@@ -93,7 +95,7 @@ public sealed class UsageReports(BillingDbContext db, WorkspaceAccess access, IO
         }
         var size = Paging.Size(pageSize);
         var fetched = ordered.Take(size + 1).ToList();
-        return Paging.Page(fetched, size, PointList, p => UnixMicrosecondsConverter.ToMicroseconds(p.Start).ToString(CultureInfo.InvariantCulture));
+        return Paging.Page(fetched, size, list, p => UnixMicrosecondsConverter.ToMicroseconds(p.Start).ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The workspace's hourly points (its collectors' sum) of one item in [start, end), of its current plan's period.</summary>

@@ -132,7 +132,7 @@ public sealed class PrepaidCardManager(BillingDbContext db, BillingAccountAccess
     public async Task<(IReadOnlyList<PrepaidCardView> Cards, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().Page(pageSize, pageToken, CardList, out var pageRequest);
+        var validator = new RequestValidator().Page(pageSize, pageToken, $"{CardList}:{billingAccountId}", out var pageRequest);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
         var (page, next) = await pageRequest.FetchAsync(
             db.PrepaidCards.AsNoTracking().Where(c => c.BillingAccountId == billingAccountId), c => c.Id, cancellationToken);

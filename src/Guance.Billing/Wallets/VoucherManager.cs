@@ -128,7 +128,7 @@ public sealed class VoucherManager(
     public async Task<(IReadOnlyList<VoucherView> Vouchers, string NextPageToken)> ListAsync(
         Caller caller, string billingAccountId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().Page(pageSize, pageToken, VoucherList, out var pageRequest);
+        var validator = new RequestValidator().Page(pageSize, pageToken, $"{VoucherList}:{billingAccountId}", out var pageRequest);
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.View, cancellationToken, validator);
         var (page, next) = await pageRequest.FetchAsync(
             db.Vouchers.AsNoTracking().Where(v => v.BillingAccountId == billingAccountId), v => v.Id, cancellationToken);

@@ -25,7 +25,7 @@ public sealed class WalletQueries(BillingDbContext db, BillingAccountAccess acce
         Caller caller, string billingAccountId, DateTimeOffset? start, DateTimeOffset? end, IReadOnlyCollection<TransactionKind> kinds,
         int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var list = $"{TransactionList}:{start?.UtcTicks}:{end?.UtcTicks}:{string.Join(',', kinds.Order())}";
+        var list = $"{TransactionList}:{billingAccountId}:{start?.UtcTicks}:{end?.UtcTicks}:{string.Join(',', kinds.Order())}";
         var validator = new RequestValidator()
             .Check(start is null || end is null || start < end, "end_time", "must be after start_time")
             .Page(pageSize, pageToken, list, out var pageRequest);

@@ -22,7 +22,7 @@ public sealed class CollectorTokenManager(BillingDbContext db, WorkspaceAccess a
 
     public async Task<(IReadOnlyList<AccessToken> Tokens, string NextPageToken)> ListAsync(Caller caller, string workspaceId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().Page(pageSize, pageToken, TokenList, out var page);
+        var validator = new RequestValidator().Page(pageSize, pageToken, $"{TokenList}:{workspaceId}", out var page);
         await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageCollectorTokens, cancellationToken, validator);
         return await page.FetchAsync(
             db.AccessTokens.AsNoTracking().Where(t => t.SubjectId == workspaceId && t.Kind == TokenKind.Collector), t => t.Id, cancellationToken);

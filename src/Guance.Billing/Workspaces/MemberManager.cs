@@ -18,7 +18,8 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
 
     public async Task<(IReadOnlyList<MemberDetails> Members, string NextPageToken)> ListAsync(Caller caller, string workspaceId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var validator = new RequestValidator().PageSize(pageSize).PageToken(pageToken, MemberList, out var after);
+        var list = $"{MemberList}:{workspaceId}";
+        var validator = new RequestValidator().PageSize(pageSize).PageToken(pageToken, list, out var after);
         (DateTimeOffset JoinedAt, string UserId) last = default;
         validator.Check(after is null || TryParseKey(after, out last), "page_token", Paging.InvalidTokenDescription);
         await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.View, cancellationToken, validator);
@@ -36,7 +37,7 @@ public sealed class MemberManager(BillingDbContext db, WorkspaceAccess access, G
         }
         var fetched = await query.OrderBy(x => x.Member.JoinedAt).ThenBy(x => x.Member.UserId).Take(size + 1).ToListAsync(cancellationToken);
         var details = fetched.Select(x => new MemberDetails(x.Member, x.Email, x.DisplayName)).ToList();
-        return Paging.Page(details, size, MemberList, x => Key(x.Member));
+        return Paging.Page(details, size, list, x => Key(x.Member));
     }
 
     public async Task<MemberDetails> AddAsync(Caller caller, string workspaceId, string email, WorkspaceRole role, CancellationToken cancellationToken)

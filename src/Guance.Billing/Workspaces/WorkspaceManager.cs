@@ -73,7 +73,7 @@ public sealed class WorkspaceManager(BillingDbContext db, WorkspaceAccess access
     public async Task<(IReadOnlyList<WorkspaceDetails> Workspaces, string NextPageToken)> ListAsync(Caller caller, int pageSize, string? pageToken, bool showDissolved, CancellationToken cancellationToken)
     {
         var userId = caller.RequireUserOrOperator();
-        var list = WorkspaceList + (showDissolved ? "+dissolved" : "");
+        var list = $"{WorkspaceList}:{userId}{(showDissolved ? "+dissolved" : "")}";
         new RequestValidator().Page(pageSize, pageToken, list, out var pageRequest).ThrowIfInvalid();
 
         var query = from w in db.Workspaces.AsNoTracking()

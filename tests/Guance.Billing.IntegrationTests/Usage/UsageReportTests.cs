@@ -110,6 +110,18 @@ public sealed class UsageReportTests(BillingHost host) : IClassFixture<BillingHo
         var second = await workspace.Owner.Api.Usage.ListUsagePointsAsync(request);
         Assert.Equal([3L], second.Points.Select(p => p.Quantity));
         Assert.Empty(second.NextPageToken);
+
+        // The token is this list's: another item's, range's or workspace's list refuses it.
+        var otherItem = request.Clone();
+        otherItem.Item = BillingItem.Logs;
+        await RpcAssert.InvalidFields(() => workspace.Owner.Api.Usage.ListUsagePointsAsync(otherItem), "page_token");
+        var otherRange = request.Clone();
+        otherRange.StartTime = Timestamp.FromDateTimeOffset(hour.AddHours(-4));
+        await RpcAssert.InvalidFields(() => workspace.Owner.Api.Usage.ListUsagePointsAsync(otherRange), "page_token");
+        var otherWorkspace = await host.CreateWorkspaceAsync();
+        var elsewhere = request.Clone();
+        elsewhere.WorkspaceId = otherWorkspace.Id;
+        await RpcAssert.InvalidFields(() => otherWorkspace.Owner.Api.Usage.ListUsagePointsAsync(elsewhere), "page_token");
     }
 
     [Fact]
