@@ -67,6 +67,9 @@ public sealed class WebhookDestinationsTests
     [InlineData("http://localhost:9000/x")]
     [InlineData("http://127.0.0.1:9000/x")]
     [InlineData("https://[::1]/x")]
+    [InlineData("https://localhost./x")]
+    [InlineData("https://LOCALHOST/x")]
+    [InlineData("http://api.localhost:9000/x")]
     public void Loopback_urls_are_refused_unless_loopback_webhooks_are_on(string url)
     {
         Assert.Null(WebhookUrl.Problem(url, Development));

@@ -33,7 +33,7 @@ public static class WebhookUrl
                 ? LoopbackRefused
                 : "must not point at a private, link-local or otherwise internal address";
         }
-        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase) && !options.WebhookLoopback)
+        if (IsLocalhostName(uri.Host) && !options.WebhookLoopback)
         {
             return LoopbackRefused;
         }
@@ -49,6 +49,16 @@ public static class WebhookUrl
     }
 
     private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback && (uri.HostNameType != UriHostNameType.Dns || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
-        || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        IsLocalhostName(uri.Host) || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>
+    /// <c>localhost</c>, also written as a fully qualified name (<c>localhost.</c>) and the names under it
+    /// (<c>api.localhost</c>), which resolvers answer with loopback addresses (RFC 6761).
+    /// </summary>
+    private static bool IsLocalhostName(string host)
+    {
+        var name = host.TrimEnd('.');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    }
 }
