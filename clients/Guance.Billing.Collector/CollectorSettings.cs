@@ -20,6 +20,8 @@ public sealed class CollectorSettings
     public List<BillingItem> Items { get; } = new();
     public string CollectorPrefix { get; set; } = Environment.MachineName.ToLowerInvariant();
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public bool Help { get; set; }
 
     public const string Usage = """
         guance-collector: streams synthetic usage to the Guance billing host, like a fleet of DataKit agents.
@@ -32,13 +34,16 @@ public sealed class CollectorSettings
           --collectors M            collectors per workspace (default 1)
           --rate R                  records per second per collector; 0 = as fast as the host takes them (default)
           --records N               records per collector, then drain and stop (default: until --duration or Ctrl+C)
-          --duration SECONDS        stop after this long
+          --duration SECONDS        stop generating after this long, then drain
+          --drain-timeout SECONDS   after --duration or Ctrl+C, how long to wait for the host to acknowledge what was
+                                    generated (default 30; Ctrl+C again stops waiting); the rest stays in the spool
           --items a,b               items to report (default logs,apm_trace,rum_pv,time_series)
           --batch-size N            records per batch (default 10000)
           --spool DIR               spool directory (default ./collector-spool); unacknowledged batches survive a restart
           --no-spool                keep unacknowledged batches in memory only
           --collector-prefix NAME   collector ids are NAME-<workspace#>-<collector#> (default: the host name)
           --progress SECONDS        progress line interval (default 1)
+          --help                    this text
         """;
 
     public static CollectorSettings Parse(string[] args)
@@ -64,6 +69,8 @@ public sealed class CollectorSettings
                 case "--no-spool": settings.NoSpool = true; break;
                 case "--collector-prefix": settings.CollectorPrefix = Next(); break;
                 case "--progress": settings.ProgressInterval = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--drain-timeout": settings.DrainTimeout = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--help" or "-h": settings.Help = true; return settings;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }

@@ -18,11 +18,23 @@ catch (Exception e) when (e is ArgumentException or FormatException or IOExcepti
     return 2;
 }
 
+if (settings.Help)
+{
+    Console.WriteLine(CollectorSettings.Usage);
+    return 0;
+}
+
 using var channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 });
 using var stop = new CancellationTokenSource();
+using var drain = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
+    // The first Ctrl+C stops generating, the second stops waiting for the host's acknowledgements.
     e.Cancel = true;
+    if (stop.IsCancellationRequested)
+    {
+        drain.Cancel();
+    }
     stop.Cancel();
 };
 if (settings.Duration is { } duration)
@@ -77,9 +89,29 @@ try
         lastTick = watch.Elapsed;
     }
     await generators;
+    if (stop.IsCancellationRequested)
+    {
+        // Stopped early: what was generated is sealed into the spool and sent before the streams close, so that
+        // "generated" below is what the host counts (or what the spool keeps for the next run).
+        Console.WriteLine($"stopping: waiting up to {settings.DrainTimeout.TotalSeconds:0} s for the host to acknowledge what was generated");
+        drain.CancelAfter(settings.DrainTimeout);
+        try
+        {
+            await Task.WhenAll(agents.Select(a => a.Uploader.DrainAsync(drain.Token)));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
     await connections.CancelAsync();
     await Task.WhenAll(pumps);
     Progress(agents, watch.Elapsed, lastTick, lastAcknowledged);
+    if (agents.Sum(a => a.Uploader.PendingBatches) is > 0 and var pending)
+    {
+        Console.WriteLine(settings.NoSpool
+            ? $"not acknowledged: {pending:N0} batches, lost (--no-spool)"
+            : $"not acknowledged: {pending:N0} batches, kept in {settings.SpoolDirectory}; a run with the same --spool and --collector-prefix sends them");
+    }
 
     var acknowledged = agents.Sum(a => a.Uploader.Statistics.RecordsAcknowledged);
     Console.WriteLine($"done: {acknowledged:N0} records acknowledged in {watch.Elapsed.TotalSeconds:0.0} s ({acknowledged / watch.Elapsed.TotalSeconds:N0} records/s)");

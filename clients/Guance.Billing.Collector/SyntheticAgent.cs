@@ -22,7 +22,7 @@ public sealed class SyntheticAgent(string workspaceLabel, UsageUploader uploader
 
     public long RecordsGenerated { get; private set; }
 
-    /// <summary>Generates until <paramref name="records"/> are made (then drains) or until cancelled.</summary>
+    /// <summary>Generates until <paramref name="records"/> are made (then drains) or until cancelled (the caller drains).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -50,16 +50,20 @@ public sealed class SyntheticAgent(string workspaceLabel, UsageUploader uploader
                 var item = items[(int)(n % items.Count)];
                 var stock = item is BillingItem.TimeSeries or BillingItem.BackupLogs or BillingItem.NetworkHosts or BillingItem.SessionReplay or BillingItem.Datakit;
                 var quantity = stock ? 100 + (n / items.Count % 50) : 1 + n % 3;
-                if (await Uploader.AddAsync(new UsageRecord { Item = item, Quantity = quantity, ObservedAt = timestamp }, cancellationToken))
+                bool added;
+                try
                 {
-                    if (stock)
-                    {
-                        Interlocked.Exchange(ref _generated[(int)item], quantity);
-                    }
-                    else
-                    {
-                        Interlocked.Add(ref _generated[(int)item], quantity);
-                    }
+                    added = await Uploader.AddAsync(new UsageRecord { Item = item, Quantity = quantity, ObservedAt = timestamp }, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Only the sealing of its full batch was cancelled: the record is in the open batch, which a drain sends.
+                    Count(item, quantity, stock);
+                    throw;
+                }
+                if (added)
+                {
+                    Count(item, quantity, stock);
                 }
                 n++;
                 RecordsGenerated = n;
@@ -68,6 +72,18 @@ public sealed class SyntheticAgent(string workspaceLabel, UsageUploader uploader
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private void Count(BillingItem item, long quantity, bool stock)
+    {
+        if (stock)
+        {
+            Interlocked.Exchange(ref _generated[(int)item], quantity);
+        }
+        else
+        {
+            Interlocked.Add(ref _generated[(int)item], quantity);
         }
     }
 }
