@@ -7,9 +7,9 @@ namespace Guance.Billing.Host.Infrastructure;
 /// The host's two endpoints. gRPC listens on <c>--urls</c> (or <c>ASPNETCORE_URLS</c>; default
 /// <c>http://127.0.0.1:50051</c>, several separated by <c>;</c>), HTTP/2 only, so that plaintext gRPC clients (h2c) work. The ops
 /// endpoint for browsers and scrapers listens on <c>Guance:Console:Url</c> (default
-/// <c>http://127.0.0.1:8080</c>; empty turns it off) with HTTP/1.1 and HTTP/2 (browsers speak HTTP/2
-/// only over TLS, which a TLS-terminating proxy in front gives), and is the only place that serves the
-/// web console, gRPC-Web (<see cref="ConsoleHosting"/>) and <c>/metrics</c>.
+/// <c>http://127.0.0.1:8080</c>; empty turns it off) with HTTP/1.1 only: browsers speak HTTP/2 only over TLS,
+/// which a TLS-terminating proxy in front gives them (and speaks HTTP/1.1 to this endpoint), and gRPC-Web needs
+/// no more. It is the only place that serves the web console, gRPC-Web (<see cref="ConsoleHosting"/>) and <c>/metrics</c>.
 /// </summary>
 public static class HostEndpoints
 {
@@ -67,7 +67,7 @@ public static class HostEndpoints
             }
             if (!string.IsNullOrWhiteSpace(consoleUrl))
             {
-                Listen(kestrel, consoleUrl, HttpProtocols.Http1AndHttp2, ops: true);
+                Listen(kestrel, consoleUrl, HttpProtocols.Http1, ops: true);
             }
         });
     }
