@@ -77,7 +77,8 @@ try
     }
 
     Console.WriteLine($"{agents.Count} collectors in {tokens.Count} workspaces -> {settings.Server}");
-    using var connections = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+    // The streams outlive the generators: they close only once what was generated is acknowledged (or the wait ends).
+    using var connections = new CancellationTokenSource();
     var pumps = agents.Select(a => a.Uploader.RunAsync(connections.Token)).ToList();
     var generators = Task.WhenAll(agents.Select(a => a.RunAsync(stop.Token)));
     var watch = Stopwatch.StartNew();
