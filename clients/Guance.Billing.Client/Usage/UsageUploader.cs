@@ -217,31 +217,38 @@ public sealed class UsageUploader : IAsyncDisposable
     {
         await _capacity.WaitAsync(cancellationToken);
         var sealedOne = false;
-        await _sealing.WaitAsync(cancellationToken);
         try
         {
-            PendingBatch entry;
-            lock (_gate)
+            // Cancelled while another seal holds the lock, the slot taken above is given back (finally).
+            await _sealing.WaitAsync(cancellationToken);
+            try
             {
-                if (_open.Count == 0)
+                PendingBatch entry;
+                lock (_gate)
                 {
-                    return;
+                    if (_open.Count == 0)
+                    {
+                        return;
+                    }
+                    var sequence = NextSequence();
+                    var (request, offset, records) = _open.Seal(sequence);
+                    entry = new PendingBatch(_nextLocalId++, sequence, request, offset, records, sentBefore: false);
                 }
-                var sequence = NextSequence();
-                var (request, offset, records) = _open.Seal(sequence);
-                entry = new PendingBatch(_nextLocalId++, sequence, request, offset, records, sentBefore: false);
+                _spool.Write(entry.LocalId, entry.BatchBytes);
+                lock (_gate)
+                {
+                    _pending.Insert(entry);
+                }
+                sealedOne = true;
+                Interlocked.Increment(ref Statistics._batchesSealed);
             }
-            _spool.Write(entry.LocalId, entry.BatchBytes);
-            lock (_gate)
+            finally
             {
-                _pending.Insert(entry);
+                _sealing.Release();
             }
-            sealedOne = true;
-            Interlocked.Increment(ref Statistics._batchesSealed);
         }
         finally
         {
-            _sealing.Release();
             if (!sealedOne)
             {
                 _capacity.Release();
