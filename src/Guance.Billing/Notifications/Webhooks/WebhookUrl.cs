@@ -33,7 +33,7 @@ public static class WebhookUrl
                 ? LoopbackRefused
                 : "must not point at a private, link-local or otherwise internal address";
         }
-        if (IsLocalhostName(uri.Host) && !options.WebhookLoopback)
+        if (IsLocalhostName(uri.IdnHost) && !options.WebhookLoopback)
         {
             return LoopbackRefused;
         }
@@ -49,11 +49,12 @@ public static class WebhookUrl
     }
 
     private static bool IsLoopback(Uri uri) =>
-        IsLocalhostName(uri.Host) || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        IsLocalhostName(uri.IdnHost) || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>
     /// <c>localhost</c>, also written as a fully qualified name (<c>localhost.</c>) and the names under it
-    /// (<c>api.localhost</c>), which resolvers answer with loopback addresses (RFC 6761).
+    /// (<c>api.localhost</c>), which resolvers answer with loopback addresses (RFC 6761); read in the form that is
+    /// resolved (<see cref="Uri.IdnHost"/>), so that full-width letters or dots are no way around it.
     /// </summary>
     private static bool IsLocalhostName(string host)
     {
