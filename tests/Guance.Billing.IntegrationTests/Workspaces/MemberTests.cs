@@ -58,7 +58,7 @@ public sealed class MemberTests(BillingHost host) : IClassFixture<BillingHost>
         await RpcAssert.InvalidFields(() => api.ListMembersAsync(new ListMembersRequest { WorkspaceId = "", PageSize = 5000, PageToken = "garbage" }),
             "workspace_id", "page_size", "page_token");
         // A token of the right list whose position is not one the host writes.
-        var forged = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("v1\nmembers\nnot-a-position")).TrimEnd('=');
+        var forged = Guance.Billing.Common.Paging.Encode($"members:{ws.Id}", "not-a-position");
         await RpcAssert.InvalidFields(() => api.ListMembersAsync(new ListMembersRequest { WorkspaceId = ws.Id, PageToken = forged }), "page_token");
     }
 

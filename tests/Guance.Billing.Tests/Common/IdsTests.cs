@@ -32,5 +32,13 @@ public sealed class IdsTests
         Assert.Null(Paging.Decode("", "members"));
         var error = Assert.Throws<BillingException>(() => Paging.Decode(token, "workspaces"));
         Assert.Equal("page_token", Assert.Single(error.FieldViolations).Field);
+
+        // The list is named by a hash: the token echoes neither its owner nor its filters, whatever characters they hold.
+        const string scoped = "tickets|usr_owner|line one\nline two";
+        var opaque = Paging.Encode(scoped, "tk_1");
+        var base64 = opaque.Replace('-', '+').Replace('_', '/');
+        var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=')));
+        Assert.DoesNotContain("usr_owner", decoded, StringComparison.Ordinal);
+        Assert.Equal("tk_1", Paging.Decode(opaque, scoped));
     }
 }
