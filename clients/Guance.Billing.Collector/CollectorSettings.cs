@@ -36,7 +36,7 @@ public sealed class CollectorSettings
           --records N               records per collector, then drain and stop (default: until --duration or Ctrl+C)
           --duration SECONDS        stop generating after this long, then drain
           --drain-timeout SECONDS   after --duration or Ctrl+C, how long to wait for the host to acknowledge what was
-                                    generated (default 30; Ctrl+C again stops waiting); the rest stays in the spool
+                                    generated (1 to 86400, default 30; Ctrl+C again stops waiting); the rest stays in the spool
           --items a,b               items to report (default logs,apm_trace,rum_pv,time_series)
           --batch-size N            records per batch (default 10000)
           --spool DIR               spool directory (default ./collector-spool); unacknowledged batches survive a restart
@@ -69,7 +69,7 @@ public sealed class CollectorSettings
                 case "--no-spool": settings.NoSpool = true; break;
                 case "--collector-prefix": settings.CollectorPrefix = Next(); break;
                 case "--progress": settings.ProgressInterval = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
-                case "--drain-timeout": settings.DrainTimeout = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--drain-timeout": settings.DrainTimeout = TimeSpan.FromSeconds(Seconds(Next(), "--drain-timeout", 1, 86_400)); break;
                 case "--help" or "-h": settings.Help = true; return settings;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
@@ -83,6 +83,12 @@ public sealed class CollectorSettings
             throw new ArgumentException("Give --token, --tokens-file or --setup N.");
         }
         return settings;
+    }
+
+    private static double Seconds(string text, string option, double min, double max)
+    {
+        var seconds = double.Parse(text, CultureInfo.InvariantCulture);
+        return seconds >= min && seconds <= max ? seconds : throw new ArgumentException($"{option} must be between {min} and {max} seconds.");
     }
 
     private static BillingItem ParseItem(string code)

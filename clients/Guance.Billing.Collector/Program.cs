@@ -29,8 +29,8 @@ using var stop = new CancellationTokenSource();
 using var drain = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    // The first Ctrl+C stops generating, the second stops waiting for the host's acknowledgements.
-    e.Cancel = true;
+    // The first Ctrl+C stops generating, the second stops waiting for the host's acknowledgements, a third ends the process.
+    e.Cancel = !drain.IsCancellationRequested;
     if (stop.IsCancellationRequested)
     {
         drain.Cancel();
