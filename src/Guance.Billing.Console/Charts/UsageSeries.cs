@@ -1,4 +1,5 @@
 using System.Globalization;
+using Guance.Billing.Console.Api;
 using Guance.Billing.Console.Formatting;
 using Guance.Billing.V1;
 
@@ -40,7 +41,7 @@ public static class UsageSeries
 
     /// <summary>The instants the range of site-local days [<paramref name="first"/>, <paramref name="last"/>] starts and ends (exclusive).</summary>
     public static (DateTimeOffset Start, DateTimeOffset End) Bounds(DateOnly first, DateOnly last, TimeZoneInfo zone) =>
-        (Midnight(first, zone), Midnight(last.AddDays(1), zone));
+        (DayBounds.Midnight(first, zone), DayBounds.Midnight(last.AddDays(1), zone));
 
     public static ChartData Hourly(IEnumerable<UsagePoint> points, DateOnly first, DateOnly last, TimeZoneInfo zone)
     {
@@ -69,11 +70,5 @@ public static class UsageSeries
             values.Add(byDay.TryGetValue(day, out var quantity) ? quantity : 0);
         }
         return new ChartData(labels, values);
-    }
-
-    private static DateTimeOffset Midnight(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 }

@@ -42,7 +42,4 @@ public static class BillingCenterRoute
     /// </summary>
     public static TimeZoneInfo Zone { get; } =
         TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Shanghai", out var zone) ? zone : TimeZoneInfo.CreateCustomTimeZone("UTC+8", TimeSpan.FromHours(8), "UTC+8", "UTC+8");
-
-    /// <summary>The instant <paramref name="day"/> begins in China time: the bound of a range of days picked on a page.</summary>
-    public static Google.Protobuf.WellKnownTypes.Timestamp StartOf(DateOnly day) => Api.DayBounds.StartOf(day, Zone);
 }

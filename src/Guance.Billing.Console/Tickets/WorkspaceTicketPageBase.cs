@@ -1,6 +1,7 @@
 using Guance.Billing.Console.Api;
 using Guance.Billing.Console.Components;
 using Guance.Billing.Console.Session;
+using Guance.Billing.V1;
 using Microsoft.AspNetCore.Components;
 
 namespace Guance.Billing.Console.Tickets;
@@ -13,9 +14,24 @@ public abstract class WorkspaceTicketPageBase : WorkspacePageBase
     /// <summary>The workspace's tickets, as the signed-in member sees them.</summary>
     protected TicketScope Tickets { get; private set; } = default!;
 
-    protected override Task<ConsoleError?> LoadAsync()
+    /// <summary>Whether the page acts on a ticket: the Owner's actions there depend on who is still a member.</summary>
+    protected virtual bool ActsOnTicket => false;
+
+    protected override async Task<ConsoleError?> LoadAsync()
     {
-        Tickets = new WorkspaceTickets(Api, Workspace, Zone, Session.User?.UserId ?? "");
-        return Task.FromResult<ConsoleError?>(null);
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        if (ActsOnTicket && IsOwner)
+        {
+            var listed = await ApiPage.AllAsync(async token => ApiPage.Of(
+                await Api.CallAsync(a => a.Workspaces.ListMembersAsync(new ListMembersRequest { WorkspaceId = WorkspaceId, PageSize = 1000, PageToken = token })),
+                r => r.Members, r => r.NextPageToken));
+            if (listed.Error is { } error)
+            {
+                return error;
+            }
+            members.UnionWith(listed.Value!.Select(m => m.UserId));
+        }
+        Tickets = new WorkspaceTickets(Api, Workspace, Zone, Session.User?.UserId ?? "", members);
+        return null;
     }
 }

@@ -10,7 +10,8 @@ namespace Guance.Billing.Console.Tickets;
 /// A workspace's tickets, in the console: every member sees and replies to them; the member who submitted
 /// one closes, cancels, restarts and rates it (docs/domain.md §8).
 /// </summary>
-public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZoneInfo zone, string userId) : TicketScope
+/// <param name="members">The workspace's members now, known to the Owner's ticket page (empty elsewhere).</param>
+public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZoneInfo zone, string userId, IReadOnlySet<string> members) : TicketScope
 {
     public override TimeZoneInfo Zone => zone;
 
@@ -28,10 +29,9 @@ public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZo
 
     public override bool Holds(Ticket ticket) => ticket.WorkspaceId == workspace.WorkspaceId;
 
-    // The Owner also acts for a submitter who has left the workspace; whether that member has left is the
-    // host's to know, so the Owner gets the buttons and, while the submitter is still a member, the host's refusal.
+    // The Owner also acts for a submitter who has left the workspace.
     public override bool ActsAsSubmitter(Ticket ticket) =>
-        ticket.CreatedByUserId == userId || workspace.CallerRole == WorkspaceRole.Owner;
+        ticket.CreatedByUserId == userId || (workspace.CallerRole == WorkspaceRole.Owner && !members.Contains(ticket.CreatedByUserId));
 
     public override string AuthorOf(TicketMessage message) => message.Author switch
     {

@@ -136,21 +136,54 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
     }
 
     [Fact]
-    public async Task The_owners_close_of_a_ticket_whose_submitter_is_still_a_member_shows_the_hosts_refusal()
+    public async Task The_owner_is_offered_no_close_of_a_ticket_whose_submitter_is_still_a_member()
     {
         await MemberAsync(WorkspaceRole.Owner);
+        Members(Me, Colleague);
         GetTicket(() => new GetTicketResponse { Ticket = Ticket(TicketState.WaitingForAssignment, submittedBy: Colleague) });
+        var page = RenderTicket();
+
+        page.WaitForElement("[data-testid=submitter-only]");
+        Assert.Empty(page.FindAll("[data-testid=close-ticket]"));
+        Assert.NotNull(page.Find("[data-testid=reply-form]"));
+        Assert.Equal(WorkspaceId, Host.CallsOf<ListMembersRequest>("WorkspaceService/ListMembers").Single().WorkspaceId);
+    }
+
+    [Fact]
+    public async Task The_owner_closes_a_ticket_whose_submitter_has_left_and_sees_a_refusal_of_the_host()
+    {
+        await MemberAsync(WorkspaceRole.Owner);
+        Members(Me);
+        GetTicket(() => new GetTicketResponse { Ticket = Ticket(TicketState.WaitingForAssignment, submittedBy: Colleague) });
+        // The submitter came back meanwhile: the host refuses, and says why.
         Host.On<CloseTicketRequest, CloseTicketResponse>("TicketService/CloseTicket", _ => throw FakeHost.Failure(Grpc.Core.StatusCode.PermissionDenied, "TICKET_SUBMITTER_REQUIRED",
             "Only the member who submitted ticket tk_1 (or the Owner, once that member has left the workspace) may close, cancel, restart or rate it; other members may reply."));
         var dialogs = Render<MudBlazor.MudDialogProvider>();
         var page = RenderTicket();
 
-        // The Owner acts for a submitter who has left: only the host knows whether this one has.
         page.WaitForElement("[data-testid=close-ticket]").Click();
         ConfirmClosing(dialogs);
 
         Assert.Contains("Only the member who submitted ticket tk_1", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Waiting for assignment", page.Find("[data-testid=ticket-state]").TextContent);
+        Assert.Equal("tk_1", Host.CallsOf<CloseTicketRequest>("TicketService/CloseTicket").Single().TicketId);
+    }
+
+    [Fact]
+    public async Task A_reply_drafted_on_one_ticket_is_not_carried_to_the_next_one_opened_on_the_page()
+    {
+        await MemberAsync(WorkspaceRole.Standard);
+        Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", r => new GetTicketResponse
+        {
+            Ticket = new Ticket(Ticket(TicketState.FeedbackProvided, submittedBy: Me)) { TicketId = r.TicketId },
+        });
+        var page = RenderTicket();
+        page.WaitForElement("textarea[data-testid=reply-text], [data-testid=reply-text] textarea").Change("Half a thought about tk_1");
+
+        page.Render(p => p.Add(x => x.TicketId, "tk_2"));
+
+        page.WaitForAssertion(() => Assert.Equal("tk_2", Host.CallsOf<GetTicketRequest>("TicketService/GetTicket").Last().TicketId));
+        page.WaitForAssertion(() => Assert.Equal("", page.Find("textarea[data-testid=reply-text], [data-testid=reply-text] textarea").GetAttribute("value") ?? ""));
     }
 
     [Fact]
@@ -169,6 +202,7 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
     public async Task A_ticket_of_another_workspace_is_not_found_here()
     {
         await MemberAsync(WorkspaceRole.Owner);
+        Members(Me);
         GetTicket(() => new GetTicketResponse { Ticket = new Ticket(Ticket(TicketState.WaitingForAssignment, submittedBy: Me)) { WorkspaceId = "ws_other" } });
         var page = RenderTicket();
 
@@ -188,6 +222,9 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
 
     private static Ticket Ticket(TicketState state, string submittedBy) =>
         new() { TicketId = "tk_1", WorkspaceId = WorkspaceId, Title = "Agent refused", State = state, CreatedByUserId = submittedBy };
+
+    private void Members(params string[] userIds) =>
+        Host.On<ListMembersRequest, ListMembersResponse>("WorkspaceService/ListMembers", _ => new ListMembersResponse { Members = { userIds.Select(id => new Member { UserId = id }) } });
 
     private void GetTicket(Func<GetTicketResponse> answer) =>
         Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", _ => answer());
