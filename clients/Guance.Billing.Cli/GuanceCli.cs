@@ -36,7 +36,9 @@ public static class GuanceCli
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
-            foreach (var error in parse.Errors)
+            // A word that is no command also leaves its parent without one: naming the word says it all.
+            var unmatched = parse.Errors.Where(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))).ToList();
+            foreach (var error in unmatched.Count > 0 ? unmatched : parse.Errors)
             {
                 Console.Error.WriteLine("error: " + error.Message);
             }

@@ -222,6 +222,11 @@ public sealed class CliWorkspaceTests(CliHost fixture)
             Assert.Contains("--help", usage.Stderr);
             Assert.DoesNotContain("   at ", usage.Stderr);
         }
+
+        // A word that is no command is named alone, not beside "Required command was not provided".
+        var unknown = await cli.RunAsync(As(ownerToken, "nosuch"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal(["error: Unrecognized command or argument 'nosuch'.", "  hint: see 'guance-billing --help'"], unknown.ErrorLines);
     }
 
     private static string[] Names(JsonElement list) =>
