@@ -113,6 +113,11 @@ try
             ? $"not acknowledged: {pending:N0} batches, lost (--no-spool)"
             : $"not acknowledged: {pending:N0} batches, kept in {settings.SpoolDirectory}; a run with the same --spool and --collector-prefix sends them");
     }
+    if (agents.Sum(a => a.Uploader.OpenRecords) is > 0 and var unsealed)
+    {
+        // The wait ended before their batch was sealed: they are counted as generated but were never sent.
+        Console.WriteLine($"not sent: {unsealed:N0} records generated but never sealed into a batch, lost");
+    }
 
     var acknowledged = agents.Sum(a => a.Uploader.Statistics.RecordsAcknowledged);
     Console.WriteLine($"done: {acknowledged:N0} records acknowledged in {watch.Elapsed.TotalSeconds:0.0} s ({acknowledged / watch.Elapsed.TotalSeconds:N0} records/s)");

@@ -85,6 +85,18 @@ public sealed class UsageUploader : IAsyncDisposable
         }
     }
 
+    /// <summary>Records added but not yet sealed into a batch: in memory only, until a flush writes them to the spool.</summary>
+    public int OpenRecords
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Count;
+            }
+        }
+    }
+
     /// <summary>Whether records of the item are currently dropped (its quota is used up, or the workspace may not report it).</summary>
     public bool IsStopped(BillingItem item) => _stopped.IsStopped(item);
 
