@@ -48,6 +48,26 @@ public sealed class UsageUploaderTests(BillingHost host) : IClassFixture<Billing
     }
 
     [Fact]
+    public async Task Records_wait_in_memory_in_the_open_batch_until_a_flush_seals_them_into_the_spool()
+    {
+        var workspace = await host.CreateWorkspaceAsync();
+        var collector = await host.CollectorAsync(workspace);
+        var spool = Path.Combine(host.DataDirectory, "agent-spool-" + Guid.NewGuid().ToString("N"));
+        await using var uploader = new UsageUploader(collector.Invoker, new UsageUploaderOptions { CollectorId = "agent-1", SpoolDirectory = spool, MaxRecordsPerBatch = 10, Clock = host.Clock });
+        for (int i = 0; i < 3; i++)
+        {
+            await uploader.AddAsync(BillingItem.Logs, 1, Now);
+        }
+        Assert.Equal((3, 0), (uploader.OpenRecords, uploader.PendingBatches));
+        Assert.Empty(Directory.Exists(spool) ? Directory.GetFiles(spool, "*.usage") : []);
+
+        await uploader.FlushAsync();
+
+        Assert.Equal((0, 1), (uploader.OpenRecords, uploader.PendingBatches));
+        Assert.Single(Directory.GetFiles(spool, "*.usage"));
+    }
+
+    [Fact]
     public async Task An_item_whose_quota_is_used_up_is_stopped_and_the_other_records_still_count()
     {
         var workspace = await host.CreateWorkspaceAsync();
