@@ -18,7 +18,8 @@ namespace Guance.Billing.Benchmarks;
 /// copied aside) on a fresh database, then with this one, and print the ratios of the two.
 /// --batch-size N (0: off) adds a phase of ChargeBatch calls of N charges over the same accounts
 /// (--batch-charges N in all, 20000; --batch-concurrency N calls in flight, 4), printed beside the
-/// single Charge phase of the same run (and the baseline build's, which has no ChargeBatch);
+/// single Charge phase of the same run, and beside the baseline build's ChargeBatch phase (or its Charge phase, when the
+/// baseline build is older than ChargeBatch);
 /// --max-charges-per-commit N sets the hosts' group commit bound, --set Key=Value any other host setting; --floor then runs the phase over many accounts
 /// against a bare gRPC server that answers each Charge at once (<see cref="FloorHost"/>), and prints the host's CPU
 /// per charge beside what the protocol alone costs.
@@ -39,12 +40,17 @@ public static class ChargesBenchmark
             return run.Exact ? 0 : 1;
         }
         Console.WriteLine($"baseline: {baseline}");
-        var before = await RunOnceAsync(args, baseline, batches: false);
+        var before = await RunOnceAsync(args, baseline);
         Console.WriteLine($"this build: {host ?? BenchmarkHost.HostAssembly()}");
         var after = await RunOnceAsync(args, host);
         Console.WriteLine($"  ratio this build / baseline: one hot account {after.HotRate / before.HotRate:F2} times the charges/s, "
             + $"spread {after.SpreadRate / before.SpreadRate:F2} times the charges/s, {after.SpreadCpu / before.SpreadCpu:F2} times the host CPU per charge");
-        if (after.BatchRate > 0)
+        if (after.BatchRate > 0 && before.BatchRate > 0)
+        {
+            Console.WriteLine($"  ratio this build / baseline: ChargeBatch {after.BatchRate / before.BatchRate:F2} times the charges/s, "
+                + $"{after.BatchCpu / before.BatchCpu:F2} times the host CPU per charge");
+        }
+        else if (after.BatchRate > 0)
         {
             Console.WriteLine($"  ratio this build's ChargeBatch / baseline's Charge over {Option(args, "--accounts", 1000)} accounts: "
                 + $"{after.BatchRate / before.SpreadRate:F2} times the charges/s, {after.BatchCpu / before.SpreadCpu:F2} times the host CPU per charge");
@@ -53,7 +59,7 @@ public static class ChargesBenchmark
     }
 
     private static async Task<(double HotRate, double SpreadRate, double SpreadCpu, double BatchRate, double BatchCpu, bool Exact)> RunOnceAsync(
-        string[] args, string? hostDll, bool batches = true)
+        string[] args, string? hostDll)
     {
         var accounts = Option(args, "--accounts", 1000);
         var charges = Option(args, "--charges", 2000);
@@ -135,14 +141,26 @@ public static class ChargesBenchmark
         var (spreadRate, spreadCpu) = await RunPhaseAsync(hosts, client, $"{accounts} accounts", charges, concurrency, i => ids[i % accounts], commits);
         Console.WriteLine($"  ratio: {accounts} accounts / one hot account = {spreadRate / hotRate:F2}");
 
-        var batchSize = batches ? Option(args, "--batch-size", 0) : 0;
+        var batchSize = Option(args, "--batch-size", 0);
         var batchCharges = batchSize > 0 ? Option(args, "--batch-charges", 20000) : 0;
         double batchRate = 0, batchCpu = 0;
         if (batchSize > 0)
         {
             var batchConcurrency = Option(args, "--batch-concurrency", 4);
-            // The batch path warmed up too, away from the measured phase.
-            await RunBatchPhaseAsync(hosts, client, "batch warm-up", warmUp, batchSize, batchConcurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
+            try
+            {
+                // The batch path warmed up too, away from the measured phase.
+                await RunBatchPhaseAsync(hosts, client, "batch warm-up", warmUp, batchSize, batchConcurrency, i => ids[1 + i % Math.Max(1, accounts - 1)]);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+            {
+                Console.WriteLine("  this build has no ChargeBatch");
+                batchSize = 0;
+            }
+        }
+        if (batchSize > 0)
+        {
+            var batchConcurrency = Option(args, "--batch-concurrency", 4);
             (batchRate, batchCpu) = await RunBatchPhaseAsync(hosts, client, $"{accounts} accounts, ChargeBatch of {batchSize}, {batchConcurrency} in flight", batchCharges, batchSize, batchConcurrency, i => ids[i % accounts], commits);
             Console.WriteLine($"  ratio: ChargeBatch / Charge over {accounts} accounts = {batchRate / spreadRate:F2} times the charges/s, {batchCpu / spreadCpu:F2} times the host CPU per charge");
         }

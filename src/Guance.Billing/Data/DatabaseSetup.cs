@@ -54,7 +54,7 @@ public static class DatabaseSetup
         }
         else
         {
-            builder.UseSqlite(connectionString).AddInterceptors(SqliteLockWait.Instance);
+            builder.UseSqlite(connectionString).AddInterceptors(SqliteConnectionSetup.Instance);
             // A migration that rebuilds a table turns SQLite's foreign keys off and on around its transaction, which EF
             // reports as a warning on every new database. The setting belongs to the connection and is not stored, and
             // the rebuild itself is transactional, so there is nothing for an operator to do about it.

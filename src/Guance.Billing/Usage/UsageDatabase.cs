@@ -25,7 +25,7 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
     {
         var connection = Create();
         await connection.OpenAsync(cancellationToken);
-        SqliteLockWait.Apply(connection);
+        SqliteConnectionSetup.Apply(connection);
         return connection;
     }
 
@@ -34,7 +34,7 @@ public sealed class UsageDatabase(IOptions<GuanceOptions> guance, IOptions<Usage
     {
         var connection = Create();
         connection.Open();
-        SqliteLockWait.Apply(connection);
+        SqliteConnectionSetup.Apply(connection);
         if (!IsPostgres)
         {
             var synchronous = usage.Value.SqliteSynchronous.Trim().ToUpperInvariant();
