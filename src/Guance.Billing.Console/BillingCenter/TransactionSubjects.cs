@@ -18,7 +18,6 @@ public sealed class TransactionSubjects(BillingCenterApi api)
 {
     private readonly Dictionary<string, DailyBill> _bills = new(StringComparer.Ordinal);
     private readonly HashSet<(int Year, int Month)> _monthsRead = [];
-    private Dictionary<string, BoundWorkspace>? _workspaces;
     private IReadOnlyDictionary<string, TimeZoneInfo>? _zones;
     private Dictionary<string, CloudAccount>? _clouds;
     private Dictionary<string, PrepaidCard>? _cards;
@@ -41,9 +40,6 @@ public sealed class TransactionSubjects(BillingCenterApi api)
         }
         if (charges.Count > 0)
         {
-            _workspaces ??= await ReadAllAsync(
-                token => api.Accounts.ListBoundWorkspacesAsync(new ListBoundWorkspacesRequest { BillingAccountId = api.AccountId, PageSize = 1000, PageToken = token }),
-                r => r.Workspaces, r => r.NextPageToken, w => w.WorkspaceId);
             _zones = await api.SiteZonesAsync();
         }
         if (_clouds is null && _bills.Values.Any(b => b.CloudAccountId.Length > 0))
@@ -79,9 +75,9 @@ public sealed class TransactionSubjects(BillingCenterApi api)
     private string Of(DailyBill bill)
     {
         var day = Display.SiteDay(bill.Day, bill.SiteCode, _zones);
-        var workspace = _workspaces?.GetValueOrDefault(bill.WorkspaceId)?.Name ?? bill.WorkspaceId;
+        var workspace = bill.WorkspaceName is { Length: > 0 } name ? name : bill.WorkspaceId;
         var cloud = bill.CloudAccountId.Length == 0 ? ""
-            : ", through cloud account " + (_clouds?.GetValueOrDefault(bill.CloudAccountId)?.DisplayName is { Length: > 0 } name ? name : bill.CloudAccountId);
+            : ", through cloud account " + (_clouds?.GetValueOrDefault(bill.CloudAccountId)?.DisplayName is { Length: > 0 } cloudName ? cloudName : bill.CloudAccountId);
         return $"Daily bill of {day} of workspace {workspace}{cloud}";
     }
 

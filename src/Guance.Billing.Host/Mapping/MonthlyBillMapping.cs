@@ -27,6 +27,7 @@ public static class MonthlyBillMapping
             var workspace = new V1.MonthlyBillWorkspace
             {
                 WorkspaceId = w.WorkspaceId,
+                WorkspaceName = view.WorkspaceNames.GetValueOrDefault(w.WorkspaceId, ""),
                 SiteCode = w.SiteCode,
                 Days = w.Days,
                 Total = w.Total.ToMoney(),

@@ -158,6 +158,7 @@ public static class SettlementMapping
             TransactionId = bill.TransactionId ?? "",
             CreateTime = bill.CreatedAt.ToTimestamp(),
             ChargeTime = bill.ChargedAt.ToTimestamp(),
+            WorkspaceName = view.WorkspaceName,
         };
         message.Lines.Add(view.Lines.Select(l => new V1.DailyBillLine
         {

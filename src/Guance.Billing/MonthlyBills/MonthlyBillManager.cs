@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Guance.Billing.MonthlyBills;
 
 /// <summary>A monthly bill with its workspaces and their items (by workspace id, then item).</summary>
-public sealed record MonthlyBillView(MonthlyBill Bill, IReadOnlyList<MonthlyBillWorkspace> Workspaces, ILookup<string, MonthlyBillLine> Lines);
+public sealed record MonthlyBillView(
+    MonthlyBill Bill, IReadOnlyList<MonthlyBillWorkspace> Workspaces, ILookup<string, MonthlyBillLine> Lines, IReadOnlyDictionary<string, string> WorkspaceNames);
 
 /// <summary>
 /// The calls on monthly bills: generation (the operator), and a billing account's bills (its own
@@ -55,7 +56,9 @@ public sealed class MonthlyBillManager(BillingDbContext db, BillingAccountAccess
             .OrderBy(w => w.WorkspaceId).ToListAsync(cancellationToken);
         var lines = (await db.MonthlyBillLines.AsNoTracking().Where(l => l.MonthlyBillId == bill.Id).ToListAsync(cancellationToken))
             .OrderBy(l => (int)l.Item).ToLookup(l => l.WorkspaceId, StringComparer.Ordinal);
-        return new MonthlyBillView(bill, workspaces, lines);
+        var ids = workspaces.Select(w => w.WorkspaceId).ToList();
+        var names = await db.Workspaces.AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Name, StringComparer.Ordinal, cancellationToken);
+        return new MonthlyBillView(bill, workspaces, lines, names);
     }
 
     /// <summary>Authenticates, validates and finds the bill the caller may see, in that order.</summary>

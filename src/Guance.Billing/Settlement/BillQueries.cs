@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guance.Billing.Settlement;
 
-/// <summary>A daily bill with its lines.</summary>
-public sealed record DailyBillView(DailyBill Bill, IReadOnlyList<DailyBillLine> Lines);
+/// <summary>A daily bill with its lines, and its workspace's name now.</summary>
+public sealed record DailyBillView(DailyBill Bill, IReadOnlyList<DailyBillLine> Lines, string WorkspaceName);
 
 /// <summary>One item's consumption: yesterday, this month (closed days), since the upgrade; in cents.</summary>
 public sealed record ItemConsumption(BillingItem Item, long Yesterday, long MonthToDate, long Total);
@@ -48,9 +48,10 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
         }
         // One connection for the call's queries (the context's disposal closes it), not one per query.
         await db.Database.OpenConnectionAsync(cancellationToken);
+        Workspace? workspace = null;
         if (byWorkspace)
         {
-            await workspaces.AuthorizeAsync(caller, workspaceId!, WorkspacePermission.ViewBilling, cancellationToken, validator);
+            workspace = (await workspaces.AuthorizeAsync(caller, workspaceId!, WorkspacePermission.ViewBilling, cancellationToken, validator)).Workspace;
         }
         else
         {
@@ -74,7 +75,7 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
             ? fetched.Sum(b => b.Total)
             : (await monthBills.Select(b => b.Total).ToListAsync(cancellationToken)).Sum();
         var (page, token) = Paging.Page(fetched, size, list, b => $"{b.BillingDay:yyyy-MM-dd}/{b.WorkspaceId}");
-        return (await WithLinesAsync(page, cancellationToken), token, monthTotal);
+        return (await WithLinesAsync(page, workspace, cancellationToken), token, monthTotal);
     }
 
     public async Task<ConsumptionSummary> SummaryAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
@@ -120,12 +121,17 @@ public sealed class BillQueries(BillingDbContext db, WorkspaceAccess workspaces,
             where b.WorkspaceId == workspaceId && b.BillingDay == yesterday
             select l));
 
-    private async Task<IReadOnlyList<DailyBillView>> WithLinesAsync(IReadOnlyList<DailyBill> bills, CancellationToken cancellationToken)
+    /// <summary>The bills with their lines and their workspaces' names (<paramref name="workspace"/>'s when they are all its own).</summary>
+    private async Task<IReadOnlyList<DailyBillView>> WithLinesAsync(IReadOnlyList<DailyBill> bills, Workspace? workspace, CancellationToken cancellationToken)
     {
         var ids = bills.Select(b => b.Id).ToList();
         var lines = (await db.DailyBillLines.AsNoTracking().Where(l => ids.Contains(l.DailyBillId)).ToListAsync(cancellationToken))
             .ToLookup(l => l.DailyBillId);
-        return bills.Select(b => new DailyBillView(b, lines[b.Id].OrderBy(l => (int)l.Item).ToList())).ToList();
+        var workspaceIds = bills.Select(b => b.WorkspaceId).Distinct().ToList();
+        var names = workspace is not null
+            ? new Dictionary<string, string> { [workspace.Id] = workspace.Name }
+            : await db.Workspaces.AsNoTracking().Where(w => workspaceIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Name, cancellationToken);
+        return bills.Select(b => new DailyBillView(b, lines[b.Id].OrderBy(l => (int)l.Item).ToList(), names.GetValueOrDefault(b.WorkspaceId, ""))).ToList();
     }
 
     private static bool TryParseKey(string key, out (DateOnly Day, string WorkspaceId) position)

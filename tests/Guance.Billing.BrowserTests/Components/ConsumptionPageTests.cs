@@ -19,22 +19,15 @@ public sealed class ConsumptionPageTests : ConsoleContext
     {
         Services.AddSingleton<TimeProvider>(new FixedTime(Now));
         SignInBillingCenterAsync().GetAwaiter().GetResult();
-        Host.On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces", _ => new ListBoundWorkspacesResponse
-        {
-            Workspaces =
-            {
-                new BoundWorkspace { WorkspaceId = "ws_01kprod", Name = "Production", SiteCode = "cn1" },
-                new BoundWorkspace { WorkspaceId = "ws_01kstage", Name = "Staging", SiteCode = "cn1" },
-            },
-        });
     }
 
     [Fact]
     public void The_months_bills_of_every_workspace_show_what_paid_them_and_export_every_page()
     {
         Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => r.PageToken == ""
-            ? new ListDailyBillsResponse { DailyBills = { Bill("db_1", "ws_01kprod", 5, cash: 12.34m, vouchers: 1m) }, NextPageToken = "p2", MonthTotal = MoneyAmounts.FromDecimal(21.84m) }
-            : new ListDailyBillsResponse { DailyBills = { Bill("db_2", "ws_01kstage", 6, cash: 0m, arrears: 8.50m) }, MonthTotal = MoneyAmounts.FromDecimal(21.84m) });
+            ? new ListDailyBillsResponse { DailyBills = { Bill("db_1", "ws_01kprod", "Production", 5, cash: 12.34m, vouchers: 1m) }, NextPageToken = "p2", MonthTotal = MoneyAmounts.FromDecimal(21.84m) }
+            // Staging was bound to another account since: its bill stays here and the host still names it.
+            : new ListDailyBillsResponse { DailyBills = { Bill("db_2", "ws_01kstage", "Staging", 6, cash: 0m, arrears: 8.50m) }, MonthTotal = MoneyAmounts.FromDecimal(21.84m) });
         var downloads = Downloads();
 
         var page = Render<ConsumptionPage>();
@@ -52,6 +45,9 @@ public sealed class ConsumptionPageTests : ConsoleContext
         Assert.Contains("2026-12-05 (UTC+8)", first);
         Assert.Contains("Production", first);
         Assert.Contains("CNY\u00A013.34", first);
+        Assert.Contains("Staging", page.FindAll("[data-testid=daily-bills] tbody tr")[1].TextContent);
+        // The names come with the bills: the bound workspaces are not read.
+        Assert.Empty(Host.CallsOf<ListBoundWorkspacesRequest>("BillingAccountService/ListBoundWorkspaces"));
         PhoneCards.AssertEveryCellNamed(page, "daily-bills");
 
         page.Find("[data-testid=export-csv]").Click();
@@ -81,9 +77,9 @@ public sealed class ConsumptionPageTests : ConsoleContext
         page.WaitForAssertion(() => Assert.Equal("2026-11: CNY\u00A00.00", page.Find("[data-testid=month-total]").TextContent.Trim()));
     }
 
-    private static DailyBill Bill(string id, string workspaceId, int day, decimal cash, decimal vouchers = 0m, decimal arrears = 0m) => new()
+    private static DailyBill Bill(string id, string workspaceId, string workspaceName, int day, decimal cash, decimal vouchers = 0m, decimal arrears = 0m) => new()
     {
-        DailyBillId = id, WorkspaceId = workspaceId, BillingAccountId = BillingAccountId, SiteCode = "cn1",
+        DailyBillId = id, WorkspaceId = workspaceId, WorkspaceName = workspaceName, BillingAccountId = BillingAccountId, SiteCode = "cn1",
         Day = new BillingDay { Year = 2026, Month = 12, Day = day }, Status = DailyBillStatus.Charged, Method = SettlementMethod.BillingCenter,
         Total = MoneyAmounts.FromDecimal(cash + vouchers + arrears), PaidByCash = MoneyAmounts.FromDecimal(cash), PaidByVouchers = MoneyAmounts.FromDecimal(vouchers),
         PaidByPrepaidCards = MoneyAmounts.FromDecimal(0m), Arrears = MoneyAmounts.FromDecimal(arrears), CloudAmount = MoneyAmounts.FromDecimal(0m),

@@ -36,7 +36,7 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         var bill = Bill("mb_11", 11);
         bill.Workspaces.Add(new MonthlyBillWorkspace
         {
-            WorkspaceId = "ws_prod", SiteCode = "cn1", Days = 30, Total = MoneyAmounts.FromDecimal(1234.56m),
+            WorkspaceId = "ws_prod", WorkspaceName = "Production", SiteCode = "cn1", Days = 30, Total = MoneyAmounts.FromDecimal(1234.56m),
             Items = { new MonthlyBillItem { Item = BillingItem.TimeSeries, Amount = MoneyAmounts.FromDecimal(1000m), Days = 30 }, new MonthlyBillItem { Item = BillingItem.Logs, Amount = MoneyAmounts.FromDecimal(234.56m), Days = 12 } },
         });
         Host.On<GetMonthlyBillRequest, GetMonthlyBillResponse>("MonthlyBillService/GetMonthlyBill", _ => new GetMonthlyBillResponse { MonthlyBill = bill })
@@ -44,9 +44,7 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
             [
                 new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("workspace_id,day\n"), Rows = 1 },
                 new ExportMonthlyBillResponse { Data = ByteString.CopyFromUtf8("ws_prod,2026-11-01\n"), Rows = 1 },
-            ])
-            .On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces",
-                _ => new ListBoundWorkspacesResponse { Workspaces = { new BoundWorkspace { WorkspaceId = "ws_prod", Name = "Production", SiteCode = "cn1" } } });
+            ]);
 
         var downloads = Downloads();
         var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_11"));
@@ -55,6 +53,8 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         var workspace = page.Find("[data-testid=bill-workspace]").TextContent;
         // Named as its owner knows it, the id beside the name.
         Assert.StartsWith("Production", page.Find("[data-testid=bill-workspace-name]").TextContent.Trim());
+        // The name comes with the bill, also for a workspace bound elsewhere since: the bound workspaces are not read.
+        Assert.Empty(Host.CallsOf<ListBoundWorkspacesRequest>("BillingAccountService/ListBoundWorkspaces"));
         Assert.Contains("ws_prod", workspace);
         Assert.Contains("Time series", workspace);
         Assert.Contains("CNY\u00A01,000.00", workspace);

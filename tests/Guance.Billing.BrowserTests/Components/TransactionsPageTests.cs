@@ -126,12 +126,11 @@ public sealed class TransactionsPageTests : ConsoleContext
         charge.Description = "Daily bill 2026-11-30 of workspace ws_01kprod";
         Transactions(_ => new ListTransactionsResponse { Transactions = { charge } });
         Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", r => r.Month == 11
-            ? new ListDailyBillsResponse { DailyBills = { new DailyBill { DailyBillId = "db_01kbill", WorkspaceId = "ws_01kprod", SiteCode = "cn1", Day = new BillingDay { Year = 2026, Month = 11, Day = 30 } } } }
+            ? new ListDailyBillsResponse
+            {
+                DailyBills = { new DailyBill { DailyBillId = "db_01kbill", WorkspaceId = "ws_01kprod", WorkspaceName = "Production", SiteCode = "cn1", Day = new BillingDay { Year = 2026, Month = 11, Day = 30 } } },
+            }
             : new ListDailyBillsResponse());
-        Host.On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces", _ => new ListBoundWorkspacesResponse
-        {
-            Workspaces = { new BoundWorkspace { WorkspaceId = "ws_01kprod", Name = "Production", SiteCode = "cn1" } },
-        });
 
         var page = Render<TransactionsPage>();
 
@@ -181,7 +180,6 @@ public sealed class TransactionsPageTests : ConsoleContext
         charge.Description = "Manual charge by support";
         Transactions(_ => new ListTransactionsResponse { Transactions = { Recharge(), charge } });
         Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", _ => new ListDailyBillsResponse());
-        Host.On<ListBoundWorkspacesRequest, ListBoundWorkspacesResponse>("BillingAccountService/ListBoundWorkspaces", _ => new ListBoundWorkspacesResponse());
 
         var page = Render<TransactionsPage>();
 

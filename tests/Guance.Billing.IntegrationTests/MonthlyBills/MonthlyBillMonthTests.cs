@@ -86,6 +86,9 @@ public sealed class MonthlyBillMonthTests(BillingHost host) : IClassFixture<Bill
 
         var logs = bill.Workspaces.Single(w => w.WorkspaceId == logsWorkspace.Id);
         var metrics = bill.Workspaces.Single(w => w.WorkspaceId == metricsWorkspace.Id);
+        // Each workspace named as it is called now, beside its id.
+        Assert.Equal((logsWorkspace.Workspace.Name, metricsWorkspace.Workspace.Name), (logs.WorkspaceName, metrics.WorkspaceName));
+        Assert.NotEmpty(logs.WorkspaceName);
         Assert.Equal(8_400, logs.Total.Cents());
         Assert.Equal(18_760, metrics.Total.Cents()); // 117.60 + 70.00
         Assert.Equal([(BillingItem.Logs, 8_400L, 28)], logs.Items.Select(i => (i.Item, i.Amount.Cents(), i.Days)));

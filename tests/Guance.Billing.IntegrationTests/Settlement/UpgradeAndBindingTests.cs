@@ -410,6 +410,16 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         var nextMonth = day.AddDays(1);
         var nextBills = await next.Api.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest { BillingAccountId = next.Id, Year = nextMonth.Year, Month = nextMonth.Month });
         Assert.Equal(new[] { second.DailyBillId }, nextBills.DailyBills.Select(b => b.DailyBillId));
+
+        // The old account's bill still names the workspace, as it is called now.
+        Assert.Equal(workspace.Workspace.Name, currentBills.DailyBills.Single(b => b.WorkspaceId == workspace.Id).WorkspaceName);
+        await workspace.Owner.Api.Workspaces.UpdateWorkspaceAsync(new UpdateWorkspaceRequest
+        {
+            WorkspaceId = workspace.Id, Workspace = new Workspace { Name = "Renamed after the move" }, UpdateMask = new() { Paths = { "name" } },
+        });
+        currentBills = await current.Api.Settlement.ListDailyBillsAsync(new ListDailyBillsRequest { BillingAccountId = current.Id, Year = day.Year, Month = day.Month });
+        Assert.Equal("Renamed after the move", currentBills.DailyBills.Single(b => b.WorkspaceId == workspace.Id).WorkspaceName);
+        Assert.Equal("Renamed after the move", (await host.BillAsync(workspace.Id, day)).WorkspaceName);
     }
 
     [Fact]
