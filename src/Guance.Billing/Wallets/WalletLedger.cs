@@ -126,10 +126,10 @@ public sealed class WalletLedger(
         var now = clock.GetUtcNow();
         var ids = billingAccountIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var books = new Dictionary<string, WalletBook>(StringComparer.Ordinal);
-        if (ids.Length > 0 && await LockAllAsync(ids, now, cancellationToken) > 0)
+        // The wallets locked are those that exist.
+        var wallets = ids.Length > 0 ? await LockAllAsync(ids, now, cancellationToken) : [];
+        if (wallets.Count > 0)
         {
-            // The wallets locked are those that exist.
-            var wallets = await db.Wallets.Where(w => ids.Contains(w.BillingAccountId)).ToListAsync(cancellationToken);
             var locked = wallets.Select(w => w.BillingAccountId).ToList();
             var accounts = (await db.LedgerAccounts.AsNoTracking()
                 .Where(a => locked.Contains(a.BillingAccountId) && (a.LotId == null || a.Balance != 0))
@@ -173,24 +173,29 @@ public sealed class WalletLedger(
     }
 
     /// <summary>
-    /// <see cref="LockAsync"/> of several wallets in one statement; how many exist. On PostgreSQL the rows
-    /// are locked in the order of the ids (<c>FOR UPDATE</c> after <c>ORDER BY</c>), as every writer of
-    /// several wallets does, so that two never wait for each other; SQLite's write lock is the database's.
+    /// <see cref="LockAsync"/> of several wallets in one statement, which also returns them (tracked): those that exist.
+    /// On PostgreSQL the rows are locked in the order of the ids (<c>FOR UPDATE</c> after <c>ORDER BY</c>), as every
+    /// writer of several wallets does, so that two never wait for each other; SQLite's write lock is the database's.
     /// </summary>
-    private async Task<int> LockAllAsync(string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<Wallet>> LockAllAsync(string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var micros = UnixMicrosecondsConverter.ToMicroseconds(now);
         if (db.Database.IsSqlite())
         {
-            return await db.Wallets
-                .Where(w => ids.Contains(w.BillingAccountId))
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+            var list = System.Text.Json.JsonSerializer.Serialize(ids);
+            return await db.Wallets.FromSql(
+                $"""
+                UPDATE wallets SET version = version + 1, updated_at = {micros}
+                WHERE billing_account_id IN (SELECT value FROM json_each({list}))
+                RETURNING *
+                """).AsAsyncEnumerable().ToListAsync(cancellationToken);
         }
-        var micros = UnixMicrosecondsConverter.ToMicroseconds(now);
-        return await db.Database.ExecuteSqlAsync(
+        return await db.Wallets.FromSql(
             $"""
             UPDATE wallets SET version = version + 1, updated_at = {micros}
             WHERE billing_account_id IN (SELECT billing_account_id FROM wallets WHERE billing_account_id = ANY({ids}) ORDER BY billing_account_id FOR UPDATE)
-            """, cancellationToken);
+            RETURNING *
+            """).AsAsyncEnumerable().ToListAsync(cancellationToken);
     }
 
     /// <summary>Bumps the wallet's version: the lock of its writers until commit (see the class); false for no such wallet.</summary>
