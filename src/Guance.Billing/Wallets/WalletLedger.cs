@@ -127,7 +127,7 @@ public sealed class WalletLedger(
         var ids = billingAccountIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var books = new Dictionary<string, WalletBook>(StringComparer.Ordinal);
         // The wallets locked are those that exist.
-        var wallets = ids.Length > 0 ? await LockAllAsync(ids, now, cancellationToken) : [];
+        var wallets = ids.Length > 0 ? await LockAsync(ids, now, cancellationToken) : [];
         if (wallets.Count > 0)
         {
             var locked = wallets.Select(w => w.BillingAccountId).ToList();
@@ -157,11 +157,8 @@ public sealed class WalletLedger(
     private async Task<T> WriteOnceAsync<T>(string billingAccountId, Func<WalletBook, Task<T>> work, DateTimeOffset? at, CancellationToken cancellationToken)
     {
         var now = at ?? clock.GetUtcNow();
-        if (!await LockAsync(billingAccountId, now, cancellationToken))
-        {
-            throw BillingAccountAccess.NotFound(billingAccountId);
-        }
-        var wallet = await db.Wallets.FirstAsync(w => w.BillingAccountId == billingAccountId, cancellationToken);
+        var wallet = (await LockAsync([billingAccountId], now, cancellationToken)).SingleOrDefault()
+            ?? throw BillingAccountAccess.NotFound(billingAccountId);
         var accounts = await LoadAccountsAsync(billingAccountId, cancellationToken);
         var book = new WalletBook(db, clock, wallet, accounts, now);
 
@@ -173,11 +170,12 @@ public sealed class WalletLedger(
     }
 
     /// <summary>
-    /// <see cref="LockAsync"/> of several wallets in one statement, which also returns them (tracked): those that exist.
+    /// Bumps the wallets' versions (the lock of their writers until commit, see the class) in one statement, which also
+    /// returns them (tracked): those that exist.
     /// On PostgreSQL the rows are locked in the order of the ids (<c>FOR UPDATE</c> after <c>ORDER BY</c>), as every
     /// writer of several wallets does, so that two never wait for each other; SQLite's write lock is the database's.
     /// </summary>
-    private async Task<List<Wallet>> LockAllAsync(string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<Wallet>> LockAsync(string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var micros = UnixMicrosecondsConverter.ToMicroseconds(now);
         if (db.Database.IsSqlite())
@@ -197,12 +195,6 @@ public sealed class WalletLedger(
             RETURNING *
             """).AsAsyncEnumerable().ToListAsync(cancellationToken);
     }
-
-    /// <summary>Bumps the wallet's version: the lock of its writers until commit (see the class); false for no such wallet.</summary>
-    private async Task<bool> LockAsync(string billingAccountId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await db.Wallets
-            .Where(w => w.BillingAccountId == billingAccountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1).SetProperty(w => w.UpdatedAt, now), cancellationToken) > 0;
 
     /// <summary>
     /// The singleton accounts and the lot accounts that hold something (with their validity): one query, untracked
