@@ -119,26 +119,14 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
     private async Task<IReadOnlyList<ChargeAttempt>> ChargeGroupOnceAsync(IReadOnlyList<ChargeRequest> requests, CancellationToken cancellationToken)
     {
         var keyed = requests.Select(KeyOf).ToList();
-        var made = await ledger.FindTransactionsAsync(keyed, cancellationToken);
-        var replays = made.Count == 0
-            ? new Dictionary<string, PostedTransaction>(StringComparer.Ordinal)
-            : (await ledger.LoadPostedAsync(made.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
-        // Only accounts with a charge to post are locked: a replay or a refusal changes nothing.
-        var toLock = requests.Where((_, i) => !made.ContainsKey(keyed[i].IdempotencyKey)).Select(r => r.BillingAccountId);
-        return await ledger.WriteManyAsync(toLock, async books =>
+        return await ledger.WriteManyAsync(requests.Select(r => r.BillingAccountId), async books =>
         {
-            // Looked up again under the locks: a charge that another writer of these accounts committed
-            // meanwhile is a replay here, as it is for one charge alone, not a duplicate key at the save.
-            var fresh = keyed.Where(k => !made.ContainsKey(k.IdempotencyKey)).ToList();
-            var late = fresh.Count == 0 ? new Dictionary<string, LedgerTransaction>() : await ledger.FindTransactionsAsync(fresh, cancellationToken);
-            if (late.Count > 0)
-            {
-                foreach (var replay in await ledger.LoadPostedAsync(late.Values.ToList(), cancellationToken))
-                {
-                    made.Add(replay.Transaction.IdempotencyKey, replay.Transaction);
-                    replays.Add(replay.Transaction.IdempotencyKey, replay);
-                }
-            }
+            // Looked up under the locks, as for one charge alone: a charge that another writer of these accounts
+            // committed before is a replay here, not a duplicate key at the save.
+            var made = await ledger.FindTransactionsAsync(keyed, cancellationToken);
+            var replays = made.Count == 0
+                ? new Dictionary<string, PostedTransaction>(StringComparer.Ordinal)
+                : (await ledger.LoadPostedAsync(made.Values.ToList(), cancellationToken)).ToDictionary(p => p.Transaction.IdempotencyKey, StringComparer.Ordinal);
             var posted = new Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)>(StringComparer.Ordinal);
             var attempts = new ChargeAttempt[requests.Count];
             for (var i = 0; i < requests.Count; i++)
@@ -156,29 +144,24 @@ public sealed class ChargeEngine(WalletLedger ledger, WalletWriteRetry retry, Ch
         }, cancellationToken);
     }
 
-    private async Task<ChargeOutcome> ChargeInGroupAsync(
+    private static async Task<ChargeOutcome> ChargeInGroupAsync(
         ChargeRequest request, ReplayKey key, IReadOnlyDictionary<string, WalletBook> books, Dictionary<string, LedgerTransaction> made,
         Dictionary<string, PostedTransaction> replays, Dictionary<string, (ChargeRequest Request, PostedTransaction Transaction)> posted,
         CancellationToken cancellationToken)
     {
         var account = request.BillingAccountId;
+        // As one charge alone: an unknown account is NOT_FOUND before its reference is looked at.
+        if (!books.TryGetValue(account, out var book))
+        {
+            throw BillingAccountAccess.NotFound(account);
+        }
         if (made.TryGetValue(key.IdempotencyKey, out var earlier))
         {
-            // As one charge alone: an unknown account is NOT_FOUND before its reference is looked at.
-            if (earlier.BillingAccountId != account && !books.ContainsKey(account) && !await ledger.ExistsAsync(account, cancellationToken))
-            {
-                throw BillingAccountAccess.NotFound(account);
-            }
             if (WalletLedger.Mismatch(key, account, earlier, ErrorReasons.ReferenceReused) is { } reused)
             {
                 throw reused;
             }
-            var wallet = books.TryGetValue(account, out var lockedBook) ? lockedBook.View() : await ledger.ViewAsync(account, cancellationToken);
-            return new ChargeOutcome(ChargeResult.From(replays[key.IdempotencyKey]), wallet, Replayed: true);
-        }
-        if (!books.TryGetValue(account, out var book))
-        {
-            throw BillingAccountAccess.NotFound(account);
+            return new ChargeOutcome(ChargeResult.From(replays[key.IdempotencyKey]), book.View(), Replayed: true);
         }
         if (posted.TryGetValue(key.IdempotencyKey, out var inGroup))
         {

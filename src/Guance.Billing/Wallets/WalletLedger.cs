@@ -150,10 +150,6 @@ public sealed class WalletLedger(
         return result;
     }
 
-    /// <summary>Whether a wallet of that id exists, read without locking.</summary>
-    public Task<bool> ExistsAsync(string billingAccountId, CancellationToken cancellationToken) =>
-        db.Wallets.AnyAsync(w => w.BillingAccountId == billingAccountId, cancellationToken);
-
     private async Task<T> WriteOnceAsync<T>(string billingAccountId, Func<WalletBook, Task<T>> work, DateTimeOffset? at, CancellationToken cancellationToken)
     {
         var now = at ?? clock.GetUtcNow();
