@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -47,22 +46,9 @@ internal static class MultiRowInsert
         }
         if (connection is NpgsqlConnection)
         {
-            var arrays = columns.Select(c => Array(c.Type, rows.Count)).ToArray();
-            for (var row = 0; row < rows.Count; row++)
-            {
-                var rowValues = values(rows[row]);
-                for (var column = 0; column < columns.Count; column++)
-                {
-                    arrays[column].SetValue(rowValues[column], row);
-                }
-            }
-            var parameters = new StringBuilder();
-            for (var column = 0; column < columns.Count; column++)
-            {
-                command.Parameters.Add(new NpgsqlParameter($"@c{column}", NpgsqlDbType.Array | ElementType(columns[column].Type)) { Value = arrays[column] });
-                parameters.Append(column == 0 ? "" : ", ").Append("@c").Append(column);
-            }
-            command.CommandText = $"INSERT INTO {table} ({columnList}) SELECT * FROM unnest({parameters}) {suffix}";
+            var (sql, parameters) = Unnest(table, columns, rows, values, suffix);
+            command.CommandText = sql;
+            command.Parameters.AddRange(parameters);
             await ExecuteAsync(command, returned, suffix, cancellationToken);
             return returned;
         }
@@ -86,6 +72,27 @@ internal static class MultiRowInsert
             await ExecuteAsync(command, returned, suffix, cancellationToken);
         }
         return returned;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the rows as one <c>INSERT ... SELECT * FROM unnest(arrays)</c>, a parameter per column however many
+    /// rows, for a command of its own or one of a batch sent at once (<see cref="NpgsqlBatch"/>).
+    /// </summary>
+    public static (string Sql, NpgsqlParameter[] Parameters) Unnest<T>(
+        string table, IReadOnlyList<(string Name, DbType Type)> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, string suffix = "")
+    {
+        var arrays = columns.Select(c => Array(c.Type, rows.Count)).ToArray();
+        for (var row = 0; row < rows.Count; row++)
+        {
+            var rowValues = values(rows[row]);
+            for (var column = 0; column < columns.Count; column++)
+            {
+                arrays[column].SetValue(rowValues[column], row);
+            }
+        }
+        var parameters = columns.Select((c, i) => new NpgsqlParameter($"@c{i}", NpgsqlDbType.Array | ElementType(c.Type)) { Value = arrays[i] }).ToArray();
+        var names = string.Join(", ", parameters.Select(p => p.ParameterName));
+        return ($"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) SELECT * FROM unnest({names}) {suffix}", parameters);
     }
 
     /// <summary>The rows by binary COPY, in the connection's current transaction.</summary>

@@ -9,8 +9,10 @@ namespace Guance.Billing.Wallets;
 /// <summary>
 /// Saves a wallet write: what the change tracker holds (wallets, new lots, vouchers, cards, notifications), then
 /// the balances that the books moved (<see cref="WalletBook.MovedBalances"/>), the new ledger transactions and
-/// their entries set-based (<see cref="MultiRowInsert"/>, and one update over arrays on PostgreSQL), in the
-/// write's database transaction. A charge batch of the day close
+/// their entries set-based, in the write's database transaction: on SQLite a prepared statement per row
+/// (<see cref="MultiRowInsert"/>: in-process, a statement costs no round trip), on PostgreSQL one batch of three
+/// statements over arrays, sent at once (a group of Charge calls paid a round trip for the balances and two for each
+/// COPY, about half of its commit's time on two busy cores; docs/performance.md). A charge batch of the day close
 /// moves some 2,500 balances and makes about 250 transactions and, two per item and funding source, some 5,500
 /// entries: through the change tracker that is a statement per row, and on PostgreSQL most of the close's time.
 /// Both engines write the same rows in the same order.
@@ -53,24 +55,83 @@ internal static class LedgerWriter
             .ToList();
         await db.SaveChangesAsync(cancellationToken);
 
-        var connection = db.Database.GetDbConnection();
-        if (await UpdateBalancesAsync(connection, transaction, moved, cancellationToken) != moved.Count)
-        {
-            throw new DbUpdateConcurrencyException("A balance of this write changed since it was loaded: another writer moved the account.");
-        }
+        var transactions = books.SelectMany(b => b.NewTransactions).ToList();
+        var entries = books.SelectMany(b => b.NewEntries).ToList();
         try
         {
-            await MultiRowInsert.InsertAsync(connection, transaction, "ledger_transactions", TransactionColumns,
-                books.SelectMany(b => b.NewTransactions).ToList(), t => [
-                    t.Id, t.BillingAccountId, (int)t.Kind, t.IdempotencyKey, t.Reference, t.Fingerprint, t.Amount, t.Description,
-                    UnixMicrosecondsConverter.ToMicroseconds(t.CreatedAt)], cancellationToken);
-            await MultiRowInsert.InsertAsync(connection, transaction, "ledger_entries", EntryColumns, books.SelectMany(b => b.NewEntries).ToList(), e => [
-                e.LedgerAccountId, e.Sequence, e.TransactionId, e.BillingAccountId, e.Amount, e.BalanceAfter, e.Position, e.ItemCode], cancellationToken);
+            var updated = db.Database.GetDbConnection() is NpgsqlConnection postgres
+                ? await SaveInOneBatchAsync(postgres, (NpgsqlTransaction)transaction, moved, transactions, entries, cancellationToken)
+                : await SaveRowByRowAsync(db.Database.GetDbConnection(), transaction, moved, transactions, entries, cancellationToken);
+            if (updated != moved.Count)
+            {
+                throw new DbUpdateConcurrencyException("A balance of this write changed since it was loaded: another writer moved the account.");
+            }
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
             throw new DbUpdateException("A ledger transaction or entry of this write exists already: another writer got there first.", e);
         }
+    }
+
+    private static object?[] TransactionRow(LedgerTransaction t) =>
+        [t.Id, t.BillingAccountId, (int)t.Kind, t.IdempotencyKey, t.Reference, t.Fingerprint, t.Amount, t.Description, UnixMicrosecondsConverter.ToMicroseconds(t.CreatedAt)];
+
+    private static object?[] EntryRow(LedgerEntry e) =>
+        [e.LedgerAccountId, e.Sequence, e.TransactionId, e.BillingAccountId, e.Amount, e.BalanceAfter, e.Position, e.ItemCode];
+
+    /// <summary>PostgreSQL: the balances, the transactions and the entries in one round trip; how many balances were updated.</summary>
+    private static async Task<int> SaveInOneBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<MovedBalance> moved, List<LedgerTransaction> transactions, List<LedgerEntry> entries,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        NpgsqlBatchCommand? balances = null;
+        if (moved.Count > 0)
+        {
+            balances = new NpgsqlBatchCommand(BalancesSql);
+            balances.Parameters.AddRange(new NpgsqlParameter[]
+            {
+                new NpgsqlParameter<string[]>("@ids", [.. moved.Select(m => m.Id)]),
+                new NpgsqlParameter<long[]>("@was", [.. moved.Select(m => m.Was)]),
+                new NpgsqlParameter<long[]>("@balances", [.. moved.Select(m => m.Balance)]),
+                new NpgsqlParameter<long[]>("@counts", [.. moved.Select(m => m.EntryCount)]),
+            });
+            batch.BatchCommands.Add(balances);
+        }
+        if (transactions.Count > 0)
+        {
+            batch.BatchCommands.Add(Insert(MultiRowInsert.Unnest("ledger_transactions", TransactionColumns, transactions, TransactionRow)));
+        }
+        if (entries.Count > 0)
+        {
+            batch.BatchCommands.Add(Insert(MultiRowInsert.Unnest("ledger_entries", EntryColumns, entries, EntryRow)));
+        }
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return balances?.RecordsAffected ?? 0;
+    }
+
+    private static NpgsqlBatchCommand Insert((string Sql, NpgsqlParameter[] Parameters) unnest)
+    {
+        var command = new NpgsqlBatchCommand(unnest.Sql);
+        command.Parameters.AddRange(unnest.Parameters);
+        return command;
+    }
+
+    /// <summary>SQLite: the balances where they still hold what the books loaded (how many did), then the rows, a prepared statement each.</summary>
+    private static async Task<int> SaveRowByRowAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, List<MovedBalance> moved,
+        List<LedgerTransaction> transactions, List<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        var updated = await UpdateBalancesAsync(connection, transaction, moved, cancellationToken);
+        if (updated == moved.Count)
+        {
+            await MultiRowInsert.InsertAsync(connection, transaction, "ledger_transactions", TransactionColumns, transactions, TransactionRow, cancellationToken);
+            await MultiRowInsert.InsertAsync(connection, transaction, "ledger_entries", EntryColumns, entries, EntryRow, cancellationToken);
+        }
+        return updated;
     }
 
     /// <summary>The balances updated where they still hold what the books loaded; how many rows did.</summary>
@@ -80,18 +141,6 @@ internal static class LedgerWriter
         if (moved.Count == 0)
         {
             return 0;
-        }
-        if (connection is NpgsqlConnection)
-        {
-            await using var command = connection.Command(BalancesSql, transaction);
-            command.Parameters.AddRange(new NpgsqlParameter[]
-            {
-                new NpgsqlParameter<string[]>("@ids", [.. moved.Select(m => m.Id)]),
-                new NpgsqlParameter<long[]>("@was", [.. moved.Select(m => m.Was)]),
-                new NpgsqlParameter<long[]>("@balances", [.. moved.Select(m => m.Balance)]),
-                new NpgsqlParameter<long[]>("@counts", [.. moved.Select(m => m.EntryCount)]),
-            });
-            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var update = connection.Reusable(BalanceSql, "@balance", "@count", "@id", "@was");
         update.Transaction = transaction;
