@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Guance.Billing.BrowserTests.Components;
 
-/// <summary>The workspace's home page: the Owner dissolves the workspace after a confirmation (docs/domain.md §2).</summary>
+/// <summary>The workspace's home page: the Owner dissolves the workspace after a confirmation (docs/domain.md §2); a dissolved one says so.</summary>
 public sealed class WorkspaceHomeTests : ConsoleContext
 {
     [Fact]
@@ -44,6 +44,39 @@ public sealed class WorkspaceHomeTests : ConsoleContext
 
         dialogs.WaitForAssertion(() => Assert.DoesNotContain("Dissolve Production?", dialogs.Markup, StringComparison.Ordinal));
         Assert.DoesNotContain(Host.Calls, c => c.Method == "WorkspaceService/DissolveWorkspace");
+    }
+
+    [Fact]
+    public async Task A_dissolved_workspace_says_so_and_offers_no_dissolve()
+    {
+        await SignInAsync();
+        Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace", _ => new GetWorkspaceResponse
+        {
+            Workspace = new Workspace
+            {
+                WorkspaceId = WorkspaceId, Name = "Production", SiteCode = "cn1", CallerRole = WorkspaceRole.Owner, Plan = Plan.Commercial,
+                State = WorkspaceState.Dissolved, DissolveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 4, 1, 0, 0, TimeSpan.Zero)),
+            },
+        });
+
+        var page = Render<WorkspaceHome>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElement("[data-testid=dissolved]");
+        Assert.Contains("Production was dissolved at 2026-12-04", page.Find("[data-testid=dissolved]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("read-only", page.Find("[data-testid=dissolved]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=dissolve]"));
+    }
+
+    [Fact]
+    public async Task An_active_workspace_has_no_dissolved_notice()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner, Plan.Commercial);
+
+        var page = Render<WorkspaceHome>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElement("[data-testid=dissolve]");
+        Assert.Empty(page.FindAll("[data-testid=dissolved]"));
     }
 
     [Theory]

@@ -74,10 +74,16 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
             const form = document.querySelector(`[data-testid=${testId}]`);
             const style = getComputedStyle(form);
             const formWidth = form.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            // The lines of the text alone: a button's icon is taller than its text and starts above it.
             const lines = element => {
-                const range = document.createRange();
-                range.selectNodeContents(element);
-                return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+                const tops = new Set();
+                const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+                for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+                    const range = document.createRange();
+                    range.selectNodeContents(text);
+                    [...range.getClientRects()].filter(r => r.width > 0).forEach(r => tops.add(Math.round(r.top)));
+                }
+                return tops.size;
             };
             return [...form.querySelectorAll('.mud-input-control, .mud-button-root')].filter(e => e.getClientRects().length > 0).map(e => {
                 const button = e.classList.contains('mud-button-root');
@@ -206,6 +212,8 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
 
         await Assertions.Expect(tab.Page.Locator("[data-testid=transactions] tbody tr").First).ToContainTextAsync("CNY +9,876,543.21");
         await AssertEveryFigureReadableAsync(tab, "transactions");
+        // The pages and the two exports: each button whole, within the screen.
+        await AssertFormFitsAsync(tab, "pager", fields: false);
         await tab.ScreenshotAsync("income-and-expenditure", fullPage: false);
 
         await tab.Page.GotoAsync("billing-center/invoices");
@@ -341,8 +349,9 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         var tickets = console.Host.Api(session.Token).Tickets;
         var ticketId = (await tickets.CreateTicketAsync(new CreateTicketRequest
         {
-            BillingAccountId = session.BillingAccount.BillingAccountId, Type = TicketType.BillingQuestion, Title = "Logs not counted",
-            Description = "Since 2026-11-01.", RequestId = "phone-ticket-" + username,
+            // Words longer than the screen, as a pasted log line or hash is: they break rather than widen the page.
+            BillingAccountId = session.BillingAccount.BillingAccountId, Type = TicketType.BillingQuestion, Title = "Logs_not_counted_" + new string('x', 60),
+            Description = "Since 2026-11-01: " + new string('x', 3000), RequestId = "phone-ticket-" + username,
         })).Ticket.TicketId;
         await using var tab = await console.OpenAsync(nameof(On_a_phone_a_tickets_reply_and_rating_forms_fit_the_screen), width: 390, height: 844);
         await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, $"billing-center/tickets/{ticketId}");
@@ -396,15 +405,16 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     }
 
     /// <summary>
-    /// Within the form marked data-testid=testId, as in a row of fields on a phone (console.css, fields-row): each field takes
-    /// the form's whole width, and each button lies within the screen, its label on one line.
+    /// Within the form (or row of buttons, <paramref name="fields"/> false) marked data-testid=testId, as in a row of fields
+    /// on a phone (console.css, fields-row): each field takes the form's whole width, and each button lies within the screen,
+    /// its label on one line.
     /// </summary>
-    private static async Task AssertFormFitsAsync(ConsolePage tab, string testId)
+    private static async Task AssertFormFitsAsync(ConsolePage tab, string testId, bool fields = true)
     {
         var page = tab.Page;
         var width = await page.EvaluateAsync<int>("() => window.innerWidth");
         var controls = JsonSerializer.Deserialize<Control[]>(await page.EvaluateAsync<string>($"testId => JSON.stringify(({FormScript})(testId))", testId), Json)!;
-        Assert.Contains(controls, c => !c.Button);
+        Assert.Equal(fields, controls.Any(c => !c.Button));
         Assert.Contains(controls, c => c.Button);
         foreach (var control in controls)
         {

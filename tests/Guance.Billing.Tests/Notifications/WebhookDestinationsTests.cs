@@ -76,5 +76,7 @@ public sealed class WebhookDestinationsTests
     {
         Assert.Null(WebhookUrl.Problem(url, Development));
         Assert.Contains("loopback", WebhookUrl.Problem(url, Defaults), StringComparison.Ordinal);
+        // Told to the account's holder, who cannot change the host's settings: their names stay in the operator's docs.
+        Assert.DoesNotContain("Guance:", WebhookUrl.Problem(url, Defaults), StringComparison.Ordinal);
     }
 }

@@ -10,7 +10,7 @@ public static class WebhookUrl
 {
     public const int MaxLength = 2000;
 
-    private const string LoopbackRefused = "must not point at a loopback address: this host sends no webhooks to itself (Guance:Notifications:WebhookLoopback is off)";
+    private const string LoopbackRefused = "must not point at a loopback address: this host sends no webhooks to itself";
 
     /// <summary>Null when <paramref name="url"/> is acceptable, else what is wrong with it.</summary>
     public static string? Problem(string url, NotificationOptions options)
