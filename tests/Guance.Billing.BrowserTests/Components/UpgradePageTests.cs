@@ -10,6 +10,25 @@ namespace Guance.Billing.BrowserTests.Components;
 /// <summary>The Owner's upgrade with a binding code, and a marketplace workspace's cloud account (docs/domain.md §2), and how the host's errors are shown.</summary>
 public sealed class UpgradePageTests : ConsoleContext
 {
+    private IRenderedComponent<MudBlazor.MudDialogProvider>? _dialogs;
+
+    [Fact]
+    public async Task The_upgrade_is_confirmed_first_and_not_now_upgrades_nothing()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner);
+        var page = RenderUpgrade();
+
+        page.WaitForElement("input").Change("K7QM-3XPA-9WRT");
+        page.Find("form").Submit();
+
+        var dialogs = _dialogs!;
+        dialogs.WaitForAssertion(() => Assert.Contains("Upgrade Production to the commercial plan?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Contains("cannot be undone", dialogs.Markup, StringComparison.Ordinal);
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Not now", StringComparison.Ordinal)).Click();
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain("Upgrade Production", dialogs.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain(Host.Calls, c => c.Method == "SettlementService/UpgradeToCommercial");
+    }
     [Fact]
     public async Task A_refused_binding_code_is_explained_next_to_the_field_in_words()
     {
@@ -17,10 +36,10 @@ public sealed class UpgradePageTests : ConsoleContext
         Workspace(WorkspaceRole.Owner);
         Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial",
             _ => throw FakeHost.BadRequest(("binding_code", "must look like K7QM-3XPA-9WRT: three groups of four letters and digits")));
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         page.WaitForElement("input").Change("nonsense");
-        page.Find("form").Submit();
+        SubmitAndConfirm(page);
 
         var fieldError = page.WaitForElement(".mud-input-helper-text.mud-input-error");
         Assert.Contains("must look like K7QM-3XPA-9WRT", fieldError.TextContent);
@@ -36,10 +55,10 @@ public sealed class UpgradePageTests : ConsoleContext
         Workspace(WorkspaceRole.Owner);
         Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial",
             _ => throw FakeHost.Failure(StatusCode.FailedPrecondition, "BINDING_CODE_EXPIRED", "The binding code has expired; ask the billing account for a new one."));
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         page.WaitForElement("input").Change("K7QM-3XPA-9WRT");
-        page.Find("form").Submit();
+        SubmitAndConfirm(page);
 
         var error = page.WaitForElement("[data-testid=error]");
         Assert.Contains("The binding code has expired", error.TextContent);
@@ -53,10 +72,10 @@ public sealed class UpgradePageTests : ConsoleContext
         await SignInAsync();
         Workspace(WorkspaceRole.Owner);
         Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         page.WaitForElement("input").Change(" K7QM-3XPA-9WRT ");
-        page.Find("form").Submit();
+        SubmitAndConfirm(page);
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.EndsWith($"workspaces/{WorkspaceId}/billing", navigation.Uri));
@@ -69,12 +88,12 @@ public sealed class UpgradePageTests : ConsoleContext
         await SignInAsync();
         Workspace(WorkspaceRole.Owner);
         Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         page.WaitForElement("input").Change("K7QM-3XPA-9WRT");
         Assert.Single(page.FindAll("input"));
         Assert.Empty(page.FindAll("[data-testid=marketplace-note]"));
-        page.Find("form").Submit();
+        SubmitAndConfirm(page);
 
         page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
         Assert.Equal("", Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial").Single().CloudAccountId);
@@ -86,12 +105,12 @@ public sealed class UpgradePageTests : ConsoleContext
         await SignInAsync();
         MarketplaceWorkspace(ActivationChannel.AwsMarketplace);
         Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         Assert.Contains("AWS marketplace", page.WaitForElement("[data-testid=marketplace-note]").TextContent);
         page.Find("[data-testid=binding-code] input, input[data-testid=binding-code]").Change("K7QM-3XPA-9WRT");
         page.Find("[data-testid=cloud-account-id] input, input[data-testid=cloud-account-id]").Change(" ca_01kaws ");
-        page.Find("form").Submit();
+        SubmitAndConfirm(page);
 
         page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
         var sent = Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial").Single();
@@ -114,13 +133,13 @@ public sealed class UpgradePageTests : ConsoleContext
             },
         });
         Host.On<UpgradeToCommercialRequest, UpgradeToCommercialResponse>("SettlementService/UpgradeToCommercial", _ => new UpgradeToCommercialResponse());
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         page.WaitForElement("[data-testid=cloud-account]");
         Assert.Empty(page.FindAll("[data-testid=cloud-account-id]"));
         Assert.Equal(BillingCenterToken, Host.Calls.Single(c => c.Method == "BillingAccountService/ListCloudAccounts").Token);
         page.Find("[data-testid=binding-code] input, input[data-testid=binding-code]").Change("K7QM-3XPA-9WRT");
-        page.Find("form").Submit();
+        SubmitAndConfirm(page);
 
         // The one Huawei Cloud account is picked already; the Alibaba Cloud one is not offered.
         page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
@@ -134,7 +153,7 @@ public sealed class UpgradePageTests : ConsoleContext
         await SignInAsync();
         Workspace(WorkspaceRole.Administrator);
 
-        var page = Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        var page = RenderUpgrade();
 
         Assert.Contains("Only the workspace's Owner", page.WaitForElement("[data-testid=no-access]").TextContent);
         Assert.Empty(page.FindAll("form"));
@@ -155,5 +174,19 @@ public sealed class UpgradePageTests : ConsoleContext
         };
         Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace", _ => new GetWorkspaceResponse { Workspace = workspace })
             .On<ListWorkspacesRequest, ListWorkspacesResponse>("WorkspaceService/ListWorkspaces", _ => new ListWorkspacesResponse { Workspaces = { workspace } });
+    }
+
+    private IRenderedComponent<UpgradePage> RenderUpgrade()
+    {
+        _dialogs = Render<MudBlazor.MudDialogProvider>();
+        return Render<UpgradePage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+    }
+
+    /// <summary>Submits the form and confirms the upgrade in its dialog.</summary>
+    private void SubmitAndConfirm(IRenderedComponent<UpgradePage> page)
+    {
+        page.Find("form").Submit();
+        var dialogs = _dialogs!;
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Contains("Upgrade it", StringComparison.Ordinal)).Click());
     }
 }

@@ -49,6 +49,7 @@ public sealed class OwnerActionsTests(ConsoleHost console)
         await tab.Input("binding-code").FillAsync(code);
         await tab.ScreenshotAsync("upgrade-marketplace");
         await page.Locator("[data-testid=upgrade]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upgrade it" }).ClickAsync();
         await page.WaitForURLAsync($"**/workspaces/{workspaceId}/billing");
         await tab.ScreenshotAsync("overview-commercial");
 

@@ -70,12 +70,14 @@ public sealed class OwnerJourneyTests(ConsoleHost console)
         await page.Locator("[data-testid=action]").ClickAsync();
         await tab.Input("binding-code").FillAsync("NOPE");
         await page.Locator("[data-testid=upgrade]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upgrade it" }).ClickAsync();
         var fieldError = page.Locator(".mud-input-helper-text.mud-input-error");
         await Assertions.Expect(fieldError).ToBeVisibleAsync();
         Assert.DoesNotMatch("[A-Z]{3,}_[A-Z_]+", await fieldError.InnerTextAsync());
         await tab.ScreenshotAsync("upgrade-refused");
         await tab.Input("binding-code").FillAsync(code);
         await page.Locator("[data-testid=upgrade]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upgrade it" }).ClickAsync();
         await page.WaitForURLAsync($"**/workspaces/{workspaceId}/billing");
         await Assertions.Expect(page.Locator("[data-testid=action]")).ToHaveTextAsync(["Recharge", "Billing center", "Settlement method", "Change binding"]);
         await Assertions.Expect(page.Locator("[data-testid=account-name]")).ToHaveTextAsync("Acme Finance");
