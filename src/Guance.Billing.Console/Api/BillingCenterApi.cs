@@ -13,7 +13,7 @@ namespace Guance.Billing.Console.Api;
 /// </summary>
 public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenterSession session, NavigationManager navigation)
 {
-    public const string ExpiredMessage = "Your billing-center session has expired. Sign in again to continue.";
+    public const string ExpiredMessage = "Your billing-center session has ended (it expired, or you signed out elsewhere). Sign in again to continue.";
 
     public BillingAccountService.BillingAccountServiceClient Accounts => new(Invoker);
 

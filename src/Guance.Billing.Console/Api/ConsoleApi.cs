@@ -19,7 +19,7 @@ public readonly record struct ApiResult<T>(T? Value, ConsoleError? Error)
 /// </summary>
 public sealed class ConsoleApi(ConsoleConnection connection, ConsoleSession session, NavigationManager navigation)
 {
-    public const string ExpiredMessage = "Your session has expired. Sign in again to continue.";
+    public const string ExpiredMessage = "Your session has ended (it expired, or you signed out elsewhere). Sign in again to continue.";
 
     public IdentityService.IdentityServiceClient Identity => new(Invoker);
 

@@ -42,7 +42,7 @@ public sealed class SessionTests(ConsoleHost console)
         await tab.Page.GotoAsync("workspaces/new");
 
         await tab.Page.WaitForURLAsync("**/signin?return=workspaces%2Fnew");
-        await Assertions.Expect(tab.ByTestId("sign-in-message")).ToContainTextAsync("Your session has expired");
+        await Assertions.Expect(tab.ByTestId("sign-in-message")).ToContainTextAsync("Your session has ended");
         await tab.ScreenshotAsync("expired");
         // Signing in again returns to the page the person was on.
         await tab.Input("email").FillAsync(email);
