@@ -31,7 +31,7 @@ public sealed class BillingAccountManager(
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
     private const int MaxDisplayName = 64;
-    private const string ThrottledMessage = "Too many failed sign-ins for this user name from this network address; try again later.";
+    private const string ThrottledMessage = "Too many failed sign-ins for this user name from this network address.";
     private static readonly string[] UpdatableFields = ["email", "display_name", "contact_phone", "language"];
 
     /// <summary>

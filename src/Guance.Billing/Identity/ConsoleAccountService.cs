@@ -88,7 +88,7 @@ public sealed class ConsoleAccountService(
         var normalized = NormalizeEmail(email!);
         var now = clock.GetUtcNow();
         var guess = await throttler.CheckAsync(GuessThrottler.ConsoleAccount(normalized), caller.ClientAddress, ErrorReasons.SignInThrottled,
-            "Too many failed sign-ins for this e-mail address from this network address; try again later.", cancellationToken);
+            "Too many failed sign-ins for this e-mail address from this network address.", cancellationToken);
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         // Verify against a hash even when there is no such user, so that timing tells nothing either.

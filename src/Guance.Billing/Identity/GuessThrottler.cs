@@ -60,14 +60,24 @@ public sealed class GuessThrottler(BillingDbContext db, IOptions<GuanceOptions> 
         var address = rows.FirstOrDefault(t => t.Key == addressKey);
         if (address?.BlockedUntil > now)
         {
-            throw Errors.Throttled(reason, "Too many failed attempts from this network address; try again later.", address.BlockedUntil.Value - now);
+            throw Throttled(reason, "Too many failed attempts from this network address.", address.BlockedUntil.Value - now);
         }
         var pair = rows.FirstOrDefault(t => t.Key == pairKey);
         if (pair?.BlockedUntil > now)
         {
-            throw Errors.Throttled(reason, throttledMessage, pair.BlockedUntil.Value - now);
+            throw Throttled(reason, throttledMessage, pair.BlockedUntil.Value - now);
         }
         return new Guess(pairKey, addressKey, pair);
+    }
+
+    /// <summary>RESOURCE_EXHAUSTED with the wait: in words after the message (a person reads it), and as RetryInfo (a program does).</summary>
+    private static BillingException Throttled(string reason, string message, TimeSpan wait)
+    {
+        var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+        var words = wait < TimeSpan.FromMinutes(1)
+            ? $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds"
+            : minutes == 1 ? "1 minute" : $"{minutes} minutes";
+        return Errors.Throttled(reason, $"{message} Try again in {words}.", wait);
     }
 
     /// <summary>

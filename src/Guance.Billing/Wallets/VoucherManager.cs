@@ -88,7 +88,7 @@ public sealed class VoucherManager(
         await access.AuthorizeAsync(caller, billingAccountId, BillingAccountPermission.Manage, cancellationToken, validator);
 
         var guess = await throttler.CheckAsync(GuessThrottler.VoucherCodes(billingAccountId), caller.ClientAddress, ErrorReasons.GuessesThrottled,
-            "Too many wrong activation codes for this billing account from this network address; try again later.", cancellationToken);
+            "Too many wrong activation codes for this billing account from this network address.", cancellationToken);
         var hash = ActivationCodes.Hash(code!);
         var voucher = await db.Vouchers.AsNoTracking().FirstOrDefaultAsync(v => v.ActivationCodeHash == hash, cancellationToken);
         if (voucher is null)

@@ -36,6 +36,8 @@ public sealed class GuessThrottlingTests(BillingHost host) : IClassFixture<Billi
         }
         var throttled = await RpcAssert.Fails(StatusCode.ResourceExhausted, () => guesser.SignInAsync(With("correct horse battery")), "SIGN_IN_THROTTLED");
         Assert.Equal(Window, throttled.GetRpcStatus()!.GetDetail<RetryInfo>().RetryDelay.ToTimeSpan());
+        // The wait in words too, for the person who reads the message.
+        Assert.Contains($"Try again in {(int)Window.TotalMinutes} minutes.", throttled.Status.Detail, StringComparison.Ordinal);
 
         // The owner is not locked out, and more guesses do not change that.
         await home.SignInAsync(With("correct horse battery"));
