@@ -23,7 +23,7 @@ namespace Guance.Billing.Data;
 /// </summary>
 internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
-    /// <summary>Pages of the write-ahead log (4 KiB each) that start a checkpoint: the log file grows to about 40 MiB.</summary>
+    /// <summary>Pages of the write-ahead log (4 KiB each) that start a checkpoint: the log file typically grows to about 40 MiB.</summary>
     public const int CheckpointPages = 10_000;
 
     public static readonly SqliteConnectionSetup Instance = new();

@@ -22,8 +22,9 @@ namespace Guance.Billing.Settlement;
 /// bill stays AwaitingCloud (charged_at set) until the marketplace acknowledged its metering records.</item>
 /// </list>
 /// Bills are charged in batches, one database transaction per batch; the bills of all the billing accounts
-/// of a batch are one wallet write (<see cref="ChargeEngine.ChargeBatchAsync"/>: the wallets locked in one
-/// statement, the books read in two, one save, one insert of the ledger entries), and the batch's bills are
+/// of a batch are one wallet write (<see cref="ChargeEngine.ChargeBatchAsync"/>: the wallets locked and read in one
+/// statement, their ledger accounts in one query, then one save: on PostgreSQL the balances, transactions and entries
+/// in one batch of statements, <see cref="Wallets.LedgerWriter"/>), and the batch's bills are
 /// marked charged by one conditional update (set-based) in the same transaction, so that a bill is marked
 /// exactly when its charge commits, by the one run that moves it from its status. A batch takes the wallets in
 /// billing-account order, so that two closes (two sites, or two hosts) never deadlock; a batch that

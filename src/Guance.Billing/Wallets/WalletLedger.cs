@@ -113,8 +113,8 @@ public sealed class WalletLedger(
     /// <summary>
     /// Runs <paramref name="work"/> on the books of several accounts inside the transaction that the caller
     /// opened (and owns: commit and retry), with the same steps as one write: each account's wallet is
-    /// locked first, in ordinal order of the ids (two writers of overlapping groups never deadlock), then
-    /// the books are loaded (two queries for all), and after the work the arrears changes are recorded
+    /// locked first, in ordinal order of the ids (two writers of overlapping groups never deadlock), by the statement
+    /// that returns them, then their ledger accounts are loaded (one query for all), and after the work the arrears changes are recorded
     /// and everything is saved at once. An unknown account has no book in the dictionary.
     /// </summary>
     public async Task<T> WriteManyAsync<T>(IEnumerable<string> billingAccountIds, Func<IReadOnlyDictionary<string, WalletBook>, Task<T>> work, CancellationToken cancellationToken)

@@ -87,13 +87,29 @@ public sealed class TicketsPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task The_titles_counter_counts_an_emoji_once_as_the_host_does()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<TicketsPage>();
+        var title = page.WaitForElement("[data-testid=ticket-title] input, input[data-testid=ticket-title]");
+
+        // 99 letters and a rocket: 101 UTF-16 units, 100 characters.
+        title.Input(new string('a', 99) + "\U0001F680");
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll(".mud-input-helper-text"), h => h.TextContent.Trim() == "100 / 100"));
+        Assert.Empty(page.FindAll(".mud-input-helper-text.mud-input-error"));
+
+        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Input(new string('a', 100) + "\U0001F680");
+        page.WaitForAssertion(() => Assert.Contains("must be at most 100 characters", page.Find(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_file_of_another_type_is_refused_before_anything_is_uploaded()
     {
         await SignInBillingCenterAsync();
         var page = Render<TicketsPage>();
 
         page.WaitForComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("MZ", "setup.exe"));
-        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Change("Setup");
+        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Input("Setup");
         page.Find("[data-testid=submit-ticket]").Closest("form")!.Submit();
 
         Assert.Contains("setup.exe: must end in one of .png", page.WaitForElement("[data-testid=attachment-error]").TextContent, StringComparison.Ordinal);
@@ -109,7 +125,7 @@ public sealed class TicketsPageTests : ConsoleContext
 
         page.WaitForComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("October's bill", "bill.txt"));
         page.WaitForAssertion(() => Assert.Contains("bill.txt", page.Find("[data-testid=attached-file]").TextContent, StringComparison.Ordinal));
-        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Change("Invoice missing");
+        page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Input("Invoice missing");
         page.Find("[data-testid=ticket-description] textarea, textarea[data-testid=ticket-description]").Change("For October.");
         page.Find("[data-testid=submit-ticket]").Closest("form")!.Submit();
 

@@ -110,7 +110,11 @@ public sealed class UpgradePageTests : ConsoleContext
         Assert.Contains("AWS marketplace", page.WaitForElement("[data-testid=marketplace-note]").TextContent);
         page.Find("[data-testid=binding-code] input, input[data-testid=binding-code]").Change("K7QM-3XPA-9WRT");
         page.Find("[data-testid=cloud-account-id] input, input[data-testid=cloud-account-id]").Change(" ca_01kaws ");
-        SubmitAndConfirm(page);
+        page.Find("form").Submit();
+        // The confirmation says that it settles through the cloud account, not the billing account's wallet.
+        var dialogs = _dialogs!;
+        dialogs.WaitForAssertion(() => Assert.Contains("through the AWS account named here", dialogs.Markup, StringComparison.Ordinal));
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Upgrade it", StringComparison.Ordinal)).Click();
 
         page.WaitForAssertion(() => Assert.Single(Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial")));
         var sent = Host.CallsOf<UpgradeToCommercialRequest>("SettlementService/UpgradeToCommercial").Single();

@@ -79,9 +79,12 @@ public sealed class ChargeGroupTests
             Request("ba_0000000000000000000000000", "db_nobody", ("logs", 100)),
             Request(first, "db_used", ("logs", 9_999)),
             Request(second, "db_used", ("logs", 1_000)),
-            Request(first, "db_two", ("apm_trace", 3_000)));
+            Request(first, "db_two", ("apm_trace", 3_000)),
+            // As one charge alone: an unknown account is NOT_FOUND before its reference (used by another account) is looked at.
+            Request("ba_0000000000000000000000000", "db_used", ("logs", 1_000)));
 
         Assert.Equal(ErrorKind.NotFound, group[1].Refusal!.Kind);
+        Assert.Equal(ErrorKind.NotFound, group[5].Refusal!.Kind);
         Assert.Equal(ErrorReasons.ReferenceReused, group[2].Refusal!.Reason);
         Assert.Equal(used.Result.TransactionId, group[2].Refusal!.Metadata["transaction_id"]);
         Assert.Equal(ErrorReasons.ReferenceReused, group[3].Refusal!.Reason);
