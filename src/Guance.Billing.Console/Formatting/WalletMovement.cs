@@ -24,7 +24,9 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
             -Sum(LedgerAccountKind.Arrears));
     }
 
-    public static readonly string[] CsvHeader = ["time", "kind", "amount", "currency", "cash", "vouchers", "prepaid_cards", "arrears", "reference", "description", "transaction_id"];
+    /// <summary>The CSV header; the time column names its zone (<paramref name="zone"/>, "UTC+8"), since its values carry none.</summary>
+    public static string[] CsvHeader(string zone) =>
+        [$"time ({zone})", "kind", "amount", "currency", "cash", "vouchers", "prepaid_cards", "arrears", "reference", "description", "transaction_id"];
 
     /// <summary>The CSV row: exact amounts (invariant, two decimals, no grouping) with their currency.</summary>
     public IEnumerable<string> CsvRow(TimeZoneInfo zone) =>

@@ -36,7 +36,7 @@ public sealed class TransactionsPageTests : ConsoleContext
         var (fileName, contentType, csv) = SavedFile(downloads);
         Assert.Equal(("income-and-expenditure.csv", "text/csv;charset=utf-8"), (fileName, contentType));
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("time,kind,amount,currency,cash,vouchers,prepaid_cards,arrears,reference,description,transaction_id", lines[0]);
+        Assert.Equal("time (UTC+8),kind,amount,currency,cash,vouchers,prepaid_cards,arrears,reference,description,transaction_id", lines[0]);
         Assert.Equal("2026-11-02 09:30,Recharge,100.00,CNY,80.00,0.00,0.00,-20.00,pay-1,\"Bank transfer, ref 7\",txn_1", lines[1]);
         Assert.Equal("2026-11-02 09:30,Charge,12.35,CNY,0.00,-12.34,0.00,0.01,db_1,,txn_2", lines[2]);
         // The screen's no-break space between currency and figure stays on the screen: a spreadsheet reads plain text.
