@@ -35,21 +35,24 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
 
     private CallInvoker Invoker => connection.Invoker(session.Token);
 
-    private IReadOnlyDictionary<string, TimeZoneInfo>? _siteZones;
+    private SiteCatalog? _sites;
 
-    /// <summary>Each site's time zone by its code (ListSites), read once: a workspace's billing days are its site's (docs/domain.md §2). Empty when unreadable.</summary>
-    public async Task<IReadOnlyDictionary<string, TimeZoneInfo>> SiteZonesAsync()
+    /// <summary>
+    /// The sites (ListSites), read once: their names, and their zones, since a workspace's billing days are its site's
+    /// (docs/domain.md §2). <see cref="SiteCatalog.Empty"/> when unreadable, and read again next time.
+    /// </summary>
+    public async Task<SiteCatalog> SitesAsync()
     {
-        if (_siteZones is null)
+        if (_sites is null)
         {
             var sites = await CallAsync(a => a.Workspaces.ListSitesAsync(new ListSitesRequest()));
             if (sites.Value is null)
             {
-                return new Dictionary<string, TimeZoneInfo>();
+                return SiteCatalog.Empty;
             }
-            _siteZones = SiteZones.Of(sites.Value.Sites);
+            _sites = new SiteCatalog(sites.Value.Sites);
         }
-        return _siteZones;
+        return _sites;
     }
 
     public Task<ApiResult<T>> CallAsync<T>(Func<BillingCenterApi, AsyncUnaryCall<T>> call) =>

@@ -6,8 +6,7 @@ namespace Guance.Billing.Console.Api;
 public sealed class WorkspaceDirectory(ConsoleApi api)
 {
     private List<Workspace>? _workspaces;
-    private List<Site>? _sites;
-    private IReadOnlyDictionary<string, TimeZoneInfo>? _siteZones;
+    private SiteCatalog? _sites;
 
     public event Action? Changed;
 
@@ -36,7 +35,8 @@ public sealed class WorkspaceDirectory(ConsoleApi api)
         return new(result.Value?.Workspace, result.Error);
     }
 
-    public async Task<ApiResult<IReadOnlyList<Site>>> SitesAsync()
+    /// <summary>The sites, read once.</summary>
+    public async Task<ApiResult<SiteCatalog>> SitesAsync()
     {
         if (_sites is null)
         {
@@ -45,18 +45,17 @@ public sealed class WorkspaceDirectory(ConsoleApi api)
             {
                 return new(null, error);
             }
-            _sites = result.Value!.Sites.ToList();
-            _siteZones = SiteZones.Of(_sites);
+            _sites = new SiteCatalog(result.Value!.Sites);
         }
         return new(_sites, null);
     }
 
+    /// <summary>The sites, or <see cref="SiteCatalog.Empty"/> when they cannot be read: for pages that show sites beside their own data.</summary>
+    public async Task<SiteCatalog> SitesOrEmptyAsync() => (await SitesAsync()).Value ?? SiteCatalog.Empty;
+
     /// <summary>The time zone of the workspace's site (UTC when the sites are unreadable or the zone unknown): billing days, hours and ranges are site-local (docs/domain.md §2).</summary>
-    public async Task<TimeZoneInfo> TimeZoneOfAsync(Workspace workspace)
-    {
-        await SitesAsync();
-        return _siteZones?.GetValueOrDefault(workspace.SiteCode) ?? TimeZoneInfo.Utc;
-    }
+    public async Task<TimeZoneInfo> TimeZoneOfAsync(Workspace workspace) =>
+        (await SitesOrEmptyAsync()).ZoneOf(workspace.SiteCode) ?? TimeZoneInfo.Utc;
 
     public void Forget()
     {

@@ -18,7 +18,7 @@ public sealed class TransactionSubjects(BillingCenterApi api)
 {
     private readonly Dictionary<string, DailyBill> _bills = new(StringComparer.Ordinal);
     private readonly HashSet<(int Year, int Month)> _monthsRead = [];
-    private IReadOnlyDictionary<string, TimeZoneInfo>? _zones;
+    private SiteCatalog _sites = SiteCatalog.Empty;
     private Dictionary<string, CloudAccount>? _clouds;
     private Dictionary<string, PrepaidCard>? _cards;
     private Dictionary<string, Voucher>? _vouchers;
@@ -40,7 +40,7 @@ public sealed class TransactionSubjects(BillingCenterApi api)
         }
         if (charges.Count > 0)
         {
-            _zones = await api.SiteZonesAsync();
+            _sites = await api.SitesAsync();
         }
         if (_clouds is null && _bills.Values.Any(b => b.CloudAccountId.Length > 0))
         {
@@ -74,7 +74,7 @@ public sealed class TransactionSubjects(BillingCenterApi api)
     /// <summary>"Daily bill of 2026-11-28 (UTC+8) of workspace Production": the day is its site's (docs/domain.md §2).</summary>
     private string Of(DailyBill bill)
     {
-        var day = Display.SiteDay(bill.Day, bill.SiteCode, _zones);
+        var day = Display.SiteDay(bill.Day, bill.SiteCode, _sites);
         var workspace = bill.WorkspaceName is { Length: > 0 } name ? name : bill.WorkspaceId;
         var cloud = bill.CloudAccountId.Length == 0 ? ""
             : ", through cloud account " + (_clouds?.GetValueOrDefault(bill.CloudAccountId)?.DisplayName is { Length: > 0 } cloudName ? cloudName : bill.CloudAccountId);

@@ -18,7 +18,8 @@ public sealed record ChartData(IReadOnlyList<string> Labels, IReadOnlyList<doubl
 
 /// <summary>
 /// Turns ListUsagePoints' points (only hours and days with usage) into a full series over a range of
-/// site-local days: hourly up to 31 days, daily up to 400 (the limits of ListUsagePoints).
+/// site-local days: hourly up to 31 days, daily up to 400 (the limits of ListUsagePoints). The series ends
+/// at the host's present: an hour or day still to come has no usage yet, not a usage of zero.
 /// </summary>
 public static class UsageSeries
 {
@@ -43,13 +44,14 @@ public static class UsageSeries
     public static (DateTimeOffset Start, DateTimeOffset End) Bounds(DateOnly first, DateOnly last, TimeZoneInfo zone) =>
         (DayBounds.Midnight(first, zone), DayBounds.Midnight(last.AddDays(1), zone));
 
-    public static ChartData Hourly(IEnumerable<UsagePoint> points, DateOnly first, DateOnly last, TimeZoneInfo zone)
+    /// <summary>One value per hour of the range up to the hour of <paramref name="asOf"/> (the host's present), that one included.</summary>
+    public static ChartData Hourly(IEnumerable<UsagePoint> points, DateOnly first, DateOnly last, TimeZoneInfo zone, DateTimeOffset asOf)
     {
         var byStart = points.ToDictionary(p => p.StartTime.ToDateTimeOffset(), p => p.Quantity);
         var (start, end) = Bounds(first, last, zone);
         var labels = new List<string>();
         var values = new List<double>();
-        for (var hour = start; hour < end; hour = hour.AddHours(1))
+        for (var hour = start; hour < end && hour <= asOf; hour = hour.AddHours(1))
         {
             // Short labels keep the axis readable: the day at its midnight, the hour otherwise.
             var local = TimeZoneInfo.ConvertTime(hour, zone);
@@ -59,16 +61,25 @@ public static class UsageSeries
         return new ChartData(labels, values);
     }
 
-    public static ChartData Daily(IEnumerable<UsagePoint> points, DateOnly first, DateOnly last)
+    /// <summary>One value per day of the range up to <paramref name="today"/> (the site's, by the host's clock), that one included.</summary>
+    public static ChartData Daily(IEnumerable<UsagePoint> points, DateOnly first, DateOnly last, DateOnly today)
     {
         var byDay = points.ToDictionary(p => p.BillingDay.ToDate(), p => p.Quantity);
         var labels = new List<string>();
         var values = new List<double>();
-        for (var day = first; day <= last; day = day.AddDays(1))
+        for (var day = first; day <= last && day <= today; day = day.AddDays(1))
         {
             labels.Add(day.ToString("MM-dd", CultureInfo.InvariantCulture));
             values.Add(byDay.TryGetValue(day, out var quantity) ? quantity : 0);
         }
         return new ChartData(labels, values);
     }
+
+    /// <summary>
+    /// What the chart comes to, in words: the total of a flow (logs, PVs), or the peak of a stock such as time series,
+    /// whose points are levels that adding up would count again every hour.
+    /// </summary>
+    public static string Headline(ChartData chart, DailyAggregation aggregation) => aggregation == DailyAggregation.Max
+        ? $"peak {Display.Quantity((long)chart.Values.DefaultIfEmpty(0).Max())}"
+        : $"{Display.Quantity((long)chart.Values.Sum())} in total";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Guance.Billing.Client;
+using Guance.Billing.Console.Api;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Console.Formatting;
@@ -30,8 +31,8 @@ public static class Display
         day is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{day.Year:D4}-{day.Month:D2}-{day.Day:D2}");
 
     /// <summary>A bill's day in its site's zone ("2026-11-28 (UTC+8)"), or with the site's code when its zone is unknown: a billing day is its site's.</summary>
-    public static string SiteDay(BillingDay? day, string siteCode, IReadOnlyDictionary<string, TimeZoneInfo>? zones) =>
-        zones?.GetValueOrDefault(siteCode) is { } zone ? DayIn(day, zone) : $"{Day(day)} (site {siteCode})";
+    public static string SiteDay(BillingDay? day, string siteCode, SiteCatalog sites) =>
+        sites.ZoneOf(siteCode) is { } zone ? DayIn(day, zone) : $"{Day(day)} (site {siteCode})";
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

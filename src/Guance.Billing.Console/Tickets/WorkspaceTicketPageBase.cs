@@ -14,13 +14,13 @@ public abstract class WorkspaceTicketPageBase : WorkspacePageBase
     /// <summary>The workspace's tickets, as the signed-in member sees them.</summary>
     protected TicketScope Tickets { get; private set; } = default!;
 
-    /// <summary>Whether the page acts on a ticket: the Owner's actions there depend on who is still a member.</summary>
+    /// <summary>Whether the page shows a ticket's thread and actions: its authors are named, and the Owner's actions depend on who is still a member.</summary>
     protected virtual bool ActsOnTicket => false;
 
     protected override async Task<ConsoleError?> LoadAsync()
     {
-        var members = new HashSet<string>(StringComparer.Ordinal);
-        if (ActsOnTicket && IsOwner)
+        var members = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ActsOnTicket)
         {
             var listed = await ApiPage.AllAsync(async token => ApiPage.Of(
                 await Api.CallAsync(a => a.Workspaces.ListMembersAsync(new ListMembersRequest { WorkspaceId = WorkspaceId, PageSize = 1000, PageToken = token })),
@@ -29,7 +29,10 @@ public abstract class WorkspaceTicketPageBase : WorkspacePageBase
             {
                 return error;
             }
-            members.UnionWith(listed.Value!.Select(m => m.UserId));
+            foreach (var member in listed.Value!)
+            {
+                members[member.UserId] = member.DisplayName.Length > 0 ? member.DisplayName : member.Email;
+            }
         }
         Tickets = new WorkspaceTickets(Api, Workspace, Zone, Session.User?.UserId ?? "", members);
         return null;

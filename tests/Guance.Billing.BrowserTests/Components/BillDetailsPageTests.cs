@@ -41,9 +41,26 @@ public sealed class BillDetailsPageTests : ConsoleContext
         var lines = page.WaitForElements("[data-testid=bill-lines] tbody tr");
         Assert.Contains("Bill of 2026-11-18 (UTC+8): CNY\u00A03.60", page.Find("[data-testid=bill]").TextContent);
         Assert.Equal(["Time series", "6,000", "6.00", "CNY\u00A00.60 per 1,000", "CNY\u00A03.60"], lines[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        Assert.Contains("Since the upgrade", page.Find("[data-testid=items] thead").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=not-billed]"));
         PhoneCards.AssertEveryCellNamed(page, "items");
         PhoneCards.AssertEveryCellNamed(page, "daily-bills");
         PhoneCards.AssertEveryCellNamed(page, "bill-lines");
+    }
+
+    [Fact]
+    public async Task An_experience_workspace_is_told_it_is_not_billed_and_shows_nothing_since_an_upgrade()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner, Plan.Experience);
+        SummaryOfNovember();
+        Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", _ => new ListDailyBillsResponse());
+
+        var page = Render<BillDetailsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        Assert.Contains("nothing is billed", page.WaitForElement("[data-testid=not-billed]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Since the upgrade", page.Find("[data-testid=items]").TextContent, StringComparison.Ordinal);
+        Assert.All(page.FindAll("[data-testid=items] tr"), row => Assert.Equal(2, row.Children.Length));
     }
 
     [Fact]

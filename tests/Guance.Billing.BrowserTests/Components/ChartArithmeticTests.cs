@@ -18,13 +18,39 @@ public sealed class ChartArithmeticTests
         // 09:00 site time is 01:00 UTC.
         var point = new UsagePoint { StartTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 20, 1, 0, 0, TimeSpan.Zero)), Quantity = 42 };
 
-        var chart = UsageSeries.Hourly([point], day, day, Shanghai);
+        var chart = UsageSeries.Hourly([point], day, day, Shanghai, asOf: new DateTimeOffset(2026, 11, 21, 3, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(24, chart.Values.Count);
         Assert.Equal("11-20", chart.Labels[0]);
         Assert.Equal("09:00", chart.Labels[9]);
         Assert.Equal(42, chart.Values[9]);
         Assert.Equal(42, chart.Values.Sum());
+    }
+
+    [Fact]
+    public void Hours_and_days_still_to_come_are_not_drawn_as_zero_usage()
+    {
+        var day = new DateOnly(2026, 11, 20);
+        // 10:25 site time: the hour of 10:00 has begun, 11:00 has not.
+        var hourly = UsageSeries.Hourly([], day, day.AddDays(1), Shanghai, asOf: new DateTimeOffset(2026, 11, 20, 2, 25, 0, TimeSpan.Zero));
+        var daily = UsageSeries.Daily([], day.AddDays(-6), day.AddDays(3), today: day);
+        var future = UsageSeries.Daily([], day.AddDays(1), day.AddDays(3), today: day);
+
+        Assert.Equal(11, hourly.Values.Count);
+        Assert.Equal("10:00", hourly.Labels[^1]);
+        Assert.Equal(7, daily.Values.Count);
+        Assert.Equal("11-20", daily.Labels[^1]);
+        Assert.Empty(future.Values);
+    }
+
+    [Fact]
+    public void A_flow_is_headed_by_its_total_and_a_stock_by_its_peak()
+    {
+        var chart = new ChartData(["09:00", "10:00", "11:00"], [1_200, 3_000, 2_500]);
+
+        Assert.Equal("6,700 in total", UsageSeries.Headline(chart, DailyAggregation.Sum));
+        Assert.Equal("peak 3,000", UsageSeries.Headline(chart, DailyAggregation.Max));
+        Assert.Equal("peak 0", UsageSeries.Headline(new ChartData([], []), DailyAggregation.Max));
     }
 
     [Fact]

@@ -49,8 +49,8 @@ public abstract class ConsoleContext : BunitContext, IAsyncLifetime
         {
             BillingItems =
             {
-                new BillingItemInfo { Item = BillingItem.TimeSeries, DisplayName = "Time series", Enabled = true },
-                new BillingItemInfo { Item = BillingItem.Logs, DisplayName = "Logs", Enabled = true },
+                new BillingItemInfo { Item = BillingItem.TimeSeries, DisplayName = "Time series", Enabled = true, DailyAggregation = DailyAggregation.Max },
+                new BillingItemInfo { Item = BillingItem.Logs, DisplayName = "Logs", Enabled = true, DailyAggregation = DailyAggregation.Sum },
             },
         });
         Host.On<ListSitesRequest, ListSitesResponse>("WorkspaceService/ListSites", _ => new ListSitesResponse

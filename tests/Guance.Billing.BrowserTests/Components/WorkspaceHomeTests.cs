@@ -77,6 +77,7 @@ public sealed class WorkspaceHomeTests : ConsoleContext
 
         page.WaitForElement("[data-testid=dissolve]");
         Assert.Empty(page.FindAll("[data-testid=dissolved]"));
+        Assert.Equal("China 1 (Hangzhou)", page.Find("[data-testid=site]").TextContent);
     }
 
     [Theory]

@@ -104,10 +104,34 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
         page.Find("[data-testid=reply]").Closest("form")!.Submit();
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=submitter-message]").Count));
-        Assert.Equal(["Another member", "You"], page.FindAll("[data-testid=submitter-message] .mud-typography-subtitle2").Select(h => h.TextContent.Split(" · ")[0]));
+        Assert.Equal(["Wang Fang", "You"], page.FindAll("[data-testid=submitter-message] .mud-typography-subtitle2").Select(h => h.TextContent.Split(" · ")[0]));
         Assert.Equal(("tk_1", "The production one."), Host.CallsOf<ReplyToTicketRequest>("TicketService/ReplyToTicket").Select(r => (r.TicketId, r.Text)).Single());
         Assert.Empty(page.FindAll("[data-testid=close-ticket]"));
         Assert.Contains("Only the member who submitted this ticket", page.Find("[data-testid=submitter-only]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_of_a_member_who_has_left_says_so_and_a_member_without_a_name_is_named_by_e_mail()
+    {
+        await MemberAsync(WorkspaceRole.Standard);
+        Host.On<ListMembersRequest, ListMembersResponse>("WorkspaceService/ListMembers", _ => new ListMembersResponse
+        {
+            Members = { new Member { UserId = Me, DisplayName = "Li Wei" }, new Member { UserId = Colleague, Email = "ops@example.com" } },
+        });
+        GetTicket(() => new GetTicketResponse
+        {
+            Ticket = Ticket(TicketState.FeedbackProvided, submittedBy: "usr_gone"),
+            Messages =
+            {
+                new TicketMessage { Author = TicketAuthor.Submitter, AuthorUserId = "usr_gone", Text = "Refused since 09:00." },
+                new TicketMessage { Author = TicketAuthor.Submitter, AuthorUserId = Colleague, Text = "Here too." },
+            },
+        });
+        var page = RenderTicket();
+
+        page.WaitForAssertion(() => Assert.Equal(["A former member", "ops@example.com"],
+            page.FindAll("[data-testid=submitter-message] .mud-typography-subtitle2").Select(h => h.TextContent.Split(" · ")[0])));
+        Assert.Equal(WorkspaceId, Host.CallsOf<ListMembersRequest>("WorkspaceService/ListMembers").Single().WorkspaceId);
     }
 
     [Fact]
@@ -210,11 +234,12 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
         Assert.Empty(page.FindAll("[data-testid=thread]"));
     }
 
-    /// <summary>Signs in as <see cref="Me"/>, a member of the workspace of <paramref name="role"/>.</summary>
+    /// <summary>Signs in as <see cref="Me"/>, a member of the workspace of <paramref name="role"/>, beside <see cref="Colleague"/>.</summary>
     private async Task MemberAsync(WorkspaceRole role)
     {
         await SignInAsync();
         Workspace(role);
+        Members(Me, Colleague);
     }
 
     private static void ConfirmClosing(IRenderedComponent<MudBlazor.MudDialogProvider> dialogs) =>
@@ -224,7 +249,10 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
         new() { TicketId = "tk_1", WorkspaceId = WorkspaceId, Title = "Agent refused", State = state, CreatedByUserId = submittedBy };
 
     private void Members(params string[] userIds) =>
-        Host.On<ListMembersRequest, ListMembersResponse>("WorkspaceService/ListMembers", _ => new ListMembersResponse { Members = { userIds.Select(id => new Member { UserId = id }) } });
+        Host.On<ListMembersRequest, ListMembersResponse>("WorkspaceService/ListMembers", _ => new ListMembersResponse
+        {
+            Members = { userIds.Select(id => new Member { UserId = id, DisplayName = id == Colleague ? "Wang Fang" : "Li Wei" }) },
+        });
 
     private void GetTicket(Func<GetTicketResponse> answer) =>
         Host.On<GetTicketRequest, GetTicketResponse>("TicketService/GetTicket", _ => answer());

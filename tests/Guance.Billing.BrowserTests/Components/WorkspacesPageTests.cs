@@ -30,6 +30,7 @@ public sealed class WorkspacesPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Contains("Production", page.Find("[data-testid=bound-workspaces] tbody").TextContent));
         Assert.Contains("2026-11-02 09:30", page.Find("[data-testid=bound-workspaces] tbody").TextContent);
+        Assert.Contains("China 1 (Hangzhou)", page.Find("[data-testid=bound-workspaces] tbody").TextContent);
         Assert.NotNull(page.Find("[data-testid=console-sign-in-needed]"));
         Assert.Empty(Host.CallsOf<GetSettlementRequest>("SettlementService/GetSettlement"));
         var list = Assert.Single(Host.Calls, c => c.Method == "BillingAccountService/ListBoundWorkspaces");

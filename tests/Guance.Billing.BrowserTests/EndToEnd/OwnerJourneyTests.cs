@@ -55,7 +55,8 @@ public sealed class OwnerJourneyTests(ConsoleHost console)
 
         await page.GetByText("Usage analysis").ClickAsync();
         var chart = page.Locator("[data-testid=usage-chart]");
-        await Assertions.Expect(chart).ToContainTextAsync("1,200 in total");
+        // Time series is a stock: its hours are levels, so the chart gives their peak, not a sum.
+        await Assertions.Expect(chart.Locator("[data-testid=headline]")).ToContainTextAsync("Time series, per hour (UTC+8): peak 1,200");
         Assert.True(await chart.Locator("svg path").CountAsync() > 0, "the chart drew nothing");
         // The quantity axis groups digits, as every figure of the console does.
         var axis = await chart.Locator("svg text").AllTextContentsAsync();
