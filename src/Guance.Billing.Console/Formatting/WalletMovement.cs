@@ -44,6 +44,12 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
         Transaction.TransactionId,
     ];
 
+    /// <summary>The balances the movement changed, in the order cash, vouchers, prepaid cards, arrears, each with its change ("CNY +80.00"); the unchanged are left out.</summary>
+    public IEnumerable<(string Balance, string Change)> Changes =>
+        new[] { ("Cash", Cash), ("Vouchers", Vouchers), ("Prepaid cards", PrepaidCards), ("Arrears", Arrears) }
+            .Where(c => c.Item2 != 0)
+            .Select(c => (c.Item1, Change(c.Item2)));
+
     /// <summary>A signed change written as every amount of the console is (currency first), for example "CNY +100.00", "CNY -12.50", or "" when nothing changed.</summary>
     public string Change(decimal amount) =>
         amount == 0 ? "" : Display.Amount(Currency, (amount > 0 ? "+" : "-") + Math.Abs(amount).ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture));

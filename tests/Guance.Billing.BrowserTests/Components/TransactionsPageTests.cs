@@ -22,14 +22,14 @@ public sealed class TransactionsPageTests : ConsoleContext
         var page = Render<TransactionsPage>();
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=transactions] tbody tr").Count));
-        var recharge = page.FindAll("[data-testid=transactions] tbody tr")[0].TextContent;
-        Assert.Contains("2026-11-02 09:30", recharge);
-        Assert.Contains("Recharge", recharge);
-        Assert.Contains("CNY\u00A0+80.00", recharge);
-        Assert.Contains("CNY\u00A0-20.00", recharge);
-        var charge = page.FindAll("[data-testid=transactions] tbody tr")[1].TextContent;
-        Assert.Contains("CNY\u00A0-12.34", charge);
-        Assert.Contains("CNY\u00A0+0.01", charge);
+        var recharge = page.FindAll("[data-testid=transactions] tbody tr")[0];
+        Assert.Contains("2026-11-02 09:30", recharge.TextContent);
+        Assert.Contains("Recharge", recharge.TextContent);
+        // One column names the balances that changed, and only those.
+        Assert.Equal(["Time", "Kind", "What", "Amount", "Balances changed"], page.FindAll("[data-testid=transactions] thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal(["Cash CNY\u00A0+80.00", "Arrears CNY\u00A0-20.00"], recharge.QuerySelectorAll("[data-testid=change]").Select(c => c.TextContent.Trim()));
+        var charge = page.FindAll("[data-testid=transactions] tbody tr")[1];
+        Assert.Equal(["Vouchers CNY\u00A0-12.34", "Arrears CNY\u00A0+0.01"], charge.QuerySelectorAll("[data-testid=change]").Select(c => c.TextContent.Trim()));
 
         page.Find("[data-testid=export-csv]").Click();
         page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));

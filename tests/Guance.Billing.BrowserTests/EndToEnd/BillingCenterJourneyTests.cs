@@ -53,6 +53,10 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         var entry = page.Locator("[data-testid=transactions] tbody tr").First;
         await Assertions.Expect(entry).ToContainTextAsync("Recharge");
         await Assertions.Expect(entry).ToContainTextAsync("CNY +500.00");
+        // Beside the menu, at 1,280 px, the table fits: it does not scroll sideways inside itself.
+        var table = page.Locator("[data-testid=transactions] .mud-table-container");
+        Assert.True(await table.EvaluateAsync<bool>("t => t.scrollWidth <= t.clientWidth"),
+            $"the income-and-expenditure table scrolls sideways: {await table.EvaluateAsync<int>("t => t.scrollWidth")} px in {await table.EvaluateAsync<int>("t => t.clientWidth")}");
         await tab.ScreenshotAsync("income-and-expenditure");
         await page.Locator("[data-testid=billing-center-menu]").GetByText("Wallet").ClickAsync();
         await Assertions.Expect(tab.ByTestId("cash")).ToHaveTextAsync("CNY 500.00");
