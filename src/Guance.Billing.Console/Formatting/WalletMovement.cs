@@ -26,13 +26,18 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
 
     /// <summary>The CSV header; the time column names its zone (<paramref name="zone"/>, "UTC+8"), since its values carry none.</summary>
     public static string[] CsvHeader(string zone) =>
-        [$"time ({zone})", "kind", "amount", "currency", "cash", "vouchers", "prepaid_cards", "arrears", "reference", "description", "transaction_id"];
+        [$"time ({zone})", "kind", "what", "amount", "currency", "cash", "vouchers", "prepaid_cards", "arrears", "reference", "description", "transaction_id"];
 
-    /// <summary>The CSV row: exact amounts (invariant, two decimals, no grouping) with their currency.</summary>
-    public IEnumerable<string> CsvRow(TimeZoneInfo zone) =>
+    /// <summary>
+    /// The CSV row: what the movement is about as the screen says it (<paramref name="what"/>: a charge names its
+    /// workspace, where the host's description has its id), and exact amounts (invariant, two decimals, no grouping) with their currency.
+    /// </summary>
+    public IEnumerable<string> CsvRow(TimeZoneInfo zone, string what) =>
     [
         Display.LocalTime(Transaction.CreateTime, zone),
         Names.Of(Transaction.Kind),
+        // The screen's no-break spaces (inside amounts) are plain in a file.
+        what.Replace('\u00A0', ' '),
         Exact(Transaction.Amount.ToDecimal()),
         Currency,
         Exact(Cash),

@@ -36,9 +36,9 @@ public sealed class TransactionsPageTests : ConsoleContext
         var (fileName, contentType, csv) = SavedFile(downloads);
         Assert.Equal(("income-and-expenditure.csv", "text/csv;charset=utf-8"), (fileName, contentType));
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("time (UTC+8),kind,amount,currency,cash,vouchers,prepaid_cards,arrears,reference,description,transaction_id", lines[0]);
-        Assert.Equal("2026-11-02 09:30,Recharge,100.00,CNY,80.00,0.00,0.00,-20.00,pay-1,\"Bank transfer, ref 7\",txn_1", lines[1]);
-        Assert.Equal("2026-11-02 09:30,Charge,12.35,CNY,0.00,-12.34,0.00,0.01,db_1,,txn_2", lines[2]);
+        Assert.Equal("time (UTC+8),kind,what,amount,currency,cash,vouchers,prepaid_cards,arrears,reference,description,transaction_id", lines[0]);
+        Assert.Equal("2026-11-02 09:30,Recharge,\"Bank transfer, ref 7\",100.00,CNY,80.00,0.00,0.00,-20.00,pay-1,\"Bank transfer, ref 7\",txn_1", lines[1]);
+        Assert.Equal("2026-11-02 09:30,Charge,,12.35,CNY,0.00,-12.34,0.00,0.01,db_1,,txn_2", lines[2]);
         // The screen's no-break space between currency and figure stays on the screen: a spreadsheet reads plain text.
         Assert.DoesNotContain('\u00A0', csv);
     }
@@ -137,6 +137,11 @@ public sealed class TransactionsPageTests : ConsoleContext
         page.WaitForAssertion(() => Assert.Equal("Daily bill of 2026-11-30 (UTC+8) of workspace Production", page.Find("[data-testid=subject]").TextContent.Trim()));
         Assert.Equal("db_01kbill", page.Find("[data-testid=transactions] [data-testid=secondary-id]").TextContent.Trim());
         Assert.DoesNotContain("ws_01kprod", page.Find("[data-testid=transactions] tbody").TextContent);
+        // The CSV says it as the screen does, beside the host's description.
+        var downloads = Downloads();
+        page.Find("[data-testid=export-range-csv]").Click();
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        Assert.Equal("Daily bill of 2026-11-30 (UTC+8) of workspace Production", SavedFile(downloads).Text.Split("\r\n")[1].Split(',')[2]);
         Assert.Equal([(2026, 12), (2026, 11)], Host.CallsOf<ListDailyBillsRequest>("SettlementService/ListDailyBills").Select(r => (r.Year, r.Month)));
         Assert.All(Host.CallsOf<ListDailyBillsRequest>("SettlementService/ListDailyBills"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
     }
@@ -171,6 +176,11 @@ public sealed class TransactionsPageTests : ConsoleContext
         Assert.Equal("Prepaid card of CNY\u00A01,000.00, bought 2026-11-02: expired", subjects[0]);
         Assert.Equal("Full reduction voucher of CNY\u00A0100.00, from 2026-11-02, with the card of CNY\u00A01,000.00", subjects[1]);
         Assert.Equal(["card_01kcard", "vch_01kfr"], page.FindAll("[data-testid=transactions] [data-testid=secondary-id]").Select(s => s.TextContent.Trim()));
+        // The CSV of the page names them as well, with plain spaces.
+        var downloads = Downloads();
+        page.Find("[data-testid=export-csv]").Click();
+        page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
+        Assert.Contains(",\"Prepaid card of CNY 1,000.00, bought 2026-11-02: expired\",", SavedFile(downloads).Text, StringComparison.Ordinal);
     }
 
     [Fact]
