@@ -61,6 +61,37 @@ public sealed class LedgerConcurrencyGuardTests
     }
 
     [Fact]
+    public async Task A_balance_moved_under_a_wallet_write_fails_that_write_which_is_made_again_from_what_is_stored()
+    {
+        await using var bed = await WalletTestBed.CreateAsync();
+        var account = await bed.RegisterAsync();
+        await bed.RechargeAsync(account, 10_000);
+        var cashId = LedgerAccountKinds.SingletonId(account, LedgerAccountKind.Cash);
+        var attempts = 0;
+
+        await bed.InScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<BillingDbContext>();
+            await s.GetRequiredService<WalletLedger>().WriteAsync(account, async book =>
+            {
+                if (++attempts == 1)
+                {
+                    // A writer that skipped the wallet lock moves the cash after this book loaded it.
+                    await db.LedgerAccounts.Where(a => a.Id == cashId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance + 1));
+                }
+                var transaction = book.Start(TransactionKind.Recharge, "test:moved-under", "moved-under", 500, "fingerprint");
+                book.Move(transaction, book[LedgerAccountKind.PaymentsReceived], book[LedgerAccountKind.Cash], 500);
+                return transaction;
+            }, CancellationToken.None);
+        });
+
+        // The first write was refused and rolled back, the one cent with it; the second made the recharge once.
+        Assert.Equal(2, attempts);
+        Assert.Equal(10_500, (await bed.WalletAsync(account)).Cash);
+        await bed.AssertLedgerCleanAsync();
+    }
+
+    [Fact]
     public async Task The_database_refuses_a_negative_cash_or_lot_balance_and_positive_arrears()
     {
         await using var bed = await WalletTestBed.CreateAsync();
