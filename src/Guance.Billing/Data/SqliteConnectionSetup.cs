@@ -18,13 +18,21 @@ namespace Guance.Billing.Data;
 /// pages, not SQLite's 1,000. A commit of charges spread over many accounts writes some thousand pages, so at 1,000
 /// every such commit also copied its pages back; with more between checkpoints, a page written by many commits
 /// (a wallet's, a balance's) is copied once for all of them.</item>
+/// <item>It truncates the write-ahead log back to <see cref="JournalSizeLimitBytes"/> after a checkpoint that emptied
+/// it: SQLite otherwise keeps the file at the largest size it ever reached (a long read holds checkpoints back, and
+/// the log grows meanwhile).</item>
 /// </list>
-/// docs/performance.md has the figures of both.
+/// docs/performance.md has the figures of the first two.
 /// </summary>
 internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
     /// <summary>Pages of the write-ahead log (4 KiB each) that start a checkpoint: the log file typically grows to about 40 MiB.</summary>
     public const int CheckpointPages = 10_000;
+
+    /// <summary>The size the write-ahead log file is cut back to, when larger, once a checkpoint emptied it: 64 MiB.</summary>
+    public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
+
+    private static readonly string JournalSizeLimit = "PRAGMA journal_size_limit = " + JournalSizeLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static readonly SqliteConnectionSetup Instance = new();
 
@@ -34,6 +42,7 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
         {
             SqliteException.ThrowExceptionForRC(raw.sqlite3_busy_timeout(handle, sqlite.DefaultTimeout * 1000), handle);
             SqliteException.ThrowExceptionForRC(raw.sqlite3_wal_autocheckpoint(handle, CheckpointPages), handle);
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_exec(handle, JournalSizeLimit), handle);
         }
     }
 
