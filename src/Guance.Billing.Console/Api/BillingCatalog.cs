@@ -21,6 +21,10 @@ public sealed class BillingCatalog(ConsoleApi api)
         return _items;
     }
 
+    /// <summary>How a day of the item is counted: the largest hour of a level such as time series, the sum of a flow's hours.</summary>
+    public DailyAggregation AggregationOf(BillingItem item) =>
+        _items is not null && _items.TryGetValue(item, out var info) ? info.DailyAggregation : DailyAggregation.Sum;
+
     /// <summary>The item's name, for example "Time series".</summary>
     public string NameOf(BillingItem item) =>
         _items is not null && _items.TryGetValue(item, out var info) ? info.DisplayName : item.ToString();

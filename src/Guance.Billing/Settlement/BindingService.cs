@@ -21,7 +21,7 @@ public sealed class BindingService(
         Caller caller, string workspaceId, string? bindingCode, CancellationToken cancellationToken)
     {
         var validator = new RequestValidator().Check(BindingCodeManager.IsWellFormed(bindingCode), "binding_code",
-            "must be a binding code such as K7QM-3XPA-9WRT, made by the new billing-center account on its Binding codes page (CreateBindingCode)");
+            "must be a binding code such as K7QM-3XPA-9WRT, made by the new billing-center account on its Binding codes page");
         var grant = await access.AuthorizeAsync(caller, workspaceId, WorkspacePermission.ManageBilling, cancellationToken, validator);
         var workspace = grant.Workspace;
         WorkspaceManager.EnsureActive(workspace);

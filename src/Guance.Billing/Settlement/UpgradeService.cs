@@ -24,7 +24,7 @@ public sealed class UpgradeService(
         Caller caller, string workspaceId, string? bindingCode, string? cloudAccountId, CancellationToken cancellationToken)
     {
         var validator = new RequestValidator().Check(BindingCodeManager.IsWellFormed(bindingCode), "binding_code",
-            "must be a binding code such as K7QM-3XPA-9WRT, made by the paying billing-center account on its Binding codes page (CreateBindingCode)");
+            "must be a binding code such as K7QM-3XPA-9WRT, made by the paying billing-center account on its Binding codes page");
         if (!string.IsNullOrEmpty(cloudAccountId))
         {
             validator.Id(cloudAccountId, "cloud_account_id", "ca");

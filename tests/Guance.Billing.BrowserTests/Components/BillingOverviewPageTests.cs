@@ -57,7 +57,7 @@ public sealed class BillingOverviewPageTests : ConsoleContext
         Assert.Equal(["Recharge", "Billing center", "Settlement method", "Change binding"],
             page.FindAll("[data-testid=action]").Select(a => a.TextContent.Trim()));
         Assert.Equal(
-            ["billing-center/wallet#recharge", "billing-center/wallet", $"billing-center/workspaces?workspace={WorkspaceId}", $"workspaces/{WorkspaceId}/billing/binding"],
+            ["billing-center/wallet#recharge", "billing-center/wallet", $"workspaces/{WorkspaceId}/billing/settlement", $"workspaces/{WorkspaceId}/billing/binding"],
             page.FindAll("[data-testid=action]").Select(a => a.GetAttribute("href")));
         Assert.All(page.FindAll("[data-testid=action]"), a => Assert.Null(a.GetAttribute("disabled")));
     }
@@ -73,6 +73,7 @@ public sealed class BillingOverviewPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Equal("CNY\u00A01.00", page.Find("[data-testid=cash]").TextContent.Trim()));
         Assert.Empty(page.FindAll("[data-testid=actions]"));
+        Assert.StartsWith("Only the workspace's Owner upgrades it", page.Find("[data-testid=owner-only]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Empty(page.FindAll("button, a.mud-button-root"));
     }
 

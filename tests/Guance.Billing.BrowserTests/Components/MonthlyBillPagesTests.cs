@@ -27,6 +27,9 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         Assert.Equal(("2026-11", "billing-center/monthly-bills/mb_11"), (links[0].TextContent.Trim(), links[0].GetAttribute("href")));
         Assert.Equal("2026-10", links[1].TextContent.Trim());
         Assert.Contains("CNY\u00A01,234.56", page.Find("[data-testid=monthly-bills] tbody tr").TextContent);
+        // What paid the month, in one column: the sources that paid some of it, and only those.
+        Assert.Equal(["Vouchers CNY\u00A034.56", "Cash CNY\u00A01,200.00"],
+            page.Find("[data-testid=monthly-bills] tbody tr").QuerySelectorAll("[data-testid=paid-by]").Select(p => p.TextContent.Trim()));
         Assert.All(Host.CallsOf<ListMonthlyBillsRequest>("MonthlyBillService/ListMonthlyBills"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
     }
 

@@ -35,6 +35,30 @@ public sealed class UsageStatisticsPageTests : ConsoleContext
         Assert.Contains("Today at the site is 2026-11-20 (UTC+8); figures as of 2026-11-20 09:00 UTC+8.", page.Find("[data-testid=as-of]").TextContent);
     }
 
+    [Fact]
+    public async Task A_commercial_workspace_has_no_quota_column_and_a_level_is_said_to_be_one()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner, Plan.Commercial);
+        Host.On<GetUsageStatisticsRequest, GetUsageStatisticsResponse>("UsageService/GetUsageStatistics", _ => new GetUsageStatisticsResponse
+        {
+            Today = new BillingDay { Year = 2026, Month = 11, Day = 20 },
+            AsOfTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 20, 1, 0, 0, TimeSpan.Zero)),
+            Items =
+            {
+                new ItemUsageStatistics { Item = BillingItem.TimeSeries, Today = 2_000, Yesterday = 2_500, MonthToDate = 40_000 },
+                new ItemUsageStatistics { Item = BillingItem.Logs, Today = 1_000_000 },
+            },
+        });
+
+        var page = Render<UsageStatisticsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForElements("[data-testid=usage-statistics] tbody tr");
+        Assert.Equal(["Item", "Today so far", "Yesterday", "Month to date"], page.FindAll("[data-testid=usage-statistics] thead th").Select(th => th.TextContent.Trim()));
+        Assert.All(page.FindAll("[data-testid=usage-statistics] tbody tr"), row => Assert.Equal(4, row.Children.Length));
+        Assert.StartsWith("Time series counted as a level: a day's figure is its highest hour", page.Find("[data-testid=levels]").TextContent.Trim(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(3_000, 1_000, 33.3)]
     [InlineData(3_000, 0, 0)]

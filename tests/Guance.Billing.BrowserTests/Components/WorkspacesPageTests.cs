@@ -52,8 +52,8 @@ public sealed class WorkspacesPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.Equal("Billing-center account", page.Find("[data-testid=method]").TextContent.Trim()));
         Assert.NotNull(page.Find("[data-testid=method-form]"));
-        // The first day it may change again is a day of the workspace's site (cn1: China time).
-        Assert.Contains("2026-12-01 (UTC+8)", page.Find("[data-testid=next-change-day]").TextContent);
+        // When it last changed, and the first day it may change again: a day of the workspace's site (cn1: China time).
+        Assert.Equal("It was changed on 2026-11-02 09:30 UTC+8; it can be changed again from 2026-12-01 (UTC+8).", page.Find("[data-testid=next-change-day]").TextContent.Trim());
         page.Find("[data-testid=save-method]").Click();
         page.WaitForAssertion(() => Assert.Contains("it can be changed again from 2026-12-01", page.Find("[data-testid=error]").TextContent));
         Assert.DoesNotContain("SETTLEMENT_METHOD_CHANGED_THIS_MONTH", page.Markup);
@@ -67,6 +67,7 @@ public sealed class WorkspacesPageTests : ConsoleContext
     {
         WorkspaceId = WorkspaceId, Plan = Plan.Commercial, BillingAccountId = BillingAccountId, Method = method,
         AllowedMethods = { SettlementMethod.BillingCenter, SettlementMethod.AlibabaCloud },
+        MethodChangeTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 2, 1, 30, 0, TimeSpan.Zero)),
         NextMethodChangeDay = new BillingDay { Year = 2026, Month = 12, Day = 1 },
     };
 }

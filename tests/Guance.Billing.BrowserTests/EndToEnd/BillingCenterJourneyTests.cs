@@ -53,10 +53,7 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         var entry = page.Locator("[data-testid=transactions] tbody tr").First;
         await Assertions.Expect(entry).ToContainTextAsync("Recharge");
         await Assertions.Expect(entry).ToContainTextAsync("CNY +500.00");
-        // Beside the menu, at 1,280 px, the table fits: it does not scroll sideways inside itself.
-        var table = page.Locator("[data-testid=transactions] .mud-table-container");
-        Assert.True(await table.EvaluateAsync<bool>("t => t.scrollWidth <= t.clientWidth"),
-            $"the income-and-expenditure table scrolls sideways: {await table.EvaluateAsync<int>("t => t.scrollWidth")} px in {await table.EvaluateAsync<int>("t => t.clientWidth")}");
+        await AssertTableFitsAsync(page, "transactions");
         await tab.ScreenshotAsync("income-and-expenditure");
         await page.Locator("[data-testid=billing-center-menu]").GetByText("Wallet").ClickAsync();
         await Assertions.Expect(tab.ByTestId("cash")).ToHaveTextAsync("CNY 500.00");
@@ -108,6 +105,7 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         var monthText = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var link = page.Locator("[data-testid=monthly-bill-link]", new() { HasText = monthText });
         await link.WaitForAsync();
+        await AssertTableFitsAsync(page, "monthly-bills");
         await tab.ScreenshotAsync("monthly-bills");
         await link.ClickAsync();
         await Assertions.Expect(tab.ByTestId("bill-total")).ToHaveTextAsync("CNY " + bill.Total.ToDecimal().ToString("#,##0.00", CultureInfo.InvariantCulture));
@@ -143,5 +141,13 @@ public sealed class BillingCenterJourneyTests(ConsoleHost console)
         await host.Api(owner).Settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = workspace.WorkspaceId, BindingCode = code });
         var collector = (await host.Api(owner).Workspaces.CreateCollectorTokenAsync(new CreateCollectorTokenRequest { WorkspaceId = workspace.WorkspaceId, DisplayName = "hosts" })).Token;
         return (workspace.WorkspaceId, collector);
+    }
+
+    /// <summary>Beside the menu, at 1,280 px, the table fits: it does not scroll sideways inside itself.</summary>
+    private static async Task AssertTableFitsAsync(IPage page, string testId)
+    {
+        var table = page.Locator($"[data-testid={testId}] .mud-table-container");
+        var (scroll, client) = (await table.EvaluateAsync<int>("t => t.scrollWidth"), await table.EvaluateAsync<int>("t => t.clientWidth"));
+        Assert.True(scroll <= client, $"the {testId} table scrolls sideways: {scroll} px in {client}");
     }
 }

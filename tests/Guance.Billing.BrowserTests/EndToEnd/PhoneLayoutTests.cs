@@ -196,22 +196,33 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         {
             Username = username, Password = ConsoleHost.Password, Email = $"{username}@example.com", DisplayName = "Acme Finance",
         })).BillingAccount.BillingAccountId;
-        // Amounts with every digit group a phone must show whole.
-        await host.Operator.BillingAccounts.IssuePrepaidCardAsync(new IssuePrepaidCardRequest
+        // A charge of the empty wallet leaves arrears, which the recharge below pays first: a movement of two balances.
+        await host.Operator.BillingAccounts.ChargeAsync(new ChargeRequest
         {
-            BillingAccountId = accountId, FaceValue = MoneyAmounts.FromDecimal(1_234_500m), ExpireTime = Timestamp.FromDateTimeOffset((await console.NowAsync()).AddYears(1)),
-            RequestId = "phone-card-" + accountId, PaymentReference = "transfer-1",
+            BillingAccountId = accountId, Reference = "phone-charge-" + accountId, Lines = { new ChargeLine { ItemCode = "logs", Amount = MoneyAmounts.FromDecimal(12.34m) } },
         });
         await host.Operator.BillingAccounts.RechargeAsync(new RechargeRequest
         {
             BillingAccountId = accountId, Amount = MoneyAmounts.FromDecimal(9_876_543.21m), RequestId = Guid.NewGuid().ToString(),
             PaymentMethod = PaymentMethod.BankTransfer, PaymentReference = "TRANSFER-2",
         });
+        // Amounts with every digit group a phone must show whole (the card after the recharge, which would pay the arrears otherwise).
+        await host.Operator.BillingAccounts.IssuePrepaidCardAsync(new IssuePrepaidCardRequest
+        {
+            BillingAccountId = accountId, FaceValue = MoneyAmounts.FromDecimal(1_234_500m), ExpireTime = Timestamp.FromDateTimeOffset((await console.NowAsync()).AddYears(1)),
+            RequestId = "phone-card-" + accountId, PaymentReference = "transfer-1",
+        });
         await using var tab = await console.OpenAsync(nameof(On_a_phone_income_and_expenditure_and_the_invoiceable_amounts_name_every_figure), width: 390, height: 844);
         await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/transactions");
 
-        await Assertions.Expect(tab.Page.Locator("[data-testid=transactions] tbody tr").First).ToContainTextAsync("CNY +9,876,543.21");
+        var recharge = tab.Page.Locator("[data-testid=transactions] tbody tr", new() { HasText = "Recharge" });
+        await Assertions.Expect(recharge).ToContainTextAsync("CNY +9,876,530.87");
         await AssertEveryFigureReadableAsync(tab, "transactions");
+        // Each balance it changed on a line of its own, not run together.
+        var changes = recharge.Locator("[data-testid=change]");
+        // Arrears are what is owed: paying them is a change of -12.34.
+        await Assertions.Expect(changes).ToHaveTextAsync(["Cash CNY +9,876,530.87", "Arrears CNY -12.34"]);
+        Assert.True((await changes.Nth(1).BoundingBoxAsync())!.Y > (await changes.Nth(0).BoundingBoxAsync())!.Y, "the two balance changes share a line");
         // The pages and the two exports: each button whole, within the screen.
         await AssertFormFitsAsync(tab, "pager", fields: false);
         await tab.ScreenshotAsync("income-and-expenditure", fullPage: false);
@@ -310,16 +321,16 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
     [Fact]
     public async Task On_a_phone_the_settlement_method_form_fits_the_screen_each_field_the_whole_width()
     {
-        var (email, _, workspaceId, username) = await CommercialWorkspaceAsync("phone-method");
+        var (email, _, workspaceId, _) = await CommercialWorkspaceAsync("phone-method");
         await using var tab = await console.OpenAsync(nameof(On_a_phone_the_settlement_method_form_fits_the_screen_each_field_the_whole_width), width: 390, height: 844);
         await tab.SignInAsync(email, ConsoleHost.Password);
-        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, "billing-center/workspaces");
 
-        // A cloud method shows the second select, the cloud account, beside the first on a laptop.
-        await tab.Page.GotoAsync($"billing-center/workspaces?workspace={workspaceId}");
+        // The Owner's own page, from the console alone (no billing-center session): a cloud method asks for the cloud
+        // account's ID in a second field, beside the first on a laptop.
+        await tab.Page.GotoAsync($"workspaces/{workspaceId}/billing/settlement");
         await tab.ByTestId("method-select").ClickAsync();
         await tab.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Alibaba Cloud account" }).ClickAsync();
-        await Assertions.Expect(tab.ByTestId("cloud-account-select")).ToBeVisibleAsync();
+        await Assertions.Expect(tab.Input("cloud-account-id")).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(tab, "settlement method");
         await AssertFormFitsAsync(tab, "method-form");
         await tab.ScreenshotAsync("settlement-method", fullPage: false);

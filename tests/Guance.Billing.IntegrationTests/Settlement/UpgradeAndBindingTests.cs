@@ -173,8 +173,9 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest()), "workspace_id", "binding_code");
         await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest { WorkspaceId = "ws_x", BindingCode = "K7QM-3XPA" }),
             "workspace_id", "binding_code");
-        // 0, 1, I and O are not in the alphabet of binding codes.
-        await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(Upgrade(workspace, "K7QM-3XPA-9WR0")), "binding_code");
+        // 0, 1, I and O are not in the alphabet of binding codes. The Owner is told where a code comes from, in words (no RPC name).
+        var malformed = await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(Upgrade(workspace, "K7QM-3XPA-9WR0")), "binding_code");
+        Assert.EndsWith("made by the paying billing-center account on its Binding codes page", malformed.FieldViolations.Single().Description, StringComparison.Ordinal);
         await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(Upgrade(workspace, new string('A', 40))), "binding_code");
         await RpcAssert.InvalidFields(() => settlement.UpgradeToCommercialAsync(new UpgradeToCommercialRequest
         {
