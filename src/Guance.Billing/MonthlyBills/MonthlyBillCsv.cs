@@ -16,11 +16,13 @@ public sealed record CsvChunk(ReadOnlyMemory<byte> Data, int Rows);
 /// the bill sums (the account's bills of the month), by workspace, day and item. Read from the
 /// database a page at a time (keyset over the workspaces of the bill, then over (day, item) of one
 /// workspace, along the unique index of daily bills), so that memory stays the same whatever the
-/// size of the bill. Amounts are exact: cents with two decimals, unit prices in CNY to the micro.
+/// size of the bill. Amounts are exact: cents with two decimals, unit prices in CNY to the micro. The last two
+/// columns name the workspace (as it is called now, as GetMonthlyBill does) and the item for people; a name that holds a
+/// comma, a quote or a line break is quoted (RFC 4180).
 /// </summary>
 public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills)
 {
-    public const string Header = "workspace_id,site_code,billing_day,item,quantity,units,unit_price,amount,daily_bill_id";
+    public const string Header = "workspace_id,site_code,billing_day,item,quantity,units,unit_price,amount,daily_bill_id,workspace_name,item_name";
 
     private const int WorkspacesPerPage = 100;
     private const int RowsPerPage = 1000;
@@ -59,10 +61,13 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
             var afterWorkspace = "";
             while (true)
             {
-                var workspaces = await db.MonthlyBillWorkspaces.AsNoTracking()
-                    .Where(w => w.MonthlyBillId == bill.Id && string.Compare(w.WorkspaceId, afterWorkspace) > 0)
-                    .OrderBy(w => w.WorkspaceId)
-                    .Select(w => new { w.WorkspaceId, w.SiteCode })
+                var workspaces = await (
+                        from billed in db.MonthlyBillWorkspaces.AsNoTracking()
+                        where billed.MonthlyBillId == bill.Id && string.Compare(billed.WorkspaceId, afterWorkspace) > 0
+                        join workspace in db.Workspaces.AsNoTracking() on billed.WorkspaceId equals workspace.Id into named
+                        from workspace in named.DefaultIfEmpty()
+                        orderby billed.WorkspaceId
+                        select new { billed.WorkspaceId, billed.SiteCode, Name = workspace == null ? "" : workspace.Name })
                     .Take(WorkspacesPerPage)
                     .ToListAsync(cancellationToken);
                 if (workspaces.Count == 0)
@@ -87,7 +92,7 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
                                 read++;
                                 day = reader.GetFieldValue<DateOnly>(0);
                                 item = reader.GetInt32(1);
-                                AppendRow(text, workspace.WorkspaceId, workspace.SiteCode, day, item,
+                                AppendRow(text, workspace.WorkspaceId, workspace.SiteCode, workspace.Name, day, item,
                                     reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6));
                                 rows++;
                             }
@@ -122,10 +127,11 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
         return chunk;
     }
 
-    private static void AppendRow(StringBuilder text, string workspaceId, string siteCode, DateOnly day, int item,
+    private static void AppendRow(StringBuilder text, string workspaceId, string siteCode, string workspaceName, DateOnly day, int item,
         long quantity, long unitsHundredths, long unitPriceMicros, long amount, string dailyBillId)
     {
-        var code = BillingItems.Find(item)?.Code ?? item.ToString(CultureInfo.InvariantCulture);
+        var known = BillingItems.Find(item);
+        var code = known?.Code ?? item.ToString(CultureInfo.InvariantCulture);
         text.Append(workspaceId).Append(',').Append(siteCode).Append(',')
             .Append(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
             .Append(code).Append(',')
@@ -133,8 +139,14 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
             .Append(Decimals(unitsHundredths, 2)).Append(',')
             .Append(Decimals(unitPriceMicros, 6)).Append(',')
             .Append(Decimals(amount, 2)).Append(',')
-            .Append(dailyBillId).Append('\n');
+            .Append(dailyBillId).Append(',')
+            .Append(Field(workspaceName)).Append(',')
+            .Append(Field(known?.DisplayName ?? code)).Append('\n');
     }
+
+    /// <summary>A text field: as it is, or quoted with its quotes doubled when it holds a comma, a quote or a line break.</summary>
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>An integer of 10^-<paramref name="scale"/> units as exact decimal text, e.g. 360 at scale 2 → "3.60".</summary>
     public static string Decimals(long value, int scale)

@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Guance.Billing.IntegrationTests.MonthlyBills;
 
 /// <summary>One parsed row of a monthly bill's CSV.</summary>
-public sealed record CsvRow(string WorkspaceId, string SiteCode, string Day, string Item, long Quantity, string Units, string UnitPrice, long AmountCents, string DailyBillId);
+public sealed record CsvRow(
+    string WorkspaceId, string SiteCode, string Day, string Item, long Quantity, string Units, string UnitPrice, long AmountCents, string DailyBillId,
+    string WorkspaceName, string ItemName);
 
 /// <summary>Monthly bills through the API, their CSV, and daily bills seeded straight into the database.</summary>
 public static class MonthlyBillKit
@@ -35,9 +37,48 @@ public static class MonthlyBillKit
 
     public static CsvRow ParseRow(string line)
     {
-        var f = line.Split(',');
-        Assert.Equal(9, f.Length);
-        return new CsvRow(f[0], f[1], f[2], f[3], long.Parse(f[4], CultureInfo.InvariantCulture), f[5], f[6], ParseCents(f[7]), f[8]);
+        var f = Fields(line);
+        Assert.Equal(11, f.Count);
+        return new CsvRow(f[0], f[1], f[2], f[3], long.Parse(f[4], CultureInfo.InvariantCulture), f[5], f[6], ParseCents(f[7]), f[8], f[9], f[10]);
+    }
+
+    /// <summary>The fields of one CSV row, a quoted one unquoted (RFC 4180: its quotes doubled).</summary>
+    private static List<string> Fields(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"')
+            {
+                if (i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else
+                {
+                    quoted = false;
+                }
+            }
+            else if (!quoted && c == '"' && field.Length == 0)
+            {
+                quoted = true;
+            }
+            else if (!quoted && c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+        fields.Add(field.ToString());
+        return fields;
     }
 
     /// <summary>The whole CSV (small bills only): its header and rows.</summary>
