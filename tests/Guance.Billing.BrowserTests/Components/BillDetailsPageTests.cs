@@ -63,6 +63,30 @@ public sealed class BillDetailsPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task The_months_to_choose_begin_with_the_upgrades()
+    {
+        await SignInAsync();
+        // Upgraded on 2026-09-30 at 17:00 UTC: October 1 at the site (UTC+8).
+        Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace", _ => new GetWorkspaceResponse
+        {
+            Workspace = new Workspace
+            {
+                WorkspaceId = WorkspaceId, Name = "Production", SiteCode = "cn1", CallerRole = WorkspaceRole.Owner, Plan = Plan.Commercial, State = WorkspaceState.Active,
+                UpgradeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 9, 30, 17, 0, 0, TimeSpan.Zero)),
+            },
+        });
+        SummaryOfNovember();
+        Host.On<ListDailyBillsRequest, ListDailyBillsResponse>("SettlementService/ListDailyBills", _ => new ListDailyBillsResponse());
+
+        var popovers = Render<MudBlazor.MudPopoverProvider>();
+        var page = Render<BillDetailsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        page.WaitForElement("[data-testid=daily-bills]");
+        await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<DateOnly>>().Instance.OpenMenu());
+
+        popovers.WaitForAssertion(() => Assert.Equal(["2026-11", "2026-10"], popovers.FindAll(".mud-list-item").Select(i => i.TextContent.Trim())));
+    }
+
+    [Fact]
     public async Task A_lines_units_are_grouped_as_its_quantity_is()
     {
         await SignInAsync();

@@ -34,7 +34,7 @@ public sealed class TransactionsPageTests : ConsoleContext
         page.Find("[data-testid=export-csv]").Click();
         page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
         var (fileName, contentType, csv) = SavedFile(downloads);
-        Assert.Equal(("income-and-expenditure.csv", "text/csv;charset=utf-8"), (fileName, contentType));
+        Assert.Equal(("income-and-expenditure-all-page-1.csv", "text/csv;charset=utf-8"), (fileName, contentType));
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("time (UTC+8),kind,what,amount,currency,cash,vouchers,prepaid_cards,arrears,reference,description,transaction_id", lines[0]);
         Assert.Equal("2026-11-02 09:30,Recharge,\"Bank transfer, ref 7\",100.00,CNY,80.00,0.00,0.00,-20.00,pay-1,\"Bank transfer, ref 7\",txn_1", lines[1]);
@@ -84,6 +84,11 @@ public sealed class TransactionsPageTests : ConsoleContext
         // 2026-11-01 00:00 in China.
         Assert.Equal(new DateTimeOffset(2026, 10, 31, 16, 0, 0, TimeSpan.Zero),
             Host.CallsOf<ListTransactionsRequest>("BillingAccountService/ListTransactions").Last().StartTime.ToDateTimeOffset());
+        // Each export's file is named by its range, so that two exports do not take each other's name.
+        page.Find("[data-testid=export-range-csv]").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, downloads.Invocations["saveFile"].Count));
+        Assert.Equal(["income-and-expenditure-all.csv", "income-and-expenditure-2026-11-01-to-now.csv"],
+            downloads.Invocations["saveFile"].Select(call => (string)call.Arguments[0]!));
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class UsageAnalysisPageTests : ConsoleContext
         {
             Today = new BillingDay { Year = 2026, Month = 11, Day = 20 },
             AsOfTime = Timestamp.FromDateTimeOffset(AsOf),
+            // Upgraded on 2026-11-19 at 10:00 at the site.
+            CountedSinceTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 19, 2, 0, 0, TimeSpan.Zero)),
         });
         Host.On<ListUsagePointsRequest, ListUsagePointsResponse>("UsageService/ListUsagePoints", r => new ListUsagePointsResponse
         {
@@ -38,6 +40,8 @@ public sealed class UsageAnalysisPageTests : ConsoleContext
         var page = Render<UsageAnalysisPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
         page.WaitForAssertion(() => Assert.Equal("Time series, per hour (UTC+8): peak 3,000", page.Find("[data-testid=headline]").TextContent.Trim()));
+        // The range begins before the upgrade: its hours there are not usage of zero, and the page says so.
+        Assert.Equal("Usage before the upgrade at 2026-11-19 10:00 UTC+8 is not shown: the experience period is not billed.", page.Find("[data-testid=before-upgrade]").TextContent.Trim());
         // Yesterday and today, from the site's midnight (the chart ends at the present hour: ChartArithmeticTests).
         var asked = Host.CallsOf<ListUsagePointsRequest>("UsageService/ListUsagePoints").Single();
         Assert.Equal(new DateTimeOffset(2026, 11, 19, 0, 0, 0, TimeSpan.FromHours(8)), asked.StartTime.ToDateTimeOffset());
@@ -54,6 +58,11 @@ public sealed class UsageAnalysisPageTests : ConsoleContext
         await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<BillingItem>>().Instance.ValueChanged.InvokeAsync(BillingItem.Logs));
 
         page.WaitForAssertion(() => Assert.Equal("Logs, per hour (UTC+8): 1,200 in total", page.Find("[data-testid=headline]").TextContent.Trim()));
+
+        // Today alone begins after the upgrade: nothing to say.
+        await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudDateRangePicker>().Instance.DateRangeChanged.InvokeAsync(
+            new MudBlazor.DateRange(new DateTime(2026, 11, 20), new DateTime(2026, 11, 20))));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=before-upgrade]")));
     }
 
     [Fact]
