@@ -34,6 +34,12 @@ public sealed class InvoicesPageTests : ConsoleContext
                     SourceId = "card_1", Kind = InvoiceSourceKind.PrepaidCardPurchase, Invoiceable = MoneyAmounts.FromDecimal(500m),
                     Pending = MoneyAmounts.FromDecimal(0m), Invoiced = MoneyAmounts.FromDecimal(100m), Remaining = MoneyAmounts.FromDecimal(400m),
                 },
+                // A month that vouchers paid whole: nothing to invoice, nothing asked or invoiced.
+                new InvoiceableSource
+                {
+                    SourceId = "mb_vouchers", Kind = InvoiceSourceKind.MonthlyBill, Year = 2026, Month = 10, Invoiceable = MoneyAmounts.FromDecimal(0m),
+                    Pending = MoneyAmounts.FromDecimal(0m), Invoiced = MoneyAmounts.FromDecimal(0m), Remaining = MoneyAmounts.FromDecimal(0m),
+                },
             },
         });
         Host.On<ListInvoicesRequest, ListInvoicesResponse>("InvoiceService/ListInvoices", _ => new ListInvoicesResponse { Invoices = { _invoices } });
@@ -49,6 +55,7 @@ public sealed class InvoicesPageTests : ConsoleContext
         var row = page.Find("[data-testid=invoiceable-sources] tr[data-id=card_1]");
         Assert.Contains("CNY\u00A0500.00", row.TextContent, StringComparison.Ordinal);
         Assert.Equal("CNY\u00A0400.00", row.QuerySelector("[data-testid=remaining]")!.TextContent);
+        Assert.Empty(page.FindAll("[data-testid=invoiceable-sources] tr[data-id=mb_vouchers]"));
         PhoneCards.AssertEveryCellNamed(page, "invoiceable-sources");
         PhoneCards.AssertEveryCellNamed(page, "invoice-infos");
         Assert.All(Host.Calls, c => Assert.Equal(BillingCenterToken, c.Token));
