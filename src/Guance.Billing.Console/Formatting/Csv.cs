@@ -2,7 +2,11 @@ using System.Text;
 
 namespace Guance.Billing.Console.Formatting;
 
-/// <summary>CSV (RFC 4180) written in the browser: a field with a comma, a quote or a line break is quoted.</summary>
+/// <summary>
+/// CSV (RFC 4180) written in the browser: a field with a comma, a quote or a line break is quoted. A text that a
+/// spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a carriage return, and is not a number)
+/// begins with an apostrophe instead: names come from other people (a workspace's Owner names it).
+/// </summary>
 public static class Csv
 {
     public static string Write(IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
@@ -32,15 +36,20 @@ public static class Csv
                 text.Append(',');
             }
             first = false;
-            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            var value = IsFormula(field) ? "'" + field : field;
+            if (value.AsSpan().IndexOfAny(",\"\r\n") >= 0)
             {
-                text.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+                text.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             }
             else
             {
-                text.Append(field);
+                text.Append(value);
             }
         }
         text.Append("\r\n");
     }
+
+    private static bool IsFormula(string field) =>
+        field.Length > 0 && "=+-@\t\r".Contains(field[0], StringComparison.Ordinal)
+        && !decimal.TryParse(field, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _);
 }

@@ -19,20 +19,18 @@ public abstract class WorkspaceTicketPageBase : WorkspacePageBase
 
     protected override async Task<ConsoleError?> LoadAsync()
     {
-        var members = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? members = null;
         if (ActsOnTicket)
         {
             var listed = await ApiPage.AllAsync(async token => ApiPage.Of(
                 await Api.CallAsync(a => a.Workspaces.ListMembersAsync(new ListMembersRequest { WorkspaceId = WorkspaceId, PageSize = 1000, PageToken = token })),
                 r => r.Members, r => r.NextPageToken));
-            if (listed.Error is { } error)
+            // The names are a courtesy, but the Owner's actions depend on who is still a member: only the Owner's page fails without them.
+            if (listed.Error is { } error && IsOwner)
             {
                 return error;
             }
-            foreach (var member in listed.Value!)
-            {
-                members[member.UserId] = member.DisplayName.Length > 0 ? member.DisplayName : member.Email;
-            }
+            members = listed.Value?.ToDictionary(m => m.UserId, m => m.DisplayName.Length > 0 ? m.DisplayName : m.Email, StringComparer.Ordinal);
         }
         Tickets = new WorkspaceTickets(Api, Workspace, Zone, Session.User?.UserId ?? "", members);
         return null;

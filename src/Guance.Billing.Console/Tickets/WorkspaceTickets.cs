@@ -10,8 +10,8 @@ namespace Guance.Billing.Console.Tickets;
 /// A workspace's tickets, in the console: every member sees and replies to them; the member who submitted
 /// one closes, cancels, restarts and rates it (docs/domain.md §8).
 /// </summary>
-/// <param name="members">The workspace's members now, each one's name by user id, known to the page of a ticket (empty on the list).</param>
-public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZoneInfo zone, string userId, IReadOnlyDictionary<string, string> members) : TicketScope
+/// <param name="members">The workspace's members now, each one's name by user id, read by the page of a ticket; null on the list, or when they could not be read.</param>
+public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZoneInfo zone, string userId, IReadOnlyDictionary<string, string>? members) : TicketScope
 {
     public override TimeZoneInfo Zone => zone;
 
@@ -31,11 +31,12 @@ public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZo
 
     // The Owner also acts for a submitter who has left the workspace.
     public override bool ActsAsSubmitter(Ticket ticket) =>
-        ticket.CreatedByUserId == userId || (workspace.CallerRole == WorkspaceRole.Owner && !members.ContainsKey(ticket.CreatedByUserId));
+        ticket.CreatedByUserId == userId || (workspace.CallerRole == WorkspaceRole.Owner && members is not null && !members.ContainsKey(ticket.CreatedByUserId));
 
     public override string AuthorOf(TicketMessage message) => message.Author switch
     {
         TicketAuthor.Submitter when message.AuthorUserId == userId => "You",
+        TicketAuthor.Submitter when members is null => "Another member",
         TicketAuthor.Submitter => members.GetValueOrDefault(message.AuthorUserId) ?? "A former member",
         _ => Names.Of(message.Author),
     };

@@ -18,7 +18,8 @@ public sealed record CsvChunk(ReadOnlyMemory<byte> Data, int Rows);
 /// workspace, along the unique index of daily bills), so that memory stays the same whatever the
 /// size of the bill. Amounts are exact: cents with two decimals, unit prices in CNY to the micro. The last two
 /// columns name the workspace (as it is called now, as GetMonthlyBill does) and the item for people; a name that holds a
-/// comma, a quote or a line break is quoted (RFC 4180).
+/// comma, a quote or a line break is quoted as RFC 4180 does (rows end in a line feed), one that a spreadsheet would
+/// take for a formula begins with an apostrophe.
 /// </summary>
 public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills)
 {
@@ -144,9 +145,16 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
             .Append(Field(known?.DisplayName ?? code)).Append('\n');
     }
 
-    /// <summary>A text field: as it is, or quoted with its quotes doubled when it holds a comma, a quote or a line break.</summary>
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// A text field: quoted with its quotes doubled when it holds a comma, a quote or a line break; and begun with an
+    /// apostrophe when a spreadsheet would take it for a formula (=, +, -, @, a tab or a carriage return first), since a
+    /// workspace's name is its Owner's, who need not be the billing account that opens the file.
+    /// </summary>
+    private static string Field(string text)
+    {
+        var value = text.Length > 0 && "=+-@\t\r".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
+        return value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
 
     /// <summary>An integer of 10^-<paramref name="scale"/> units as exact decimal text, e.g. 360 at scale 2 → "3.60".</summary>
     public static string Decimals(long value, int scale)

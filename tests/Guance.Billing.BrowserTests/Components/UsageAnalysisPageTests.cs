@@ -66,6 +66,26 @@ public sealed class UsageAnalysisPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_page_left_open_follows_the_hosts_present_to_the_next_day()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner, Plan.Commercial);
+        var calls = 0;
+        // From the second read on, the host's clock is at 09:30 of the next day.
+        Host.On<GetUsageStatisticsRequest, GetUsageStatisticsResponse>("UsageService/GetUsageStatistics", _ => ++calls == 1
+            ? new GetUsageStatisticsResponse { Today = new BillingDay { Year = 2026, Month = 11, Day = 20 }, AsOfTime = Timestamp.FromDateTimeOffset(AsOf) }
+            : new GetUsageStatisticsResponse { Today = new BillingDay { Year = 2026, Month = 11, Day = 21 }, AsOfTime = Timestamp.FromDateTimeOffset(AsOf.AddDays(1)) });
+        var page = Render<UsageAnalysisPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        page.WaitForElement("[data-testid=headline]");
+
+        await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudDateRangePicker>().Instance.DateRangeChanged.InvokeAsync(
+            new MudBlazor.DateRange(new DateTime(2026, 11, 21), new DateTime(2026, 11, 21))));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=headline]")));
+        Assert.Empty(page.FindAll("[data-testid=range-not-begun]"));
+    }
+
+    [Fact]
     public async Task A_range_that_has_not_begun_says_so_instead_of_drawing_zeros()
     {
         await SignInAsync();

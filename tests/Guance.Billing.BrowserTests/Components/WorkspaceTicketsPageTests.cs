@@ -135,6 +135,22 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_member_still_reads_the_thread_when_the_members_cannot_be_read_and_others_are_named_only_as_members()
+    {
+        await MemberAsync(WorkspaceRole.Standard);
+        Host.On<ListMembersRequest, ListMembersResponse>("WorkspaceService/ListMembers", _ => throw FakeHost.Failure(Grpc.Core.StatusCode.Unavailable, "STORAGE_UNAVAILABLE", "Try again."));
+        GetTicket(() => new GetTicketResponse
+        {
+            Ticket = Ticket(TicketState.FeedbackProvided, submittedBy: Colleague),
+            Messages = { new TicketMessage { Author = TicketAuthor.Submitter, AuthorUserId = Colleague, Text = "Refused since 09:00." } },
+        });
+        var page = RenderTicket();
+
+        page.WaitForAssertion(() => Assert.Equal("Another member", page.Find("[data-testid=submitter-message] .mud-typography-subtitle2").TextContent.Split(" · ")[0]));
+        Assert.NotNull(page.Find("[data-testid=reply-form]"));
+    }
+
+    [Fact]
     public async Task The_submitter_closes_the_ticket_after_confirming_and_then_rates_it()
     {
         await MemberAsync(WorkspaceRole.Standard);

@@ -117,9 +117,14 @@ public sealed class MonthlyBillMonthTests(BillingHost host) : IClassFixture<Bill
 
         // The CSV: one row per workspace, day and item used: 28 logs rows + 28 × 2 metrics rows; they sum to the bill.
         // Each row names its workspace as it is called now (quoted, for a comma and quotes) and its item for people.
+        // A name that a spreadsheet would run as a formula begins with an apostrophe.
         await logsWorkspace.Owner.Api.Workspaces.UpdateWorkspaceAsync(new UpdateWorkspaceRequest
         {
             WorkspaceId = logsWorkspace.Id, Workspace = new Workspace { Name = "Logs, \"EU\"" }, UpdateMask = new() { Paths = { "name" } },
+        });
+        await metricsWorkspace.Owner.Api.Workspaces.UpdateWorkspaceAsync(new UpdateWorkspaceRequest
+        {
+            WorkspaceId = metricsWorkspace.Id, Workspace = new Workspace { Name = "=HYPERLINK(\"http://x.example\")" }, UpdateMask = new() { Paths = { "name" } },
         });
         var (_, rows) = await signedIn.ExportAsync(bill.MonthlyBillId);
         Assert.Equal(84, rows.Count);
@@ -127,7 +132,7 @@ public sealed class MonthlyBillMonthTests(BillingHost host) : IClassFixture<Bill
         var row = rows.Single(r => r.WorkspaceId == logsWorkspace.Id && r.Day == "2026-11-03");
         Assert.Equal(("cn1", "logs", 2_000_000L, "2.00", "1.500000", 300L), (row.SiteCode, row.Item, row.Quantity, row.Units, row.UnitPrice, row.AmountCents));
         Assert.Equal(("Logs, \"EU\"", "Logs (log-class data)"), (row.WorkspaceName, row.ItemName));
-        Assert.All(rows.Where(r => r.WorkspaceId == metricsWorkspace.Id), r => Assert.Equal(metrics.WorkspaceName, r.WorkspaceName));
+        Assert.All(rows.Where(r => r.WorkspaceId == metricsWorkspace.Id), r => Assert.Equal("'=HYPERLINK(\"http://x.example\")", r.WorkspaceName));
 
         // Idempotent: the job again, and the operator's call, write nothing; the bill is the same bill.
         await RunJobAsync();

@@ -76,7 +76,8 @@ public sealed class LedgerConcurrencyGuardTests
             {
                 if (++attempts == 1)
                 {
-                    // A writer that skipped the wallet lock moves the cash after this book loaded it.
+                    // The cash moves after this book loaded it, as a writer that skipped the wallet lock would move it (here inside
+                    // the write's own transaction, so that the refused attempt takes this cent back with it).
                     await db.LedgerAccounts.Where(a => a.Id == cashId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance + 1));
                 }
                 var transaction = book.Start(TransactionKind.Recharge, "test:moved-under", "moved-under", 500, "fingerprint");
@@ -85,7 +86,7 @@ public sealed class LedgerConcurrencyGuardTests
             }, CancellationToken.None);
         });
 
-        // The first write was refused and rolled back, the one cent with it; the second made the recharge once.
+        // The first attempt was refused (a balance it loaded had moved) and rolled back, the cent with it; the second made the recharge once.
         Assert.Equal(2, attempts);
         Assert.Equal(10_500, (await bed.WalletAsync(account)).Cash);
         await bed.AssertLedgerCleanAsync();
