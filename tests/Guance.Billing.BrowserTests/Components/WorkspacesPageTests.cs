@@ -63,6 +63,21 @@ public sealed class WorkspacesPageTests : ConsoleContext
         Assert.Equal(Token, Host.Calls.Single(c => c.Method == "SettlementService/GetSettlement").Token);
     }
 
+    [Fact]
+    public async Task A_cloud_method_without_a_cloud_account_of_that_cloud_says_where_to_add_one()
+    {
+        await SignInAsync();
+        Host.On<GetSettlementRequest, GetSettlementResponse>("SettlementService/GetSettlement", _ => new GetSettlementResponse { Settlement = Settlement(SettlementMethod.BillingCenter) });
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"billing-center/workspaces?workspace={WorkspaceId}");
+        var page = Render<WorkspacesPage>();
+        page.WaitForElement("[data-testid=method-form]");
+
+        await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<SettlementMethod>>().Instance.ValueChanged.InvokeAsync(SettlementMethod.AlibabaCloud));
+
+        page.WaitForAssertion(() => Assert.Contains("has no Alibaba Cloud account yet", page.Find("[data-testid=no-cloud-account]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=cloud-account-id]"));
+    }
+
     private static V1.Settlement Settlement(SettlementMethod method) => new()
     {
         WorkspaceId = WorkspaceId, Plan = Plan.Commercial, BillingAccountId = BillingAccountId, Method = method,
