@@ -55,6 +55,23 @@ public sealed class BillingCenterApi(ConsoleConnection connection, BillingCenter
         return _sites;
     }
 
+    /// <summary>
+    /// The signed-in billing account's cloud accounts, for a console page that offers them only as a convenience (the
+    /// upgrade, the settlement method): null when no billing-center session is loaded in this tab or the list cannot be
+    /// read. A refusal (an expired session among them) neither shows nor sends anyone to sign in: the person types the ID.
+    /// </summary>
+    public async Task<IReadOnlyList<CloudAccount>?> TryListCloudAccountsAsync()
+    {
+        if (session.User is not { } account)
+        {
+            return null;
+        }
+        var listed = await ApiCalls.RunAsync(
+            () => Accounts.ListCloudAccountsAsync(new ListCloudAccountsRequest { BillingAccountId = account.BillingAccountId, PageSize = 1000 }),
+            () => false, () => Task.CompletedTask);
+        return listed.Value?.CloudAccounts;
+    }
+
     public Task<ApiResult<T>> CallAsync<T>(Func<BillingCenterApi, AsyncUnaryCall<T>> call) =>
         ApiCalls.RunAsync(() => call(this), () => session.User is not null, EndExpiredAsync);
 
