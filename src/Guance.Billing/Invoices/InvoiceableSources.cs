@@ -52,11 +52,12 @@ public sealed class InvoiceableSources(BillingDbContext db)
     private async Task<Dictionary<(int Year, int Month), long>> CashByMonthAsync(string billingAccountId, CancellationToken cancellationToken)
     {
         var cash = LedgerAccountKinds.SingletonId(billingAccountId, LedgerAccountKind.Cash);
+        // From the account's transactions (their index by account) to their entries (keyed by transaction).
         var paidAtCharge = await (
-            from e in db.LedgerEntries.AsNoTracking()
+            from t in db.LedgerTransactions.AsNoTracking()
+            where t.BillingAccountId == billingAccountId && t.Kind == TransactionKind.Charge
+            join e in db.LedgerEntries.AsNoTracking() on t.Id equals e.TransactionId
             where e.LedgerAccountId == cash && e.Amount < 0
-            join t in db.LedgerTransactions.AsNoTracking() on e.TransactionId equals t.Id
-            where t.Kind == TransactionKind.Charge
             join d in db.DailyBills.AsNoTracking() on t.Reference equals d.Id
             where d.BillingAccountId == billingAccountId
             group e.Amount by d.BillingDay into day
@@ -64,9 +65,10 @@ public sealed class InvoiceableSources(BillingDbContext db)
 
         var arrears = LedgerAccountKinds.SingletonId(billingAccountId, LedgerAccountKind.Arrears);
         var arrearsEntries = await (
-            from e in db.LedgerEntries.AsNoTracking()
+            from t in db.LedgerTransactions.AsNoTracking()
+            where t.BillingAccountId == billingAccountId
+            join e in db.LedgerEntries.AsNoTracking() on t.Id equals e.TransactionId
             where e.LedgerAccountId == arrears
-            join t in db.LedgerTransactions.AsNoTracking() on e.TransactionId equals t.Id
             orderby e.Sequence
             select new { e.Amount, t.Kind, t.Reference }).ToListAsync(cancellationToken);
         var paidLater = ArrearsPayoffAttribution.CashPaidByCharge(arrearsEntries.Select(e => new ArrearsPayoffAttribution.Entry(

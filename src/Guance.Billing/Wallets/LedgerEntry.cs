@@ -1,8 +1,9 @@
 namespace Guance.Billing.Wallets;
 
 /// <summary>
-/// An amount added to one ledger account by one transaction. Keyed by (account, sequence): the
-/// account's entries are numbered without gaps, and <see cref="BalanceAfter"/> chains them.
+/// An amount added to one ledger account by one transaction, keyed by (transaction, position). The account's
+/// entries are numbered without gaps (<see cref="Sequence"/>, the account's entry count after it), and
+/// <see cref="BalanceAfter"/> chains them.
 /// </summary>
 public sealed class LedgerEntry
 {

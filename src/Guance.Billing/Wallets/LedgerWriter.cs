@@ -16,10 +16,10 @@ namespace Guance.Billing.Wallets;
 /// moves some 2,500 balances and makes about 250 transactions and, two per item and funding source, some 5,500
 /// entries: through the change tracker that is a statement per row, and on PostgreSQL most of the close's time.
 /// Both engines write the same rows in the same order.
-/// A balance that is no longer what the book loaded (a writer that skipped the wallet lock) fails the write as
-/// a <see cref="DbUpdateConcurrencyException"/>, as the balance's concurrency token did; a transaction whose
-/// idempotency key exists already, or an entry whose account and sequence exist, as a
-/// <see cref="DbUpdateException"/>: a lost race either way, retried by <see cref="WalletWriteRetry"/>.
+/// A balance or entry count that is no longer what the book loaded (a writer that skipped the wallet lock) fails the
+/// write as a <see cref="DbUpdateConcurrencyException"/>, as the balance's concurrency token did: so an account's
+/// entries stay numbered without gaps or repeats. A transaction whose idempotency key exists already fails it as a
+/// <see cref="DbUpdateException"/>. A lost race either way, retried by <see cref="WalletWriteRetry"/>.
 /// </summary>
 internal static class LedgerWriter
 {
@@ -35,13 +35,14 @@ internal static class LedgerWriter
         ("amount", DbType.Int64), ("balance_after", DbType.Int64), ("position", DbType.Int32), ("item_code", DbType.String),
     ];
 
-    private const string BalanceSql = "UPDATE ledger_accounts SET balance = @balance, entry_count = @count WHERE id = @id AND balance = @was";
+    private const string BalanceSql =
+        "UPDATE ledger_accounts SET balance = @balance, entry_count = @count WHERE id = @id AND balance = @was AND entry_count = @wasCount";
 
     // The ids also as "= ANY": the accounts found by their primary key whatever the planner believes of the table (see BillStore).
     private const string BalancesSql = """
         UPDATE ledger_accounts AS a SET balance = u.balance, entry_count = u.entry_count
-        FROM unnest(@ids::text[], @was::bigint[], @balances::bigint[], @counts::bigint[]) AS u(id, was, balance, entry_count)
-        WHERE a.id = ANY(@ids) AND a.id = u.id AND a.balance = u.was
+        FROM unnest(@ids::text[], @was::bigint[], @wasCounts::bigint[], @balances::bigint[], @counts::bigint[]) AS u(id, was, was_count, balance, entry_count)
+        WHERE a.id = ANY(@ids) AND a.id = u.id AND a.balance = u.was AND a.entry_count = u.was_count
         """;
 
     /// <summary>Saves the write of <paramref name="books"/>: the tracked changes, then the balances, transactions and entries set-based.</summary>
@@ -50,7 +51,7 @@ internal static class LedgerWriter
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("A wallet write is saved inside its database transaction.");
         var moved = books.SelectMany(b => b.MovedBalances)
-            .Select(m => new MovedBalance(m.Account.Id, m.Was, m.Account.Balance, m.Account.EntryCount))
+            .Select(m => new MovedBalance(m.Account.Id, m.Was, m.WasCount, m.Account.Balance, m.Account.EntryCount))
             .OrderBy(m => m.Id, StringComparer.Ordinal)
             .ToList();
         await db.SaveChangesAsync(cancellationToken);
@@ -93,6 +94,7 @@ internal static class LedgerWriter
             {
                 new NpgsqlParameter<string[]>("@ids", [.. moved.Select(m => m.Id)]),
                 new NpgsqlParameter<long[]>("@was", [.. moved.Select(m => m.Was)]),
+                new NpgsqlParameter<long[]>("@wasCounts", [.. moved.Select(m => m.WasCount)]),
                 new NpgsqlParameter<long[]>("@balances", [.. moved.Select(m => m.Balance)]),
                 new NpgsqlParameter<long[]>("@counts", [.. moved.Select(m => m.EntryCount)]),
             });
@@ -142,17 +144,17 @@ internal static class LedgerWriter
         {
             return 0;
         }
-        await using var update = connection.Reusable(BalanceSql, "@balance", "@count", "@id", "@was");
+        await using var update = connection.Reusable(BalanceSql, "@balance", "@count", "@id", "@was", "@wasCount");
         update.Transaction = transaction;
         update.Prepare();
         var updated = 0;
         foreach (var balance in moved)
         {
-            updated += await update.Set("@balance", balance.Balance).Set("@count", balance.EntryCount).Set("@id", balance.Id).Set("@was", balance.Was)
-                .ExecuteNonQueryAsync(cancellationToken);
+            updated += await update.Set("@balance", balance.Balance).Set("@count", balance.EntryCount).Set("@id", balance.Id)
+                .Set("@was", balance.Was).Set("@wasCount", balance.WasCount).ExecuteNonQueryAsync(cancellationToken);
         }
         return updated;
     }
 
-    private sealed record MovedBalance(string Id, long Was, long Balance, long EntryCount);
+    private sealed record MovedBalance(string Id, long Was, long WasCount, long Balance, long EntryCount);
 }

@@ -14,7 +14,7 @@ public sealed class WalletBook
     private readonly BillingDbContext _db;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, LedgerAccount> _accounts;
-    // Each account that was loaded (not opened by this write) as loaded: its update checks the balance.
+    // Each account that was loaded (not opened by this write) as loaded: its update checks the balance and the count.
     private readonly Dictionary<string, (long Balance, long EntryCount)> _loaded;
     private readonly List<PostedTransaction> _posted = new();
     private readonly List<LedgerEntry> _newEntries = new();
@@ -52,14 +52,14 @@ public sealed class WalletBook
     internal IReadOnlyList<LedgerEntry> NewEntries => _newEntries;
 
     /// <summary>
-    /// The loaded accounts that this write moved, with the balance they were loaded with, which <see cref="LedgerWriter"/>
-    /// updates set-based where the stored balance still is that one. The accounts are read untracked (a write may load
+    /// The loaded accounts that this write moved, with the balance and entry count they were loaded with, which
+    /// <see cref="LedgerWriter"/> updates set-based where the stored ones still are those. The accounts are read untracked (a write may load
     /// hundreds, and the change tracker would compare every one of them at the save); a lot opened by this write is
     /// tracked instead, and inserted with its final balance.
     /// </summary>
-    internal IEnumerable<(LedgerAccount Account, long Was)> MovedBalances =>
+    internal IEnumerable<(LedgerAccount Account, long Was, long WasCount)> MovedBalances =>
         _loaded.Where(loaded => _accounts[loaded.Key].EntryCount != loaded.Value.EntryCount)
-            .Select(loaded => (_accounts[loaded.Key], loaded.Value.Balance));
+            .Select(loaded => (_accounts[loaded.Key], loaded.Value.Balance, loaded.Value.EntryCount));
 
     /// <summary>
     /// The transaction of this write that last took the arrears from zero to owed, or from owed to

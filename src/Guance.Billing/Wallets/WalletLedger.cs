@@ -19,8 +19,8 @@ namespace Guance.Billing.Wallets;
 /// <item>record arrears that began or were paid (wallet state, <see cref="IArrearsListener"/>s, then the outbox);</item>
 /// <item>save (the balances, transactions and entries set-based, <see cref="LedgerWriter"/>) and commit.</item>
 /// </list>
-/// Balances are also concurrency tokens and entries are keyed by (account, sequence), so even a
-/// writer that skipped the lock could not lose an update: it would fail and be retried. Idempotency
+/// An account's balance and entry count are also concurrency tokens, so even a writer that skipped the lock
+/// could not lose an update or number two entries alike: it would fail and be retried. Idempotency
 /// keys are unique, so a retry or a second host returns the first result.
 /// </summary>
 public sealed class WalletLedger(

@@ -49,19 +49,21 @@ public sealed class LedgerConcurrencyGuardTests
         seenByTwo.Balance -= 200;
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => two.SaveChangesAsync());
 
-        // And two entries can never take the same place in an account's sequence.
-        var entry = await one.LedgerEntries.AsNoTracking().FirstAsync(e => e.LedgerAccountId == cashId);
+        // Nor number an entry that another writer numbered already: the count is a token too, even when the balance is the same.
+        one.ChangeTracker.Clear();
         two.ChangeTracker.Clear();
-        two.LedgerEntries.Add(new LedgerEntry
-        {
-            LedgerAccountId = cashId, Sequence = entry.Sequence, TransactionId = entry.TransactionId, BillingAccountId = account, Amount = 1, BalanceAfter = 1,
-        });
-        var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() => two.SaveChangesAsync());
-        Assert.True(DbErrors.IsUniqueViolation(duplicate));
+        seenByOne = await one.LedgerAccounts.SingleAsync(a => a.Id == cashId);
+        seenByTwo = await two.LedgerAccounts.SingleAsync(a => a.Id == cashId);
+        seenByOne.EntryCount++;
+        await one.SaveChangesAsync();
+        seenByTwo.EntryCount++;
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => two.SaveChangesAsync());
     }
 
-    [Fact]
-    public async Task A_balance_moved_under_a_wallet_write_fails_that_write_which_is_made_again_from_what_is_stored()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_balance_or_count_moved_under_a_wallet_write_fails_that_write_which_is_made_again_from_what_is_stored(bool balanceMoves)
     {
         await using var bed = await WalletTestBed.CreateAsync();
         var account = await bed.RegisterAsync();
@@ -77,8 +79,11 @@ public sealed class LedgerConcurrencyGuardTests
                 if (++attempts == 1)
                 {
                     // The cash moves after this book loaded it, as a writer that skipped the wallet lock would move it (here inside
-                    // the write's own transaction, so that the refused attempt takes this cent back with it).
-                    await db.LedgerAccounts.Where(a => a.Id == cashId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance + 1));
+                    // the write's own transaction, so that the refused attempt takes this cent back with it): its balance, or only
+                    // its count of entries (two entries of that writer that cancel out).
+                    await (balanceMoves
+                        ? db.LedgerAccounts.Where(a => a.Id == cashId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance + 1))
+                        : db.LedgerAccounts.Where(a => a.Id == cashId).ExecuteUpdateAsync(u => u.SetProperty(a => a.EntryCount, a => a.EntryCount + 2)));
                 }
                 var transaction = book.Start(TransactionKind.Recharge, "test:moved-under", "moved-under", 500, "fingerprint");
                 book.Move(transaction, book[LedgerAccountKind.PaymentsReceived], book[LedgerAccountKind.Cash], 500);
@@ -86,7 +91,7 @@ public sealed class LedgerConcurrencyGuardTests
             }, CancellationToken.None);
         });
 
-        // The first attempt was refused (a balance it loaded had moved) and rolled back, the cent with it; the second made the recharge once.
+        // The first attempt was refused (an account it loaded had moved) and rolled back, the move with it; the second made the recharge once.
         Assert.Equal(2, attempts);
         Assert.Equal(10_500, (await bed.WalletAsync(account)).Cash);
         await bed.AssertLedgerCleanAsync();

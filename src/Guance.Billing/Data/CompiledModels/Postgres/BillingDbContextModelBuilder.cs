@@ -12,7 +12,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("73de58c0-4e4f-443a-8587-4b3949d07907"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("863f30d6-fffe-4181-8017-6ec3407b6bc0"), entityTypeCount: 54)
         {
         }
 

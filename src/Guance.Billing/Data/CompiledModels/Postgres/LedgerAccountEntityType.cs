@@ -66,6 +66,7 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 typeof(long),
                 propertyInfo: typeof(LedgerAccount).GetProperty("EntryCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(LedgerAccount).GetField("<EntryCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                concurrencyToken: true,
                 sentinel: 0L);
             entryCount.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             entryCount.AddAnnotation("Relational:ColumnName", "entry_count");

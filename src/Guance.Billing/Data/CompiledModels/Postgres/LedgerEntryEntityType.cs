@@ -21,27 +21,26 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
                 typeof(LedgerEntry),
                 baseEntityType,
                 propertyCount: 8,
-                unnamedIndexCount: 1,
                 keyCount: 1);
 
-            var ledgerAccountId = runtimeEntityType.AddProperty(
-                "LedgerAccountId",
+            var transactionId = runtimeEntityType.AddProperty(
+                "TransactionId",
                 typeof(string),
-                propertyInfo: typeof(LedgerEntry).GetProperty("LedgerAccountId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(LedgerEntry).GetField("<LedgerAccountId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(LedgerEntry).GetProperty("TransactionId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LedgerEntry).GetField("<TransactionId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw);
-            ledgerAccountId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            ledgerAccountId.AddAnnotation("Relational:ColumnName", "ledger_account_id");
+            transactionId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            transactionId.AddAnnotation("Relational:ColumnName", "transaction_id");
 
-            var sequence = runtimeEntityType.AddProperty(
-                "Sequence",
-                typeof(long),
-                propertyInfo: typeof(LedgerEntry).GetProperty("Sequence", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(LedgerEntry).GetField("<Sequence>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            var position = runtimeEntityType.AddProperty(
+                "Position",
+                typeof(int),
+                propertyInfo: typeof(LedgerEntry).GetProperty("Position", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LedgerEntry).GetField("<Position>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: 0L);
-            sequence.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            sequence.AddAnnotation("Relational:ColumnName", "sequence");
+                sentinel: 0);
+            position.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            position.AddAnnotation("Relational:ColumnName", "position");
 
             var amount = runtimeEntityType.AddProperty(
                 "Amount",
@@ -78,31 +77,27 @@ namespace Guance.Billing.Data.CompiledModels.Postgres
             itemCode.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             itemCode.AddAnnotation("Relational:ColumnName", "item_code");
 
-            var position = runtimeEntityType.AddProperty(
-                "Position",
-                typeof(int),
-                propertyInfo: typeof(LedgerEntry).GetProperty("Position", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(LedgerEntry).GetField("<Position>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
-            position.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            position.AddAnnotation("Relational:ColumnName", "position");
-
-            var transactionId = runtimeEntityType.AddProperty(
-                "TransactionId",
+            var ledgerAccountId = runtimeEntityType.AddProperty(
+                "LedgerAccountId",
                 typeof(string),
-                propertyInfo: typeof(LedgerEntry).GetProperty("TransactionId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(LedgerEntry).GetField("<TransactionId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            transactionId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            transactionId.AddAnnotation("Relational:ColumnName", "transaction_id");
+                propertyInfo: typeof(LedgerEntry).GetProperty("LedgerAccountId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LedgerEntry).GetField("<LedgerAccountId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            ledgerAccountId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            ledgerAccountId.AddAnnotation("Relational:ColumnName", "ledger_account_id");
+
+            var sequence = runtimeEntityType.AddProperty(
+                "Sequence",
+                typeof(long),
+                propertyInfo: typeof(LedgerEntry).GetProperty("Sequence", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LedgerEntry).GetField("<Sequence>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            sequence.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            sequence.AddAnnotation("Relational:ColumnName", "sequence");
 
             var key = runtimeEntityType.AddKey(
-                new[] { ledgerAccountId, sequence });
+                new[] { transactionId, position });
             runtimeEntityType.SetPrimaryKey(key);
             key.AddAnnotation("Relational:Name", "pk_ledger_entries");
-
-            var index = runtimeEntityType.AddIndex(
-                new[] { transactionId });
-            index.AddAnnotation("Relational:Name", "ix_ledger_entries_transaction_id");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
     public partial class BillingDbContextModel
     {
         private BillingDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("625c9bd8-6c33-4782-b159-b625b2bd1fc6"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("167c3ab2-1cb7-42a9-b3ab-ca8c138fe7af"), entityTypeCount: 54)
         {
         }
 

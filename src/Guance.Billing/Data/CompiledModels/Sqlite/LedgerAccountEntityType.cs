@@ -61,6 +61,7 @@ namespace Guance.Billing.Data.CompiledModels.Sqlite
                 typeof(long),
                 propertyInfo: typeof(LedgerAccount).GetProperty("EntryCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(LedgerAccount).GetField("<EntryCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                concurrencyToken: true,
                 sentinel: 0L);
             entryCount.AddAnnotation("Relational:ColumnName", "entry_count");
 

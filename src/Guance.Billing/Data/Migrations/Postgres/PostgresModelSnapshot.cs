@@ -2466,6 +2466,7 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("created_at");
 
                     b.Property<long>("EntryCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("entry_count");
 
@@ -2500,14 +2501,14 @@ namespace Guance.Billing.Data.Migrations.Postgres
 
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerEntry", b =>
                 {
-                    b.Property<string>("LedgerAccountId")
+                    b.Property<string>("TransactionId")
                         .HasColumnType("text")
-                        .HasColumnName("ledger_account_id")
+                        .HasColumnName("transaction_id")
                         .UseCollation("C");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
 
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
@@ -2528,21 +2529,18 @@ namespace Guance.Billing.Data.Migrations.Postgres
                         .HasColumnName("item_code")
                         .UseCollation("C");
 
-                    b.Property<int>("Position")
-                        .HasColumnType("integer")
-                        .HasColumnName("position");
-
-                    b.Property<string>("TransactionId")
+                    b.Property<string>("LedgerAccountId")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("transaction_id")
+                        .HasColumnName("ledger_account_id")
                         .UseCollation("C");
 
-                    b.HasKey("LedgerAccountId", "Sequence")
-                        .HasName("pk_ledger_entries");
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
 
-                    b.HasIndex("TransactionId")
-                        .HasDatabaseName("ix_ledger_entries_transaction_id");
+                    b.HasKey("TransactionId", "Position")
+                        .HasName("pk_ledger_entries");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

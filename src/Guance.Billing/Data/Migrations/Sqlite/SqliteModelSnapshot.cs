@@ -2268,6 +2268,7 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnName("created_at");
 
                     b.Property<long>("EntryCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("entry_count");
 
@@ -2301,13 +2302,13 @@ namespace Guance.Billing.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Guance.Billing.Wallets.LedgerEntry", b =>
                 {
-                    b.Property<string>("LedgerAccountId")
+                    b.Property<string>("TransactionId")
                         .HasColumnType("TEXT")
-                        .HasColumnName("ledger_account_id");
+                        .HasColumnName("transaction_id");
 
-                    b.Property<long>("Sequence")
+                    b.Property<int>("Position")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("sequence");
+                        .HasColumnName("position");
 
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER")
@@ -2326,20 +2327,17 @@ namespace Guance.Billing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("item_code");
 
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("position");
-
-                    b.Property<string>("TransactionId")
+                    b.Property<string>("LedgerAccountId")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("transaction_id");
+                        .HasColumnName("ledger_account_id");
 
-                    b.HasKey("LedgerAccountId", "Sequence")
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("TransactionId", "Position")
                         .HasName("pk_ledger_entries");
-
-                    b.HasIndex("TransactionId")
-                        .HasDatabaseName("ix_ledger_entries_transaction_id");
 
                     b.ToTable("ledger_entries", (string)null);
                 });
