@@ -23,6 +23,8 @@ namespace Guance.Billing.Host.Infrastructure;
 /// (<see cref="Errors.RequestTooLarge"/>) instead of grpc-dotnet's bare status, and a compression other than gzip
 /// UNIMPLEMENTED ENCODING_NOT_SUPPORTED. The frame is only examined, never consumed: a sound one goes on to
 /// grpc-dotnet as it came. It runs after gRPC-Web's middleware, so that the console's endpoint answers the same.
+/// A request at an RPC's path that is not gRPC at all (a JSON body, no Content-Type, gRPC over HTTP/1.1) is answered
+/// INVALID_ARGUMENT NOT_GRPC before any of that, where grpc-dotnet answered INTERNAL.
 /// Streams from the caller are checked as they are read (<see cref="CallerStreamReader{T}"/>).
 /// </summary>
 public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<GrpcServiceOptions> global)
@@ -39,11 +41,16 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
     {
         var metadata = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>();
         var contentType = context.Request.ContentType ?? "";
-        // gRPC-Web's middleware has made a browser's call look like gRPC over HTTP/2 by now; one it left alone is not examined.
-        if (metadata is null || metadata.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
-            || !HttpProtocol.IsHttp2(context.Request.Protocol)
-            || !contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
-            || contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase))
+        var http2 = HttpProtocol.IsHttp2(context.Request.Protocol);
+        // gRPC, or gRPC-Web that its middleware turned into gRPC over HTTP/2; anything else at an RPC's path is refused
+        // here in words, where grpc-dotnet would answer INTERNAL.
+        if (metadata is not null && (!http2 || !contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase)))
+        {
+            await RefuseAsync(context, Errors.NotGrpc(context.Request.ContentType, http2, HostEndpoints.IsOpsRequest(context)));
+            return;
+        }
+        if (metadata is null || metadata.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming))
         {
             await next(context);
             return;
@@ -184,6 +191,21 @@ public sealed class MalformedFrameMiddleware(RequestDelegate next, IOptions<Grpc
         context.Response.AppendTrailer("grpc-message", Uri.EscapeDataString(status.Message));
         context.Response.AppendTrailer("grpc-status-details-bin", Convert.ToBase64String(status.ToByteArray()));
         await context.Response.CompleteAsync();
+    }
+
+    /// <summary>
+    /// A refusal of a request that is not gRPC: HTTP 415 with the status in the headers (a trailers-only answer, as a
+    /// gRPC client reads it) and the message as plain text, for the person with curl who most likely sent it.
+    /// </summary>
+    private static async Task RefuseAsync(HttpContext context, BillingException refusal)
+    {
+        var status = ErrorMapping.ToStatus(refusal);
+        context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
+        context.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        await context.Response.WriteAsync(status.Message + "\n");
     }
 
     /// <summary>The method's receive limit: its service's own, else the host's (grpc-dotnet's 4 MB by default).</summary>

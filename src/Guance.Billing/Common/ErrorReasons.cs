@@ -15,6 +15,9 @@ public static class ErrorReasons
     /// <summary>INVALID_ARGUMENT: the request's bytes are not a protobuf message of its type.</summary>
     public const string MalformedRequest = "MALFORMED_REQUEST";
 
+    /// <summary>INVALID_ARGUMENT: a call to an RPC that is not gRPC (another Content-Type, none, or HTTP/1.1 that is not gRPC-Web).</summary>
+    public const string NotGrpc = "NOT_GRPC";
+
     /// <summary>UNIMPLEMENTED: a request message compressed with an encoding other than gzip.</summary>
     public const string EncodingNotSupported = "ENCODING_NOT_SUPPORTED";
 

@@ -73,6 +73,23 @@ public static class Errors
             .With("message_type", messageType)
             .With("supported", SupportedEncodings);
 
+    /// <summary>
+    /// INVALID_ARGUMENT: a request to an RPC's path that is not gRPC: another Content-Type or none (a JSON body, a form),
+    /// gRPC-Web on the gRPC endpoint, or gRPC over HTTP/1.1. grpc-dotnet answers these INTERNAL, which says "our fault".
+    /// </summary>
+    public static BillingException NotGrpc(string? contentType, bool http2, bool browserEndpoint)
+    {
+        var what = string.IsNullOrEmpty(contentType) ? "The request has no Content-Type" : $"The request's Content-Type is '{Printable(contentType)}'";
+        var instead = browserEndpoint
+            ? "this endpoint takes gRPC-Web (application/grpc-web or application/grpc-web-text) and gRPC (application/grpc over HTTP/2)"
+            : "this endpoint takes gRPC: application/grpc over HTTP/2 (gRPC-Web goes to the browser endpoint)";
+        var message = contentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true && !http2
+            ? $"{what}, over HTTP/1.1: gRPC needs HTTP/2; {instead}."
+            : $"{what}: {instead}.";
+        return new BillingException(ErrorKind.InvalidArgument, ErrorReasons.NotGrpc, message)
+            .With("content_type", Printable(contentType ?? ""));
+    }
+
     /// <summary>The grpc-encoding values that the host takes for a request message.</summary>
     public const string SupportedEncodings = "identity,gzip";
 

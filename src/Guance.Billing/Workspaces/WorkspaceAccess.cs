@@ -24,6 +24,10 @@ public sealed class WorkspaceAccess(BillingDbContext db)
         Caller caller, string workspaceId, WorkspacePermission permission, CancellationToken cancellationToken,
         RequestValidator? request = null, bool tracked = false)
     {
+        if (RolePermissions.IsOwnerAction(permission) && caller.Kind is CallerKind.Collector or CallerKind.BillingAccount)
+        {
+            throw Errors.PermissionDenied(ErrorReasons.ConsoleUserRequired, "Only the workspace Owner may do this: call with the Owner's console user token.");
+        }
         var userId = caller.RequireUserOrOperator();
         (request ?? new RequestValidator()).Id(workspaceId, "workspace_id", "ws").ThrowIfInvalid();
 

@@ -285,6 +285,57 @@ public sealed class MalformedRequestTests
         Assert.Equal(before, await CountRowsAsync(database));
     }
 
+    [Fact]
+    public async Task A_request_that_is_not_grpc_answers_invalid_argument_not_grpc_on_both_endpoints_and_changes_nothing()
+    {
+        using var database = TestDatabase.Create();
+        await using var host = await StartAsync(database, console: true);
+        var console = host.ListeningAddresses.Single(a => a != host.Address);
+        using var http = new HttpClient();
+        var message = Frame(0, new GetWalletRequest { BillingAccountId = "ba_" + new string('0', 26) }.ToByteArray());
+        var before = await CountRowsAsync(database);
+
+        var wrong = new List<string>();
+        foreach (var (endpoint, version, contentType, body) in new (Uri, Version, string?, byte[])[]
+        {
+            (host.Address, System.Net.HttpVersion.Version20, "application/json", "{}"u8.ToArray()),
+            (host.Address, System.Net.HttpVersion.Version20, "text/plain", "hello"u8.ToArray()),
+            (host.Address, System.Net.HttpVersion.Version20, null, message),
+            (host.Address, System.Net.HttpVersion.Version20, "application/grpc-web+proto", message),
+            (console, System.Net.HttpVersion.Version11, "application/json", "{}"u8.ToArray()),
+            (console, System.Net.HttpVersion.Version11, null, message),
+            (console, System.Net.HttpVersion.Version11, "application/grpc", message),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, "guance.billing.v1.BillingAccountService/GetWallet"))
+            {
+                Content = new ByteArrayContent(body), Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            request.Content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            request.Headers.TryAddWithoutValidation("authorization", "Bearer " + host.OperatorToken);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            var headers = response.Headers.ToDictionary(h => h.Key, h => h.Value.First(), StringComparer.OrdinalIgnoreCase);
+            var reason = headers.TryGetValue("grpc-status-details-bin", out var bin)
+                ? Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(bin)).GetDetail<ErrorInfo>()?.Reason
+                : null;
+            var expectedWords = version == System.Net.HttpVersion.Version11 && contentType == "application/grpc" ? "gRPC needs HTTP/2" : "application/grpc";
+            if (response.StatusCode != System.Net.HttpStatusCode.UnsupportedMediaType || headers.GetValueOrDefault("grpc-status") != "3"
+                || reason != "NOT_GRPC" || !text.Contains(expectedWords, StringComparison.Ordinal))
+            {
+                wrong.Add($"{endpoint.Port} HTTP/{version} {contentType ?? "(no content type)"}: {(int)response.StatusCode} grpc-status {headers.GetValueOrDefault("grpc-status")} {reason} {text}");
+            }
+        }
+
+        Assert.Empty(wrong);
+        Assert.Equal(before, await CountRowsAsync(database));
+        // gRPC on the one endpoint, gRPC-Web on the other, still reach the service.
+        Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
+            await PostAsync(http, host, "guance.billing.v1.BillingAccountService/GetWallet", host.OperatorToken!, message, null));
+        Assert.Equal(((int)StatusCode.NotFound, "BILLING_ACCOUNT_NOT_FOUND"),
+            await PostWebAsync(http, new Uri(console, "guance.billing.v1.BillingAccountService/GetWallet"), host.OperatorToken!, message, null, text: false));
+    }
+
     private static byte[] Frame(byte flag, byte[] payload, int? length = null) =>
         [flag, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(length ?? payload.Length)), .. payload];
 

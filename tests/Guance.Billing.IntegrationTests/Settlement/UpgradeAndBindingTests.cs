@@ -94,7 +94,9 @@ public sealed class UpgradeAndBindingTests : IClassFixture<BillingHost>
         await RpcAssert.Fails(StatusCode.NotFound, () => workspace.Outsider.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "WORKSPACE_NOT_FOUND");
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => host.Api().Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "TOKEN_MISSING");
         // The billing account's own session consents by its code; it is no member of the workspace.
-        await RpcAssert.Fails(StatusCode.PermissionDenied, () => account.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "CONSOLE_USER_REQUIRED");
+        var session = await RpcAssert.Fails(StatusCode.PermissionDenied, () => account.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code)), "CONSOLE_USER_REQUIRED");
+        // It names the one token that may, not the operator's, which is refused the Owner's actions too.
+        Assert.Equal("Only the workspace Owner may do this: call with the Owner's console user token.", session.Status.Detail);
         Assert.Equal(Plan.Experience, (await WorkspaceAsync(workspace.Id)).Plan);
 
         await workspace.Owner.Api.Settlement.UpgradeToCommercialAsync(Upgrade(workspace, code));
