@@ -4,27 +4,29 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static Guance.Billing.IntegrationTests.Data.PostgresMigrationSteps;
 
 namespace Guance.Billing.IntegrationTests.Data;
 
 /// <summary>
 /// The LedgerEntriesKeyedByTransaction migration keys the ledger's entries by (transaction, position) instead of
-/// (ledger account, sequence): every entry written before it is kept as it was.
+/// (ledger account, sequence): every entry written before it is kept as it was, and on PostgreSQL the hosts of the old
+/// version go on charging while the new key's index is built (a rolling upgrade).
 /// </summary>
 public sealed class LedgerEntriesKeyMigrationTests
 {
+    private const string Migration = "_LedgerEntriesKeyedByTransaction";
+
     [Fact]
     public async Task Every_entry_written_before_the_migration_is_kept()
     {
         using var database = TestDatabase.Create();
         await using (var services = database.Services())
         {
+            await MigrateToTheOneBeforeAsync(services);
             await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
-            var migrations = db.Database.GetMigrations().ToList();
-            await db.GetService<IMigrator>().MigrateAsync(
-                migrations[migrations.FindIndex(m => m.EndsWith("_LedgerEntriesKeyedByTransaction", StringComparison.Ordinal)) - 1]);
-            await db.Database.ExecuteSqlRawAsync("""
+            await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Database.ExecuteSqlRawAsync("""
                 INSERT INTO ledger_entries (ledger_account_id, sequence, transaction_id, billing_account_id, amount, balance_after, position, item_code)
                 VALUES ('la_cash', 1, 'tx_1', 'ba_1', 1000, 1000, 1, NULL),
                        ('la_paid', 1, 'tx_1', 'ba_1', -1000, -1000, 0, NULL),
@@ -45,4 +47,49 @@ public sealed class LedgerEntriesKeyMigrationTests
         ], entries);
         await SchemaTests.AssertMatchesModelAsync(database);
     }
+
+    [PostgresFact]
+    public async Task Hosts_of_the_old_version_go_on_charging_while_the_new_key_is_built()
+    {
+        using var database = TestDatabase.Create();
+        await using var services = database.Services();
+        await MigrateToTheOneBeforeAsync(services);
+
+        // A charge of an old host, in the middle of its transaction: the index build has to wait for it to end.
+        await using var oldHost = new NpgsqlConnection(database.ConnectionString);
+        await oldHost.OpenAsync();
+        await using var open = await oldHost.BeginTransactionAsync();
+        await ExecuteAsync(oldHost, InsertEntries("tx_1"));
+        var migrating = DatabaseSetup.MigrateAsync(services, CancellationToken.None);
+        await WaitUntilAnIndexWaitsAsync(database.ConnectionString!);
+
+        // Another host's charge meanwhile. Behind a plain ALTER TABLE ... ADD PRIMARY KEY (an exclusive lock, queued) it
+        // would wait until the first transaction ends; lock_timeout turns that wait into an error instead of a hang.
+        await using (var otherHost = new NpgsqlConnection(database.ConnectionString))
+        {
+            await otherHost.OpenAsync();
+            await ExecuteAsync(otherHost, "SET lock_timeout = '2s'");
+            await ExecuteAsync(otherHost, InsertEntries("tx_2"));
+        }
+        Assert.False(migrating.IsCompleted);
+
+        await open.CommitAsync();
+        Assert.True(await migrating);
+        await using var migrated = database.NewContext();
+        Assert.Equal(4, await migrated.LedgerEntries.CountAsync());
+        await SchemaTests.AssertMatchesModelAsync(database);
+    }
+
+    private static async Task MigrateToTheOneBeforeAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        var migrations = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith(Migration, StringComparison.Ordinal)) - 1]);
+    }
+
+    private static string InsertEntries(string transaction) => $"""
+        INSERT INTO ledger_entries (ledger_account_id, sequence, transaction_id, billing_account_id, amount, balance_after, position, item_code)
+        VALUES ('la_cash_{transaction}', 1, '{transaction}', 'ba_1', -100, -100, 0, 'logs'), ('la_revenue_{transaction}', 1, '{transaction}', 'ba_1', 100, 100, 1, 'logs')
+        """;
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using static Guance.Billing.IntegrationTests.Data.PostgresMigrationSteps;
 
 namespace Guance.Billing.IntegrationTests.Data;
 
@@ -32,7 +33,7 @@ public sealed class PointsIndexMigrationTests
         await using var open = await oldHost.BeginTransactionAsync();
         await ExecuteAsync(oldHost, InsertPoint("c1"));
         var migrating = DatabaseSetup.MigrateAsync(services, CancellationToken.None);
-        await WaitUntilWaitingAsync(database.ConnectionString!);
+        await WaitUntilAnIndexWaitsAsync(database.ConnectionString!);
 
         // Another host's write meanwhile. Behind a plain CREATE INDEX (a SHARE lock, queued) it would wait until the first
         // transaction ends; lock_timeout turns that wait into an error instead of a hang.
@@ -55,25 +56,4 @@ public sealed class PointsIndexMigrationTests
         INSERT INTO usage_points (workspace_id, item, hour_start, plan, collector_id, billing_day, quantity, observed_at)
         VALUES ('ws_a', 2, 0, 2, '{collector}', '2026-11-02', 5, 0)
         """;
-
-    /// <summary>Until the migration waits for the open transaction (the index build, or a plain DROP INDEX, waits for a lock).</summary>
-    private static async Task WaitUntilWaitingAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var waiting = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INDEX%'",
-            connection);
-        for (int attempt = 0; (long)(await waiting.ExecuteScalarAsync())! == 0; attempt++)
-        {
-            Assert.True(attempt < 600, "the migration never waited for the open transaction");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

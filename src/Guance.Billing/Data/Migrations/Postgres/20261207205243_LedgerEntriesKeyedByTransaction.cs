@@ -1,45 +1,38 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace Guance.Billing.Data.Migrations.Postgres
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// The ledger's entries keyed by (transaction, position) instead of (ledger account, sequence) (docs/performance.md).
+    /// The new key's index is built beside the old one (CONCURRENTLY, outside a transaction), then the primary key is
+    /// swapped onto it in one short statement, so that the charges of the hosts still serving during a rolling restart
+    /// do not wait for an index build. Each step may be run again after a host was stopped half-way.
+    /// </summary>
     public partial class LedgerEntriesKeyedByTransaction : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropPrimaryKey(
-                name: "pk_ledger_entries",
-                table: "ledger_entries");
-
-            migrationBuilder.DropIndex(
-                name: "ix_ledger_entries_transaction_id",
-                table: "ledger_entries");
-
-            migrationBuilder.AddPrimaryKey(
-                name: "pk_ledger_entries",
-                table: "ledger_entries",
-                columns: new[] { "transaction_id", "position" });
+            SwapPrimaryKey(migrationBuilder, "transaction_id, position");
+            migrationBuilder.Sql("DROP INDEX CONCURRENTLY IF EXISTS ix_ledger_entries_transaction_id;", suppressTransaction: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropPrimaryKey(
-                name: "pk_ledger_entries",
-                table: "ledger_entries");
+            migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_ledger_entries_transaction_id ON ledger_entries (transaction_id);", suppressTransaction: true);
+            SwapPrimaryKey(migrationBuilder, "ledger_account_id, sequence");
+        }
 
-            migrationBuilder.AddPrimaryKey(
-                name: "pk_ledger_entries",
-                table: "ledger_entries",
-                columns: new[] { "ledger_account_id", "sequence" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_ledger_entries_transaction_id",
-                table: "ledger_entries",
-                column: "transaction_id");
+        private static void SwapPrimaryKey(MigrationBuilder migrationBuilder, string columns)
+        {
+            migrationBuilder.Sql("DROP INDEX CONCURRENTLY IF EXISTS pk_ledger_entries_next;", suppressTransaction: true);
+            migrationBuilder.Sql($"CREATE UNIQUE INDEX CONCURRENTLY pk_ledger_entries_next ON ledger_entries ({columns});", suppressTransaction: true);
+            migrationBuilder.Sql(
+                "ALTER TABLE ledger_entries DROP CONSTRAINT pk_ledger_entries, ADD CONSTRAINT pk_ledger_entries PRIMARY KEY USING INDEX pk_ledger_entries_next;",
+                suppressTransaction: true);
         }
     }
 }
