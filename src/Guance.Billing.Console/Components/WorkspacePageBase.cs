@@ -68,6 +68,13 @@ public abstract class WorkspacePageBase : ComponentBase
         (Gate, GateError) = loaded is null ? (GateState.Ready, null) : (GateState.Failed, loaded);
     }
 
+    /// <summary>Reads the workspace and the page's data again, as on first load (after the caller's role changed, for example).</summary>
+    protected async Task ReloadAsync()
+    {
+        _loadedId = null;
+        await OnParametersSetAsync();
+    }
+
     /// <summary>Whether a member of <paramref name="role"/> may see the page; every member, unless the page says otherwise.</summary>
     protected virtual bool Admits(WorkspaceRole role) => true;
 

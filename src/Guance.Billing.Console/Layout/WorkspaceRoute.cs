@@ -16,10 +16,19 @@ public static class WorkspaceRoute
     /// <summary>Whether the role has the Billing module (docs/domain.md §2: Owner and Administrator; Standard and Read-only have none).</summary>
     public static bool HasBilling(WorkspaceRole role) => role is WorkspaceRole.Owner or WorkspaceRole.Administrator;
 
+    /// <summary>Whether the role manages the workspace's members and collector tokens (Owner and Administrator).</summary>
+    public static bool Manages(WorkspaceRole role) => role is WorkspaceRole.Owner or WorkspaceRole.Administrator;
+
     public static string Home(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}";
 
     /// <summary>The workspace's tickets, which every member sees (docs/domain.md §8); a ticket's page is under it.</summary>
     public static string Tickets(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}/tickets";
+
+    /// <summary>The workspace's members, which every member sees; the Owner and Administrators manage them.</summary>
+    public static string Members(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}/members";
+
+    /// <summary>The workspace's collector tokens, which the Owner and Administrators manage.</summary>
+    public static string CollectorTokens(string workspaceId) => $"workspaces/{Uri.EscapeDataString(workspaceId)}/collectors";
 
     public static string Billing(string workspaceId, string page = "") =>
         $"workspaces/{Uri.EscapeDataString(workspaceId)}/billing" + (page.Length > 0 ? "/" + page : "");
