@@ -44,6 +44,12 @@ public abstract class TicketScope
     /// <summary>Who wrote a message, as the reader knows them.</summary>
     public abstract string AuthorOf(TicketMessage message);
 
+    /// <summary>Whether the list names who submitted each ticket: a workspace's tickets come from several members.</summary>
+    public virtual bool NamesSubmitters => false;
+
+    /// <summary>Who submitted the ticket, as the reader knows them, where <see cref="NamesSubmitters"/>.</summary>
+    public virtual string SubmitterOf(Ticket ticket) => "";
+
     /// <summary>The scope as requests name it: a billing account or a workspace, the other empty.</summary>
     protected abstract (string BillingAccountId, string WorkspaceId) Ids { get; }
 

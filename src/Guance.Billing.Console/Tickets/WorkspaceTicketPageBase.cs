@@ -14,24 +14,21 @@ public abstract class WorkspaceTicketPageBase : WorkspacePageBase
     /// <summary>The workspace's tickets, as the signed-in member sees them.</summary>
     protected TicketScope Tickets { get; private set; } = default!;
 
-    /// <summary>Whether the page shows a ticket's thread and actions: its authors are named, and the Owner's actions depend on who is still a member.</summary>
+    /// <summary>Whether the page shows a ticket's thread and actions: the Owner's actions depend on who is still a member.</summary>
     protected virtual bool ActsOnTicket => false;
 
     protected override async Task<ConsoleError?> LoadAsync()
     {
-        Dictionary<string, string>? members = null;
-        if (ActsOnTicket)
+        // The members name the submitters and the authors of messages.
+        var listed = await ApiPage.AllAsync(async token => ApiPage.Of(
+            await Api.CallAsync(a => a.Workspaces.ListMembersAsync(new ListMembersRequest { WorkspaceId = WorkspaceId, PageSize = 1000, PageToken = token })),
+            r => r.Members, r => r.NextPageToken));
+        // The names are a courtesy, but the Owner's actions on a ticket depend on who is still a member: only that page fails without them.
+        if (listed.Error is { } error && ActsOnTicket && IsOwner)
         {
-            var listed = await ApiPage.AllAsync(async token => ApiPage.Of(
-                await Api.CallAsync(a => a.Workspaces.ListMembersAsync(new ListMembersRequest { WorkspaceId = WorkspaceId, PageSize = 1000, PageToken = token })),
-                r => r.Members, r => r.NextPageToken));
-            // The names are a courtesy, but the Owner's actions depend on who is still a member: only the Owner's page fails without them.
-            if (listed.Error is { } error && IsOwner)
-            {
-                return error;
-            }
-            members = listed.Value?.ToDictionary(m => m.UserId, m => m.DisplayName.Length > 0 ? m.DisplayName : m.Email, StringComparer.Ordinal);
+            return error;
         }
+        var members = listed.Value?.ToDictionary(m => m.UserId, m => m.DisplayName.Length > 0 ? m.DisplayName : m.Email, StringComparer.Ordinal);
         Tickets = new WorkspaceTickets(Api, Workspace, Zone, Session.User?.UserId ?? "", members);
         return null;
     }

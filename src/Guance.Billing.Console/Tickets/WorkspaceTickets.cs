@@ -10,7 +10,7 @@ namespace Guance.Billing.Console.Tickets;
 /// A workspace's tickets, in the console: every member sees and replies to them; the member who submitted
 /// one closes, cancels, restarts and rates it (docs/domain.md §8).
 /// </summary>
-/// <param name="members">The workspace's members now, each one's name by user id, read by the page of a ticket; null on the list, or when they could not be read.</param>
+/// <param name="members">The workspace's members now, each one's name by user id; null when they could not be read.</param>
 public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZoneInfo zone, string userId, IReadOnlyDictionary<string, string>? members) : TicketScope
 {
     public override TimeZoneInfo Zone => zone;
@@ -33,11 +33,13 @@ public sealed class WorkspaceTickets(ConsoleApi api, Workspace workspace, TimeZo
     public override bool ActsAsSubmitter(Ticket ticket) =>
         ticket.CreatedByUserId == userId || (workspace.CallerRole == WorkspaceRole.Owner && members is not null && !members.ContainsKey(ticket.CreatedByUserId));
 
-    public override string AuthorOf(TicketMessage message) => message.Author switch
-    {
-        TicketAuthor.Submitter when message.AuthorUserId == userId => "You",
-        TicketAuthor.Submitter when members is null => "Another member",
-        TicketAuthor.Submitter => members.GetValueOrDefault(message.AuthorUserId) ?? "A former member",
-        _ => Names.Of(message.Author),
-    };
+    public override string AuthorOf(TicketMessage message) =>
+        message.Author == TicketAuthor.Submitter ? MemberName(message.AuthorUserId) : Names.Of(message.Author);
+
+    public override bool NamesSubmitters => true;
+
+    public override string SubmitterOf(Ticket ticket) => MemberName(ticket.CreatedByUserId);
+
+    private string MemberName(string memberId) =>
+        memberId == userId ? "You" : members is null ? "Another member" : members.GetValueOrDefault(memberId) ?? "A former member";
 }

@@ -22,7 +22,12 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
     {
         Host.On<ListTicketsRequest, ListTicketsResponse>("TicketService/ListTickets", _ => new ListTicketsResponse
         {
-            Tickets = { new Ticket { TicketId = "tk_1", WorkspaceId = WorkspaceId, Title = "Agent refused", Type = TicketType.BugReport, State = TicketState.WaitingForAssignment, CreateTime = Timestamp.FromDateTime(new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc)) } },
+            Tickets =
+            {
+                new Ticket { TicketId = "tk_1", WorkspaceId = WorkspaceId, Title = "Agent refused", Type = TicketType.BugReport, State = TicketState.WaitingForAssignment, CreateTime = Timestamp.FromDateTime(new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc)), CreatedByUserId = Colleague },
+                new Ticket { TicketId = "tk_2", WorkspaceId = WorkspaceId, Title = "Invoice", Type = TicketType.BugReport, State = TicketState.Closed, CreatedByUserId = Me },
+                new Ticket { TicketId = "tk_3", WorkspaceId = WorkspaceId, Title = "Old question", Type = TicketType.BugReport, State = TicketState.Closed, CreatedByUserId = "usr_gone" },
+            },
         });
     }
 
@@ -33,8 +38,10 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
         var page = Render<WorkspaceTicketsPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
         Assert.Equal("Waiting for assignment", page.WaitForElement("[data-testid=ticket-state]").TextContent);
-        Assert.Equal("2026-11-02 09:00 UTC+8", page.Find("[data-testid=tickets]").QuerySelectorAll("td")[3].TextContent);
+        Assert.Equal("2026-11-02 09:00 UTC+8", page.Find("[data-testid=tickets]").QuerySelectorAll("td")[4].TextContent);
         Assert.Equal($"workspaces/{WorkspaceId}/tickets/tk_1", page.Find("[data-testid=ticket-link]").GetAttribute("href"));
+        // Each ticket names the member who submitted it, as the ticket's page names authors.
+        Assert.Equal(["Wang Fang", "You", "A former member"], page.FindAll("[data-testid=ticket-submitter]").Select(s => s.TextContent));
         var listed = Host.CallsOf<ListTicketsRequest>("TicketService/ListTickets").Single();
         Assert.Equal((WorkspaceId, ""), (listed.WorkspaceId, listed.BillingAccountId));
     }
