@@ -50,6 +50,7 @@ public sealed class BillingOverviewPageTests : ConsoleContext
         var page = Render<BillingOverviewPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
 
         page.WaitForAssertion(() => Assert.Equal("Acme Finance", page.Find("[data-testid=account-name]").TextContent.Trim()));
+        Assert.Equal("User name acme-finance · Billing-center account", page.Find("[data-testid=account-method]").TextContent.Trim());
         Assert.Equal("CNY\u00A0120.50", page.Find("[data-testid=cash]").TextContent.Trim());
         Assert.Equal("CNY\u00A015.25", page.Find("[data-testid=vouchers]").TextContent.Trim());
         Assert.Equal("CNY\u00A0100.00", page.Find("[data-testid=cards]").TextContent.Trim());
@@ -60,6 +61,25 @@ public sealed class BillingOverviewPageTests : ConsoleContext
             ["billing-center/wallet#recharge", "billing-center/wallet", $"workspaces/{WorkspaceId}/billing/settlement", $"workspaces/{WorkspaceId}/billing/binding"],
             page.FindAll("[data-testid=action]").Select(a => a.GetAttribute("href")));
         Assert.All(page.FindAll("[data-testid=action]"), a => Assert.Null(a.GetAttribute("disabled")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("acme-finance")]
+    public async Task An_account_named_by_its_user_name_alone_is_named_once(string displayName)
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Administrator, Plan.Commercial);
+        Overview(new BillingOverview
+        {
+            Plan = Plan.Commercial, Method = SettlementMethod.BillingCenter, BillingAccountId = "ba_1", BillingAccountUsername = "acme-finance",
+            BillingAccountDisplayName = displayName,
+        });
+
+        var page = Render<BillingOverviewPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+
+        page.WaitForAssertion(() => Assert.Equal("acme-finance", page.Find("[data-testid=account-name]").TextContent.Trim()));
+        Assert.Equal("Billing-center account", page.Find("[data-testid=account-method]").TextContent.Trim());
     }
 
     [Fact]
