@@ -53,9 +53,9 @@ public sealed class WalletBook
 
     /// <summary>
     /// The loaded accounts that this write moved, with the balance and entry count they were loaded with, which
-    /// <see cref="LedgerWriter"/> updates set-based where the stored ones still are those. The accounts are read untracked (a write may load
-    /// hundreds, and the change tracker would compare every one of them at the save); a lot opened by this write is
-    /// tracked instead, and inserted with its final balance.
+    /// <see cref="LedgerWriter"/> updates set-based where the stored ones still are those. The accounts are read
+    /// untracked (a write may load hundreds, and the change tracker would compare every one of them at the save); a lot
+    /// opened by this write is tracked instead, and inserted with its final balance.
     /// </summary>
     internal IEnumerable<(LedgerAccount Account, long Was, long WasCount)> MovedBalances =>
         _loaded.Where(loaded => _accounts[loaded.Key].EntryCount != loaded.Value.EntryCount)
