@@ -131,7 +131,7 @@ public sealed class InvoicesPageTests : ConsoleContext
         var page = Render<InvoicesPage>();
 
         page.WaitForElement("input[data-testid=pick-source], [data-testid=pick-source] input").Change(true);
-        page.Find("[data-testid=source-amount] input, input[data-testid=source-amount]").Input("12.345");
+        page.WaitForElement("[data-testid=source-amount] input, input[data-testid=source-amount]").Input("12.345");
         page.Find("[data-testid=request-invoice]").Closest("form")!.Submit();
 
         Assert.Contains("at most 2 decimals", page.WaitForElement(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal);
@@ -163,7 +163,7 @@ public sealed class InvoicesPageTests : ConsoleContext
         var page = Render<InvoicesPage>();
 
         page.WaitForElement("input[data-testid=pick-source], [data-testid=pick-source] input").Change(true);
-        page.Find("[data-testid=source-amount] input, input[data-testid=source-amount]").Input("120.50");
+        page.WaitForElement("[data-testid=source-amount] input, input[data-testid=source-amount]").Input("120.50");
         page.Find("[data-testid=request-invoice]").Closest("form")!.Submit();
 
         page.WaitForAssertion(() => Assert.Equal("Requested", page.Find("[data-testid=invoice-state]").TextContent));
