@@ -81,7 +81,7 @@ public static class Errors
     {
         var what = string.IsNullOrEmpty(contentType) ? "The request has no Content-Type" : $"The request's Content-Type is '{Printable(contentType)}'";
         var instead = browserEndpoint
-            ? "this endpoint takes gRPC-Web (application/grpc-web or application/grpc-web-text) and gRPC (application/grpc over HTTP/2)"
+            ? "this endpoint takes gRPC-Web only (application/grpc-web or application/grpc-web-text); gRPC goes to the gRPC endpoint"
             : "this endpoint takes gRPC: application/grpc over HTTP/2 (gRPC-Web goes to the browser endpoint)";
         var message = contentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true && !http2
             ? $"{what}, over HTTP/1.1: gRPC needs HTTP/2; {instead}."

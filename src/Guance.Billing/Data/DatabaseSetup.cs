@@ -169,6 +169,9 @@ public static class DatabaseSetup
         }
         try
         {
+            // No time limit: an index built CONCURRENTLY over a big table (and its waits for older snapshots) takes longer
+            // than a command's 30 s, and a cancelled build would start again, and fail again, at every start.
+            db.Database.SetCommandTimeout(0);
             await db.Database.MigrateAsync(cancellationToken);
         }
         finally

@@ -3,8 +3,8 @@ namespace Guance.Billing.Wallets;
 /// <summary>
 /// One balance of the ledger. Its balance is stored, updated in the same database transaction as the
 /// entries that change it, and always equals the sum of those entries (VerifyLedger proves it).
-/// Each account numbers its entries 1, 2, 3...; the numbering is part of the entries' key, so two
-/// writers can never both append the same position.
+/// Each account numbers its entries 1, 2, 3...; its entry count, like its balance, is checked by every update
+/// (a concurrency token), so two writers can never both append the same position.
 /// </summary>
 public sealed class LedgerAccount
 {

@@ -70,7 +70,7 @@ internal static class LedgerWriter
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
-            throw new DbUpdateException("A ledger transaction or entry of this write exists already: another writer got there first.", e);
+            throw new DbUpdateException("A ledger transaction of this write exists already: another writer got there first.", e);
         }
     }
 

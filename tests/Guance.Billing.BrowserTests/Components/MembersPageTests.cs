@@ -54,6 +54,25 @@ public sealed class MembersPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_refused_role_change_is_explained_and_the_list_shows_the_role_the_host_keeps()
+    {
+        await SignInAsync();
+        Workspace(WorkspaceRole.Owner);
+        MembersAre(Ann, Cid);
+        Host.On<UpdateMemberRoleRequest, UpdateMemberRoleResponse>("WorkspaceService/UpdateMemberRole", _ =>
+            throw FakeHost.Failure(StatusCode.FailedPrecondition, "WORKSPACE_DISSOLVED", "The workspace has been dissolved."));
+
+        var page = Render<MembersPage>(p => p.Add(x => x.WorkspaceId, WorkspaceId));
+        page.WaitForElement("tr[data-id=usr_3] [data-testid=member-role-select]");
+        var cidRole = page.FindComponents<MudSelect<WorkspaceRole>>()[0];
+        await page.InvokeAsync(() => cidRole.Instance.ValueChanged.InvokeAsync(WorkspaceRole.ReadOnly));
+
+        page.WaitForAssertion(() => Assert.Contains("The workspace has been dissolved.", page.Markup, StringComparison.Ordinal));
+        Assert.Equal(2, Host.CallsOf<ListMembersRequest>("WorkspaceService/ListMembers").Count());
+        Assert.Equal("Standard", page.Find("tr[data-id=usr_3] [data-testid=member-role-select]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task An_administrator_may_not_touch_another_administrator_nor_make_one()
     {
         await SignInAsync();

@@ -45,6 +45,25 @@ public sealed class LedgerVerificationTests : IClassFixture<BillingHost>
     }
 
     [Fact]
+    public async Task VerifyLedger_finds_two_entries_numbered_alike_in_one_account()
+    {
+        // The entries' key no longer refuses such a pair (the entry count's check in every write does): the audit must find one.
+        var account = await host.RegisterBillingAccountAsync("numbered-twice");
+        await host.RechargeAsync(account.Id, 10m);
+        await host.RechargeAsync(account.Id, 5m);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+            var cash = account.Id + ":cash";
+            await db.LedgerEntries.Where(e => e.LedgerAccountId == cash && e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Sequence, 1));
+        }
+
+        var report = await host.Operator.BillingAccounts.VerifyLedgerAsync(new VerifyLedgerRequest { BillingAccountId = account.Id });
+        Assert.False(report.Clean);
+        Assert.Contains(report.Problems, p => p.Kind == LedgerProblemKind.BrokenChain && p.Subject.StartsWith(account.Id + ":cash", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task VerifyLedger_finds_a_tampered_balance_and_a_tampered_entry()
     {
         var account = await host.RegisterBillingAccountAsync("tamper");

@@ -61,7 +61,7 @@ public sealed class LedgerEntriesKeyMigrationTests
         await using var open = await oldHost.BeginTransactionAsync();
         await ExecuteAsync(oldHost, InsertEntries("tx_1"));
         var migrating = DatabaseSetup.MigrateAsync(services, CancellationToken.None);
-        await WaitUntilAnIndexWaitsAsync(database.ConnectionString!);
+        await WaitUntilWaitingAsync(database.ConnectionString!);
 
         // Another host's charge meanwhile. Behind a plain ALTER TABLE ... ADD PRIMARY KEY (an exclusive lock, queued) it
         // would wait until the first transaction ends; lock_timeout turns that wait into an error instead of a hang.
@@ -77,6 +77,39 @@ public sealed class LedgerEntriesKeyMigrationTests
         Assert.True(await migrating);
         await using var migrated = database.NewContext();
         Assert.Equal(4, await migrated.LedgerEntries.CountAsync());
+        await SchemaTests.AssertMatchesModelAsync(database);
+    }
+
+    [PostgresFact]
+    public async Task A_reader_holding_the_table_at_the_swap_does_not_queue_the_charges_behind_it()
+    {
+        using var database = TestDatabase.Create();
+        await using var services = database.Services();
+        await MigrateToTheOneBeforeAsync(services);
+
+        // A transaction that holds the table as a reader does (VerifyLedger's, say). Taken by LOCK TABLE, which needs no
+        // snapshot, so that the index build goes on past it as it would past a reader that began after the build: the swap
+        // waits for it.
+        await using var reader = new NpgsqlConnection(database.ConnectionString);
+        await reader.OpenAsync();
+        await using var reading = await reader.BeginTransactionAsync();
+        await ExecuteAsync(reader, "LOCK TABLE ledger_entries IN ACCESS SHARE MODE");
+        var migrating = DatabaseSetup.MigrateAsync(services, CancellationToken.None);
+        await WaitUntilWaitingAsync(database.ConnectionString!, "%PRIMARY KEY USING INDEX%");
+
+        // A charge meanwhile goes through: behind a swap that waited without limit it would queue until the read ended.
+        await using (var charging = new NpgsqlConnection(database.ConnectionString))
+        {
+            await charging.OpenAsync();
+            await ExecuteAsync(charging, "SET lock_timeout = '5s'");
+            await ExecuteAsync(charging, InsertEntries("tx_1"));
+        }
+        Assert.False(migrating.IsCompleted);
+
+        await reading.CommitAsync();
+        Assert.True(await migrating);
+        await using var migrated = database.NewContext();
+        Assert.Equal(2, await migrated.LedgerEntries.CountAsync());
         await SchemaTests.AssertMatchesModelAsync(database);
     }
 

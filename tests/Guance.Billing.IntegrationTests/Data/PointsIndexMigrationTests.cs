@@ -33,7 +33,7 @@ public sealed class PointsIndexMigrationTests
         await using var open = await oldHost.BeginTransactionAsync();
         await ExecuteAsync(oldHost, InsertPoint("c1"));
         var migrating = DatabaseSetup.MigrateAsync(services, CancellationToken.None);
-        await WaitUntilAnIndexWaitsAsync(database.ConnectionString!);
+        await WaitUntilWaitingAsync(database.ConnectionString!);
 
         // Another host's write meanwhile. Behind a plain CREATE INDEX (a SHARE lock, queued) it would wait until the first
         // transaction ends; lock_timeout turns that wait into an error instead of a hang.
