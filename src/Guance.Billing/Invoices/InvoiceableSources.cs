@@ -52,40 +52,32 @@ public sealed class InvoiceableSources(BillingDbContext db)
     private async Task<Dictionary<(int Year, int Month), long>> CashByMonthAsync(string billingAccountId, CancellationToken cancellationToken)
     {
         var cash = LedgerAccountKinds.SingletonId(billingAccountId, LedgerAccountKind.Cash);
-        // From the account's transactions (their index by account) to their entries (keyed by transaction).
-        var paidAtCharge = await (
-            from t in db.LedgerTransactions.AsNoTracking()
-            where t.BillingAccountId == billingAccountId && t.Kind == TransactionKind.Charge
-            join e in db.LedgerEntries.AsNoTracking() on t.Id equals e.TransactionId
-            where e.LedgerAccountId == cash && e.Amount < 0
-            join d in db.DailyBills.AsNoTracking() on t.Reference equals d.Id
-            where d.BillingAccountId == billingAccountId
-            group e.Amount by d.BillingDay into day
-            select new { Day = day.Key, Amount = -day.Sum() }).ToListAsync(cancellationToken);
-
         var arrears = LedgerAccountKinds.SingletonId(billingAccountId, LedgerAccountKind.Arrears);
-        var arrearsEntries = await (
+        // The account's cash and arrears entries, in one pass from its transactions (their index by account) to their
+        // entries (keyed by transaction).
+        var entries = await (
             from t in db.LedgerTransactions.AsNoTracking()
             where t.BillingAccountId == billingAccountId
             join e in db.LedgerEntries.AsNoTracking() on t.Id equals e.TransactionId
-            where e.LedgerAccountId == arrears
-            orderby e.Sequence
-            select new { e.Amount, t.Kind, t.Reference }).ToListAsync(cancellationToken);
-        var paidLater = ArrearsPayoffAttribution.CashPaidByCharge(arrearsEntries.Select(e => new ArrearsPayoffAttribution.Entry(
-            e.Amount, e.Kind == TransactionKind.Charge ? e.Reference : null, e.Kind == TransactionKind.Recharge)));
-        var references = paidLater.Keys.ToList();
+            where e.LedgerAccountId == cash || e.LedgerAccountId == arrears
+            select new { e.LedgerAccountId, e.Sequence, e.Amount, t.Kind, t.Reference }).ToListAsync(cancellationToken);
+
+        var paidAtCharge = entries.Where(e => e.LedgerAccountId == cash && e.Amount < 0 && e.Kind == TransactionKind.Charge)
+            .GroupBy(e => e.Reference, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => -g.Sum(e => e.Amount), StringComparer.Ordinal);
+        var paidLater = ArrearsPayoffAttribution.CashPaidByCharge(entries.Where(e => e.LedgerAccountId == arrears).OrderBy(e => e.Sequence)
+            .Select(e => new ArrearsPayoffAttribution.Entry(e.Amount, e.Kind == TransactionKind.Charge ? e.Reference : null, e.Kind == TransactionKind.Recharge)));
+        // Charges whose reference is one of the account's daily bills (an operator's own Charge names no bill).
+        var references = paidAtCharge.Keys.Union(paidLater.Keys, StringComparer.Ordinal).ToList();
         var days = await db.DailyBills.AsNoTracking()
             .Where(d => d.BillingAccountId == billingAccountId && references.Contains(d.Id))
             .Select(d => new { d.Id, d.BillingDay }).ToListAsync(cancellationToken);
 
         var byMonth = new Dictionary<(int, int), long>();
-        foreach (var day in paidAtCharge)
-        {
-            byMonth[(day.Day.Year, day.Day.Month)] = byMonth.GetValueOrDefault((day.Day.Year, day.Day.Month)) + day.Amount;
-        }
         foreach (var day in days)
         {
-            byMonth[(day.BillingDay.Year, day.BillingDay.Month)] = byMonth.GetValueOrDefault((day.BillingDay.Year, day.BillingDay.Month)) + paidLater[day.Id];
+            var month = (day.BillingDay.Year, day.BillingDay.Month);
+            byMonth[month] = byMonth.GetValueOrDefault(month) + paidAtCharge.GetValueOrDefault(day.Id) + paidLater.GetValueOrDefault(day.Id);
         }
         return byMonth;
     }
