@@ -12,6 +12,9 @@ public static partial class Names
         _ => "",
     };
 
+    /// <summary>A workspace's member by display name, or by e-mail address when they gave none.</summary>
+    public static string Of(Member member) => member.DisplayName.Length > 0 ? member.DisplayName : member.Email;
+
     public static string Of(WorkspaceRole role) => role switch
     {
         WorkspaceRole.Owner => "Owner",

@@ -1,5 +1,6 @@
 using Guance.Billing.Console.Api;
 using Guance.Billing.Console.Components;
+using Guance.Billing.Console.Formatting;
 using Guance.Billing.Console.Session;
 using Guance.Billing.V1;
 using Microsoft.AspNetCore.Components;
@@ -28,7 +29,7 @@ public abstract class WorkspaceTicketPageBase : WorkspacePageBase
         {
             return error;
         }
-        var members = listed.Value?.ToDictionary(m => m.UserId, m => m.DisplayName.Length > 0 ? m.DisplayName : m.Email, StringComparer.Ordinal);
+        var members = listed.Value?.ToDictionary(m => m.UserId, Names.Of, StringComparer.Ordinal);
         Tickets = new WorkspaceTickets(Api, Workspace, Zone, Session.User?.UserId ?? "", members);
         return null;
     }

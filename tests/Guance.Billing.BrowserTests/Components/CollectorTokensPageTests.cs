@@ -51,7 +51,7 @@ public sealed class CollectorTokensPageTests : ConsoleContext
         Assert.Equal("Active", page.Find("tr[data-id=ct_2] [data-testid=token-state]").TextContent.Trim());
         PhoneCards.AssertEveryCellNamed(page, "collector-tokens");
 
-        page.Find("[data-testid=copy-token]").Click();
+        page.Find("[data-testid=copy-secret]").Click();
         page.WaitForAssertion(() => Assert.Equal("Copied.", page.Find("[data-testid=copy-outcome]").TextContent.Trim()));
         Assert.Equal("gct_secret_once", clipboard.Invocations["copyText"].Single().Arguments[0]);
         page.Find("[data-testid=token-saved]").Click();
