@@ -30,14 +30,16 @@ public static class DbErrors
     /// <summary>
     /// A write lost to a concurrent one: an optimistic-concurrency miss, a serialization failure or
     /// deadlock (PostgreSQL), a lock not granted in time (PostgreSQL's lock_timeout, SQLite's busy
-    /// timeout or a stale WAL snapshot). Retrying the whole request may succeed.
+    /// timeout or a stale WAL snapshot), a prepared statement whose result another host's migration
+    /// changed (PostgreSQL; Npgsql prepares it again next time). Retrying the whole request may succeed.
     /// </summary>
     public static bool IsConcurrencyConflict(Exception exception) =>
         exception is DbUpdateConcurrencyException
         || Engine(exception) switch
         {
             PostgresException postgres => postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
-                or PostgresErrorCodes.LockNotAvailable,
+                or PostgresErrorCodes.LockNotAvailable
+                || (postgres.SqlState == PostgresErrorCodes.FeatureNotSupported && postgres.Routine == "RevalidateCachedQuery"),
             SqliteException sqlite => sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked,
             _ => false,
         };

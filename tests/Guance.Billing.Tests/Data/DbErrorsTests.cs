@@ -14,6 +14,10 @@ public sealed class DbErrorsTests
 {
     private static PostgresException Postgres(string sqlState) => new("message", "ERROR", "ERROR", sqlState);
 
+    /// <summary>PostgreSQL's 0A000 as the server reports it, with the routine that raised it.</summary>
+    private static PostgresException InvalidatedPlan(string routine) => new(
+        "cached plan must not change result type", "ERROR", "ERROR", PostgresErrorCodes.FeatureNotSupported, routine: routine);
+
     private static DbUpdateException Saving(Exception inner) => new("An error occurred while saving the entity changes.", inner);
 
     public static TheoryData<string, Exception> UniqueViolations => new()
@@ -49,6 +53,7 @@ public sealed class DbErrorsTests
         { "PostgreSQL serialization failure", Saving(Postgres(PostgresErrorCodes.SerializationFailure)) },
         { "PostgreSQL deadlock", Postgres(PostgresErrorCodes.DeadlockDetected) },
         { "PostgreSQL lock timeout", Postgres(PostgresErrorCodes.LockNotAvailable) },
+        { "PostgreSQL prepared statement whose result a migration changed", InvalidatedPlan("RevalidateCachedQuery") },
         { "SQLite busy", Saving(new SqliteException("database is locked", 5)) },
         { "SQLite stale WAL snapshot", Saving(new SqliteException("database is locked", 5, 517)) },
         { "SQLite table locked", new SqliteException("database table is locked", 6) },
@@ -78,6 +83,13 @@ public sealed class DbErrorsTests
     {
         Assert.True(DbErrors.IsUnavailable(error), situation);
         Assert.False(DbErrors.IsUniqueViolation(error), situation);
+    }
+
+    [Fact]
+    public void Another_unsupported_feature_is_no_conflict()
+    {
+        Assert.False(DbErrors.IsConcurrencyConflict(InvalidatedPlan("transformAggregateCall")));
+        Assert.False(DbErrors.IsConcurrencyConflict(Postgres(PostgresErrorCodes.FeatureNotSupported)));
     }
 
     [Fact]

@@ -1,0 +1,77 @@
+using Guance.Billing.Data;
+using Guance.Billing.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static Guance.Billing.IntegrationTests.Data.PostgresMigrationSteps;
+
+namespace Guance.Billing.IntegrationTests.Data;
+
+/// <summary>
+/// On PostgreSQL the host's connections keep its frequent statements prepared on the server, and a statement whose
+/// result another host's migration changed is a conflict to retry, not a failure.
+/// </summary>
+public sealed class PreparedStatementTests
+{
+    [PostgresFact]
+    public async Task A_statement_run_again_on_a_connection_of_the_host_is_prepared_on_the_server()
+    {
+        using var database = TestDatabase.Create();
+        await using var services = database.Services();
+        await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
+        await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        const string statement = "SELECT count(*) FROM workspaces WHERE site_code = @site";
+
+        Assert.Equal(0, await PreparedAsync(connection, statement));
+        for (var run = 0; run < 2; run++)
+        {
+            await using var command = new NpgsqlCommand(statement, connection) { Parameters = { new("site", "cn1") } };
+            Assert.Equal(0L, await command.ExecuteScalarAsync());
+        }
+
+        Assert.Equal(1, await PreparedAsync(connection, statement));
+    }
+
+    [PostgresFact]
+    public async Task A_prepared_statement_whose_result_a_migration_changed_is_a_conflict_and_runs_again()
+    {
+        using var database = TestDatabase.Create();
+        await using var services = database.Services();
+        await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
+        await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await ExecuteAsync(connection, "CREATE TABLE prepared_probe (id integer PRIMARY KEY); INSERT INTO prepared_probe VALUES (1)");
+        const string statement = "SELECT * FROM prepared_probe";
+        for (var run = 0; run < 2; run++)
+        {
+            Assert.Equal(1, await ColumnsAsync(connection, statement));
+        }
+        Assert.Equal(1, await PreparedAsync(connection, statement));
+
+        // Another host migrates meanwhile.
+        await using (var migrating = new NpgsqlConnection(database.ConnectionString))
+        {
+            await migrating.OpenAsync();
+            await ExecuteAsync(migrating, "ALTER TABLE prepared_probe ADD COLUMN note text");
+        }
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ColumnsAsync(connection, statement));
+        Assert.True(DbErrors.IsConcurrencyConflict(error), $"{error.SqlState} {error.Routine}: {error.MessageText}");
+        Assert.Equal(2, await ColumnsAsync(connection, statement));
+    }
+
+    private static async Task<int> ColumnsAsync(NpgsqlConnection connection, string statement)
+    {
+        await using var command = new NpgsqlCommand(statement, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return reader.FieldCount;
+    }
+
+    private static async Task<int> PreparedAsync(NpgsqlConnection connection, string statement)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*)::int FROM pg_prepared_statements WHERE statement LIKE '%' || @text || '%'", connection)
+        {
+            Parameters = { new("text", statement.Replace("@site", "$1", StringComparison.Ordinal)) },
+        };
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+}
