@@ -5,7 +5,7 @@ using Guance.Billing.Cli.Infrastructure;
 namespace Guance.Billing.Cli;
 
 /// <summary>The root command: global options plus every <see cref="ICommandGroup"/> of this assembly.</summary>
-public static class GuanceCli
+public static partial class GuanceCli
 {
     public static RootCommand Build()
     {
@@ -40,13 +40,37 @@ public static class GuanceCli
             var unmatched = parse.Errors.Where(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))).ToList();
             foreach (var error in unmatched.Count > 0 ? unmatched : parse.Errors)
             {
-                Console.Error.WriteLine("error: " + error.Message);
+                Console.Error.WriteLine("error: " + InWords(error.Message));
             }
             Console.Error.WriteLine(HelpHint(parse));
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync();
     }
+
+    /// <summary>
+    /// System.CommandLine's message for a value that is not of its option's type names the .NET type
+    /// ("as expected type 'System.Int64'"); a person is told what the option takes instead.
+    /// </summary>
+    public static string InWords(string message)
+    {
+        var match = NotOfType().Match(message);
+        if (!match.Success)
+        {
+            return message;
+        }
+        var (option, value) = (match.Groups["option"].Value, match.Groups["value"].Value);
+        if (!match.Groups["type"].Value.Contains("Int", StringComparison.Ordinal))
+        {
+            return $"{option}: '{value}' is not a number.";
+        }
+        return value.TrimStart('-').All(char.IsAsciiDigit) && value.Trim('-').Length > 0
+            ? $"{option}: '{value}' is too large."
+            : $"{option}: '{value}' is not a whole number.";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.$")]
+    private static partial System.Text.RegularExpressions.Regex NotOfType();
 
     /// <summary>"  hint: see 'guance-billing workspaces create --help'" for the command that was parsed.</summary>
     public static string HelpHint(ParseResult parse) =>

@@ -46,12 +46,22 @@ public sealed class AccountCommands : ICommandGroup
         });
     }
 
+    private static string ReadToken(CliContext context) =>
+        context.Environment.In.ReadLine()?.Trim() is { Length: > 0 } line
+            ? line
+            : throw new CommandLineException("--with-token: standard input had no token.");
+
     private static Command LogIn()
     {
         var email = new Option<string?>("--email") { Description = "E-mail address to sign in with" };
-        var token = new Option<string?>("--with-token") { Description = "Save this existing token instead of signing in (an API token or the operator token)" };
+        var token = new Option<string?>("--with-token")
+        {
+            Description = "Save an existing token instead of signing in (an API token or the operator token); without a value, or '-', read it from the first line of standard input",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = result => result.Tokens.Count == 0 ? "-" : result.Tokens[0].Value,
+        };
         var command = new Command("login", "Sign in (or take a token) and save the server and token to the config file") { email, token }.WithPassword();
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if ((result.GetValue(email) is null) == (result.GetValue(token) is null))
             {
@@ -60,8 +70,9 @@ public sealed class AccountCommands : ICommandGroup
         });
         return command.Handle(async (context, cancellationToken) =>
         {
-            if (context.Get(token) is { } existing)
+            if (context.Get(token) is { } given)
             {
+                var existing = given == "-" ? ReadToken(context) : given;
                 var user = await VerifyAsync(context, existing, cancellationToken);
                 Save(context, existing, apiTokenId: null, user?.Email);
                 context.Output.Result(new GetCurrentUserResponse { User = user ?? new User() }, () =>

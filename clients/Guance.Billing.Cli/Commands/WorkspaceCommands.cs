@@ -91,7 +91,7 @@ public sealed class WorkspaceCommands : ICommandGroup
         var name = new Option<string?>("--name") { Description = "New name" };
         var description = new Option<string?>("--description") { Description = "New description (\"\" to clear it)" };
         var command = new Command("update", "Change a workspace's name or description (Owner or Administrator)") { id, name, description };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetResult(name) is null && result.GetResult(description) is null)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using Guance.Billing.Client;
 using Guance.Billing.V1;
 
@@ -18,17 +19,27 @@ public static class Amounts
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (!MoneyAmounts.TryParse(text, MoneyAmounts.Cny, out var money, out var error))
+            if (!TryParsePositive(text, out var money, out var error))
             {
                 result.AddError($"{name}: {error}");
-                return null;
-            }
-            if (money.ToDecimal() <= 0)
-            {
-                result.AddError($"{name}: '{text.Trim()}' is not positive.");
                 return null;
             }
             return money;
         },
     };
+
+    /// <summary>A positive amount in CNY, or why the text is not one.</summary>
+    public static bool TryParsePositive(string text, [NotNullWhen(true)] out Money? money, [NotNullWhen(false)] out string? error)
+    {
+        if (!MoneyAmounts.TryParse(text, MoneyAmounts.Cny, out money, out error))
+        {
+            return false;
+        }
+        if (money.ToDecimal() <= 0)
+        {
+            (money, error) = (null, $"'{text.Trim()}' is not positive.");
+            return false;
+        }
+        return true;
+    }
 }

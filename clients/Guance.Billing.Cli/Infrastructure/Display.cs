@@ -27,4 +27,7 @@ public static class Display
         day is null || day.Year == 0 ? "" : $"{day.Year:0000}-{day.Month:00}-{day.Day:00}";
 
     public static string YesNo(bool value) => value ? "yes" : "no";
+
+    /// <summary>A workspace as people know it, by its name; by its id when the host gave no name.</summary>
+    public static string Workspace(string name, string id) => name.Length > 0 ? name : id;
 }

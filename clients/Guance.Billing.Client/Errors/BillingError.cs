@@ -61,13 +61,14 @@ public sealed record BillingError(
         {
             text.Append("\n  ").Append(v.Field).Append(": ").Append(v.Description);
         }
+        // A rule or quota whose description is the message already is named without it.
         foreach (var v in PreconditionViolations)
         {
-            text.Append("\n  ").Append(v.Type).Append(" on ").Append(v.Subject).Append(": ").Append(v.Description);
+            text.Append("\n  ").Append(v.Type).Append(" on ").Append(v.Subject).Append(Unless(v.Description));
         }
         foreach (var v in QuotaViolations)
         {
-            text.Append("\n  quota ").Append(v.Subject).Append(": ").Append(v.Description);
+            text.Append("\n  quota ").Append(v.Subject).Append(Unless(v.Description));
         }
         if (RetryDelay is { } delay)
         {
@@ -75,4 +76,6 @@ public sealed record BillingError(
         }
         return text.ToString();
     }
+
+    private string Unless(string description) => description == Message ? "" : ": " + description;
 }

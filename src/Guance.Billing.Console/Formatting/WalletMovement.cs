@@ -4,8 +4,8 @@ using Guance.Billing.V1;
 namespace Guance.Billing.Console.Formatting;
 
 /// <summary>
-/// One line of income and expenditure: how a wallet transaction changed cash, vouchers, prepaid cards
-/// and arrears (the sums of its postings to those ledger accounts; docs/domain.md §6).
+/// One line of income and expenditure: a wallet transaction with how it changed cash, vouchers, prepaid cards
+/// and arrears (<see cref="WalletBalanceChanges"/>).
 /// </summary>
 public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash, decimal Vouchers, decimal PrepaidCards, decimal Arrears)
 {
@@ -13,15 +13,8 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
 
     public static WalletMovement Of(WalletTransaction transaction)
     {
-        decimal Sum(params LedgerAccountKind[] kinds) =>
-            transaction.Postings.Where(p => kinds.Contains(p.AccountKind)).Sum(p => p.Amount.ToDecimal());
-        // Arrears are a negative balance: a posting of -10 adds 10 owed.
-        return new WalletMovement(
-            transaction,
-            Sum(LedgerAccountKind.Cash),
-            Sum(LedgerAccountKind.OrdinaryVoucher, LedgerAccountKind.FullReductionVoucher),
-            Sum(LedgerAccountKind.PrepaidCard),
-            -Sum(LedgerAccountKind.Arrears));
+        var changes = WalletBalanceChanges.Of(transaction);
+        return new WalletMovement(transaction, changes.Cash, changes.Vouchers, changes.PrepaidCards, changes.Arrears);
     }
 
     /// <summary>The CSV header; the time column names its zone (<paramref name="zone"/>, "UTC+8"), since its values carry none.</summary>
@@ -51,9 +44,7 @@ public sealed record WalletMovement(WalletTransaction Transaction, decimal Cash,
 
     /// <summary>The balances the movement changed, in the order cash, vouchers, prepaid cards, arrears, each with its change ("CNY +80.00"); the unchanged are left out.</summary>
     public IEnumerable<(string Balance, string Change)> Changes =>
-        new[] { ("Cash", Cash), ("Vouchers", Vouchers), ("Prepaid cards", PrepaidCards), ("Arrears", Arrears) }
-            .Where(c => c.Item2 != 0)
-            .Select(c => (c.Item1, Change(c.Item2)));
+        new WalletBalanceChanges(Cash, Vouchers, PrepaidCards, Arrears).Changed.Select(c => (c.Balance, Change(c.Change)));
 
     /// <summary>A signed change written as every amount of the console is (currency first), for example "CNY +100.00", "CNY -12.50", or "" when nothing changed.</summary>
     public string Change(decimal amount) =>

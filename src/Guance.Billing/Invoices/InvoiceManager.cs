@@ -103,7 +103,9 @@ public sealed class InvoiceManager(
                 if (amount == 0 || amount > source.Remaining)
                 {
                     throw Errors.Precondition(ErrorReasons.InvoiceBalanceExceeded, $"invoice_sources/{id}",
-                            $"{Named(source)} has {Cny.Format(source.Remaining)} left to invoice; the request asks for {Cny.Format(amount)}.")
+                            source.Remaining == 0
+                                ? $"{Named(source)} has nothing left to invoice."
+                                : $"{Named(source)} has {Cny.Format(source.Remaining)} left to invoice; the request asks for {Cny.Format(amount)}.")
                         .With("source_id", id).With("remaining", source.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
                 lines.Add(new InvoiceLine { InvoiceId = invoiceId, SourceId = id, SourceKind = source.Kind, BillingAccountId = billingAccountId, Amount = amount });

@@ -55,11 +55,11 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         var bills = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "bills", "--workspace", ws, "--month", "2026-11"));
         bills.Ok();
         // time series: max 6,000 / 1,000 = 6.00 units x 0.70 (CN, 7-day retention) = 4.20
-        Assert.Matches(@"│ 2026-11-02 │ ws_\w+\s+│ time-series\s+│\s+6,000 │\s+6\.00 │\s+0\.70 CNY │\s+1,000 │ 7d\s+│\s+4\.20 CNY │", bills.Stdout);
+        Assert.Matches(@"│ 2026-11-02 │ Production\s+│ time-series\s+│\s+6,000 │\s+6\.00 │\s+0\.70 CNY │\s+1,000 │ 7d\s+│\s+4\.20 CNY │", bills.Stdout);
         // logs: sum 1,200,000 / 1,000,000 = 1.20 units x 1.50 (CN, 14-day retention) = 1.80
         Assert.Matches(@"│\s+│\s+│ logs\s+│\s+1,200,000 │\s+1\.20 │\s+1\.50 CNY │\s+1,000,000 │ 14d\s+│\s+1\.80 CNY │", bills.Stdout);
         Assert.Matches(@"│\s+│\s+│ total\s+│\s+│\s+│\s+│\s+│\s+│\s+6\.00 CNY │", bills.Stdout);
-        Assert.Matches($@"│ 2026-11-02 │ {ws} │ db_\w+\s+│ charged\s+│ billing-center │\s+6\.00 CNY │", bills.Stdout);
+        Assert.Matches($@"│ 2026-11-02 │ Production\s+│ {ws} │ db_\w+\s+│ charged\s+│ billing-center │\s+6\.00 CNY │", bills.Stdout);
         Assert.Contains("Month total 2026-11: 6.00 CNY", bills.Stdout);
 
         // The first account's cash paid it: 10.00 - 6.00 = 4.00 left.
@@ -73,7 +73,7 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         var refused = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-binding", ws, "--binding-code", await Host.BindingCodeAsync(uncertified)));
         Assert.Equal(6, refused.ExitCode);
         Assert.EndsWith("(CERTIFICATION_REQUIRED)", refused.ErrorLines[0]);
-        Assert.StartsWith($"  CERTIFICATION_REQUIRED on billing_accounts/{uncertified.BillingAccountId}: ", refused.ErrorLines[1]);
+        Assert.Equal($"  CERTIFICATION_REQUIRED on billing_accounts/{uncertified.BillingAccountId}", refused.ErrorLines[1]);
         var moved = await cli.RunAsync(As(workspace.OwnerToken, "settlement", "change-binding", ws, "--binding-code", await Host.BindingCodeAsync(second)));
         moved.Ok();
         Assert.Contains($"{ws} moved from {first.BillingAccountId} to {second.BillingAccountId}.", moved.Stdout);
@@ -170,7 +170,8 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         var shown = await cli.RunAsync(As(firstSession, "settlement", "monthly", "show", billId));
         shown.Ok();
         Assert.Contains($"Monthly bill {billId} of {first.BillingAccountId} for 2026-11: 6.00 CNY", shown.Stdout);
-        Assert.Matches($@"│ {ws} │ cn1\s+│\s+\d+ │ time-series\s+│\s+4\.20 CNY │", shown.Stdout);
+        Assert.Matches(@"│ Production\s+│ cn1\s+│\s+\d+ │ time-series\s+│\s+4\.20 CNY │", shown.Stdout);
+        Assert.Matches($@"│ Production\s+│ {ws} │\s+6\.00 CNY │\s+0\.00 CNY │\s+0\.00 CNY │\s+6\.00 CNY │", shown.Stdout);
         Assert.Matches(@"│\s+│\s+│\s+│ logs\s+│\s+1\.80 CNY │", shown.Stdout);
 
         // The CSV export: a header and a row per workspace, day and item, whose amounts sum to the bill.
@@ -188,6 +189,11 @@ public sealed class CliSettlementTests(CliSimulatedClockHost fixture)
         Assert.Equal(3, rows.Length);
         Assert.Equal(6.00m, rows.Skip(1).Sum(r => decimal.Parse(r.Split(',')[7], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.False(File.Exists(csv + ".partial"));
+        var piped = await cli.RunAsync(As(firstSession, "settlement", "monthly", "export", billId, "--file", "-"));
+        piped.Ok();
+        Assert.Equal(rows, piped.Stdout.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+        Assert.Equal("Wrote a header and 2 rows to standard output", piped.ErrorLines[^1]);
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")));
 
         // Generating again changes nothing; another account's bill is not found for this one.
         var generated = await cli.RunAsync(As(op, "settlement", "monthly", "generate", "--month", "2026-11", "-o", "json"));

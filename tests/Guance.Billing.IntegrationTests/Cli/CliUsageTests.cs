@@ -36,7 +36,7 @@ public sealed class CliUsageTests(CliHost fixture)
         Assert.Matches(@"^Sequence \d{16} \(generated: repeat it with --sequence \d{16} to retry this batch\)\.$", overQuota.ErrorLines[0]);
         Assert.StartsWith("error: ", overQuota.ErrorLines[1]);
         Assert.EndsWith("(EXPERIENCE_QUOTA_EXHAUSTED)", overQuota.ErrorLines[1]);
-        Assert.StartsWith("  quota BILLING_ITEM_LOGS: ", overQuota.ErrorLines[2]);
+        Assert.Equal("  quota BILLING_ITEM_LOGS", overQuota.ErrorLines[2]);
 
         var stats = await cli.RunAsync(As(workspace.OwnerToken, "usage", "stats", "--workspace", ws));
         stats.Ok();

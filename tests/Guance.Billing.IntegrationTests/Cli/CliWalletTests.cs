@@ -86,8 +86,12 @@ public sealed class CliWalletTests(CliHost fixture)
 
         var recharges = await cli.RunAsync(As(op, "wallet", "transactions", "-a", ba, "--kind", "recharge"));
         recharges.Ok();
-        Assert.Matches($@"│ txn_\w+\s+│ recharge\s+│\s+100\.00 CNY │ {requestId}\s+│", recharges.Stdout);
+        Assert.True(Regex.IsMatch(recharges.Stdout, $@"│ txn_\w+\s+│ recharge\s+│\s+100\.00 CNY │ cash \+100\.00 CNY\s+│ {requestId}\s+│"), recharges.Stdout);
         Assert.DoesNotContain("│ charge ", recharges.Stdout);
+        // Which way the money went: what each balance gave, and the arrears the charge added.
+        var charges = await cli.RunAsync(As(op, "wallet", "transactions", "-a", ba, "--kind", "charge"));
+        charges.Ok();
+        Assert.True(Regex.IsMatch(charges.Stdout, @"│ cash -100\.00 CNY, vouchers -170\.50 CNY, prepaid cards -1,000\.00 CNY, arrears \+112\.75 CNY\s+│"), charges.Stdout);
 
         var postings = await cli.RunAsync(As(op, "wallet", "transactions", "-a", ba, "--kind", "charge", "--postings", "--from", "1d"));
         postings.Ok();
@@ -126,9 +130,9 @@ public sealed class CliWalletTests(CliHost fixture)
         var charged = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes"));
         // The unknown account's refusal is the exit code (NOT_FOUND); the other charge went through.
         Assert.Equal(4, charged.ExitCode);
-        Assert.Matches(@"│\s+0 │ " + ba + @"\s+│ cli-batch-\S+-1\s+│ charged\s+│\s+12\.50 CNY │\s+12\.50 CNY │ txn_", charged.Stdout);
-        Assert.Matches(@"│\s+1 │ ba_01kb0+\s+│ cli-batch-\S+-2\s+│ refused\s+│\s+│\s+│ BILLING_ACCOUNT_NOT_FOUND: ", charged.Stdout);
-        Assert.StartsWith("error: 1 of 2 charge(s) refused; the first, #1: ", charged.ErrorLines[0]);
+        Assert.Matches(@"│\s+1 │ " + ba + @"\s+│ cli-batch-\S+-1\s+│ charged\s+│\s+12\.50 CNY │\s+12\.50 CNY │ txn_", charged.Stdout);
+        Assert.Matches(@"│\s+2 │ ba_01kb0+\s+│ cli-batch-\S+-2\s+│ refused\s+│\s+│\s+│ BILLING_ACCOUNT_NOT_FOUND: ", charged.Stdout);
+        Assert.StartsWith("error: 1 of 2 charge(s) refused; the first, #2: ", charged.ErrorLines[0]);
 
         var retried = await cli.RunAsync(As(op, "wallet", "charge-batch", "--file", file, "--yes", "-o", "json"));
         Assert.Equal(4, retried.ExitCode);

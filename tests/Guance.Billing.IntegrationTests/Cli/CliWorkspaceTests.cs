@@ -195,7 +195,7 @@ public sealed class CliWorkspaceTests(CliHost fixture)
         var precondition = await cli.RunAsync(As(ownerToken, "workspaces", "retention", "set", workspaceId, "--data-type", "logs", "--days", "30"));
         Assert.Equal(6, precondition.ExitCode);
         Assert.EndsWith("(RETENTION_FIXED_ON_EXPERIENCE)", precondition.ErrorLines[0]);
-        Assert.StartsWith($"  RETENTION_FIXED_ON_EXPERIENCE on workspaces/{workspaceId}: ", precondition.ErrorLines[1]);
+        Assert.Equal($"  RETENTION_FIXED_ON_EXPERIENCE on workspaces/{workspaceId}", precondition.ErrorLines[1]);
 
         var exists = await cli.RunAsync(As(ownerToken, "workspaces", "members", "add", workspaceId, "--email", standard.Email));
         Assert.Equal(7, exists.ExitCode);

@@ -132,4 +132,17 @@ public sealed class ErrorDetailsTests(BillingHost host) : IClassFixture<BillingH
 
         Assert.Equal("The request has invalid fields (INVALID_ARGUMENT)\n  name: must not be empty\n  site_code: unknown site", error.ToString());
     }
+
+    [Fact]
+    public void A_rule_or_quota_that_only_repeats_the_message_is_named_without_it()
+    {
+        const string message = "The invoice has nothing left to invoice.";
+        var error = new BillingError(StatusCode.FailedPrecondition, message, "INVOICE_BALANCE_EXCEEDED", new Dictionary<string, string>(), [],
+            [new PreconditionViolation("INVOICE_BALANCE_EXCEEDED", "invoice_sources/mb_1", message), new PreconditionViolation("OTHER_RULE", "invoice_sources/mb_2", "Another sentence.")],
+            [new QuotaViolation("logs", message)], null, null);
+
+        Assert.Equal(
+            message + " (INVOICE_BALANCE_EXCEEDED)\n  INVOICE_BALANCE_EXCEEDED on invoice_sources/mb_1\n  OTHER_RULE on invoice_sources/mb_2: Another sentence.\n  quota logs",
+            error.ToString());
+    }
 }

@@ -72,7 +72,8 @@ public sealed class InvoiceSourceTests : IClassFixture<BillingHost>
         var sources = await account.SourcesAsync();
         Assert.Equal(Zero, sources[august].Invoiceable);
         var info = await account.CreateInfoAsync();
-        await RpcAssert.Precondition(() => account.Api.Invoices.RequestInvoiceAsync(InvoiceKit.Electronic(account, info, august)), "INVOICE_BALANCE_EXCEEDED");
+        var refused = await RpcAssert.Precondition(() => account.Api.Invoices.RequestInvoiceAsync(InvoiceKit.Electronic(account, info, august)), "INVOICE_BALANCE_EXCEEDED");
+        Assert.Contains(refused.Violations, v => v.Description.EndsWith("has nothing left to invoice.", StringComparison.Ordinal));
     }
 
     [Fact]

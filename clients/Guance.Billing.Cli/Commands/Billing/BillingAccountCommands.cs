@@ -53,7 +53,7 @@ public sealed class BillingAccountCommands : ICommandGroup
         var name = new Option<string?>("--name") { Description = "New display name (\"\" for the user name)" };
         var phone = new Option<string?>("--phone") { Description = "New contact phone (\"\" to clear it)" };
         var command = new Command("update", "Change the contact e-mail, display name or phone (the user name never changes)") { account, email, name, phone };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetResult(email) is null && result.GetResult(name) is null && result.GetResult(phone) is null)
             {

@@ -32,7 +32,7 @@ public static class CertificationCommands
         var approve = new Option<bool>("--approve") { Description = "Approve it" };
         var reject = new Option<string?>("--reject") { Description = "Reject it, with this reason (1 to 500 characters; the account is told)" };
         var command = new Command("review", "Approve or reject a pending certification (operator)") { account, approve, reject };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetValue(approve) == (result.GetResult(reject) is not null))
             {

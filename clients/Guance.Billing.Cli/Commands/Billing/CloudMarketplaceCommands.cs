@@ -65,7 +65,7 @@ public sealed class CloudMarketplaceCommands : ICommandGroup
         var sent = new Option<bool>("--sent") { Description = "The marketplace accepted them (settles their bills)" };
         var failed = new Option<string?>("--failed") { Description = "The marketplace refused them, with its reason: they are listed again to resend" };
         var command = new Command("acknowledge", "Report what the marketplace said of records: --sent, or --failed REASON (all or nothing)") { ids, sent, failed };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetValue(sent) == (result.GetResult(failed) is not null))
             {

@@ -71,7 +71,7 @@ public sealed class InvoiceCommands : ICommandGroup
                     var selection = new InvoiceSourceSelection { SourceId = parts[0] };
                     if (parts.Length == 2)
                     {
-                        if (!MoneyAmounts.TryParse(parts[1], MoneyAmounts.Cny, out var money, out var error))
+                        if (!Amounts.TryParsePositive(parts[1], out var money, out var error))
                         {
                             result.AddError($"--source: {error}");
                             return [];

@@ -40,7 +40,7 @@ public static class ClockCommands
         {
             by, to,
         };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if ((result.GetResult(by) is null) == (result.GetResult(to) is null))
             {

@@ -22,7 +22,7 @@ public static class DailyBillsCommand
         {
             workspace, account, month,
         };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetResult(workspace) is not null && result.GetResult(account) is not null)
             {
@@ -73,24 +73,24 @@ public static class DailyBillsCommand
             bills.SelectMany(bill => bill.Lines
                 .Select((line, i) => new[]
                 {
-                    i == 0 ? Display.Day(bill.Day) : "", i == 0 ? bill.WorkspaceId : "",
+                    i == 0 ? Display.Day(bill.Day) : "", i == 0 ? Display.Workspace(bill.WorkspaceName, bill.WorkspaceId) : "",
                     Display.Enum(line.Item), Display.Quantity(line.Quantity), line.Units, Display.Money(line.UnitPrice),
                     Display.Quantity(line.PriceUnit), Display.Days(line.RetentionDays), Display.Money(line.Amount),
                 })
                 .Append(
                 [
-                    bill.Lines.Count == 0 ? Display.Day(bill.Day) : "", bill.Lines.Count == 0 ? bill.WorkspaceId : "",
+                    bill.Lines.Count == 0 ? Display.Day(bill.Day) : "", bill.Lines.Count == 0 ? Display.Workspace(bill.WorkspaceName, bill.WorkspaceId) : "",
                     "total", "", "", "", "", "", Display.Money(bill.Total),
                 ])),
             "No daily bills in this month.", right: [3, 4, 5, 6, 8]);
 
     private static void Payments(CliContext context, IEnumerable<DailyBill> bills) =>
         context.Output.Table(
-            ["DAY", "WORKSPACE", "BILL", "STATUS", "METHOD", "TOTAL", "VOUCHERS", "CARDS", "CASH", "ARREARS", "CLOUD"],
+            ["DAY", "WORKSPACE", "WORKSPACE ID", "BILL", "STATUS", "METHOD", "TOTAL", "VOUCHERS", "CARDS", "CASH", "ARREARS", "CLOUD"],
             bills.Select(b => new[]
             {
-                Display.Day(b.Day), b.WorkspaceId, b.DailyBillId, Display.Enum(b.Status), Display.Enum(b.Method), Display.Money(b.Total),
+                Display.Day(b.Day), b.WorkspaceName, b.WorkspaceId, b.DailyBillId, Display.Enum(b.Status), Display.Enum(b.Method), Display.Money(b.Total),
                 Display.Money(b.PaidByVouchers), Display.Money(b.PaidByPrepaidCards), Display.Money(b.PaidByCash), Display.Money(b.Arrears), Display.Money(b.CloudAmount),
             }),
-            "", right: [5, 6, 7, 8, 9, 10]);
+            "", right: [6, 7, 8, 9, 10, 11]);
 }

@@ -64,19 +64,19 @@ public static class MonthlyBillCommands
                     ["WORKSPACE", "SITE", "DAYS", "ITEM", "AMOUNT"],
                     bill.Workspaces.SelectMany(w => w.Items.Select((item, i) => new[]
                     {
-                        i == 0 ? w.WorkspaceId : "", i == 0 ? w.SiteCode : "", i == 0 ? Display.Quantity(w.Days) : "",
+                        i == 0 ? Display.Workspace(w.WorkspaceName, w.WorkspaceId) : "", i == 0 ? w.SiteCode : "", i == 0 ? Display.Quantity(w.Days) : "",
                         Display.Enum(item.Item), Display.Money(item.Amount),
-                    }).Append([w.Items.Count == 0 ? w.WorkspaceId : "", "", "", "total", Display.Money(w.Total)])),
+                    }).Append([w.Items.Count == 0 ? Display.Workspace(w.WorkspaceName, w.WorkspaceId) : "", "", "", "total", Display.Money(w.Total)])),
                     "No workspace was billed in this month.", right: [2, 4]);
                 context.Output.Line("");
                 context.Output.Table(
-                    ["WORKSPACE", "TOTAL", "VOUCHERS", "CARDS", "CASH", "ARREARS", "CLOUD"],
+                    ["WORKSPACE", "WORKSPACE ID", "TOTAL", "VOUCHERS", "CARDS", "CASH", "ARREARS", "CLOUD"],
                     bill.Workspaces.Select(w => new[]
                     {
-                        w.WorkspaceId, Display.Money(w.Total), Display.Money(w.Payments.PaidByVouchers), Display.Money(w.Payments.PaidByPrepaidCards),
+                        w.WorkspaceName, w.WorkspaceId, Display.Money(w.Total), Display.Money(w.Payments.PaidByVouchers), Display.Money(w.Payments.PaidByPrepaidCards),
                         Display.Money(w.Payments.PaidByCash), Display.Money(w.Payments.Arrears), Display.Money(w.Payments.CloudAmount),
                     }),
-                    "", right: [1, 2, 3, 4, 5, 6]);
+                    "", right: [2, 3, 4, 5, 6, 7]);
             });
             return ExitCodes.Ok;
         });
@@ -85,36 +85,43 @@ public static class MonthlyBillCommands
     private static Command Export()
     {
         var id = BillId();
-        var file = new Option<FileInfo>("--file", "-f") { Description = "Where to write the CSV (UTF-8); replaced only when the whole export arrived", Required = true };
+        var file = new Option<FileInfo>("--file", "-f")
+        {
+            Description = "Where to write the CSV (UTF-8); replaced only when the whole export arrived; '-' writes it to standard output",
+            Required = true,
+        };
         var command = new Command("export", "Export a monthly bill as CSV (a row per workspace, day and item) to a file, streamed, with progress") { id, file };
         return command.Handle(async (context, cancellationToken) =>
         {
             var target = context.Get(file)!;
+            var request = new ExportMonthlyBillRequest { MonthlyBillId = context.Get(id)! };
+            if (target.ToString() == "-")
+            {
+                // The CSV is the output: its count goes to standard error, and no JSON result follows it.
+                var decoder = System.Text.Encoding.UTF8.GetDecoder();
+                var (written, _) = await CopyAsync(context, request, bytes =>
+                {
+                    var chars = new char[decoder.GetCharCount(bytes, flush: false)];
+                    decoder.GetChars(bytes, chars, flush: false);
+                    context.Environment.Out.Write(chars);
+                }, cancellationToken);
+                await context.Environment.Out.FlushAsync(cancellationToken);
+                context.Output.Note($"Wrote a header and {written:N0} rows to standard output");
+                return ExitCodes.Ok;
+            }
             if (target.Directory is { Exists: false } folder)
             {
                 throw new CommandLineException($"--file: the folder {folder.FullName} does not exist.");
             }
             // Written beside the target and moved over it at the end: a failed export leaves no half file.
             var partial = target.FullName + ".partial";
-            long rows = 0;
-            long bytes = 0;
+            long rows;
+            long size;
             try
             {
                 await using (var output = File.Create(partial))
                 {
-                    using var call = context.BillingClient.MonthlyBills.ExportMonthlyBill(
-                        new ExportMonthlyBillRequest { MonthlyBillId = context.Get(id)! }, cancellationToken: cancellationToken);
-                    await ProgressDisplay.RunAsync(context, "Exporting the monthly bill", total: null, async progress =>
-                    {
-                        await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
-                        {
-                            chunk.Data.WriteTo(output);
-                            rows += chunk.Rows;
-                            bytes += chunk.Data.Length;
-                            progress.Report(rows, $"Exporting the monthly bill: {rows:N0} rows");
-                        }
-                        return rows;
-                    });
+                    (rows, size) = await CopyAsync(context, request, output.Write, cancellationToken);
                 }
                 File.Move(partial, target.FullName, overwrite: true);
             }
@@ -122,14 +129,34 @@ public static class MonthlyBillCommands
             {
                 File.Delete(partial); // nothing there after the move; a failed export's part otherwise
             }
-            rows = Math.Max(0, rows - 1); // the host counts the header row too
             var result = new Google.Protobuf.WellKnownTypes.Struct();
             result.Fields["file"] = Google.Protobuf.WellKnownTypes.Value.ForString(target.FullName);
             result.Fields["rows"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(rows);
-            result.Fields["bytes"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(bytes);
-            context.Output.Result(result, () => context.Output.Line($"Wrote a header and {rows:N0} rows ({bytes:N0} bytes) to {target.FullName}"));
+            result.Fields["bytes"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(size);
+            context.Output.Result(result, () => context.Output.Line($"Wrote a header and {rows:N0} rows ({size:N0} bytes) to {target.FullName}"));
             return ExitCodes.Ok;
         });
+    }
+
+    /// <summary>The export's chunks handed to <paramref name="write"/> as they arrive, with progress; its rows (the header not counted) and bytes.</summary>
+    private static async Task<(long Rows, long Bytes)> CopyAsync(
+        CliContext context, ExportMonthlyBillRequest request, Action<ReadOnlySpan<byte>> write, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        long bytes = 0;
+        using var call = context.BillingClient.MonthlyBills.ExportMonthlyBill(request, cancellationToken: cancellationToken);
+        await ProgressDisplay.RunAsync(context, "Exporting the monthly bill", total: null, async progress =>
+        {
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                write(chunk.Data.Span);
+                rows += chunk.Rows;
+                bytes += chunk.Data.Length;
+                progress.Report(rows, $"Exporting the monthly bill: {rows:N0} rows");
+            }
+            return rows;
+        });
+        return (Math.Max(0, rows - 1), bytes); // the host counts the header row too
     }
 
     private static Command Generate()

@@ -50,7 +50,7 @@ public static partial class PriceListCommands
         var site = new Option<string?>("--site") { Description = "Show the list in force on this site (with --day)" };
         var day = BillingDays.Option("--day", "The site's day whose list to show (default: today there)", required: false);
         var command = new Command("show", "Show a price list's prices: by id, or the one in force on a site on a day") { id, site, day };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             var byId = result.GetValue(id) is { Length: > 0 };
             var bySite = result.GetResult(site) is not null;
@@ -93,7 +93,7 @@ public static partial class PriceListCommands
         {
             region, effective, basedOn, prices, description,
         };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetResult(prices) is null && result.GetResult(basedOn) is null)
             {

@@ -55,7 +55,7 @@ public static class UsageReportCommand
         {
             token, collector, sequence, items, quantities, observedAt,
         };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if ((result.GetValue(items)?.Length ?? 0) != (result.GetValue(quantities)?.Length ?? 0))
             {

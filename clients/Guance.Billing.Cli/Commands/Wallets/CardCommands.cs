@@ -31,7 +31,7 @@ public static class CardCommands
         {
             account, faceValue, expires, voucherAmount, voucherExpires, reference, requestId,
         };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if (result.GetResult(voucherExpires) is not null && result.GetResult(voucherAmount) is null)
             {

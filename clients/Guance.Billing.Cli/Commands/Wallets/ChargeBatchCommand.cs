@@ -41,7 +41,7 @@ public static class ChargeBatchCommand
                 return ExitCodes.Ok;
             }
             var (index, first) = refused[0];
-            context.Environment.Error.WriteLine($"error: {Count(refused.Count)} of {Count(response.Outcomes.Count)} charge(s) refused; the first, #{index}: {first!.Message} ({first.Reason})");
+            context.Environment.Error.WriteLine($"error: {Count(refused.Count)} of {Count(response.Outcomes.Count)} charge(s) refused; the first, #{Count(index + 1)}: {first!.Message} ({first.Reason})");
             return ExitCodes.For((StatusCode)first.Code);
         });
     }
@@ -69,10 +69,11 @@ public static class ChargeBatchCommand
         }
     }
 
+    /// <summary>A charge's row, numbered from 1 in the order of the file, as a person counts.</summary>
     private static string[] Row(int index, ChargeRequest charge, ChargeBatchOutcome outcome) => outcome.Charged is { } charged
-        ? [Count(index), charge.BillingAccountId, charge.Reference, charged.Replayed ? "replayed" : "charged",
+        ? [Count(index + 1), charge.BillingAccountId, charge.Reference, charged.Replayed ? "replayed" : "charged",
             Display.Money(charged.Result.Total), Display.Money(charged.Result.AddedArrears), charged.Result.TransactionId]
-        : [Count(index), charge.BillingAccountId, charge.Reference, "refused", "", "", $"{outcome.Refused.Reason}: {outcome.Refused.Message}"];
+        : [Count(index + 1), charge.BillingAccountId, charge.Reference, "refused", "", "", $"{outcome.Refused.Reason}: {outcome.Refused.Message}"];
 
     private static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -58,7 +58,7 @@ public static class LedgerCommands
                         result.AddError($"--line: '{token.Value}' is not item=amount (e.g. logs=12.34).");
                         return [];
                     }
-                    if (!MoneyAmounts.TryParse(parts[1], MoneyAmounts.Cny, out var money, out var error))
+                    if (!Amounts.TryParsePositive(parts[1], out var money, out var error))
                     {
                         result.AddError($"--line {parts[0]}: {error}");
                         return [];

@@ -32,7 +32,7 @@ public static class VoucherCommands
         {
             account, code, kind, amount, starts, expires, requestId,
         };
-        command.Validators.Add(result =>
+        command.AddCheck(result =>
         {
             if ((result.GetResult(account) is null) == (result.GetResult(code) is null))
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
 using Guance.Billing.Cli.Commands.Billing;
 using Guance.Billing.Cli.Infrastructure;
+using Guance.Billing.Client;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Cli.Commands.Wallets;
@@ -59,14 +60,22 @@ public static class WalletTransactionsCommand
                     return;
                 }
                 context.Output.Table(
-                    ["TIME", "TRANSACTION ID", "KIND", "AMOUNT", "REFERENCE", "DESCRIPTION"],
+                    ["TIME", "TRANSACTION ID", "KIND", "AMOUNT", "BALANCES CHANGED", "REFERENCE", "DESCRIPTION"],
                     response.Transactions.Select(t => new[]
                     {
-                        Display.Time(t.CreateTime), t.TransactionId, Display.Enum(t.Kind), Display.Money(t.Amount), t.Reference, t.Description,
+                        Display.Time(t.CreateTime), t.TransactionId, Display.Enum(t.Kind), Display.Money(t.Amount), BalancesChanged(t), t.Reference, t.Description,
                     }),
                     "No transactions.", right: [3]);
             });
             return ExitCodes.Ok;
         });
+    }
+
+    /// <summary>Which way the money went: each balance the transaction changed with its signed change, "cash +5,000.00 CNY, arrears +5.40 CNY".</summary>
+    private static string BalancesChanged(WalletTransaction transaction)
+    {
+        var currency = transaction.Amount?.CurrencyCode is { Length: > 0 } code ? code : MoneyAmounts.Cny;
+        return string.Join(", ", WalletBalanceChanges.Of(transaction).Changed.Select(c =>
+            $"{c.Balance.ToLowerInvariant()} {(c.Change > 0 ? "+" : "-")}{MoneyAmounts.FromDecimal(Math.Abs(c.Change), currency).Format()}"));
     }
 }
