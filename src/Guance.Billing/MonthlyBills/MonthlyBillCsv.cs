@@ -16,14 +16,16 @@ public sealed record CsvChunk(ReadOnlyMemory<byte> Data, int Rows);
 /// the bill sums (the account's bills of the month), by workspace, day and item. Read from the
 /// database a page at a time (keyset over the workspaces of the bill, then over (day, item) of one
 /// workspace, along the unique index of daily bills), so that memory stays the same whatever the
-/// size of the bill. Amounts are exact: cents with two decimals, unit prices in CNY to the micro. The last two
-/// columns name the workspace (as it is called now, as GetMonthlyBill does) and the item for people; a name that holds a
+/// size of the bill. Amounts are exact: cents with two decimals, unit prices in CNY to the micro. Then two columns
+/// name the workspace (as it is called now, as GetMonthlyBill does) and the item for people, and the last two say how
+/// the amount comes about: units are the quantity over the price unit, the amount units times the unit price, in the
+/// currency (CNY: every price and balance is in yuan). A name that holds a
 /// comma, a quote or a line break is quoted as RFC 4180 does (rows end in a line feed), one that a spreadsheet would
 /// take for a formula begins with an apostrophe.
 /// </summary>
 public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills)
 {
-    public const string Header = "workspace_id,site_code,billing_day,item,quantity,units,unit_price,amount,daily_bill_id,workspace_name,item_name";
+    public const string Header = "workspace_id,site_code,billing_day,item,quantity,units,unit_price,amount,daily_bill_id,workspace_name,item_name,price_unit,currency";
 
     private const int WorkspacesPerPage = 100;
     private const int RowsPerPage = 1000;
@@ -142,7 +144,9 @@ public sealed class MonthlyBillCsv(BillingDbContext db, MonthlyBillManager bills
             .Append(Decimals(amount, 2)).Append(',')
             .Append(dailyBillId).Append(',')
             .Append(Field(workspaceName)).Append(',')
-            .Append(Field(known?.DisplayName ?? code)).Append('\n');
+            .Append(Field(known?.DisplayName ?? code)).Append(',')
+            .Append(known?.PriceUnit.ToString(CultureInfo.InvariantCulture) ?? "").Append(',')
+            .Append("CNY").Append('\n');
     }
 
     /// <summary>

@@ -26,6 +26,13 @@ public sealed class WalletWriteRetry(BillingDbContext db, WalletWriteGate gate, 
                 db.Database.AutoSavepointsEnabled = false;
                 try
                 {
+                    if (db.Database.IsNpgsql())
+                    {
+                        // The statements stay prepared, but each is planned for its own values: a write's arrays (the accounts
+                        // and charges of a group) vary in size, and a generic plan made while a table was young scanned it whole
+                        // until the next ANALYZE (docs/performance.md, "Prepared statements on PostgreSQL").
+                        await db.Database.ExecuteSqlRawAsync(CustomPlans, cancellationToken);
+                    }
                     var result = await work(transaction);
                     await transaction.CommitAsync(cancellationToken);
                     return result;
@@ -53,6 +60,8 @@ public sealed class WalletWriteRetry(BillingDbContext db, WalletWriteGate gate, 
             await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * Random.Shared.Next(1, 5)), cancellationToken);
         }
     }
+
+    public const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
 
     private static bool IsLostRace(Exception e) =>
         DbErrors.IsConcurrencyConflict(e) || (e is DbUpdateException && DbErrors.IsUniqueViolation(e));

@@ -1,6 +1,9 @@
 using Guance.Billing.Data;
 using Guance.Billing.IntegrationTests.Infrastructure;
+using Guance.Billing.Wallets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using static Guance.Billing.IntegrationTests.Data.PostgresMigrationSteps;
 
@@ -57,6 +60,27 @@ public sealed class PreparedStatementTests
         Assert.True(DbErrors.IsConcurrencyConflict(error), $"{error.SqlState} {error.Routine}: {error.MessageText}");
         Assert.Equal(2, await ColumnsAsync(connection, statement));
     }
+
+    [PostgresFact]
+    public async Task A_wallet_write_plans_each_statement_for_its_values_and_other_work_keeps_the_servers_choice()
+    {
+        using var database = TestDatabase.Create();
+        await using var services = database.Services();
+        await DatabaseSetup.MigrateAsync(services, CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
+        var retry = new WalletWriteRetry(db,
+            new WalletWriteGate(Microsoft.Extensions.Options.Options.Create(database.Options()), Microsoft.Extensions.Options.Options.Create(new WalletOptions())),
+            NullLogger<WalletWriteRetry>.Instance);
+
+        var inWrite = await retry.RunAsync("a probe", 1, _ => PlanCacheModeAsync(db), CancellationToken.None);
+
+        Assert.Equal("force_custom_plan", inWrite);
+        Assert.Equal("auto", await PlanCacheModeAsync(db));
+    }
+
+    private static async Task<string> PlanCacheModeAsync(BillingDbContext db) =>
+        await db.Database.SqlQueryRaw<string>("SELECT current_setting('plan_cache_mode') AS \"Value\"").SingleAsync();
 
     private static async Task<int> ColumnsAsync(NpgsqlConnection connection, string statement)
     {

@@ -80,7 +80,7 @@ public sealed class MonthlyBillExportTests(BillingHost host) : IClassFixture<Bil
         }
         peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
 
-        Assert.Equal("workspace_id,site_code,billing_day,item,quantity,units,unit_price,amount,daily_bill_id,workspace_name,item_name", header);
+        Assert.Equal("workspace_id,site_code,billing_day,item,quantity,units,unit_price,amount,daily_bill_id,workspace_name,item_name,price_unit,currency", header);
         Assert.Equal(Workspaces * Days * Items, rows);
         Assert.Equal(bill.Total.Cents(), amount);
         Assert.True(chunks > 10, $"{chunks} chunks: the CSV should arrive in many chunks");
@@ -105,9 +105,10 @@ public sealed class MonthlyBillExportTests(BillingHost host) : IClassFixture<Bil
             .ThenBy(r => Array.IndexOf(ItemOrder, r.Item)).ToList();
         Assert.Equal(expected, rows);
         var first = rows[0];
-        // Item 1 (time_series): quantity 1000, units 1.00, unit price 0.07 → 1 × 0.07 = 0.07.
+        // Item 1 (time_series): quantity 1000 at a price per 1,000 → units 1.00, unit price 0.07 → 1 × 0.07 = 0.07 CNY.
         Assert.Equal(("time_series", "Time series"), (first.Item, first.ItemName));
         Assert.Equal(1000, first.Quantity);
+        Assert.Equal((1000L, "CNY"), (first.PriceUnit, first.Currency));
         Assert.Equal("1.00", first.Units);
         Assert.Equal("0.070000", first.UnitPrice);
         Assert.Equal(7, first.AmountCents);

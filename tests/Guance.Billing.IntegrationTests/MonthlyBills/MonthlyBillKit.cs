@@ -11,7 +11,7 @@ namespace Guance.Billing.IntegrationTests.MonthlyBills;
 /// <summary>One parsed row of a monthly bill's CSV.</summary>
 public sealed record CsvRow(
     string WorkspaceId, string SiteCode, string Day, string Item, long Quantity, string Units, string UnitPrice, long AmountCents, string DailyBillId,
-    string WorkspaceName, string ItemName);
+    string WorkspaceName, string ItemName, long PriceUnit, string Currency);
 
 /// <summary>Monthly bills through the API, their CSV, and daily bills seeded straight into the database.</summary>
 public static class MonthlyBillKit
@@ -38,8 +38,9 @@ public static class MonthlyBillKit
     public static CsvRow ParseRow(string line)
     {
         var f = Fields(line);
-        Assert.Equal(11, f.Count);
-        return new CsvRow(f[0], f[1], f[2], f[3], long.Parse(f[4], CultureInfo.InvariantCulture), f[5], f[6], ParseCents(f[7]), f[8], f[9], f[10]);
+        Assert.Equal(13, f.Count);
+        return new CsvRow(f[0], f[1], f[2], f[3], long.Parse(f[4], CultureInfo.InvariantCulture), f[5], f[6], ParseCents(f[7]), f[8], f[9], f[10],
+            long.Parse(f[11], CultureInfo.InvariantCulture), f[12]);
     }
 
     /// <summary>The fields of one CSV row, a quoted one unquoted (RFC 4180: its quotes doubled).</summary>
