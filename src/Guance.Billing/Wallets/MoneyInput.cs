@@ -63,9 +63,9 @@ public static class Cny
     /// <summary>Whole units and nanos of an amount in cents, with the same sign.</summary>
     public static (long Units, int Nanos) ToUnitsAndNanos(long cents) => (cents / CentsPerUnit, (int)(cents % CentsPerUnit) * NanosPerCent);
 
-    /// <summary>For people: <c>1234.50 CNY</c>.</summary>
+    /// <summary>For people: <c>1,234.50 CNY</c>.</summary>
     public static string Format(long cents) =>
-        (cents < 0 ? "-" : "") + (Math.Abs(cents) / CentsPerUnit).ToString(CultureInfo.InvariantCulture) + "."
+        (cents < 0 ? "-" : "") + (Math.Abs(cents) / CentsPerUnit).ToString("#,0", CultureInfo.InvariantCulture) + "."
         + (Math.Abs(cents) % CentsPerUnit).ToString("00", CultureInfo.InvariantCulture) + " " + CurrencyCode;
 
     private static bool Check(RequestValidator validator, bool valid, string field, string description)

@@ -41,6 +41,7 @@ public sealed class CliUsageTests(CliHost fixture)
         var stats = await cli.RunAsync(As(workspace.OwnerToken, "usage", "stats", "--workspace", ws));
         stats.Ok();
         Assert.Contains($"Workspace:  {ws}", stats.Stdout);
+        Assert.Matches(@"Today:\s+\d{4}-\d\d-\d\d \(the billing day at the workspace's site\)", stats.Stdout);
         Assert.Matches(@"│ logs\s+│\s+1,200 │\s+0 │\s+1,200 │\s+1,000,000 │\s+998,800 │", stats.Stdout);
         Assert.Matches(@"│ time-series\s+│\s+850 │\s+0 │\s+850 │\s+3,000 │\s+2,150 │", stats.Stdout);
 

@@ -46,12 +46,12 @@ public sealed class NotificationTemplateTests
     /// <summary>How each value reads in a notice.</summary>
     private static readonly Dictionary<string, string> Written = new()
     {
-        ["account"] = "acme-ltd", ["card"] = "pc_card1", ["balance"] = "1234.56 CNY", ["expires_at"] = MidnightInShanghai,
+        ["account"] = "acme-ltd", ["card"] = "pc_card1", ["balance"] = "1,234.56 CNY", ["expires_at"] = MidnightInShanghai,
         ["amount"] = "12.34 CNY", ["voucher"] = "vc_v1", ["arrears"] = "500.00 CNY", ["arrears_since"] = "2026-11-30 10:15 (UTC+08:00)", ["paid"] = "480.00 CNY",
         ["month"] = "2026-11", ["enterprise"] = "Acme <Tech> & Co", ["taxpayer_id"] = "91330100MA2XXXXX1X", ["reason"] = "The scan is blurry.",
         ["workspace"] = "Prod & Ops", ["workspace_id"] = "ws_1", ["lock_at"] = MidnightInShanghai, ["cloud"] = "AWS",
         ["cloud_account"] = "123456789012", ["item"] = "Logs", ["day"] = "2026-11-30", ["threshold"] = "10.00 CNY", ["order"] = "HW-1",
-        ["face_value"] = "1000.00 CNY", ["invoice_number"] = "INV-7", ["title"] = "Acme Ltd", ["issue_day"] = "2026-11-30",
+        ["face_value"] = "1,000.00 CNY", ["invoice_number"] = "INV-7", ["title"] = "Acme Ltd", ["issue_day"] = "2026-11-30",
         ["recipient"] = "Li Lei", ["invoice"] = "inv_1", ["carrier"] = "SF Express", ["tracking_number"] = "SF123",
         ["red_letter_number"] = "RL-1", ["ticket"] = "tk_1", ["replied_at"] = MidnightInShanghai, ["accepted_at"] = MidnightInShanghai, ["days"] = "7",
         ["closed_at"] = MidnightInShanghai, ["url"] = "https://hooks.example.com/x?a=1&b=2", ["failures"] = "20", ["disabled_at"] = MidnightInShanghai,

@@ -47,7 +47,8 @@ public sealed class CnyTests
         Assert.Equal((-150L, Array.Empty<string>()), Validate(new MoneyInput("CNY", -1, -500_000_000), positive: false));
 
     [Theory]
-    [InlineData(123456, "1234.56 CNY")]
+    [InlineData(123456, "1,234.56 CNY")]
+    [InlineData(123456789, "1,234,567.89 CNY")]
     [InlineData(5, "0.05 CNY")]
     [InlineData(-250, "-2.50 CNY")]
     public void Amounts_are_formatted_for_people(long cents, string text) => Assert.Equal(text, Cny.Format(cents));

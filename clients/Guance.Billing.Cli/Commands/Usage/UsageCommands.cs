@@ -59,7 +59,7 @@ public sealed class UsageCommands : ICommandGroup
                 var fields = new List<(string, string)>
                 {
                     ("Workspace", response.WorkspaceId),
-                    ("Today", Display.Day(response.Today)),
+                    ("Today", Display.Day(response.Today) + " (the billing day at the workspace's site)"),
                     ("Yesterday", Display.Day(response.Yesterday)),
                     ("As of", Display.Time(response.AsOfTime)),
                 };
