@@ -59,14 +59,18 @@ public static partial class GuanceCli
         {
             return message;
         }
-        var (option, value) = (match.Groups["option"].Value, match.Groups["value"].Value);
-        if (!match.Groups["type"].Value.Contains("Int", StringComparison.Ordinal))
+        var (option, value, type) = (match.Groups["option"].Value, match.Groups["value"].Value, match.Groups["type"].Value);
+        if (type.Contains("Int", StringComparison.Ordinal))
+        {
+            return value.TrimStart('-').All(char.IsAsciiDigit) && value.Trim('-').Length > 0
+                ? $"{option}: '{value}' is too large."
+                : $"{option}: '{value}' is not a whole number.";
+        }
+        if (type.Contains("Decimal", StringComparison.Ordinal) || type.Contains("Double", StringComparison.Ordinal))
         {
             return $"{option}: '{value}' is not a number.";
         }
-        return value.TrimStart('-').All(char.IsAsciiDigit) && value.Trim('-').Length > 0
-            ? $"{option}: '{value}' is too large."
-            : $"{option}: '{value}' is not a whole number.";
+        return $"{option}: '{value}' is not a value this option takes.";
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.$")]

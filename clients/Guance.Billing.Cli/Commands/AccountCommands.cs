@@ -3,6 +3,7 @@ using Grpc.Core;
 using Guance.Billing.Cli.Infrastructure;
 using Guance.Billing.Client;
 using Guance.Billing.V1;
+using Spectre.Console;
 
 namespace Guance.Billing.Cli.Commands;
 
@@ -46,10 +47,17 @@ public sealed class AccountCommands : ICommandGroup
         });
     }
 
-    private static string ReadToken(CliContext context) =>
-        context.Environment.In.ReadLine()?.Trim() is { Length: > 0 } line
+    /// <summary>The token from standard input: its first line, or, at a terminal, typed at a prompt that does not echo it.</summary>
+    private static string ReadToken(CliContext context)
+    {
+        if (!context.Environment.InputRedirected && context.Output.Console.Profile.Capabilities.Interactive)
+        {
+            return context.Output.Console.Prompt(new TextPrompt<string>("Token:").Secret()).Trim();
+        }
+        return context.Environment.In.ReadLine()?.Trim() is { Length: > 0 } line
             ? line
             : throw new CommandLineException("--with-token: standard input had no token.");
+    }
 
     private static Command LogIn()
     {

@@ -18,7 +18,7 @@ public static class CommandChecks
             {
                 check(result);
             }
-            catch (InvalidOperationException)
+            catch (InvalidOperationException) when (result.Children.Any(child => child.Errors.Any()))
             {
             }
         });

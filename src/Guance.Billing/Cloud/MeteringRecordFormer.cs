@@ -112,7 +112,8 @@ public sealed class MeteringRecordFormer(BillingDbContext db, ILogger<MeteringRe
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) || DbErrors.IsConcurrencyConflict(e))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
-                logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} was formed by another run, or AWS's hour taken by one", cloudAccountId, day, item);
+                logger.LogInformation("Metering record of {CloudAccount} {Day} {Item} was not formed in this run (another run formed it, took AWS's hour, or changed the rows first); the next run looks again",
+                    cloudAccountId, day, item);
             }
             finally
             {

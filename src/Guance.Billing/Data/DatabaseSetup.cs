@@ -90,6 +90,9 @@ public static class DatabaseSetup
             if (!Names(options.Database.ConnectionString, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
             {
                 postgres.MaxAutoPrepare = AutoPreparedStatements;
+            }
+            if (!Names(options.Database.ConnectionString, nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
+            {
                 postgres.AutoPrepareMinUsages = 2;
             }
             return postgres.ToString();

@@ -170,6 +170,8 @@ public sealed class WalletLedger(
     /// returns them (tracked): those that exist.
     /// On PostgreSQL the rows are locked in the order of the ids (<c>FOR UPDATE</c> after <c>ORDER BY</c>), as every
     /// writer of several wallets does, so that two never wait for each other; SQLite's write lock is the database's.
+    /// The columns are named, not <c>*</c>: PostgreSQL keeps the statement prepared with its result's shape, which a column
+    /// that another host's migration adds would change (<c>PreparedStatementTests</c>).
     /// </summary>
     private async Task<List<Wallet>> LockAsync(string[] ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -181,14 +183,14 @@ public sealed class WalletLedger(
                 $"""
                 UPDATE wallets SET version = version + 1, updated_at = {micros}
                 WHERE billing_account_id IN (SELECT value FROM json_each({list}))
-                RETURNING *
+                RETURNING billing_account_id, version, arrears_since, updated_at
                 """).AsAsyncEnumerable().ToListAsync(cancellationToken);
         }
         return await db.Wallets.FromSql(
             $"""
             UPDATE wallets SET version = version + 1, updated_at = {micros}
             WHERE billing_account_id IN (SELECT billing_account_id FROM wallets WHERE billing_account_id = ANY({ids}) ORDER BY billing_account_id FOR UPDATE)
-            RETURNING *
+            RETURNING billing_account_id, version, arrears_since, updated_at
             """).AsAsyncEnumerable().ToListAsync(cancellationToken);
     }
 

@@ -73,10 +73,35 @@ public sealed class PreparedStatementTests
             new WalletWriteGate(Microsoft.Extensions.Options.Options.Create(database.Options()), Microsoft.Extensions.Options.Options.Create(new WalletOptions())),
             NullLogger<WalletWriteRetry>.Instance);
 
+        // One session throughout: the setting must end with the write's transaction, not with the connection's reset.
+        await db.Database.OpenConnectionAsync();
         var inWrite = await retry.RunAsync("a probe", 1, _ => PlanCacheModeAsync(db), CancellationToken.None);
 
         Assert.Equal("force_custom_plan", inWrite);
         Assert.Equal("auto", await PlanCacheModeAsync(db));
+    }
+
+    [PostgresFact]
+    public async Task A_wallet_write_goes_through_at_once_after_another_host_adds_a_column_to_the_wallets()
+    {
+        await using var host = new BillingHost();
+        var connectionString = host.Database.ConnectionString!;
+        // Few connections (the usage writer keeps one), so that the wallets' lock runs prepared on the one left to requests; one
+        // attempt, so that a retry cannot hide a failure.
+        host.Settings["Guance:Database:ConnectionString"] = connectionString + ";Maximum Pool Size=2";
+        host.Settings["Guance:Wallet:WriteAttempts"] = "1";
+        var account = await host.RegisterBillingAccountAsync();
+        await host.RechargeAsync(account.Id, 10m);
+        await host.RechargeAsync(account.Id, 10m);
+
+        await using (var migrating = new NpgsqlConnection(connectionString))
+        {
+            await migrating.OpenAsync();
+            await ExecuteAsync(migrating, "ALTER TABLE wallets ADD COLUMN added_by_a_newer_host text");
+        }
+        await host.RechargeAsync(account.Id, 10m);
+
+        Assert.Equal(BillingCenterScenario.Yuan(30m), (await host.WalletAsync(account.Id)).Cash);
     }
 
     private static async Task<string> PlanCacheModeAsync(BillingDbContext db) =>

@@ -33,6 +33,15 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Fact]
+    public void An_operator_who_sets_the_uses_before_preparing_keeps_them()
+    {
+        var connection = HostConnection("Host=db.internal;Auto Prepare Min Usages=5");
+
+        Assert.Equal(5, connection.AutoPrepareMinUsages);
+        Assert.Equal(DatabaseSetup.AutoPreparedStatements, connection.MaxAutoPrepare);
+    }
+
+    [Fact]
     public void An_operator_who_names_the_application_keeps_the_name()
     {
         Assert.Equal("billing-eu", HostConnection("Host=db.internal;Application Name=billing-eu").ApplicationName);

@@ -90,22 +90,18 @@ public static class MonthlyBillCommands
             Description = "Where to write the CSV (UTF-8); replaced only when the whole export arrived; '-' writes it to standard output",
             Required = true,
         };
-        var command = new Command("export", "Export a monthly bill as CSV (a row per workspace, day and item) to a file, streamed, with progress") { id, file };
+        var command = new Command("export", "Export a monthly bill as CSV (a row per workspace, day and item) to a file or standard output, streamed, with progress") { id, file };
         return command.Handle(async (context, cancellationToken) =>
         {
             var target = context.Get(file)!;
             var request = new ExportMonthlyBillRequest { MonthlyBillId = context.Get(id)! };
             if (target.ToString() == "-")
             {
-                // The CSV is the output: its count goes to standard error, and no JSON result follows it.
-                var decoder = System.Text.Encoding.UTF8.GetDecoder();
-                var (written, _) = await CopyAsync(context, request, bytes =>
-                {
-                    var chars = new char[decoder.GetCharCount(bytes, flush: false)];
-                    decoder.GetChars(bytes, chars, flush: false);
-                    context.Environment.Out.Write(chars);
-                }, cancellationToken);
+                // The CSV is the output, its bytes as the host sent them: its count goes to standard error, and no JSON result follows it.
                 await context.Environment.Out.FlushAsync(cancellationToken);
+                await using var output = context.Environment.OpenOut();
+                var (written, _) = await CopyAsync(context, request, output.Write, cancellationToken);
+                await output.FlushAsync(cancellationToken);
                 context.Output.Note($"Wrote a header and {written:N0} rows to standard output");
                 return ExitCodes.Ok;
             }
