@@ -4,7 +4,7 @@ using Guance.Billing.V1;
 
 namespace Guance.Billing.BrowserTests.Components;
 
-/// <summary>The billing center's account page (docs/domain.md §8): profile, password, certification, cloud accounts.</summary>
+/// <summary>The billing center's account page (docs/domain.md §8): profile, password, certification, cloud accounts; and how the account is named to Guance.</summary>
 public sealed class AccountPageTests : ConsoleContext
 {
     private BillingAccount _account = new() { BillingAccountId = BillingAccountId, Username = "acme", Email = "finance@acme.example", DisplayName = "Acme" };
@@ -29,6 +29,27 @@ public sealed class AccountPageTests : ConsoleContext
         var sent = Host.CallsOf<UpdateBillingAccountRequest>("BillingAccountService/UpdateBillingAccount").Single();
         Assert.Equal((BillingAccountId, "nope", "Acme"), (sent.BillingAccountId, sent.BillingAccount.Email, sent.BillingAccount.DisplayName));
         Assert.Equal(["display_name", "email", "contact_phone"], sent.UpdateMask.Paths);
+    }
+
+    [Fact]
+    public async Task The_account_is_named_by_its_user_name_and_its_id_which_finance_and_support_ask_for()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<AccountPage>();
+
+        Assert.Equal("acme", page.WaitForElement("[data-testid=username]").TextContent);
+        Assert.Equal(BillingAccountId, page.Find("[data-testid=account-id]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_wallet_says_to_quote_the_user_name_and_the_account_id_with_a_bank_transfer()
+    {
+        await SignInBillingCenterAsync();
+        Host.On<GetWalletRequest, GetWalletResponse>("BillingAccountService/GetWallet", _ => new GetWalletResponse { Wallet = new Wallet() });
+
+        var page = Render<WalletPage>();
+
+        Assert.Equal(BillingAccountId, page.WaitForElement("[data-testid=recharge-account-id]").TextContent);
     }
 
     [Fact]

@@ -139,6 +139,23 @@ public sealed class InvoicesPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_sources_box_and_amount_are_named_for_a_screen_reader()
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<InvoicesPage>();
+
+        var box = page.WaitForElement("input[data-testid=pick-source], [data-testid=pick-source] input");
+        Assert.StartsWith("Invoice ", NameOf(box));
+        box.Change(true);
+        var amount = page.WaitForElement("[data-testid=source-amount] input, input[data-testid=source-amount]");
+        Assert.StartsWith("Amount to invoice of ", NameOf(amount));
+        Assert.EndsWith(" (CNY)", NameOf(amount));
+    }
+
+    /// <summary>An input's accessible name as a screen reader takes it here: its own aria-label.</summary>
+    private static string NameOf(AngleSharp.Dom.IElement input) => input.GetAttribute("aria-label") ?? "";
+
+    [Fact]
     public async Task A_request_with_nothing_picked_says_what_to_pick_and_is_never_sent()
     {
         await SignInBillingCenterAsync();

@@ -66,6 +66,7 @@ public sealed class BillingCenterSupportJourneyTests(ConsoleHost console)
         await page.Locator("[data-testid=submit-ticket]").ClickAsync();
         await page.WaitForURLAsync("**/billing-center/tickets/tk_*");
         await Assertions.Expect(page.Locator("[data-testid=ticket-state]")).ToHaveTextAsync("Waiting for assignment");
+        await Assertions.Expect(page).ToHaveTitleAsync("Invoice for the card · Ticket · Guance billing center");
         await Assertions.Expect(page.Locator("[data-testid=download-attachment]")).ToContainTextAsync("card.txt");
 
         // Support accepts and replies through the API; the user reads the reply and closes the ticket.

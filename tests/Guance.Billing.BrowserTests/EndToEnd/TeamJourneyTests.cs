@@ -24,6 +24,8 @@ public sealed class TeamJourneyTests(ConsoleHost console)
         var page = tab.Page;
         await tab.SignInAsync(email, ConsoleHost.Password);
         await page.GotoAsync($"workspaces/{workspaceId}");
+        // The tab is named after the workspace, once it is read.
+        await Assertions.Expect(page).ToHaveTitleAsync("Production · Guance console");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).First.ClickAsync();
         await page.WaitForURLAsync($"**/workspaces/{workspaceId}/members");
