@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Guance.Billing.Console.Api;
 using Guance.Billing.Console.Layout;
 using Guance.Billing.Console.Session;
@@ -42,8 +43,17 @@ public abstract class BillingCenterPageBase : ComponentBase
     protected async Task ReloadAsync()
     {
         var error = await LoadAsync();
-        (Gate, GateError) = error is null ? (GateState.Ready, null) : (GateState.Failed, error);
+        // A page of one thing by its id in the address: an id that is not the account's, or not even of the right shape.
+        (Gate, GateError) = error switch
+        {
+            null => (GateState.Ready, null),
+            { Code: StatusCode.NotFound or StatusCode.InvalidArgument } when NotFoundText is not null => (GateState.NotFound, error),
+            _ => (GateState.Failed, error),
+        };
     }
+
+    /// <summary>What to say when the thing the page's address names is not the account's; null on a page whose address names none.</summary>
+    protected virtual string? NotFoundText => null;
 
     /// <summary>Loads the page's data; returns the error that keeps the page from showing, or null.</summary>
     protected abstract Task<ConsoleError?> LoadAsync();

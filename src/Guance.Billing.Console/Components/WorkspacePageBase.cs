@@ -53,7 +53,8 @@ public abstract class WorkspacePageBase : ComponentBase
         var workspace = await Directory.GetAsync(WorkspaceId);
         if (workspace.Error is { } error)
         {
-            (Gate, GateError) = (error.Code == StatusCode.NotFound ? GateState.NotFound : GateState.Failed, error);
+            // An id that is not even of a workspace's shape (a mistyped address) names no workspace either.
+            (Gate, GateError) = (error.Code is StatusCode.NotFound or StatusCode.InvalidArgument ? GateState.NotFound : GateState.Failed, error);
             return;
         }
         Workspace = workspace.Value!;

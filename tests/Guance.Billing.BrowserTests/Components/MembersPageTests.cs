@@ -146,6 +146,19 @@ public sealed class MembersPageTests : ConsoleContext
     }
 
     [Fact]
+    public async Task A_mistyped_workspace_address_says_there_is_no_such_workspace_not_which_field_is_wrong()
+    {
+        await SignInAsync();
+        Host.On<GetWorkspaceRequest, GetWorkspaceResponse>("WorkspaceService/GetWorkspace",
+            _ => throw FakeHost.BadRequest(("workspace_id", "must be an id as the API returns it: ws_ and 26 lower-case letters and digits")));
+
+        var page = Render<MembersPage>(p => p.Add(x => x.WorkspaceId, "ws_nonexistent"));
+
+        Assert.Contains("This workspace does not exist", page.WaitForElement("[data-testid=not-found]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Some fields need correcting", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Handing_the_workspace_over_asks_first_and_leaves_the_former_owner_an_administrator()
     {
         await SignInAsync();

@@ -33,6 +33,22 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         Assert.All(Host.CallsOf<ListMonthlyBillsRequest>("MonthlyBillService/ListMonthlyBills"), r => Assert.Equal(BillingAccountId, r.BillingAccountId));
     }
 
+    [Theory]
+    [InlineData(StatusCode.NotFound, "MONTHLY_BILL_NOT_FOUND")]
+    [InlineData(StatusCode.InvalidArgument, "INVALID_ARGUMENT")]
+    public void A_bill_of_another_account_or_a_mistyped_address_is_not_found_in_words(StatusCode code, string reason)
+    {
+        Host.On<GetMonthlyBillRequest, GetMonthlyBillResponse>("MonthlyBillService/GetMonthlyBill",
+            _ => throw FakeHost.Failure(code, reason, "monthly bill 'mb_nope' was not found."));
+
+        var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_nope"));
+
+        Assert.Equal("This account has no monthly bill at this address: the list is under Monthly bills.", page.WaitForElement("[data-testid=not-found]").TextContent.Trim());
+        Assert.DoesNotContain("mb_nope", page.Markup, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=download-csv]"));
+        Assert.Empty(Host.CallsOf<ExportMonthlyBillRequest>("MonthlyBillService/ExportMonthlyBill"));
+    }
+
     [Fact]
     public void A_bill_shows_each_workspace_and_item_and_offers_the_hosts_csv_to_save()
     {
@@ -66,19 +82,6 @@ public sealed class MonthlyBillPagesTests : ConsoleContext
         page.Find("[data-testid=download-csv]").Click();
         page.WaitForAssertion(() => Assert.Single(downloads.Invocations["saveFile"]));
         Assert.Equal(("monthly-bill-2026-11.csv", "text/csv;charset=utf-8", "workspace_id,day\nws_prod,2026-11-01\n"), SavedFile(downloads));
-    }
-
-    [Fact]
-    public void A_bill_of_another_account_is_not_found_in_words()
-    {
-        Host.On<GetMonthlyBillRequest, GetMonthlyBillResponse>("MonthlyBillService/GetMonthlyBill",
-            _ => throw FakeHost.Failure(StatusCode.NotFound, "NOT_FOUND", "Monthly bill mb_x does not exist."));
-
-        var page = Render<MonthlyBillPage>(p => p.Add(x => x.MonthlyBillId, "mb_x"));
-
-        page.WaitForAssertion(() => Assert.Contains("Monthly bill mb_x does not exist.", page.Find("[data-testid=error]").TextContent));
-        Assert.Empty(page.FindAll("[data-testid=download-csv]"));
-        Assert.Empty(Host.CallsOf<ExportMonthlyBillRequest>("MonthlyBillService/ExportMonthlyBill"));
     }
 
     private static MonthlyBill Bill(string id, int month) => new()

@@ -96,7 +96,8 @@ public sealed class WebhookDeliveriesPageTests : ConsoleContext
             StatusCode.NotFound, "WEBHOOK_ENDPOINT_NOT_FOUND", "The webhook endpoint whe_9 does not exist."));
         var page = Render<WebhookDeliveriesPage>(p => p.Add(x => x.WebhookEndpointId, "whe_9"));
 
-        Assert.Contains("does not exist", page.WaitForElement("[data-testid=error]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("This account has no webhook endpoint at this address: its endpoints are under Notifications.",
+            page.WaitForElement("[data-testid=not-found]").TextContent.Trim());
         Assert.Empty(page.FindAll("[data-testid=webhook-delivery]"));
     }
 
