@@ -1,6 +1,7 @@
 using System.Globalization;
 using Guance.Billing.Client;
 using Guance.Billing.Console.Api;
+using Guance.Billing.Console.Formatting;
 using Guance.Billing.V1;
 
 namespace Guance.Billing.Console.BillingCenter;
@@ -99,6 +100,14 @@ public sealed class InvoiceRequestForm
                 if (!MoneyAmounts.TryParse(pick.Amount, MoneyAmounts.Cny, out var amount, out var problem))
                 {
                     return (null, ConsoleError.Local(FieldOf(pick) + ".amount", problem));
+                }
+                if (amount.ToDecimal() <= 0)
+                {
+                    return (null, ConsoleError.Local(FieldOf(pick) + ".amount", "Give an amount above zero, or leave it empty for all that remains."));
+                }
+                if (amount.ToDecimal() > pick.Source.Remaining.ToDecimal())
+                {
+                    return (null, ConsoleError.Local(FieldOf(pick) + ".amount", $"More than the {Display.Money(pick.Source.Remaining)} that remains to invoice."));
                 }
                 selection.Amount = amount;
             }

@@ -138,6 +138,22 @@ public sealed class InvoicesPageTests : ConsoleContext
         Assert.DoesNotContain(Host.Calls, c => c.Method == "InvoiceService/RequestInvoice");
     }
 
+    [Theory]
+    [InlineData("400.01", "More than the CNY\u00A0400.00 that remains to invoice.")]
+    [InlineData("0", "Give an amount above zero, or leave it empty for all that remains.")]
+    public async Task An_amount_beyond_what_remains_or_not_above_zero_is_explained_next_to_its_source_and_never_sent(string typed, string explained)
+    {
+        await SignInBillingCenterAsync();
+        var page = Render<InvoicesPage>();
+
+        page.WaitForElement("input[data-testid=pick-source], [data-testid=pick-source] input").Change(true);
+        page.WaitForElement("[data-testid=source-amount] input, input[data-testid=source-amount]").Input(typed);
+        page.Find("[data-testid=request-invoice]").Closest("form")!.Submit();
+
+        Assert.Equal(explained, page.WaitForElement(".mud-input-helper-text.mud-input-error").TextContent.Trim());
+        Assert.DoesNotContain(Host.Calls, c => c.Method == "InvoiceService/RequestInvoice");
+    }
+
     [Fact]
     public async Task A_sources_box_and_amount_are_named_for_a_screen_reader()
     {
