@@ -52,7 +52,7 @@ public static partial class GuanceCli
     /// System.CommandLine's message for a value that is not of its option's type names the .NET type
     /// ("as expected type 'System.Int64'"); a person is told what the option takes instead.
     /// </summary>
-    public static string InWords(string message)
+    private static string InWords(string message)
     {
         var match = NotOfType().Match(message);
         if (!match.Success)

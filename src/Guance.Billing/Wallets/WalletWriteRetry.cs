@@ -61,7 +61,7 @@ public sealed class WalletWriteRetry(BillingDbContext db, WalletWriteGate gate, 
         }
     }
 
-    public const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
+    private const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
 
     private static bool IsLostRace(Exception e) =>
         DbErrors.IsConcurrencyConflict(e) || (e is DbUpdateException && DbErrors.IsUniqueViolation(e));
