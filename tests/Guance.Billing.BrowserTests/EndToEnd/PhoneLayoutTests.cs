@@ -10,7 +10,8 @@ namespace Guance.Billing.BrowserTests.EndToEnd;
 /// The console on a phone's screen (390 by 844): the menu lies over the page, closed until its button opens it,
 /// and each row of a list is a card that names every figure, none cut off at the screen's edge; forms and long ids
 /// wrap rather than make the page scroll sideways (each field the whole width, each button's label on one line), the
-/// top bar keeps to one line, and an amount in a sentence never breaks between its currency and its figure.
+/// top bar keeps to one line, and an amount in a sentence never breaks between its currency and its figure. And one
+/// wide table beside the menu at 1,280 px.
 /// </summary>
 [Collection(ConsoleEndToEnd.Name)]
 public sealed class PhoneLayoutTests(ConsoleHost console)
@@ -247,6 +248,25 @@ public sealed class PhoneLayoutTests(ConsoleHost console)
         await Assertions.Expect(tab.Page.Locator("[data-testid=daily-bills] [data-testid=secondary-id]").First).ToHaveTextAsync(workspaceId);
         await AssertEveryFigureReadableAsync(tab, "daily-bills");
         await tab.ScreenshotAsync("consumption-details", fullPage: false);
+        Assert.Empty(tab.Errors);
+    }
+
+    /// <summary>The same page beside the menu on a laptop's screen: a day stays on one line, and the table still fits.</summary>
+    [Fact]
+    public async Task At_1280_px_the_consumption_details_keep_each_day_on_one_line_and_fit()
+    {
+        var (_, _, username, day) = await WorkspaceWithAClosedDayAsync();
+        await using var tab = await console.OpenAsync(nameof(At_1280_px_the_consumption_details_keep_each_day_on_one_line_and_fit), width: 1280, height: 800);
+        await tab.SignInToBillingCenterAsync(username, ConsoleHost.Password, $"billing-center/consumption?month={day:yyyy-MM}");
+
+        var cell = tab.Page.Locator("[data-testid=daily-bills] [data-testid=bill-day]").First;
+        await Assertions.Expect(cell).ToHaveTextAsync($"{day:yyyy-MM-dd} (UTC+8)");
+        var lines = await cell.EvaluateAsync<int>("e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size");
+        Assert.Equal(1, lines);
+        var table = tab.Page.Locator("[data-testid=daily-bills]");
+        var (scroll, client) = (await table.EvaluateAsync<int>("t => t.scrollWidth"), await table.EvaluateAsync<int>("t => t.clientWidth"));
+        Assert.True(scroll <= client, $"the daily bills scroll sideways: {scroll} px in {client}");
+        await tab.ScreenshotAsync("consumption-details-1280", fullPage: false);
         Assert.Empty(tab.Errors);
     }
 
