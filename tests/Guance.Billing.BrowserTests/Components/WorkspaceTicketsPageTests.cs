@@ -79,7 +79,7 @@ public sealed class WorkspaceTicketsPageTests : ConsoleContext
         page.WaitForComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("401 at 09:00", "agent.log.txt"));
         page.WaitForAssertion(() => Assert.Contains("agent.log.txt", page.Find("[data-testid=attached-file]").TextContent, StringComparison.Ordinal));
         page.Find("[data-testid=ticket-title] input, input[data-testid=ticket-title]").Input("Agent refused");
-        page.Find("[data-testid=ticket-description] textarea, textarea[data-testid=ticket-description]").Change("Since this morning.");
+        page.Find("[data-testid=ticket-description] textarea, textarea[data-testid=ticket-description]").Input("Since this morning.");
         page.Find("[data-testid=submit-ticket]").Closest("form")!.Submit();
 
         page.WaitForAssertion(() => Assert.EndsWith($"workspaces/{WorkspaceId}/tickets/tk_2", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal));
